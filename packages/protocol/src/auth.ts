@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import { DisplayName, Email, Id, Password, Role, Timestamp, Title } from './common.js';
+
+export const User = z.object({
+  id: Id,
+  email: z.string(),
+  displayName: z.string(),
+  isAdmin: z.boolean(),
+  totpEnabled: z.boolean(),
+  passkeyCount: z.number().int(),
+});
+export type User = z.infer<typeof User>;
+
+export const LoginBody = z.strictObject({ email: Email, password: z.string().min(1).max(256) });
+export const SecondFactor = z.enum(['totp', 'passkey']);
+export const LoginResult = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('ok'), user: User }),
+  z.object({ status: z.literal('second_factor_required'), methods: z.array(SecondFactor) }),
+]);
+export type LoginResult = z.infer<typeof LoginResult>;
+
+export const TotpCodeBody = z.strictObject({ code: z.string().regex(/^\d{6}$/, 'must be 6 digits') });
+
+export const Me = z.object({ user: User.nullable(), secondFactorPending: z.boolean() });
+
+export const SessionInfo = z.object({
+  id: Id,
+  createdAt: Timestamp,
+  lastSeenAt: Timestamp,
+  expiresAt: Timestamp,
+  userAgent: z.string(),
+  ip: z.string(),
+  current: z.boolean(),
+});
+export const SessionList = z.object({ sessions: z.array(SessionInfo) });
+
+export const TotpEnrolment = z.object({ secret: z.string(), otpauthUrl: z.string() });
+
+export const ChangePasswordBody = z.strictObject({ currentPassword: z.string().min(1).max(256), newPassword: Password });
+
+/** WebAuthn JSON payloads are validated structurally by @simplewebauthn/server; here we only bound their size. */
+const WebAuthnJson = z.record(z.string(), z.unknown());
+export const PasskeyOptionsBody = z.strictObject({ email: Email.optional() });
+export const PasskeyAuthenticationVerifyBody = z.strictObject({ flowId: Id, response: WebAuthnJson });
+export const PasskeyRegistrationVerifyBody = z.strictObject({
+  flowId: Id,
+  response: WebAuthnJson,
+  name: z.string().trim().min(1).max(80).default('Passkey'),
+});
+export const PasskeyOptions = z.object({ flowId: Id, options: z.record(z.string(), z.unknown()) });
+export const Passkey = z.object({ id: Id, name: z.string(), createdAt: Timestamp, lastUsedAt: Timestamp.nullable() });
+export const PasskeyList = z.object({ passkeys: z.array(Passkey) });
+
+export const CreateInvitationBody = z.strictObject({
+  sideId: Id,
+  role: Role,
+  agencyId: Id.nullable().default(null),
+  title: Title.default(''),
+  email: Email.optional(),
+  expiresInHours: z.number().int().min(1).max(24 * 30).default(72),
+});
+export const InvitationCreated = z.object({ id: Id, token: z.string(), url: z.string(), expiresAt: Timestamp });
+export const InvitationTokenParams = z.strictObject({ token: z.string().regex(/^[A-Za-z0-9_-]{20,100}$/, 'malformed token') });
+export const InvitationPreview = z.object({
+  groupName: z.string(),
+  sideName: z.string(),
+  agencyName: z.string().nullable(),
+  role: Role,
+  title: z.string(),
+  email: z.string().nullable(),
+  expiresAt: Timestamp,
+});
+export const AcceptInvitationBody = z.strictObject({
+  token: z.string().regex(/^[A-Za-z0-9_-]{20,100}$/, 'malformed token'),
+  email: Email,
+  displayName: DisplayName,
+  password: Password,
+});
+
+export const CreateUserBody = z.strictObject({
+  email: Email,
+  displayName: DisplayName,
+  password: Password,
+  isAdmin: z.boolean().default(false),
+});
+export const UserList = z.object({ users: z.array(User) });

@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { Id } from './common.js';
+
+/** A topic names what a client listens to; the server checks each subscription against the policy. */
+export const Topic = z.union([
+  z.templateLiteral(['group:', z.uuid()]),
+  z.templateLiteral(['meeting:', z.uuid()]),
+  z.templateLiteral(['user:', z.uuid()]),
+]);
+export type Topic = z.infer<typeof Topic>;
+
+export const ClientMessage = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('subscribe'), topic: Topic, requestId: z.string().max(64).optional() }),
+  z.strictObject({ type: z.literal('unsubscribe'), topic: Topic }),
+  z.strictObject({ type: z.literal('ping'), requestId: z.string().max(64).optional() }),
+]);
+export type ClientMessage = z.infer<typeof ClientMessage>;
+
+/** Domain events carried to subscribers; `kind` says what changed, `resource` what to refetch. */
+export const DomainEvent = z.object({
+  kind: z.string(),
+  groupId: Id.nullable(),
+  resourceType: z.string(),
+  resourceId: z.string().nullable(),
+  data: z.record(z.string(), z.unknown()).optional(),
+});
+export type DomainEvent = z.infer<typeof DomainEvent>;
+
+export const ServerMessage = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('hello'), userId: Id }),
+  z.object({ type: z.literal('subscribed'), topic: Topic, requestId: z.string().optional() }),
+  z.object({ type: z.literal('pong'), requestId: z.string().optional() }),
+  z.object({ type: z.literal('error'), code: z.string(), message: z.string(), requestId: z.string().optional() }),
+  z.object({ type: z.literal('event'), topic: Topic, event: DomainEvent }),
+]);
+export type ServerMessage = z.infer<typeof ServerMessage>;

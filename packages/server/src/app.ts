@@ -1,0 +1,89 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import fastifyCookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import fastifyWebsocket from '@fastify/websocket';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Config } from './config.js';
+import type { AppContext } from './context.js';
+import type { Database } from './db/client.js';
+import { registerErrorHandling } from './http/error-handler.js';
+import { registerOriginCheck } from './http/origin.js';
+import { logRedaction, redactUrl } from './http/redact.js';
+import { registerModules } from './modules/index.js';
+import { createMetrics, systemRoutes } from './modules/system/metrics.js';
+import { LocalFanout, type Fanout, RealtimeHub } from './realtime/hub.js';
+import { realtimeRoutes } from './realtime/ws-route.js';
+
+export interface BuildOptions {
+  config: Config;
+  database: Database;
+  fanout?: Fanout;
+  /** Silence request logs (tests). */
+  logger?: boolean;
+}
+
+export async function buildApp(opts: BuildOptions): Promise<{ app: FastifyInstance; ctx: AppContext }> {
+  const { config, database } = opts;
+  const app = Fastify({
+    bodyLimit: config.bodyLimitBytes,
+    logger:
+      opts.logger === false
+        ? false
+        : {
+            level: config.logLevel,
+            redact: logRedaction,
+            serializers: {
+              req: (req) => ({ method: req.method, url: redactUrl(req.url), remoteAddress: req.ip }),
+            },
+          },
+    genReqId: () => crypto.randomUUID(),
+    requestIdHeader: false,
+  });
+  const hub = new RealtimeHub(opts.fanout ?? new LocalFanout());
+  const ctx: AppContext = { config, database, db: database.db, hub, log: app.log };
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandling(app);
+  await app.register(fastifyCookie);
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: { title: 'Parley API', version: '0.1.0', description: 'Consultative groups, meetings and secure calls' },
+      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'parley_session' } } },
+      security: [{ session: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+  registerOriginCheck(app, config.allowedOrigins);
+  await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
+
+  const metrics = createMetrics(ctx);
+  await app.register(systemRoutes, { ctx, metrics, readiness: async () => ({ database: await database.ping() }) });
+  await registerModules(app, ctx);
+  await app.register(realtimeRoutes, { ctx });
+  await serveWeb(app, config);
+
+  app.addHook('onClose', async () => {
+    await hub.close();
+  });
+  return { app, ctx };
+}
+
+/** The built SPA, with client-side routes falling back to index.html (API and public paths excluded). */
+async function serveWeb(app: FastifyInstance, config: Config): Promise<void> {
+  const root = config.webRoot ?? path.resolve(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), '../../web/dist');
+  if (!fs.existsSync(path.join(root, 'index.html'))) return;
+  await app.register(fastifyStatic, { root, wildcard: false, index: 'index.html' });
+  app.get('/*', { schema: { hide: true } }, (request, reply) => {
+    const url = request.url.split('?')[0] ?? '/';
+    const file = path.join(root, url);
+    if (file.startsWith(root) && fs.existsSync(file) && fs.statSync(file).isFile()) return reply.sendFile(url.slice(1));
+    if (url.startsWith('/api/') || url.startsWith('/statements')) return reply.callNotFound();
+    return reply.type('text/html').sendFile('index.html');
+  });
+}

@@ -1,0 +1,13 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Config } from './config.js';
+import type { Database, Db } from './db/client.js';
+import type { RealtimeHub } from './realtime/hub.js';
+
+/** What every module gets: configuration, the database and the realtime hub. */
+export interface AppContext {
+  config: Config;
+  database: Database;
+  db: Db;
+  hub: RealtimeHub;
+  log: FastifyBaseLogger;
+}

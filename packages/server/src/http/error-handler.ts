@@ -1,0 +1,57 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { HttpError } from './errors.js';
+
+const PROBLEM = 'application/problem+json; charset=utf-8';
+
+interface ZodIssueLike {
+  instancePath?: string;
+  message?: string;
+  params?: { issue?: { path?: PropertyKey[]; message?: string; code?: string; keys?: string[] } };
+}
+
+function validationErrors(err: { validation: unknown[]; validationContext?: string }) {
+  const context = err.validationContext ?? 'body';
+  return (err.validation as ZodIssueLike[]).flatMap((v) => {
+    const issue = v.params?.issue;
+    const base = [context, ...(issue?.path ?? []).map(String)].join('.');
+    // Unknown keys are reported on the parent object; name each offending field instead.
+    if (issue?.code === 'unrecognized_keys' && issue.keys?.length) {
+      return issue.keys.map((k) => ({ path: `${base}.${k}`, message: 'unknown field' }));
+    }
+    return [{ path: base, message: issue?.message ?? v.message ?? 'invalid' }];
+  });
+}
+
+/** Map every failure to application/problem+json naming the failing fields; never leak internals on 5xx. */
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    let problem: HttpError;
+    if (error instanceof HttpError) {
+      problem = error;
+    } else if (hasZodFastifySchemaValidationErrors(error)) {
+      const errors = validationErrors(error as never);
+      problem = new HttpError(400, 'Bad Request', `Invalid ${errors.map((e) => e.path).join(', ')}`, errors);
+    } else if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
+      problem = new HttpError(400, 'Bad Request', 'The body is not valid JSON', [{ path: 'body', message: error.message }]);
+    } else if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      problem = new HttpError(413, 'Payload Too Large', 'The body is too large', [{ path: 'body', message: 'too large' }]);
+    } else if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      problem = new HttpError(415, 'Unsupported Media Type', 'Send application/json', [
+        { path: 'headers.content-type', message: 'must be application/json' },
+      ]);
+    } else if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
+      problem = new HttpError(error.statusCode, 'Bad Request', error.message);
+    } else {
+      request.log.error({ err: error }, 'unhandled error');
+      problem = new HttpError(500, 'Internal Server Error', 'Something went wrong on our side');
+    }
+    for (const [k, v] of Object.entries(problem.headers)) reply.header(k, v);
+    reply.status(problem.status).type(PROBLEM).send(problem.toProblem(request.url.split('?')[0]));
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const p = new HttpError(404, 'Not Found', `No route ${request.method} ${request.url.split('?')[0]}`);
+    reply.status(404).type(PROBLEM).send(p.toProblem());
+  });
+}

@@ -1,0 +1,90 @@
+import { LoginBody, LoginResult, Me, Ok } from '@parley/protocol';
+import { eq } from 'drizzle-orm';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { AppContext } from '../../context.js';
+import { HttpError, tooManyRequests } from '../../http/errors.js';
+import { FailureLimiter } from '../../lib/rate-limiter.js';
+import { runWrite } from '../../services/write.js';
+import { verifyPassword } from './passwords.js';
+import { findUserByEmail, toUserDto } from './queries.js';
+import { passkeys, sessions } from './schema.js';
+import { clearSessionCookie } from './session-cookie.js';
+import { startSession } from './sessions.js';
+
+export interface LoginLimiters {
+  perAccount: FailureLimiter;
+  perIp: FailureLimiter;
+}
+
+export const createLoginLimiters = (): LoginLimiters => ({
+  perAccount: new FailureLimiter(5, 15 * 60_000),
+  perIp: new FailureLimiter(30, 15 * 60_000),
+});
+
+/** 429 when either the account or the address has failed too often; checked before any password work. */
+export function assertNotLimited(limiters: LoginLimiters, request: FastifyRequest, accountKey: string): void {
+  const wait = Math.max(limiters.perAccount.retryAfter(accountKey), limiters.perIp.retryAfter(request.ip));
+  if (wait > 0) throw tooManyRequests(wait);
+}
+
+export function recordFailure(limiters: LoginLimiters, request: FastifyRequest, accountKey: string): void {
+  limiters.perAccount.fail(accountKey);
+  limiters.perIp.fail(request.ip);
+}
+
+export async function loginRoutes(app: FastifyInstance, opts: { ctx: AppContext; limiters: LoginLimiters }) {
+  const { ctx, limiters } = opts;
+  const r = app.withTypeProvider<ZodTypeProvider>();
+
+  r.post(
+    '/api/auth/login',
+    { schema: { tags: ['auth'], body: LoginBody, response: { 200: LoginResult } } },
+    async (request, reply) => {
+      const { email, password } = request.body;
+      assertNotLimited(limiters, request, email);
+      const user = await findUserByEmail(ctx.db, email);
+      if (!(await verifyPassword(user?.passwordHash ?? null, password)) || !user) {
+        recordFailure(limiters, request, email);
+        request.log.info({ event: 'login_failed' }, 'login failed');
+        throw new HttpError(401, 'Unauthorized', 'Wrong email or password');
+      }
+      limiters.perAccount.reset(email);
+      const [pk] = await ctx.db.select({ id: passkeys.id }).from(passkeys).where(eq(passkeys.userId, user.id)).limit(1);
+      const methods = [...(user.totpEnabled ? (['totp'] as const) : []), ...(pk ? (['passkey'] as const) : [])];
+      if (methods.length > 0) {
+        await startSession(ctx, request, reply, user.id, 'second_factor', 'auth.password_accepted');
+        return { status: 'second_factor_required' as const, methods };
+      }
+      await startSession(ctx, request, reply, user.id, 'full', 'auth.login');
+      return { status: 'ok' as const, user: await toUserDto(ctx.db, user) };
+    },
+  );
+
+  r.post('/api/auth/logout', { schema: { tags: ['auth'], response: { 200: Ok } } }, async (request, reply) => {
+    const session = request.auth.session;
+    if (session) {
+      await runWrite(ctx, session.userId, async (w) => {
+        await w.tx.delete(sessions).where(eq(sessions.id, session.id));
+        await w.audit({
+          action: 'auth.logout',
+          resourceType: 'session',
+          resourceId: session.id,
+          groupId: null,
+          sideId: null,
+          marking: 'shared',
+        });
+      });
+    }
+    clearSessionCookie(reply, ctx.config);
+    return { ok: true as const };
+  });
+
+  r.get('/api/auth/me', { schema: { tags: ['auth'], response: { 200: Me } } }, async (request) => {
+    const { user, session } = request.auth;
+    return {
+      user: user ? await toUserDto(ctx.db, user) : null,
+      secondFactorPending: session?.stage === 'second_factor',
+    };
+  });
+}

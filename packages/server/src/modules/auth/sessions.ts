@@ -1,0 +1,54 @@
+import { eq } from 'drizzle-orm';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AppContext } from '../../context.js';
+import { randomToken, sha256Hex } from '../../lib/crypto.js';
+import { runWrite } from '../../services/write.js';
+import { sessions } from './schema.js';
+import { setSessionCookie } from './session-cookie.js';
+
+const SECOND_FACTOR_WINDOW_MS = 5 * 60_000;
+
+/**
+ * Starts a session after the first factor; `second_factor` sessions may only finish the login.
+ * Only the token's hash is stored, so a database dump cannot be replayed as cookies.
+ */
+export async function startSession(
+  ctx: AppContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  userId: string,
+  stage: 'second_factor' | 'full',
+  action: string,
+): Promise<void> {
+  const token = randomToken();
+  const expiresAt = new Date(
+    Date.now() + (stage === 'full' ? ctx.config.sessionTtlHours * 3_600_000 : SECOND_FACTOR_WINDOW_MS),
+  );
+  await runWrite(ctx, userId, async (w) => {
+    // A pending half-login is replaced, never kept beside the full session.
+    if (request.auth.session && request.auth.session.userId === userId) {
+      await w.tx.delete(sessions).where(eq(sessions.id, request.auth.session.id));
+    }
+    const [row] = await w.tx
+      .insert(sessions)
+      .values({
+        tokenHash: sha256Hex(token),
+        userId,
+        stage,
+        expiresAt,
+        userAgent: (request.headers['user-agent'] ?? '').slice(0, 300),
+        ip: request.ip,
+      })
+      .returning({ id: sessions.id });
+    await w.audit({
+      action,
+      resourceType: 'session',
+      resourceId: row!.id,
+      groupId: null,
+      sideId: null,
+      marking: 'shared',
+      after: { stage, userId },
+    });
+  });
+  setSessionCookie(reply, ctx.config, token, expiresAt);
+}

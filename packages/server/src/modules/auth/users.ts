@@ -1,0 +1,45 @@
+import type { AppContext } from '../../context.js';
+import { conflict } from '../../http/errors.js';
+import { randomToken } from '../../lib/crypto.js';
+import { runWrite, type WriteScope } from '../../services/write.js';
+import { hashPassword } from './passwords.js';
+import { findUserByEmail } from './queries.js';
+import { users } from './schema.js';
+
+export interface NewUser {
+  email: string;
+  displayName: string;
+  password: string | null;
+  isAdmin: boolean;
+}
+
+/** Creates an account; used by the admin API, invitations, the CLI and the demo loader. */
+export async function createUser(ctx: Pick<AppContext, 'db' | 'hub'>, actorUserId: string | null, input: NewUser, w0?: WriteScope) {
+  const passwordHash = input.password ? await hashPassword(input.password) : null;
+  const body = async (w: WriteScope) => {
+    if (await findUserByEmail(w.tx, input.email)) {
+      throw conflict('An account with this email exists', undefined, [{ path: 'body.email', message: 'already registered' }]);
+    }
+    const [u] = await w.tx
+      .insert(users)
+      .values({
+        email: input.email.toLowerCase(),
+        displayName: input.displayName,
+        passwordHash,
+        isAdmin: input.isAdmin,
+        webauthnUserId: randomToken(16),
+      })
+      .returning();
+    await w.audit({
+      action: 'user.create',
+      resourceType: 'user',
+      resourceId: u!.id,
+      groupId: null,
+      sideId: null,
+      marking: 'shared',
+      after: { id: u!.id, email: u!.email, displayName: u!.displayName, isAdmin: u!.isAdmin },
+    });
+    return u!;
+  };
+  return w0 ? body(w0) : runWrite(ctx, actorUserId, body);
+}

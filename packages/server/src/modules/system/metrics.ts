@@ -1,0 +1,63 @@
+import type { FastifyInstance } from 'fastify';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { AppContext } from '../../context.js';
+
+export interface Metrics {
+  registry: Registry;
+  dbQuerySeconds: Histogram;
+}
+
+export function createMetrics(ctx: AppContext): Metrics {
+  // A registry per app instance: tests build many apps in one process.
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'parley_' });
+  const httpSeconds = new Histogram({
+    name: 'parley_http_request_duration_seconds',
+    help: 'HTTP request latency by route',
+    labelNames: ['method', 'route', 'status'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'parley_websockets_open',
+    help: 'Open WebSocket connections',
+    registers: [registry],
+    collect() {
+      this.set(ctx.hub.openConnections);
+    },
+  });
+  const dbQuerySeconds = new Histogram({
+    name: 'parley_db_query_duration_seconds',
+    help: 'Database query latency',
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers: [registry],
+  });
+  new Counter({ name: 'parley_build_info', help: 'Build information', labelNames: ['database'], registers: [registry] }).inc({
+    database: ctx.database.kind,
+  });
+  ctx.database.onQuery = (s) => dbQuerySeconds.observe(s);
+  (registry as Registry & { httpSeconds?: Histogram }).httpSeconds = httpSeconds;
+  return { registry, dbQuerySeconds };
+}
+
+export async function systemRoutes(app: FastifyInstance, opts: { ctx: AppContext; metrics: Metrics; readiness: () => Promise<Record<string, boolean>> }) {
+  const { metrics } = opts;
+  const httpSeconds = (metrics.registry as Registry & { httpSeconds: Histogram }).httpSeconds;
+  app.addHook('onResponse', async (request, reply) => {
+    // Label by route pattern, never by raw URL, so ids do not explode the series count.
+    const route = request.routeOptions.url ?? 'unmatched';
+    httpSeconds.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+  });
+
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
+    const checks = await opts.readiness();
+    const ready = Object.values(checks).every(Boolean);
+    reply.status(ready ? 200 : 503);
+    return { status: ready ? 'ready' : 'not ready', checks };
+  });
+  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+    reply.type(metrics.registry.contentType);
+    return metrics.registry.metrics();
+  });
+}

@@ -1,0 +1,70 @@
+import { ClientMessage, type ServerMessage, type Topic } from '@parley/protocol';
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../context.js';
+import { actorOf } from '../modules/auth/plugin.js';
+import { loadActorFacts } from '../policy/actor.js';
+import type { ActorFacts } from '../policy/policy.js';
+import type { Connection } from './hub.js';
+
+const MAX_TOPICS = 200;
+const MAX_MESSAGE_BYTES = 16 * 1024;
+const FACTS_TTL_MS = 2_000;
+
+/** One authenticated socket per tab. The upgrade passed the Origin check in the onRequest hook. */
+export async function realtimeRoutes(app: FastifyInstance, opts: { ctx: AppContext }) {
+  const { ctx } = opts;
+  app.get('/ws', { websocket: true, schema: { hide: true } }, async (socket, request) => {
+    const user = request.auth.user;
+    if (!user) {
+      socket.close(4401, 'sign in first');
+      return;
+    }
+    let facts: { value: ActorFacts; at: number } = { value: await actorOf(ctx, request), at: Date.now() };
+    const send = (m: ServerMessage) => {
+      if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(m));
+    };
+    const conn: Connection = {
+      userId: user.id,
+      topics: new Set<Topic>(),
+      send,
+      actor: async () => {
+        if (Date.now() - facts.at > FACTS_TTL_MS) facts = { value: await loadActorFacts(ctx.db, user.id, user.isAdmin), at: Date.now() };
+        return facts.value;
+      },
+    };
+    ctx.hub.add(conn);
+    send({ type: 'hello', userId: user.id });
+    socket.on('message', async (raw: Buffer, isBinary: boolean) => {
+      if (isBinary || raw.length > MAX_MESSAGE_BYTES) return send({ type: 'error', code: 'bad_message', message: 'text JSON up to 16 KiB' });
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(raw.toString('utf8'));
+      } catch {
+        return send({ type: 'error', code: 'bad_json', message: 'not JSON' });
+      }
+      const msg = ClientMessage.safeParse(parsed);
+      if (!msg.success) {
+        const path = msg.error.issues[0]?.path.join('.') || 'type';
+        return send({ type: 'error', code: 'bad_message', message: `invalid field: ${path}` });
+      }
+      const m = msg.data;
+      switch (m.type) {
+        case 'ping':
+          return send({ type: 'pong', ...(m.requestId ? { requestId: m.requestId } : {}) });
+        case 'unsubscribe':
+          conn.topics.delete(m.topic);
+          return;
+        case 'subscribe': {
+          const rid = m.requestId ? { requestId: m.requestId } : {};
+          // Unknown and forbidden topics get the same answer, so topics cannot be used to probe ids.
+          if (conn.topics.size >= MAX_TOPICS || !(await ctx.hub.mayListen(await conn.actor(), m.topic).catch(() => false))) {
+            return send({ type: 'error', code: 'forbidden', message: 'cannot subscribe to this topic', ...rid });
+          }
+          conn.topics.add(m.topic);
+          return send({ type: 'subscribed', topic: m.topic, ...rid });
+        }
+      }
+    });
+    socket.on('close', () => ctx.hub.remove(conn));
+  });
+}

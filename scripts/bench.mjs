@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+// Usage: npm run bench [-- filter...]   e.g. `npm run bench -- sframe`
+// Runs bench/run-all.ts under tsx with the "source" condition so workspace packages resolve to src/ (no build).
+import { ensureDeps } from './lib/deps.mjs';
+import { runMain } from './lib/log.mjs';
+import { localBin } from './lib/repo.mjs';
+import { exitStatus, run } from './lib/run.mjs';
+
+runMain(async () => {
+  await ensureDeps();
+  const args = ['--conditions=source', 'bench/run-all.ts', ...process.argv.slice(2)];
+  return exitStatus(await run(localBin('tsx'), args, { forwardSignals: true }));
+});

@@ -1,0 +1,50 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { info, warn } from './log.mjs';
+
+/**
+ * What Parley knows about the Debian packages it needs. A package not listed here is still handled
+ * (checked through dpkg only); an entry adds a cheaper/more robust presence check and install-time care.
+ *
+ * - present():      true when the package's payload is usable (a binary may come from another package).
+ * - noAutostart:    install with services blocked from starting (policy-rc.d), see janus.
+ * - afterEnsure():  runs every time the package is ensured, installed just now or not.
+ */
+export const SYSTEM_PACKAGES = {
+  chromium: {
+    present: () => existsSync('/usr/bin/chromium'),
+  },
+  postgresql: {
+    // Only the server binaries matter (CI runs a private cluster); any major version will do.
+    present: () => findPostgresBinDir() !== undefined,
+  },
+  janus: {
+    present: () => existsSync('/usr/bin/janus'),
+    // Debian's default janus config listens publicly with a well-known admin secret; Parley runs its own
+    // janus child with its own config, so the packaged service must never run.
+    noAutostart: true,
+    afterEnsure: disableJanusService,
+  },
+};
+
+/** Newest /usr/lib/postgresql/<ver>/bin that contains initdb, or undefined. */
+export function findPostgresBinDir() {
+  const base = '/usr/lib/postgresql';
+  if (!existsSync(base)) return undefined;
+  const versions = readdirSync(base)
+    .filter((version) => existsSync(`${base}/${version}/bin/initdb`))
+    .sort((a, b) => Number.parseFloat(b) - Number.parseFloat(a));
+  return versions.length > 0 ? `${base}/${versions[0]}/bin` : undefined;
+}
+
+function disableJanusService() {
+  // Without systemd (containers) nothing starts the service: the install ran with policy-rc.d blocking it.
+  if (!existsSync('/run/systemd/system')) return;
+  const systemctl = (...args) => spawnSync('systemctl', args, { encoding: 'utf8' });
+  const enabled = systemctl('is-enabled', 'janus.service').stdout.trim();
+  const active = systemctl('is-active', 'janus.service').stdout.trim();
+  if (enabled !== 'enabled' && active !== 'active') return;
+  info('disabling the packaged janus.service (its default config must not be exposed)');
+  const result = systemctl('disable', '--now', 'janus.service');
+  if (result.status !== 0) warn(`systemctl disable --now janus.service failed: ${result.stderr.trim()}`);
+}

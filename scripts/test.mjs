@@ -1,0 +1,75 @@
+#!/usr/bin/env node
+// Usage: npm test [-- <vitest args>]        e.g. `npm test -- --project unit`
+// Installs what the tests need (npm deps, Debian chromium), builds, runs `vitest run` (all projects by default)
+// and ends with the line `tests: N passed, N failed, N skipped`. Exits non-zero when anything failed, vitest
+// crashed, or no test ran.
+//
+// Own options, not passed to vitest:
+//   --skip-build or PARLEY_SKIP_BUILD=1   skip `tsc -b` + web build (tests read src/ anyway; e2e needs the build)
+//   PARLEY_TEST_RESULTS=<file>            vitest JSON report path (default .vitest-results.json, gitignored)
+//   PARLEY_TEST_SUMMARY=0                 end with "run summary: ..." instead of the "tests: ..." line, for
+//                                         callers that combine several runs (.ci/run via test-summary.mjs)
+import { rmSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ensureSystemPackages } from './lib/apt.mjs';
+import { buildAll } from './lib/build.mjs';
+import { ensureDeps } from './lib/deps.mjs';
+import { describeError, section, warn } from './lib/log.mjs';
+import { localBin, repoRoot } from './lib/repo.mjs';
+import { exitStatus, run } from './lib/run.mjs';
+import { formatCounts, isGreen, readReport } from './lib/vitest-results.mjs';
+
+const SKIP_BUILD_FLAGS = new Set(['--skip-build', '--no-build']);
+const TEST_SYSTEM_PACKAGES = ['chromium']; // e2e drives Debian's chromium through playwright-core
+
+const args = process.argv.slice(2);
+const skipBuild = args.some((arg) => SKIP_BUILD_FLAGS.has(arg)) || isOn(process.env.PARLEY_SKIP_BUILD);
+const vitestArgs = args.filter((arg) => !SKIP_BUILD_FLAGS.has(arg));
+const resultsFile = resolve(repoRoot, process.env.PARLEY_TEST_RESULTS || '.vitest-results.json');
+const finalLine = process.env.PARLEY_TEST_SUMMARY !== '0';
+
+const problems = [];
+let vitestStatus = 1;
+try {
+  section('npm dependencies');
+  await ensureDeps();
+
+  section('system packages');
+  try {
+    await ensureSystemPackages(TEST_SYSTEM_PACKAGES);
+  } catch (error) {
+    // Unit and API tests do not need chromium; the e2e tests will fail on their own and say why.
+    warn(`${describeError(error)} (e2e tests cannot run without it)`);
+  }
+
+  if (skipBuild) {
+    section('build (skipped)');
+  } else {
+    section('build');
+    try {
+      await buildAll();
+    } catch (error) {
+      // Still run the tests (they import src/), but the run is red.
+      problems.push(`build failed: ${describeError(error)}`);
+    }
+  }
+
+  section(`vitest run ${vitestArgs.join(' ')}`.trim());
+  rmSync(resultsFile, { force: true }); // never summarize a previous run's report
+  const vitestArgv = ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${resultsFile}`];
+  vitestStatus = exitStatus(await run(localBin('vitest'), [...vitestArgv, ...vitestArgs], { forwardSignals: true }));
+  if (vitestStatus !== 0) problems.push(`vitest exited with status ${vitestStatus}`);
+} catch (error) {
+  problems.push(describeError(error));
+}
+
+const summary = readReport(resultsFile, 'vitest');
+problems.push(...summary.problems);
+section('summary');
+for (const problem of problems) console.log(`FAILED: ${problem}`);
+console.log(`${finalLine ? 'tests' : 'run summary'}: ${formatCounts(summary)}`);
+process.exitCode = problems.length === 0 && isGreen(summary) ? 0 : vitestStatus || 1;
+
+function isOn(value) {
+  return value !== undefined && !['', '0', 'false', 'no'].includes(value.toLowerCase());
+}
