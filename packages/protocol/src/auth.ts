@@ -36,7 +36,10 @@ export const SessionList = z.object({ sessions: z.array(SessionInfo) });
 
 export const TotpEnrolment = z.object({ secret: z.string(), otpauthUrl: z.string() });
 
-export const ChangePasswordBody = z.strictObject({ currentPassword: z.string().min(1).max(256), newPassword: Password });
+export const ChangePasswordBody = z.strictObject({
+  currentPassword: z.string().min(1).max(256),
+  newPassword: Password,
+});
 
 /** WebAuthn JSON payloads are validated structurally by @simplewebauthn/server; here we only bound their size. */
 const WebAuthnJson = z.record(z.string(), z.unknown());
@@ -57,10 +60,17 @@ export const CreateInvitationBody = z.strictObject({
   agencyId: Id.nullable().default(null),
   title: Title.default(''),
   email: Email.optional(),
-  expiresInHours: z.number().int().min(1).max(24 * 30).default(72),
+  expiresInHours: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .default(72),
 });
 export const InvitationCreated = z.object({ id: Id, token: z.string(), url: z.string(), expiresAt: Timestamp });
-export const InvitationTokenParams = z.strictObject({ token: z.string().regex(/^[A-Za-z0-9_-]{20,100}$/, 'malformed token') });
+export const InvitationTokenParams = z.strictObject({
+  token: z.string().regex(/^[A-Za-z0-9_-]{20,100}$/, 'malformed token'),
+});
 export const InvitationPreview = z.object({
   groupName: z.string(),
   sideName: z.string(),

@@ -20,9 +20,7 @@ export const Group = z.object({
   createdAt: Timestamp,
   sides: z.array(Side),
   /** The caller's own place in the group, if any (absent for admins and overseers). */
-  myMembership: z
-    .object({ sideId: Id, role: Role })
-    .nullable(),
+  myMembership: z.object({ sideId: Id, role: Role }).nullable(),
   /** True when the caller reads this track as a chair of its parent group. */
   overseeing: z.boolean(),
 });

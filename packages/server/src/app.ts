@@ -15,7 +15,7 @@ import { registerOriginCheck } from './http/origin.js';
 import { logRedaction, redactUrl } from './http/redact.js';
 import { registerModules } from './modules/index.js';
 import { createMetrics, systemRoutes } from './modules/system/metrics.js';
-import { LocalFanout, type Fanout, RealtimeHub } from './realtime/hub.js';
+import { type Fanout, LocalFanout, RealtimeHub } from './realtime/hub.js';
 import { realtimeRoutes } from './realtime/ws-route.js';
 
 export interface BuildOptions {
@@ -76,7 +76,9 @@ export async function buildApp(opts: BuildOptions): Promise<{ app: FastifyInstan
 
 /** The built SPA, with client-side routes falling back to index.html (API and public paths excluded). */
 async function serveWeb(app: FastifyInstance, config: Config): Promise<void> {
-  const root = config.webRoot ?? path.resolve(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), '../../web/dist');
+  const root =
+    config.webRoot ??
+    path.resolve(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), '../../web/dist');
   if (!fs.existsSync(path.join(root, 'index.html'))) return;
   await app.register(fastifyStatic, { root, wildcard: false, index: 'index.html' });
   app.get('/*', { schema: { hide: true } }, (request, reply) => {

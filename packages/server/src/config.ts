@@ -40,7 +40,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     origins.add(`http://127.0.0.1:${port}`);
     origins.add(`http://localhost:${port}`);
   }
-  for (const o of (env.ALLOWED_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean)) origins.add(o);
+  for (const o of (env.ALLOWED_ORIGINS ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean))
+    origins.add(o);
   return {
     port,
     host,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { aeadOpen, aeadSeal, frameNonce, importAeadKey } from './aead.js';
-import { deriveKeyMaterial, derivationLabel, importBaseKey } from './derive.js';
+import { derivationLabel, deriveKeyMaterial, importBaseKey } from './derive.js';
 import { decryptFrame, encryptFrame } from './frame.js';
 import { decodeHeader, encodeHeader } from './header.js';
 import { getSuite } from './suites.js';

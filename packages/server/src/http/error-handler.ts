@@ -33,9 +33,13 @@ export function registerErrorHandling(app: FastifyInstance): void {
       const errors = validationErrors(error as never);
       problem = new HttpError(400, 'Bad Request', `Invalid ${errors.map((e) => e.path).join(', ')}`, errors);
     } else if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
-      problem = new HttpError(400, 'Bad Request', 'The body is not valid JSON', [{ path: 'body', message: error.message }]);
+      problem = new HttpError(400, 'Bad Request', 'The body is not valid JSON', [
+        { path: 'body', message: error.message },
+      ]);
     } else if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      problem = new HttpError(413, 'Payload Too Large', 'The body is too large', [{ path: 'body', message: 'too large' }]);
+      problem = new HttpError(413, 'Payload Too Large', 'The body is too large', [
+        { path: 'body', message: 'too large' },
+      ]);
     } else if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
       problem = new HttpError(415, 'Unsupported Media Type', 'Send application/json', [
         { path: 'headers.content-type', message: 'must be application/json' },
@@ -47,7 +51,10 @@ export function registerErrorHandling(app: FastifyInstance): void {
       problem = new HttpError(500, 'Internal Server Error', 'Something went wrong on our side');
     }
     for (const [k, v] of Object.entries(problem.headers)) reply.header(k, v);
-    reply.status(problem.status).type(PROBLEM).send(problem.toProblem(request.url.split('?')[0]));
+    reply
+      .status(problem.status)
+      .type(PROBLEM)
+      .send(problem.toProblem(request.url.split('?')[0]));
   });
 
   app.setNotFoundHandler((request, reply) => {

@@ -39,10 +39,20 @@ export const notFound = (what = 'Resource') => new HttpError(404, 'Not Found', `
 export const conflict = (detail: string, currentState?: unknown, errors?: FieldError[]) =>
   new HttpError(409, 'Conflict', detail, errors, currentState === undefined ? {} : { currentState });
 export const tooManyRequests = (retryAfterSeconds: number) =>
-  new HttpError(429, 'Too Many Requests', `Try again in ${retryAfterSeconds} s`, undefined, {}, {
-    'retry-after': String(retryAfterSeconds),
-  });
+  new HttpError(
+    429,
+    'Too Many Requests',
+    `Try again in ${retryAfterSeconds} s`,
+    undefined,
+    {},
+    {
+      'retry-after': String(retryAfterSeconds),
+    },
+  );
 export const fieldError = (status: number, path: string, message: string) =>
-  new HttpError(status, status === 409 ? 'Conflict' : status === 404 ? 'Not Found' : 'Bad Request', `${path}: ${message}`, [
-    { path, message },
-  ]);
+  new HttpError(
+    status,
+    status === 409 ? 'Conflict' : status === 404 ? 'Not Found' : 'Bad Request',
+    `${path}: ${message}`,
+    [{ path, message }],
+  );

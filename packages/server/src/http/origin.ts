@@ -6,9 +6,12 @@ const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** Cross-site request forgery guard: a browser always sends Origin on state-changing requests and WS upgrades. */
 export function checkOrigin(request: FastifyRequest, allowed: readonly string[]): void {
   const origin = request.headers.origin;
-  if (!origin) throw new HttpError(403, 'Forbidden', 'Missing Origin header', [{ path: 'headers.origin', message: 'required' }]);
+  if (!origin)
+    throw new HttpError(403, 'Forbidden', 'Missing Origin header', [{ path: 'headers.origin', message: 'required' }]);
   if (!allowed.includes(origin)) {
-    throw new HttpError(403, 'Forbidden', 'Origin not allowed', [{ path: 'headers.origin', message: 'not an allowed origin' }]);
+    throw new HttpError(403, 'Forbidden', 'Origin not allowed', [
+      { path: 'headers.origin', message: 'not an allowed origin' },
+    ]);
   }
 }
 

@@ -16,4 +16,6 @@ export const logRedaction = {
 
 // Long URL-safe path or query segments are secrets (invitation and calendar tokens): keep their shape, not their value.
 export const redactUrl = (url: string): string =>
-  url.replace(/([/=])[A-Za-z0-9_-]{20,}(?=[/?&#]|$)/g, (m, sep: string) => (/^[/=][0-9a-f-]{36}$/.test(m) ? m : `${sep}[redacted]`));
+  url.replace(/([/=])[A-Za-z0-9_-]{20,}(?=[/?&#]|$)/g, (m, sep: string) =>
+    /^[/=][0-9a-f-]{36}$/.test(m) ? m : `${sep}[redacted]`,
+  );

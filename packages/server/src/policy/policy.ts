@@ -135,7 +135,11 @@ export function decide(actor: ActorFacts, action: Action, resource: Resource): b
     case 'item.chair': {
       if (resource.type !== 'item') return false;
       const s = standingIn(actor, resource.item.group);
-      return s.kind === 'member' && s.role === 'chair' && (resource.item.sideId === null || resource.item.sideId === s.sideId);
+      return (
+        s.kind === 'member' &&
+        s.role === 'chair' &&
+        (resource.item.sideId === null || resource.item.sideId === s.sideId)
+      );
     }
   }
 }

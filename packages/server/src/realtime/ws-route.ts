@@ -28,14 +28,16 @@ export async function realtimeRoutes(app: FastifyInstance, opts: { ctx: AppConte
       topics: new Set<Topic>(),
       send,
       actor: async () => {
-        if (Date.now() - facts.at > FACTS_TTL_MS) facts = { value: await loadActorFacts(ctx.db, user.id, user.isAdmin), at: Date.now() };
+        if (Date.now() - facts.at > FACTS_TTL_MS)
+          facts = { value: await loadActorFacts(ctx.db, user.id, user.isAdmin), at: Date.now() };
         return facts.value;
       },
     };
     ctx.hub.add(conn);
     send({ type: 'hello', userId: user.id });
     socket.on('message', async (raw: Buffer, isBinary: boolean) => {
-      if (isBinary || raw.length > MAX_MESSAGE_BYTES) return send({ type: 'error', code: 'bad_message', message: 'text JSON up to 16 KiB' });
+      if (isBinary || raw.length > MAX_MESSAGE_BYTES)
+        return send({ type: 'error', code: 'bad_message', message: 'text JSON up to 16 KiB' });
       let parsed: unknown;
       try {
         parsed = JSON.parse(raw.toString('utf8'));
@@ -57,7 +59,10 @@ export async function realtimeRoutes(app: FastifyInstance, opts: { ctx: AppConte
         case 'subscribe': {
           const rid = m.requestId ? { requestId: m.requestId } : {};
           // Unknown and forbidden topics get the same answer, so topics cannot be used to probe ids.
-          if (conn.topics.size >= MAX_TOPICS || !(await ctx.hub.mayListen(await conn.actor(), m.topic).catch(() => false))) {
+          if (
+            conn.topics.size >= MAX_TOPICS ||
+            !(await ctx.hub.mayListen(await conn.actor(), m.topic).catch(() => false))
+          ) {
             return send({ type: 'error', code: 'forbidden', message: 'cannot subscribe to this topic', ...rid });
           }
           conn.topics.add(m.topic);

@@ -1,5 +1,5 @@
-import type { Tx } from '../db/client.js';
 import type { AppContext } from '../context.js';
+import type { Tx } from '../db/client.js';
 import { type AuditInput, appendAudit } from '../modules/audit/chain.js';
 import type { Envelope } from '../realtime/hub.js';
 

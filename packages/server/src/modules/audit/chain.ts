@@ -1,5 +1,5 @@
-import { asc, desc, sql } from 'drizzle-orm';
 import type { Marking } from '@parley/protocol';
+import { asc, desc, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { canonicalJson } from '../../lib/canonical-json.js';
 import { sha256Hex } from '../../lib/crypto.js';
@@ -44,12 +44,17 @@ function hashedBody(row: Omit<AuditRow, 'hash'>) {
   };
 }
 
-export const entryHash = (row: Omit<AuditRow, 'hash'>): string => sha256Hex(row.prevHash + canonicalJson(hashedBody(row)));
+export const entryHash = (row: Omit<AuditRow, 'hash'>): string =>
+  sha256Hex(row.prevHash + canonicalJson(hashedBody(row)));
 
 /** Appends inside the caller's transaction, so the entry commits or rolls back with the change it records. */
 export async function appendAudit(tx: DbOrTx, input: AuditInput): Promise<AuditRow> {
   await tx.execute(sql`select pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`);
-  const [last] = await tx.select({ seq: auditLog.seq, hash: auditLog.hash }).from(auditLog).orderBy(desc(auditLog.seq)).limit(1);
+  const [last] = await tx
+    .select({ seq: auditLog.seq, hash: auditLog.hash })
+    .from(auditLog)
+    .orderBy(desc(auditLog.seq))
+    .limit(1);
   const body = {
     seq: (last?.seq ?? 0) + 1,
     // Millisecond precision survives the round trip through timestamptz, so verification recomputes the same hash.

@@ -28,7 +28,10 @@ export async function auditRoutes(app: FastifyInstance, opts: { ctx: AppContext 
         .where(and(eq(auditLog.groupId, group.id), visible, beforeSeq ? lt(auditLog.seq, beforeSeq) : sql`true`))
         .orderBy(desc(auditLog.seq))
         .limit(limit);
-      const names = await userNames(ctx.db, rows.map((r) => r.actorUserId).filter((x): x is string => x !== null));
+      const names = await userNames(
+        ctx.db,
+        rows.map((r) => r.actorUserId).filter((x): x is string => x !== null),
+      );
       return {
         entries: rows.map((e) => ({
           seq: e.seq,

@@ -19,11 +19,15 @@ export async function adminRoutes(app: FastifyInstance, opts: { ctx: AppContext 
     const rows = await ctx.db.select().from(users).orderBy(asc(users.email));
     return { users: await Promise.all(rows.map((u) => toUserDto(ctx.db, u))) };
   });
-  r.post('/api/admin/users', { schema: { tags, body: CreateUserBody, response: { 201: User } } }, async (request, reply) => {
-    const actor = requireUser(request);
-    await authorize(ctx, request, 'instance.administer', { type: 'instance' });
-    const u = await createUser(ctx, actor.id, request.body);
-    reply.status(201);
-    return toUserDto(ctx.db, u);
-  });
+  r.post(
+    '/api/admin/users',
+    { schema: { tags, body: CreateUserBody, response: { 201: User } } },
+    async (request, reply) => {
+      const actor = requireUser(request);
+      await authorize(ctx, request, 'instance.administer', { type: 'instance' });
+      const u = await createUser(ctx, actor.id, request.body);
+      reply.status(201);
+      return toUserDto(ctx.db, u);
+    },
+  );
 }

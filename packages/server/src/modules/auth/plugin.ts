@@ -1,14 +1,14 @@
+import { eq } from 'drizzle-orm';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { AppContext } from '../../context.js';
 import { unauthorized } from '../../http/errors.js';
 import { sha256Hex } from '../../lib/crypto.js';
 import { loadActorFacts } from '../../policy/actor.js';
-import { ANONYMOUS, type ActorFacts } from '../../policy/policy.js';
+import { type ActorFacts, ANONYMOUS } from '../../policy/policy.js';
 import { findLiveSession, findUserById, type SessionRow, type UserRow } from './queries.js';
-import { SESSION_COOKIE } from './session-cookie.js';
-import { eq } from 'drizzle-orm';
 import { sessions } from './schema.js';
+import { SESSION_COOKIE } from './session-cookie.js';
 
 export interface RequestAuth {
   session: SessionRow | null;

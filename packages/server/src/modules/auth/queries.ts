@@ -1,5 +1,5 @@
-import { and, eq, gt, sql } from 'drizzle-orm';
 import type { User } from '@parley/protocol';
+import { and, eq, gt, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { passkeys, sessions, users } from './schema.js';
 
@@ -17,7 +17,10 @@ export async function findUserById(db: DbOrTx, id: string): Promise<UserRow | un
 }
 
 /** Display names for other modules (roster, audit view) without exposing the auth tables to them. */
-export async function userNames(db: DbOrTx, ids: readonly string[]): Promise<Map<string, { displayName: string; email: string }>> {
+export async function userNames(
+  db: DbOrTx,
+  ids: readonly string[],
+): Promise<Map<string, { displayName: string; email: string }>> {
   const out = new Map<string, { displayName: string; email: string }>();
   if (ids.length === 0) return out;
   const rows = await db

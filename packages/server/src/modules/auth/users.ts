@@ -14,11 +14,18 @@ export interface NewUser {
 }
 
 /** Creates an account; used by the admin API, invitations, the CLI and the demo loader. */
-export async function createUser(ctx: Pick<AppContext, 'db' | 'hub'>, actorUserId: string | null, input: NewUser, w0?: WriteScope) {
+export async function createUser(
+  ctx: Pick<AppContext, 'db' | 'hub'>,
+  actorUserId: string | null,
+  input: NewUser,
+  w0?: WriteScope,
+) {
   const passwordHash = input.password ? await hashPassword(input.password) : null;
   const body = async (w: WriteScope) => {
     if (await findUserByEmail(w.tx, input.email)) {
-      throw conflict('An account with this email exists', undefined, [{ path: 'body.email', message: 'already registered' }]);
+      throw conflict('An account with this email exists', undefined, [
+        { path: 'body.email', message: 'already registered' },
+      ]);
     }
     const [u] = await w.tx
       .insert(users)

@@ -1,7 +1,14 @@
 import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../../context.js';
 import { forbidden, notFound, unauthorized } from '../../http/errors.js';
-import { type Action, type ActorFacts, type GroupFacts, decide, type Resource, standingIn } from '../../policy/policy.js';
+import {
+  type Action,
+  type ActorFacts,
+  decide,
+  type GroupFacts,
+  type Resource,
+  standingIn,
+} from '../../policy/policy.js';
 import { actorOf } from '../auth/plugin.js';
 import { groupFacts } from './queries.js';
 

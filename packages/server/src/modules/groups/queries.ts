@@ -1,5 +1,5 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Group, Side } from '@parley/protocol';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { notFound } from '../../http/errors.js';
 import type { GroupFacts, MembershipFact } from '../../policy/policy.js';
@@ -31,11 +31,18 @@ export async function groupFacts(db: DbOrTx, id: string): Promise<GroupFacts> {
 
 export async function sidesOf(db: DbOrTx, groupIds: readonly string[]): Promise<SideRow[]> {
   if (groupIds.length === 0) return [];
-  return db.select().from(sides).where(inArray(sides.groupId, [...groupIds])).orderBy(asc(sides.position));
+  return db
+    .select()
+    .from(sides)
+    .where(inArray(sides.groupId, [...groupIds]))
+    .orderBy(asc(sides.position));
 }
 
 export async function findSide(db: DbOrTx, groupId: string, sideId: string): Promise<SideRow> {
-  const [s] = await db.select().from(sides).where(and(eq(sides.id, sideId), eq(sides.groupId, groupId)));
+  const [s] = await db
+    .select()
+    .from(sides)
+    .where(and(eq(sides.id, sideId), eq(sides.groupId, groupId)));
   if (!s) throw notFound('Side');
   return s;
 }
@@ -67,7 +74,12 @@ export const sideDto = (s: SideRow): Side => ({
   position: s.position,
 });
 
-export function groupDto(g: GroupRow, groupSides: SideRow[], mine: MembershipFact | undefined, overseeing: boolean): Group {
+export function groupDto(
+  g: GroupRow,
+  groupSides: SideRow[],
+  mine: MembershipFact | undefined,
+  overseeing: boolean,
+): Group {
   return {
     id: g.id,
     name: g.name,

@@ -2,7 +2,15 @@ import type { Membership, Role, Roster } from '@parley/protocol';
 import type { DbOrTx } from '../../db/client.js';
 import { type ActorFacts, canSeeItem, type GroupFacts } from '../../policy/policy.js';
 import { userNames } from '../auth/queries.js';
-import { type AgencyRow, agenciesOfGroup, membersOfGroup, type MembershipRow, type SideRow, sideDto, sidesOf } from './queries.js';
+import {
+  type AgencyRow,
+  agenciesOfGroup,
+  type MembershipRow,
+  membersOfGroup,
+  type SideRow,
+  sideDto,
+  sidesOf,
+} from './queries.js';
 
 const ROLE_ORDER: Role[] = ['chair', 'secretariat', 'member', 'observer'];
 
@@ -18,7 +26,8 @@ export async function buildRoster(db: DbOrTx, actor: ActorFacts, group: GroupFac
   // A delegate of a hidden agency is hidden too; otherwise the agency would show through its people.
   const visibleMembers = allMembers.filter(
     (m) =>
-      canSeeItem(actor, { group, sideId: m.sideId, marking: m.marking }) && (m.agencyId === null || agencyIds.has(m.agencyId)),
+      canSeeItem(actor, { group, sideId: m.sideId, marking: m.marking }) &&
+      (m.agencyId === null || agencyIds.has(m.agencyId)),
   );
   const names = await userNames(
     db,
@@ -52,7 +61,15 @@ export async function buildRoster(db: DbOrTx, actor: ActorFacts, group: GroupFac
           .map((agency) => {
             const inAgency = sideMembers.filter((m) => m.agencyId === (agency?.id ?? null));
             return {
-              agency: agency ? { id: agency.id, groupId: agency.groupId, sideId: agency.sideId, name: agency.name, marking: agency.marking } : null,
+              agency: agency
+                ? {
+                    id: agency.id,
+                    groupId: agency.groupId,
+                    sideId: agency.sideId,
+                    name: agency.name,
+                    marking: agency.marking,
+                  }
+                : null,
               roles: ROLE_ORDER.map((role) => ({
                 role,
                 members: inAgency

@@ -41,7 +41,12 @@ export async function groupRoutes(app: FastifyInstance, opts: { ctx: AppContext 
     const actor = await actorOf(ctx, request);
     const g = (await findGroup(ctx.db, groupId))!;
     const facts = { id: g.id, kind: g.kind, parentGroupId: g.parentGroupId };
-    return groupDto(g, await sidesOf(ctx.db, [g.id]), membershipIn(actor, g.id), standingIn(actor, facts).kind === 'overseer');
+    return groupDto(
+      g,
+      await sidesOf(ctx.db, [g.id]),
+      membershipIn(actor, g.id),
+      standingIn(actor, facts).kind === 'overseer',
+    );
   };
 
   r.get('/api/groups', { schema: { tags, response: { 200: GroupList } } }, async (request) => {
@@ -50,54 +55,86 @@ export async function groupRoutes(app: FastifyInstance, opts: { ctx: AppContext 
     const visible = (await allGroups(ctx.db)).filter((g) =>
       decide(actor, 'group.read', { type: 'group', group: { id: g.id, kind: g.kind, parentGroupId: g.parentGroupId } }),
     );
-    const groupSides = await sidesOf(ctx.db, visible.map((g) => g.id));
+    const groupSides = await sidesOf(
+      ctx.db,
+      visible.map((g) => g.id),
+    );
     return {
       groups: visible.map((g) =>
-        groupDto(g, groupSides, membershipIn(actor, g.id), standingIn(actor, { id: g.id, kind: g.kind, parentGroupId: g.parentGroupId }).kind === 'overseer'),
+        groupDto(
+          g,
+          groupSides,
+          membershipIn(actor, g.id),
+          standingIn(actor, { id: g.id, kind: g.kind, parentGroupId: g.parentGroupId }).kind === 'overseer',
+        ),
       ),
     };
   });
 
-  r.post('/api/groups', { schema: { tags, body: CreateGroupBody, response: { 201: Group } } }, async (request, reply) => {
-    const user = requireUser(request);
-    await authorize(ctx, request, 'instance.administer', { type: 'instance' });
-    const g = await svc.createGroup(ctx, user.id, request.body);
-    reply.status(201);
-    return groupView(g.id, request);
-  });
+  r.post(
+    '/api/groups',
+    { schema: { tags, body: CreateGroupBody, response: { 201: Group } } },
+    async (request, reply) => {
+      const user = requireUser(request);
+      await authorize(ctx, request, 'instance.administer', { type: 'instance' });
+      const g = await svc.createGroup(ctx, user.id, request.body);
+      reply.status(201);
+      return groupView(g.id, request);
+    },
+  );
 
-  r.get('/api/groups/:groupId', { schema: { tags, params: GroupParams, response: { 200: Group } } }, async (request) => {
-    await authorizeGroup(ctx, request, request.params.groupId, 'group.read');
-    return groupView(request.params.groupId, request);
-  });
+  r.get(
+    '/api/groups/:groupId',
+    { schema: { tags, params: GroupParams, response: { 200: Group } } },
+    async (request) => {
+      await authorizeGroup(ctx, request, request.params.groupId, 'group.read');
+      return groupView(request.params.groupId, request);
+    },
+  );
 
-  r.patch('/api/groups/:groupId', { schema: { tags, params: GroupParams, body: UpdateGroupBody, response: { 200: Group } } }, async (request) => {
-    const user = requireUser(request);
-    await authorizeGroup(ctx, request, request.params.groupId, 'group.read');
-    await authorize(ctx, request, 'instance.administer', { type: 'instance' });
-    await svc.updateGroup(ctx, user.id, request.params.groupId, request.body);
-    return groupView(request.params.groupId, request);
-  });
+  r.patch(
+    '/api/groups/:groupId',
+    { schema: { tags, params: GroupParams, body: UpdateGroupBody, response: { 200: Group } } },
+    async (request) => {
+      const user = requireUser(request);
+      await authorizeGroup(ctx, request, request.params.groupId, 'group.read');
+      await authorize(ctx, request, 'instance.administer', { type: 'instance' });
+      await svc.updateGroup(ctx, user.id, request.params.groupId, request.body);
+      return groupView(request.params.groupId, request);
+    },
+  );
 
-  r.get('/api/groups/:groupId/roster', { schema: { tags, params: GroupParams, response: { 200: Roster } } }, async (request) => {
-    const { actor, group } = await authorizeGroup(ctx, request, request.params.groupId, 'roster.read');
-    return buildRoster(ctx.db, actor, group);
-  });
+  r.get(
+    '/api/groups/:groupId/roster',
+    { schema: { tags, params: GroupParams, response: { 200: Roster } } },
+    async (request) => {
+      const { actor, group } = await authorizeGroup(ctx, request, request.params.groupId, 'roster.read');
+      return buildRoster(ctx.db, actor, group);
+    },
+  );
 
-  r.post('/api/groups/:groupId/sides', { schema: { tags, params: GroupParams, body: CreateSideBody, response: { 201: Side } } }, async (request, reply) => {
-    const user = requireUser(request);
-    const { group } = await authorizeGroup(ctx, request, request.params.groupId, 'group.read');
-    await authorize(ctx, request, 'instance.administer', { type: 'instance' });
-    reply.status(201);
-    return sideDto(await svc.createSide(ctx, user.id, group, request.body));
-  });
+  r.post(
+    '/api/groups/:groupId/sides',
+    { schema: { tags, params: GroupParams, body: CreateSideBody, response: { 201: Side } } },
+    async (request, reply) => {
+      const user = requireUser(request);
+      const { group } = await authorizeGroup(ctx, request, request.params.groupId, 'group.read');
+      await authorize(ctx, request, 'instance.administer', { type: 'instance' });
+      reply.status(201);
+      return sideDto(await svc.createSide(ctx, user.id, group, request.body));
+    },
+  );
 
-  r.patch('/api/groups/:groupId/sides/:sideId', { schema: { tags, params: SideParams, body: UpdateSideBody, response: { 200: Side } } }, async (request) => {
-    const user = requireUser(request);
-    const { group } = await authorizeGroup(ctx, request, request.params.groupId, 'group.read');
-    await authorize(ctx, request, 'instance.administer', { type: 'instance' });
-    return sideDto(await svc.updateSide(ctx, user.id, group, request.params.sideId, request.body));
-  });
+  r.patch(
+    '/api/groups/:groupId/sides/:sideId',
+    { schema: { tags, params: SideParams, body: UpdateSideBody, response: { 200: Side } } },
+    async (request) => {
+      const user = requireUser(request);
+      const { group } = await authorizeGroup(ctx, request, request.params.groupId, 'group.read');
+      await authorize(ctx, request, 'instance.administer', { type: 'instance' });
+      return sideDto(await svc.updateSide(ctx, user.id, group, request.params.sideId, request.body));
+    },
+  );
 
   const manageSide = async (request: Parameters<typeof actorOf>[1], groupId: string, sideId: string) => {
     const { group } = await authorizeGroup(ctx, request, groupId, 'group.read');
@@ -179,7 +216,12 @@ export async function groupRoutes(app: FastifyInstance, opts: { ctx: AppContext 
       const { group, actor } = await authorizeGroup(ctx, request, groupId, 'group.read');
       const existing = await findMembership(ctx.db, groupId, membershipId);
       // The other side's delegates (and hidden ones) are answered as "not found", never "forbidden".
-      if (!decide(actor, 'item.read', { type: 'item', item: { group, sideId: existing.sideId, marking: existing.marking } })) {
+      if (
+        !decide(actor, 'item.read', {
+          type: 'item',
+          item: { group, sideId: existing.sideId, marking: existing.marking },
+        })
+      ) {
         throw fieldError(404, 'params.membershipId', 'no such membership');
       }
       await authorize(ctx, request, 'side.manage-delegation', { type: 'side', group, sideId: existing.sideId });
@@ -195,7 +237,12 @@ export async function groupRoutes(app: FastifyInstance, opts: { ctx: AppContext 
       const { groupId, membershipId } = request.params;
       const { group, actor } = await authorizeGroup(ctx, request, groupId, 'group.read');
       const existing = await findMembership(ctx.db, groupId, membershipId);
-      if (!decide(actor, 'item.read', { type: 'item', item: { group, sideId: existing.sideId, marking: existing.marking } })) {
+      if (
+        !decide(actor, 'item.read', {
+          type: 'item',
+          item: { group, sideId: existing.sideId, marking: existing.marking },
+        })
+      ) {
         throw fieldError(404, 'params.membershipId', 'no such membership');
       }
       await authorize(ctx, request, 'side.manage-delegation', { type: 'side', group, sideId: existing.sideId });

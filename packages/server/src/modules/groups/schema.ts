@@ -1,4 +1,4 @@
-import { integer, pgTable, text, timestamp, unique, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import { type AnyPgColumn, integer, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
 
 const markingEnum = ['shared', 'side-only'] as const;
 const roleEnum = ['chair', 'member', 'observer', 'secretariat'] as const;

@@ -1,5 +1,5 @@
-import { and, eq, max } from 'drizzle-orm';
 import type { Marking, Role } from '@parley/protocol';
+import { and, eq, max } from 'drizzle-orm';
 import type { AppContext } from '../../context.js';
 import { conflict, fieldError } from '../../http/errors.js';
 import type { GroupFacts } from '../../policy/policy.js';
@@ -9,7 +9,14 @@ import { agencies, groups, memberships, sides } from './schema.js';
 
 type Ctx = Pick<AppContext, 'db' | 'hub'>;
 
-function rosterChanged(w: WriteScope, group: GroupFacts, sideId: string | null, marking: Marking, resourceType: string, resourceId: string) {
+function rosterChanged(
+  w: WriteScope,
+  group: GroupFacts,
+  sideId: string | null,
+  marking: Marking,
+  resourceType: string,
+  resourceId: string,
+) {
   w.emit({
     topic: `group:${group.id}`,
     event: { kind: 'roster.changed', groupId: group.id, resourceType, resourceId },
@@ -26,69 +33,171 @@ export async function createGroup(
     if (!input.parentGroupId) throw fieldError(400, 'body.parentGroupId', 'a track needs its parent group');
     const parent = await findGroup(ctx.db, input.parentGroupId);
     if (!parent) throw fieldError(404, 'body.parentGroupId', 'no such group');
-    if (parent.kind !== 'group') throw fieldError(400, 'body.parentGroupId', 'a track belongs to a group, not to another track');
+    if (parent.kind !== 'group')
+      throw fieldError(400, 'body.parentGroupId', 'a track belongs to a group, not to another track');
   } else if (input.parentGroupId) {
     throw fieldError(400, 'body.parentGroupId', 'only tracks have a parent group');
   }
   return runWrite(ctx, actorUserId, async (w) => {
     const [g] = await w.tx.insert(groups).values(input).returning();
-    await w.audit({ action: 'group.create', resourceType: 'group', resourceId: g!.id, groupId: g!.id, sideId: null, marking: 'shared', after: g });
+    await w.audit({
+      action: 'group.create',
+      resourceType: 'group',
+      resourceId: g!.id,
+      groupId: g!.id,
+      sideId: null,
+      marking: 'shared',
+      after: g,
+    });
     return g!;
   });
 }
 
-export async function updateGroup(ctx: Ctx, actorUserId: string, groupId: string, patch: { name?: string; description?: string }) {
+export async function updateGroup(
+  ctx: Ctx,
+  actorUserId: string,
+  groupId: string,
+  patch: { name?: string; description?: string },
+) {
   return runWrite(ctx, actorUserId, async (w) => {
     const before = await findGroup(w.tx, groupId);
     const [g] = await w.tx.update(groups).set(patch).where(eq(groups.id, groupId)).returning();
-    await w.audit({ action: 'group.update', resourceType: 'group', resourceId: groupId, groupId, sideId: null, marking: 'shared', before, after: g });
+    await w.audit({
+      action: 'group.update',
+      resourceType: 'group',
+      resourceId: groupId,
+      groupId,
+      sideId: null,
+      marking: 'shared',
+      before,
+      after: g,
+    });
     return g!;
   });
 }
 
-export async function createSide(ctx: Ctx, actorUserId: string | null, group: GroupFacts, input: { name: string; shortCode: string; colour: string }) {
+export async function createSide(
+  ctx: Ctx,
+  actorUserId: string | null,
+  group: GroupFacts,
+  input: { name: string; shortCode: string; colour: string },
+) {
   return runWrite(ctx, actorUserId, async (w) => {
-    const [dup] = await w.tx.select({ id: sides.id }).from(sides).where(and(eq(sides.groupId, group.id), eq(sides.shortCode, input.shortCode)));
-    if (dup) throw conflict('A side with this short code exists', undefined, [{ path: 'body.shortCode', message: 'already used in this group' }]);
-    const [{ value: last } = { value: null }] = await w.tx.select({ value: max(sides.position) }).from(sides).where(eq(sides.groupId, group.id));
-    const [s] = await w.tx.insert(sides).values({ ...input, groupId: group.id, position: (last ?? -1) + 1 }).returning();
-    await w.audit({ action: 'side.create', resourceType: 'side', resourceId: s!.id, groupId: group.id, sideId: s!.id, marking: 'shared', after: s });
+    const [dup] = await w.tx
+      .select({ id: sides.id })
+      .from(sides)
+      .where(and(eq(sides.groupId, group.id), eq(sides.shortCode, input.shortCode)));
+    if (dup)
+      throw conflict('A side with this short code exists', undefined, [
+        { path: 'body.shortCode', message: 'already used in this group' },
+      ]);
+    const [{ value: last } = { value: null }] = await w.tx
+      .select({ value: max(sides.position) })
+      .from(sides)
+      .where(eq(sides.groupId, group.id));
+    const [s] = await w.tx
+      .insert(sides)
+      .values({ ...input, groupId: group.id, position: (last ?? -1) + 1 })
+      .returning();
+    await w.audit({
+      action: 'side.create',
+      resourceType: 'side',
+      resourceId: s!.id,
+      groupId: group.id,
+      sideId: s!.id,
+      marking: 'shared',
+      after: s,
+    });
     rosterChanged(w, group, s!.id, 'shared', 'side', s!.id);
     return s!;
   });
 }
 
-export async function updateSide(ctx: Ctx, actorUserId: string, group: GroupFacts, sideId: string, patch: { name?: string; shortCode?: string; colour?: string }) {
+export async function updateSide(
+  ctx: Ctx,
+  actorUserId: string,
+  group: GroupFacts,
+  sideId: string,
+  patch: { name?: string; shortCode?: string; colour?: string },
+) {
   return runWrite(ctx, actorUserId, async (w) => {
     const before = await findSide(w.tx, group.id, sideId);
     if (patch.shortCode && patch.shortCode !== before.shortCode) {
-      const [dup] = await w.tx.select({ id: sides.id }).from(sides).where(and(eq(sides.groupId, group.id), eq(sides.shortCode, patch.shortCode)));
-      if (dup) throw conflict('A side with this short code exists', undefined, [{ path: 'body.shortCode', message: 'already used in this group' }]);
+      const [dup] = await w.tx
+        .select({ id: sides.id })
+        .from(sides)
+        .where(and(eq(sides.groupId, group.id), eq(sides.shortCode, patch.shortCode)));
+      if (dup)
+        throw conflict('A side with this short code exists', undefined, [
+          { path: 'body.shortCode', message: 'already used in this group' },
+        ]);
     }
     const [s] = await w.tx.update(sides).set(patch).where(eq(sides.id, sideId)).returning();
-    await w.audit({ action: 'side.update', resourceType: 'side', resourceId: sideId, groupId: group.id, sideId, marking: 'shared', before, after: s });
+    await w.audit({
+      action: 'side.update',
+      resourceType: 'side',
+      resourceId: sideId,
+      groupId: group.id,
+      sideId,
+      marking: 'shared',
+      before,
+      after: s,
+    });
     rosterChanged(w, group, sideId, 'shared', 'side', sideId);
     return s!;
   });
 }
 
-export async function createAgency(ctx: Ctx, actorUserId: string | null, group: GroupFacts, sideId: string, input: { name: string; marking: Marking }) {
+export async function createAgency(
+  ctx: Ctx,
+  actorUserId: string | null,
+  group: GroupFacts,
+  sideId: string,
+  input: { name: string; marking: Marking },
+) {
   return runWrite(ctx, actorUserId, async (w) => {
     await findSide(w.tx, group.id, sideId);
-    const [a] = await w.tx.insert(agencies).values({ ...input, groupId: group.id, sideId }).returning();
-    await w.audit({ action: 'agency.create', resourceType: 'agency', resourceId: a!.id, groupId: group.id, sideId, marking: input.marking, after: a });
+    const [a] = await w.tx
+      .insert(agencies)
+      .values({ ...input, groupId: group.id, sideId })
+      .returning();
+    await w.audit({
+      action: 'agency.create',
+      resourceType: 'agency',
+      resourceId: a!.id,
+      groupId: group.id,
+      sideId,
+      marking: input.marking,
+      after: a,
+    });
     rosterChanged(w, group, sideId, input.marking, 'agency', a!.id);
     return a!;
   });
 }
 
-export async function updateAgency(ctx: Ctx, actorUserId: string, group: GroupFacts, sideId: string, agencyId: string, patch: { name?: string; marking?: Marking }) {
+export async function updateAgency(
+  ctx: Ctx,
+  actorUserId: string,
+  group: GroupFacts,
+  sideId: string,
+  agencyId: string,
+  patch: { name?: string; marking?: Marking },
+) {
   return runWrite(ctx, actorUserId, async (w) => {
     const before = await findAgency(w.tx, group.id, sideId, agencyId);
     const [a] = await w.tx.update(agencies).set(patch).where(eq(agencies.id, agencyId)).returning();
     // Audit and announce under the stricter of old and new marking, so a downgrade to side-only does not leak.
     const marking: Marking = before.marking === 'side-only' || a!.marking === 'side-only' ? 'side-only' : 'shared';
-    await w.audit({ action: 'agency.update', resourceType: 'agency', resourceId: agencyId, groupId: group.id, sideId, marking, before, after: a });
+    await w.audit({
+      action: 'agency.update',
+      resourceType: 'agency',
+      resourceId: agencyId,
+      groupId: group.id,
+      sideId,
+      marking,
+      before,
+      after: a,
+    });
     rosterChanged(w, group, sideId, marking, 'agency', agencyId);
     return a!;
   });
@@ -97,10 +206,22 @@ export async function updateAgency(ctx: Ctx, actorUserId: string, group: GroupFa
 export async function deleteAgency(ctx: Ctx, actorUserId: string, group: GroupFacts, sideId: string, agencyId: string) {
   return runWrite(ctx, actorUserId, async (w) => {
     const before = await findAgency(w.tx, group.id, sideId, agencyId);
-    const [used] = await w.tx.select({ id: memberships.id }).from(memberships).where(eq(memberships.agencyId, agencyId)).limit(1);
+    const [used] = await w.tx
+      .select({ id: memberships.id })
+      .from(memberships)
+      .where(eq(memberships.agencyId, agencyId))
+      .limit(1);
     if (used) throw conflict('Move or remove the delegates of this agency first');
     await w.tx.delete(agencies).where(eq(agencies.id, agencyId));
-    await w.audit({ action: 'agency.delete', resourceType: 'agency', resourceId: agencyId, groupId: group.id, sideId, marking: before.marking, before });
+    await w.audit({
+      action: 'agency.delete',
+      resourceType: 'agency',
+      resourceId: agencyId,
+      groupId: group.id,
+      sideId,
+      marking: before.marking,
+      before,
+    });
     rosterChanged(w, group, sideId, before.marking, 'agency', agencyId);
   });
 }
@@ -114,7 +235,13 @@ export interface MembershipInput {
   marking: Marking;
 }
 
-export async function addMembership(ctx: Ctx, actorUserId: string | null, group: GroupFacts, input: MembershipInput, w0?: WriteScope) {
+export async function addMembership(
+  ctx: Ctx,
+  actorUserId: string | null,
+  group: GroupFacts,
+  input: MembershipInput,
+  w0?: WriteScope,
+) {
   const body = async (w: WriteScope) => {
     await findSide(w.tx, group.id, input.sideId).catch(() => {
       throw fieldError(404, 'body.sideId', 'no such side in this group');
@@ -124,10 +251,27 @@ export async function addMembership(ctx: Ctx, actorUserId: string | null, group:
         throw fieldError(404, 'body.agencyId', 'no such agency on this side');
       });
     }
-    const [existing] = await w.tx.select({ id: memberships.id }).from(memberships).where(and(eq(memberships.groupId, group.id), eq(memberships.userId, input.userId)));
-    if (existing) throw conflict('This person is already in the group', undefined, [{ path: 'body.email', message: 'already a member of this group' }]);
-    const [m] = await w.tx.insert(memberships).values({ ...input, groupId: group.id }).returning();
-    await w.audit({ action: 'membership.create', resourceType: 'membership', resourceId: m!.id, groupId: group.id, sideId: input.sideId, marking: input.marking, after: m });
+    const [existing] = await w.tx
+      .select({ id: memberships.id })
+      .from(memberships)
+      .where(and(eq(memberships.groupId, group.id), eq(memberships.userId, input.userId)));
+    if (existing)
+      throw conflict('This person is already in the group', undefined, [
+        { path: 'body.email', message: 'already a member of this group' },
+      ]);
+    const [m] = await w.tx
+      .insert(memberships)
+      .values({ ...input, groupId: group.id })
+      .returning();
+    await w.audit({
+      action: 'membership.create',
+      resourceType: 'membership',
+      resourceId: m!.id,
+      groupId: group.id,
+      sideId: input.sideId,
+      marking: input.marking,
+      after: m,
+    });
     rosterChanged(w, group, input.sideId, input.marking, 'membership', m!.id);
     return m!;
   };
@@ -150,7 +294,16 @@ export async function updateMembership(
     }
     const [m] = await w.tx.update(memberships).set(patch).where(eq(memberships.id, membershipId)).returning();
     const marking: Marking = before.marking === 'side-only' || m!.marking === 'side-only' ? 'side-only' : 'shared';
-    await w.audit({ action: 'membership.update', resourceType: 'membership', resourceId: membershipId, groupId: group.id, sideId: before.sideId, marking, before, after: m });
+    await w.audit({
+      action: 'membership.update',
+      resourceType: 'membership',
+      resourceId: membershipId,
+      groupId: group.id,
+      sideId: before.sideId,
+      marking,
+      before,
+      after: m,
+    });
     rosterChanged(w, group, before.sideId, marking, 'membership', membershipId);
     return m!;
   });
@@ -160,7 +313,15 @@ export async function removeMembership(ctx: Ctx, actorUserId: string, group: Gro
   return runWrite(ctx, actorUserId, async (w) => {
     const before = await findMembership(w.tx, group.id, membershipId);
     await w.tx.delete(memberships).where(eq(memberships.id, membershipId));
-    await w.audit({ action: 'membership.delete', resourceType: 'membership', resourceId: membershipId, groupId: group.id, sideId: before.sideId, marking: before.marking, before });
+    await w.audit({
+      action: 'membership.delete',
+      resourceType: 'membership',
+      resourceId: membershipId,
+      groupId: group.id,
+      sideId: before.sideId,
+      marking: before.marking,
+      before,
+    });
     rosterChanged(w, group, before.sideId, before.marking, 'membership', membershipId);
   });
 }

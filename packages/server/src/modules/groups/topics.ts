@@ -5,6 +5,9 @@ import { findGroup } from './queries.js';
 export function registerGroupTopics(ctx: AppContext): void {
   ctx.hub.registerTopic('group', async (actor, id) => {
     const g = await findGroup(ctx.db, id);
-    return !!g && decide(actor, 'group.read', { type: 'group', group: { id: g.id, kind: g.kind, parentGroupId: g.parentGroupId } });
+    return (
+      !!g &&
+      decide(actor, 'group.read', { type: 'group', group: { id: g.id, kind: g.kind, parentGroupId: g.parentGroupId } })
+    );
   });
 }

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { AppContext } from '../../context.js';
 
 export interface Metrics {
@@ -32,7 +32,12 @@ export function createMetrics(ctx: AppContext): Metrics {
     buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
     registers: [registry],
   });
-  new Counter({ name: 'parley_build_info', help: 'Build information', labelNames: ['database'], registers: [registry] }).inc({
+  new Counter({
+    name: 'parley_build_info',
+    help: 'Build information',
+    labelNames: ['database'],
+    registers: [registry],
+  }).inc({
     database: ctx.database.kind,
   });
   ctx.database.onQuery = (s) => dbQuerySeconds.observe(s);
@@ -40,7 +45,10 @@ export function createMetrics(ctx: AppContext): Metrics {
   return { registry, dbQuerySeconds };
 }
 
-export async function systemRoutes(app: FastifyInstance, opts: { ctx: AppContext; metrics: Metrics; readiness: () => Promise<Record<string, boolean>> }) {
+export async function systemRoutes(
+  app: FastifyInstance,
+  opts: { ctx: AppContext; metrics: Metrics; readiness: () => Promise<Record<string, boolean>> },
+) {
   const { metrics } = opts;
   const httpSeconds = (metrics.registry as Registry & { httpSeconds: Histogram }).httpSeconds;
   app.addHook('onResponse', async (request, reply) => {
