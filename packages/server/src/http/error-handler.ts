@@ -5,21 +5,22 @@ import { HttpError } from './errors.js';
 const PROBLEM = 'application/problem+json; charset=utf-8';
 
 interface ZodIssueLike {
+  keyword?: string;
   instancePath?: string;
   message?: string;
-  params?: { issue?: { path?: PropertyKey[]; message?: string; code?: string; keys?: string[] } };
+  params?: { keys?: string[] };
 }
 
 function validationErrors(err: { validation: unknown[]; validationContext?: string }) {
   const context = err.validationContext ?? 'body';
   return (err.validation as ZodIssueLike[]).flatMap((v) => {
-    const issue = v.params?.issue;
-    const base = [context, ...(issue?.path ?? []).map(String)].join('.');
+    const segments = (v.instancePath ?? '').split('/').filter(Boolean);
+    const base = [context, ...segments].join('.');
     // Unknown keys are reported on the parent object; name each offending field instead.
-    if (issue?.code === 'unrecognized_keys' && issue.keys?.length) {
-      return issue.keys.map((k) => ({ path: `${base}.${k}`, message: 'unknown field' }));
+    if (v.keyword === 'unrecognized_keys' && v.params?.keys?.length) {
+      return v.params.keys.map((k) => ({ path: `${base}.${k}`, message: 'unknown field' }));
     }
-    return [{ path: base, message: issue?.message ?? v.message ?? 'invalid' }];
+    return [{ path: base, message: v.message ?? 'invalid' }];
   });
 }
 

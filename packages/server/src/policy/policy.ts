@@ -43,7 +43,8 @@ export type Action =
   | 'item.write'
   | 'item.chair' // act as chair of the item's side (publish, approve)
   | 'group.chair' // act as a chair of the group (start a call, approve on behalf of one's side)
-  | 'group.oversee'; // parent-group chairs over a track
+  | 'group.oversee' // parent-group chairs over a track
+  | 'side.represent'; // speak for one side (cancel or re-request a meeting): its chairs and secretariat
 
 export type Resource =
   | { type: 'instance' }
@@ -120,6 +121,11 @@ export function decide(actor: ActorFacts, action: Action, resource: Resource): b
     case 'side.manage-delegation': {
       if (resource.type !== 'side') return false;
       if (actor.isAdmin) return true;
+      const s = standingIn(actor, resource.group);
+      return s.kind === 'member' && s.sideId === resource.sideId && MANAGING_ROLES.has(s.role);
+    }
+    case 'side.represent': {
+      if (resource.type !== 'side') return false;
       const s = standingIn(actor, resource.group);
       return s.kind === 'member' && s.sideId === resource.sideId && MANAGING_ROLES.has(s.role);
     }

@@ -1,4 +1,4 @@
-import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../app.js';
 import { loadConfig } from '../config.js';
 import type { AppContext } from '../context.js';
@@ -27,47 +27,4 @@ export async function createTestApp(): Promise<TestApp> {
   };
 }
 
-/** A browser-like client: keeps its cookie and sends the Origin header a browser would send. */
-export class TestClient {
-  cookie: string | null = null;
-  constructor(
-    readonly app: FastifyInstance,
-    readonly origin: string | null = TEST_ORIGIN,
-  ) {}
-
-  async request(
-    method: InjectOptions['method'],
-    url: string,
-    body?: unknown,
-    headers: Record<string, string> = {},
-  ): Promise<LightMyRequestResponse> {
-    const res = await this.app.inject({
-      method,
-      url,
-      headers: {
-        ...(this.origin ? { origin: this.origin } : {}),
-        ...(this.cookie ? { cookie: this.cookie } : {}),
-        ...(body !== undefined && typeof body !== 'string' ? { 'content-type': 'application/json' } : {}),
-        ...headers,
-      },
-      ...(body === undefined ? {} : { payload: typeof body === 'string' ? body : JSON.stringify(body) }),
-    });
-    const set = res.headers['set-cookie'];
-    for (const c of Array.isArray(set) ? set : set ? [set] : []) {
-      const [pair] = c.split(';');
-      if (pair?.startsWith('parley_session=')) this.cookie = pair.endsWith('=') ? null : pair;
-    }
-    return res;
-  }
-
-  get = (url: string) => this.request('GET', url);
-  post = (url: string, body?: unknown) => this.request('POST', url, body ?? {});
-  patch = (url: string, body?: unknown) => this.request('PATCH', url, body ?? {});
-  delete = (url: string) => this.request('DELETE', url);
-
-  async login(email: string, password: string): Promise<this> {
-    const res = await this.post('/api/auth/login', { email, password });
-    if (res.statusCode !== 200) throw new Error(`login ${email} failed: ${res.statusCode} ${res.body}`);
-    return this;
-  }
-}
+export { InjectClient as TestClient } from '../lib/inject-client.js';

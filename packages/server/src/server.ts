@@ -1,0 +1,57 @@
+import { sql } from 'drizzle-orm';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app.js';
+import type { Config } from './config.js';
+import type { AppContext } from './context.js';
+import { type Database, openDatabase } from './db/client.js';
+import { type DemoLogin, loadDemo } from './demo/load.js';
+import { users } from './modules/auth/schema.js';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  ctx: AppContext;
+  url: string;
+  demoLogins: DemoLogin[] | null;
+  stop(): Promise<void>;
+}
+
+export async function openAndMigrate(config: Config): Promise<Database> {
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  await database.migrate();
+  return database;
+}
+
+export async function isEmpty(database: Database): Promise<boolean> {
+  const [row] = await database.db.select({ n: sql<number>`count(*)::int` }).from(users);
+  return (row?.n ?? 0) === 0;
+}
+
+/** Opens the database, migrates, optionally loads the demo into an empty database, and listens. */
+export async function startServer(config: Config, opts: { demo?: boolean } = {}): Promise<RunningServer> {
+  const database = await openAndMigrate(config);
+  const { app, ctx } = await buildApp({ config, database });
+  let demoLogins: DemoLogin[] | null = null;
+  try {
+    await app.ready();
+    if (opts.demo && (await isEmpty(database))) demoLogins = await loadDemo(app, ctx);
+    await app.listen({ port: config.port, host: config.host });
+  } catch (err) {
+    await app.close().catch(() => {});
+    await database.close().catch(() => {});
+    throw err;
+  }
+  let stopping: Promise<void> | null = null;
+  return {
+    app,
+    ctx,
+    url: config.publicUrl,
+    demoLogins,
+    stop: () => {
+      stopping ??= (async () => {
+        await app.close();
+        await database.close();
+      })();
+      return stopping;
+    },
+  };
+}
