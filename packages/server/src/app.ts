@@ -30,6 +30,8 @@ export async function buildApp(opts: BuildOptions): Promise<{ app: FastifyInstan
   const { config, database } = opts;
   const app = Fastify({
     bodyLimit: config.bodyLimitBytes,
+    // Shutdown must not wait on idle keep-alive or half-upgraded sockets (Ctrl-C, tests).
+    forceCloseConnections: true,
     logger:
       opts.logger === false
         ? false
@@ -61,6 +63,12 @@ export async function buildApp(opts: BuildOptions): Promise<{ app: FastifyInstan
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
   registerOriginCheck(app, config.allowedOrigins);
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
+  // A refused upgrade (bad Origin, no session) leaves a socket the HTTP server no longer tracks: close it, or
+  // shutdown would wait on it forever.
+  app.addHook('onResponse', async (request, reply) => {
+    if (reply.statusCode >= 400 && request.headers.upgrade?.toLowerCase() === 'websocket')
+      request.raw.socket?.destroy();
+  });
 
   const metrics = createMetrics(ctx);
   await app.register(systemRoutes, { ctx, metrics, readiness: async () => ({ database: await database.ping() }) });

@@ -61,6 +61,16 @@ export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
 
 /** Writes `value` as an 8-byte big-endian integer at `offset` (the KID encoding in labels, lengths in tags). */
 export function writeU64(view: DataView, offset: number, value: bigint): void {
-  view.setUint32(offset, Number(value >> 32n));
-  view.setUint32(offset + 4, Number(value & 0xffffffffn));
+  view.setUint32(offset, high32(value));
+  view.setUint32(offset + 4, low32(value));
+}
+
+// Per-frame code splits a u64 into two 32-bit numbers once instead of doing BigInt arithmetic per byte:
+// values below 2^32 (every realistic CTR) then cost a comparison and one conversion, with no BigInt allocated.
+export function high32(value: bigint): number {
+  return value <= 0xffffffffn ? 0 : Number(value >> 32n);
+}
+
+export function low32(value: bigint): number {
+  return value <= 0xffffffffn ? Number(value) : Number(value & 0xffffffffn);
 }

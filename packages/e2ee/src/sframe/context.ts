@@ -29,7 +29,7 @@ export interface SFrameContextOptions {
   /** Monotonic clock in ms; injectable for tests. Default `performance.now()`. */
   now?: () => number;
   /** Highest CTR this context will use under one KID (default 2^64-1). Lowering it forces an earlier rekey,
-   * e.g. to bound forgery attempts against short-tag suites (RFC 9605 §9.5). */
+   * e.g. to bound forgery attempts against short-tag suites (RFC 9605 §7.5). */
   maxCounter?: number | bigint;
 }
 
@@ -159,34 +159,45 @@ export class SFrameContext {
   }
 
   /** Encrypts one frame with the sender key and the next counter value. */
-  async protect(plaintext: Uint8Array, metadata: Uint8Array = EMPTY): Promise<Uint8Array> {
-    requireBytes(plaintext, 'plaintext');
-    requireBytes(metadata, 'metadata');
-    const sender = this.#sender;
-    if (!sender) throw new SFrameError('no_sender_key', 'no sender key installed');
-    const ctr = this.#nextCtr.get(sender.kid) ?? 0n;
-    if (ctr > this.#maxCounter) {
-      throw new SFrameError('counter_exhausted', `counter space of KID ${sender.kid} exhausted: install a new key`);
+  protect(plaintext: Uint8Array, metadata: Uint8Array = EMPTY): Promise<Uint8Array> {
+    // Not an async function: the hot path hands back WebCrypto's promise chain without extra hops, and
+    // every failure still surfaces as a rejection.
+    try {
+      requireBytes(plaintext, 'plaintext');
+      requireBytes(metadata, 'metadata');
+      const sender = this.#sender;
+      if (!sender) throw new SFrameError('no_sender_key', 'no sender key installed');
+      const ctr = this.#nextCtr.get(sender.kid) ?? 0n;
+      if (ctr > this.#maxCounter) {
+        throw new SFrameError('counter_exhausted', `counter space of KID ${sender.kid} exhausted: install a new key`);
+      }
+      // Reserved synchronously, before WebCrypto runs, so concurrent protect() calls get distinct counters.
+      this.#nextCtr.set(sender.kid, ctr + 1n);
+      return sealFrame(sender, ctr, metadata, plaintext);
+    } catch (error) {
+      return Promise.reject(error);
     }
-    // Reserved before the first await, so concurrent protect() calls always get distinct counters.
-    this.#nextCtr.set(sender.kid, ctr + 1n);
-    return sealFrame(sender, ctr, metadata, plaintext);
   }
 
   /** Decrypts one frame; rejects with an `SFrameError` if it is malformed, forged, unknown or replayed. */
-  async unprotect(sframe: Uint8Array, metadata: Uint8Array = EMPTY): Promise<UnprotectedFrame> {
-    requireBytes(metadata, 'metadata');
-    const frame = parseFrame(this.#suite, sframe);
-    const entry = this.#liveReceiver(frame.kid, this.#now());
-    if (!entry) throw new SFrameError('unknown_key', `no receive key for KID ${frame.kid}`);
-    const early = entry.window.check(frame.ctr);
-    if (early !== 'fresh') throw replayError(frame.kid, frame.ctr, early);
-    const plaintext = await openFrame(entry.keys, frame, metadata);
-    // Only an authenticated frame may move the window; re-check because another unprotect() of the same
-    // frame may have completed while this one was decrypting.
-    const verdict = entry.window.accept(frame.ctr);
-    if (verdict !== 'fresh') throw replayError(frame.kid, frame.ctr, verdict);
-    return { kid: frame.kid, ctr: frame.ctr, epoch: entry.epoch, plaintext };
+  unprotect(sframe: Uint8Array, metadata: Uint8Array = EMPTY): Promise<UnprotectedFrame> {
+    try {
+      requireBytes(metadata, 'metadata');
+      const frame = parseFrame(this.#suite, sframe);
+      const entry = this.#liveReceiver(frame.kid, this.#now());
+      if (!entry) throw new SFrameError('unknown_key', `no receive key for KID ${frame.kid}`);
+      const early = entry.window.check(frame.ctr);
+      if (early !== 'fresh') throw replayError(frame.kid, frame.ctr, early);
+      return openFrame(entry.keys, frame, metadata).then((plaintext) => {
+        // Only an authenticated frame may move the window; re-check because another unprotect() of the
+        // same frame may have completed while this one was decrypting.
+        const verdict = entry.window.accept(frame.ctr);
+        if (verdict !== 'fresh') throw replayError(frame.kid, frame.ctr, verdict);
+        return { kid: frame.kid, ctr: frame.ctr, epoch: entry.epoch, plaintext };
+      });
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /** Erases keys whose grace period has ended (also done lazily on every call). */

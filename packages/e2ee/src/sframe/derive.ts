@@ -87,7 +87,7 @@ export async function deriveKeyMaterial(
 
 async function deriveAeadKey(suite: SuiteParams, hkdfKey: CryptoKey, kid: bigint): Promise<AeadKey> {
   const params = hkdfParams(suite, derivationLabel('key', kid, suite.id));
-  if (suite.aead === 'gcm') {
+  if (suite.aead === 'gcm' && hkdfKey.usages.includes('deriveKey')) {
     // HKDF-Expand straight into a non-extractable AES-GCM key: the key bytes never reach JavaScript.
     const key = await subtle().deriveKey(params, hkdfKey, { name: 'AES-GCM', length: suite.nk * 8 }, false, [
       'encrypt',
@@ -95,8 +95,8 @@ async function deriveAeadKey(suite: SuiteParams, hkdfKey: CryptoKey, kid: bigint
     ]);
     return { kind: 'gcm', key };
   }
-  // The CTR+HMAC key is split by byte position (§4.5.1), which deriveKey cannot express: derive the bytes,
-  // import both halves, then wipe the transient copy.
+  // The CTR+HMAC key is split by byte position (§4.5.1), which deriveKey cannot express (nor can a caller's
+  // HKDF key limited to deriveBits): derive the bytes, import them, then wipe the transient copy.
   const raw = new Uint8Array(await subtle().deriveBits(params, hkdfKey, suite.nk * 8));
   try {
     return await importAeadKey(suite, raw);
@@ -112,9 +112,15 @@ export async function deriveFrameKeys(
 ): Promise<FrameKeys> {
   const k = toU64(kid, 'kid');
   const hkdfKey = await importBaseKey(baseKey);
-  const [salt, aead] = await Promise.all([
-    subtle().deriveBits(hkdfParams(suite, derivationLabel('salt', k, suite.id)), hkdfKey, suite.nn * 8),
-    deriveAeadKey(suite, hkdfKey, k),
-  ]);
-  return { suite, kid: k, salt: new Uint8Array(salt), aead };
+  try {
+    const [salt, aead] = await Promise.all([
+      subtle().deriveBits(hkdfParams(suite, derivationLabel('salt', k, suite.id)), hkdfKey, suite.nn * 8),
+      deriveAeadKey(suite, hkdfKey, k),
+    ]);
+    return { suite, kid: k, salt: new Uint8Array(salt), aead };
+  } catch (cause) {
+    // WebCrypto reports unusable keys as DOMExceptions; callers get the same typed error as everywhere else.
+    if (cause instanceof SFrameError) throw cause;
+    throw new SFrameError('invalid_key', 'cannot derive SFrame keys from this base key', { cause });
+  }
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { deriveFrameKeys } from './derive.js';
 import { SFrameError } from './errors.js';
 import { decryptFrame, encryptFrame } from './frame.js';
 import { decodeHeader } from './header.js';
@@ -149,6 +150,18 @@ describe('encryptFrame/decryptFrame arguments and key cache', () => {
       const fromKey = await encryptFrame({ cipherSuite, baseKey: key, kid: 77, ctr: 3, plaintext });
       const fromRaw = await encryptFrame({ cipherSuite, baseKey: raw, kid: 77, ctr: 3, plaintext });
       expect(fromKey).toEqual(fromRaw);
+    }
+    // A key restricted to deriveBits works too (GCM then derives bits and imports them).
+    const bitsOnly = await crypto.subtle.importKey('raw', raw, 'HKDF', false, ['deriveBits']);
+    const fromBitsOnly = await encryptFrame({ cipherSuite: 4, baseKey: bitsOnly, kid: 77, ctr: 3, plaintext });
+    expect(fromBitsOnly).toEqual(await encryptFrame({ cipherSuite: 4, baseKey: raw, kid: 77, ctr: 3, plaintext }));
+  });
+
+  it('holds derived keys only as non-extractable CryptoKeys', async () => {
+    for (const suite of SUITES) {
+      const keys = await deriveFrameKeys(suite, randomBytes(16), 1);
+      const cryptoKeys = keys.aead.kind === 'gcm' ? [keys.aead.key] : [keys.aead.encKey, keys.aead.authKey];
+      for (const key of cryptoKeys) expect(key.extractable).toBe(false);
     }
   });
 

@@ -21,8 +21,11 @@ function frameAad(header: Uint8Array<ArrayBuffer>, metadata: Uint8Array): Uint8A
   return metadata.length === 0 ? header : concatBytes(header, metadata);
 }
 
-/** Encrypts one frame with already-derived keys; returns header ‖ ciphertext ‖ tag. */
-export async function sealFrame(
+/**
+ * Encrypts one frame with already-derived keys; resolves to header ‖ ciphertext ‖ tag. Inputs must already
+ * be validated (this is the hot path; `encryptFrame` and `SFrameContext.protect` do the checking).
+ */
+export function sealFrame(
   keys: FrameKeys,
   ctr: bigint,
   metadata: Uint8Array,
@@ -30,11 +33,12 @@ export async function sealFrame(
 ): Promise<Uint8Array<ArrayBuffer>> {
   const header = encodeHeader(keys.kid, ctr);
   const nonce = frameNonce(keys.salt, ctr);
-  const sealed = await aeadSeal(keys.suite, keys.aead, nonce, frameAad(header, metadata), ownedView(plaintext));
-  const out = new Uint8Array(header.length + sealed.length);
-  out.set(header);
-  out.set(sealed, header.length);
-  return out;
+  return aeadSeal(keys.suite, keys.aead, nonce, frameAad(header, metadata), ownedView(plaintext)).then((sealed) => {
+    const out = new Uint8Array(header.length + sealed.byteLength);
+    out.set(header);
+    out.set(new Uint8Array(sealed), header.length);
+    return out;
+  });
 }
 
 export interface ParsedFrame extends DecodedHeader {
@@ -48,12 +52,11 @@ export interface ParsedFrame extends DecodedHeader {
  */
 export function parseFrame(suite: SuiteParams, sframe: Uint8Array): ParsedFrame {
   const bytes = ownedView(requireBytes(sframe, 'sframe'));
-  const decoded = decodeHeader(bytes);
-  const body = bytes.subarray(decoded.length);
-  if (body.length < suite.nt) {
+  const { kid, ctr, length } = decodeHeader(bytes);
+  if (bytes.length - length < suite.nt) {
     throw new SFrameError('truncated', `SFrame body shorter than the ${suite.nt}-byte tag`);
   }
-  return { ...decoded, header: bytes.subarray(0, decoded.length), body };
+  return { kid, ctr, length, header: bytes.subarray(0, length), body: bytes.subarray(length) };
 }
 
 /** Decrypts a parsed frame with keys derived for its KID. */

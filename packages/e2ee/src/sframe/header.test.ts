@@ -70,7 +70,7 @@ describe('SFrame header codec', () => {
     expectCode(() => decodeHeader(Uint8Array.of(0x0f, 0, 0, 0, 0, 0, 0, 0, 0x10)), 'malformed_header');
   });
 
-  it('decodes every config byte either to a value or to a typed error', () => {
+  it('decodes every config byte (with minimal value bytes) and re-encodes it identically', () => {
     for (let config = 0; config < 256; config++) {
       const input = new Uint8Array(MAX_HEADER_LENGTH).fill(0x5a);
       input[0] = config;

@@ -1,4 +1,4 @@
-import { toU64 } from './bytes.js';
+import { high32, low32, toU64 } from './bytes.js';
 import { SFrameError } from './errors.js';
 
 /**
@@ -28,16 +28,22 @@ export const MAX_HEADER_LENGTH = 17;
 /** Bytes needed after the config byte: 0 for values carried inline (< 8). */
 function extraLength(value: bigint): number {
   if (value < 8n) return 0;
-  let length = 0;
-  for (let v = value; v > 0n; v >>= 8n) length++;
-  return length;
+  if (value <= 0xffffffffn) {
+    const v = Number(value);
+    return v <= 0xff ? 1 : v <= 0xffff ? 2 : v <= 0xffffff ? 3 : 4;
+  }
+  const high = high32(value);
+  return high <= 0xff ? 5 : high <= 0xffff ? 6 : high <= 0xffffff ? 7 : 8;
 }
 
+/** Writes the low `length` bytes of `value` big-endian, from 32-bit halves (no per-byte BigInt work). */
 function writeBigEndian(out: Uint8Array, offset: number, length: number, value: bigint): void {
-  let v = value;
+  let low = low32(value);
+  let high = high32(value);
   for (let i = offset + length - 1; i >= offset; i--) {
-    out[i] = Number(v & 0xffn);
-    v >>= 8n;
+    out[i] = low & 0xff;
+    low = (low >>> 8) | ((high & 0xff) << 24);
+    high >>>= 8;
   }
 }
 

@@ -52,7 +52,7 @@ describe.each([
     expect(toHex(key.subarray(0, suite.nka))).toBe(v.enc_key);
     expect(toHex(key.subarray(suite.nka))).toBe(v.auth_key);
     const aead = await importAeadKey(suite, key);
-    const sealed = await aeadSeal(suite, aead, hex(v.nonce), hex(v.aad), hex(v.pt));
+    const sealed = new Uint8Array(await aeadSeal(suite, aead, hex(v.nonce), hex(v.aad), hex(v.pt)));
     expect(toHex(sealed)).toBe(v.ct);
     const opened = await aeadOpen(suite, aead, hex(v.nonce), hex(v.aad), hex(v.ct));
     expect(toHex(opened)).toBe(v.pt);

@@ -1,0 +1,112 @@
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { createTestApp, TEST_ORIGIN, type TestApp } from '../test-support/app.js';
+import { buildWorld, sessionCookieFor, type World } from '../test-support/world.js';
+
+let t: TestApp;
+let w: World;
+let base: string;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  w = await buildWorld(t.app, t.ctx);
+  await t.app.listen({ port: 0, host: '127.0.0.1' });
+  base = `ws://127.0.0.1:${(t.app.server.address() as AddressInfo).port}/ws`;
+});
+afterAll(() => t.close());
+
+interface Socket {
+  ws: WebSocket;
+  messages: { type: string; [k: string]: unknown }[];
+  next(
+    pred: (m: { type: string; [k: string]: unknown }) => boolean,
+    ms?: number,
+  ): Promise<{ type: string; [k: string]: unknown }>;
+}
+
+async function open(persona: 'chairA' | 'chairB' | 'outsider', origin = TEST_ORIGIN): Promise<Socket> {
+  const cookie = await sessionCookieFor(t.ctx, w.users[persona].id);
+  const ws = new WebSocket(base, { headers: { cookie, origin } });
+  const messages: Socket['messages'] = [];
+  const waiters: {
+    pred: (m: Socket['messages'][number]) => boolean;
+    resolve: (m: Socket['messages'][number]) => void;
+  }[] = [];
+  ws.on('message', (raw) => {
+    const m = JSON.parse(raw.toString());
+    messages.push(m);
+    for (const x of [...waiters])
+      if (x.pred(m)) {
+        waiters.splice(waiters.indexOf(x), 1);
+        x.resolve(m);
+      }
+  });
+  const next: Socket['next'] = (pred, ms = 5000) => {
+    const found = messages.find(pred);
+    if (found) return Promise.resolve(found);
+    return new Promise((resolve, reject) => {
+      waiters.push({ pred, resolve });
+      setTimeout(() => reject(new Error('timed out waiting for a message')), ms);
+    });
+  };
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+  await next((m) => m.type === 'hello');
+  return { ws, messages, next };
+}
+
+describe('realtime', () => {
+  it('refuses an upgrade from a foreign origin', async () => {
+    const cookie = await sessionCookieFor(t.ctx, w.users.chairA.id);
+    const ws = new WebSocket(base, { headers: { cookie, origin: 'https://evil.example' } });
+    ws.on('error', () => {});
+    const status = await new Promise<number>((resolve) =>
+      ws.on('unexpected-response', (req, res) => {
+        resolve(res.statusCode ?? 0);
+        req.destroy();
+      }),
+    );
+    expect(status).toBe(403);
+  });
+
+  it('checks subscriptions with the policy', async () => {
+    const o = await open('outsider');
+    o.ws.send(JSON.stringify({ type: 'subscribe', topic: `group:${w.group.id}`, requestId: 'r1' }));
+    expect(await o.next((m) => m.requestId === 'r1')).toMatchObject({ type: 'error', code: 'forbidden' });
+    o.ws.send(JSON.stringify({ type: 'subscribe', topic: 'nonsense' }));
+    expect(await o.next((m) => m.type === 'error' && String(m.message).includes('topic'))).toBeTruthy();
+    o.ws.close();
+  });
+
+  it('delivers shared events to both sides and side-only events to their own side only', async () => {
+    const a = await open('chairA');
+    const b = await open('chairB');
+    for (const s of [a, b]) {
+      s.ws.send(JSON.stringify({ type: 'subscribe', topic: `group:${w.group.id}`, requestId: 's' }));
+      await s.next((m) => m.type === 'subscribed');
+    }
+    const chairA = await w.client('chairA');
+    const hidden = (
+      await chairA.post(`/api/groups/${w.group.id}/sides/${w.sideA}/agencies`, {
+        name: 'Cyber Unit A',
+        marking: 'side-only',
+      })
+    ).json();
+    const shared = (
+      await chairA.post(`/api/groups/${w.group.id}/sides/${w.sideA}/agencies`, { name: 'Energy A' })
+    ).json();
+    const isFor = (id: string) => (m: Socket['messages'][number]) =>
+      m.type === 'event' && (m.event as { resourceId: string }).resourceId === id;
+    await a.next(isFor(hidden.id));
+    await a.next(isFor(shared.id));
+    // B's shared event arrives after the hidden one would have; so if B had been sent the hidden one, it is here now.
+    await b.next(isFor(shared.id));
+    expect(b.messages.some(isFor(hidden.id))).toBe(false);
+    expect(JSON.stringify(b.messages)).not.toContain(hidden.id);
+    a.ws.close();
+    b.ws.close();
+  });
+});
