@@ -43,7 +43,7 @@ export async function loadDemo(app: FastifyInstance, ctx: AppContext): Promise<D
     }
     const [firstChair] = s.people.filter((p) => p.role === 'chair');
     if (!firstChair) throw new Error(`demo: side ${s.shortCode} has no chair`);
-    await expectOk(
+    const chairMembership = await expectOk<{ id: string }>(
       `add chair ${firstChair.email}`,
       await admin.post(`/api/groups/${group.id}/memberships`, {
         email: firstChair.email,
@@ -61,20 +61,13 @@ export async function loadDemo(app: FastifyInstance, ctx: AppContext): Promise<D
       );
       agencyIds.set(a.name, created.id);
     }
-    const roster = await expectOk<{
-      sides: { agencies: { roles: { members: { id: string; userId: string }[] }[] }[] }[];
-    }>('roster', await chair.get(`/api/groups/${group.id}/roster`));
-    const chairMembership = roster.sides.flatMap((x) =>
-      x.agencies.flatMap((a) => a.roles.flatMap((r) => r.members)),
-    )[0];
-    if (chairMembership) {
-      await expectOk(
-        'place chair',
-        await chair.patch(`/api/groups/${group.id}/memberships/${chairMembership.id}`, {
-          agencyId: agencyIds.get(firstChair.agency),
-        }),
-      );
-    }
+    // The chair could only be placed in an agency once their side had set its agencies up.
+    await expectOk(
+      'place chair',
+      await chair.patch(`/api/groups/${group.id}/memberships/${chairMembership.id}`, {
+        agencyId: agencyIds.get(firstChair.agency),
+      }),
+    );
     for (const p of s.people) {
       if (p === firstChair) continue;
       const agency = s.agencies.find((a) => a.name === p.agency);
