@@ -14,7 +14,7 @@ import { registerErrorHandling } from './http/error-handler.js';
 import { registerOriginCheck } from './http/origin.js';
 import { logRedaction, redactUrl } from './http/redact.js';
 import { registerModules } from './modules/index.js';
-import { createMetrics, systemRoutes } from './modules/system/metrics.js';
+import { createMetrics, observeHttpLatency, systemRoutes } from './modules/system/metrics.js';
 import { type Fanout, LocalFanout, RealtimeHub } from './realtime/hub.js';
 import { realtimeRoutes } from './realtime/ws-route.js';
 
@@ -24,6 +24,8 @@ export interface BuildOptions {
   fanout?: Fanout;
   /** Silence request logs (tests). */
   logger?: boolean;
+  /** Where log lines go (tests capture them to prove secrets are redacted). */
+  logStream?: { write(line: string): void };
 }
 
 export async function buildApp(opts: BuildOptions): Promise<{ app: FastifyInstance; ctx: AppContext }> {
@@ -37,6 +39,7 @@ export async function buildApp(opts: BuildOptions): Promise<{ app: FastifyInstan
         ? false
         : {
             level: config.logLevel,
+            ...(opts.logStream ? { stream: opts.logStream } : {}),
             redact: logRedaction,
             serializers: {
               req: (req) => ({ method: req.method, url: redactUrl(req.url), remoteAddress: req.ip }),
@@ -71,6 +74,7 @@ export async function buildApp(opts: BuildOptions): Promise<{ app: FastifyInstan
   });
 
   const metrics = createMetrics(ctx);
+  observeHttpLatency(app, metrics);
   await app.register(systemRoutes, { ctx, metrics, readiness: async () => ({ database: await database.ping() }) });
   await registerModules(app, ctx);
   await app.register(realtimeRoutes, { ctx });

@@ -35,17 +35,37 @@ export interface DatabaseOptions {
   dataDir: string | null;
 }
 
+type QueryFn = (...args: never[]) => Promise<unknown>;
+
+/** Wraps a driver's query method so every statement's latency reaches the metrics hook. */
+function timeQueries(target: { query: QueryFn }, database: () => Database | undefined): void {
+  const original = target.query.bind(target) as QueryFn;
+  target.query = (async (...args: never[]) => {
+    const start = performance.now();
+    try {
+      return await original(...args);
+    } finally {
+      database()?.onQuery?.((performance.now() - start) / 1000);
+    }
+  }) as QueryFn;
+}
+
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
+  let database: Database | undefined;
   if (opts.databaseUrl) {
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 });
+    timeQueries(pool as never, () => database);
+    // Transactions run on a checked-out client, not the pool.
+    pool.on('connect', (client) => timeQueries(client as never, () => database));
     const db = drizzlePg(pool, { schema }) as unknown as Db;
-    return {
+    database = {
       db,
       kind: 'postgres',
       migrate: () => migratePg(db as never, { migrationsFolder }),
       ping: () => ping(db),
       close: () => pool.end(),
     };
+    return database;
   }
   let client: PGlite;
   if (opts.dataDir) {
@@ -56,14 +76,22 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     client = new PGlite();
   }
   await client.waitReady;
+  timeQueries(client as never, () => database);
+  const transaction = client.transaction.bind(client);
+  client.transaction = ((fn: (tx: { query: QueryFn }) => Promise<unknown>) =>
+    transaction((tx) => {
+      timeQueries(tx as never, () => database);
+      return fn(tx as never);
+    })) as typeof client.transaction;
   const db = drizzlePglite(client, { schema }) as unknown as Db;
-  return {
+  database = {
     db,
     kind: 'pglite',
     migrate: () => migratePglite(db as never, { migrationsFolder }),
     ping: () => ping(db),
     close: () => client.close(),
   };
+  return database;
 }
 
 async function ping(db: Db): Promise<boolean> {

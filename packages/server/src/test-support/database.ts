@@ -11,7 +11,7 @@ export async function freshDatabase(): Promise<Database & { dispose(): Promise<v
   if (!url) {
     const database = await openDatabase({ databaseUrl: null, dataDir: null });
     await database.migrate();
-    return { ...database, dispose: () => database.close() };
+    return Object.assign(database, { dispose: () => database.close() });
   }
   const name = `parley_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: url });
@@ -22,8 +22,7 @@ export async function freshDatabase(): Promise<Database & { dispose(): Promise<v
   testUrl.pathname = `/${name}`;
   const database = await openDatabase({ databaseUrl: testUrl.toString(), dataDir: null });
   await database.migrate();
-  return {
-    ...database,
+  return Object.assign(database, {
     dispose: async () => {
       await database.close();
       const a = new pg.Client({ connectionString: url });
@@ -31,5 +30,5 @@ export async function freshDatabase(): Promise<Database & { dispose(): Promise<v
       await a.query(`drop database if exists ${name} with (force)`);
       await a.end();
     },
-  };
+  });
 }

@@ -4,6 +4,7 @@ import type { AppContext } from '../../context.js';
 
 export interface Metrics {
   registry: Registry;
+  httpSeconds: Histogram;
   dbQuerySeconds: Histogram;
 }
 
@@ -41,8 +42,19 @@ export function createMetrics(ctx: AppContext): Metrics {
     database: ctx.database.kind,
   });
   ctx.database.onQuery = (s) => dbQuerySeconds.observe(s);
-  (registry as Registry & { httpSeconds?: Histogram }).httpSeconds = httpSeconds;
-  return { registry, dbQuerySeconds };
+  return { registry, httpSeconds, dbQuerySeconds };
+}
+
+/** Registered on the root instance (not inside a plugin) so that it times every route. */
+export function observeHttpLatency(app: FastifyInstance, metrics: Metrics): void {
+  app.addHook('onResponse', async (request, reply) => {
+    // Label by route pattern, never by raw URL, so ids do not explode the series count.
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics.httpSeconds.observe(
+      { method: request.method, route, status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
 }
 
 export async function systemRoutes(
@@ -50,12 +62,6 @@ export async function systemRoutes(
   opts: { ctx: AppContext; metrics: Metrics; readiness: () => Promise<Record<string, boolean>> },
 ) {
   const { metrics } = opts;
-  const httpSeconds = (metrics.registry as Registry & { httpSeconds: Histogram }).httpSeconds;
-  app.addHook('onResponse', async (request, reply) => {
-    // Label by route pattern, never by raw URL, so ids do not explode the series count.
-    const route = request.routeOptions.url ?? 'unmatched';
-    httpSeconds.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
-  });
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
