@@ -1,0 +1,84 @@
+import type { Problem } from '@parley/protocol';
+
+/** A failed request, carrying the server's problem document so forms can show each error next to its field. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly problem: Problem,
+  ) {
+    super(problem.detail ?? problem.title);
+  }
+
+  /** Field errors keyed by the field's name within the body (`body.email` → `email`). */
+  get fields(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const e of this.problem.errors ?? []) {
+      const key = e.path.replace(/^(body|params|querystring)\./, '');
+      out[key] ??= e.message;
+    }
+    return out;
+  }
+}
+
+type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+
+async function request<T>(method: Method, url: string, body?: unknown): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      method,
+      credentials: 'same-origin',
+      headers: {
+        accept: 'application/json, application/problem+json',
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  } catch {
+    throw new ApiError(0, {
+      type: 'about:blank',
+      title: 'Network error',
+      status: 0,
+      detail: 'The server could not be reached. Check your connection and try again.',
+    });
+  }
+  const text = await res.text();
+  let data: unknown = null;
+  if (text) {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = null;
+    }
+  }
+  if (!res.ok) {
+    const p = (data ?? {}) as Partial<Problem>;
+    throw new ApiError(res.status, {
+      type: p.type ?? 'about:blank',
+      title: p.title ?? res.statusText ?? 'Error',
+      status: res.status,
+      ...(p.detail ? { detail: p.detail } : {}),
+      ...(p.errors ? { errors: p.errors } : {}),
+    });
+  }
+  return data as T;
+}
+
+export const http = {
+  get: <T>(url: string) => request<T>('GET', url),
+  post: <T>(url: string, body: unknown = {}) => request<T>('POST', url, body),
+  patch: <T>(url: string, body: unknown) => request<T>('PATCH', url, body),
+  delete: <T>(url: string) => request<T>('DELETE', url),
+};
+
+/** A human sentence for any error, for the form-level message area. */
+export function errorMessage(err: unknown): string {
+  if (err instanceof ApiError) {
+    if (err.status === 429) return err.problem.detail ?? 'Too many attempts. Wait a moment and try again.';
+    if (err.status === 403) return err.problem.detail ?? 'You are not allowed to do this.';
+    return err.problem.detail ?? err.problem.title;
+  }
+  if (err instanceof DOMException && err.name === 'NotAllowedError') return 'The request was cancelled or timed out.';
+  if (err instanceof Error) return err.message;
+  return 'Something went wrong.';
+}

@@ -1,0 +1,104 @@
+import type { DomainEvent, ServerMessage, Topic } from '@parley/protocol';
+
+type Listener = (event: DomainEvent) => void;
+
+/**
+ * One WebSocket per tab. Subscriptions are reference-counted per topic and re-sent after a reconnect,
+ * so components simply subscribe on mount and unsubscribe on unmount.
+ */
+class RealtimeClient {
+  private socket: WebSocket | null = null;
+  private listeners = new Map<Topic, Set<Listener>>();
+  private retry = 0;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private closed = true;
+  /** Set after each (re)connect so views can refetch what they may have missed. */
+  private reconnectHandlers = new Set<() => void>();
+
+  start(): void {
+    if (!this.closed) return;
+    this.closed = false;
+    this.connect();
+  }
+
+  stop(): void {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.socket?.close(1000, 'signed out');
+    this.socket = null;
+  }
+
+  subscribe(topic: Topic, listener: Listener): () => void {
+    let set = this.listeners.get(topic);
+    if (!set) {
+      set = new Set();
+      this.listeners.set(topic, set);
+      this.send({ type: 'subscribe', topic });
+    }
+    set.add(listener);
+    return () => {
+      const s = this.listeners.get(topic);
+      if (!s) return;
+      s.delete(listener);
+      if (s.size === 0) {
+        this.listeners.delete(topic);
+        this.send({ type: 'unsubscribe', topic });
+      }
+    };
+  }
+
+  onReconnect(handler: () => void): () => void {
+    this.reconnectHandlers.add(handler);
+    return () => this.reconnectHandlers.delete(handler);
+  }
+
+  private send(msg: unknown): void {
+    if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(msg));
+  }
+
+  private connect(): void {
+    const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
+    const ws = new WebSocket(url);
+    this.socket = ws;
+    let opened = false;
+    ws.onopen = () => {
+      opened = true;
+      const wasRetry = this.retry > 0;
+      this.retry = 0;
+      for (const topic of this.listeners.keys()) this.send({ type: 'subscribe', topic });
+      if (wasRetry) for (const h of this.reconnectHandlers) h();
+    };
+    ws.onmessage = (ev) => {
+      let raw: unknown;
+      try {
+        raw = JSON.parse(String(ev.data));
+      } catch {
+        return;
+      }
+      if (!isEvent(raw)) return;
+      const { topic, event } = raw;
+      for (const l of this.listeners.get(topic) ?? []) l(event);
+    };
+    ws.onclose = (ev) => {
+      if (this.socket === ws) this.socket = null;
+      // 4401: the session is gone; reconnecting would only fail again until the user signs in.
+      if (this.closed || ev.code === 4401) return;
+      this.retry = Math.min(this.retry + 1, 6);
+      const delay = (opened ? 500 : 1000) * 2 ** (this.retry - 1) + Math.random() * 250;
+      this.timer = setTimeout(() => this.connect(), delay);
+    };
+  }
+}
+
+export const realtime = new RealtimeClient();
+
+/**
+ * A structural check instead of the zod schema: it keeps zod (and every protocol schema) out of the bundle,
+ * and an event only ever triggers a refetch through the validated REST API, never renders its own payload.
+ */
+function isEvent(m: unknown): m is Extract<ServerMessage, { type: 'event' }> {
+  if (typeof m !== 'object' || m === null) return false;
+  const o = m as { type?: unknown; topic?: unknown; event?: { kind?: unknown } };
+  return o.type === 'event' && typeof o.topic === 'string' && typeof o.event?.kind === 'string';
+}

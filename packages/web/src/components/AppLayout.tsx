@@ -1,0 +1,99 @@
+import { useEffect, useRef } from 'react';
+import { NavLink, Outlet, useLocation } from 'react-router';
+import { useAuth, useUser } from '../auth/session';
+import { BrandMark } from './BrandMark';
+
+const LATER = ['Meetings', 'Statements', 'Calls'] as const;
+
+export function AppLayout() {
+  const user = useUser();
+  const { signOut } = useAuth();
+  const location = useLocation();
+  const main = useRef<HTMLElement>(null);
+
+  // On navigation (not on first load, where the skip link should come first), focus moves to the new page's
+  // content so keyboard and screen-reader users start there.
+  const firstPath = useRef(location.pathname);
+  useEffect(() => {
+    if (location.pathname === firstPath.current) return;
+    firstPath.current = '';
+    main.current?.focus({ preventScroll: true });
+  }, [location.pathname]);
+
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <nav className="sidenav" aria-label="Main">
+        <div className="sidenav__brand">
+          <BrandMark />
+          <span className="sidenav__product">Parley</span>
+        </div>
+        <p className="sidenav__section">Workspace</p>
+        <ul className="sidenav__list">
+          <li>
+            <NavLink to="/groups" className="sidenav__link">
+              <NavIcon d="M3 5h14M3 10h14M3 15h9" />
+              Groups
+            </NavLink>
+          </li>
+          {LATER.map((label) => (
+            <li key={label}>
+              <span className="sidenav__link sidenav__link--later" aria-disabled="true">
+                <NavIcon
+                  d={
+                    label === 'Meetings'
+                      ? 'M4 4h12v12H4zM4 8h12M8 2v4M12 2v4'
+                      : label === 'Statements'
+                        ? 'M5 3h7l3 3v11H5zM8 9h5M8 12h5'
+                        : 'M3 6h9v8H3zM12 9l5-3v8l-5-3'
+                  }
+                />
+                {label}
+                <span className="sidenav__soon">Soon</span>
+              </span>
+            </li>
+          ))}
+        </ul>
+        <p className="sidenav__section">Account</p>
+        <ul className="sidenav__list">
+          <li>
+            <NavLink to="/account" className="sidenav__link">
+              <NavIcon d="M10 2l6 3v5c0 4-3 7-6 8-3-1-6-4-6-8V5z" />
+              Security
+            </NavLink>
+          </li>
+          {user.isAdmin ? (
+            <li>
+              <NavLink to="/admin" className="sidenav__link">
+                <NavIcon d="M10 7a3 3 0 110 6 3 3 0 010-6zM10 2v3M10 15v3M2 10h3M15 10h3" />
+                Administration
+              </NavLink>
+            </li>
+          ) : null}
+        </ul>
+        <div className="sidenav__footer">
+          <div className="sidenav__user">
+            <span className="sidenav__user-name">{user.displayName}</span>
+            <span className="sidenav__user-email">{user.email}</span>
+          </div>
+          <button type="button" className="btn btn--ghost btn--block" onClick={() => void signOut()}>
+            Sign out
+          </button>
+        </div>
+      </nav>
+      <main id="main" className="main" ref={main} tabIndex={-1}>
+        <Outlet />
+      </main>
+    </div>
+  );
+}
+
+function NavIcon({ d }: { d: string }) {
+  return (
+    <svg className="sidenav__icon" viewBox="0 0 20 20" aria-hidden="true" focusable="false">
+      <path d={d} fill="none" stroke="currentColor" strokeWidth="1.5" strokeLinecap="round" strokeLinejoin="round" />
+    </svg>
+  );
+}

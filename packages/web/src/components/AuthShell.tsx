@@ -1,0 +1,27 @@
+import type { ReactNode } from 'react';
+import { BrandMark } from './BrandMark';
+
+/** The frame around pages seen before signing in: a single centred card under the product mark. */
+export function AuthShell({ title, lede, children }: { title: string; lede?: ReactNode; children: ReactNode }) {
+  return (
+    <div className="auth">
+      <main className="auth__main" id="main">
+        <div className="auth__brand">
+          <BrandMark size={36} />
+          <div>
+            <span className="auth__product">Parley</span>
+            <span className="auth__tagline">Secure consultative workspace</span>
+          </div>
+        </div>
+        <div className="auth__card">
+          <h1>{title}</h1>
+          {lede ? <p className="auth__lede">{lede}</p> : null}
+          {children}
+        </div>
+        <p className="auth__footnote">
+          Authorised users only. Activity on this system is recorded in a tamper-evident audit log.
+        </p>
+      </main>
+    </div>
+  );
+}

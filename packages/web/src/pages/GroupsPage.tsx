@@ -1,0 +1,82 @@
+import type { Group } from '@parley/protocol';
+import { Link } from 'react-router';
+import { api } from '../api/endpoints';
+import { useUser } from '../auth/session';
+import { FormAlert } from '../components/forms';
+import { Badge, EmptyState, Loading, PageHeader, ROLE_LABELS, SideCode } from '../components/ui';
+import { useResource } from '../components/useResource';
+
+export function GroupsPage() {
+  const user = useUser();
+  const groups = useResource(() => api.groups.list(), '');
+  const list = groups.data?.groups ?? [];
+  const byId = new Map(list.map((g) => [g.id, g]));
+  // Tracks are listed right under their parent group.
+  const ordered = list
+    .filter((g) => g.kind === 'group' || !g.parentGroupId || !byId.has(g.parentGroupId))
+    .flatMap((g) => [g, ...list.filter((t) => t.kind === 'track' && t.parentGroupId === g.id)]);
+
+  return (
+    <div className="page">
+      <PageHeader title="Groups" eyebrow="Workspace">
+        Consultative groups and expert tracks you take part in or oversee.
+      </PageHeader>
+      <FormAlert message={groups.error} />
+      {groups.loading ? (
+        <Loading />
+      ) : ordered.length === 0 ? (
+        <EmptyState title="You are not in any group yet.">
+          {user.isAdmin ? (
+            <p>
+              Create one in <Link to="/admin">Administration</Link>.
+            </p>
+          ) : (
+            <p>Your secretariat will add you to a delegation.</p>
+          )}
+        </EmptyState>
+      ) : (
+        <ul className="group-list">
+          {ordered.map((g) => (
+            <GroupRow key={g.id} group={g} parent={g.parentGroupId ? byId.get(g.parentGroupId) : undefined} />
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+function GroupRow({ group, parent }: { group: Group; parent: Group | undefined }) {
+  const mySide = group.sides.find((s) => s.id === group.myMembership?.sideId);
+  return (
+    <li className={`group-row${group.kind === 'track' && parent ? ' group-row--track' : ''}`}>
+      <div className="group-row__main">
+        <div className="group-row__title">
+          <Link to={`/groups/${group.id}`} className="group-row__link">
+            {group.name}
+          </Link>
+          {group.kind === 'track' ? <Badge>Track</Badge> : null}
+          {group.overseeing ? <Badge tone="accent">Overseeing</Badge> : null}
+        </div>
+        {group.description ? <p className="group-row__desc">{group.description}</p> : null}
+        {group.kind === 'track' && parent ? <p className="group-row__meta">Track of {parent.name}</p> : null}
+      </div>
+      <div className="group-row__sides">
+        {group.sides.map((s) => (
+          <SideCode key={s.id} side={s} />
+        ))}
+      </div>
+      <div className="group-row__me">
+        {mySide && group.myMembership ? (
+          <>
+            <span className="group-row__me-label">Your seat</span>
+            <span>
+              {ROLE_LABELS[group.myMembership.role]} · {mySide.name}
+            </span>
+          </>
+        ) : (
+          <span className="muted">{group.overseeing ? 'Oversight' : 'Administrator access'}</span>
+        )}
+      </div>
+    </li>
+  );
+}

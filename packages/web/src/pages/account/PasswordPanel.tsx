@@ -1,0 +1,70 @@
+import { type FormEvent, useState } from 'react';
+import { api } from '../../api/endpoints';
+import { FormAlert, TextField, useAction } from '../../components/forms';
+import { Panel } from '../../components/ui';
+
+export function PasswordPanel() {
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const [confirm, setConfirm] = useState('');
+  const [mismatch, setMismatch] = useState<string | undefined>();
+  const [done, setDone] = useState<string | null>(null);
+  const action = useAction();
+
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    setDone(null);
+    if (next !== confirm) return setMismatch('The two passwords differ.');
+    setMismatch(undefined);
+    void action.run(async () => {
+      await api.account.changePassword(current, next);
+      setCurrent('');
+      setNext('');
+      setConfirm('');
+      setDone('Password changed.');
+    });
+  };
+
+  return (
+    <Panel title="Password" description="At least 12 characters. A long passphrase is easier to remember.">
+      <form className="stack stack--tight" onSubmit={onSubmit} noValidate>
+        <FormAlert message={done} tone="success" />
+        <FormAlert message={action.error} />
+        <div className="form-grid form-grid--3">
+          <TextField
+            label="Current password"
+            type="password"
+            name="currentPassword"
+            autoComplete="current-password"
+            value={current}
+            onChange={setCurrent}
+            error={action.fields.currentPassword}
+          />
+          <TextField
+            label="New password"
+            type="password"
+            name="newPassword"
+            autoComplete="new-password"
+            value={next}
+            onChange={setNext}
+            error={action.fields.newPassword}
+          />
+          <TextField
+            label="Confirm new password"
+            type="password"
+            name="confirmPassword"
+            autoComplete="new-password"
+            value={confirm}
+            onChange={setConfirm}
+            error={mismatch}
+          />
+        </div>
+        <div>
+          <button type="submit" className="btn btn--primary" disabled={action.busy}>
+            Change password
+          </button>
+        </div>
+      </form>
+    </Panel>
+  );
+}

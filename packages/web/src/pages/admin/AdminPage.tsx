@@ -1,0 +1,27 @@
+import { useUser } from '../../auth/session';
+import { EmptyState, PageHeader } from '../../components/ui';
+import { GroupsAdmin } from './GroupsAdmin';
+import { UsersAdmin } from './UsersAdmin';
+
+export function AdminPage() {
+  const user = useUser();
+  if (!user.isAdmin) {
+    return (
+      <div className="page">
+        <PageHeader title="Administration" />
+        <EmptyState title="Only instance administrators can open this page." />
+      </div>
+    );
+  }
+  return (
+    <div className="page">
+      <PageHeader title="Administration" eyebrow="Instance">
+        Accounts, groups and sides of this Parley instance. Delegations are managed by each side’s secretariat.
+      </PageHeader>
+      <div className="stack stack--loose">
+        <UsersAdmin />
+        <GroupsAdmin />
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,162 @@
+import type { Group } from '@parley/protocol';
+import { type FormEvent, useState } from 'react';
+import { Link } from 'react-router';
+import { api } from '../../api/endpoints';
+import { FormAlert, SelectField, TextField, useAction } from '../../components/forms';
+import { Loading, Panel, SideCode } from '../../components/ui';
+import { useResource } from '../../components/useResource';
+
+export function GroupsAdmin() {
+  const list = useResource(() => api.groups.list(), '');
+  const groups = list.data?.groups ?? [];
+  return (
+    <Panel title="Groups and sides" description="Create standing groups, their expert tracks and the sides in each.">
+      <FormAlert message={list.error} />
+      {list.loading ? (
+        <Loading />
+      ) : groups.length === 0 ? (
+        <p className="muted">No groups yet.</p>
+      ) : (
+        <ul className="plain-list">
+          {groups.map((g) => (
+            <li key={g.id} className="plain-list__row">
+              <span>
+                <Link to={`/groups/${g.id}`} className="strong">
+                  {g.name}
+                </Link>
+                <span className="muted small"> · {g.kind === 'track' ? 'track' : 'group'}</span>
+              </span>
+              <span className="inline-codes">
+                {g.sides.length === 0 ? <span className="muted small">No sides</span> : null}
+                {g.sides.map((s) => (
+                  <SideCode key={s.id} side={s} />
+                ))}
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+      <div className="admin-forms">
+        <CreateGroupForm groups={groups} onCreated={list.reload} />
+        <CreateSideForm groups={groups} onCreated={list.reload} />
+      </div>
+    </Panel>
+  );
+}
+
+function CreateGroupForm({ groups, onCreated }: { groups: Group[]; onCreated: () => Promise<void> }) {
+  const [name, setName] = useState('');
+  const [description, setDescription] = useState('');
+  const [parent, setParent] = useState('');
+  const action = useAction();
+  const parents = groups.filter((g) => g.kind === 'group');
+
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    void action.run(async () => {
+      await api.groups.create({
+        name,
+        description,
+        kind: parent ? 'track' : 'group',
+        parentGroupId: parent || null,
+      });
+      setName('');
+      setDescription('');
+      setParent('');
+      await onCreated();
+    });
+  };
+  return (
+    <form className="stack stack--tight" onSubmit={onSubmit} noValidate>
+      <h3 className="form-title">Create a group</h3>
+      <FormAlert message={action.error} />
+      <TextField label="Name" name="groupName" value={name} onChange={setName} error={action.fields.name} />
+      <TextField
+        label="Description"
+        name="groupDescription"
+        value={description}
+        onChange={setDescription}
+        error={action.fields.description}
+      />
+      <SelectField
+        label="Kind"
+        value={parent}
+        onChange={setParent}
+        options={[
+          { value: '', label: 'Standing group' },
+          ...parents.map((g) => ({ value: g.id, label: `Track of ${g.name}` })),
+        ]}
+        error={action.fields.parentGroupId}
+      />
+      <div>
+        <button type="submit" className="btn btn--primary" disabled={action.busy}>
+          Create group
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function CreateSideForm({ groups, onCreated }: { groups: Group[]; onCreated: () => Promise<void> }) {
+  const [groupId, setGroupId] = useState('');
+  const [name, setName] = useState('');
+  const [shortCode, setShortCode] = useState('');
+  const [colour, setColour] = useState('#1f4e8c');
+  const action = useAction();
+  const target = groupId || groups[0]?.id || '';
+
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    void action.run(async () => {
+      await api.groups.createSide(target, { name, shortCode: shortCode.toUpperCase(), colour });
+      setName('');
+      setShortCode('');
+      await onCreated();
+    });
+  };
+  return (
+    <form className="stack stack--tight" onSubmit={onSubmit} noValidate>
+      <h3 className="form-title">Add a side</h3>
+      <FormAlert message={action.error} />
+      <SelectField
+        label="Group"
+        value={target}
+        onChange={setGroupId}
+        options={groups.map((g) => ({ value: g.id, label: g.name }))}
+        disabled={groups.length === 0}
+      />
+      <TextField
+        label="Government"
+        name="sideName"
+        value={name}
+        onChange={setName}
+        error={action.fields.name}
+        placeholder="e.g. Republic of Aldoria"
+      />
+      <div className="form-grid form-grid--2">
+        <TextField
+          label="Short code"
+          name="sideCode"
+          value={shortCode}
+          onChange={(v) => setShortCode(v.toUpperCase())}
+          error={action.fields.shortCode}
+          hint="2–6 capital letters"
+          maxLength={6}
+        />
+        <TextField
+          label="Colour"
+          type="color"
+          name="sideColour"
+          value={colour}
+          onChange={setColour}
+          error={action.fields.colour}
+        />
+      </div>
+      <div>
+        <button type="submit" className="btn btn--primary" disabled={action.busy || !target}>
+          Add side
+        </button>
+      </div>
+    </form>
+  );
+}
