@@ -30,6 +30,7 @@ const finalLine = process.env.PARLEY_TEST_SUMMARY !== '0';
 
 const problems = [];
 let vitestStatus = 1;
+rmSync(resultsFile, { force: true }); // never summarize a previous run's report, whatever fails below
 try {
   section('npm dependencies');
   await ensureDeps();
@@ -55,7 +56,6 @@ try {
   }
 
   section(`vitest run ${vitestArgs.join(' ')}`.trim());
-  rmSync(resultsFile, { force: true }); // never summarize a previous run's report
   const vitestArgv = ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${resultsFile}`];
   vitestStatus = exitStatus(await run(localBin('vitest'), [...vitestArgv, ...vitestArgs], { forwardSignals: true }));
   if (vitestStatus !== 0) problems.push(`vitest exited with status ${vitestStatus}`);

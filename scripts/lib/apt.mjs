@@ -13,6 +13,7 @@ let aptListsUpdated = false;
 
 export function isInstalled(name) {
   if (SYSTEM_PACKAGES[name]?.present?.()) return true;
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: ${Status} is dpkg-query's format syntax, not JS.
   const query = spawnSync('dpkg-query', ['-W', '-f=${Status}', name], { encoding: 'utf8' });
   // "install ok installed" or "hold ok installed"; "deinstall ok config-files" means removed.
   return query.status === 0 && / installed$/.test(query.stdout);
@@ -34,7 +35,9 @@ export async function ensureSystemPackages(names) {
 async function aptInstall(missing) {
   const manual = `apt-get install -y --no-install-recommends ${missing.join(' ')}`;
   if (!existsSync('/usr/bin/apt-get') || !existsSync('/usr/bin/dpkg-query')) {
-    throw new UserError(`missing system packages (${missing.join(', ')}) and this is not a Debian-like system with apt`);
+    throw new UserError(
+      `missing system packages (${missing.join(', ')}) and this is not a Debian-like system with apt`,
+    );
   }
   if (process.getuid?.() !== 0) {
     throw new UserError(`missing system packages: ${missing.join(', ')}. Install them as root: ${manual}`);

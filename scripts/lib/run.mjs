@@ -5,19 +5,31 @@ import { UserError } from './log.mjs';
 import { repoRoot } from './repo.mjs';
 
 const FORWARDED_SIGNALS = ['SIGINT', 'SIGTERM'];
+const ORPHAN_POLL_MS = 1000;
 
 /**
  * Runs a command with inherited stdio and resolves with `{ code, signal }` once it exits.
  * With `forwardSignals`, SIGINT/SIGTERM sent to this script are passed on to the child (as npm itself does)
- * instead of killing this script first and orphaning the child.
+ * instead of killing this script first and orphaning the child. It also stops the child when this script is
+ * orphaned: `kill <npm pid>` makes npm kill only its `sh -c` wrapper, which leaves us running under init.
  */
 export function run(command, args, { cwd = repoRoot, env = process.env, stdin = 'inherit', forwardSignals } = {}) {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd, env, stdio: [stdin, 'inherit', 'inherit'] });
     const forward = (signal) => child.kill(signal);
-    if (forwardSignals) for (const signal of FORWARDED_SIGNALS) process.on(signal, forward);
+    const parent = process.ppid;
+    let orphanWatch;
+    if (forwardSignals) {
+      for (const signal of FORWARDED_SIGNALS) process.on(signal, forward);
+      orphanWatch = setInterval(() => {
+        if (process.ppid === parent) return;
+        clearInterval(orphanWatch);
+        forward('SIGTERM');
+      }, ORPHAN_POLL_MS);
+    }
     const stopForwarding = () => {
       for (const signal of FORWARDED_SIGNALS) process.off(signal, forward);
+      clearInterval(orphanWatch);
     };
     child.on('error', (error) => {
       stopForwarding();

@@ -10,13 +10,13 @@ import { existsSync, readFileSync } from 'node:fs';
 /** Summary of one report; `problems` lists why the run must count as failed beyond failed tests. */
 export function readReport(file, label = file) {
   if (!existsSync(file)) {
-    return { label, passed: 0, failed: 0, skipped: 0, problems: [`${label}: vitest wrote no JSON report (crashed?)`] };
+    return noCounts(label, 'vitest wrote no JSON report (crashed?)');
   }
   let report;
   try {
     report = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
-    return { label, passed: 0, failed: 0, skipped: 0, problems: [`${label}: unreadable JSON report: ${error.message}`] };
+    return noCounts(label, `unreadable JSON report: ${error.message}`);
   }
   const total = report.numTotalTests ?? 0;
   const passed = report.numPassedTests ?? 0;
@@ -36,6 +36,10 @@ export function readReport(file, label = file) {
   if (total === 0) problems.push(`${label}: no tests ran`);
   if (report.success === false && failed === 0 && total > 0) problems.push(`${label}: vitest reported failure`);
   return { label, passed, failed, skipped, problems };
+}
+
+function noCounts(label, problem) {
+  return { label, passed: 0, failed: 0, skipped: 0, problems: [`${label}: ${problem}`] };
 }
 
 export function combine(summaries) {

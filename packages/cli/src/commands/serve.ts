@@ -21,15 +21,19 @@ export function serveCommand(program: Command): void {
       }
       console.log('\nPress Ctrl-C to stop.');
       await new Promise<void>((resolve) => {
+        let stopping = false;
+        // A terminal's Ctrl-C reaches us twice (from the tty and from the npm start wrapper): act once.
         const stop = (signal: string) => {
+          if (stopping) return;
+          stopping = true;
           console.log(`\n${signal}: stopping Parley...`);
           server.stop().then(resolve, (err) => {
             console.error(err);
             resolve();
           });
         };
-        process.once('SIGINT', () => stop('SIGINT'));
-        process.once('SIGTERM', () => stop('SIGTERM'));
+        process.on('SIGINT', () => stop('SIGINT'));
+        process.on('SIGTERM', () => stop('SIGTERM'));
       });
     });
 }
