@@ -84,6 +84,24 @@ describe('parley CLI', () => {
     const password = /initial password: (\S+)/.exec(add.out)?.[1];
     expect(password).toBeTruthy();
     expect((await run('user', 'add', '--email', 'clerk@parley.example', '--name', 'Clerk')).code).toBe(1);
+    const invite = await run(
+      'invite',
+      '--group',
+      'Strategic Consultative Group',
+      '--side',
+      'BEL',
+      '--role',
+      'member',
+      '--agency',
+      'Ministry of Energy',
+      '--title',
+      'Analyst',
+    );
+    expect(invite.code, invite.err).toBe(0);
+    expect(invite.out).toMatch(/http:\/\/127\.0\.0\.1:8080\/invite\/[A-Za-z0-9_-]{40,}/);
+    const noSide = await run('invite', '--group', 'Strategic Consultative Group', '--side', 'XYZ', '--role', 'member');
+    expect(noSide.code).toBe(1);
+    expect(noSide.err).toMatch(/--side/);
     const verify = await run('audit', 'verify');
     expect(verify.code).toBe(0);
     expect(verify.out).toMatch(/intact: \d+ entries/);

@@ -2,7 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { auditCommands } from './commands/audit.js';
 import { dataCommands } from './commands/data.js';
 import { serveCommand } from './commands/serve.js';
-import { userCommands } from './commands/users.js';
+import { inviteCommand, userCommands } from './commands/users.js';
 
 export function buildProgram(): Command {
   const program = new Command('parley')
@@ -16,6 +16,7 @@ export function buildProgram(): Command {
   serveCommand(program);
   dataCommands(program);
   userCommands(program);
+  inviteCommand(program);
   auditCommands(program);
   return program;
 }

@@ -1,2 +1,2 @@
-export * from './sframe/index.js';
 export * from './mls/index.js';
+export * from './sframe/index.js';

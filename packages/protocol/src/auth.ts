@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DisplayName, Email, Id, Password, Role, Timestamp, Title } from './common.js';
+import { DisplayName, Email, Id, Marking, Password, Role, Timestamp, Title } from './common.js';
 
 export const User = z.object({
   id: Id,
@@ -30,6 +30,8 @@ export const SessionInfo = z.object({
   expiresAt: Timestamp,
   userAgent: z.string(),
   ip: z.string(),
+  /** `second_factor`: someone passed the password step and has not finished the login yet. */
+  stage: z.enum(['second_factor', 'full']),
   current: z.boolean(),
 });
 export const SessionList = z.object({ sessions: z.array(SessionInfo) });
@@ -59,6 +61,8 @@ export const CreateInvitationBody = z.strictObject({
   role: Role,
   agencyId: Id.nullable().default(null),
   title: Title.default(''),
+  /** `side-only`: the delegate will be hidden from the other side, like any side-only membership. */
+  marking: Marking.default('shared'),
   email: Email.optional(),
   expiresInHours: z
     .number()
@@ -68,6 +72,23 @@ export const CreateInvitationBody = z.strictObject({
     .default(72),
 });
 export const InvitationCreated = z.object({ id: Id, token: z.string(), url: z.string(), expiresAt: Timestamp });
+export const InvitationParams = z.strictObject({ groupId: Id, id: Id });
+/** A pending invitation as its side's managers see it; the token itself is never shown again. */
+export const Invitation = z.object({
+  id: Id,
+  groupId: Id,
+  sideId: Id,
+  agencyId: Id.nullable(),
+  role: Role,
+  title: z.string(),
+  marking: Marking,
+  email: z.string().nullable(),
+  createdBy: Id,
+  createdAt: Timestamp,
+  expiresAt: Timestamp,
+});
+export const InvitationList = z.object({ invitations: z.array(Invitation) });
+export const InvitationAccepted = z.object({ user: User, groupId: Id, membershipId: Id });
 export const InvitationTokenParams = z.strictObject({
   token: z.string().regex(/^[A-Za-z0-9_-]{20,100}$/, 'malformed token'),
 });

@@ -2,4 +2,8 @@ export * from './audit.js';
 export * from './auth.js';
 export * from './common.js';
 export * from './groups.js';
+export * from './keys.js';
+export * from './meetings.js';
+export * from './outcomes.js';
 export * from './realtime.js';
+export * from './statements.js';

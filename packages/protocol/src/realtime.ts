@@ -6,6 +6,7 @@ export const Topic = z.union([
   z.templateLiteral(['group:', z.uuid()]),
   z.templateLiteral(['meeting:', z.uuid()]),
   z.templateLiteral(['user:', z.uuid()]),
+  z.templateLiteral(['mls:', z.uuid()]),
 ]);
 export type Topic = z.infer<typeof Topic>;
 

@@ -75,7 +75,14 @@ export async function buildApp(opts: BuildOptions): Promise<{ app: FastifyInstan
 
   const metrics = createMetrics(ctx);
   observeHttpLatency(app, metrics);
-  await app.register(systemRoutes, { ctx, metrics, readiness: async () => ({ database: await database.ping() }) });
+  await app.register(systemRoutes, {
+    ctx,
+    metrics,
+    readiness: async () => ({
+      database: await database.ping(),
+      janus: ctx.janus ? ctx.janus.isUp() : true, // [janus hook] true when connected or not configured
+    }),
+  });
   await registerModules(app, ctx);
   await app.register(realtimeRoutes, { ctx });
   await serveWeb(app, config);

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { type JanusOptions, janusOptionsFromEnv } from './janus/config.js';
 
 export interface Config {
   port: number;
@@ -14,6 +15,8 @@ export interface Config {
   sessionTtlHours: number;
   webRoot: string | null;
   rpName: string;
+  /** [janus hook] Janus and ICE settings (JANUS, JANUS_URL, ICE_STUN_SERVER, JANUS_RTP_PORT_RANGE, …). */
+  janus: JanusOptions;
 }
 
 function intFromEnv(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
@@ -58,6 +61,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     sessionTtlHours: intFromEnv('SESSION_TTL_HOURS', 12, env),
     webRoot: env.WEB_ROOT || null,
     rpName: env.RP_NAME || 'Parley',
+    janus: janusOptionsFromEnv(env), // [janus hook]
     ...overrides,
   };
 }

@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from './config.js';
 import type { Database, Db } from './db/client.js';
+import type { JanusService } from './janus/index.js';
 import type { RealtimeHub } from './realtime/hub.js';
 
 /** What every module gets: configuration, the database and the realtime hub. */
@@ -10,4 +11,6 @@ export interface AppContext {
   db: Db;
   hub: RealtimeHub;
   log: FastifyBaseLogger;
+  /** [janus hook] The Janus media server (set by startServer when Janus is on); absent when calls are off. */
+  janus?: JanusService | null;
 }

@@ -8,4 +8,5 @@ export { type ChainReport, verifyAuditChain } from './modules/audit/chain.js';
 export { findUserByEmail } from './modules/auth/queries.js';
 export { createUser } from './modules/auth/users.js';
 export { exportInstance } from './ops/export.js';
+export { inviteFromCli } from './ops/invite.js';
 export { isEmpty, openAndMigrate, type RunningServer, startServer } from './server.js';

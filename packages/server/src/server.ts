@@ -5,6 +5,7 @@ import type { Config } from './config.js';
 import type { AppContext } from './context.js';
 import { type Database, openDatabase } from './db/client.js';
 import { type DemoLogin, loadDemo } from './demo/load.js';
+import { startJanus } from './janus/index.js';
 import { users } from './modules/auth/schema.js';
 
 export interface RunningServer {
@@ -27,15 +28,26 @@ export async function isEmpty(database: Database): Promise<boolean> {
 }
 
 /** Opens the database, migrates, optionally loads the demo into an empty database, and listens. */
-export async function startServer(config: Config, opts: { demo?: boolean } = {}): Promise<RunningServer> {
+export async function startServer(
+  config: Config,
+  opts: {
+    demo?: boolean;
+    /** [janus hook] Start Janus (default: JANUS=1 or JANUS_URL set). */
+    janus?: boolean;
+  } = {},
+): Promise<RunningServer> {
   const database = await openAndMigrate(config);
   const { app, ctx } = await buildApp({ config, database });
   let demoLogins: DemoLogin[] | null = null;
   try {
     await app.ready();
+    // [janus hook] the supervised Janus child (or JANUS_URL), up before the server takes requests.
+    if (opts.janus ?? config.janus.enabled)
+      ctx.janus = await startJanus(config.janus, app.log.child({ module: 'janus' }));
     if (opts.demo && (await isEmpty(database))) demoLogins = await loadDemo(app, ctx);
     await app.listen({ port: config.port, host: config.host });
   } catch (err) {
+    await ctx.janus?.stop().catch(() => {}); // [janus hook]
     await app.close().catch(() => {});
     await database.close().catch(() => {});
     throw err;
@@ -49,6 +61,7 @@ export async function startServer(config: Config, opts: { demo?: boolean } = {})
     stop: () => {
       stopping ??= (async () => {
         await app.close();
+        await ctx.janus?.stop(); // [janus hook]
         await database.close();
       })();
       return stopping;

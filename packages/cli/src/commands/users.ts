@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { CreateUserBody } from '@parley/protocol';
-import { createUser, loadConfig, openAndMigrate } from '@parley/server';
+import { CreateUserBody, Role } from '@parley/protocol';
+import { createUser, inviteFromCli, loadConfig, openAndMigrate } from '@parley/server';
 import type { Command } from 'commander';
 
 export function userCommands(program: Command): void {
@@ -38,4 +38,63 @@ export function userCommands(program: Command): void {
         await database.close();
       }
     });
+}
+
+export function inviteCommand(program: Command): void {
+  program
+    .command('invite')
+    .description('create a single-use invitation link that seats a new person in a group, side, agency and role')
+    .requiredOption('--group <id|name>', 'the group')
+    .requiredOption('--side <code|id>', "the side's short code, e.g. ALD")
+    .requiredOption('--role <role>', `one of: ${Role.options.join(', ')}`)
+    .option('--agency <name|id>', 'the agency on that side')
+    .option('--title <title>', 'the title shown on the roster')
+    .option('--email <email>', 'only this address may accept')
+    .option('--hours <n>', 'hours until the link expires', '72')
+    .option('--as <email>', 'who the audit log records as inviting (default: the first administrator)')
+    .action(
+      async (opts: {
+        group: string;
+        side: string;
+        role: string;
+        agency?: string;
+        title?: string;
+        email?: string;
+        hours: string;
+        as?: string;
+      }) => {
+        const role = Role.safeParse(opts.role);
+        const hours = Number(opts.hours);
+        if (!role.success) return fail(`--role: must be one of ${Role.options.join(', ')}`);
+        if (!Number.isInteger(hours) || hours < 1 || hours > 720) return fail('--hours: a whole number from 1 to 720');
+        const config = loadConfig();
+        const database = await openAndMigrate(config);
+        try {
+          const ctx = { db: database.db, hub: { publish: async () => {} }, config } as never;
+          const r = await inviteFromCli(ctx, {
+            group: opts.group,
+            side: opts.side,
+            role: role.data,
+            hours,
+            ...(opts.agency ? { agency: opts.agency } : {}),
+            ...(opts.title ? { title: opts.title } : {}),
+            ...(opts.email ? { email: opts.email } : {}),
+            ...(opts.as ? { asEmail: opts.as } : {}),
+          });
+          console.log(
+            `invitation to ${r.group}, ${r.side} (${role.data}); valid until ${r.expiresAt.toISOString()}; usable once:`,
+          );
+          console.log(r.url);
+        } catch (err) {
+          fail(err instanceof Error ? err.message : String(err));
+        } finally {
+          await database.close();
+        }
+      },
+    );
+}
+
+function fail(message: string): void {
+  console.error(`parley: ${message}`);
+  process.exitCode = 1;
 }

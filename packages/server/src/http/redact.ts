@@ -10,6 +10,10 @@ export const logRedaction = {
     '*.token',
     '*.code',
     '*.secret',
+    '*.otpauthUrl',
+    '*.totpSecret',
+    '*.passwordHash',
+    '*.tokenHash',
   ],
   censor: '[redacted]',
 };

@@ -5,6 +5,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from '../../context.js';
 import { userNames } from '../auth/queries.js';
 import { authorizeGroup } from '../groups/access.js';
+import { visibleUserIds } from '../groups/roster.js';
 import { auditLog } from './schema.js';
 
 /** A group's audit trail as its chairs and secretariat see it: shared entries plus their own side's. */
@@ -28,6 +29,11 @@ export async function auditRoutes(app: FastifyInstance, opts: { ctx: AppContext 
         .where(and(eq(auditLog.groupId, group.id), visible, beforeSeq ? lt(auditLog.seq, beforeSeq) : sql`true`))
         .orderBy(desc(auditLog.seq))
         .limit(limit);
+      // A side-only delegate acting on a shared item must not be revealed to the other side through the trail.
+      const knowable = await visibleUserIds(ctx.db, actor, group);
+      const showActor = (e: (typeof rows)[number]) =>
+        e.actorUserId !== null &&
+        (knowable.has(e.actorUserId) || (ownSide !== null && e.sideId === ownSide) || e.actorUserId === actor.userId);
       const names = await userNames(
         ctx.db,
         rows.map((r) => r.actorUserId).filter((x): x is string => x !== null),
@@ -36,8 +42,8 @@ export async function auditRoutes(app: FastifyInstance, opts: { ctx: AppContext 
         entries: rows.map((e) => ({
           seq: e.seq,
           at: e.at.toISOString(),
-          actorUserId: e.actorUserId,
-          actorName: e.actorUserId ? (names.get(e.actorUserId)?.displayName ?? null) : null,
+          actorUserId: showActor(e) ? e.actorUserId : null,
+          actorName: showActor(e) ? (names.get(e.actorUserId!)?.displayName ?? null) : null,
           action: e.action,
           resourceType: e.resourceType,
           resourceId: e.resourceId,

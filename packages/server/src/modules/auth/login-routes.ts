@@ -28,6 +28,12 @@ export function assertNotLimited(limiters: LoginLimiters, request: FastifyReques
   if (wait > 0) throw tooManyRequests(wait);
 }
 
+/**
+ * Second-factor guesses are counted under their own key: a password success resets the email's counter, and must
+ * not hand an attacker who knows the password a fresh budget of code guesses.
+ */
+export const secondFactorKey = (userId: string): string => `2fa:${userId}`;
+
 export function recordFailure(limiters: LoginLimiters, request: FastifyRequest, accountKey: string): void {
   limiters.perAccount.fail(accountKey);
   limiters.perIp.fail(request.ip);

@@ -1,4 +1,5 @@
 import type { MatrixCase } from '../../test-support/matrix.js';
+import { accountMatrix } from './test-support/account-matrix.js';
 
 const SIGNED_IN = ['admin', 'chairA', 'memberA', 'observerA', 'chairB', 'memberB', 'outsider'] as const;
 const EVERYONE = [...SIGNED_IN, 'anonymous'] as const;
@@ -27,4 +28,5 @@ export const matrix: MatrixCase[] = [
       body: { email: `u${Date.now()}${n++}@test.parley`, displayName: 'U', password: 'a long enough password' },
     }),
   },
+  ...accountMatrix,
 ];

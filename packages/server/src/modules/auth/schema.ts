@@ -57,5 +57,9 @@ export const authFlows = pgTable('auth_flows', {
   purpose: text('purpose', { enum: ['registration', 'authentication'] }).notNull(),
   challenge: text('challenge').notNull(),
   userId: uuid('user_id').references(() => users.id, { onDelete: 'cascade' }),
+  /** Set when the ceremony finishes a pending password login: only that half-session may complete it. */
+  sessionId: uuid('session_id').references(() => sessions.id, { onDelete: 'cascade' }),
+  /** A username-first passwordless login: the credential must belong to this address (unknown ones never match). */
+  email: text('email'),
   expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
 });

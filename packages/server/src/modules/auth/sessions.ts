@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../context.js';
 import { randomToken, sha256Hex } from '../../lib/crypto.js';
-import { runWrite } from '../../services/write.js';
+import { runWrite, type WriteScope } from '../../services/write.js';
 import { sessions } from './schema.js';
 import { setSessionCookie } from './session-cookie.js';
 
@@ -19,14 +19,18 @@ export async function startSession(
   userId: string,
   stage: 'second_factor' | 'full',
   action: string,
+  /** Runs in the same transaction before the session is created; throwing aborts the login. */
+  within?: (w: WriteScope) => Promise<void>,
 ): Promise<void> {
   const token = randomToken();
   const expiresAt = new Date(
     Date.now() + (stage === 'full' ? ctx.config.sessionTtlHours * 3_600_000 : SECOND_FACTOR_WINDOW_MS),
   );
   await runWrite(ctx, userId, async (w) => {
-    // A pending half-login is replaced, never kept beside the full session.
-    if (request.auth.session && request.auth.session.userId === userId) {
+    if (within) await within(w);
+    // A pending half-login is replaced, never kept beside the full session; a browser that signs in as
+    // someone else drops its old session rather than leaving it orphaned behind an overwritten cookie.
+    if (request.auth.session) {
       await w.tx.delete(sessions).where(eq(sessions.id, request.auth.session.id));
     }
     const [row] = await w.tx

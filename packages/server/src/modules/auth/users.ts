@@ -11,6 +11,8 @@ export interface NewUser {
   displayName: string;
   password: string | null;
   isAdmin: boolean;
+  /** Hashed ahead of a transaction so argon2 does not run while it holds locks. */
+  passwordHash?: string;
 }
 
 /** Creates an account; used by the admin API, invitations, the CLI and the demo loader. */
@@ -20,7 +22,7 @@ export async function createUser(
   input: NewUser,
   w0?: WriteScope,
 ) {
-  const passwordHash = input.password ? await hashPassword(input.password) : null;
+  const passwordHash = input.passwordHash ?? (input.password ? await hashPassword(input.password) : null);
   const body = async (w: WriteScope) => {
     if (await findUserByEmail(w.tx, input.email)) {
       throw conflict('An account with this email exists', undefined, [

@@ -85,3 +85,11 @@ export async function buildRoster(db: DbOrTx, actor: ActorFacts, group: GroupFac
     }),
   };
 }
+
+/** Users whose presence in the group the actor may know about (the roster as they see it). */
+export async function visibleUserIds(db: DbOrTx, actor: ActorFacts, group: GroupFacts): Promise<Set<string>> {
+  const roster = await buildRoster(db, actor, group);
+  return new Set(
+    roster.sides.flatMap((s) => s.agencies.flatMap((a) => a.roles.flatMap((r) => r.members.map((m) => m.userId)))),
+  );
+}

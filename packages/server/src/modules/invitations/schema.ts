@@ -9,6 +9,9 @@ export const invitations = pgTable('invitations', {
   agencyId: uuid('agency_id'),
   role: text('role', { enum: ['chair', 'member', 'observer', 'secretariat'] }).notNull(),
   title: text('title').notNull().default(''),
+  marking: text('marking', { enum: ['shared', 'side-only'] })
+    .notNull()
+    .default('shared'),
   email: text('email'),
   createdBy: uuid('created_by').notNull(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

@@ -27,6 +27,24 @@ export function createMetrics(ctx: AppContext): Metrics {
       this.set(ctx.hub.openConnections);
     },
   });
+  // [janus hook] Media server liveness and restarts of the supervised child (0 when Janus is off).
+  new Gauge({
+    name: 'parley_janus_up',
+    help: 'Whether Parley is connected to a running Janus (1) or not (0)',
+    registers: [registry],
+    collect() {
+      this.set(ctx.janus?.isUp() ? 1 : 0);
+    },
+  });
+  new Counter({
+    name: 'parley_janus_restarts_total',
+    help: 'Restarts of the supervised Janus child after it died',
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(ctx.janus?.restarts() ?? 0);
+    },
+  });
   const dbQuerySeconds = new Histogram({
     name: 'parley_db_query_duration_seconds',
     help: 'Database query latency',

@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import { Id, Timestamp } from './common.js';
+
+/** Lower-case hex SHA-256. */
+export const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'must be a lower-case hex SHA-256');
+
+const Title = z.string().trim().min(1).max(300);
+const Body = z.string().trim().min(1).max(50_000);
+
+// ---- Readouts: a side's own account of a meeting, side-only until a chair of that side publishes it. ----
+
+export const ReadoutStatus = z.enum(['draft', 'published']);
+
+export const Author = z.object({ userId: Id, name: z.string() });
+
+export const Readout = z.object({
+  id: Id,
+  groupId: Id,
+  sideId: Id,
+  meetingId: Id,
+  status: ReadoutStatus,
+  title: z.string(),
+  text: z.string(),
+  /** The latest saved version; every save makes a new one. */
+  version: z.number().int(),
+  publishedVersion: z.number().int().nullable(),
+  publishedAt: Timestamp.nullable(),
+  /** Everyone who saved a version, in order of first contribution. */
+  authors: z.array(Author),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+export type Readout = z.infer<typeof Readout>;
+export const ReadoutList = z.object({ readouts: z.array(Readout) });
+
+export const ReadoutVersion = z.object({
+  version: z.number().int(),
+  title: z.string(),
+  text: z.string(),
+  author: Author,
+  createdAt: Timestamp,
+});
+export const ReadoutVersionList = z.object({ versions: z.array(ReadoutVersion) });
+
+export const CreateReadoutBody = z.strictObject({ meetingId: Id, title: Title, text: Body });
+/** A save names the version it was made from, so a concurrent save is a 409 instead of a lost update. */
+export const SaveReadoutBody = z.strictObject({
+  title: Title.optional(),
+  text: Body,
+  baseVersion: z.number().int().min(1),
+});
+export const PublishReadoutBody = z.strictObject({ version: z.number().int().min(1) });
+export const ReadoutQuery = z.strictObject({ meetingId: Id.optional() });
+export const ReadoutParams = z.strictObject({ readoutId: Id });
+
+// ---- Joint statements: one text, approved by a chair of every side; an approval binds SHA-256(text). ----
+
+export const StatementStatus = z.enum(['draft', 'published']);
+
+export const StatementApproval = z.object({
+  sideId: Id,
+  /** Null (and a generic name) when the approving chair is kept side-only and the reader is on another side. */
+  userId: Id.nullable(),
+  name: z.string(),
+  textHash: Sha256Hex,
+  approvedAt: Timestamp,
+});
+
+export const JointStatement = z.object({
+  id: Id,
+  groupId: Id,
+  meetingId: Id.nullable(),
+  status: StatementStatus,
+  text: z.string(),
+  /** SHA-256 (hex) of the UTF-8 bytes of `text`, exactly as stored; approvals bind this value. */
+  textHash: Sha256Hex,
+  /** Increases with every edit. */
+  revision: z.number().int(),
+  /** Approvals of the current text (an edit voids all of them). */
+  approvals: z.array(StatementApproval),
+  /** Sides whose approval is needed; for a track these are the track's sides, approved by parent-group chairs. */
+  requiredSideIds: z.array(Id),
+  approvedBy: z.enum(['group-chairs', 'parent-group-chairs']),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+  publishedAt: Timestamp.nullable(),
+});
+export type JointStatement = z.infer<typeof JointStatement>;
+export const JointStatementList = z.object({ statements: z.array(JointStatement) });
+
+export const CreateStatementBody = z.strictObject({ text: Body, meetingId: Id.nullable().default(null) });
+export const EditStatementBody = z.strictObject({ text: Body, baseHash: Sha256Hex });
+export const ApproveStatementBody = z.strictObject({ textHash: Sha256Hex });
+export const StatementParams = z.strictObject({ statementId: Id });
+export const StatementQuery = z.strictObject({ meetingId: Id.optional() });

@@ -1,0 +1,131 @@
+import type { DbOrTx } from '../../db/client.js';
+import {
+  type ActorFacts,
+  canSeeItem,
+  type GroupFacts,
+  type ItemFacts,
+  membershipIn,
+  standingIn,
+} from '../../policy/policy.js';
+import { findGroup, findSide } from '../groups/queries.js';
+import { findMeetingFacts } from '../meetings/queries.js';
+
+/**
+ * What an MLS group keys, resolved to the Parley facts the policy needs. The rules themselves
+ * (`mayTakePart`, `mayRequestRemoval`) are pure, like policy/policy.ts, so they can be tested directly.
+ */
+export type MlsScope =
+  | { kind: 'group'; group: GroupFacts }
+  | { kind: 'call'; group: GroupFacts; meeting: ItemFacts }
+  | { kind: 'caucus'; group: GroupFacts; sideId: string }
+  | { kind: 'backchannel'; group: GroupFacts; sideIds: readonly [string, string] };
+
+/**
+ * Who may join, read and post:
+ * - call: whoever may see the meeting as a delegate of the group, or as a parent-group chair overseeing a track;
+ * - caucus: delegates of that side only;
+ * - back channel: the chairs of the two sides only;
+ * - group: the group's delegates.
+ * The operator (admin standing) is never in: end-to-end-encrypted content is out of the server's reach.
+ */
+export function mayTakePart(actor: ActorFacts, scope: MlsScope): boolean {
+  if (actor.userId === null) return false;
+  const standing = standingIn(actor, scope.group);
+  switch (scope.kind) {
+    case 'group':
+      return standing.kind === 'member';
+    case 'call':
+      return (standing.kind === 'member' || standing.kind === 'overseer') && canSeeItem(actor, scope.meeting);
+    case 'caucus':
+      return standing.kind === 'member' && standing.sideId === scope.sideId;
+    case 'backchannel':
+      return standing.kind === 'member' && standing.role === 'chair' && scope.sideIds.includes(standing.sideId);
+  }
+}
+
+/**
+ * A removal may be asked by the target's own side chair (for the people they brought), or by any participant
+ * once the target no longer may take part (membership ended, device revoked) so that stale members get evicted.
+ */
+export function mayRequestRemoval(
+  actor: ActorFacts,
+  scope: MlsScope,
+  target: ActorFacts,
+  targetDevicesRevoked: boolean,
+): boolean {
+  if (!mayTakePart(actor, scope)) return false;
+  if (!mayTakePart(target, scope) || targetDevicesRevoked) return true;
+  const mine = membershipIn(actor, scope.group.id);
+  const theirs = membershipIn(target, scope.group.id);
+  return mine?.role === 'chair' && !!theirs && theirs.sideId === mine.sideId;
+}
+
+/** The side an audit entry of this scope belongs to: side-only contexts stay with the acting side. */
+export function auditPlacement(
+  scope: MlsScope,
+  actor: ActorFacts,
+): { groupId: string; sideId: string | null; marking: 'shared' | 'side-only' } {
+  const groupId = scope.group.id;
+  if (scope.kind === 'caucus') return { groupId, sideId: scope.sideId, marking: 'side-only' };
+  if (scope.kind === 'backchannel') {
+    const side = membershipIn(actor, groupId)?.sideId ?? scope.sideIds[0];
+    return { groupId, sideId: side, marking: 'side-only' };
+  }
+  if (scope.kind === 'call' && scope.meeting.marking === 'side-only')
+    return { groupId, sideId: scope.meeting.sideId, marking: 'side-only' };
+  return { groupId, sideId: null, marking: 'shared' };
+}
+
+const factsOf = (g: { id: string; kind: 'group' | 'track'; parentGroupId: string | null }): GroupFacts => ({
+  id: g.id,
+  kind: g.kind,
+  parentGroupId: g.parentGroupId,
+});
+
+/** Canonical form of a context (back-channel sides sorted) so one conversation has one MLS group. */
+export function canonicalContext(context: string): string {
+  const parts = context.split(':');
+  if (parts[0] === 'backchannel' && parts.length === 4) {
+    const [a, b] = [parts[2]!, parts[3]!].sort();
+    return `backchannel:${parts[1]}:${a}:${b}`;
+  }
+  return context;
+}
+
+/** Resolves a context string; undefined when anything it names does not exist (answered as 404). */
+export async function resolveContext(db: DbOrTx, context: string): Promise<MlsScope | undefined> {
+  const [kind, ...ids] = context.split(':');
+  const groupOf = async (id: string | undefined) => {
+    const g = id ? await findGroup(db, id) : undefined;
+    return g ? factsOf(g) : undefined;
+  };
+  const sideExists = (groupId: string, sideId: string) =>
+    findSide(db, groupId, sideId).then(
+      () => true,
+      () => false,
+    );
+  switch (kind) {
+    case 'group': {
+      const group = await groupOf(ids[0]);
+      return group && { kind: 'group', group };
+    }
+    case 'call': {
+      const m = ids[0] ? await findMeetingFacts(db, ids[0]) : undefined;
+      return m && { kind: 'call', group: m.group, meeting: m.item };
+    }
+    case 'caucus': {
+      const group = await groupOf(ids[0]);
+      if (!group || !ids[1] || !(await sideExists(group.id, ids[1]))) return undefined;
+      return { kind: 'caucus', group, sideId: ids[1] };
+    }
+    case 'backchannel': {
+      const group = await groupOf(ids[0]);
+      const [a, b] = [ids[1], ids[2]];
+      if (!group || !a || !b || a === b) return undefined;
+      if (!(await sideExists(group.id, a)) || !(await sideExists(group.id, b))) return undefined;
+      return { kind: 'backchannel', group, sideIds: [a, b] };
+    }
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,243 @@
+import { and, asc, desc, eq, gt, inArray, lte, ne, sql } from 'drizzle-orm';
+import type { AppContext } from '../../context.js';
+import type { DbOrTx } from '../../db/client.js';
+import { fieldError, notFound } from '../../http/errors.js';
+import { sha256Hex } from '../../lib/crypto.js';
+import type { ActorFacts } from '../../policy/policy.js';
+import { runWrite } from '../../services/write.js';
+import { auditPlacement, type MlsScope, mayRequestRemoval, mayTakePart } from './contexts.js';
+import { b64 } from './device-log.js';
+import {
+  currentMembers,
+  factsOfUsers,
+  findMlsGroup,
+  type MlsMemberRow,
+  memberDevice,
+  scopeOfGroup,
+} from './mls-queries.js';
+import { messageDto } from './mls-service.js';
+import { type Nomination, nominateInTx } from './nomination.js';
+import { devices, keyPackages, mlsGroups, mlsMembers, mlsMessages, mlsWelcomes } from './schema.js';
+
+type Ctx = Pick<AppContext, 'db' | 'hub'>;
+
+/**
+ * One key package per active device of the target user that is not in the group yet. One-time packages are
+ * deleted as they are handed out; when a device has none left its last-resort package is handed out and kept.
+ */
+export async function claimKeyPackages(
+  ctx: Ctx,
+  actor: ActorFacts,
+  scope: MlsScope,
+  mlsGroupId: string,
+  input: { deviceId: string; userId: string },
+) {
+  const userId = actor.userId!;
+  const target = (await factsOfUsers(ctx.db, [input.userId])).get(input.userId)!;
+  if (!mayTakePart(target, scope)) throw fieldError(404, 'body.userId', 'no such user who may join');
+  return runWrite(ctx, userId, async (w) => {
+    await memberDevice(w.tx, mlsGroupId, userId, input.deviceId);
+    const present = new Set((await currentMembers(w.tx, mlsGroupId)).map((m) => m.deviceId));
+    const targetDevices = await w.tx
+      .select()
+      .from(devices)
+      .where(and(eq(devices.userId, input.userId), eq(devices.status, 'active')));
+    const out = [];
+    for (const d of targetDevices.filter((x) => !present.has(x.deviceId))) {
+      // SKIP LOCKED: two adders claiming at once get different packages instead of waiting or sharing one.
+      const oneTime = await w.tx.execute<{ key_package: Uint8Array }>(sql`
+        delete from ${keyPackages} where ${keyPackages.id} = (
+          select ${keyPackages.id} from ${keyPackages}
+          where ${keyPackages.deviceId} = ${d.deviceId} and ${keyPackages.lastResort} = false
+          order by ${keyPackages.createdAt} limit 1 for update skip locked)
+        returning ${keyPackages.keyPackage}`);
+      let kp = rowsOf<{ key_package: Uint8Array }>(oneTime)[0]?.key_package;
+      let lastResort = false;
+      if (!kp) {
+        const [lr] = await w.tx
+          .select({ keyPackage: keyPackages.keyPackage })
+          .from(keyPackages)
+          .where(and(eq(keyPackages.deviceId, d.deviceId), eq(keyPackages.lastResort, true)))
+          .orderBy(desc(keyPackages.createdAt))
+          .limit(1);
+        kp = lr?.keyPackage;
+        lastResort = true;
+      }
+      if (!kp) continue;
+      out.push({
+        userId: input.userId,
+        deviceId: d.deviceId,
+        keyPackage: b64(new Uint8Array(kp)),
+        lastResort,
+        signaturePublicKey: b64(d.signaturePublicKey),
+      });
+    }
+    await w.audit({
+      ...auditPlacement(scope, actor),
+      action: 'key-packages.claim',
+      resourceType: 'mls-group',
+      resourceId: mlsGroupId,
+      after: {
+        forUserId: input.userId,
+        claimed: out.map((k) => ({ deviceId: k.deviceId, lastResort: k.lastResort, digest: sha256Hex(k.keyPackage) })),
+      },
+    });
+    return { keyPackages: out };
+  });
+}
+
+const rowsOf = <T>(r: unknown): T[] => (Array.isArray(r) ? r : ((r as { rows?: T[] }).rows ?? []));
+
+/**
+ * Marks devices as leaving and nominates a remaining member to commit their Remove. The server cannot remove
+ * anyone from an MLS group itself; until the commit lands the leaving devices get no further traffic.
+ */
+async function markLeaving(
+  ctx: Ctx,
+  actor: ActorFacts,
+  scope: MlsScope,
+  mlsGroupId: string,
+  deviceIds: readonly string[],
+  action: string,
+): Promise<{ removing: string[]; nomination: Nomination | null }> {
+  return runWrite(ctx, actor.userId, async (w) => {
+    const group = await findMlsGroup(w.tx, mlsGroupId, true);
+    if (!group) throw notFound('MLS group');
+    if (deviceIds.length > 0)
+      await w.tx
+        .update(mlsMembers)
+        .set({ status: 'leaving' })
+        .where(
+          and(
+            eq(mlsMembers.mlsGroupId, mlsGroupId),
+            inArray(mlsMembers.deviceId, [...deviceIds]),
+            eq(mlsMembers.status, 'active'),
+          ),
+        );
+    const members = await currentMembers(w.tx, mlsGroupId);
+    // Nobody left to commit: the group is over for these devices without a Remove.
+    if (!members.some((m) => m.status === 'active'))
+      await w.tx
+        .update(mlsMembers)
+        .set({ status: 'removed', leafIndex: null, removedSeq: group.lastSeq })
+        .where(and(eq(mlsMembers.mlsGroupId, mlsGroupId), eq(mlsMembers.status, 'leaving')));
+    const nomination = await nominateInTx(w, group, await currentMembers(w.tx, mlsGroupId));
+    await w.audit({
+      ...auditPlacement(scope, actor),
+      action,
+      resourceType: 'mls-group',
+      resourceId: mlsGroupId,
+      after: { deviceIds, epoch: group.epoch, nominee: nomination?.deviceId ?? null },
+    });
+    return { removing: members.filter((m) => m.status === 'leaving').map((m) => m.deviceId), nomination };
+  });
+}
+
+export async function leaveGroup(ctx: Ctx, actor: ActorFacts, scope: MlsScope, mlsGroupId: string, deviceId: string) {
+  const member = await memberDevice(ctx.db, mlsGroupId, actor.userId!, deviceId, ['active', 'leaving']);
+  return markLeaving(ctx, actor, scope, mlsGroupId, [member.deviceId], 'mls.leave');
+}
+
+export async function requestRemoval(
+  ctx: Ctx,
+  actor: ActorFacts,
+  scope: MlsScope,
+  mlsGroupId: string,
+  targetUserId: string,
+) {
+  const members = (await currentMembers(ctx.db, mlsGroupId)).filter((m) => m.userId === targetUserId);
+  if (members.length === 0) throw fieldError(404, 'body.userId', 'not a member of this MLS group');
+  const target = (await factsOfUsers(ctx.db, [targetUserId])).get(targetUserId)!;
+  const revoked = await anyRevoked(ctx.db, members);
+  if (!mayRequestRemoval(actor, scope, target, revoked))
+    throw fieldError(403, 'body.userId', 'only a chair of their side may remove this member');
+  return markLeaving(
+    ctx,
+    actor,
+    scope,
+    mlsGroupId,
+    members.map((m) => m.deviceId),
+    'mls.remove-request',
+  );
+}
+
+async function anyRevoked(db: DbOrTx, members: readonly MlsMemberRow[]): Promise<boolean> {
+  const rows = await db
+    .select({ status: devices.status })
+    .from(devices)
+    .where(
+      inArray(
+        devices.deviceId,
+        members.map((m) => m.deviceId),
+      ),
+    );
+  return rows.some((r) => r.status === 'revoked');
+}
+
+/** A revoked device leaves every MLS group it is in. */
+export async function evictDevice(ctx: Ctx, actor: ActorFacts, deviceId: string): Promise<Nomination[]> {
+  const rows = await ctx.db
+    .select({ mlsGroupId: mlsMembers.mlsGroupId })
+    .from(mlsMembers)
+    .where(and(eq(mlsMembers.deviceId, deviceId), eq(mlsMembers.status, 'active')));
+  const out: Nomination[] = [];
+  for (const r of rows) {
+    const group = await findMlsGroup(ctx.db, r.mlsGroupId);
+    const scope = group && (await scopeOfGroup(ctx.db, group).catch(() => undefined));
+    if (!scope) continue;
+    const { nomination } = await markLeaving(ctx, actor, scope, r.mlsGroupId, [deviceId], 'mls.device-revoked');
+    if (nomination) out.push(nomination);
+  }
+  return out;
+}
+
+/** Messages the reading device may see: from after it joined, up to its removal (so it learns of that). */
+export async function messagesFor(
+  db: DbOrTx,
+  userId: string,
+  mlsGroupId: string,
+  q: { deviceId: string; afterSeq: number; limit: number },
+) {
+  const m = await memberDevice(db, mlsGroupId, userId, q.deviceId, ['active', 'leaving', 'removed']);
+  const rows = await db
+    .select()
+    .from(mlsMessages)
+    .where(
+      and(
+        eq(mlsMessages.mlsGroupId, mlsGroupId),
+        gt(mlsMessages.seq, Math.max(q.afterSeq, m.joinedSeq)),
+        ...(m.removedSeq !== null ? [lte(mlsMessages.seq, m.removedSeq)] : []),
+      ),
+    )
+    .orderBy(asc(mlsMessages.seq))
+    .limit(q.limit);
+  return { messages: rows.map(messageDto) };
+}
+
+/** The current Welcome of each group this device has been added to and not removed from. */
+export async function welcomesFor(db: DbOrTx, deviceId: string) {
+  const rows = await db
+    .select({ w: mlsWelcomes, context: mlsGroups.context })
+    .from(mlsWelcomes)
+    .innerJoin(
+      mlsMembers,
+      and(
+        eq(mlsMembers.mlsGroupId, mlsWelcomes.mlsGroupId),
+        eq(mlsMembers.deviceId, mlsWelcomes.deviceId),
+        eq(mlsMembers.joinedSeq, mlsWelcomes.seq),
+      ),
+    )
+    .innerJoin(mlsGroups, eq(mlsGroups.id, mlsWelcomes.mlsGroupId))
+    .where(and(eq(mlsWelcomes.deviceId, deviceId), ne(mlsMembers.status, 'removed')))
+    .orderBy(asc(mlsWelcomes.createdAt));
+  return {
+    welcomes: rows.map(({ w, context }) => ({
+      mlsGroupId: w.mlsGroupId,
+      context,
+      deviceId: w.deviceId,
+      seq: w.seq,
+      epoch: w.epoch,
+      welcome: b64(w.welcome),
+    })),
+  };
+}

@@ -1,0 +1,331 @@
+import type { Marking, MeetingEventDetails, MeetingFormat, RequestChannel } from '@parley/protocol';
+import { eq } from 'drizzle-orm';
+import type { AppContext } from '../../context.js';
+import { conflict, fieldError } from '../../http/errors.js';
+import type { GroupFacts } from '../../policy/policy.js';
+import { runWrite, type WriteScope } from '../../services/write.js';
+import { findMeeting, type MeetingRow, meetingItem } from './queries.js';
+import { meetingEvents, meetings } from './schema.js';
+import { assertCan, type MeetingCommand, phaseOf, stateOf } from './state-machine.js';
+
+type Ctx = Pick<AppContext, 'db' | 'hub' | 'config'>;
+
+/** Who acts, and for which side of the group (null for someone without a side, e.g. the demo loader). */
+export interface MeetingActor {
+  userId: string | null;
+  sideId: string | null;
+}
+
+/** Options for loaders that replay a past history (the demo); routes always use the current time. */
+export interface WhenOptions {
+  at?: Date;
+}
+
+const MAX_LENGTH_MS = 14 * 24 * 3_600_000;
+const CLOCK_SKEW_MS = 5 * 60_000;
+
+function checkSlot(start: Date, end: Date, prefix = 'body'): void {
+  if (end.getTime() <= start.getTime()) throw fieldError(400, `${prefix}.end`, 'must be after start');
+  if (end.getTime() - start.getTime() > MAX_LENGTH_MS)
+    throw fieldError(400, `${prefix}.end`, 'at most 14 days after start');
+}
+
+function checkLocation(format: MeetingFormat, location: string, path = 'body.location'): void {
+  if (format !== 'video' && location.trim() === '') {
+    throw fieldError(400, path, 'an in-person or hybrid meeting needs a location');
+  }
+}
+
+/** Announces a change to everyone who may see the meeting, on its group and its own topic. */
+export function announce(w: WriteScope, m: MeetingRow, group: GroupFacts, kind: string): void {
+  const data = { status: m.status, phase: phaseOf(m), sequence: m.sequence };
+  const audience = { item: meetingItem(m, group) };
+  for (const topic of [`group:${group.id}`, `meeting:${m.id}`] as const) {
+    w.emit({ topic, event: { kind, groupId: group.id, resourceType: 'meeting', resourceId: m.id, data }, audience });
+  }
+}
+
+async function appendEvent(
+  w: WriteScope,
+  m: MeetingRow,
+  sideId: string | null,
+  details: MeetingEventDetails,
+  at: Date,
+): Promise<void> {
+  await w.tx
+    .insert(meetingEvents)
+    .values({ meetingId: m.id, kind: details.kind, at, actorUserId: w.actorUserId, sideId, details });
+}
+
+async function audit(w: WriteScope, action: string, before: MeetingRow | undefined, after: MeetingRow) {
+  await w.audit({
+    action: `meeting.${action}`,
+    resourceType: 'meeting',
+    resourceId: after.id,
+    groupId: after.groupId,
+    sideId: after.sideId,
+    marking: after.marking,
+    before,
+    after,
+  });
+}
+
+export interface CreateMeetingInput {
+  title: string;
+  format: MeetingFormat;
+  location: string;
+  start: Date;
+  end: Date;
+  timeZone: string;
+  marking: Marking;
+  sideId: string | null;
+}
+
+export async function createMeeting(
+  ctx: Ctx,
+  actor: MeetingActor,
+  group: GroupFacts,
+  input: CreateMeetingInput,
+  opts: WhenOptions = {},
+): Promise<MeetingRow> {
+  checkSlot(input.start, input.end);
+  checkLocation(input.format, input.location);
+  const at = opts.at ?? new Date();
+  const id = crypto.randomUUID();
+  const host = new URL(ctx.config.publicUrl).hostname || 'parley.invalid';
+  return runWrite(ctx, actor.userId, async (w) => {
+    const [m] = await w.tx
+      .insert(meetings)
+      .values({
+        id,
+        groupId: group.id,
+        title: input.title,
+        format: input.format,
+        location: input.location,
+        startsAt: input.start,
+        endsAt: input.end,
+        timeZone: input.timeZone,
+        marking: input.marking,
+        sideId: input.marking === 'side-only' ? input.sideId : null,
+        // Stable for the meeting's whole life, so calendar clients update the same entry.
+        icalUid: `${id}@${host}`,
+        createdBy: actor.userId,
+        createdAt: at,
+        updatedAt: at,
+      })
+      .returning();
+    const row = m!;
+    const slot = { start: input.start.toISOString(), end: input.end.toISOString(), timeZone: input.timeZone };
+    await appendEvent(w, row, actor.sideId, { kind: 'planned', format: input.format, slot }, at);
+    await audit(w, 'create', undefined, row);
+    announce(w, row, group, 'meeting.created');
+    return row;
+  });
+}
+
+/**
+ * The shape of every change: lock the row, check the state machine, apply, append history, audit, announce.
+ * A thrown error rolls the whole transaction back, so a refused change leaves nothing behind.
+ */
+async function change(
+  ctx: Ctx,
+  actorUserId: string | null,
+  group: GroupFacts,
+  meetingId: string,
+  command: MeetingCommand,
+  apply: (m: MeetingRow) => {
+    set: Partial<typeof meetings.$inferInsert>;
+    event?: { sideId: string | null; details: MeetingEventDetails; at: Date };
+    bump: boolean;
+  },
+): Promise<MeetingRow> {
+  return runWrite(ctx, actorUserId, async (w) => {
+    const before = await findMeeting(w.tx, meetingId, true);
+    assertCan(before, command);
+    const { set, event, bump } = apply(before);
+    const [after] = await w.tx
+      .update(meetings)
+      .set({ ...set, updatedAt: new Date(), ...(bump ? { sequence: before.sequence + 1 } : {}) })
+      .where(eq(meetings.id, meetingId))
+      .returning();
+    const row = after!;
+    if (event) await appendEvent(w, row, event.sideId, event.details, event.at);
+    await audit(w, command, before, row);
+    announce(w, row, group, event ? `meeting.${event.details.kind}` : 'meeting.updated');
+    return row;
+  });
+}
+
+export function updateMeeting(
+  ctx: Ctx,
+  actor: MeetingActor,
+  group: GroupFacts,
+  meetingId: string,
+  patch: { title?: string; location?: string },
+): Promise<MeetingRow> {
+  return change(ctx, actor.userId, group, meetingId, 'edit', (m) => {
+    if (patch.location !== undefined) checkLocation(m.format, patch.location);
+    const changed =
+      (patch.title !== undefined && patch.title !== m.title) ||
+      (patch.location !== undefined && patch.location !== m.location);
+    return { set: patch, bump: changed };
+  });
+}
+
+export function cancelMeeting(
+  ctx: Ctx,
+  actor: MeetingActor,
+  group: GroupFacts,
+  meetingId: string,
+  input: { reason: string; bySideId: string },
+  opts: WhenOptions = {},
+): Promise<MeetingRow> {
+  return change(ctx, actor.userId, group, meetingId, 'cancel', () => ({
+    set: { status: 'cancelled' },
+    event: {
+      sideId: input.bySideId,
+      details: { kind: 'cancelled', reason: input.reason, bySideId: input.bySideId },
+      at: opts.at ?? new Date(),
+    },
+    bump: true,
+  }));
+}
+
+export function reRequestMeeting(
+  ctx: Ctx,
+  actor: MeetingActor,
+  group: GroupFacts,
+  meetingId: string,
+  input: { bySideId: string; channel: RequestChannel; backChannelRef?: string | null },
+  opts: WhenOptions = {},
+): Promise<MeetingRow> {
+  if (input.backChannelRef && input.channel !== 'back_channel') {
+    throw fieldError(400, 'body.backChannelRef', 'only a back-channel request links a back-channel message');
+  }
+  return change(ctx, actor.userId, group, meetingId, 're_request', () => ({
+    set: { status: 'planned' },
+    event: {
+      sideId: input.bySideId,
+      details: {
+        kind: 're_requested',
+        bySideId: input.bySideId,
+        channel: input.channel,
+        backChannelRef: input.backChannelRef ?? null,
+      },
+      at: opts.at ?? new Date(),
+    },
+    bump: true,
+  }));
+}
+
+export function rescheduleMeeting(
+  ctx: Ctx,
+  actor: MeetingActor,
+  group: GroupFacts,
+  meetingId: string,
+  input: { start: Date; end: Date; timeZone: string; reason?: string | null },
+  opts: WhenOptions = {},
+): Promise<MeetingRow> {
+  checkSlot(input.start, input.end);
+  return change(ctx, actor.userId, group, meetingId, 'reschedule', (m) => ({
+    // A postponed meeting with a new date is planned again.
+    set: { startsAt: input.start, endsAt: input.end, timeZone: input.timeZone, status: 'planned' },
+    event: {
+      sideId: actor.sideId,
+      details: {
+        kind: 'rescheduled',
+        from: { start: m.startsAt.toISOString(), end: m.endsAt.toISOString(), timeZone: m.timeZone },
+        to: { start: input.start.toISOString(), end: input.end.toISOString(), timeZone: input.timeZone },
+        reason: input.reason ?? null,
+      },
+      at: opts.at ?? new Date(),
+    },
+    bump: true,
+  }));
+}
+
+export function changeMeetingFormat(
+  ctx: Ctx,
+  actor: MeetingActor,
+  group: GroupFacts,
+  meetingId: string,
+  input: { format: MeetingFormat; reason: string; location?: string },
+  opts: WhenOptions = {},
+): Promise<MeetingRow> {
+  return change(ctx, actor.userId, group, meetingId, 'change_format', (m) => {
+    if (m.format === input.format)
+      throw conflict(`The meeting is already ${input.format.replace('_', ' ')}`, stateOf(m));
+    const location = input.location ?? m.location;
+    checkLocation(input.format, location);
+    return {
+      set: { format: input.format, location },
+      event: {
+        sideId: actor.sideId,
+        details: { kind: 'format_changed', from: m.format, to: input.format, reason: input.reason },
+        at: opts.at ?? new Date(),
+      },
+      bump: true,
+    };
+  });
+}
+
+export function postponeMeeting(
+  ctx: Ctx,
+  actor: MeetingActor,
+  group: GroupFacts,
+  meetingId: string,
+  input: { bySideId: string; reason?: string | null },
+  opts: WhenOptions = {},
+): Promise<MeetingRow> {
+  return change(ctx, actor.userId, group, meetingId, 'postpone', () => ({
+    set: { status: 'postponed' },
+    event: {
+      sideId: input.bySideId,
+      details: { kind: 'postponed', bySideId: input.bySideId, reason: input.reason ?? null },
+      at: opts.at ?? new Date(),
+    },
+    bump: true,
+  }));
+}
+
+function checkNotFuture(at: Date): void {
+  if (at.getTime() > Date.now() + CLOCK_SKEW_MS) throw fieldError(400, 'body.at', 'cannot be in the future');
+}
+
+export function startMeeting(
+  ctx: Ctx,
+  actor: MeetingActor,
+  group: GroupFacts,
+  meetingId: string,
+  input: { at?: Date } = {},
+): Promise<MeetingRow> {
+  const at = input.at ?? new Date();
+  checkNotFuture(at);
+  return change(ctx, actor.userId, group, meetingId, 'start', () => ({
+    set: { startedAt: at },
+    event: { sideId: actor.sideId, details: { kind: 'started', at: at.toISOString() }, at },
+    bump: false,
+  }));
+}
+
+export function endMeeting(
+  ctx: Ctx,
+  actor: MeetingActor,
+  group: GroupFacts,
+  meetingId: string,
+  input: { at?: Date } = {},
+): Promise<MeetingRow> {
+  const at = input.at ?? new Date();
+  checkNotFuture(at);
+  return change(ctx, actor.userId, group, meetingId, 'end', (m) => {
+    const startedAt = m.startedAt as Date;
+    if (at.getTime() < startedAt.getTime()) throw fieldError(400, 'body.at', 'cannot be before the meeting started');
+    const durationMinutes = Math.round((at.getTime() - startedAt.getTime()) / 60_000);
+    return {
+      set: { endedAt: at, status: 'held' },
+      event: { sideId: actor.sideId, details: { kind: 'ended', at: at.toISOString(), durationMinutes }, at },
+      // Starting and ending leave the invitation as it was, so SEQUENCE stays.
+      bump: false,
+    };
+  });
+}

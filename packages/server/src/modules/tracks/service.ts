@@ -1,0 +1,98 @@
+import type { Role } from '@parley/protocol';
+import type { AppContext } from '../../context.js';
+import type { Db } from '../../db/client.js';
+import { fieldError } from '../../http/errors.js';
+import { type ActorFacts, canSeeItem, type GroupFacts } from '../../policy/policy.js';
+import { runWrite } from '../../services/write.js';
+import { findMembership, sidesOf } from '../groups/queries.js';
+import { addMembership, createGroup, createSide } from '../groups/service.js';
+import type { OutcomeRow } from '../outcomes/queries.js';
+import { tracks } from './schema.js';
+
+type Ctx = Pick<AppContext, 'db' | 'hub'>;
+
+export interface NewTrack {
+  name: string;
+  description: string;
+  experts: { membershipId: string; role: Role }[];
+}
+
+/**
+ * Creates a follow-up track from a shared outcome in one transaction: the track group, a copy of each parent
+ * side (same name, code and colour, so both read as the same governments), and the chosen experts of each side.
+ * The groups services run nested (a savepoint each) so that a failing expert rolls the whole track back; their
+ * roster events leave at savepoint release, which is harmless: nobody can be subscribed to a group not yet committed.
+ */
+export async function createTrack(
+  ctx: Ctx,
+  actor: ActorFacts,
+  parent: GroupFacts,
+  outcome: OutcomeRow,
+  input: NewTrack,
+) {
+  const experts = await Promise.all(
+    input.experts.map(async (e, i) => {
+      const m = await findMembership(ctx.db, parent.id, e.membershipId).catch(() => null);
+      if (!m || !canSeeItem(actor, { group: parent, sideId: m.sideId, marking: m.marking }))
+        throw fieldError(400, `body.experts.${i}.membershipId`, 'no such delegate in the parent group');
+      if (input.experts.findIndex((x) => x.membershipId === e.membershipId) !== i)
+        throw fieldError(400, `body.experts.${i}.membershipId`, 'listed twice');
+      return { ...e, m };
+    }),
+  );
+  return runWrite(ctx, actor.userId, async (w) => {
+    const nested = { db: w.tx as unknown as Db, hub: ctx.hub };
+    const g = await createGroup(nested, actor.userId, {
+      name: input.name,
+      description: input.description,
+      kind: 'track',
+      parentGroupId: parent.id,
+    });
+    const track: GroupFacts = { id: g.id, kind: 'track', parentGroupId: parent.id };
+    const sideMap = new Map<string, string>();
+    for (const s of await sidesOf(w.tx, [parent.id])) {
+      const copy = await createSide(nested, actor.userId, track, {
+        name: s.name,
+        shortCode: s.shortCode,
+        colour: s.colour,
+      });
+      sideMap.set(s.id, copy.id);
+    }
+    for (const e of experts) {
+      await addMembership(
+        nested,
+        actor.userId,
+        track,
+        {
+          userId: e.m.userId,
+          sideId: sideMap.get(e.m.sideId)!,
+          role: e.role,
+          agencyId: null,
+          title: e.m.title,
+          marking: e.m.marking,
+        },
+        w,
+      );
+    }
+    const [row] = await w.tx
+      .insert(tracks)
+      .values({ groupId: g.id, parentGroupId: parent.id, outcomeId: outcome.id, createdBy: actor.userId })
+      .returning();
+    await w.audit({
+      action: 'track.create',
+      resourceType: 'track',
+      resourceId: g.id,
+      groupId: parent.id,
+      sideId: null,
+      marking: 'shared',
+      after: row,
+    });
+    const event = { kind: 'track.created', groupId: parent.id, resourceType: 'track', resourceId: g.id };
+    w.emit({
+      topic: `group:${parent.id}`,
+      event,
+      audience: { item: { group: parent, sideId: null, marking: 'shared' } },
+    });
+    return row!;
+  });
+}
