@@ -1,6 +1,9 @@
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import readline from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { type JanusService, startJanus, VideoRoomErrors } from './index.js';
@@ -141,6 +144,34 @@ describe.skipIf(!janusInstalled)('Janus shutdown (real Janus)', () => {
     expect(processesMentioning(dir)).toEqual([]);
     expect(fs.existsSync(dir)).toBe(false);
     expect(janus.isUp()).toBe(false);
+  });
+
+  it('dies with Parley even when Parley is killed outright (no orphan)', async () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-orphan-test-'));
+    const script = path.join(tmp, 'run.mts');
+    const here = import.meta.dirname;
+    fs.writeFileSync(
+      script,
+      `import { JanusSupervisor } from ${JSON.stringify(path.join(here, 'supervisor.ts'))};
+import { janusOptionsFromEnv } from ${JSON.stringify(path.join(here, 'config.ts'))};
+const s = new JanusSupervisor({ janus: janusOptionsFromEnv({ JANUS: '1' }) });
+await s.start();
+console.log(JSON.stringify({ dir: s.configDir, pid: s.pid }));
+setInterval(() => {}, 1000);
+`,
+    );
+    const parley = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      const [line] = (await once(readline.createInterface({ input: parley.stdout! }), 'line')) as [string];
+      const { dir, pid } = JSON.parse(line) as { dir: string; pid: number };
+      expect(processesMentioning(dir)).toEqual([pid]);
+      parley.kill('SIGKILL');
+      await eventually(() => processesMentioning(dir).length === 0);
+      fs.rmSync(dir, { recursive: true, force: true });
+    } finally {
+      parley.kill('SIGKILL');
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
   });
 
   it('fails clearly when the binary is missing', async () => {
