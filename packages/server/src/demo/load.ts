@@ -4,6 +4,7 @@ import { InjectClient } from '../lib/inject-client.js';
 import { findUserByEmail } from '../modules/auth/queries.js';
 import { createUser } from '../modules/auth/users.js';
 import { DEMO_ADMIN, DEMO_GROUP, DEMO_PASSWORD, DEMO_SIDES } from './people.js';
+import { tellDemoStory } from './story.js';
 
 export interface DemoLogin {
   email: string;
@@ -30,6 +31,16 @@ export async function loadDemo(app: FastifyInstance, ctx: AppContext): Promise<D
   const admin = await new InjectClient(app, origin).login(DEMO_ADMIN.email, DEMO_PASSWORD);
   const group = await expectOk<{ id: string }>('create group', await admin.post('/api/groups', DEMO_GROUP));
   const logins: DemoLogin[] = [{ email: DEMO_ADMIN.email, password: DEMO_PASSWORD, who: DEMO_ADMIN.displayName }];
+  const sideIds: Record<string, string> = {};
+  const clients = new Map<string, Promise<InjectClient>>();
+  const as = (email: string) => {
+    let c = clients.get(email);
+    if (!c) {
+      c = new InjectClient(app, origin).login(email, DEMO_PASSWORD);
+      clients.set(email, c);
+    }
+    return c;
+  };
   for (const s of DEMO_SIDES) {
     const side = await expectOk<{ id: string }>(
       `create side ${s.shortCode}`,
@@ -52,7 +63,8 @@ export async function loadDemo(app: FastifyInstance, ctx: AppContext): Promise<D
         title: firstChair.title,
       }),
     );
-    const chair = await new InjectClient(app, origin).login(firstChair.email, DEMO_PASSWORD);
+    sideIds[s.shortCode] = side.id;
+    const chair = await as(firstChair.email);
     const agencyIds = new Map<string, string>();
     for (const a of s.agencies) {
       const created = await expectOk<{ id: string }>(
@@ -91,5 +103,6 @@ export async function loadDemo(app: FastifyInstance, ctx: AppContext): Promise<D
         who: `${p.displayName}, ${p.title} (${s.shortCode}, ${p.role})`,
       });
   }
+  await tellDemoStory(as, { groupId: group.id, sides: { ALD: sideIds.ALD!, BEL: sideIds.BEL! } });
   return logins;
 }

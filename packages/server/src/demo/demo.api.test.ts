@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InjectClient } from '../lib/inject-client.js';
+import { verifyAuditChain } from '../modules/audit/chain.js';
+import { createTestApp, type TestApp } from '../test-support/app.js';
+import { loadDemo } from './load.js';
+import { DEMO_PASSWORD } from './people.js';
+
+let t: TestApp;
+let logins: Awaited<ReturnType<typeof loadDemo>>;
+beforeAll(async () => {
+  t = await createTestApp();
+  logins = await loadDemo(t.app, t.ctx);
+}, 180_000);
+afterAll(() => t.close());
+
+const as = (email: string) => new InjectClient(t.app).login(email, DEMO_PASSWORD);
+
+describe('the demo group', () => {
+  it('has two chairs and 3–4 experts per side, all able to sign in', async () => {
+    expect(logins.length).toBe(13);
+    const helena = await as('helena.varga@aldoria.example');
+    const [group] = (await helena.get('/api/groups')).json().groups;
+    expect(group.name).toBe('Strategic Consultative Group');
+    const roster = (await helena.get(`/api/groups/${group.id}/roster`)).json();
+    for (const side of roster.sides) {
+      const people = side.agencies.flatMap((a: { roles: { role: string; members: unknown[] }[] }) => a.roles);
+      expect(
+        people.filter((r: { role: string }) => r.role === 'chair').flatMap((r: { members: unknown[] }) => r.members),
+      ).toHaveLength(2);
+      expect(
+        people.filter((r: { role: string }) => r.role === 'member').flatMap((r: { members: unknown[] }) => r.members)
+          .length,
+      ).toBeGreaterThanOrEqual(3);
+    }
+  });
+
+  it('tells the story in the meeting history, newest last', async () => {
+    const amara = await as('amara.okafor@belmora.example');
+    const [group] = (await amara.get('/api/groups')).json().groups.filter((g: { kind: string }) => g.kind === 'group');
+    const meetings = (await amara.get(`/api/groups/${group.id}/meetings`)).json().meetings;
+    const round = meetings.find((m: { title: string }) => m.title === 'Fourth round of consultations');
+    const detail = (await amara.get(`/api/meetings/${round.id}`)).json();
+    expect(detail.meeting?.status ?? detail.status).toBe('held');
+    const kinds = (detail.history ?? detail.meeting?.history).map(
+      (e: { kind?: string; type?: string }) => e.kind ?? e.type,
+    );
+    expect(kinds).toEqual([
+      'planned',
+      'cancelled',
+      're_requested',
+      'rescheduled',
+      'format_changed',
+      'started',
+      'ended',
+    ]);
+    // Aldoria's side-only agenda item never reaches Belmora.
+    expect(JSON.stringify(detail)).not.toContain('Aldoria caucus');
+  });
+
+  it('publishes the joint statement and both readouts on the public page', async () => {
+    const page = await t.app.inject('/statements');
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('fourth round of the Strategic Consultative Group');
+    expect(page.body).toContain('Readout of the Republic of Aldoria');
+    expect(page.body).toContain('Readout of the Commonwealth of Belmora');
+    const feed = await t.app.inject('/statements/feed.atom');
+    expect(feed.body).toContain('<feed');
+  });
+
+  it('records everything in an intact audit chain', async () => {
+    expect((await verifyAuditChain(t.ctx.db)).ok).toBe(true);
+  });
+});
