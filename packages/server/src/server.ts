@@ -44,7 +44,16 @@ export async function startServer(
     // [janus hook] the supervised Janus child (or JANUS_URL), up before the server takes requests.
     if (opts.janus ?? config.janus.enabled)
       ctx.janus = await startJanus(config.janus, app.log.child({ module: 'janus' }));
-    if (opts.demo && (await isEmpty(database))) demoLogins = await loadDemo(app, ctx);
+    if (opts.demo && (await isEmpty(database))) {
+      // The demo is built through some hundred API calls; their request logs would bury the logins printed after.
+      const level = app.log.level;
+      app.log.level = 'warn';
+      try {
+        demoLogins = await loadDemo(app, ctx);
+      } finally {
+        app.log.level = level;
+      }
+    }
     await app.listen({ port: config.port, host: config.host });
   } catch (err) {
     await ctx.janus?.stop().catch(() => {}); // [janus hook]
