@@ -8,10 +8,18 @@ import { AdminPage } from './pages/admin/AdminPage';
 import { GroupsPage } from './pages/GroupsPage';
 import { DelegationPage } from './pages/group/DelegationPage';
 import { GroupPage } from './pages/group/GroupPage';
-import { RosterView } from './pages/group/RosterView';
 import { InvitePage } from './pages/InvitePage';
+import { GroupMeetingsView } from './pages/meetings/GroupMeetingsView';
+import { MeetingForm } from './pages/meetings/MeetingForm';
+import { MeetingPage } from './pages/meetings/MeetingPage';
+import { MyMeetingsPage } from './pages/meetings/MyMeetingsPage';
 import { NotFoundPage } from './pages/NotFoundPage';
+import { OutcomesView } from './pages/outcomes/OutcomesView';
 import { SignInPage } from './pages/SignInPage';
+import { AllStatementsPage } from './pages/statements/AllStatementsPage';
+import { StatementPage } from './pages/statements/StatementPage';
+import { StatementsView } from './pages/statements/StatementsView';
+import { GroupOverview } from './pages/tracks/GroupOverview';
 
 function RequireUser({ children }: { children: ReactNode }) {
   const { state } = useAuth();
@@ -40,9 +48,18 @@ export function App() {
         <Route index element={<Navigate to="/groups" replace />} />
         <Route path="/groups" element={<GroupsPage />} />
         <Route path="/groups/:groupId" element={<GroupPage />}>
-          <Route index element={<RosterView />} />
+          <Route index element={<GroupOverview />} />
           <Route path="delegation/:sideId" element={<DelegationPage />} />
+          <Route path="meetings" element={<GroupMeetingsView />} />
+          <Route path="meetings/new" element={<MeetingForm />} />
+          <Route path="outcomes" element={<OutcomesView />} />
+          <Route path="statements" element={<StatementsView />} />
         </Route>
+        <Route path="/groups/:groupId/statements/:statementId" element={<StatementPage />} />
+        <Route path="/meetings" element={<MyMeetingsPage />} />
+        <Route path="/meetings/:meetingId" element={<MeetingPage />} />
+        {/* /statements itself is the server's public page, so the signed-in list lives elsewhere. */}
+        <Route path="/joint-statements" element={<AllStatementsPage />} />
         <Route path="/account" element={<SecurityPage />} />
         <Route path="/admin" element={<AdminPage />} />
         <Route path="*" element={<NotFoundPage />} />

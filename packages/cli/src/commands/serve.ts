@@ -6,11 +6,19 @@ export function serveCommand(program: Command): void {
     .command('serve')
     .description('run migrations and serve Parley (and, with --demo, load the demo group into an empty database)')
     .option('--demo', 'load the demo group when the database is empty')
-    .action(async (opts: { demo?: boolean }) => {
+    .option('--no-janus', 'do not start the supervised Janus media server (or set JANUS=0)')
+    .action(async (opts: { demo?: boolean; janus: boolean }) => {
       const config = loadConfig();
-      const server = await startServer(config, { demo: !!opts.demo });
+      // Calls need Janus: `serve` supervises its own unless told not to (or pointed at JANUS_URL).
+      const janus = opts.janus && process.env.JANUS !== '0';
+      const server = await startServer(config, { demo: !!opts.demo, janus });
       const where = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${config.dataDir}`;
-      console.log(`\nParley is running at ${server.url}  (database: ${where})`);
+      const media = server.ctx.janus
+        ? config.janus.url
+          ? `Janus at ${config.janus.url}`
+          : 'supervised Janus'
+        : 'no Janus (calls off)';
+      console.log(`\nParley is running at ${server.url}  (database: ${where}; media: ${media})`);
       if (server.demoLogins) {
         console.log('\nDemo logins (Strategic Consultative Group; fictional people):');
         for (const l of server.demoLogins) console.log(`  ${l.email.padEnd(34)} ${l.password}   ${l.who}`);

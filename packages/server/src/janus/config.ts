@@ -133,7 +133,8 @@ export function janusJcfg(dir: string, opts: JanusOptions, secrets: Secrets): st
     ice.nat1to1Mapping ? `nat_1_1_mapping = ${q(ice.nat1to1Mapping)}` : null,
     ice.nat1to1Mapping && ice.keepPrivateHost ? 'keep_private_host = true' : null,
     ice.enforceList ? `ice_enforce_list = ${q(ice.enforceList)}` : null,
-    ice.ignoreList ? `ice_ignore_list = ${q(ice.ignoreList)}` : 'ice_ignore_list = "vmnet"',
+    // Janus ignores the ignore list when an enforce list is set (and warns): write only the one in effect.
+    ice.enforceList ? null : `ice_ignore_list = ${q(ice.ignoreList ?? 'vmnet')}`,
   ].filter(Boolean);
   return `# Written by Parley for one run of its Janus child; edits are lost at the next start.
 general: {

@@ -2,7 +2,7 @@ import { JanusClient } from './client.js';
 import type { JanusOptions } from './config.js';
 import type { JanusLogger } from './errors.js';
 import { LineRedactor } from './redact.js';
-import { JanusSupervisor } from './supervisor.js';
+import { JanusSupervisor, type SupervisorOptions } from './supervisor.js';
 import { VideoRoomAdmin } from './videoroom.js';
 
 export { JanusClient, JanusHandle, JanusSession, type Jsep } from './client.js';
@@ -28,7 +28,11 @@ export interface JanusService {
  * Starts the Janus child (or points at JANUS_URL) and connects the client. Resolves once connected; if Janus cannot
  * start at all (binary missing) it rejects, and the caller decides whether Parley runs without calls.
  */
-export async function startJanus(opts: JanusOptions, log: JanusLogger): Promise<JanusService> {
+export async function startJanus(
+  opts: JanusOptions,
+  log: JanusLogger,
+  supervision: Omit<SupervisorOptions, 'janus' | 'log'> = {},
+): Promise<JanusService> {
   let supervisor: JanusSupervisor | null = null;
   let adminKey: string;
   const redactor = new LineRedactor();
@@ -37,7 +41,7 @@ export async function startJanus(opts: JanusOptions, log: JanusLogger): Promise<
     adminKey = opts.adminKey;
     redactor.add(opts.adminKey, opts.adminSecret);
   } else {
-    supervisor = new JanusSupervisor({ janus: opts, log });
+    supervisor = new JanusSupervisor({ ...supervision, janus: opts, log });
     await supervisor.start();
     adminKey = supervisor.secrets.adminKey;
   }

@@ -176,7 +176,38 @@ setInterval(() => {}, 1000);
 
   it('fails clearly when the binary is missing', async () => {
     await expect(startJanus(testJanusOptions({ binary: '/nonexistent/janus' }), captureLog())).rejects.toThrow(
-      /janus/i,
+      /Cannot start Janus: "\/nonexistent\/janus" not found/,
     );
+  });
+
+  it('kills and restarts a Janus that hangs (watchdog)', async () => {
+    const janus = await startJanus(testJanusOptions(), captureLog(), { watchdogMs: 200 });
+    try {
+      const pid = janus.supervisor!.pid!;
+      const reset = once(janus.client, 'reset');
+      process.kill(pid, 'SIGSTOP');
+      await reset;
+      expect(janus.supervisor!.pid).not.toBe(pid);
+      expect(processesMentioning(janus.supervisor!.configDir!)).toEqual([janus.supervisor!.pid]);
+    } finally {
+      await janus.stop();
+    }
+  });
+
+  it('keeps restarting a Janus that keeps dying, and stops cleanly in between', async () => {
+    const janus = await startJanus(testJanusOptions(), captureLog());
+    const sup = janus.supervisor!;
+    for (let round = 1; round <= 2; round++) {
+      const reset = once(janus.client, 'reset');
+      process.kill(sup.pid!, 'SIGKILL');
+      await reset;
+      expect(sup.restarts).toBe(round);
+    }
+    process.kill(sup.pid!, 'SIGKILL');
+    await once(sup, 'down'); // stop while a restart is pending
+    const dir = sup.configDir!;
+    await janus.stop();
+    expect(processesMentioning(dir)).toEqual([]);
+    expect(fs.existsSync(dir)).toBe(false);
   });
 });

@@ -20,6 +20,8 @@ export interface SupervisorOptions {
   backoffMaxMs?: number;
   /** A run that lasted this long resets the back-off. */
   stableAfterMs?: number;
+  /** Ping interval of the hang watchdog (three missed pongs kill and restart Janus); 0 disables it. */
+  watchdogMs?: number;
 }
 
 type SupervisorEvents = {
@@ -47,10 +49,13 @@ export class JanusSupervisor extends EventEmitter<SupervisorEvents> {
   private dir: string | null = null;
   private ownsDir = false;
   private stopping = false;
+  /** First start succeeded: from now on, deaths are restarted in the background. */
+  private started = false;
   private up = false;
   private attempt = 0;
   private restartTimer: NodeJS.Timeout | null = null;
   private readonly tail: string[] = [];
+  private watchdog: NodeJS.Timeout | null = null;
   /** Respawns after an unexpected exit. */
   restarts = 0;
   private readonly killOnExit = () => this.child?.kill('SIGKILL');
@@ -82,6 +87,10 @@ export class JanusSupervisor extends EventEmitter<SupervisorEvents> {
   /** Resolves when Janus first answers. Rejects if the binary cannot run; crashes after that are retried. */
   async start(): Promise<void> {
     if (this.dir) throw new Error('JanusSupervisor.start() called twice');
+    if (!onPath(this.opts.janus.binary))
+      throw new Error(
+        `Cannot start Janus: "${this.opts.janus.binary}" not found (install the Debian "janus" package or set JANUS_BINARY)`,
+      );
     this.stopping = false;
     if (this.opts.janus.configDir) this.dir = this.opts.janus.configDir;
     else {
@@ -90,12 +99,19 @@ export class JanusSupervisor extends EventEmitter<SupervisorEvents> {
       this.ownsDir = true;
     }
     process.on('exit', this.killOnExit);
-    try {
-      await this.spawnOnce();
-    } catch (err) {
-      await this.stop();
-      throw err;
+    // A first start can lose the race for its loopback ports; try a few times before giving up.
+    let lastError: unknown;
+    for (let attempt = 0; attempt < 3 && !this.stopping; attempt++) {
+      try {
+        await this.spawnOnce();
+        this.started = true;
+        return;
+      } catch (err) {
+        lastError = err;
+      }
     }
+    await this.stop();
+    throw lastError;
   }
 
   private account(): { uid: number; gid: number } | null {
@@ -121,7 +137,13 @@ export class JanusSupervisor extends EventEmitter<SupervisorEvents> {
   private async spawnOnce(): Promise<void> {
     const dir = this.dir!;
     const account = this.account();
+    const temporary = this.ownsDir;
     this.written = await writeJanusConfig(dir, this.opts.janus, this.secrets, account);
+    if (this.stopping) {
+      // stop() ran while the files were being written: do not spawn, and do not leave the folder behind.
+      if (temporary) fs.rmSync(dir, { recursive: true, force: true });
+      return;
+    }
     const [cmd, args] = this.command(account, dir);
     const startedAt = Date.now();
     // A minimal environment: Parley's own (database URL, secrets) must not reach Janus.
@@ -163,10 +185,31 @@ export class JanusSupervisor extends EventEmitter<SupervisorEvents> {
     });
     if (this.child !== child || this.stopping) return;
     this.up = true;
+    this.watch(child, url);
     const info = { url, pid: child.pid!, restarts: this.restarts };
     this.log.info({ pid: child.pid, restarts: this.restarts }, 'janus: ready');
     this.emit('ready', info);
     if (this.restarts > 0) this.emit('restarted', info);
+  }
+
+  /** A hung Janus (deadlock, SIGSTOP) keeps its sockets open but answers nothing: treat it as dead. */
+  private watch(child: ChildProcess, url: string): void {
+    const every = this.opts.watchdogMs ?? 10_000;
+    if (every <= 0) return;
+    let missed = 0;
+    let busy = false;
+    this.watchdog = setInterval(async () => {
+      if (busy || this.child !== child) return;
+      busy = true;
+      const ok = await pingOnce(url);
+      busy = false;
+      missed = ok ? 0 : missed + 1;
+      if (missed >= 3 && this.child === child) {
+        this.log.error({ pid: child.pid }, 'janus: not answering; killing it for a restart');
+        child.kill('SIGKILL');
+      }
+    }, every);
+    this.watchdog.unref();
   }
 
   private onExit(
@@ -176,9 +219,11 @@ export class JanusSupervisor extends EventEmitter<SupervisorEvents> {
   ): void {
     if (this.child !== child) return;
     this.child = null;
+    if (this.watchdog) clearInterval(this.watchdog);
+    this.watchdog = null;
     const wasUp = this.up;
     this.up = false;
-    if (this.stopping) return;
+    if (this.stopping || !this.started) return;
     if (Date.now() - startedAt > (this.opts.stableAfterMs ?? 30_000)) this.attempt = 0;
     this.scheduleRestart(r, wasUp ? this.tail.slice(-10) : undefined);
   }
@@ -205,6 +250,8 @@ export class JanusSupervisor extends EventEmitter<SupervisorEvents> {
   async stop(): Promise<void> {
     this.stopping = true;
     this.up = false;
+    if (this.watchdog) clearInterval(this.watchdog);
+    this.watchdog = null;
     if (this.restartTimer) clearTimeout(this.restartTimer);
     this.restartTimer = null;
     const child = this.child;
@@ -256,6 +303,20 @@ function runningCommandLines(): string {
     }
   }
   return out.join('\n');
+}
+
+function onPath(binary: string): boolean {
+  const candidates = binary.includes('/')
+    ? [binary]
+    : (process.env.PATH ?? '/usr/bin:/bin').split(':').map((d) => path.join(d, binary));
+  return candidates.some((c) => {
+    try {
+      fs.accessSync(c, fs.constants.X_OK);
+      return fs.statSync(c).isFile();
+    } catch {
+      return false;
+    }
+  });
 }
 
 let setprivAvailable: boolean | null = null;

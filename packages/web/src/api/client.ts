@@ -59,6 +59,8 @@ async function request<T>(method: Method, url: string, body?: unknown): Promise<
       status: res.status,
       ...(p.detail ? { detail: p.detail } : {}),
       ...(p.errors ? { errors: p.errors } : {}),
+      // A 409 names the resource's state as the server sees it, so a view can redraw instead of guessing.
+      ...(p.currentState !== undefined ? { currentState: p.currentState } : {}),
     });
   }
   return data as T;
@@ -68,6 +70,7 @@ export const http = {
   get: <T>(url: string) => request<T>('GET', url),
   post: <T>(url: string, body: unknown = {}) => request<T>('POST', url, body),
   patch: <T>(url: string, body: unknown) => request<T>('PATCH', url, body),
+  put: <T>(url: string, body: unknown) => request<T>('PUT', url, body),
   delete: <T>(url: string) => request<T>('DELETE', url),
 };
 

@@ -3,8 +3,6 @@ import { NavLink, Outlet, useLocation } from 'react-router';
 import { useAuth, useUser } from '../auth/session';
 import { BrandMark } from './BrandMark';
 
-const LATER = ['Meetings', 'Statements', 'Calls'] as const;
-
 export function AppLayout() {
   const user = useUser();
   const { signOut } = useAuth();
@@ -38,23 +36,25 @@ export function AppLayout() {
               Groups
             </NavLink>
           </li>
-          {LATER.map((label) => (
-            <li key={label}>
-              <span className="sidenav__link sidenav__link--later" aria-disabled="true">
-                <NavIcon
-                  d={
-                    label === 'Meetings'
-                      ? 'M4 4h12v12H4zM4 8h12M8 2v4M12 2v4'
-                      : label === 'Statements'
-                        ? 'M5 3h7l3 3v11H5zM8 9h5M8 12h5'
-                        : 'M3 6h9v8H3zM12 9l5-3v8l-5-3'
-                  }
-                />
-                {label}
-                <span className="sidenav__soon">Soon</span>
-              </span>
-            </li>
-          ))}
+          <li>
+            <NavLink to="/meetings" className="sidenav__link">
+              <NavIcon d="M4 4h12v12H4zM4 8h12M8 2v4M12 2v4" />
+              Meetings
+            </NavLink>
+          </li>
+          <li>
+            <NavLink to="/joint-statements" className="sidenav__link">
+              <NavIcon d="M5 3h7l3 3v11H5zM8 9h5M8 12h5" />
+              Statements
+            </NavLink>
+          </li>
+          <li>
+            <span className="sidenav__link sidenav__link--later" aria-disabled="true">
+              <NavIcon d="M3 6h9v8H3zM12 9l5-3v8l-5-3" />
+              Calls
+              <span className="sidenav__soon">Soon</span>
+            </span>
+          </li>
         </ul>
         <p className="sidenav__section">Account</p>
         <ul className="sidenav__list">

@@ -7,6 +7,7 @@ import { useUser } from '../../auth/session';
 import { FormAlert } from '../../components/forms';
 import { Badge, Loading, PageHeader, ROLE_LABELS, SideCode } from '../../components/ui';
 import { useResource } from '../../components/useResource';
+import { TrackParent } from '../tracks/TrackParent';
 import { type GroupContext, managedSides } from './context';
 
 export function GroupPage() {
@@ -94,6 +95,7 @@ export function GroupPage() {
           ) : null
         }
       >
+        {group.kind === 'track' ? <TrackParent group={group} /> : null}
         {group.description ? <p>{group.description}</p> : null}
         <p className="muted small">
           {group.sides.length} {group.sides.length === 1 ? 'side' : 'sides'} · {memberCount} delegates visible to you
@@ -101,19 +103,22 @@ export function GroupPage() {
       </PageHeader>
       <nav className="subnav" aria-label="Group sections">
         <NavLink to={`/groups/${group.id}`} end className="subnav__link">
-          Roster
+          Overview
+        </NavLink>
+        <NavLink to={`/groups/${group.id}/meetings`} className="subnav__link">
+          Meetings
+        </NavLink>
+        <NavLink to={`/groups/${group.id}/outcomes`} className="subnav__link">
+          Outcomes
+        </NavLink>
+        <NavLink to={`/groups/${group.id}/statements`} className="subnav__link">
+          Statements
         </NavLink>
         {managed.map((s) => (
           <NavLink key={s.id} to={`/groups/${group.id}/delegation/${s.id}`} className="subnav__link">
             Manage delegation{managed.length > 1 ? ` · ${s.shortCode}` : ''}
           </NavLink>
         ))}
-        <span className="subnav__link subnav__link--later" aria-disabled="true">
-          Meetings <span className="sidenav__soon">Soon</span>
-        </span>
-        <span className="subnav__link subnav__link--later" aria-disabled="true">
-          Outcomes <span className="sidenav__soon">Soon</span>
-        </span>
       </nav>
       <Outlet context={context} />
     </div>

@@ -1,0 +1,132 @@
+import { type ReactNode, type TextareaHTMLAttributes, useId } from 'react';
+import { allZones, zoneLabel } from './time';
+
+function Shell({
+  id,
+  label,
+  error,
+  hint,
+  className,
+  children,
+}: {
+  id: string;
+  label: string;
+  error?: string | undefined;
+  hint?: ReactNode;
+  className?: string | undefined;
+  children: ReactNode;
+}) {
+  return (
+    <div className={`field${error ? ' field--invalid' : ''}${className ? ` ${className}` : ''}`}>
+      <label htmlFor={id}>{label}</label>
+      {children}
+      {hint && !error ? (
+        <p className="field__hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      ) : null}
+      {error ? (
+        <p className="field__error" id={`${id}-error`} role="alert">
+          {error[0]!.toUpperCase() + error.slice(1)}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+const describedBy = (id: string, error?: string, hint?: ReactNode) =>
+  error ? `${id}-error` : hint ? `${id}-hint` : undefined;
+
+export function TextAreaField({
+  label,
+  error,
+  hint,
+  className,
+  value,
+  onChange,
+  ...rest
+}: {
+  label: string;
+  error?: string | undefined;
+  hint?: ReactNode;
+  className?: string;
+  value: string;
+  onChange: (v: string) => void;
+} & Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, 'value' | 'onChange'>) {
+  const id = useId();
+  return (
+    <Shell id={id} label={label} error={error} hint={hint} className={className}>
+      <textarea
+        id={id}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy(id, error, hint)}
+        {...rest}
+      />
+    </Shell>
+  );
+}
+
+/** Free typing with suggestions from every zone the browser knows; the server checks the name again. */
+export function TimeZoneField({
+  label = 'Time zone',
+  value,
+  onChange,
+  error,
+}: {
+  label?: string;
+  value: string;
+  onChange: (v: string) => void;
+  error?: string | undefined;
+}) {
+  const id = useId();
+  const listId = `${id}-zones`;
+  const known = allZones().includes(value);
+  const hint = known ? `Times below are clocks in ${zoneLabel(value)}.` : 'Type a city, e.g. Europe/Berlin.';
+  return (
+    <Shell id={id} label={label} error={error ?? (value && !known ? 'not a known time zone' : undefined)} hint={hint}>
+      <input
+        id={id}
+        list={listId}
+        value={value}
+        autoComplete="off"
+        spellCheck={false}
+        onChange={(e) => onChange(e.target.value)}
+        aria-describedby={describedBy(id, error, hint)}
+      />
+      <datalist id={listId}>
+        {allZones().map((z) => (
+          <option key={z} value={z} />
+        ))}
+      </datalist>
+    </Shell>
+  );
+}
+
+export function DateTimeField({
+  label,
+  value,
+  onChange,
+  error,
+}: {
+  label: string;
+  value: string;
+  onChange: (v: string) => void;
+  error?: string | undefined;
+}) {
+  const id = useId();
+  return (
+    <Shell id={id} label={label} error={error}>
+      <input
+        id={id}
+        type="datetime-local"
+        value={value}
+        step={300}
+        onChange={(e) => onChange(e.target.value)}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy(id, error)}
+      />
+    </Shell>
+  );
+}

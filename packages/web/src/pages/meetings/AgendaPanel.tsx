@@ -1,0 +1,214 @@
+import type { AgendaItem, Group, Meeting } from '@parley/protocol';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { lifecycle } from '../../api/lifecycle';
+import { CheckboxField, FormAlert, TextField, useAction } from '../../components/forms';
+import { TextAreaField } from '../../components/lifecycle/fields';
+import { Panel, SideOnlyBadge } from '../../components/ui';
+import { canWrite, mySide } from '../lifecycle-access';
+
+export function AgendaPanel({
+  meeting,
+  agenda,
+  group,
+  onChanged,
+}: {
+  meeting: Meeting;
+  agenda: AgendaItem[];
+  group: Group;
+  onChanged: () => Promise<void>;
+}) {
+  const items = [...agenda].sort((a, b) => a.position - b.position);
+  const editable = canWrite(group) && meeting.phase !== 'held';
+  const ownSide = group.myMembership?.sideId;
+  const mayEdit = (i: AgendaItem) => editable && (i.sideId === null || i.sideId === ownSide);
+  const move = useAction();
+  // After a move, focus stays on the same button of the moved item so keyboard users can keep pressing it.
+  const refocus = useRef<string | null>(null);
+  const list = useRef<HTMLOListElement>(null);
+  useEffect(() => {
+    if (!refocus.current) return;
+    const el = list.current?.querySelector<HTMLButtonElement>(`[data-focus-key="${refocus.current}"]`);
+    if (el && !el.disabled) el.focus();
+    else
+      list.current?.querySelector<HTMLButtonElement>(`[data-focus-key^="${refocus.current.split(':')[0]}:"]`)?.focus();
+    refocus.current = null;
+  });
+
+  const reorder = (index: number, delta: -1 | 1) => {
+    const ids = items.map((i) => i.id);
+    const [moved] = ids.splice(index, 1);
+    ids.splice(index + delta, 0, moved!);
+    refocus.current = `${moved}:${delta < 0 ? 'up' : 'down'}`;
+    void move.run(async () => {
+      await lifecycle.agenda.reorder(meeting.id, ids);
+      await onChanged();
+    });
+  };
+
+  return (
+    <Panel
+      title="Agenda"
+      id="agenda"
+      description={meeting.phase === 'held' ? 'The meeting was held; its agenda is now the record.' : undefined}
+    >
+      <FormAlert message={move.error} />
+      {items.length === 0 ? <p className="muted">No agenda items yet.</p> : null}
+      <ol className="agenda" ref={list}>
+        {items.map((item, i) => (
+          <AgendaRow
+            key={item.id}
+            item={item}
+            index={i}
+            count={items.length}
+            editable={mayEdit(item)}
+            reorderable={editable}
+            busy={move.busy}
+            meetingId={meeting.id}
+            onMove={reorder}
+            onChanged={onChanged}
+          />
+        ))}
+      </ol>
+      {editable ? <AddItem meeting={meeting} group={group} onChanged={onChanged} /> : null}
+    </Panel>
+  );
+}
+
+function AgendaRow({
+  item,
+  index,
+  count,
+  editable,
+  reorderable,
+  busy,
+  meetingId,
+  onMove,
+  onChanged,
+}: {
+  item: AgendaItem;
+  index: number;
+  count: number;
+  editable: boolean;
+  reorderable: boolean;
+  busy: boolean;
+  meetingId: string;
+  onMove: (index: number, delta: -1 | 1) => void;
+  onChanged: () => Promise<void>;
+}) {
+  const [editing, setEditing] = useState(false);
+  const [title, setTitle] = useState(item.title);
+  const [notes, setNotes] = useState(item.notes);
+  const save = useAction();
+
+  const onSave = (e: FormEvent) => {
+    e.preventDefault();
+    void save.run(async () => {
+      await lifecycle.agenda.update(meetingId, item.id, { title, notes });
+      setEditing(false);
+      await onChanged();
+    });
+  };
+  const onDelete = () =>
+    void save.run(async () => {
+      await lifecycle.agenda.remove(meetingId, item.id);
+      await onChanged();
+    });
+
+  return (
+    <li className="agenda__item" data-agenda-item={item.title}>
+      <span className="agenda__num" aria-hidden="true">
+        {index + 1}
+      </span>
+      {editing ? (
+        <form className="agenda__edit stack stack--tight" onSubmit={onSave} noValidate>
+          <FormAlert message={save.error} />
+          <TextField label="Topic" value={title} onChange={setTitle} error={save.fields.title} />
+          <TextAreaField label="Notes" value={notes} onChange={setNotes} rows={2} />
+          <div className="agenda__buttons">
+            <button type="submit" className="btn btn--primary btn--small" disabled={save.busy}>
+              Save
+            </button>
+            <button type="button" className="btn btn--ghost btn--small" onClick={() => setEditing(false)}>
+              Cancel
+            </button>
+          </div>
+        </form>
+      ) : (
+        <div className="agenda__text">
+          <p className="agenda__title">
+            {item.title}
+            {item.marking === 'side-only' ? <SideOnlyBadge /> : null}
+          </p>
+          {item.notes ? <p className="agenda__notes">{item.notes}</p> : null}
+          <FormAlert message={save.error} />
+        </div>
+      )}
+      {reorderable && !editing ? (
+        <div className="agenda__buttons">
+          <button
+            type="button"
+            className="icon-btn"
+            data-focus-key={`${item.id}:up`}
+            aria-label={`Move “${item.title}” up`}
+            disabled={busy || index === 0}
+            onClick={() => onMove(index, -1)}
+          >
+            ↑
+          </button>
+          <button
+            type="button"
+            className="icon-btn"
+            data-focus-key={`${item.id}:down`}
+            aria-label={`Move “${item.title}” down`}
+            disabled={busy || index === count - 1}
+            onClick={() => onMove(index, 1)}
+          >
+            ↓
+          </button>
+          {editable ? (
+            <>
+              <button type="button" className="btn btn--ghost btn--small" onClick={() => setEditing(true)}>
+                Edit<span className="visually-hidden"> “{item.title}”</span>
+              </button>
+              <button type="button" className="btn btn--danger-ghost btn--small" onClick={onDelete}>
+                Delete<span className="visually-hidden"> “{item.title}”</span>
+              </button>
+            </>
+          ) : null}
+        </div>
+      ) : null}
+    </li>
+  );
+}
+
+function AddItem({ meeting, group, onChanged }: { meeting: Meeting; group: Group; onChanged: () => Promise<void> }) {
+  const [title, setTitle] = useState('');
+  const [notes, setNotes] = useState('');
+  const [sideOnly, setSideOnly] = useState(meeting.marking === 'side-only');
+  const add = useAction();
+  const side = mySide(group);
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    void add.run(async () => {
+      await lifecycle.agenda.add(meeting.id, { title, notes, marking: sideOnly ? 'side-only' : 'shared' });
+      setTitle('');
+      setNotes('');
+      await onChanged();
+    });
+  };
+  return (
+    <form className="form-inline-block" onSubmit={onSubmit} noValidate aria-label="Add an agenda item">
+      <FormAlert message={add.error} />
+      <div className="agenda__add">
+        <TextField label="New topic" value={title} onChange={setTitle} error={add.fields.title} />
+        <TextField label="Notes" value={notes} onChange={setNotes} error={add.fields.notes} />
+        <button type="submit" className="btn btn--secondary" disabled={add.busy}>
+          Add to agenda
+        </button>
+      </div>
+      {side && meeting.marking === 'shared' ? (
+        <CheckboxField label={`Side-only (${side.shortCode} only)`} checked={sideOnly} onChange={setSideOnly} />
+      ) : null}
+    </form>
+  );
+}

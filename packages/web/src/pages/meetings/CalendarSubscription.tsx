@@ -1,0 +1,67 @@
+import { useState } from 'react';
+import { lifecycle } from '../../api/lifecycle';
+import { FormAlert, useAction } from '../../components/forms';
+import { CopyField } from '../../components/ui';
+
+/**
+ * The per-user calendar feed. Its address is the secret (calendar apps cannot sign in), so it is shown once,
+ * right after it is made; rotating replaces it and revoking turns it off everywhere.
+ */
+export function CalendarSubscription({ compact }: { compact?: boolean }) {
+  const [url, setUrl] = useState<string | null>(null);
+  const [note, setNote] = useState<string | null>(null);
+  const action = useAction();
+
+  const rotate = () =>
+    void action.run(async () => {
+      const t = await lifecycle.calendar.rotate();
+      setUrl(t.url);
+      setNote(null);
+    });
+  const revoke = () =>
+    void action.run(async () => {
+      await lifecycle.calendar.revoke();
+      setUrl(null);
+      setNote('The subscription address was revoked. Calendar apps using it will stop receiving updates.');
+    });
+
+  return (
+    <section className={`subscribe${compact ? ' subscribe--compact' : ''}`} aria-labelledby="subscribe-heading">
+      <div className="subscribe__head">
+        <svg className="subscribe__icon" viewBox="0 0 20 20" aria-hidden="true" focusable="false">
+          <path
+            d="M4 4h12v12H4zM4 8h12M8 2v4M12 2v4M7 11h2M11 11h2M7 13.5h2"
+            fill="none"
+            stroke="currentColor"
+            strokeWidth="1.5"
+            strokeLinecap="round"
+          />
+        </svg>
+        <div>
+          <h2 id="subscribe-heading">Subscribe in your calendar app</h2>
+          <p className="muted small">
+            Every meeting you may see, kept up to date: cancellations, new times and format changes.
+          </p>
+        </div>
+      </div>
+      <FormAlert message={action.error} />
+      <FormAlert message={note} tone="info" />
+      {url ? (
+        <CopyField
+          label="Subscription address"
+          value={url}
+          hint="Shown only now. Anyone with this address can read your meeting titles and times; keep it private."
+        />
+      ) : null}
+      <div className="subscribe__actions">
+        <button type="button" className="btn btn--secondary btn--small" onClick={rotate} disabled={action.busy}>
+          {url ? 'Make a new address' : 'Create subscription address'}
+        </button>
+        <button type="button" className="btn btn--danger-ghost btn--small" onClick={revoke} disabled={action.busy}>
+          Revoke
+        </button>
+      </div>
+      <p className="muted small">Making a new address turns off the previous one.</p>
+    </section>
+  );
+}

@@ -1,0 +1,106 @@
+import type { MeetingFormat } from '@parley/protocol';
+import { type FormEvent, useState } from 'react';
+import { Link, useNavigate } from 'react-router';
+import { lifecycle } from '../../api/lifecycle';
+import { CheckboxField, FormAlert, TextField, useAction } from '../../components/forms';
+import { DateTimeField, TimeZoneField } from '../../components/lifecycle/fields';
+import { browserZone, isoToWall, wallToIso } from '../../components/lifecycle/time';
+import { Panel } from '../../components/ui';
+import { useGroupContext } from '../group/context';
+import { mySide } from '../lifecycle-access';
+import { FormatChoice } from './FormatChoice';
+import '../lifecycle.css';
+
+/** Tomorrow 10:00–12:00 in the given zone, as wall-clock strings. */
+function defaultSlot(zone: string) {
+  const tomorrow = isoToWall(new Date(Date.now() + 86_400_000).toISOString(), zone).slice(0, 10);
+  return { start: `${tomorrow}T10:00`, end: `${tomorrow}T12:00` };
+}
+
+export function MeetingForm() {
+  const { group } = useGroupContext();
+  const navigate = useNavigate();
+  const side = mySide(group);
+  const [zone, setZone] = useState(browserZone);
+  const [slot, setSlot] = useState(() => defaultSlot(browserZone()));
+  const [title, setTitle] = useState('');
+  const [format, setFormat] = useState<MeetingFormat>('in_person');
+  const [location, setLocation] = useState('');
+  const [sideOnly, setSideOnly] = useState(false);
+  const save = useAction();
+
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    void save.run(async () => {
+      const start = wallToIso(slot.start, zone);
+      const end = wallToIso(slot.end, zone);
+      if (!start || !end) throw new Error('Enter a start and an end.');
+      const m = await lifecycle.meetings.create(group.id, {
+        title,
+        format,
+        location,
+        start,
+        end,
+        timeZone: zone,
+        marking: sideOnly ? 'side-only' : 'shared',
+      });
+      navigate(`/meetings/${m.id}`);
+    });
+  };
+
+  return (
+    <Panel
+      title="Plan a meeting"
+      description="Every side sees a shared meeting as soon as it is planned, and it joins their calendars."
+    >
+      <form className="stack" onSubmit={onSubmit} noValidate>
+        <FormAlert message={save.error} />
+        <TextField
+          label="Title"
+          value={title}
+          onChange={setTitle}
+          error={save.fields.title}
+          placeholder="e.g. Eleventh round of consultations"
+          required
+        />
+        <FormatChoice value={format} onChange={setFormat} error={save.fields.format} />
+        <TextField
+          label="Location"
+          value={location}
+          onChange={setLocation}
+          error={save.fields.location}
+          hint={format === 'video' ? 'Optional for a video meeting.' : 'City and venue.'}
+        />
+        <div className="form-grid form-grid--3">
+          <DateTimeField
+            label="Starts"
+            value={slot.start}
+            onChange={(v) => setSlot((s) => ({ ...s, start: v }))}
+            error={save.fields.start}
+          />
+          <DateTimeField
+            label="Ends"
+            value={slot.end}
+            onChange={(v) => setSlot((s) => ({ ...s, end: v }))}
+            error={save.fields.end}
+          />
+          <TimeZoneField value={zone} onChange={setZone} error={save.fields.timeZone} />
+        </div>
+        {side ? (
+          <CheckboxField
+            label={`Side-only: visible to ${side.name} only`}
+            checked={sideOnly}
+            onChange={setSideOnly}
+            hint="For internal preparation meetings. The other side never sees it, not even that it exists."
+          />
+        ) : null}
+        <div className="form-actions">
+          <Link to={`/groups/${group.id}/meetings`}>Back to meetings</Link>
+          <button type="submit" className="btn btn--primary" disabled={save.busy}>
+            {save.busy ? 'Planning…' : 'Plan meeting'}
+          </button>
+        </div>
+      </form>
+    </Panel>
+  );
+}

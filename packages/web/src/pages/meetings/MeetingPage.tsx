@@ -1,0 +1,155 @@
+import type { Group, MeetingDetail } from '@parley/protocol';
+import { useState } from 'react';
+import { Link, useParams } from 'react-router';
+import { api } from '../../api/endpoints';
+import { lifecycle } from '../../api/lifecycle';
+import { FormAlert } from '../../components/forms';
+import { FormatLabel, PHASE_LABELS, PhaseBadge } from '../../components/lifecycle/badges';
+import { browserZone, formatSlot, zoneLabel } from '../../components/lifecycle/time';
+import { useLive } from '../../components/lifecycle/useLive';
+import { Loading, PageHeader, Panel, SideOnlyBadge } from '../../components/ui';
+import { useResource } from '../../components/useResource';
+import { MeetingOutcomes } from '../outcomes/MeetingOutcomes';
+import { AgendaPanel } from './AgendaPanel';
+import type { Conflict } from './conflict';
+import { MeetingActions } from './MeetingActions';
+import { MeetingTimeline } from './MeetingTimeline';
+import { ReadoutsPanel } from './ReadoutsPanel';
+import '../lifecycle.css';
+
+export function MeetingPage() {
+  const { meetingId = '' } = useParams();
+  const data = useResource(async () => {
+    const detail = await lifecycle.meetings.get(meetingId);
+    const group = await api.groups.get(detail.meeting.groupId);
+    return { detail, group };
+  }, meetingId);
+  const [conflict, setConflict] = useState<Conflict | null>(null);
+  const groupId = data.data?.group.id ?? null;
+  useLive([`meeting:${meetingId}`, groupId ? `group:${groupId}` : null], () => void data.reload());
+
+  if (data.loading) return <Loading />;
+  if (!data.data) {
+    return (
+      <div className="page">
+        <PageHeader title="Meeting unavailable" />
+        <FormAlert message={data.status === 404 ? 'This meeting does not exist or is not open to you.' : data.error} />
+        <Link to="/meetings">Back to meetings</Link>
+      </div>
+    );
+  }
+  const { detail, group } = data.data;
+  return (
+    <MeetingView detail={detail} group={group} conflict={conflict} setConflict={setConflict} reload={data.reload} />
+  );
+}
+
+function MeetingView({
+  detail,
+  group,
+  conflict,
+  setConflict,
+  reload,
+}: {
+  detail: MeetingDetail;
+  group: Group;
+  conflict: Conflict | null;
+  setConflict: (c: Conflict | null) => void;
+  reload: () => Promise<void>;
+}) {
+  const { meeting: m, history, agenda } = detail;
+  const here = browserZone();
+  return (
+    <div className="page">
+      <nav aria-label="Breadcrumb" className="breadcrumb">
+        <Link to="/groups">Groups</Link>
+        <span aria-hidden="true">/</span>
+        <Link to={`/groups/${group.id}`}>{group.name}</Link>
+        <span aria-hidden="true">/</span>
+        <Link to={`/groups/${group.id}/meetings`}>Meetings</Link>
+        <span aria-hidden="true">/</span>
+        <span aria-current="page">{m.title}</span>
+      </nav>
+      <PageHeader
+        title={m.title}
+        eyebrow={
+          <>
+            Meeting
+            <PhaseBadge phase={m.phase} />
+            {m.marking === 'side-only' ? <SideOnlyBadge /> : null}
+          </>
+        }
+        actions={
+          <a className="btn btn--secondary" href={lifecycle.meetings.inviteUrl(m.id)} download>
+            <svg className="btn__icon" viewBox="0 0 20 20" aria-hidden="true" focusable="false">
+              <path
+                d="M10 3v10M6 9l4 4 4-4M4 16h12"
+                fill="none"
+                stroke="currentColor"
+                strokeWidth="1.6"
+                strokeLinecap="round"
+                strokeLinejoin="round"
+              />
+            </svg>
+            Download invitation (.ics)
+          </a>
+        }
+      >
+        <dl className="meeting-facts">
+          <div>
+            <dt>Format</dt>
+            <dd>
+              <FormatLabel format={m.format} />
+            </dd>
+          </div>
+          {m.location ? (
+            <div>
+              <dt>Location</dt>
+              <dd>{m.location}</dd>
+            </div>
+          ) : null}
+          <div>
+            <dt>Time ({zoneLabel(m.timeZone)})</dt>
+            <dd data-testid="meeting-time">{formatSlot(m.start, m.end, m.timeZone)}</dd>
+          </div>
+          {m.timeZone !== here ? (
+            <div>
+              <dt>Your time ({zoneLabel(here)})</dt>
+              <dd>{formatSlot(m.start, m.end, here)}</dd>
+            </div>
+          ) : null}
+        </dl>
+      </PageHeader>
+      {conflict ? (
+        <div className="alert alert--error conflict" role="alert">
+          <p>
+            <strong>Not done: {conflict.message}.</strong>
+          </p>
+          <p>
+            {conflict.phase
+              ? `The meeting is now ${PHASE_LABELS[conflict.phase as keyof typeof PHASE_LABELS]?.toLowerCase() ?? conflict.phase}; someone may have changed it while you were looking. `
+              : ''}
+            {conflict.allowed.length > 0
+              ? `What can be done now: ${conflict.allowed.map((a) => a.replaceAll('_', ' ')).join(', ')}.`
+              : 'No further changes are possible.'}{' '}
+            The page now shows the current state.
+          </p>
+          <button type="button" className="btn btn--link" onClick={() => setConflict(null)}>
+            Dismiss
+          </button>
+        </div>
+      ) : null}
+      <MeetingActions meeting={m} group={group} onChanged={reload} onConflict={setConflict} />
+      <div className="meeting-layout">
+        <div className="stack stack--loose">
+          <AgendaPanel meeting={m} agenda={agenda} group={group} onChanged={reload} />
+          <MeetingOutcomes meeting={m} group={group} />
+          <ReadoutsPanel meeting={m} group={group} />
+        </div>
+        <Panel title="History" id="history" description="Everything that happened to this meeting, oldest first.">
+          <MeetingTimeline history={history} group={group} />
+        </Panel>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,144 @@
+import type { Group, MeetingEvent } from '@parley/protocol';
+import type { CSSProperties, ReactNode } from 'react';
+import { FORMAT_LABELS } from '../../components/lifecycle/badges';
+import { formatDuration, formatSlot, formatWhen, zoneLabel } from '../../components/lifecycle/time';
+import { sideById } from '../lifecycle-access';
+
+const CHANNELS = { back_channel: 'through the back channel', official: 'through official channels' } as const;
+
+/** The meeting's append-only history, oldest first, so it reads as the story it is. */
+export function MeetingTimeline({ history, group }: { history: MeetingEvent[]; group: Group }) {
+  const events = [...history].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+  if (events.length === 0) return <p className="muted">Nothing has happened yet.</p>;
+  return (
+    <ol className="timeline" aria-label="History">
+      {events.map((e) => {
+        const side = sideById(group, e.sideId);
+        return (
+          <li
+            key={e.id}
+            className={`timeline__item timeline__item--${e.kind}`}
+            data-event={e.kind}
+            style={{ '--side': side?.colour ?? 'var(--border-strong)' } as CSSProperties}
+          >
+            <span className="timeline__dot" aria-hidden="true" />
+            <div className="timeline__body">
+              <p className="timeline__title">{title(e, group)}</p>
+              <p className="timeline__meta">
+                <time dateTime={e.at}>{formatWhen(e.at)}</time>
+                {e.actorName ? (
+                  <>
+                    {' · '}
+                    <span className="timeline__who">{e.actorName}</span>
+                  </>
+                ) : null}
+                {side ? (
+                  <>
+                    {' · '}
+                    <span className="timeline__side">{side.shortCode}</span>
+                  </>
+                ) : null}
+              </p>
+              <Details event={e} />
+            </div>
+          </li>
+        );
+      })}
+    </ol>
+  );
+}
+
+function title(e: MeetingEvent, group: Group): string {
+  const d = e.details;
+  const sideName = (id: string) => sideById(group, id)?.name ?? 'another side';
+  switch (d.kind) {
+    case 'planned':
+      return `Planned as ${FORMAT_LABELS[d.format].toLowerCase()} meeting`;
+    case 'cancelled':
+      return `Cancelled on behalf of ${sideName(d.bySideId)}`;
+    case 're_requested':
+      return `Re-requested by ${sideName(d.bySideId)} ${CHANNELS[d.channel]}`;
+    case 'rescheduled':
+      return 'Rescheduled';
+    case 'format_changed':
+      return `Moved from ${FORMAT_LABELS[d.from].toLowerCase()} to ${FORMAT_LABELS[d.to].toLowerCase()}`;
+    case 'postponed':
+      return `Postponed on behalf of ${sideName(d.bySideId)}`;
+    case 'started':
+      return 'Meeting started';
+    case 'ended':
+      return 'Meeting ended';
+  }
+}
+
+function Details({ event }: { event: MeetingEvent }) {
+  const d = event.details;
+  const rows: ReactNode[] = [];
+  switch (d.kind) {
+    case 'planned':
+      rows.push(<Slot key="s" slot={d.slot} />);
+      break;
+    case 'cancelled':
+      rows.push(<Reason key="r" text={d.reason} />);
+      break;
+    case 're_requested':
+      if (d.channel === 'back_channel')
+        rows.push(
+          <p key="c" className="timeline__note">
+            Arranged privately between the chairs; the message itself stays end-to-end encrypted.
+          </p>,
+        );
+      break;
+    case 'rescheduled':
+      rows.push(
+        <div key="ft" className="timeline__change">
+          <span className="timeline__from">
+            <Slot slot={d.from} />
+          </span>
+          <span className="timeline__arrow" aria-hidden="true">
+            →
+          </span>
+          <span className="visually-hidden">to</span>
+          <span className="timeline__to">
+            <Slot slot={d.to} />
+          </span>
+        </div>,
+      );
+      if (d.reason) rows.push(<Reason key="r" text={d.reason} />);
+      break;
+    case 'format_changed':
+      rows.push(<Reason key="r" text={d.reason} />);
+      break;
+    case 'postponed':
+      if (d.reason) rows.push(<Reason key="r" text={d.reason} />);
+      break;
+    case 'started':
+      break;
+    case 'ended':
+      rows.push(
+        <p key="d" className="timeline__note">
+          Duration <strong>{formatDuration(d.durationMinutes)}</strong>
+        </p>,
+      );
+      break;
+  }
+  return rows.length ? <div className="timeline__details">{rows}</div> : null;
+}
+
+function Slot({ slot }: { slot: { start: string; end: string; timeZone: string } }) {
+  return (
+    <span className="timeline__slot">
+      {formatSlot(slot.start, slot.end, slot.timeZone)}
+      <span className="muted"> ({zoneLabel(slot.timeZone)})</span>
+    </span>
+  );
+}
+
+function Reason({ text }: { text: string }) {
+  return (
+    <blockquote className="timeline__reason">
+      <span className="visually-hidden">Reason: </span>
+      {text}
+    </blockquote>
+  );
+}

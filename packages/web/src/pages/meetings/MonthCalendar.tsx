@@ -1,0 +1,101 @@
+import type { Meeting } from '@parley/protocol';
+import { useMemo, useState } from 'react';
+import { Link } from 'react-router';
+import { PHASE_LABELS } from '../../components/lifecycle/badges';
+import { browserZone, dayKey, formatTime } from '../../components/lifecycle/time';
+
+const WEEKDAYS = Array.from({ length: 7 }, (_, i) =>
+  // 2024-01-01 was a Monday.
+  new Intl.DateTimeFormat(undefined, { weekday: 'short', timeZone: 'UTC' }).format(Date.UTC(2024, 0, 1 + i)),
+);
+
+/** A month grid (weeks start on Monday) in the viewer's own time zone. */
+export function MonthCalendar({ meetings }: { meetings: Meeting[] }) {
+  const zone = browserZone();
+  const today = dayKey(Date.now(), zone);
+  const [month, setMonth] = useState(() => today.slice(0, 7));
+  const [y, mo] = month.split('-').map(Number) as [number, number];
+
+  const byDay = useMemo(() => {
+    const map = new Map<string, Meeting[]>();
+    for (const m of [...meetings].sort((a, b) => Date.parse(a.start) - Date.parse(b.start))) {
+      const k = dayKey(m.start, zone);
+      map.set(k, [...(map.get(k) ?? []), m]);
+    }
+    return map;
+  }, [meetings, zone]);
+
+  const first = new Date(Date.UTC(y, mo - 1, 1));
+  const lead = (first.getUTCDay() + 6) % 7;
+  const daysInMonth = new Date(Date.UTC(y, mo, 0)).getUTCDate();
+  const cells = Math.ceil((lead + daysInMonth) / 7) * 7;
+  const days = Array.from({ length: cells }, (_, i) => new Date(Date.UTC(y, mo - 1, 1 + i - lead)));
+  const title = new Intl.DateTimeFormat(undefined, { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(first);
+  const shift = (n: number) => {
+    const d = new Date(Date.UTC(y, mo - 1 + n, 1));
+    setMonth(d.toISOString().slice(0, 7));
+  };
+
+  return (
+    <section className="calendar" aria-label={`Calendar, ${title}`}>
+      <div className="calendar__bar">
+        <h3 className="calendar__title" aria-live="polite">
+          {title}
+        </h3>
+        <div className="calendar__nav">
+          <button type="button" className="btn btn--secondary btn--small" onClick={() => shift(-1)}>
+            <span aria-hidden="true">‹</span> Previous
+          </button>
+          <button type="button" className="btn btn--ghost btn--small" onClick={() => setMonth(today.slice(0, 7))}>
+            Today
+          </button>
+          <button type="button" className="btn btn--secondary btn--small" onClick={() => shift(1)}>
+            Next <span aria-hidden="true">›</span>
+          </button>
+        </div>
+      </div>
+      <div className="calendar__grid" role="grid" aria-readonly="true">
+        <div className="calendar__row" role="row">
+          {WEEKDAYS.map((w) => (
+            <div key={w} className="calendar__weekday" role="columnheader">
+              {w}
+            </div>
+          ))}
+        </div>
+        {Array.from({ length: cells / 7 }, (_, week) => (
+          <div className="calendar__row" role="row" key={days[week * 7]!.toISOString()}>
+            {days.slice(week * 7, week * 7 + 7).map((d) => {
+              const k = d.toISOString().slice(0, 10);
+              const list = byDay.get(k) ?? [];
+              const outside = d.getUTCMonth() !== mo - 1;
+              return (
+                <div
+                  key={k}
+                  role="gridcell"
+                  className={`calendar__cell${outside ? ' calendar__cell--outside' : ''}${k === today ? ' calendar__cell--today' : ''}`}
+                  aria-label={new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeZone: 'UTC' }).format(d)}
+                >
+                  <span className="calendar__daynum" aria-hidden="true">
+                    {d.getUTCDate()}
+                  </span>
+                  {list.map((m) => (
+                    <Link
+                      key={m.id}
+                      to={`/meetings/${m.id}`}
+                      className={`calendar__event calendar__event--${m.phase}`}
+                      title={`${m.title} · ${PHASE_LABELS[m.phase]}`}
+                    >
+                      <span className="calendar__time">{formatTime(m.start, zone)}</span> {m.title}
+                      <span className="visually-hidden"> ({PHASE_LABELS[m.phase]})</span>
+                    </Link>
+                  ))}
+                </div>
+              );
+            })}
+          </div>
+        ))}
+      </div>
+      <p className="muted small">Times in your time zone ({zone.replaceAll('_', ' ')}).</p>
+    </section>
+  );
+}

@@ -1,0 +1,183 @@
+import type { Group, Meeting, Readout } from '@parley/protocol';
+import { type CSSProperties, type FormEvent, useEffect, useState } from 'react';
+import { ApiError } from '../../api/client';
+import { lifecycle } from '../../api/lifecycle';
+import { FormAlert, TextField, useAction } from '../../components/forms';
+import { TextAreaField } from '../../components/lifecycle/fields';
+import { formatWhen } from '../../components/lifecycle/time';
+import { Badge, SideCode, SideOnlyBadge } from '../../components/ui';
+import { useResource } from '../../components/useResource';
+import { canWrite, isChair, mySide } from '../lifecycle-access';
+
+export function StartReadout({
+  meeting,
+  group,
+  onChanged,
+}: {
+  meeting: Meeting;
+  group: Group;
+  onChanged: () => Promise<void>;
+}) {
+  const [title, setTitle] = useState(`Readout: ${meeting.title}`);
+  const [text, setText] = useState('');
+  const create = useAction();
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    void create.run(async () => {
+      await lifecycle.readouts.create(group.id, { meetingId: meeting.id, title, text });
+      await onChanged();
+    });
+  };
+  return (
+    <form
+      className="readout readout--draft stack stack--tight"
+      onSubmit={onSubmit}
+      noValidate
+      aria-label="Draft your side’s readout"
+    >
+      <p className="readout__lead">
+        <strong>Your side’s readout</strong> <SideOnlyBadge /> Only {mySide(group)?.name ?? 'your side'} sees the draft.
+      </p>
+      <FormAlert message={create.error} />
+      <TextField label="Readout title" value={title} onChange={setTitle} error={create.fields.title} />
+      <TextAreaField label="Readout text" value={text} onChange={setText} error={create.fields.text} rows={5} />
+      <div>
+        <button type="submit" className="btn btn--primary" disabled={create.busy}>
+          Save first version
+        </button>
+      </div>
+    </form>
+  );
+}
+
+export function OwnReadout({
+  readout,
+  group,
+  onChanged,
+}: {
+  readout: Readout;
+  group: Group;
+  onChanged: () => Promise<void>;
+}) {
+  const side = mySide(group);
+  const [title, setTitle] = useState(readout.title);
+  const [text, setText] = useState(readout.text);
+  const [base, setBase] = useState(readout.version);
+  const [stale, setStale] = useState<number | null>(null);
+  const versions = useResource(() => lifecycle.readouts.versions(readout.id), `${readout.id}:${readout.version}`);
+  const save = useAction();
+  const publish = useAction();
+  const published = readout.status === 'published';
+  const dirty = title !== readout.title || text !== readout.text;
+
+  // A newer version saved elsewhere replaces the editor's text only when nothing is being edited here.
+  useEffect(() => {
+    if (readout.version === base) return;
+    if (!dirty || published) {
+      setTitle(readout.title);
+      setText(readout.text);
+      setBase(readout.version);
+      setStale(null);
+    } else setStale(readout.version);
+  }, [readout.version, readout.title, readout.text, base, dirty, published]);
+
+  const onSave = (e: FormEvent) => {
+    e.preventDefault();
+    void save.run(async () => {
+      try {
+        const r = await lifecycle.readouts.save(readout.id, { title, text, baseVersion: base });
+        setBase(r.version);
+        setStale(null);
+      } catch (err) {
+        if (err instanceof ApiError && err.status === 409) {
+          setStale(readout.version);
+          throw new Error(
+            'Someone on your side saved a newer version while you were editing. Your text is still here: copy what you need, then load the latest version.',
+          );
+        }
+        throw err;
+      }
+      await onChanged();
+    });
+  };
+  const loadLatest = () => {
+    setTitle(readout.title);
+    setText(readout.text);
+    setBase(readout.version);
+    setStale(null);
+    save.reset();
+  };
+  const onPublish = () =>
+    void publish.run(async () => {
+      await lifecycle.readouts.publish(readout.id, readout.version);
+      await onChanged();
+    });
+
+  return (
+    <article
+      className={`readout ${published ? 'readout--published' : 'readout--draft'}`}
+      style={{ '--side': side?.colour ?? 'var(--border)' } as CSSProperties}
+      aria-label="Your side’s readout"
+    >
+      <header className="readout__head">
+        {side ? <SideCode side={side} /> : null}
+        <h3>{published ? readout.title : 'Your side’s readout'}</h3>
+        {published ? <Badge tone="ok">Published</Badge> : <Badge>Draft · version {readout.version}</Badge>}
+        {published ? null : <SideOnlyBadge />}
+      </header>
+      <p className="readout__meta">
+        Written by {readout.authors.map((a) => a.name).join(', ') || '—'}
+        {published && readout.publishedAt
+          ? ` · version ${readout.publishedVersion} published ${formatWhen(readout.publishedAt)}`
+          : ''}
+      </p>
+      {published ? (
+        <div className="readout__text">{readout.text}</div>
+      ) : canWrite(group) ? (
+        <form className="stack stack--tight" onSubmit={onSave} noValidate>
+          {stale ? (
+            <div className="alert alert--info" role="status">
+              Version {stale} was saved by someone else.{' '}
+              <button type="button" className="btn btn--link" onClick={loadLatest}>
+                Load the latest version
+              </button>
+            </div>
+          ) : null}
+          <FormAlert message={save.error} />
+          <TextField label="Readout title" value={title} onChange={setTitle} error={save.fields.title} />
+          <TextAreaField label="Readout text" value={text} onChange={setText} error={save.fields.text} rows={6} />
+          <div className="readout__actions">
+            <button type="submit" className="btn btn--secondary" disabled={save.busy || !dirty}>
+              Save as version {base + 1}
+            </button>
+            {isChair(group) ? (
+              <button type="button" className="btn btn--primary" onClick={onPublish} disabled={publish.busy || dirty}>
+                Publish version {readout.version}
+              </button>
+            ) : null}
+            {isChair(group) ? (
+              <span className="muted small">Publishing shows this version to every side. It is final.</span>
+            ) : null}
+          </div>
+          <FormAlert message={publish.error} />
+        </form>
+      ) : (
+        <div className="readout__text">{readout.text}</div>
+      )}
+      {versions.data && versions.data.versions.length > 0 ? (
+        <details className="versions">
+          <summary>Versions ({versions.data.versions.length})</summary>
+          <ol className="versions__list" reversed>
+            {[...versions.data.versions].reverse().map((v) => (
+              <li key={v.version}>
+                <span className="versions__num">v{v.version}</span> {v.author.name} ·{' '}
+                <time dateTime={v.createdAt}>{formatWhen(v.createdAt)}</time>
+                {readout.publishedVersion === v.version ? <Badge tone="ok">Published</Badge> : null}
+              </li>
+            ))}
+          </ol>
+        </details>
+      ) : null}
+    </article>
+  );
+}

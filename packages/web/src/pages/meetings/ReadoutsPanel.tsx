@@ -1,0 +1,67 @@
+import type { Group, Meeting, Readout } from '@parley/protocol';
+import type { CSSProperties } from 'react';
+import { lifecycle } from '../../api/lifecycle';
+import { FormAlert } from '../../components/forms';
+import { formatWhen } from '../../components/lifecycle/time';
+import { useLive } from '../../components/lifecycle/useLive';
+import { Badge, Panel, SideCode } from '../../components/ui';
+import { useResource } from '../../components/useResource';
+import { canWrite, sideById } from '../lifecycle-access';
+import { OwnReadout, StartReadout } from './ReadoutEditor';
+
+/** Each side's own account of the meeting: one's own side drafts (side-only), the other side's once published. */
+export function ReadoutsPanel({ meeting, group }: { meeting: Meeting; group: Group }) {
+  const readouts = useResource(() => lifecycle.readouts.list(group.id, meeting.id), meeting.id);
+  useLive([`meeting:${meeting.id}`], () => void readouts.reload());
+  const list = readouts.data?.readouts ?? [];
+  const ownSideId = group.myMembership?.sideId;
+  const own = list.find((r) => r.sideId === ownSideId);
+  const others = list.filter((r) => r.sideId !== ownSideId && r.status === 'published');
+  const reload = () => readouts.reload();
+
+  return (
+    <Panel
+      title="Readouts"
+      id="readouts"
+      description="Each side’s own account. A draft stays within its side until a chair of that side publishes it."
+    >
+      <FormAlert message={readouts.error} />
+      {ownSideId ? (
+        own ? (
+          <OwnReadout readout={own} group={group} onChanged={reload} />
+        ) : canWrite(group) ? (
+          <StartReadout meeting={meeting} group={group} onChanged={reload} />
+        ) : (
+          <p className="muted">Your side has not drafted a readout yet.</p>
+        )
+      ) : null}
+      {others.map((r) => (
+        <PublishedReadout key={r.id} readout={r} group={group} />
+      ))}
+      {!readouts.loading && others.length === 0 && group.sides.length > 1 ? (
+        <p className="muted small">No other side has published a readout of this meeting.</p>
+      ) : null}
+    </Panel>
+  );
+}
+
+function PublishedReadout({ readout, group }: { readout: Readout; group: Group }) {
+  const side = sideById(group, readout.sideId);
+  return (
+    <article
+      className="readout readout--published"
+      style={{ '--side': side?.colour ?? 'var(--border)' } as CSSProperties}
+      aria-label={`Readout of ${side?.name ?? 'another side'}`}
+    >
+      <header className="readout__head">
+        {side ? <SideCode side={side} /> : null}
+        <h3>{readout.title}</h3>
+        <Badge tone="ok">Published</Badge>
+      </header>
+      <p className="readout__meta">
+        {side?.name} · published {readout.publishedAt ? formatWhen(readout.publishedAt) : ''}
+      </p>
+      <div className="readout__text">{readout.text}</div>
+    </article>
+  );
+}

@@ -1,0 +1,122 @@
+import type { Group, Meeting, Outcome } from '@parley/protocol';
+import { Link } from 'react-router';
+import { KIND_LABELS, KindBadge, OutcomeStatusBadge } from '../../components/lifecycle/badges';
+import { formatDay } from '../../components/lifecycle/time';
+import { SideCode, SideOnlyBadge } from '../../components/ui';
+import { canWrite, isChair, sideById } from '../lifecycle-access';
+import { clip } from './OutcomeCards';
+
+export function OutcomeTable({
+  outcomes,
+  all,
+  meetings,
+  group,
+  onEdit,
+  onStartTrack,
+}: {
+  outcomes: Outcome[];
+  all: Outcome[];
+  meetings: Meeting[];
+  group: Group;
+  onEdit: (o: Outcome) => void;
+  onStartTrack: (o: Outcome) => void;
+}) {
+  const byId = new Map(all.map((o) => [o.id, o]));
+  const meetingById = new Map(meetings.map((m) => [m.id, m]));
+  const ownSide = group.myMembership?.sideId;
+  const mayEdit = (o: Outcome) => canWrite(group) && o.sideId === ownSide;
+  const mayTrack = (o: Outcome) => isChair(group) && group.kind === 'group' && o.marking === 'shared';
+  const today = new Date().toISOString().slice(0, 10);
+  return (
+    <div className="table-wrap">
+      <table className="table register">
+        <thead>
+          <tr>
+            <th scope="col">Kind</th>
+            <th scope="col">Entry</th>
+            <th scope="col">Sides</th>
+            <th scope="col">Owner · due</th>
+            <th scope="col">Status</th>
+            <th scope="col">Meeting</th>
+            <th scope="col">
+              <span className="visually-hidden">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {outcomes.map((o) => {
+            const raised = sideById(group, o.raisedBySideId);
+            const to = sideById(group, o.addressedToSideId);
+            const answers = o.respondsToId ? byId.get(o.respondsToId) : undefined;
+            const meeting = o.meetingId ? meetingById.get(o.meetingId) : undefined;
+            const overdue = o.due && o.due < today && (o.status === 'open' || o.status === 'in_progress');
+            return (
+              <tr key={o.id} data-outcome={o.kind}>
+                <td>
+                  <KindBadge kind={o.kind} />
+                </td>
+                <th scope="row" className="register__text">
+                  <span>{o.text}</span>
+                  {o.marking === 'side-only' ? <SideOnlyBadge /> : null}
+                  {answers ? (
+                    <span className="register__ref">
+                      ↳ responds to {KIND_LABELS[answers.kind].toLowerCase()} “{clip(answers.text, 60)}”
+                    </span>
+                  ) : null}
+                  {o.responseIds.length > 0 ? (
+                    <span className="register__ref">
+                      {o.responseIds.length} {o.responseIds.length === 1 ? 'response' : 'responses'}
+                    </span>
+                  ) : null}
+                </th>
+                <td className="register__sides">
+                  {raised ? <SideCode side={raised} /> : <span className="muted">—</span>}
+                  {to ? (
+                    <>
+                      <span className="muted" aria-hidden="true">
+                        →
+                      </span>
+                      <span className="visually-hidden">addressed to</span>
+                      <SideCode side={to} />
+                    </>
+                  ) : null}
+                </td>
+                <td className="small">
+                  {o.ownerName ?? <span className="muted">—</span>}
+                  {o.due ? (
+                    <span className={`block ${overdue ? 'overdue' : 'muted'}`}>
+                      {overdue ? 'Overdue · ' : ''}
+                      {formatDay(o.due)}
+                    </span>
+                  ) : null}
+                </td>
+                <td>
+                  <OutcomeStatusBadge status={o.status} />
+                </td>
+                <td className="small">
+                  {meeting ? (
+                    <Link to={`/meetings/${meeting.id}`}>{meeting.title}</Link>
+                  ) : (
+                    <span className="muted">—</span>
+                  )}
+                </td>
+                <td className="table__actions">
+                  {mayEdit(o) ? (
+                    <button type="button" className="btn btn--ghost btn--small" onClick={() => onEdit(o)}>
+                      Edit<span className="visually-hidden"> {KIND_LABELS[o.kind].toLowerCase()}</span>
+                    </button>
+                  ) : null}
+                  {mayTrack(o) ? (
+                    <button type="button" className="btn btn--secondary btn--small" onClick={() => onStartTrack(o)}>
+                      Start a follow-up track
+                    </button>
+                  ) : null}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,132 @@
+import type { Group, JointStatement } from '@parley/protocol';
+import { type FormEvent, useEffect, useState } from 'react';
+import { ApiError } from '../../api/client';
+import { lifecycle } from '../../api/lifecycle';
+import { FormAlert, useAction } from '../../components/forms';
+import { TextAreaField } from '../../components/lifecycle/fields';
+import { Panel } from '../../components/ui';
+import { canWrite } from '../lifecycle-access';
+
+/**
+ * Edits name the hash of the text they started from (baseHash). If someone saved in between, the server answers
+ * 409 and nothing is lost: the editor keeps this person's text and offers the choice.
+ */
+export function StatementEditor({
+  statement: s,
+  group,
+  onDirty,
+  onChanged,
+}: {
+  statement: JointStatement;
+  group: Group;
+  onDirty: (dirty: boolean) => void;
+  onChanged: () => Promise<void>;
+}) {
+  const [text, setText] = useState(s.text);
+  const [base, setBase] = useState({ hash: s.textHash, text: s.text });
+  const [conflict, setConflict] = useState(false);
+  const save = useAction();
+  const dirty = text !== base.text;
+  const editable = s.status === 'draft' && canWrite(group);
+
+  useEffect(() => onDirty(dirty), [dirty, onDirty]);
+  // Someone else's save arrives live: take it when nothing is being edited here, otherwise say so.
+  useEffect(() => {
+    if (s.textHash === base.hash) return;
+    if (!dirty) {
+      setText(s.text);
+      setBase({ hash: s.textHash, text: s.text });
+    }
+  }, [s.textHash, s.text, base.hash, dirty]);
+  const behind = s.textHash !== base.hash;
+
+  const submit = (baseHash: string) =>
+    void save.run(async () => {
+      try {
+        const r = await lifecycle.statements.edit(s.id, { text, baseHash });
+        setBase({ hash: r.textHash, text: r.text });
+        setText(r.text);
+        setConflict(false);
+      } catch (err) {
+        if (err instanceof ApiError && err.status === 409) {
+          setConflict(true);
+          await onChanged();
+          throw new Error(
+            s.status === 'published'
+              ? 'The statement was published in the meantime and can no longer be changed.'
+              : 'Someone saved a different text while you were editing. Your text is kept below.',
+          );
+        }
+        throw err;
+      }
+      await onChanged();
+    });
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    submit(base.hash);
+  };
+  const takeLatest = () => {
+    setText(s.text);
+    setBase({ hash: s.textHash, text: s.text });
+    setConflict(false);
+    save.reset();
+  };
+
+  if (!editable) {
+    return (
+      <Panel title="Text" id="statement-text">
+        <div className="statement-text" data-testid="statement-text">
+          {s.text}
+        </div>
+      </Panel>
+    );
+  }
+  return (
+    <Panel title="Text" id="statement-text" description="Edit together; every saved change starts a new revision.">
+      <form className="stack stack--tight" onSubmit={onSubmit} noValidate>
+        {behind && (dirty || conflict) ? (
+          <div className="alert alert--info" role="status">
+            <p>
+              Revision {s.revision} was saved by someone else after you started editing. Saving now would replace it
+              with your text.
+            </p>
+            <div className="alert__actions">
+              <button type="button" className="btn btn--secondary btn--small" onClick={takeLatest}>
+                Discard mine, load revision {s.revision}
+              </button>
+              <button type="button" className="btn btn--ghost btn--small" onClick={() => submit(s.textHash)}>
+                Save mine over it
+              </button>
+            </div>
+          </div>
+        ) : null}
+        <FormAlert message={save.error} />
+        <TextAreaField
+          label="Statement text"
+          className="statement-editor"
+          value={text}
+          onChange={setText}
+          error={save.fields.text}
+          rows={14}
+        />
+        <div className="form-actions">
+          <p className="muted small">
+            {s.approvals.length > 0
+              ? `Saving a change voids the ${s.approvals.length === 1 ? 'approval' : `${s.approvals.length} approvals`} already given.`
+              : 'No approvals yet.'}
+          </p>
+          <div className="inline-buttons">
+            {dirty ? (
+              <button type="button" className="btn btn--ghost" onClick={takeLatest}>
+                Discard changes
+              </button>
+            ) : null}
+            <button type="submit" className="btn btn--primary" disabled={save.busy || !dirty}>
+              Save text
+            </button>
+          </div>
+        </div>
+      </form>
+    </Panel>
+  );
+}

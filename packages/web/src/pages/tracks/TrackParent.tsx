@@ -1,0 +1,33 @@
+import type { Group } from '@parley/protocol';
+import { Link } from 'react-router';
+import { api } from '../../api/endpoints';
+import { useResource } from '../../components/useResource';
+
+/** For a track: its parent group and who oversees it. A delegate of the track only may not read the parent. */
+export function TrackParent({ group }: { group: Group }) {
+  const parentId = group.parentGroupId ?? '';
+  const parent = useResource(() => (parentId ? api.groups.get(parentId) : Promise.reject(new Error('none'))), parentId);
+  if (group.kind !== 'track' || !parentId) return null;
+  const name = parent.data?.name;
+  return (
+    <p className="track-parent">
+      <svg viewBox="0 0 20 20" className="track-parent__icon" aria-hidden="true" focusable="false">
+        <path
+          d="M6 3v8a3 3 0 003 3h6M12 11l3 3-3 3"
+          fill="none"
+          stroke="currentColor"
+          strokeWidth="1.5"
+          strokeLinecap="round"
+          strokeLinejoin="round"
+        />
+      </svg>
+      {name ? (
+        <span>
+          Follow-up track of <Link to={`/groups/${parentId}`}>{name}</Link> · overseen by the chairs of {name}
+        </span>
+      ) : (
+        <span>Follow-up track, overseen by the chairs of its parent group</span>
+      )}
+    </p>
+  );
+}
