@@ -1,5 +1,6 @@
 export * from './audit.js';
 export * from './auth.js';
+export * from './calls.js';
 export * from './common.js';
 export * from './groups.js';
 export * from './keys.js';

@@ -1,0 +1,157 @@
+import { z } from 'zod';
+import { Id, Role, Timestamp } from './common.js';
+
+/**
+ * The secure call's signalling, carried over Parley's one WebSocket (/ws). The browser never speaks to Janus:
+ * it sends these messages, the server drives Janus on its behalf and only ever on the sender's own handles.
+ * Media is end-to-end encrypted with SFrame keyed by the call's MLS group (context `call:<meetingId>`).
+ */
+
+/** A participant publishes at most two streams: camera+microphone, and a screen share. */
+export const CallStream = z.enum(['main', 'screen']);
+export type CallStream = z.infer<typeof CallStream>;
+
+const Sdp = z
+  .string()
+  .min(1)
+  .max(64 * 1024);
+export const JsepOffer = z.strictObject({ type: z.literal('offer'), sdp: Sdp });
+export const JsepAnswer = z.strictObject({ type: z.literal('answer'), sdp: Sdp });
+export const Jsep = z.union([JsepOffer, JsepAnswer]);
+export type Jsep = z.infer<typeof Jsep>;
+
+export const IceCandidate = z.strictObject({
+  candidate: z.string().max(2048),
+  sdpMid: z.string().max(64).nullable().optional(),
+  sdpMLineIndex: z.number().int().min(0).max(255).nullable().optional(),
+});
+
+/** Which of the caller's own peer connections a trickle candidate belongs to. */
+export const CallTarget = z.enum(['main', 'screen', 'subscriber']);
+export type CallTarget = z.infer<typeof CallTarget>;
+
+const RequestId = z.string().max(64).optional();
+const M = { meetingId: Id, requestId: RequestId };
+
+export const CallClientMessage = z.discriminatedUnion('type', [
+  /** Ask to join the meeting's running call; delegates wait in the lobby until their own side admits them. */
+  z.strictObject({ type: z.literal('call.join'), ...M }),
+  /** A chair or secretariat member admits (or turns away) a waiting delegate of their own side. */
+  z.strictObject({ type: z.literal('call.admit'), ...M, participantId: Id }),
+  z.strictObject({ type: z.literal('call.deny'), ...M, participantId: Id }),
+  /** Publish (or renegotiate, e.g. an ICE restart) one of the caller's own streams. The JSEP always carries e2ee. */
+  z.strictObject({ type: z.literal('call.publish'), ...M, stream: CallStream, jsep: JsepOffer }),
+  z.strictObject({ type: z.literal('call.unpublish'), ...M, stream: CallStream }),
+  /** Subscribe to other participants' feeds (replaces the current subscription set). */
+  z.strictObject({
+    type: z.literal('call.subscribe'),
+    ...M,
+    feeds: z.array(z.strictObject({ feedId: z.string().max(64), mid: z.string().max(16).optional() })).max(100),
+  }),
+  /** The browser's answer to the server's `call.offer` for the subscriber connection. */
+  z.strictObject({ type: z.literal('call.subscribe-answer'), ...M, jsep: JsepAnswer }),
+  z.strictObject({ type: z.literal('call.trickle'), ...M, target: CallTarget, candidate: IceCandidate.nullable() }),
+  /** The caller's own microphone/camera state, for the roster. */
+  z.strictObject({ type: z.literal('call.media-state'), ...M, audio: z.boolean(), video: z.boolean() }),
+  z.strictObject({ type: z.literal('call.leave'), ...M }),
+  /** Chair controls: ask a delegate of one's own side to mute; remove anyone from the call; end it for all. */
+  z.strictObject({ type: z.literal('call.mute'), ...M, participantId: Id }),
+  z.strictObject({ type: z.literal('call.remove'), ...M, participantId: Id }),
+  z.strictObject({ type: z.literal('call.end'), ...M }),
+]);
+export type CallClientMessage = z.infer<typeof CallClientMessage>;
+
+export const CallFeed = z.object({ feedId: z.string(), stream: CallStream });
+
+export const CallParticipant = z.object({
+  participantId: Id,
+  userId: Id,
+  /** The MLS device this participant keys the call with (registered in the device-key log). */
+  deviceId: z.string().nullable(),
+  displayName: z.string(),
+  sideId: Id,
+  agencyName: z.string().nullable(),
+  title: z.string(),
+  role: Role,
+  audio: z.boolean(),
+  video: z.boolean(),
+  sharing: z.boolean(),
+  speaking: z.boolean(),
+  feeds: z.array(CallFeed),
+  joinedAt: Timestamp,
+});
+export type CallParticipant = z.infer<typeof CallParticipant>;
+
+export const LobbyEntry = z.object({
+  participantId: Id,
+  userId: Id,
+  displayName: z.string(),
+  sideId: Id,
+  agencyName: z.string().nullable(),
+  title: z.string(),
+  waitingSince: Timestamp,
+});
+export type LobbyEntry = z.infer<typeof LobbyEntry>;
+
+export const IceServer = z.object({
+  urls: z.array(z.string()),
+  username: z.string().optional(),
+  credential: z.string().optional(),
+});
+export type IceServer = z.infer<typeof IceServer>;
+
+const S = { meetingId: Id, requestId: z.string().optional() };
+
+export const CallServerMessage = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('call.lobby'), ...S, participantId: Id }),
+  /** Admitted: publish now. `mlsContext` names the call's MLS group at the Delivery Service. */
+  z.object({
+    type: z.literal('call.joined'),
+    ...S,
+    participantId: Id,
+    iceServers: z.array(IceServer),
+    mlsContext: z.string(),
+  }),
+  /** The live roster (and, for those who may admit, their own side's lobby). Sent on every change. */
+  z.object({
+    type: z.literal('call.state'),
+    meetingId: Id,
+    startedAt: Timestamp,
+    participants: z.array(CallParticipant),
+    lobby: z.array(LobbyEntry),
+  }),
+  z.object({ type: z.literal('call.answer'), ...S, stream: CallStream, jsep: JsepAnswer }),
+  z.object({
+    type: z.literal('call.offer'),
+    ...S,
+    jsep: JsepOffer,
+    streams: z.array(
+      z.object({ mid: z.string(), feedId: z.string(), participantId: Id, stream: CallStream, kind: z.string() }),
+    ),
+  }),
+  z.object({ type: z.literal('call.mute-requested'), meetingId: Id, byName: z.string() }),
+  z.object({ type: z.literal('call.denied'), meetingId: Id }),
+  z.object({ type: z.literal('call.removed'), meetingId: Id, reason: z.string() }),
+  z.object({ type: z.literal('call.ended'), meetingId: Id }),
+  /** The media server restarted: every participant republishes and resubscribes (keys are unaffected). */
+  z.object({ type: z.literal('call.media-restart'), meetingId: Id }),
+  z.object({
+    type: z.literal('call.error'),
+    meetingId: Id.optional(),
+    code: z.string(),
+    message: z.string(),
+    requestId: z.string().optional(),
+  }),
+]);
+export type CallServerMessage = z.infer<typeof CallServerMessage>;
+
+/** REST: the call of a meeting (start/end by a chair; status for everyone who may join). */
+export const CallStatus = z.object({
+  meetingId: Id,
+  active: z.boolean(),
+  startedAt: Timestamp.nullable(),
+  participantCount: z.number().int(),
+  e2ee: z.literal(true),
+});
+export type CallStatus = z.infer<typeof CallStatus>;
+export const IceServerList = z.object({ iceServers: z.array(IceServer) });
