@@ -1,9 +1,27 @@
 import type { MatrixCase } from '../../test-support/matrix.js';
+import type { World } from '../../test-support/world.js';
 import { createUser } from '../auth/users.js';
 import { addMembership, createAgency } from './service.js';
 
 const READERS = ['admin', 'chairA', 'memberA', 'observerA', 'chairB', 'memberB'] as const;
 let n = 0;
+/** A fresh delegate of side A for rows that change or remove one (each persona needs its own target). */
+async function tempMembership(w: World, prefix: string) {
+  const u = await createUser(w.ctx, null, {
+    email: `${prefix}${unique()}@test.parley`,
+    displayName: 'Temp',
+    password: null,
+    isAdmin: false,
+  });
+  return addMembership(w.ctx, null, w.group, {
+    userId: u.id,
+    sideId: w.sideA,
+    role: 'member',
+    agencyId: null,
+    title: '',
+    marking: 'shared',
+  });
+}
 const unique = () => `${Date.now().toString(36)}${(n++).toString(36)}`;
 
 export const matrix: MatrixCase[] = [
@@ -98,20 +116,7 @@ export const matrix: MatrixCase[] = [
     route: 'PATCH /api/groups/{groupId}/memberships/{membershipId}',
     allow: ['admin', 'chairA'],
     request: async (w) => {
-      const u = await createUser(w.ctx, null, {
-        email: `p${unique()}@test.parley`,
-        displayName: 'Temp',
-        password: null,
-        isAdmin: false,
-      });
-      const m = await addMembership(w.ctx, null, w.group, {
-        userId: u.id,
-        sideId: w.sideA,
-        role: 'member',
-        agencyId: null,
-        title: '',
-        marking: 'shared',
-      });
+      const m = await tempMembership(w, 'p');
       return { url: `/api/groups/${w.group.id}/memberships/${m.id}`, body: { title: 'Senior Adviser' } };
     },
   },
@@ -119,20 +124,7 @@ export const matrix: MatrixCase[] = [
     route: 'DELETE /api/groups/{groupId}/memberships/{membershipId}',
     allow: ['admin', 'chairA'],
     request: async (w) => {
-      const u = await createUser(w.ctx, null, {
-        email: `d${unique()}@test.parley`,
-        displayName: 'Temp',
-        password: null,
-        isAdmin: false,
-      });
-      const m = await addMembership(w.ctx, null, w.group, {
-        userId: u.id,
-        sideId: w.sideA,
-        role: 'member',
-        agencyId: null,
-        title: '',
-        marking: 'shared',
-      });
+      const m = await tempMembership(w, 'd');
       return { url: `/api/groups/${w.group.id}/memberships/${m.id}` };
     },
   },

@@ -176,6 +176,18 @@ export async function groupRoutes(app: FastifyInstance, opts: { ctx: AppContext 
     },
   );
 
+  /** A delegate another side may not see is answered as "not found", never "forbidden". */
+  const manageMembership = async (request: Parameters<typeof actorOf>[1], groupId: string, membershipId: string) => {
+    const { group, actor } = await authorizeGroup(ctx, request, groupId, 'group.read');
+    const existing = await findMembership(ctx.db, groupId, membershipId);
+    const item = { group, sideId: existing.sideId, marking: existing.marking };
+    if (!decide(actor, 'item.read', { type: 'item', item })) {
+      throw fieldError(404, 'params.membershipId', 'no such membership');
+    }
+    await authorize(ctx, request, 'side.manage-delegation', { type: 'side', group, sideId: existing.sideId });
+    return group;
+  };
+
   const membershipDto = async (m: Awaited<ReturnType<typeof findMembership>>) => {
     const n = (await userNames(ctx.db, [m.userId])).get(m.userId);
     return {
@@ -213,18 +225,7 @@ export async function groupRoutes(app: FastifyInstance, opts: { ctx: AppContext 
     async (request) => {
       const user = requireUser(request);
       const { groupId, membershipId } = request.params;
-      const { group, actor } = await authorizeGroup(ctx, request, groupId, 'group.read');
-      const existing = await findMembership(ctx.db, groupId, membershipId);
-      // The other side's delegates (and hidden ones) are answered as "not found", never "forbidden".
-      if (
-        !decide(actor, 'item.read', {
-          type: 'item',
-          item: { group, sideId: existing.sideId, marking: existing.marking },
-        })
-      ) {
-        throw fieldError(404, 'params.membershipId', 'no such membership');
-      }
-      await authorize(ctx, request, 'side.manage-delegation', { type: 'side', group, sideId: existing.sideId });
+      const group = await manageMembership(request, groupId, membershipId);
       return membershipDto(await svc.updateMembership(ctx, user.id, group, membershipId, request.body));
     },
   );
@@ -235,17 +236,7 @@ export async function groupRoutes(app: FastifyInstance, opts: { ctx: AppContext 
     async (request) => {
       const user = requireUser(request);
       const { groupId, membershipId } = request.params;
-      const { group, actor } = await authorizeGroup(ctx, request, groupId, 'group.read');
-      const existing = await findMembership(ctx.db, groupId, membershipId);
-      if (
-        !decide(actor, 'item.read', {
-          type: 'item',
-          item: { group, sideId: existing.sideId, marking: existing.marking },
-        })
-      ) {
-        throw fieldError(404, 'params.membershipId', 'no such membership');
-      }
-      await authorize(ctx, request, 'side.manage-delegation', { type: 'side', group, sideId: existing.sideId });
+      const group = await manageMembership(request, groupId, membershipId);
       await svc.removeMembership(ctx, user.id, group, membershipId);
       return { ok: true as const };
     },
