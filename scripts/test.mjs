@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Usage: npm test [-- <vitest args>]        e.g. `npm test -- --project unit`
-// Installs what the tests need (npm deps, Debian chromium), builds, runs `vitest run` (all projects by default)
+// Installs what the tests need (npm deps, Debian chromium and janus), builds, runs `vitest run` (all projects by default)
 // and ends with the line `tests: N passed, N failed, N skipped`. Exits non-zero when anything failed, vitest
 // crashed, or no test ran.
 //
@@ -20,7 +20,8 @@ import { exitStatus, run } from './lib/run.mjs';
 import { formatCounts, isGreen, readReport } from './lib/vitest-results.mjs';
 
 const SKIP_BUILD_FLAGS = new Set(['--skip-build', '--no-build']);
-const TEST_SYSTEM_PACKAGES = ['chromium']; // e2e drives Debian's chromium through playwright-core
+// e2e drives Debian's chromium through playwright-core; the media tests run a real, supervised Janus.
+const TEST_SYSTEM_PACKAGES = ['chromium', 'janus'];
 
 const args = process.argv.slice(2);
 const skipBuild = args.some((arg) => SKIP_BUILD_FLAGS.has(arg)) || isOn(process.env.PARLEY_SKIP_BUILD);
