@@ -83,7 +83,7 @@ export function TimeZoneField({
   const id = useId();
   const listId = `${id}-zones`;
   const known = allZones().includes(value);
-  const hint = known ? `Times below are clocks in ${zoneLabel(value)}.` : 'Type a city, e.g. Europe/Berlin.';
+  const hint = known ? `Start and end are clocks in ${zoneLabel(value)}.` : 'Type a city, e.g. Europe/Berlin.';
   return (
     <Shell id={id} label={label} error={error ?? (value && !known ? 'not a known time zone' : undefined)} hint={hint}>
       <input

@@ -103,7 +103,7 @@ export function GroupPage() {
       </PageHeader>
       <nav className="subnav" aria-label="Group sections">
         <NavLink to={`/groups/${group.id}`} end className="subnav__link">
-          Overview
+          Overview<span className="visually-hidden"> and roster</span>
         </NavLink>
         <NavLink to={`/groups/${group.id}/meetings`} className="subnav__link">
           Meetings

@@ -26,11 +26,14 @@ export function AgendaPanel({
   const refocus = useRef<string | null>(null);
   const list = useRef<HTMLOListElement>(null);
   useEffect(() => {
-    if (!refocus.current) return;
+    // Wait until the move is saved and the buttons are enabled again.
+    if (!refocus.current || move.busy) return;
     const el = list.current?.querySelector<HTMLButtonElement>(`[data-focus-key="${refocus.current}"]`);
     if (el && !el.disabled) el.focus();
     else
-      list.current?.querySelector<HTMLButtonElement>(`[data-focus-key^="${refocus.current.split(':')[0]}:"]`)?.focus();
+      list.current
+        ?.querySelector<HTMLButtonElement>(`[data-focus-key^="${refocus.current.split(':')[0]}:"]:not(:disabled)`)
+        ?.focus();
     refocus.current = null;
   });
 

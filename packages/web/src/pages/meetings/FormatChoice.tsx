@@ -3,7 +3,7 @@ import { useId } from 'react';
 import { FORMAT_LABELS, FormatIcon } from '../../components/lifecycle/badges';
 
 const HINTS: Record<MeetingFormat, string> = {
-  in_person: 'Delegations travel; a location is needed.',
+  in_person: 'Delegations travel to one venue.',
   video: 'End-to-end encrypted call, nobody travels.',
   hybrid: 'A room, with some delegates joining by video.',
 };

@@ -49,58 +49,60 @@ export function MeetingForm() {
   };
 
   return (
-    <Panel
-      title="Plan a meeting"
-      description="Every side sees a shared meeting as soon as it is planned, and it joins their calendars."
-    >
-      <form className="stack" onSubmit={onSubmit} noValidate>
-        <FormAlert message={save.error} />
-        <TextField
-          label="Title"
-          value={title}
-          onChange={setTitle}
-          error={save.fields.title}
-          placeholder="e.g. Eleventh round of consultations"
-          required
-        />
-        <FormatChoice value={format} onChange={setFormat} error={save.fields.format} />
-        <TextField
-          label="Location"
-          value={location}
-          onChange={setLocation}
-          error={save.fields.location}
-          hint={format === 'video' ? 'Optional for a video meeting.' : 'City and venue.'}
-        />
-        <div className="form-grid form-grid--3">
-          <DateTimeField
-            label="Starts"
-            value={slot.start}
-            onChange={(v) => setSlot((s) => ({ ...s, start: v }))}
-            error={save.fields.start}
+    <div className="form-page">
+      <Panel
+        title="Plan a meeting"
+        description="Every side sees a shared meeting as soon as it is planned, and it joins their calendars."
+      >
+        <form className="stack" onSubmit={onSubmit} noValidate>
+          <FormAlert message={save.error} />
+          <TextField
+            label="Title"
+            value={title}
+            onChange={setTitle}
+            error={save.fields.title}
+            placeholder="e.g. Eleventh round of consultations"
+            required
           />
-          <DateTimeField
-            label="Ends"
-            value={slot.end}
-            onChange={(v) => setSlot((s) => ({ ...s, end: v }))}
-            error={save.fields.end}
+          <FormatChoice value={format} onChange={setFormat} error={save.fields.format} />
+          <TextField
+            label="Location"
+            value={location}
+            onChange={setLocation}
+            error={save.fields.location}
+            hint={format === 'video' ? 'Optional for a video meeting.' : 'City and venue.'}
           />
-          <TimeZoneField value={zone} onChange={setZone} error={save.fields.timeZone} />
-        </div>
-        {side ? (
-          <CheckboxField
-            label={`Side-only: visible to ${side.name} only`}
-            checked={sideOnly}
-            onChange={setSideOnly}
-            hint="For internal preparation meetings. The other side never sees it, not even that it exists."
-          />
-        ) : null}
-        <div className="form-actions">
-          <Link to={`/groups/${group.id}/meetings`}>Back to meetings</Link>
-          <button type="submit" className="btn btn--primary" disabled={save.busy}>
-            {save.busy ? 'Planning…' : 'Plan meeting'}
-          </button>
-        </div>
-      </form>
-    </Panel>
+          <div className="form-grid form-grid--3">
+            <DateTimeField
+              label="Starts"
+              value={slot.start}
+              onChange={(v) => setSlot((s) => ({ ...s, start: v }))}
+              error={save.fields.start}
+            />
+            <DateTimeField
+              label="Ends"
+              value={slot.end}
+              onChange={(v) => setSlot((s) => ({ ...s, end: v }))}
+              error={save.fields.end}
+            />
+            <TimeZoneField value={zone} onChange={setZone} error={save.fields.timeZone} />
+          </div>
+          {side ? (
+            <CheckboxField
+              label={`Side-only: visible to ${side.name} only`}
+              checked={sideOnly}
+              onChange={setSideOnly}
+              hint="For internal preparation meetings. The other side never sees it, not even that it exists."
+            />
+          ) : null}
+          <div className="form-actions">
+            <Link to={`/groups/${group.id}/meetings`}>Back to meetings</Link>
+            <button type="submit" className="btn btn--primary" disabled={save.busy}>
+              {save.busy ? 'Planning…' : 'Plan meeting'}
+            </button>
+          </div>
+        </form>
+      </Panel>
+    </div>
   );
 }

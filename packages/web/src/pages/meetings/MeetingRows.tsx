@@ -7,7 +7,7 @@ import { SideOnlyBadge } from '../../components/ui';
 /** Upcoming first (soonest at the top), then the past (most recent at the top). */
 export function splitMeetings(meetings: Meeting[], now = Date.now()) {
   const upcoming = meetings
-    .filter((m) => Date.parse(m.end) >= now || m.phase === 'in_progress')
+    .filter((m) => m.phase === 'in_progress' || (m.phase !== 'held' && Date.parse(m.end) >= now))
     .sort((a, b) => Date.parse(a.start) - Date.parse(b.start));
   const past = meetings.filter((m) => !upcoming.includes(m)).sort((a, b) => Date.parse(b.start) - Date.parse(a.start));
   return { upcoming, past };

@@ -54,47 +54,53 @@ export function MonthCalendar({ meetings }: { meetings: Meeting[] }) {
           </button>
         </div>
       </div>
-      <div className="calendar__grid" role="grid" aria-readonly="true">
-        <div className="calendar__row" role="row">
-          {WEEKDAYS.map((w) => (
-            <div key={w} className="calendar__weekday" role="columnheader">
-              {w}
-            </div>
+      <table className="calendar__grid">
+        <caption className="visually-hidden">Meetings in {title}</caption>
+        <thead>
+          <tr>
+            {WEEKDAYS.map((w) => (
+              <th key={w} scope="col" className="calendar__weekday">
+                {w}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {Array.from({ length: cells / 7 }, (_, week) => (
+            <tr key={days[week * 7]!.toISOString()}>
+              {days.slice(week * 7, week * 7 + 7).map((d) => {
+                const k = d.toISOString().slice(0, 10);
+                const list = byDay.get(k) ?? [];
+                const outside = d.getUTCMonth() !== mo - 1;
+                return (
+                  <td
+                    key={k}
+                    className={`calendar__cell${outside ? ' calendar__cell--outside' : ''}${k === today ? ' calendar__cell--today' : ''}`}
+                  >
+                    <span className="calendar__daynum">
+                      <span className="visually-hidden">
+                        {new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeZone: 'UTC' }).format(d)}
+                      </span>
+                      <span aria-hidden="true">{d.getUTCDate()}</span>
+                    </span>
+                    {list.map((m) => (
+                      <Link
+                        key={m.id}
+                        to={`/meetings/${m.id}`}
+                        className={`calendar__event calendar__event--${m.phase}`}
+                        title={`${m.title} · ${PHASE_LABELS[m.phase]}`}
+                      >
+                        <span className="calendar__time">{formatTime(m.start, zone)}</span> {m.title}
+                        <span className="visually-hidden"> ({PHASE_LABELS[m.phase]})</span>
+                      </Link>
+                    ))}
+                  </td>
+                );
+              })}
+            </tr>
           ))}
-        </div>
-        {Array.from({ length: cells / 7 }, (_, week) => (
-          <div className="calendar__row" role="row" key={days[week * 7]!.toISOString()}>
-            {days.slice(week * 7, week * 7 + 7).map((d) => {
-              const k = d.toISOString().slice(0, 10);
-              const list = byDay.get(k) ?? [];
-              const outside = d.getUTCMonth() !== mo - 1;
-              return (
-                <div
-                  key={k}
-                  role="gridcell"
-                  className={`calendar__cell${outside ? ' calendar__cell--outside' : ''}${k === today ? ' calendar__cell--today' : ''}`}
-                  aria-label={new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeZone: 'UTC' }).format(d)}
-                >
-                  <span className="calendar__daynum" aria-hidden="true">
-                    {d.getUTCDate()}
-                  </span>
-                  {list.map((m) => (
-                    <Link
-                      key={m.id}
-                      to={`/meetings/${m.id}`}
-                      className={`calendar__event calendar__event--${m.phase}`}
-                      title={`${m.title} · ${PHASE_LABELS[m.phase]}`}
-                    >
-                      <span className="calendar__time">{formatTime(m.start, zone)}</span> {m.title}
-                      <span className="visually-hidden"> ({PHASE_LABELS[m.phase]})</span>
-                    </Link>
-                  ))}
-                </div>
-              );
-            })}
-          </div>
-        ))}
-      </div>
+        </tbody>
+      </table>
       <p className="muted small">Times in your time zone ({zone.replaceAll('_', ' ')}).</p>
     </section>
   );

@@ -156,7 +156,9 @@ export function OwnReadout({
               </button>
             ) : null}
             {isChair(group) ? (
-              <span className="muted small">Publishing shows this version to every side. It is final.</span>
+              <span className="muted small">
+                Publishing shows this version to every side and on the public statements page. It is final.
+              </span>
             ) : null}
           </div>
           <FormAlert message={publish.error} />

@@ -23,7 +23,7 @@ export function ReadoutsPanel({ meeting, group }: { meeting: Meeting; group: Gro
     <Panel
       title="Readouts"
       id="readouts"
-      description="Each side’s own account. A draft stays within its side until a chair of that side publishes it."
+      description="Each side’s own account. A draft stays within its side until a chair of that side publishes it, to every side and the public page."
     >
       <FormAlert message={readouts.error} />
       {ownSideId ? (

@@ -13,6 +13,7 @@ export function OutcomeTable({
   group,
   onEdit,
   onStartTrack,
+  hideMeeting = false,
 }: {
   outcomes: Outcome[];
   all: Outcome[];
@@ -20,6 +21,8 @@ export function OutcomeTable({
   group: Group;
   onEdit: (o: Outcome) => void;
   onStartTrack: (o: Outcome) => void;
+  /** The register is filtered to one meeting: its column would say the same thing on every row. */
+  hideMeeting?: boolean;
 }) {
   const byId = new Map(all.map((o) => [o.id, o]));
   const meetingById = new Map(meetings.map((m) => [m.id, m]));
@@ -37,7 +40,7 @@ export function OutcomeTable({
             <th scope="col">Sides</th>
             <th scope="col">Owner · due</th>
             <th scope="col">Status</th>
-            <th scope="col">Meeting</th>
+            {hideMeeting ? null : <th scope="col">Meeting</th>}
             <th scope="col">
               <span className="visually-hidden">Actions</span>
             </th>
@@ -81,7 +84,7 @@ export function OutcomeTable({
                     </>
                   ) : null}
                 </td>
-                <td className="small">
+                <td className="small register__who">
                   {o.ownerName ?? <span className="muted">—</span>}
                   {o.due ? (
                     <span className={`block ${overdue ? 'overdue' : 'muted'}`}>
@@ -93,24 +96,34 @@ export function OutcomeTable({
                 <td>
                   <OutcomeStatusBadge status={o.status} />
                 </td>
-                <td className="small">
-                  {meeting ? (
-                    <Link to={`/meetings/${meeting.id}`}>{meeting.title}</Link>
-                  ) : (
-                    <span className="muted">—</span>
-                  )}
-                </td>
+                {hideMeeting ? null : (
+                  <td className="small register__meeting">
+                    {meeting ? (
+                      <Link to={`/meetings/${meeting.id}`}>{meeting.title}</Link>
+                    ) : (
+                      <span className="muted">—</span>
+                    )}
+                  </td>
+                )}
                 <td className="table__actions">
-                  {mayEdit(o) ? (
-                    <button type="button" className="btn btn--ghost btn--small" onClick={() => onEdit(o)}>
-                      Edit<span className="visually-hidden"> {KIND_LABELS[o.kind].toLowerCase()}</span>
-                    </button>
-                  ) : null}
-                  {mayTrack(o) ? (
-                    <button type="button" className="btn btn--secondary btn--small" onClick={() => onStartTrack(o)}>
-                      Start a follow-up track
-                    </button>
-                  ) : null}
+                  <div>
+                    {mayEdit(o) ? (
+                      <button type="button" className="btn btn--ghost btn--small" onClick={() => onEdit(o)}>
+                        Edit<span className="visually-hidden"> {KIND_LABELS[o.kind].toLowerCase()}</span>
+                      </button>
+                    ) : null}
+                    {mayTrack(o) ? (
+                      <button
+                        type="button"
+                        className="btn btn--ghost btn--small"
+                        onClick={() => onStartTrack(o)}
+                        aria-label={`Start a follow-up track from this ${KIND_LABELS[o.kind].toLowerCase()}`}
+                        title="Start a follow-up track"
+                      >
+                        Follow-up track…
+                      </button>
+                    ) : null}
+                  </div>
                 </td>
               </tr>
             );

@@ -106,6 +106,7 @@ export function OutcomesView() {
           all={data.data.all}
           meetings={data.data.meetings}
           group={group}
+          hideMeeting={!!filters.meetingId}
           onEdit={(o) => setDialog({ type: 'edit', outcome: o })}
           onStartTrack={(o) => setDialog({ type: 'track', outcome: o })}
         />

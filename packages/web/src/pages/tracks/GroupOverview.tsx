@@ -27,7 +27,11 @@ export function GroupOverview() {
   }, group.id);
   useLive([`group:${group.id}`], () => void data.reload());
   const d = data.data;
-  const next = d ? splitMeetings(d.meetings).upcoming.slice(0, 3) : [];
+  const next = d
+    ? splitMeetings(d.meetings)
+        .upcoming.filter((m) => m.phase !== 'cancelled')
+        .slice(0, 3)
+    : [];
 
   return (
     <div className="stack stack--loose">
