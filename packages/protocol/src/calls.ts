@@ -35,7 +35,12 @@ const M = { meetingId: Id, requestId: RequestId };
 
 export const CallClientMessage = z.discriminatedUnion('type', [
   /** Ask to join the meeting's running call; delegates wait in the lobby until their own side admits them. */
-  z.strictObject({ type: z.literal('call.join'), ...M }),
+  z.strictObject({
+    type: z.literal('call.join'),
+    ...M,
+    /** The caller's own registered MLS device keying this call (shown in the roster; optional). */
+    deviceId: Id.optional(),
+  }),
   /** A chair or secretariat member admits (or turns away) a waiting delegate of their own side. */
   z.strictObject({ type: z.literal('call.admit'), ...M, participantId: Id }),
   z.strictObject({ type: z.literal('call.deny'), ...M, participantId: Id }),

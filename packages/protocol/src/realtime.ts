@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CallClientMessage, CallServerMessage } from './calls.js';
 import { Id } from './common.js';
 
 /** A topic names what a client listens to; the server checks each subscription against the policy. */
@@ -14,6 +15,8 @@ export const ClientMessage = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('subscribe'), topic: Topic, requestId: z.string().max(64).optional() }),
   z.strictObject({ type: z.literal('unsubscribe'), topic: Topic }),
   z.strictObject({ type: z.literal('ping'), requestId: z.string().max(64).optional() }),
+  // The secure call's signalling rides on the same socket (see calls.ts).
+  ...CallClientMessage.options,
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 
@@ -33,5 +36,6 @@ export const ServerMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('pong'), requestId: z.string().optional() }),
   z.object({ type: z.literal('error'), code: z.string(), message: z.string(), requestId: z.string().optional() }),
   z.object({ type: z.literal('event'), topic: Topic, event: DomainEvent }),
+  ...CallServerMessage.options,
 ]);
 export type ServerMessage = z.infer<typeof ServerMessage>;

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { type JanusOptions, janusOptionsFromEnv } from './janus/config.js';
+import { type CallOptions, callOptionsFromEnv } from './modules/calls/ice.js';
 
 export interface Config {
   port: number;
@@ -17,6 +18,8 @@ export interface Config {
   rpName: string;
   /** [janus hook] Janus and ICE settings (JANUS, JANUS_URL, ICE_STUN_SERVER, JANUS_RTP_PORT_RANGE, …). */
   janus: JanusOptions;
+  /** [calls hook] ICE servers for browsers: ICE_SERVERS, TURN_URLS, TURN_SECRET, TURN_TTL_SECONDS. */
+  calls: CallOptions;
 }
 
 function intFromEnv(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
@@ -62,6 +65,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     webRoot: env.WEB_ROOT || null,
     rpName: env.RP_NAME || 'Parley',
     janus: janusOptionsFromEnv(env), // [janus hook]
+    calls: callOptionsFromEnv(env), // [calls hook]
     ...overrides,
   };
 }

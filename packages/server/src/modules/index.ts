@@ -9,6 +9,7 @@ import { passkeyLoginRoutes } from './auth/passkey-login-routes.js';
 import { authPlugin } from './auth/plugin.js';
 import { totpRoutes } from './auth/totp-routes.js';
 import { calendarRoutes } from './calendar/routes.js';
+import { callsModule } from './calls/index.js';
 import { groupRoutes } from './groups/routes.js';
 import { registerGroupTopics } from './groups/topics.js';
 import { invitationRoutes } from './invitations/routes.js';
@@ -37,6 +38,7 @@ export async function registerModules(app: FastifyInstance, ctx: AppContext): Pr
   await app.register(meetingsModule, { ctx });
   await app.register(calendarRoutes, { ctx });
   await app.register(keysModule, { ctx });
+  await app.register(callsModule, { ctx });
   await app.register(outcomeRoutes, { ctx });
   await app.register(trackRoutes, { ctx });
   await app.register(readoutRoutes, { ctx });

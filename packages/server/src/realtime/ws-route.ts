@@ -2,12 +2,17 @@ import { ClientMessage, type ServerMessage, type Topic } from '@parley/protocol'
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
 import { actorOf } from '../modules/auth/plugin.js';
+import { disconnected } from '../modules/calls/membership.js';
+import { callManagerOf } from '../modules/calls/runtime.js';
+import { handleCallMessage } from '../modules/calls/signalling.js';
 import { loadActorFacts } from '../policy/actor.js';
 import type { ActorFacts } from '../policy/policy.js';
 import type { Connection } from './hub.js';
 
 const MAX_TOPICS = 200;
 const MAX_MESSAGE_BYTES = 16 * 1024;
+/** Call signalling carries SDP, which outgrows 16 KiB with many streams; the socket's own limit is 64 KiB. */
+const MAX_CALL_MESSAGE_BYTES = 64 * 1024;
 const FACTS_TTL_MS = 2_000;
 
 /** One authenticated socket per tab. The upgrade passed the Origin check in the onRequest hook. */
@@ -36,14 +41,17 @@ export async function realtimeRoutes(app: FastifyInstance, opts: { ctx: AppConte
     ctx.hub.add(conn);
     send({ type: 'hello', userId: user.id });
     socket.on('message', async (raw: Buffer, isBinary: boolean) => {
-      if (isBinary || raw.length > MAX_MESSAGE_BYTES)
-        return send({ type: 'error', code: 'bad_message', message: 'text JSON up to 16 KiB' });
+      if (isBinary || raw.length > MAX_CALL_MESSAGE_BYTES)
+        return send({ type: 'error', code: 'bad_message', message: 'text JSON up to 16 KiB (64 KiB for calls)' });
       let parsed: unknown;
       try {
         parsed = JSON.parse(raw.toString('utf8'));
       } catch {
         return send({ type: 'error', code: 'bad_json', message: 'not JSON' });
       }
+      const isCall = String((parsed as { type?: unknown } | null)?.type ?? '').startsWith('call.');
+      if (raw.length > MAX_MESSAGE_BYTES && !isCall)
+        return send({ type: 'error', code: 'bad_message', message: 'text JSON up to 16 KiB' });
       const msg = ClientMessage.safeParse(parsed);
       if (!msg.success) {
         const path = msg.error.issues[0]?.path.join('.') || 'type';
@@ -68,8 +76,17 @@ export async function realtimeRoutes(app: FastifyInstance, opts: { ctx: AppConte
           conn.topics.add(m.topic);
           return send({ type: 'subscribed', topic: m.topic, ...rid });
         }
+        default: {
+          const calls = callManagerOf(ctx);
+          if (!calls) return send({ type: 'error', code: 'bad_message', message: 'calls are not available' });
+          return handleCallMessage(ctx, calls, conn, m);
+        }
       }
     });
-    socket.on('close', () => ctx.hub.remove(conn));
+    socket.on('close', () => {
+      ctx.hub.remove(conn);
+      const calls = callManagerOf(ctx);
+      if (calls) disconnected(calls, conn);
+    });
   });
 }

@@ -1,0 +1,155 @@
+import type { CallParticipant, CallServerMessage, CallStream, LobbyEntry } from '@parley/protocol';
+import type { RoomHandle } from '../../janus/index.js';
+import type { Connection } from '../../realtime/hub.js';
+import type { MeetingFacts } from '../meetings/index.js';
+import type { CallPerson } from './access.js';
+import type { ParticipantMedia } from './media.js';
+
+/** Someone known to a running call: waiting in the lobby or admitted. */
+export interface Member {
+  participantId: string;
+  person: CallPerson;
+  deviceId: string | null;
+  conn: Connection | null;
+  state: 'lobby' | 'admitted';
+  since: Date;
+  audio: boolean;
+  video: boolean;
+  speaking: boolean;
+  /** Live (subscribable) feeds, by stream. */
+  feeds: Map<CallStream, string>;
+  media: ParticipantMedia | null;
+  /** Set while the socket is gone: the member leaves when it fires, unless they come back first. */
+  grace: NodeJS.Timeout | null;
+  /** Operations per peer connection run one after another (a trickle must not overtake its publish). */
+  queues: Map<string, Promise<unknown>>;
+}
+
+/** A running call in this process: the Janus room and everyone in it. */
+export class LiveCall {
+  readonly members = new Map<string, Member>();
+  /** Users a chair removed: if they knock again they wait in the lobby, whatever their role. */
+  readonly removedUsers = new Set<string>();
+  room: RoomHandle | null = null;
+  /** Janus is away (or the room is being recreated): media operations are refused meanwhile. */
+  mediaDown = false;
+  ending = false;
+  private flushQueued = false;
+
+  constructor(
+    readonly callId: string,
+    readonly facts: MeetingFacts,
+    readonly startedAt: Date,
+  ) {}
+
+  get meetingId(): string {
+    return this.facts.id;
+  }
+
+  admitted(): Member[] {
+    return [...this.members.values()].filter((m) => m.state === 'admitted');
+  }
+
+  byUser(userId: string): Member | undefined {
+    return [...this.members.values()].find((m) => m.person.userId === userId);
+  }
+
+  byConn(conn: Connection): Member | undefined {
+    return [...this.members.values()].find((m) => m.conn === conn);
+  }
+
+  ownerOfFeed(feedId: string): { member: Member; stream: CallStream } | undefined {
+    for (const member of this.members.values())
+      for (const [stream, id] of member.feeds) if (id === feedId) return { member, stream };
+    return undefined;
+  }
+
+  send(m: Member, message: CallServerMessage): void {
+    m.conn?.send(message);
+  }
+
+  /** The roster as every participant sees it, plus the lobby of the recipient's own side if they admit. */
+  stateFor(recipient: Member): CallServerMessage {
+    const participants: CallParticipant[] = this.admitted().map((m) => ({
+      participantId: m.participantId,
+      userId: m.person.userId,
+      deviceId: m.deviceId,
+      displayName: m.person.displayName,
+      sideId: m.person.sideId,
+      agencyName: m.person.agencyName,
+      title: m.person.title,
+      role: m.person.role,
+      audio: m.audio,
+      video: m.video,
+      sharing: m.feeds.has('screen'),
+      speaking: m.speaking,
+      feeds: [...m.feeds].map(([stream, feedId]) => ({ feedId, stream })),
+      joinedAt: m.since.toISOString(),
+    }));
+    const lobby: LobbyEntry[] = recipient.person.admits
+      ? [...this.members.values()]
+          .filter((m) => m.state === 'lobby' && m.person.sideId === recipient.person.sideId)
+          .map((m) => ({
+            participantId: m.participantId,
+            userId: m.person.userId,
+            displayName: m.person.displayName,
+            sideId: m.person.sideId,
+            agencyName: m.person.agencyName,
+            title: m.person.title,
+            waitingSince: m.since.toISOString(),
+          }))
+      : [];
+    return {
+      type: 'call.state',
+      meetingId: this.meetingId,
+      startedAt: this.startedAt.toISOString(),
+      participants,
+      lobby,
+    };
+  }
+
+  /** Coalesces the changes of one tick into one roster message per participant. */
+  broadcast(): void {
+    if (this.flushQueued) return;
+    this.flushQueued = true;
+    setImmediate(() => {
+      this.flushQueued = false;
+      if (this.ending) return;
+      for (const m of this.admitted()) this.send(m, this.stateFor(m));
+    });
+  }
+}
+
+export function newMember(
+  participantId: string,
+  person: CallPerson,
+  conn: Connection,
+  deviceId: string | null,
+): Member {
+  return {
+    participantId,
+    person,
+    deviceId,
+    conn,
+    state: 'lobby',
+    since: new Date(),
+    audio: false,
+    video: false,
+    speaking: false,
+    feeds: new Map(),
+    media: null,
+    grace: null,
+    queues: new Map(),
+  };
+}
+
+/** Runs `fn` after every earlier operation of the same queue (errors do not block the queue). */
+export function enqueue<T>(m: Member, queue: string, fn: () => Promise<T>): Promise<T> {
+  const prev = m.queues.get(queue) ?? Promise.resolve();
+  const next = prev.then(fn, fn);
+  m.queues.set(
+    queue,
+    next.catch(() => {}),
+  );
+  return next;
+}

@@ -1,0 +1,262 @@
+import { randomBytes } from 'node:crypto';
+import type { CallStatus } from '@parley/protocol';
+import type { AppContext } from '../../context.js';
+import { conflict, HttpError } from '../../http/errors.js';
+import type { JanusService, RoomHandle } from '../../janus/index.js';
+import type { MeetingFacts } from '../meetings/index.js';
+import type { MeetingActor } from '../meetings/service.js';
+import { CallError } from './errors.js';
+import { LiveCall, type Member } from './live.js';
+import { type MediaEvents, ParticipantMedia } from './media.js';
+import { activeCall, recordCallEnd, recordCallStart, recordRoom } from './service.js';
+
+const DEFAULT_GRACE_MS = 15_000;
+
+export const newToken = () => randomBytes(24).toString('base64url');
+
+/**
+ * The running calls of this node and their Janus rooms. Rows in `calls` say which calls run; everything live
+ * (who is in, their handles, the room secret) is here, and is rebuilt when Janus restarts.
+ */
+export class CallManager {
+  readonly calls = new Map<string, LiveCall>();
+  private readonly loading = new Map<string, Promise<LiveCall | undefined>>();
+  private watched: JanusService | null = null;
+  private restarting: Promise<void> = Promise.resolve();
+  /** How long an admitted participant whose socket dropped keeps their place (tests shorten it). */
+  graceMs = DEFAULT_GRACE_MS;
+  closed = false;
+
+  constructor(readonly ctx: AppContext) {}
+
+  /** The Janus service, watched for restarts from the first time calls use it (it is set after the app is built). */
+  janus(): JanusService | null {
+    const j = this.ctx.janus ?? null;
+    if (j && j !== this.watched) {
+      this.watched = j;
+      j.client.on('disconnected', () => this.mediaLost());
+      j.client.on('reset', () => {
+        this.restarting = this.restarting.then(() => this.restartMedia(j));
+      });
+    }
+    return j;
+  }
+
+  requireJanus(): JanusService {
+    const j = this.janus();
+    if (!j) throw new HttpError(503, 'Service Unavailable', 'Calls are not available on this server');
+    if (!j.isUp()) throw new HttpError(503, 'Service Unavailable', 'The media server is restarting; try again shortly');
+    return j;
+  }
+
+  mediaFor(call: LiveCall): { janus: JanusService; room: RoomHandle } {
+    const janus = this.janus();
+    if (!janus?.isUp() || call.mediaDown || !call.room)
+      throw new CallError('media_unavailable', 'The media server is restarting; wait for call.media-restart');
+    return { janus, room: call.room };
+  }
+
+  private createRoom(janus: JanusService, allowed: string[]): Promise<RoomHandle> {
+    return janus.rooms.create({ allowed, publishers: 50, description: 'parley-call', notifyJoining: false });
+  }
+
+  async start(who: MeetingActor, facts: MeetingFacts): Promise<LiveCall> {
+    const janus = this.requireJanus();
+    if (this.calls.has(facts.id) || this.loading.has(facts.id))
+      throw conflict('The call of this meeting is already running');
+    let resolve!: (c: LiveCall | undefined) => void;
+    this.loading.set(facts.id, new Promise((r) => (resolve = r)));
+    let call: LiveCall | undefined;
+    try {
+      const room = await this.createRoom(janus, []);
+      const at = new Date();
+      const row = await recordCallStart(this.ctx, who, facts, room.room, at).catch(async (err) => {
+        await janus.rooms.destroy(room).catch(() => {});
+        throw err;
+      });
+      call = new LiveCall(row.id, facts, at);
+      call.room = room;
+      this.calls.set(facts.id, call);
+      return call;
+    } finally {
+      this.loading.delete(facts.id);
+      resolve(call);
+    }
+  }
+
+  /** The live call of a meeting; after a server restart a running call gets a new room on first use. */
+  async live(facts: MeetingFacts): Promise<LiveCall | undefined> {
+    const known = this.calls.get(facts.id);
+    if (known) return known;
+    const pending = this.loading.get(facts.id);
+    if (pending) return pending;
+    const p = (async () => {
+      const row = await activeCall(this.ctx.db, facts.id);
+      if (!row) return undefined;
+      const janus = this.requireJanus();
+      const call = new LiveCall(row.id, facts, row.startedAt);
+      call.room = await this.createRoom(janus, []);
+      await recordRoom(this.ctx.db, row.id, call.room.room);
+      this.calls.set(facts.id, call);
+      return call;
+    })();
+    this.loading.set(facts.id, p);
+    try {
+      return await p;
+    } finally {
+      this.loading.delete(facts.id);
+    }
+  }
+
+  async status(facts: MeetingFacts): Promise<CallStatus> {
+    const call = this.calls.get(facts.id);
+    const row = call ? undefined : await activeCall(this.ctx.db, facts.id);
+    const startedAt = call?.startedAt ?? row?.startedAt ?? null;
+    return {
+      meetingId: facts.id,
+      active: startedAt !== null,
+      startedAt: startedAt?.toISOString() ?? null,
+      participantCount: call?.admitted().length ?? 0,
+      e2ee: true,
+    };
+  }
+
+  /** Ends the call for everyone: the record first (409 if not running), then every handle and the room. */
+  async end(who: MeetingActor, facts: MeetingFacts): Promise<void> {
+    await recordCallEnd(this.ctx, who, facts, new Date());
+    const call = this.calls.get(facts.id);
+    if (call) await this.teardown(call);
+  }
+
+  async teardown(call: LiveCall): Promise<void> {
+    call.ending = true;
+    this.calls.delete(call.meetingId);
+    for (const m of call.members.values()) {
+      if (m.grace) clearTimeout(m.grace);
+      call.send(m, { type: 'call.ended', meetingId: call.meetingId });
+    }
+    await Promise.all([...call.members.values()].map((m) => m.media?.close()));
+    call.members.clear();
+    const janus = this.janus();
+    if (call.room && janus?.isUp()) await janus.rooms.destroy(call.room).catch(() => {});
+  }
+
+  /** Opens a participant's Janus session with a fresh one-time token on the room's allowed list. */
+  async openMedia(call: LiveCall, m: Member, token = newToken()): Promise<ParticipantMedia> {
+    const { janus, room } = this.mediaFor(call);
+    await janus.rooms.allow(room, [token]);
+    try {
+      return await ParticipantMedia.open(janus.client, room, token, m.participantId, this.mediaEvents(call, m));
+    } catch (err) {
+      await janus.rooms.disallow(room, [token]).catch(() => {});
+      throw err;
+    }
+  }
+
+  private mediaEvents(call: LiveCall, m: Member): MediaEvents {
+    return {
+      feed: (stream, feedId, live) => {
+        if (live) m.feeds.set(stream, feedId);
+        else if (m.feeds.get(stream) === feedId) {
+          m.feeds.delete(stream);
+          if (stream === 'main') m.speaking = false;
+          for (const other of call.members.values()) other.media?.forgetFeed(feedId);
+        } else return;
+        call.broadcast();
+      },
+      talking: (feedId, talking) => {
+        const owner = call.ownerOfFeed(feedId);
+        if (!owner || owner.member.speaking === talking) return;
+        owner.member.speaking = talking;
+        call.broadcast();
+      },
+      offer: (jsep, streams) => {
+        if (jsep.type !== 'offer') return;
+        call.send(m, {
+          type: 'call.offer',
+          meetingId: call.meetingId,
+          jsep: { type: 'offer', sdp: jsep.sdp },
+          streams: mapStreams(call, streams),
+        });
+      },
+    };
+  }
+
+  /** Janus went away: every handle is gone; feeds disappear from the roster until the room is rebuilt. */
+  private mediaLost(): void {
+    for (const call of this.calls.values()) {
+      call.mediaDown = true;
+      for (const m of call.members.values()) {
+        m.feeds.clear();
+        m.speaking = false;
+      }
+      call.broadcast();
+    }
+  }
+
+  /**
+   * Janus is back (restarted: rooms, sessions and handles are gone). Each running call gets a new room whose allowed
+   * list holds new tokens of the admitted participants, who are told to republish and resubscribe. MLS is untouched.
+   */
+  private async restartMedia(janus: JanusService): Promise<void> {
+    for (const call of [...this.calls.values()]) {
+      for (let attempt = 0; !this.closed && this.calls.get(call.meetingId) === call; attempt++) {
+        try {
+          await this.rebuild(janus, call);
+          break;
+        } catch (err) {
+          this.ctx.log.warn({ err, meetingId: call.meetingId, attempt }, 'calls: rebuilding the room failed');
+          if (!janus.isUp() || attempt >= 5) break; // the next reset tries again
+          await new Promise((r) => setTimeout(r, 200 * 2 ** attempt).unref());
+        }
+      }
+    }
+  }
+
+  private async rebuild(janus: JanusService, call: LiveCall): Promise<void> {
+    call.mediaDown = true;
+    const admitted = call.admitted();
+    await Promise.all(admitted.map((m) => m.media?.close()));
+    const tokens = new Map(admitted.map((m) => [m, newToken()]));
+    const old = call.room;
+    if (old && (await janus.rooms.exists(old.room).catch(() => false))) await janus.rooms.destroy(old).catch(() => {});
+    const room = await this.createRoom(janus, [...tokens.values()]);
+    call.room = room;
+    await recordRoom(this.ctx.db, call.callId, room.room);
+    call.mediaDown = false;
+    for (const [m, token] of tokens) {
+      m.feeds.clear();
+      m.media = await ParticipantMedia.open(janus.client, room, token, m.participantId, this.mediaEvents(call, m));
+    }
+    for (const m of admitted) call.send(m, { type: 'call.media-restart', meetingId: call.meetingId });
+    call.broadcast();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const call of this.calls.values()) {
+      call.ending = true;
+      for (const m of call.members.values()) if (m.grace) clearTimeout(m.grace);
+      await Promise.all([...call.members.values()].map((m) => m.media?.close()));
+    }
+    this.calls.clear();
+  }
+}
+
+/** Janus's description of a subscription, in Parley's terms; streams of unknown feeds are left out. */
+export function mapStreams(call: LiveCall, streams: { mid: string; type: string; feedId: string; active: boolean }[]) {
+  return streams.flatMap((s) => {
+    const owner = s.active ? call.ownerOfFeed(s.feedId) : undefined;
+    return owner
+      ? [
+          {
+            mid: s.mid,
+            feedId: s.feedId,
+            participantId: owner.member.participantId,
+            stream: owner.stream,
+            kind: s.type,
+          },
+        ]
+      : [];
+  });
+}

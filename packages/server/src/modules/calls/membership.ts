@@ -1,0 +1,171 @@
+import type { ActorFacts } from '../../policy/policy.js';
+import type { Connection } from '../../realtime/hub.js';
+import { ownActiveDevice } from '../keys/devices.js';
+import type { CallPerson } from './access.js';
+import { CallError } from './errors.js';
+import { iceServersFor } from './ice.js';
+import { enqueue, type LiveCall, type Member, newMember } from './live.js';
+import type { CallManager } from './manager.js';
+import { callContext, evictFromCallGroup } from './mls.js';
+
+/**
+ * Joining, the lobby and leaving. Chairs, secretariat and overseers are admitted at once; everyone else waits until
+ * an admitter of their own side lets them in. An admitted participant whose socket drops keeps their place for
+ * `graceMs`; a `call.join` from a new socket within it resumes (with a fresh Janus session: start media afresh).
+ */
+export async function join(
+  mgr: CallManager,
+  call: LiveCall,
+  conn: Connection,
+  person: CallPerson,
+  deviceId: string | undefined,
+  requestId: string | undefined,
+): Promise<void> {
+  const device = deviceId
+    ? (
+        await ownActiveDevice(mgr.ctx.db, person.userId, deviceId).catch(() => {
+          throw new CallError('not_found', 'No such active device of yours');
+        })
+      ).deviceId
+    : null;
+  const existing = call.byUser(person.userId);
+  if (existing) {
+    if (existing.conn && existing.conn !== conn)
+      existing.conn.send({
+        type: 'call.error',
+        meetingId: call.meetingId,
+        code: 'superseded',
+        message: 'Joined from another window',
+      });
+    if (existing.grace) clearTimeout(existing.grace);
+    existing.grace = null;
+    existing.conn = conn;
+    existing.person = person;
+    if (device) existing.deviceId = device;
+    if (existing.state === 'lobby') {
+      call.send(existing, {
+        type: 'call.lobby',
+        meetingId: call.meetingId,
+        participantId: existing.participantId,
+        ...rid(requestId),
+      });
+      return call.broadcast();
+    }
+    await enqueue(existing, 'main', async () => {
+      if (call.mediaDown) return; // the rebuild opens their session and tells them call.media-restart
+      const token = existing.media?.token;
+      await existing.media?.close();
+      existing.feeds.clear();
+      existing.media = await mgr.openMedia(call, existing, token);
+    });
+    return joined(mgr, call, existing, requestId);
+  }
+  const m = newMember(crypto.randomUUID(), person, conn, device);
+  call.members.set(m.participantId, m);
+  if (person.admits && !call.removedUsers.has(person.userId)) {
+    try {
+      await admitMember(mgr, call, m, requestId);
+    } catch (err) {
+      call.members.delete(m.participantId);
+      throw err;
+    }
+    return;
+  }
+  call.send(m, { type: 'call.lobby', meetingId: call.meetingId, participantId: m.participantId, ...rid(requestId) });
+  call.broadcast();
+}
+
+const rid = (requestId: string | undefined) => (requestId ? { requestId } : {});
+
+function joined(mgr: CallManager, call: LiveCall, m: Member, requestId: string | undefined): void {
+  call.send(m, {
+    type: 'call.joined',
+    meetingId: call.meetingId,
+    participantId: m.participantId,
+    iceServers: iceServersFor(mgr.ctx.config.calls, m.person.userId),
+    mlsContext: callContext(call.meetingId),
+    ...rid(requestId),
+  });
+  call.broadcast();
+}
+
+async function admitMember(mgr: CallManager, call: LiveCall, m: Member, requestId?: string): Promise<void> {
+  const media = await enqueue(m, 'main', () => mgr.openMedia(call, m));
+  if (call.members.get(m.participantId) !== m || call.ending) {
+    await media.close(); // they left (or the call ended) while their session was opening
+    return;
+  }
+  m.media = media;
+  m.state = 'admitted';
+  m.since = new Date();
+  joined(mgr, call, m, requestId);
+}
+
+/** An admitter of the waiting delegate's own side lets them in (or turns them away). */
+export async function admit(mgr: CallManager, call: LiveCall, by: Member, participantId: string, accept: boolean) {
+  const target = call.members.get(participantId);
+  // Another side's lobby is invisible to this admitter: a wrong side looks like a missing entry.
+  if (target?.state !== 'lobby' || target.person.sideId !== by.person.sideId)
+    throw new CallError('no_such_participant', 'Nobody of your side is waiting with that id');
+  if (!by.person.admits) throw new CallError('forbidden', 'Only a chair or the secretariat of your side admits');
+  if (!accept) {
+    call.members.delete(participantId);
+    call.send(target, { type: 'call.denied', meetingId: call.meetingId });
+    return call.broadcast();
+  }
+  await admitMember(mgr, call, target);
+}
+
+/** Leaves: handles closed, token off the allowed list, MLS devices marked leaving (a remaining member commits). */
+export async function leave(mgr: CallManager, call: LiveCall, m: Member, removedBy?: ActorFacts): Promise<void> {
+  if (call.members.get(m.participantId) !== m) return;
+  call.members.delete(m.participantId);
+  if (m.grace) clearTimeout(m.grace);
+  m.grace = null;
+  const wasAdmitted = m.state === 'admitted';
+  const media = m.media;
+  m.media = null;
+  if (media) {
+    const janus = mgr.janus();
+    if (removedBy && call.room && janus?.isUp())
+      // Kick first: Janus ends their presence at once, even if closing their session were to fail.
+      await Promise.all(media.janusIds.map((id) => janus.rooms.kick(call.room!, id).catch(() => {})));
+    if (call.room && janus?.isUp()) await janus.rooms.disallow(call.room, [media.token]).catch(() => {});
+    await media.close();
+  }
+  for (const feedId of m.feeds.values()) for (const other of call.members.values()) other.media?.forgetFeed(feedId);
+  m.feeds.clear();
+  call.broadcast();
+  if (wasAdmitted)
+    await evictFromCallGroup(mgr.ctx, call.meetingId, m.person.userId, removedBy).catch((err) =>
+      mgr.ctx.log.error({ err, meetingId: call.meetingId }, 'calls: MLS removal request failed'),
+    );
+}
+
+/** A chair of the group removes anyone from the call; if they knock again they wait in the lobby. */
+export async function remove(mgr: CallManager, call: LiveCall, actor: ActorFacts, participantId: string) {
+  const target = call.members.get(participantId);
+  if (!target) throw new CallError('no_such_participant', 'No such participant');
+  call.removedUsers.add(target.person.userId);
+  call.send(target, { type: 'call.removed', meetingId: call.meetingId, reason: 'Removed by a chair' });
+  await leave(mgr, call, target, actor);
+}
+
+/** The socket closed: waiting delegates leave the lobby at once, participants after the grace period. */
+export function disconnected(mgr: CallManager, conn: Connection): void {
+  for (const call of mgr.calls.values()) {
+    const m = call.byConn(conn);
+    if (!m) continue;
+    m.conn = null;
+    if (m.state === 'lobby') {
+      call.members.delete(m.participantId);
+      call.broadcast();
+      continue;
+    }
+    m.grace = setTimeout(() => {
+      m.grace = null;
+      void leave(mgr, call, m);
+    }, mgr.graceMs);
+    m.grace.unref();
+  }
+}

@@ -1,0 +1,13 @@
+import type { AppContext } from '../../context.js';
+import type { CallManager } from './manager.js';
+
+const managers = new WeakMap<AppContext, CallManager>();
+
+export function setCallManager(ctx: AppContext, mgr: CallManager): void {
+  managers.set(ctx, mgr);
+}
+
+/** The calls of this app (undefined when the calls module is not registered); /ws routes `call.*` here. */
+export function callManagerOf(ctx: AppContext): CallManager | undefined {
+  return managers.get(ctx);
+}

@@ -1,0 +1,86 @@
+import { and, eq, isNull } from 'drizzle-orm';
+import type { AppContext } from '../../context.js';
+import type { Db, DbOrTx } from '../../db/client.js';
+import { conflict } from '../../http/errors.js';
+import { runWrite } from '../../services/write.js';
+import { findMeetingFacts, type MeetingFacts } from '../meetings/index.js';
+import { endMeeting, type MeetingActor, startMeeting } from '../meetings/service.js';
+import { calls } from './schema.js';
+
+export type CallRow = typeof calls.$inferSelect;
+type Ctx = Pick<AppContext, 'db' | 'hub' | 'config'>;
+
+export async function activeCall(db: DbOrTx, meetingId: string): Promise<CallRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(calls)
+    .where(and(eq(calls.meetingId, meetingId), isNull(calls.endedAt)));
+  return row;
+}
+
+const placement = (facts: MeetingFacts) => ({
+  groupId: facts.groupId,
+  sideId: facts.item.sideId,
+  marking: facts.item.marking,
+});
+
+/**
+ * Starting the call starts the meeting: one transaction records the call and the meeting's `started` event, so
+ * the history never shows a call without its meeting under way (or the reverse).
+ */
+export async function recordCallStart(
+  ctx: Ctx,
+  who: MeetingActor,
+  facts: MeetingFacts,
+  roomId: number,
+  at: Date,
+): Promise<CallRow> {
+  if (facts.format === 'in_person')
+    throw conflict('An in-person meeting has no call; change its format to video or hybrid first');
+  return runWrite(ctx, who.userId, async (w) => {
+    const [row] = await w.tx
+      .insert(calls)
+      .values({ meetingId: facts.id, roomId, startedBy: who.userId, startedAt: at })
+      .onConflictDoNothing()
+      .returning();
+    if (!row) throw conflict('The call of this meeting is already running');
+    await w.audit({
+      ...placement(facts),
+      action: 'call.start',
+      resourceType: 'call',
+      resourceId: row.id,
+      after: { meetingId: facts.id, startedAt: at.toISOString() },
+    });
+    // The meetings service checks the meeting is planned and not yet started (409 otherwise) and keeps its history.
+    await startMeeting({ ...ctx, db: w.tx as unknown as Db }, who, facts.group, facts.id, { at });
+    return row;
+  });
+}
+
+/** Ends the call and, if it is still under way, the meeting (the `ended` event carries the real duration). */
+export async function recordCallEnd(ctx: Ctx, who: MeetingActor, facts: MeetingFacts, at: Date): Promise<CallRow> {
+  return runWrite(ctx, who.userId, async (w) => {
+    const [row] = await w.tx
+      .update(calls)
+      .set({ endedAt: at, endedBy: who.userId })
+      .where(and(eq(calls.meetingId, facts.id), isNull(calls.endedAt)))
+      .returning();
+    if (!row) throw conflict('The call of this meeting is not running');
+    await w.audit({
+      ...placement(facts),
+      action: 'call.end',
+      resourceType: 'call',
+      resourceId: row.id,
+      after: { meetingId: facts.id, endedAt: at.toISOString() },
+    });
+    const nested = { ...ctx, db: w.tx as unknown as Db };
+    const current = await findMeetingFacts(w.tx, facts.id);
+    if (current?.startedAt && !current.endedAt) await endMeeting(nested, who, facts.group, facts.id, { at });
+    return row;
+  });
+}
+
+/** Janus restarted: the call lives on in a new room. */
+export async function recordRoom(db: DbOrTx, callId: string, roomId: number): Promise<void> {
+  await db.update(calls).set({ roomId }).where(eq(calls.id, callId));
+}

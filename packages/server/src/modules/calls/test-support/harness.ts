@@ -1,0 +1,83 @@
+import type { AddressInfo } from 'node:net';
+import type { MeetingFormat } from '@parley/protocol';
+import type { AppContext } from '../../../context.js';
+import { startJanus } from '../../../janus/index.js';
+import { captureLog, testJanusOptions } from '../../../janus/test-support/janus.js';
+import { createTestApp, type TestApp, type TestClient } from '../../../test-support/app.js';
+import { buildWorld, type Persona, sessionCookieFor, type World } from '../../../test-support/world.js';
+import * as meetings from '../../meetings/service.js';
+import { chairA, slot, unique } from '../../meetings/test-support/fixtures.js';
+import type { CallManager } from '../manager.js';
+import { callManagerOf } from '../runtime.js';
+import { CallClient } from './call-client.js';
+
+const started = new WeakSet<AppContext>();
+
+/** Gives a test app a real Janus child (stopped with the worker process if nobody stops it earlier). */
+export async function ensureJanus(ctx: AppContext): Promise<void> {
+  if (ctx.janus || started.has(ctx)) return;
+  started.add(ctx);
+  ctx.janus = await startJanus(testJanusOptions(), captureLog());
+}
+
+export interface Harness {
+  t: TestApp;
+  w: World;
+  mgr: CallManager;
+  http(persona: Persona): Promise<TestClient>;
+  connect(persona: Exclude<Persona, 'anonymous'>, meetingId: string): Promise<CallClient>;
+  meeting(o?: { format?: MeetingFormat; sideOnlyOf?: string }): Promise<string>;
+  startCall(meetingId: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The real app listening on a port, a world of two sides, and a real Janus. */
+export async function callHarness(): Promise<Harness> {
+  const t = await createTestApp();
+  const w = await buildWorld(t.app, t.ctx);
+  await ensureJanus(t.ctx);
+  await t.app.listen({ port: 0, host: '127.0.0.1' });
+  const port = (t.app.server.address() as AddressInfo).port;
+  const mgr = callManagerOf(t.ctx)!;
+  mgr.graceMs = 400;
+  const clients: CallClient[] = [];
+  return {
+    t,
+    w,
+    mgr,
+    http: (p) => w.client(p),
+    connect: async (p, meetingId) => {
+      const c = await CallClient.open(
+        `ws://127.0.0.1:${port}/ws`,
+        await sessionCookieFor(t.ctx, w.users[p].id),
+        meetingId,
+      );
+      clients.push(c);
+      return c;
+    },
+    meeting: async (o = {}) => {
+      const s = slot(0.01);
+      const format = o.format ?? 'video';
+      const m = await meetings.createMeeting(t.ctx, chairA(w), w.group, {
+        title: `Call ${unique()}`,
+        format,
+        location: format === 'video' ? '' : 'Hall',
+        start: s.start,
+        end: s.end,
+        timeZone: 'UTC',
+        marking: o.sideOnlyOf ? 'side-only' : 'shared',
+        sideId: o.sideOnlyOf ?? null,
+      });
+      return m.id;
+    },
+    startCall: async (meetingId) => {
+      const res = await (await w.client('chairA')).post(`/api/meetings/${meetingId}/call/start`);
+      if (res.statusCode !== 201) throw new Error(`start: ${res.statusCode} ${res.body}`);
+    },
+    close: async () => {
+      for (const c of clients) c.close();
+      await t.close();
+      await t.ctx.janus?.stop();
+    },
+  };
+}
