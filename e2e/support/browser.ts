@@ -28,6 +28,12 @@ export async function launchChromium(): Promise<Browser> {
       '--disable-component-update',
       '--disable-sync',
       '--disable-quic',
+      // Calls: fake camera/microphone without a permission prompt, and WebRTC over loopback to the local Janus.
+      '--use-fake-ui-for-media-stream',
+      '--use-fake-device-for-media-stream',
+      '--allow-loopback-in-peer-connection',
+      '--disable-features=WebRtcHideLocalIpsWithMdns',
+      '--auto-select-desktop-capture-source=Entire screen',
     ],
   });
 }

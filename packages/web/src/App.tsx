@@ -1,6 +1,8 @@
 import type { ReactNode } from 'react';
 import { Navigate, Route, Routes, useLocation } from 'react-router';
 import { useAuth } from './auth/session';
+import { CallPage } from './call/CallPage';
+import { CallsPage } from './call/CallsPage';
 import { AppLayout } from './components/AppLayout';
 import { Loading } from './components/ui';
 import { SecurityPage } from './pages/account/SecurityPage';
@@ -38,6 +40,15 @@ export function App() {
     <Routes>
       <Route path="/sign-in" element={<SignInPage />} />
       <Route path="/invite/:token" element={<InvitePage />} />
+      {/* The call room takes the whole window (no navigation column): it has to fit a laptop screen. */}
+      <Route
+        path="/meetings/:meetingId/call"
+        element={
+          <RequireUser>
+            <CallPage />
+          </RequireUser>
+        }
+      />
       <Route
         element={
           <RequireUser>
@@ -58,6 +69,7 @@ export function App() {
         <Route path="/groups/:groupId/statements/:statementId" element={<StatementPage />} />
         <Route path="/meetings" element={<MyMeetingsPage />} />
         <Route path="/meetings/:meetingId" element={<MeetingPage />} />
+        <Route path="/calls" element={<CallsPage />} />
         {/* /statements itself is the server's public page, so the signed-in list lives elsewhere. */}
         <Route path="/joint-statements" element={<AllStatementsPage />} />
         <Route path="/account" element={<SecurityPage />} />

@@ -1,6 +1,8 @@
 import type { DomainEvent, ServerMessage, Topic } from '@parley/protocol';
 
 type Listener = (event: DomainEvent) => void;
+/** Any other server message (e.g. `call.*` signalling); validated by whoever consumes it. */
+type RawListener = (message: { type: string } & Record<string, unknown>) => void;
 
 /**
  * One WebSocket per tab. Subscriptions are reference-counted per topic and re-sent after a reconnect,
@@ -14,6 +16,8 @@ class RealtimeClient {
   private closed = true;
   /** Set after each (re)connect so views can refetch what they may have missed. */
   private reconnectHandlers = new Set<() => void>();
+  private rawListeners = new Set<RawListener>();
+  private openWaiters: (() => void)[] = [];
 
   start(): void {
     if (!this.closed) return;
@@ -53,6 +57,29 @@ class RealtimeClient {
     return () => this.reconnectHandlers.delete(handler);
   }
 
+  /** Listens to every message that is not a topic event (the call signalling rides on the same socket). */
+  onMessage(listener: RawListener): () => void {
+    this.rawListeners.add(listener);
+    return () => this.rawListeners.delete(listener);
+  }
+
+  /** Sends once the socket is open; resolves false if it is not open within `timeoutMs`. */
+  async sendWhenOpen(msg: unknown, timeoutMs = 10_000): Promise<boolean> {
+    if (this.socket?.readyState !== WebSocket.OPEN) {
+      this.start();
+      const opened = await new Promise<boolean>((resolve) => {
+        const t = setTimeout(() => resolve(false), timeoutMs);
+        this.openWaiters.push(() => {
+          clearTimeout(t);
+          resolve(true);
+        });
+      });
+      if (!opened) return false;
+    }
+    this.send(msg);
+    return this.socket?.readyState === WebSocket.OPEN;
+  }
+
   private send(msg: unknown): void {
     if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(msg));
   }
@@ -67,6 +94,7 @@ class RealtimeClient {
       const wasRetry = this.retry > 0;
       this.retry = 0;
       for (const topic of this.listeners.keys()) this.send({ type: 'subscribe', topic });
+      for (const w of this.openWaiters.splice(0)) w();
       if (wasRetry) for (const h of this.reconnectHandlers) h();
     };
     ws.onmessage = (ev) => {
@@ -76,7 +104,11 @@ class RealtimeClient {
       } catch {
         return;
       }
-      if (!isEvent(raw)) return;
+      if (!isEvent(raw)) {
+        if (typeof raw === 'object' && raw !== null && typeof (raw as { type?: unknown }).type === 'string')
+          for (const l of this.rawListeners) l(raw as Parameters<RawListener>[0]);
+        return;
+      }
       const { topic, event } = raw;
       for (const l of this.listeners.get(topic) ?? []) l(event);
     };

@@ -49,11 +49,10 @@ export function AppLayout() {
             </NavLink>
           </li>
           <li>
-            <span className="sidenav__link sidenav__link--later" aria-disabled="true">
+            <NavLink to="/calls" className="sidenav__link">
               <NavIcon d="M3 6h9v8H3zM12 9l5-3v8l-5-3" />
               Calls
-              <span className="sidenav__soon">Soon</span>
-            </span>
+            </NavLink>
           </li>
         </ul>
         <p className="sidenav__section">Account</p>

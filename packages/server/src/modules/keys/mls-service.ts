@@ -36,7 +36,23 @@ export async function createMlsGroup(
   return runWrite(ctx, userId, async (w) => {
     await ownActiveDevice(w.tx, userId, input.deviceId);
     const existing = await findMlsGroupByContext(w.tx, input.context);
-    if (existing) throw conflict('This context already has an MLS group', { mlsGroupId: existing.id });
+    if (existing) {
+      const [live] = await w.tx
+        .select({ deviceId: mlsMembers.deviceId })
+        .from(mlsMembers)
+        .where(and(eq(mlsMembers.mlsGroupId, existing.id), eq(mlsMembers.status, 'active')))
+        .limit(1);
+      if (live) throw conflict('This context already has an MLS group', { mlsGroupId: existing.id });
+      // Everyone has left (e.g. a call that ended): nobody can add a newcomer, so the context is keyed afresh.
+      await w.tx.update(mlsGroups).set({ context: `retired:${existing.id}` }).where(eq(mlsGroups.id, existing.id));
+      await w.audit({
+        ...auditPlacement(scope, actor),
+        action: 'mls-group.retire',
+        resourceType: 'mls-group',
+        resourceId: existing.id,
+        before: { context: input.context },
+      });
+    }
     const [g] = await w.tx
       .insert(mlsGroups)
       .values({ context: input.context, groupId: scope.group.id, cipherSuite: input.cipherSuite, createdBy: userId })

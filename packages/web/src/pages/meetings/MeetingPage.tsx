@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { api } from '../../api/endpoints';
 import { lifecycle } from '../../api/lifecycle';
+import { JoinCallButton } from '../../call/JoinCallButton';
 import { FormAlert } from '../../components/forms';
 import { FormatLabel, PHASE_LABELS, PhaseBadge } from '../../components/lifecycle/badges';
 import { browserZone, formatSlot, zoneLabel } from '../../components/lifecycle/time';
@@ -138,6 +139,9 @@ function MeetingView({
             Dismiss
           </button>
         </div>
+      ) : null}
+      {m.status === 'planned' ? (
+        <JoinCallButton meetingId={m.id} format={m.format} mayStart={group?.myMembership?.role === 'chair'} />
       ) : null}
       <MeetingActions meeting={m} group={group} onChanged={reload} onConflict={setConflict} />
       <div className="meeting-layout">

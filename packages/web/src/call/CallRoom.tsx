@@ -1,0 +1,136 @@
+import { useEffect, useRef, useState } from 'react';
+import type { CallContext } from './CallPage';
+import { ControlBar, type PanelName } from './ControlBar';
+import { ChatPanel, PeoplePanel, VerifyPanel } from './Panels';
+import { Stage } from './Stage';
+import type { CallSession } from './session';
+import type { CallSnapshot } from './snapshot';
+import { useElapsed } from './useCallSession';
+
+const PANEL_TITLES: Record<Exclude<PanelName, null>, string> = {
+  people: 'People',
+  chat: 'Chat',
+  verify: 'Verify encryption',
+};
+
+export function CallRoom({ ctx, session, snap }: { ctx: CallContext; session: CallSession; snap: CallSnapshot }) {
+  const role = ctx.group.myMembership?.role;
+  const mayAdmit = role === 'chair' || role === 'secretariat';
+  const isChair = role === 'chair';
+  const [panel, setPanel] = useState<PanelName>(null);
+  const [confirmEnd, setConfirmEnd] = useState(false);
+  const elapsed = useElapsed(snap.startedAt);
+  const panelRef = useRef<HTMLElement>(null);
+
+  // A newcomer in the lobby opens the people panel for those who can admit them (once per arrival).
+  const lobbyCount = snap.lobby.length;
+  const lastLobby = useRef(0);
+  useEffect(() => {
+    if (mayAdmit && lobbyCount > lastLobby.current) setPanel('people');
+    lastLobby.current = lobbyCount;
+  }, [lobbyCount, mayAdmit]);
+  useEffect(() => {
+    if (panel) panelRef.current?.focus();
+  }, [panel]);
+
+  return (
+    <div className="call-room" data-media={snap.media}>
+      <header className="call-head">
+        <div className="call-head__title">
+          <h1>{ctx.meeting.title}</h1>
+          <span className="call-head__meta">
+            {ctx.group.name}
+            {elapsed ? (
+              <>
+                {' '}
+                · <span title="Call duration">{elapsed}</span>
+              </>
+            ) : null}
+          </span>
+        </div>
+        <div className="call-head__status">
+          {snap.media !== 'connected' ? (
+            <span className="call-pill call-pill--warn" role="status">
+              {snap.media === 'reconnecting' ? 'Reconnecting media…' : 'Connecting media…'}
+            </span>
+          ) : null}
+          {snap.e2ee.active ? (
+            <button
+              type="button"
+              className="call-pill call-pill--secure"
+              onClick={() => setPanel('verify')}
+              title="Compare this code aloud with the others; open the verification panel"
+            >
+              <span>End-to-end encrypted</span>
+              {snap.e2ee.safetyCode ? (
+                <span className="call-pill__code">
+                  <span className="visually-hidden">Safety code </span>
+                  {snap.e2ee.safetyCode}
+                </span>
+              ) : (
+                <span>· keying…</span>
+              )}
+            </button>
+          ) : (
+            <span className="call-pill call-pill--warn" title="The E2EE layer is not part of this build">
+              Not end-to-end encrypted
+            </span>
+          )}
+        </div>
+      </header>
+      {snap.notice ? (
+        <div className="call-notice" role="status">
+          {snap.notice}
+          <button type="button" className="btn btn--link" onClick={session.dismissNotice}>
+            Dismiss
+          </button>
+        </div>
+      ) : null}
+      <div className="call-body">
+        <Stage group={ctx.group} session={session} snap={snap} />
+        {panel ? (
+          <aside
+            id="call-panel"
+            className="call-panel"
+            aria-label={PANEL_TITLES[panel]}
+            ref={panelRef}
+            tabIndex={-1}
+            onKeyDown={(e) => e.key === 'Escape' && setPanel(null)}
+          >
+            <div className="call-panel__head">
+              <h2>{PANEL_TITLES[panel]}</h2>
+              <button type="button" className="btn btn--ghost btn--small" onClick={() => setPanel(null)}>
+                Close
+              </button>
+            </div>
+            <div className="call-panel__body">
+              {panel === 'people' ? <PeoplePanel group={ctx.group} session={session} snap={snap} /> : null}
+              {panel === 'chat' ? <ChatPanel session={session} snap={snap} /> : null}
+              {panel === 'verify' ? <VerifyPanel snap={snap} /> : null}
+            </div>
+          </aside>
+        ) : null}
+      </div>
+      {confirmEnd ? (
+        <div className="call-confirm" role="alertdialog" aria-labelledby="call-end-q">
+          <p id="call-end-q">End the call for everyone? All participants will be disconnected.</p>
+          <button type="button" className="btn btn--danger" onClick={session.endForAll}>
+            End call for everyone
+          </button>
+          <button type="button" className="btn btn--secondary" onClick={() => setConfirmEnd(false)}>
+            Cancel
+          </button>
+        </div>
+      ) : null}
+      <ControlBar
+        session={session}
+        snap={snap}
+        panel={panel}
+        setPanel={setPanel}
+        mayAdmit={mayAdmit}
+        isChair={isChair}
+        onEnd={() => setConfirmEnd(true)}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,218 @@
+import { useEffect, useId, useRef, useState } from 'react';
+import { Link } from 'react-router';
+import { errorMessage } from '../api/client';
+import { callApi } from './api';
+import type { CallContext } from './CallPage';
+import { listDevices, mediaErrorText, openLocalMedia, saveDevices, savedDevices } from './devices';
+import { CameraIcon, MicIcon } from './icons';
+import type { CryptoChoice } from './load-e2ee';
+import type { CallSession } from './session';
+import type { CallSnapshot } from './snapshot';
+
+/** Camera and microphone check before joining: preview, device choice, start muted or with the camera off. */
+export function PreJoin({
+  ctx,
+  session,
+  snap,
+  crypto,
+  onStarted,
+}: {
+  ctx: CallContext;
+  session: CallSession;
+  snap: CallSnapshot;
+  crypto: CryptoChoice;
+  onStarted: () => Promise<void>;
+}) {
+  const [media, setMedia] = useState<MediaStream | null>(null);
+  const [mediaError, setMediaError] = useState<string | null>(null);
+  const [devices, setDevices] = useState<{ cameras: MediaDeviceInfo[]; microphones: MediaDeviceInfo[] }>({
+    cameras: [],
+    microphones: [],
+  });
+  const [choice, setChoice] = useState(savedDevices);
+  const [audio, setAudio] = useState(true);
+  const [video, setVideo] = useState(true);
+  const [busy, setBusy] = useState(false);
+  const [startError, setStartError] = useState<string | null>(null);
+  const handedOver = useRef(false);
+  const preview = useRef<HTMLVideoElement>(null);
+  const camId = useId();
+  const micId = useId();
+
+  useEffect(() => {
+    let alive = true;
+    let opened: MediaStream | null = null;
+    openLocalMedia(choice)
+      .then(async (s) => {
+        if (!alive) {
+          for (const t of s.getTracks()) t.stop();
+          return;
+        }
+        opened = s;
+        setMedia(s);
+        setMediaError(null);
+        setDevices(await listDevices());
+      })
+      .catch((err) => alive && setMediaError(mediaErrorText(err)));
+    return () => {
+      alive = false;
+      // Once joined, the session owns the tracks.
+      if (!handedOver.current) for (const t of opened?.getTracks() ?? []) t.stop();
+    };
+  }, [choice]);
+
+  useEffect(() => {
+    if (preview.current) preview.current.srcObject = media;
+  }, [media]);
+  useEffect(() => {
+    for (const t of media?.getAudioTracks() ?? []) t.enabled = audio;
+  }, [media, audio]);
+  useEffect(() => {
+    for (const t of media?.getVideoTracks() ?? []) t.enabled = video;
+  }, [media, video]);
+
+  const pick = (next: Partial<typeof choice>) => {
+    const c = { ...choice, ...next };
+    saveDevices(c);
+    setChoice(c);
+  };
+
+  const role = ctx.group.myMembership?.role;
+  const mayStart = role === 'chair';
+  const active = ctx.status?.active ?? false;
+
+  const start = async () => {
+    setBusy(true);
+    setStartError(null);
+    try {
+      await callApi.start(ctx.meeting.id);
+      await onStarted();
+    } catch (err) {
+      setStartError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const join = async () => {
+    if (!media) return;
+    handedOver.current = true;
+    await session.join(media, { audio, video });
+  };
+
+  const joining = snap.phase === 'joining';
+  return (
+    <div className="call-prejoin">
+      <header className="call-prejoin__head">
+        <Link to={`/meetings/${ctx.meeting.id}`} className="call-back">
+          ← {ctx.meeting.title}
+        </Link>
+        <h1>Join the secure call</h1>
+        <p className="call-prejoin__e2ee">
+          {crypto.crypto.active ? (
+            <>
+              <strong>End-to-end encrypted.</strong> Only the people in the call can see and hear it, not the server
+              operator.
+            </>
+          ) : (
+            <strong className="call-warn">
+              This build lacks end-to-end encryption: the media server can see and hear the call.
+            </strong>
+          )}
+        </p>
+      </header>
+      <div className="call-prejoin__body">
+        <div className="call-prejoin__preview">
+          <video ref={preview} autoPlay playsInline muted aria-label="Your camera preview" />
+          {!video || !media?.getVideoTracks().length ? (
+            <div className="call-prejoin__off">{mediaError ? '' : 'Camera off'}</div>
+          ) : null}
+          <div className="call-prejoin__toggles">
+            <button
+              type="button"
+              className={`call-btn${audio ? '' : ' call-btn--off'}`}
+              onClick={() => setAudio(!audio)}
+            >
+              <MicIcon off={!audio} /> {audio ? 'Mute' : 'Unmute'}
+            </button>
+            <button
+              type="button"
+              className={`call-btn${video ? '' : ' call-btn--off'}`}
+              onClick={() => setVideo(!video)}
+            >
+              <CameraIcon off={!video} /> {video ? 'Turn camera off' : 'Turn camera on'}
+            </button>
+          </div>
+        </div>
+        <div className="call-prejoin__side">
+          {mediaError ? (
+            <div className="alert alert--error" role="alert">
+              {mediaError}
+            </div>
+          ) : null}
+          <div className="field">
+            <label htmlFor={camId}>Camera</label>
+            <select
+              id={camId}
+              value={choice.cameraId ?? ''}
+              onChange={(e) => pick({ cameraId: e.target.value || null })}
+            >
+              <option value="">Default camera</option>
+              {devices.cameras.map((d, i) => (
+                <option key={d.deviceId} value={d.deviceId}>
+                  {d.label || `Camera ${i + 1}`}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor={micId}>Microphone</label>
+            <select
+              id={micId}
+              value={choice.microphoneId ?? ''}
+              onChange={(e) => pick({ microphoneId: e.target.value || null })}
+            >
+              <option value="">Default microphone</option>
+              {devices.microphones.map((d, i) => (
+                <option key={d.deviceId} value={d.deviceId}>
+                  {d.label || `Microphone ${i + 1}`}
+                </option>
+              ))}
+            </select>
+          </div>
+          <p className="call-prejoin__status" role="status">
+            {active
+              ? `The call is running${ctx.status?.participantCount ? ` with ${ctx.status.participantCount} ${ctx.status.participantCount === 1 ? 'person' : 'people'}` : ''}.`
+              : 'The call has not started yet.'}
+          </p>
+          {snap.phase === 'error' && snap.error ? (
+            <div className="alert alert--error" role="alert">
+              {snap.error}
+            </div>
+          ) : null}
+          {startError ? (
+            <div className="alert alert--error" role="alert">
+              {startError}
+            </div>
+          ) : null}
+          {!active && mayStart ? (
+            <button type="button" className="btn btn--primary btn--block" disabled={busy} onClick={() => void start()}>
+              {busy ? 'Starting…' : 'Start the call'}
+            </button>
+          ) : null}
+          <button
+            type="button"
+            className="btn btn--primary btn--block"
+            disabled={!active || !media || joining}
+            onClick={() => void join()}
+          >
+            {joining ? 'Joining…' : 'Join secure call'}
+          </button>
+          {!active && !mayStart ? (
+            <p className="field__hint">A chair starts the call; this page updates when it does.</p>
+          ) : null}
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,125 @@
+import type { CallParticipant, Side } from '@parley/protocol';
+import { type CSSProperties, useEffect, useRef } from 'react';
+import { ROLE_LABELS } from '../components/ui';
+import type { KeyStatus } from './e2ee-bridge';
+import { CameraIcon, MicIcon } from './icons';
+
+const KEY_TEXT: Record<KeyStatus, ((name: string) => string) | null> = {
+  ok: null,
+  clear: null,
+  waiting: (name) => `Waiting for keys from ${name}…`,
+  'unknown-device': () => 'Unknown device key: verify before trusting what you see',
+  failing: (name) => `Video from ${name} does not decrypt (wrong keys)`,
+  unsupported: () => 'Your browser cannot decrypt this video',
+};
+
+export function Tile({
+  participant,
+  side,
+  media,
+  isMe,
+  stream = 'main',
+  keyStatus,
+  large,
+  onFirstFrame,
+  menu,
+}: {
+  participant: CallParticipant;
+  side: Side | undefined;
+  media: MediaStream | null;
+  isMe: boolean;
+  stream?: 'main' | 'screen';
+  keyStatus: KeyStatus | undefined;
+  large?: boolean;
+  onFirstFrame?: () => void;
+  menu?: React.ReactNode;
+}) {
+  const video = useRef<HTMLVideoElement>(null);
+  useEffect(() => {
+    const el = video.current;
+    if (!el || el.srcObject === media) return;
+    el.srcObject = media;
+    if (media) void el.play().catch(() => {});
+  }, [media]);
+  useEffect(() => {
+    const el = video.current;
+    if (!el || !onFirstFrame) return;
+    const on = () => {
+      if (el.videoWidth > 0) onFirstFrame();
+    };
+    el.addEventListener('loadeddata', on);
+    el.addEventListener('resize', on);
+    return () => {
+      el.removeEventListener('loadeddata', on);
+      el.removeEventListener('resize', on);
+    };
+  }, [onFirstFrame]);
+
+  const screen = stream === 'screen';
+  const showVideo = screen || (participant.video && (media?.getVideoTracks().length ?? 0) > 0);
+  const keyText = keyStatus ? KEY_TEXT[keyStatus]?.(participant.displayName) : null;
+  const who = isMe ? `${participant.displayName} (you)` : participant.displayName;
+  const label = screen ? `${who}: shared screen` : who;
+  return (
+    <figure
+      className={`call-tile${large ? ' call-tile--large' : ''}${participant.speaking && !screen ? ' call-tile--speaking' : ''}${screen ? ' call-tile--screen' : ''}`}
+      style={{ '--side': side?.colour ?? '#667085' } as CSSProperties}
+      data-participant-id={participant.participantId}
+      data-stream={stream}
+      aria-label={label}
+    >
+      {/* Remote audio plays through this element too, so it stays mounted when the camera is off. */}
+      <video ref={video} autoPlay playsInline muted={isMe || screen} className={showVideo ? '' : 'call-tile__hidden'} />
+      {!showVideo ? (
+        <div className="call-tile__avatar" aria-hidden="true">
+          {initials(participant.displayName)}
+        </div>
+      ) : null}
+      {keyText ? (
+        <div className={`call-tile__keys call-tile__keys--${keyStatus}`} role="status">
+          {keyText}
+        </div>
+      ) : null}
+      <figcaption className="call-tile__caption">
+        {side ? (
+          <span className="side-code" style={{ '--side': side.colour } as CSSProperties} title={side.name}>
+            {side.shortCode}
+          </span>
+        ) : null}
+        <span className="call-tile__who">
+          <span className="call-tile__name">
+            {screen ? `${participant.displayName} is presenting` : who}
+            {participant.speaking && !screen ? <span className="visually-hidden"> (speaking)</span> : null}
+          </span>
+          {!screen ? (
+            <span className="call-tile__meta">
+              {[participant.title || ROLE_LABELS[participant.role], participant.agencyName].filter(Boolean).join(' · ')}
+            </span>
+          ) : null}
+        </span>
+        {!screen ? (
+          <span className="call-tile__badges">
+            {!participant.audio ? (
+              <span className="call-badge" title="Microphone off">
+                <MicIcon off />
+                <span className="visually-hidden">Microphone off</span>
+              </span>
+            ) : null}
+            {!participant.video ? (
+              <span className="call-badge" title="Camera off">
+                <CameraIcon off />
+                <span className="visually-hidden">Camera off</span>
+              </span>
+            ) : null}
+          </span>
+        ) : null}
+        {menu}
+      </figcaption>
+    </figure>
+  );
+}
+
+function initials(name: string): string {
+  const parts = name.trim().split(/\s+/);
+  return ((parts[0]?.[0] ?? '') + (parts.length > 1 ? (parts.at(-1)?.[0] ?? '') : '')).toUpperCase();
+}

@@ -1,0 +1,71 @@
+export interface DeviceChoice {
+  cameraId: string | null;
+  microphoneId: string | null;
+}
+
+const STORE_KEY = 'parley.call.devices';
+
+export function savedDevices(): DeviceChoice {
+  try {
+    const raw = JSON.parse(localStorage.getItem(STORE_KEY) ?? '{}') as Partial<DeviceChoice>;
+    return { cameraId: raw.cameraId ?? null, microphoneId: raw.microphoneId ?? null };
+  } catch {
+    return { cameraId: null, microphoneId: null };
+  }
+}
+
+export function saveDevices(choice: DeviceChoice): void {
+  localStorage.setItem(STORE_KEY, JSON.stringify(choice));
+}
+
+const VIDEO: MediaTrackConstraints = { width: { ideal: 1280 }, height: { ideal: 720 }, frameRate: { ideal: 30 } };
+const AUDIO: MediaTrackConstraints = { echoCancellation: true, noiseSuppression: true, autoGainControl: true };
+
+/** Camera and microphone as one stream; a missing camera still yields a microphone-only stream. */
+export async function openLocalMedia(choice: DeviceChoice): Promise<MediaStream> {
+  const audio = { ...AUDIO, ...(choice.microphoneId ? { deviceId: { exact: choice.microphoneId } } : {}) };
+  const video = { ...VIDEO, ...(choice.cameraId ? { deviceId: { exact: choice.cameraId } } : {}) };
+  try {
+    return await navigator.mediaDevices.getUserMedia({ audio, video });
+  } catch (err) {
+    if (err instanceof DOMException && (err.name === 'NotFoundError' || err.name === 'OverconstrainedError'))
+      return navigator.mediaDevices.getUserMedia({ audio, video: false });
+    throw err;
+  }
+}
+
+export async function openTrack(kind: 'audio' | 'video', deviceId: string): Promise<MediaStreamTrack> {
+  const s = await navigator.mediaDevices.getUserMedia(
+    kind === 'audio'
+      ? { audio: { ...AUDIO, deviceId: { exact: deviceId } } }
+      : { video: { ...VIDEO, deviceId: { exact: deviceId } } },
+  );
+  return s.getTracks()[0]!;
+}
+
+export async function listDevices(): Promise<{ cameras: MediaDeviceInfo[]; microphones: MediaDeviceInfo[] }> {
+  const all = await navigator.mediaDevices.enumerateDevices();
+  return {
+    cameras: all.filter((d) => d.kind === 'videoinput' && d.deviceId),
+    microphones: all.filter((d) => d.kind === 'audioinput' && d.deviceId),
+  };
+}
+
+export function mediaErrorText(err: unknown): string {
+  if (err instanceof DOMException) {
+    if (err.name === 'NotAllowedError') return 'The browser was not allowed to use your camera and microphone.';
+    if (err.name === 'NotFoundError') return 'No camera or microphone was found.';
+    if (err.name === 'NotReadableError') return 'Your camera or microphone is in use by another application.';
+  }
+  return err instanceof Error ? err.message : 'Your camera and microphone could not be opened.';
+}
+
+/** The screen (or a window) to share; `null` when the user cancelled the picker. */
+export async function pickScreen(): Promise<MediaStream | null> {
+  try {
+    return await navigator.mediaDevices.getDisplayMedia({ video: { frameRate: { ideal: 15 } }, audio: false });
+  } catch (err) {
+    if (err instanceof DOMException && err.name === 'NotAllowedError') return null;
+    throw err;
+  }
+}

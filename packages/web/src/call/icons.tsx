@@ -1,0 +1,23 @@
+function Icon({ d, off }: { d: string; off?: boolean }) {
+  return (
+    <svg className="call-icon" viewBox="0 0 20 20" aria-hidden="true" focusable="false">
+      <path d={d} fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" strokeLinejoin="round" />
+      {off ? <path d="M3 3l14 14" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" /> : null}
+    </svg>
+  );
+}
+
+export const MicIcon = ({ off }: { off?: boolean }) => (
+  <Icon
+    d="M10 2.5a2.5 2.5 0 012.5 2.5v5a2.5 2.5 0 01-5 0V5A2.5 2.5 0 0110 2.5zM5 9.5a5 5 0 0010 0M10 14.5v3"
+    off={off}
+  />
+);
+export const CameraIcon = ({ off }: { off?: boolean }) => <Icon d="M2.5 6h10v8h-10zM12.5 9l5-3v8l-5-3" off={off} />;
+export const ScreenIcon = () => <Icon d="M2.5 3.5h15v10h-15zM7 17h6M10 13.5V17" />;
+export const ChatIcon = () => <Icon d="M3 4h14v9H8l-4 3v-3H3z" />;
+export const ShieldIcon = () => <Icon d="M10 2l6 3v5c0 4-3 7-6 8-3-1-6-4-6-8V5zM7.5 10l2 2 3.5-4" />;
+export const PeopleIcon = () => (
+  <Icon d="M7 9a3 3 0 100-6 3 3 0 000 6zM2 17c0-3 2.2-5 5-5s5 2 5 5M13 4a3 3 0 010 5.5M14.5 12c2 .5 3.5 2.3 3.5 5" />
+);
+export const LeaveIcon = () => <Icon d="M8 4H4v12h4M12 6l4 4-4 4M16 10H8" />;

@@ -1,0 +1,132 @@
+import type { CallStream, IceServer } from '@parley/protocol';
+import type { CallCrypto } from './e2ee-bridge';
+import type { CallSignalling } from './signalling';
+
+/** How long a `disconnected` connection may stay so before we restart ICE (it often recovers on its own). */
+const DISCONNECT_GRACE_MS = 2_500;
+
+/**
+ * One published stream (camera+microphone, or a screen share): a send-only peer connection to the SFU. Every
+ * sender is handed to the E2EE layer before the first offer, so no frame ever leaves unencrypted.
+ */
+export class Publisher {
+  private pc: RTCPeerConnection | null = null;
+  private pendingCandidates: (RTCIceCandidateInit | null)[] | null = [];
+  private disconnectTimer: ReturnType<typeof setTimeout> | null = null;
+  private restarting = false;
+  private closed = false;
+  onFailure: (() => void) | null = null;
+  onConnected: (() => void) | null = null;
+
+  constructor(
+    readonly stream: CallStream,
+    private media: MediaStream,
+    private readonly iceServers: IceServer[],
+    private readonly signal: CallSignalling,
+    private readonly crypto: CallCrypto,
+  ) {}
+
+  get connectionState(): RTCPeerConnectionState {
+    return this.pc?.connectionState ?? 'new';
+  }
+
+  async start(): Promise<void> {
+    const pc = new RTCPeerConnection(
+      this.crypto.peerConfig({ iceServers: this.iceServers, bundlePolicy: 'max-bundle' }),
+    );
+    this.pc = pc;
+    this.pendingCandidates = [];
+    // Audio first, then video: the SFU reads the m-lines in this order.
+    const tracks = [...this.media.getAudioTracks(), ...this.media.getVideoTracks()];
+    for (const track of tracks) {
+      const t = pc.addTransceiver(track, { direction: 'sendonly', streams: [this.media] });
+      if (track.kind === 'video') this.crypto.prepareVideo(t);
+      this.crypto.attachSender(t.sender, this.stream);
+    }
+    pc.onicecandidate = (ev) => this.trickle(ev.candidate ? ev.candidate.toJSON() : null);
+    pc.onconnectionstatechange = () => this.onState(pc);
+    await this.offer(false);
+  }
+
+  /** The SFU's answer to our latest offer. */
+  async answer(jsep: RTCSessionDescriptionInit): Promise<void> {
+    const pc = this.pc;
+    if (pc?.signalingState !== 'have-local-offer') return;
+    await pc.setRemoteDescription(jsep);
+    const queued = this.pendingCandidates ?? [];
+    this.pendingCandidates = null;
+    for (const c of queued) this.sendCandidate(c);
+  }
+
+  /** A new ICE session over the same connection (a new offer with fresh credentials, same tracks and keys). */
+  async restartIce(): Promise<void> {
+    if (!this.pc || this.closed || this.restarting) return;
+    this.restarting = true;
+    try {
+      if (this.pc.signalingState === 'have-local-offer') await this.pc.setLocalDescription({ type: 'rollback' });
+      this.pendingCandidates = [];
+      await this.offer(true);
+    } finally {
+      this.restarting = false;
+    }
+  }
+
+  /** Swaps the camera or microphone without renegotiating (the E2EE transform stays on the sender). */
+  async replaceTrack(track: MediaStreamTrack): Promise<void> {
+    const sender = this.pc?.getSenders().find((s) => s.track?.kind === track.kind);
+    await sender?.replaceTrack(track);
+  }
+
+  /** RTCPeerConnection.getStats of the sending side, for diagnostics. */
+  stats(): Promise<RTCStatsReport> | null {
+    return this.pc?.getStats() ?? null;
+  }
+
+  close(): void {
+    this.closed = true;
+    if (this.disconnectTimer) clearTimeout(this.disconnectTimer);
+    this.pc?.close();
+    this.pc = null;
+  }
+
+  private async offer(iceRestart: boolean): Promise<void> {
+    const pc = this.pc!;
+    const offer = await pc.createOffer(iceRestart ? { iceRestart: true } : {});
+    await pc.setLocalDescription(offer);
+    await this.signal.send({
+      type: 'call.publish',
+      stream: this.stream,
+      jsep: { type: 'offer', sdp: pc.localDescription?.sdp ?? offer.sdp ?? '' },
+    });
+  }
+
+  /** Candidates wait for the answer: the server opens the SFU handle while it handles our offer. */
+  private trickle(c: RTCIceCandidateInit | null): void {
+    if (this.pendingCandidates) this.pendingCandidates.push(c);
+    else this.sendCandidate(c);
+  }
+
+  private sendCandidate(c: RTCIceCandidateInit | null): void {
+    void this.signal.send({
+      type: 'call.trickle',
+      target: this.stream,
+      candidate: c
+        ? { candidate: c.candidate ?? '', sdpMid: c.sdpMid ?? null, sdpMLineIndex: c.sdpMLineIndex ?? null }
+        : null,
+    });
+  }
+
+  private onState(pc: RTCPeerConnection): void {
+    if (pc !== this.pc || this.closed) return;
+    const state = pc.connectionState;
+    if (this.disconnectTimer) clearTimeout(this.disconnectTimer);
+    this.disconnectTimer = null;
+    if (state === 'connected') this.onConnected?.();
+    if (state === 'failed') {
+      this.onFailure?.();
+      void this.restartIce();
+    } else if (state === 'disconnected') {
+      this.disconnectTimer = setTimeout(() => void this.restartIce(), DISCONNECT_GRACE_MS);
+    }
+  }
+}

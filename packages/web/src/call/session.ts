@@ -1,0 +1,339 @@
+import type { CallServerMessage, CallStream, IceServer } from '@parley/protocol';
+import type { CallCrypto } from './e2ee-bridge';
+import { Publisher } from './publisher';
+import { CallSignalling } from './signalling';
+import { type CallSnapshot, INITIAL } from './snapshot';
+import { Subscriber } from './subscriber';
+
+const ERROR_TEXT: Record<string, string> = {
+  not_found: 'This meeting does not exist or is not open to you.',
+  not_running: 'The call has not started yet.',
+  superseded: 'You joined this call from another window; this one is no longer connected.',
+  forbidden: 'You may not join this call.',
+  e2ee_required: 'This call requires end-to-end encryption.',
+};
+
+/**
+ * One participation in a meeting's call: signalling, the published streams, the subscription and the roster.
+ * React reads it through `subscribe`/`snapshot` (useSyncExternalStore); every change replaces the snapshot.
+ */
+export class CallSession {
+  private state: CallSnapshot = INITIAL;
+  private listeners = new Set<() => void>();
+  private readonly signal: CallSignalling;
+  private publishers = new Map<CallStream, Publisher>();
+  private subscriber: Subscriber | null = null;
+  private iceServers: IceServer[] = [];
+  private feedsKey = '';
+  private joinClickedAt = 0;
+  /** This browser's MLS device, named in `call.join` once the E2EE layer registered it. */
+  private deviceId: string | null = null;
+  private cryptoStarted = false;
+  private offs: (() => void)[] = [];
+
+  constructor(
+    readonly meetingId: string,
+    readonly crypto: CallCrypto,
+  ) {
+    this.signal = new CallSignalling(meetingId);
+    this.offs.push(
+      this.signal.on((m) => void this.handle(m).catch((err) => this.fail(err))),
+      this.signal.onReconnect(() => this.rejoinAfterReconnect()),
+      crypto.onView((e2ee) => this.set({ e2ee })),
+      crypto.onChat((msg) => this.set({ chat: [...this.state.chat, msg].slice(-500) })),
+    );
+  }
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+  snapshot = (): CallSnapshot => this.state;
+
+  async join(local: MediaStream, opts: { audio: boolean; video: boolean }): Promise<void> {
+    for (const t of local.getAudioTracks()) t.enabled = opts.audio;
+    for (const t of local.getVideoTracks()) t.enabled = opts.video;
+    this.joinClickedAt = performance.now();
+    this.set({ phase: 'joining', local, audio: opts.audio, video: opts.video, error: null });
+    if (!(await this.signal.send(this.joinMessage())))
+      this.set({ phase: 'error', error: 'The server cannot be reached. Check your connection and try again.' });
+  }
+
+  setAudio(on: boolean): void {
+    for (const t of this.state.local?.getAudioTracks() ?? []) t.enabled = on;
+    this.set({ audio: on, notice: null });
+    this.sendMediaState();
+  }
+
+  setVideo(on: boolean): void {
+    for (const t of this.state.local?.getVideoTracks() ?? []) t.enabled = on;
+    this.set({ video: on });
+    this.sendMediaState();
+  }
+
+  /** A new camera or microphone mid-call: swapped on the sender, no renegotiation. */
+  async replaceTrack(track: MediaStreamTrack): Promise<void> {
+    const local = this.state.local;
+    if (!local) return;
+    track.enabled = track.kind === 'audio' ? this.state.audio : this.state.video;
+    const old = local.getTracks().find((t) => t.kind === track.kind);
+    await this.publishers.get('main')?.replaceTrack(track);
+    const next = new MediaStream([...local.getTracks().filter((t) => t !== old), track]);
+    old?.stop();
+    this.set({ local: next });
+  }
+
+  async startShare(screen: MediaStream): Promise<void> {
+    if (this.state.screen) this.stopShare();
+    for (const t of screen.getVideoTracks()) t.addEventListener('ended', () => this.stopShare(), { once: true });
+    this.set({ screen });
+    if (this.state.phase === 'joined') await this.publish('screen', screen);
+  }
+
+  stopShare(): void {
+    const screen = this.state.screen;
+    if (!screen) return;
+    for (const t of screen.getTracks()) t.stop();
+    this.publishers.get('screen')?.close();
+    this.publishers.delete('screen');
+    this.set({ screen: null });
+    if (this.state.phase === 'joined') void this.signal.send({ type: 'call.unpublish', stream: 'screen' });
+  }
+
+  admit = (participantId: string) => void this.signal.send({ type: 'call.admit', participantId });
+  deny = (participantId: string) => void this.signal.send({ type: 'call.deny', participantId });
+  requestMute = (participantId: string) => void this.signal.send({ type: 'call.mute', participantId });
+  remove = (participantId: string) => void this.signal.send({ type: 'call.remove', participantId });
+  endForAll = () => void this.signal.send({ type: 'call.end' });
+  sendChat = (text: string) => this.crypto.sendChat(text);
+  dismissNotice = () => this.set({ notice: null });
+
+  /** Media statistics for diagnostics (and the end-to-end tests). */
+  async inboundStats(): Promise<
+    ({ participantId: string; stream: CallStream; kind: string; framesDecoded: number; bytes: number } & Record<
+      string,
+      unknown
+    >)[]
+  > {
+    const sub = this.subscriber;
+    const report = await sub?.stats();
+    if (!sub || !report) return [];
+    const byTrack = new Map<string, { participantId: string; stream: CallStream }>();
+    for (const r of sub.remote.values())
+      for (const rec of r.receivers) byTrack.set(rec.track.id, { participantId: r.participantId, stream: r.stream });
+    const out = [];
+    for (const s of report.values()) {
+      if (s.type !== 'inbound-rtp') continue;
+      const owner = byTrack.get(s.trackIdentifier);
+      if (owner)
+        out.push({
+          ...owner,
+          kind: s.kind,
+          framesDecoded: s.framesDecoded ?? 0,
+          bytes: s.bytesReceived ?? 0,
+          framesReceived: s.framesReceived,
+          keyFramesDecoded: s.keyFramesDecoded,
+          pliCount: s.pliCount,
+          framesDropped: s.framesDropped,
+          decoder: s.decoderImplementation,
+          codec: report.get(s.codecId)?.mimeType,
+        });
+    }
+    return out;
+  }
+
+  /** The first remote video frame on screen (reported by the tile). */
+  firstFrame(): void {
+    if (this.state.firstFrameMs === null && this.joinClickedAt)
+      this.set({ firstFrameMs: Math.round(performance.now() - this.joinClickedAt) });
+  }
+
+  async leave(): Promise<void> {
+    await this.crypto.leave();
+    if (this.state.phase === 'joined' || this.state.phase === 'lobby' || this.state.phase === 'joining')
+      await this.signal.send({ type: 'call.leave' });
+    this.teardown('left');
+  }
+
+  /** Stops everything; the session is unusable afterwards. */
+  dispose(): void {
+    if (['joined', 'lobby', 'joining'].includes(this.state.phase)) void this.signal.send({ type: 'call.leave' });
+    this.teardown(this.state.phase);
+    for (const off of this.offs) off();
+    this.signal.close();
+    for (const t of this.state.local?.getTracks() ?? []) t.stop();
+    void this.crypto.close();
+  }
+
+  private async handle(m: CallServerMessage): Promise<void> {
+    switch (m.type) {
+      case 'call.lobby':
+        return this.set({ phase: 'lobby', participantId: m.participantId });
+      case 'call.joined':
+        this.iceServers = m.iceServers;
+        this.set({ phase: 'joined', participantId: m.participantId, media: 'connecting' });
+        if (!this.cryptoStarted) {
+          this.cryptoStarted = true;
+          let deviceId: string | null;
+          try {
+            deviceId = await this.crypto.begin({ mlsContext: m.mlsContext, participantId: m.participantId });
+          } catch (err) {
+            // Without keys nothing may be sent or shown: step out rather than sit in the call half-working.
+            await this.signal.send({ type: 'call.leave' });
+            this.teardown('error');
+            return this.set({
+              error: `End-to-end encryption could not start: ${err instanceof Error ? err.message : err}`,
+            });
+          }
+          if (deviceId) {
+            // Join again naming the device, so everyone's roster binds our media to our MLS leaf; the server
+            // answers with a fresh `call.joined`, and only then do we publish.
+            this.deviceId = deviceId;
+            return void (await this.signal.send(this.joinMessage()));
+          }
+        }
+        return this.republishAll();
+      case 'call.state': {
+        this.set({ participants: m.participants, lobby: m.lobby, startedAt: m.startedAt });
+        if (this.state.participantId) this.crypto.roster(m.participants, this.state.participantId);
+        return this.updateSubscription();
+      }
+      case 'call.answer':
+        return this.publishers.get(m.stream)?.answer(m.jsep);
+      case 'call.offer':
+        return this.ensureSubscriber().handleOffer(m);
+      case 'call.mute-requested':
+        this.setAudio(false);
+        return this.set({ notice: `${m.byName} asked you to mute. Your microphone is now off.` });
+      case 'call.denied':
+        return this.teardown('denied');
+      case 'call.removed':
+        this.teardown('removed');
+        return this.set({ error: m.reason });
+      case 'call.ended':
+        return this.teardown('ended');
+      case 'call.media-restart':
+        this.set({ media: 'reconnecting', notice: 'The media server restarted; reconnecting…' });
+        return this.republishAll();
+      case 'call.error': {
+        console.warn(`call.error ${m.code}: ${m.message}`);
+        // Races the roster settles by itself: a feed gone before our subscribe, media down until media-restart.
+        if (m.code === 'no_such_feed') {
+          this.feedsKey = '';
+          return;
+        }
+        if (m.code === 'no_such_stream' || m.code === 'media_unavailable') return;
+        if (m.code === 'superseded') {
+          this.teardown('left');
+          return this.set({ notice: ERROR_TEXT.superseded ?? null });
+        }
+        const error = ERROR_TEXT[m.code] ?? m.message;
+        if (this.state.phase === 'joining') return this.set({ phase: 'error', error });
+        return this.set({ notice: error });
+      }
+    }
+  }
+
+  /** (Re)creates every publication and the subscription from scratch: after joining and after an SFU restart. */
+  private async republishAll(): Promise<void> {
+    for (const p of this.publishers.values()) p.close();
+    this.publishers.clear();
+    this.subscriber?.close();
+    this.subscriber = null;
+    this.feedsKey = '';
+    const { local, screen } = this.state;
+    if (local) await this.publish('main', local);
+    if (screen) await this.publish('screen', screen);
+    this.sendMediaState();
+    await this.updateSubscription();
+  }
+
+  private async publish(stream: CallStream, media: MediaStream): Promise<void> {
+    const pub = new Publisher(stream, media, this.iceServers, this.signal, this.crypto);
+    this.publishers.set(stream, pub);
+    pub.onConnected = () => this.refreshHealth();
+    pub.onFailure = () => this.refreshHealth();
+    await pub.start();
+  }
+
+  private ensureSubscriber(): Subscriber {
+    if (this.subscriber) return this.subscriber;
+    const sub = new Subscriber(this.iceServers, this.signal, this.crypto);
+    sub.onRemote = (remote) => {
+      this.set({ remote });
+      this.refreshHealth();
+    };
+    sub.onFailure = () => this.resubscribe();
+    this.subscriber = sub;
+    return sub;
+  }
+
+  /** Subscribes to every feed of everyone else; sent only when that set changes (speaking flags change often). */
+  private async updateSubscription(): Promise<void> {
+    if (this.state.phase !== 'joined') return;
+    const me = this.state.participantId;
+    const feeds = this.state.participants
+      .filter((p) => p.participantId !== me)
+      .flatMap((p) => p.feeds.map((f) => ({ feedId: f.feedId })))
+      .sort((a, b) => a.feedId.localeCompare(b.feedId));
+    const key = feeds.map((f) => f.feedId).join(',');
+    if (key === this.feedsKey) return;
+    this.feedsKey = key;
+    this.ensureSubscriber();
+    await this.signal.send({ type: 'call.subscribe', feeds });
+  }
+
+  /**
+   * The receiving connection failed for good. The SFU cannot take a new browser connection on the old subscriber
+   * handle, so we join again: the server gives us a fresh media session and `call.joined` republishes everything.
+   */
+  private resubscribe(): void {
+    this.set({ media: 'reconnecting' });
+    void this.signal.send(this.joinMessage());
+  }
+
+  private rejoinAfterReconnect(): void {
+    if (this.state.phase !== 'joined' && this.state.phase !== 'lobby') return;
+    this.set({ media: 'reconnecting' });
+    void this.signal.send(this.joinMessage());
+  }
+
+  private joinMessage() {
+    return { type: 'call.join' as const, ...(this.deviceId ? { deviceId: this.deviceId } : {}) };
+  }
+
+  private refreshHealth(): void {
+    const states = [...this.publishers.values()].map((p) => p.connectionState);
+    if (this.subscriber) states.push(this.subscriber.connectionState);
+    const media = states.every((s) => s === 'connected')
+      ? 'connected'
+      : states.some((s) => s === 'failed')
+        ? 'reconnecting'
+        : this.state.media;
+    if (media !== this.state.media) this.set({ media, notice: media === 'connected' ? null : this.state.notice });
+  }
+
+  private sendMediaState(): void {
+    if (this.state.phase !== 'joined') return;
+    void this.signal.send({ type: 'call.media-state', audio: this.state.audio, video: this.state.video });
+  }
+
+  private teardown(phase: CallSnapshot['phase']): void {
+    for (const p of this.publishers.values()) p.close();
+    this.publishers.clear();
+    this.subscriber?.close();
+    this.subscriber = null;
+    for (const t of this.state.screen?.getTracks() ?? []) t.stop();
+    this.set({ phase, remote: new Map(), screen: null, lobby: [], participants: [] });
+  }
+
+  private fail(err: unknown): void {
+    console.error('call', err);
+    this.set({ notice: err instanceof Error ? err.message : 'Something went wrong in the call.' });
+  }
+
+  private set(patch: Partial<CallSnapshot>): void {
+    this.state = { ...this.state, ...patch };
+    for (const l of this.listeners) l();
+  }
+}

@@ -1,0 +1,47 @@
+import type { CallParticipant, LobbyEntry } from '@parley/protocol';
+import { type ChatMessage, type E2eeView, NO_E2EE } from './e2ee-bridge';
+import type { RemoteKey, RemoteMedia } from './subscriber';
+
+export type CallPhase = 'idle' | 'joining' | 'lobby' | 'joined' | 'denied' | 'removed' | 'ended' | 'left' | 'error';
+export type MediaHealth = 'connecting' | 'connected' | 'reconnecting';
+
+/** Everything the call room renders, replaced (never mutated) on each change. */
+export interface CallSnapshot {
+  phase: CallPhase;
+  participantId: string | null;
+  startedAt: string | null;
+  participants: CallParticipant[];
+  lobby: LobbyEntry[];
+  remote: Map<RemoteKey, RemoteMedia>;
+  local: MediaStream | null;
+  screen: MediaStream | null;
+  audio: boolean;
+  video: boolean;
+  media: MediaHealth;
+  /** A one-off message for the user (a chair asked you to mute, the media server restarted, …). */
+  notice: string | null;
+  error: string | null;
+  e2ee: E2eeView;
+  chat: ChatMessage[];
+  /** ms from pressing Join to the first decoded remote video frame (shown in diagnostics, read by tests). */
+  firstFrameMs: number | null;
+}
+
+export const INITIAL: CallSnapshot = {
+  phase: 'idle',
+  participantId: null,
+  startedAt: null,
+  participants: [],
+  lobby: [],
+  remote: new Map(),
+  local: null,
+  screen: null,
+  audio: true,
+  video: true,
+  media: 'connecting',
+  notice: null,
+  error: null,
+  e2ee: NO_E2EE,
+  chat: [],
+  firstFrameMs: null,
+};

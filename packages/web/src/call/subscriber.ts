@@ -1,0 +1,140 @@
+import type { CallServerMessage, CallStream, IceServer } from '@parley/protocol';
+import type { CallCrypto } from './e2ee-bridge';
+import type { CallSignalling } from './signalling';
+
+type Offer = Extract<CallServerMessage, { type: 'call.offer' }>;
+export type RemoteKey = `${string}:${CallStream}`;
+export interface RemoteMedia {
+  participantId: string;
+  stream: CallStream;
+  media: MediaStream;
+  receivers: RTCRtpReceiver[];
+}
+
+/**
+ * One receive-only connection carrying every feed we subscribe to. The SFU makes the offers (initial and after each
+ * change of the subscription set); we answer. Each receiver goes to the E2EE layer before the answer, so the first
+ * frame already meets the decrypting transform.
+ */
+export class Subscriber {
+  private pc: RTCPeerConnection | null = null;
+  private byMid = new Map<string, Offer['streams'][number]>();
+  private attached = new WeakMap<RTCRtpReceiver, string>();
+  private pendingCandidates: (RTCIceCandidateInit | null)[] | null = [];
+  private chain: Promise<void> = Promise.resolve();
+  private closed = false;
+  remote = new Map<RemoteKey, RemoteMedia>();
+  onRemote: ((remote: Map<RemoteKey, RemoteMedia>) => void) | null = null;
+  onFailure: (() => void) | null = null;
+
+  constructor(
+    private readonly iceServers: IceServer[],
+    private readonly signal: CallSignalling,
+    private readonly crypto: CallCrypto,
+  ) {}
+
+  get connectionState(): RTCPeerConnectionState {
+    return this.pc?.connectionState ?? 'new';
+  }
+
+  /** Offers are handled one after another: a second one may arrive while we still answer the first. */
+  handleOffer(msg: Offer): Promise<void> {
+    this.chain = this.chain.then(() => this.answer(msg)).catch((err) => console.error('subscriber offer', err));
+    return this.chain;
+  }
+
+  stats(): Promise<RTCStatsReport> | null {
+    return this.pc?.getStats() ?? null;
+  }
+
+  close(): void {
+    this.closed = true;
+    this.pc?.close();
+    this.pc = null;
+    this.remote = new Map();
+  }
+
+  private ensurePc(): RTCPeerConnection {
+    if (this.pc && this.pc.signalingState !== 'closed') return this.pc;
+    const pc = new RTCPeerConnection(
+      this.crypto.peerConfig({ iceServers: this.iceServers, bundlePolicy: 'max-bundle' }),
+    );
+    this.pc = pc;
+    this.pendingCandidates = [];
+    pc.onicecandidate = (ev) => this.trickle(ev.candidate ? ev.candidate.toJSON() : null);
+    pc.ontrack = () => this.rebuild();
+    pc.onconnectionstatechange = () => {
+      if (pc === this.pc && pc.connectionState === 'failed' && !this.closed) this.onFailure?.();
+    };
+    return pc;
+  }
+
+  private async answer(msg: Offer): Promise<void> {
+    if (this.closed) return;
+    const pc = this.ensurePc();
+    // A restart offer from the SFU (new ICE credentials) replaces the old session in the same connection.
+    await pc.setRemoteDescription(msg.jsep);
+    this.byMid = new Map(msg.streams.map((s) => [s.mid, s]));
+    for (const t of pc.getTransceivers()) {
+      const info = t.mid ? this.byMid.get(t.mid) : undefined;
+      if (!info || this.attached.get(t.receiver) === info.participantId) continue;
+      this.crypto.attachReceiver(t.receiver, info.participantId);
+      this.attached.set(t.receiver, info.participantId);
+    }
+    const answer = await pc.createAnswer();
+    await pc.setLocalDescription(answer);
+    await this.signal.send({
+      type: 'call.subscribe-answer',
+      jsep: { type: 'answer', sdp: pc.localDescription?.sdp ?? answer.sdp ?? '' },
+    });
+    const queued = this.pendingCandidates ?? [];
+    this.pendingCandidates = null;
+    for (const c of queued) this.sendCandidate(c);
+    this.rebuild();
+  }
+
+  /** Groups the live receivers into one MediaStream per published stream (audio + video of one feed). */
+  private rebuild(): void {
+    const pc = this.pc;
+    if (!pc) return;
+    const next = new Map<RemoteKey, RemoteMedia>();
+    for (const t of pc.getTransceivers()) {
+      const info = t.mid ? this.byMid.get(t.mid) : undefined;
+      if (!info || t.currentDirection === 'inactive' || t.receiver.track.readyState === 'ended') continue;
+      const key: RemoteKey = `${info.participantId}:${info.stream}`;
+      let entry = next.get(key);
+      if (!entry) {
+        entry = { participantId: info.participantId, stream: info.stream, media: new MediaStream(), receivers: [] };
+        next.set(key, entry);
+      }
+      entry.media.addTrack(t.receiver.track);
+      entry.receivers.push(t.receiver);
+    }
+    // Keep the old MediaStream object when its tracks are unchanged, so <video> elements do not flicker.
+    for (const [key, entry] of next) {
+      const old = this.remote.get(key);
+      const same =
+        old &&
+        old.media.getTracks().length === entry.media.getTracks().length &&
+        entry.media.getTracks().every((t) => old.media.getTrackById(t.id));
+      if (old && same) next.set(key, old);
+    }
+    this.remote = next;
+    this.onRemote?.(next);
+  }
+
+  private trickle(c: RTCIceCandidateInit | null): void {
+    if (this.pendingCandidates) this.pendingCandidates.push(c);
+    else this.sendCandidate(c);
+  }
+
+  private sendCandidate(c: RTCIceCandidateInit | null): void {
+    void this.signal.send({
+      type: 'call.trickle',
+      target: 'subscriber',
+      candidate: c
+        ? { candidate: c.candidate ?? '', sdpMid: c.sdpMid ?? null, sdpMLineIndex: c.sdpMLineIndex ?? null }
+        : null,
+    });
+  }
+}

@@ -1,0 +1,47 @@
+import { type RefObject, useLayoutEffect, useState } from 'react';
+
+const GAP = 12;
+const SIDE_GAP = 16;
+const HEAD = 34; // a side's heading above its tiles
+const PAD = 32;
+
+export interface TileLayout {
+  tileWidth: number;
+  /** Columns of each side group, in the order given. */
+  columns: number[];
+}
+
+/**
+ * The biggest 16:9 tiles that fit the stage when every side keeps its own block of columns, all blocks side by
+ * side with the same number of rows (so a 2 + 1 call becomes two stacked tiles next to one, not three small ones).
+ */
+export function bestLayout(width: number, height: number, counts: number[]): TileLayout {
+  const total = Math.max(1, Math.max(...counts, 1));
+  let best: TileLayout = { tileWidth: 0, columns: counts.map(() => 1) };
+  for (let rows = 1; rows <= total; rows++) {
+    const columns = counts.map((n) => Math.max(1, Math.ceil(n / rows)));
+    const cols = columns.reduce((a, b) => a + b, 0);
+    const byWidth = (width - PAD - (cols - counts.length) * GAP - (counts.length - 1) * SIDE_GAP) / cols;
+    const byHeight = ((height - PAD - HEAD - (rows - 1) * GAP) / rows) * (16 / 9);
+    const tileWidth = Math.floor(Math.min(byWidth, byHeight));
+    if (tileWidth > best.tileWidth) best = { tileWidth, columns };
+  }
+  return best;
+}
+
+/** Re-plans on every resize of the stage element and every change of the per-side counts. */
+export function useTileLayout(ref: RefObject<HTMLElement | null>, counts: number[]): TileLayout | null {
+  const key = counts.join(',');
+  const [layout, setLayout] = useState<TileLayout | null>(null);
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const parts = key ? key.split(',').map(Number) : [];
+    const plan = () => setLayout(bestLayout(el.clientWidth, el.clientHeight, parts));
+    plan();
+    const ro = new ResizeObserver(plan);
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, [ref, key]);
+  return layout;
+}

@@ -1,0 +1,122 @@
+// Typed calls to the MLS Delivery Service (packages/server/src/modules/keys). Bytes travel as base64.
+import type { MlsGroup, MlsMessage } from '@parley/protocol';
+import { fromB64, toB64 } from './bytes.js';
+import type { E2eeApi } from './types.js';
+
+export interface WelcomeEntry {
+  mlsGroupId: string;
+  context: string;
+  deviceId: string;
+  seq: number;
+  epoch: number;
+  welcome: string;
+}
+
+export interface ClaimedKeyPackage {
+  userId: string;
+  deviceId: string;
+  keyPackage: string;
+  lastResort: boolean;
+}
+
+/** HTTP status of a failed call (the app's ApiError and most fetch wrappers carry it). */
+export function statusOf(error: unknown): number | undefined {
+  const status = (error as { status?: unknown } | null)?.status;
+  return typeof status === 'number' ? status : undefined;
+}
+
+export class DeliveryService {
+  constructor(
+    private readonly api: E2eeApi,
+    private readonly deviceId: string,
+  ) {}
+
+  async findGroup(context: string): Promise<MlsGroup | null> {
+    try {
+      return await this.api.get<MlsGroup>(`/api/mls/groups?context=${encodeURIComponent(context)}`);
+    } catch (error) {
+      if (statusOf(error) === 404) return null;
+      throw error;
+    }
+  }
+
+  group(id: string): Promise<MlsGroup> {
+    return this.api.get<MlsGroup>(`/api/mls/groups/${id}`);
+  }
+
+  /** null when someone else created the context's group first (409). */
+  async createGroup(context: string, cipherSuite: string): Promise<MlsGroup | null> {
+    try {
+      return await this.api.post<MlsGroup>('/api/mls/groups', { context, deviceId: this.deviceId, cipherSuite });
+    } catch (error) {
+      if (statusOf(error) === 409) return null;
+      throw error;
+    }
+  }
+
+  async welcomes(): Promise<WelcomeEntry[]> {
+    return (await this.api.get<{ welcomes: WelcomeEntry[] }>(`/api/mls/welcomes?deviceId=${this.deviceId}`)).welcomes;
+  }
+
+  async messages(groupId: string, afterSeq: number): Promise<MlsMessage[]> {
+    const q = `deviceId=${this.deviceId}&afterSeq=${afterSeq}&limit=200`;
+    return (await this.api.get<{ messages: MlsMessage[] }>(`/api/mls/groups/${groupId}/messages?${q}`)).messages;
+  }
+
+  async claim(groupId: string, userId: string): Promise<ClaimedKeyPackage[]> {
+    const res = await this.api.post<{ keyPackages: ClaimedKeyPackage[] }>(
+      `/api/mls/groups/${groupId}/key-packages/claim`,
+      { deviceId: this.deviceId, userId },
+    );
+    return res.keyPackages;
+  }
+
+  /** true: accepted; false: another commit won the epoch (409): process it and try again. */
+  async commit(
+    groupId: string,
+    body: {
+      epoch: bigint;
+      commit: Uint8Array;
+      welcome?: Uint8Array;
+      added?: { deviceId: string; leafIndex: number }[];
+      removed?: string[];
+    },
+  ): Promise<boolean> {
+    const added = body.added ?? [];
+    try {
+      await this.api.post(`/api/mls/groups/${groupId}/commits`, {
+        deviceId: this.deviceId,
+        epoch: Number(body.epoch),
+        commit: toB64(body.commit),
+        welcomes: body.welcome ? added.map((a) => ({ deviceId: a.deviceId, welcome: toB64(body.welcome!) })) : [],
+        addedDevices: added,
+        removedDevices: body.removed ?? [],
+      });
+      return true;
+    } catch (error) {
+      if (statusOf(error) === 409) return false;
+      throw error;
+    }
+  }
+
+  /** The message's seq, or null when the group moved to another epoch meanwhile (409). */
+  async send(groupId: string, epoch: bigint, message: Uint8Array): Promise<number | null> {
+    try {
+      const res = await this.api.post<{ seq: number }>(`/api/mls/groups/${groupId}/messages`, {
+        deviceId: this.deviceId,
+        epoch: Number(epoch),
+        message: toB64(message),
+      });
+      return res.seq;
+    } catch (error) {
+      if (statusOf(error) === 409) return null;
+      throw error;
+    }
+  }
+
+  leave(groupId: string): Promise<unknown> {
+    return this.api.post(`/api/mls/groups/${groupId}/leave`, { deviceId: this.deviceId });
+  }
+}
+
+export const decodeMessage = (m: { message: string }): Uint8Array => fromB64(m.message);

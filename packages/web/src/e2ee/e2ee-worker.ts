@@ -1,0 +1,139 @@
+// The E2EE worker: every encoded frame of every published track passes through here to be SFrame-encrypted, and
+// every received frame to be decrypted. Keys arrive from the page and never leave; the page only hears counters.
+// Entered through RTCRtpScriptTransform (`rtctransform` events) or, on older Chromium, through encoded streams the
+// page transfers in an `attach` message.
+import { FrameCryptor, type FrameLayout } from './frame-cryptor.js';
+import type { FromWorker, ToWorker, TransformOptions } from './worker-protocol.js';
+
+interface EncodedFrame {
+  data: ArrayBuffer;
+  getMetadata?(): { mimeType?: string };
+}
+
+/** VP8 is the Janus room's codec (and the default when the browser does not name the codec); others stay opaque. */
+function layoutOf(kind: string, frame: EncodedFrame): FrameLayout {
+  if (kind === 'audio') return 'opaque';
+  const mime = frame.getMetadata?.().mimeType?.toLowerCase();
+  return mime === undefined || mime === 'video/vp8' ? 'vp8' : 'opaque';
+}
+
+/** RTCRtpScriptTransformer as Chromium exposes it in the worker (keyframe calls are newer: feature-tested). */
+interface ScriptTransformer {
+  readonly readable: ReadableStream<EncodedFrame>;
+  readonly writable: WritableStream<EncodedFrame>;
+  readonly options: TransformOptions;
+  generateKeyFrame?(): Promise<void>;
+  sendKeyFrameRequest?(): Promise<void>;
+}
+
+interface WorkerScope {
+  onmessage: ((event: MessageEvent<ToWorker>) => void) | null;
+  onrtctransform: ((event: { transformer: ScriptTransformer }) => void) | null;
+  postMessage(message: FromWorker): void;
+}
+
+const scope = globalThis as unknown as WorkerScope;
+
+interface Attached {
+  options: TransformOptions;
+  participantId: string;
+  transformer?: ScriptTransformer;
+}
+
+const attached = new Map<string, Attached>();
+/** Latest participant per receiver id; a rebind may overtake the transform's creation. */
+const rebinds = new Map<string, string>();
+
+const cryptor = new FrameCryptor({
+  onSenderKey: () => {
+    for (const a of attached.values())
+      if (a.options.side === 'send' && a.options.kind !== 'audio') a.transformer?.generateKeyFrame?.().catch(() => {});
+  },
+  onReceiverKeys: () => {
+    const stats = cryptor.stats().receivers;
+    for (const a of attached.values()) {
+      if (a.options.side !== 'receive' || a.options.kind === 'audio') continue;
+      if ((stats[a.participantId]?.failingSince ?? 1) > 0) a.transformer?.sendKeyFrameRequest?.().catch(() => {});
+    }
+  },
+});
+
+function pipe(
+  options: TransformOptions,
+  readable: ReadableStream<EncodedFrame>,
+  writable: WritableStream<EncodedFrame>,
+  transformer?: ScriptTransformer,
+): void {
+  const entry: Attached = {
+    options,
+    participantId: rebinds.get(options.id) ?? options.participantId ?? '',
+    transformer,
+  };
+  attached.set(options.id, entry);
+  const transform = new TransformStream<EncodedFrame, EncodedFrame>({
+    async transform(frame, controller) {
+      let out: ArrayBuffer | null = null;
+      try {
+        const layout = layoutOf(options.kind, frame);
+        out =
+          options.side === 'send'
+            ? await cryptor.encrypt(frame.data, layout)
+            : await cryptor.decrypt(frame.data, entry.participantId, layout);
+      } catch {
+        out = null;
+      }
+      // No output means the frame is dropped: a sender never lets a frame through unencrypted.
+      if (!out) return;
+      frame.data = out;
+      controller.enqueue(frame);
+    },
+  });
+  readable
+    .pipeThrough(transform)
+    .pipeTo(writable)
+    .catch(() => undefined)
+    .finally(() => {
+      if (attached.get(options.id) === entry) attached.delete(options.id);
+    });
+}
+
+scope.onrtctransform = (event) => {
+  const t = event.transformer;
+  pipe(t.options, t.readable, t.writable, t);
+};
+
+let lastReport = '';
+const report = setInterval(() => {
+  const stats = cryptor.stats();
+  const text = JSON.stringify(stats);
+  if (text === lastReport) return;
+  lastReport = text;
+  scope.postMessage(stats);
+}, 500);
+
+scope.onmessage = (event) => {
+  const message = event.data;
+  switch (message.type) {
+    case 'keys':
+      cryptor.setKeys(message).catch((error: unknown) => {
+        scope.postMessage({ type: 'error', message: error instanceof Error ? error.message : String(error) });
+      });
+      break;
+    case 'participants':
+      cryptor.setParticipants(message.leaves);
+      break;
+    case 'attach':
+      pipe(message.options, message.readable, message.writable);
+      break;
+    case 'rebind': {
+      rebinds.set(message.id, message.participantId);
+      const entry = attached.get(message.id);
+      if (entry) entry.participantId = message.participantId;
+      break;
+    }
+    case 'close':
+      clearInterval(report);
+      cryptor.close();
+      break;
+  }
+};

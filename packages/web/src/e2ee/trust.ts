@@ -1,0 +1,116 @@
+// Device-key checks: every MLS member's signature key must be the active key of that device in its user's
+// append-only, hash-chained device-key log, and the log must extend what this browser saw before
+// (key-transparency-lite: a server that rewrites a user's history, or slips in a device, shows up as a warning).
+import { keyFingerprint, type MemberCredentialCheck } from '@parley/e2ee';
+import { type DeviceLog, verifyDeviceChain } from '@parley/protocol';
+import { toB64 } from './bytes.js';
+import type { DeviceStore } from './device-store.js';
+import type { E2eeApi } from './types.js';
+
+interface Chain {
+  ok: boolean;
+  reason?: string;
+  active: Map<string, string>;
+  /** Hash of each entry, in order: to check a later log extends this one. */
+  hashes: string[];
+}
+
+/** What this browser remembers of a user's log: its length, head hash and the device keys seen. */
+export interface SeenRecord {
+  length: number;
+  head: string;
+  keys: Record<string, string>;
+}
+
+export type KeyWarning = 'new' | 'changed' | null;
+
+/** Pure: how a verified chain compares with what was seen before. */
+export function compareWithSeen(
+  seen: SeenRecord | undefined,
+  hashes: readonly string[],
+  deviceId: string,
+  key: string,
+): KeyWarning {
+  if (!seen) return 'new';
+  // The log is append-only: the entry we saw last must still be where it was.
+  if (seen.length > hashes.length || (seen.length > 0 && hashes[seen.length - 1] !== seen.head)) return 'changed';
+  const before = seen.keys[deviceId];
+  if (before === undefined) return 'new';
+  return before === key ? null : 'changed';
+}
+
+export class DeviceTrust {
+  readonly #chains = new Map<string, Promise<Chain>>();
+  /** Warnings stay up for the whole call even though the keys are remembered at once. */
+  readonly #warnings = new Map<string, KeyWarning>();
+
+  constructor(
+    private readonly api: E2eeApi,
+    private readonly store: DeviceStore,
+  ) {}
+
+  /** Drops cached logs (after a roster change or a new epoch, devices may have been added or revoked). */
+  invalidate(): void {
+    this.#chains.clear();
+  }
+
+  #chain(userId: string, fresh = false): Promise<Chain> {
+    let chain = fresh ? undefined : this.#chains.get(userId);
+    if (!chain) {
+      chain = this.#fetch(userId);
+      this.#chains.set(userId, chain);
+      chain.catch(() => this.#chains.delete(userId));
+    }
+    return chain;
+  }
+
+  async #fetch(userId: string): Promise<Chain> {
+    const log = await this.api.get<DeviceLog>(`/api/devices/log?userIds=${encodeURIComponent(userId)}`);
+    const entries = log.chains.find((c) => c.userId === userId)?.entries ?? [];
+    const verified = await verifyDeviceChain(userId, entries);
+    const hashes = entries.map((e) => e.hash);
+    if (!verified.ok) return { ok: false, reason: verified.reason, active: new Map(), hashes };
+    return { ok: true, active: verified.active, hashes };
+  }
+
+  /**
+   * The MLS `verifyMember` hook: ts-mls calls it for every leaf it validates (adds, Welcomes, commits). A key that is
+   * not the device's active key in a verified log makes ts-mls refuse the message.
+   */
+  verifyMember = async (member: MemberCredentialCheck): Promise<boolean> => {
+    const key = toB64(member.signaturePublicKey);
+    let chain = await this.#chain(member.userId);
+    if (chain.ok && chain.active.get(member.deviceId) === key) return true;
+    // Not in the cached copy: the device may have been registered since. Ask once more.
+    chain = await this.#chain(member.userId, true);
+    return chain.ok && chain.active.get(member.deviceId) === key;
+  };
+
+  /** Checks one member and remembers its key; `warning` says whether it is new to this browser or changed. */
+  async assess(
+    member: MemberCredentialCheck,
+  ): Promise<{ verified: boolean; warning: KeyWarning; fingerprint: string }> {
+    const key = toB64(member.signaturePublicKey);
+    const fingerprint = keyFingerprint(member.signaturePublicKey);
+    const id = `${member.userId}:${member.deviceId}`;
+    const chain = await this.#chain(member.userId);
+    const verified = chain.ok && chain.active.get(member.deviceId) === key;
+    if (!verified) return { verified, warning: 'changed', fingerprint };
+    let warning = this.#warnings.get(id);
+    if (warning === undefined) {
+      const seen = await this.store.getPlain<SeenRecord>(`seen:${member.userId}`);
+      warning = compareWithSeen(seen, chain.hashes, member.deviceId, key);
+      this.#warnings.set(id, warning);
+      // A log that no longer extends what we saw is not adopted silently: the warning comes back next time.
+      if (warning !== 'changed') {
+        const keys = { ...(seen?.keys ?? {}), [member.deviceId]: key };
+        await this.store.putPlain(`seen:${member.userId}`, {
+          length: chain.hashes.length,
+          head: chain.hashes.at(-1) ?? '',
+          keys,
+        } satisfies SeenRecord);
+      }
+    }
+    return { verified, warning, fingerprint };
+  }
+}
