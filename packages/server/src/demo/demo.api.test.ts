@@ -1,3 +1,4 @@
+import type { MeetingDetail } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InjectClient } from '../lib/inject-client.js';
 import { verifyAuditChain } from '../modules/audit/chain.js';
@@ -39,11 +40,10 @@ describe('the demo group', () => {
     const [group] = (await amara.get('/api/groups')).json().groups.filter((g: { kind: string }) => g.kind === 'group');
     const meetings = (await amara.get(`/api/groups/${group.id}/meetings`)).json().meetings;
     const round = meetings.find((m: { title: string }) => m.title === 'Fourth round of consultations');
-    const detail = (await amara.get(`/api/meetings/${round.id}`)).json();
-    expect(detail.meeting?.status ?? detail.status).toBe('held');
-    const kinds = (detail.history ?? detail.meeting?.history).map(
-      (e: { kind?: string; type?: string }) => e.kind ?? e.type,
-    );
+    const detail = (await amara.get(`/api/meetings/${round.id}`)).json() as MeetingDetail;
+    expect(detail.meeting.status).toBe('held');
+    expect(detail.meeting.format).toBe('video');
+    const kinds = detail.history.map((e) => e.kind);
     expect(kinds).toEqual([
       'planned',
       'cancelled',

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { type DeviceLog, verifyDeviceChain } from '@parley/protocol';
-import { addMembership, createGroup, createSide } from '../groups/service.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp, type TestClient } from '../../test-support/app.js';
 import { buildWorld, type World } from '../../test-support/world.js';
+import { addMembership, createGroup, createSide } from '../groups/service.js';
 import { freshMeeting } from '../meetings/test-support/fixtures.js';
 import { deviceInput } from './test-support/fixtures.js';
 
@@ -190,14 +190,23 @@ describe('MLS group policy', () => {
     const g = await createGroup(t.ctx, null, { name: 'Rekeyed', description: '', kind: 'group', parentGroupId: null });
     const facts = { id: g.id, kind: 'group' as const, parentGroupId: null };
     const side = await createSide(t.ctx, null, facts, { name: 'A', shortCode: 'AAA', colour: '#123456' });
-    await addMembership(t.ctx, null, facts, { userId: w.users.chairA.id, sideId: side.id, role: 'chair', agencyId: null, title: '', marking: 'shared' });
+    await addMembership(t.ctx, null, facts, {
+      userId: w.users.chairA.id,
+      sideId: side.id,
+      role: 'chair',
+      agencyId: null,
+      title: '',
+      marking: 'shared',
+    });
     const a = await w.client('chairA');
     const ad = await device(a, w.users.chairA.id);
     const first = await a.post('/api/mls/groups', { context: `group:${g.id}`, deviceId: ad.deviceId });
     expect(first.statusCode).toBe(201);
     const again = await a.post('/api/mls/groups', { context: `group:${g.id}`, deviceId: ad.deviceId });
     expect(again.statusCode).toBe(409);
-    expect((await a.post(`/api/mls/groups/${first.json().id}/leave`, { deviceId: ad.deviceId })).statusCode).toBeLessThan(300);
+    expect(
+      (await a.post(`/api/mls/groups/${first.json().id}/leave`, { deviceId: ad.deviceId })).statusCode,
+    ).toBeLessThan(300);
     const fresh = await a.post('/api/mls/groups', { context: `group:${g.id}`, deviceId: ad.deviceId });
     expect(fresh.statusCode, fresh.body).toBe(201);
     expect(fresh.json().id).not.toBe(first.json().id);

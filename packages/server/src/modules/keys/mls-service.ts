@@ -44,7 +44,10 @@ export async function createMlsGroup(
         .limit(1);
       if (live) throw conflict('This context already has an MLS group', { mlsGroupId: existing.id });
       // Everyone has left (e.g. a call that ended): nobody can add a newcomer, so the context is keyed afresh.
-      await w.tx.update(mlsGroups).set({ context: `retired:${existing.id}` }).where(eq(mlsGroups.id, existing.id));
+      await w.tx
+        .update(mlsGroups)
+        .set({ context: `retired:${existing.id}` })
+        .where(eq(mlsGroups.id, existing.id));
       await w.audit({
         ...auditPlacement(scope, actor),
         action: 'mls-group.retire',
