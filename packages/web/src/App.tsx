@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { Navigate, Route, Routes, useLocation } from 'react-router';
 import { useAuth } from './auth/session';
+import { BackChannelPage, CaucusPage } from './backchannel/ThreadPages';
 import { CallPage } from './call/CallPage';
 import { CallsPage } from './call/CallsPage';
 import { AppLayout } from './components/AppLayout';
@@ -65,6 +66,8 @@ export function App() {
           <Route path="meetings/new" element={<MeetingForm />} />
           <Route path="outcomes" element={<OutcomesView />} />
           <Route path="statements" element={<StatementsView />} />
+          <Route path="backchannel/:otherSideId?" element={<BackChannelPage />} />
+          <Route path="caucus" element={<CaucusPage />} />
         </Route>
         <Route path="/groups/:groupId/statements/:statementId" element={<StatementPage />} />
         <Route path="/meetings" element={<MyMeetingsPage />} />

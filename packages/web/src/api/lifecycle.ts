@@ -60,7 +60,7 @@ export const lifecycle = {
     update: (meetingId: string, body: { title?: string; location?: string }) => http.patch<Meeting>(m(meetingId), body),
     cancel: (meetingId: string, body: { reason: string; bySideId: string }) =>
       http.post<Meeting>(`${m(meetingId)}/cancel`, body),
-    reRequest: (meetingId: string, body: { bySideId: string; channel: RequestChannel }) =>
+    reRequest: (meetingId: string, body: { bySideId: string; channel: RequestChannel; backChannelRef?: string }) =>
       http.post<Meeting>(`${m(meetingId)}/re-request`, body),
     postpone: (meetingId: string, body: { bySideId: string; reason?: string }) =>
       http.post<Meeting>(`${m(meetingId)}/postpone`, body),

@@ -61,7 +61,11 @@ describe('FrameCryptor', () => {
       const clear = clearPrefixLength('vp8', frame);
       expect(clear).toBe(key ? 10 : 3);
       const out = bytes(await a.encrypt(frame.slice().buffer, 'vp8'));
-      expect(out.subarray(0, clear)).toEqual(frame.subarray(0, clear));
+      // Key-frame bit, version and show-frame bit (and a key frame's dimensions) stay readable for the depacketiser;
+      // the first-partition size is saturated, so a decoder without the key rejects the frame as truncated.
+      expect(out[0]! & 0x1f).toBe(frame[0]! & 0x1f);
+      expect(((out[0]! >> 5) | (out[1]! << 3) | (out[2]! << 11)) & 0x7ffff).toBe(0x7ffff);
+      expect(out.subarray(3, clear)).toEqual(frame.subarray(3, clear));
       expect(out.subarray(clear, clear + 20)).not.toEqual(frame.subarray(clear, clear + 20));
       expect(bytes(await b.decrypt(out.slice().buffer, 'alice', 'vp8'))).toEqual(frame);
     }

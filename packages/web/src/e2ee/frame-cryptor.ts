@@ -6,17 +6,31 @@ import { isSFrameError, parseKid, SFrameContext } from '@parley/e2ee';
 import type { EpochKeysMessage, ReceiveStats, WorkerStats } from './worker-protocol.js';
 
 /**
- * How a frame's payload is laid out for the packetiser. `vp8`: the VP8 payload header stays in clear (10 bytes of a
- * key frame, 3 of a delta frame, RFC 6386 §9.1) and is authenticated as SFrame metadata: Chromium's depacketiser
- * reads it to tell key frames from delta frames, and with it encrypted a receiver that lost frames (e.g. across a key
- * change) never recognises the key frame that would let it resume. `opaque`: the whole frame is encrypted (audio).
+ * How a frame's payload is laid out for the packetiser. `vp8`: a copy of the VP8 payload header goes in clear (10 bytes
+ * of a key frame, 3 of a delta frame, RFC 6386 §9.1), authenticated as SFrame metadata, in front of the whole frame
+ * encrypted: Chromium's depacketiser reads it to tell key frames from delta frames, and with it encrypted a receiver
+ * that lost frames (e.g. across a key change) never recognises the key frame that would let it resume. The copy's
+ * first-partition size is saturated, so a decoder without the keys rejects the frame as truncated instead of
+ * decoding noise. `opaque`: the whole frame is encrypted (audio).
  */
 export type FrameLayout = 'vp8' | 'opaque';
 
-/** Bytes left in clear at the start of a frame; the same rule runs on both ends (the first byte is never encrypted). */
+/** Bytes of clear header in front of the ciphertext; the same rule runs on both ends (the first byte is never encrypted). */
 export function clearPrefixLength(layout: FrameLayout, frame: Uint8Array): number {
   if (layout !== 'vp8' || frame.length === 0) return 0;
   return (frame[0]! & 0x01) === 0 ? 10 : 3;
+}
+
+/**
+ * The clear copy of a VP8 payload header: key-frame bit, version, show-frame bit and (key frames) dimensions kept for
+ * the depacketiser; the 19-bit first-partition size set to its maximum so the frame cannot be decoded without the key.
+ */
+export function clearVp8Header(frame: Uint8Array, length: number): Uint8Array {
+  const header = frame.slice(0, length);
+  header[0]! |= 0xe0;
+  header[1] = 0xff;
+  header[2] = 0xff;
+  return header;
 }
 
 export interface FrameCryptorOptions {
@@ -108,8 +122,8 @@ export class FrameCryptor {
     const clear = clearPrefixLength(layout, frame);
     if (clear > 0 && frame.length <= clear) return null;
     try {
-      const prefix = frame.subarray(0, clear);
-      const sealed = await this.#ctx.protect(frame.subarray(clear), prefix);
+      const prefix = clear > 0 ? clearVp8Header(frame, clear) : new Uint8Array(0);
+      const sealed = await this.#ctx.protect(frame, prefix);
       const out = new Uint8Array(clear + sealed.length);
       out.set(prefix);
       out.set(sealed, clear);
@@ -140,10 +154,8 @@ export class FrameCryptor {
     stats.decrypted++;
     stats.failingSince = 0;
     stats.lastEpoch = Number(frame.epoch);
-    const out = new Uint8Array(clear + frame.plaintext.length);
-    out.set(input.subarray(0, clear));
-    out.set(frame.plaintext, clear);
-    return out.buffer;
+    // The ciphertext holds the whole original frame; the clear copy of its header was only for the depacketiser.
+    return frame.plaintext.slice().buffer;
   }
 
   #stats(participantId: string): ReceiveStats {

@@ -114,6 +114,16 @@ export function GroupPage() {
         <NavLink to={`/groups/${group.id}/statements`} className="subnav__link">
           Statements
         </NavLink>
+        {group.myMembership?.role === 'chair' && group.sides.length > 1 ? (
+          <NavLink to={`/groups/${group.id}/backchannel`} className="subnav__link">
+            Back channel
+          </NavLink>
+        ) : null}
+        {group.myMembership ? (
+          <NavLink to={`/groups/${group.id}/caucus`} className="subnav__link">
+            Caucus
+          </NavLink>
+        ) : null}
         {managed.map((s) => (
           <NavLink key={s.id} to={`/groups/${group.id}/delegation/${s.id}`} className="subnav__link">
             Manage delegation{managed.length > 1 ? ` · ${s.shortCode}` : ''}

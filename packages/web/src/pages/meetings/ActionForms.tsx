@@ -1,6 +1,7 @@
 import type { Group, Meeting, MeetingFormat, RequestChannel } from '@parley/protocol';
 import { type FormEvent, useState } from 'react';
 import { lifecycle } from '../../api/lifecycle';
+import { BackChannelPicker } from '../../backchannel/LinkedMessage';
 import { FormAlert, TextField, useAction } from '../../components/forms';
 import { DateTimeField, TextAreaField, TimeZoneField } from '../../components/lifecycle/fields';
 import { isoToWall, wallToIso } from '../../components/lifecycle/time';
@@ -100,13 +101,17 @@ function CancelForm({ meeting, group, submit, onCancel }: FormProps) {
 
 function ReRequestForm({ meeting, group, submit, onCancel }: FormProps) {
   const [channel, setChannel] = useState<RequestChannel>('back_channel');
+  const [backChannelRef, setBackChannelRef] = useState('');
   const f = useForm(submit);
   const sideId = group.myMembership?.sideId ?? '';
+  const linked = channel === 'back_channel' && backChannelRef ? { backChannelRef } : {};
   return (
     <form
       className="stack"
       noValidate
-      onSubmit={(e) => f.go(e, () => lifecycle.meetings.reRequest(meeting.id, { bySideId: sideId, channel }))}
+      onSubmit={(e) =>
+        f.go(e, () => lifecycle.meetings.reRequest(meeting.id, { bySideId: sideId, channel, ...linked }))
+      }
     >
       <FormAlert message={f.error} />
       <OnBehalf group={group} />
@@ -129,6 +134,9 @@ function ReRequestForm({ meeting, group, submit, onCancel }: FormProps) {
           ))}
         </div>
       </fieldset>
+      {channel === 'back_channel' ? (
+        <BackChannelPicker group={group} value={backChannelRef} onChange={setBackChannelRef} />
+      ) : null}
       <Buttons busy={f.busy} label="Re-request the meeting" onCancel={onCancel} />
     </form>
   );

@@ -1,5 +1,6 @@
 import type { Group, MeetingEvent } from '@parley/protocol';
 import type { CSSProperties, ReactNode } from 'react';
+import { LinkedBackChannelMessage } from '../../backchannel/LinkedMessage';
 import { FORMAT_LABELS } from '../../components/lifecycle/badges';
 import { formatDuration, formatSlot, formatWhen, zoneLabel } from '../../components/lifecycle/time';
 import { sideById } from '../lifecycle-access';
@@ -39,7 +40,7 @@ export function MeetingTimeline({ history, group }: { history: MeetingEvent[]; g
                   </>
                 ) : null}
               </p>
-              <Details event={e} />
+              <Details event={e} group={group} />
             </div>
           </li>
         );
@@ -71,7 +72,7 @@ function title(e: MeetingEvent, group: Group): string {
   }
 }
 
-function Details({ event }: { event: MeetingEvent }) {
+function Details({ event, group }: { event: MeetingEvent; group: Group }) {
   const d = event.details;
   const rows: ReactNode[] = [];
   switch (d.kind) {
@@ -87,6 +88,10 @@ function Details({ event }: { event: MeetingEvent }) {
           <p key="c" className="timeline__note">
             Arranged privately between the chairs; the message itself stays end-to-end encrypted.
           </p>,
+        );
+      if (d.channel === 'back_channel' && d.backChannelRef)
+        rows.push(
+          <LinkedBackChannelMessage key="l" group={group} bySideId={d.bySideId} backChannelRef={d.backChannelRef} />,
         );
       break;
     case 'rescheduled':

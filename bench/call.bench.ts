@@ -1,0 +1,242 @@
+// Call join latency (issue 6): a click on Join → the first remote video frame decoded, p50 over several joins of a
+// third participant into a call where two are already publishing. The same-run baseline is a bare page that talks
+// to the same Janus directly (bench/support/bare-janus.ts): no Parley server in the path, no E2EE, no MLS. The
+// ratio is what Parley's signalling, authorisation and end-to-end encryption add to joining.
+// Both are timed inside the page, from the click event to the first getStats poll (every 20 ms) showing
+// framesDecoded > 0, so neither includes Playwright round trips.
+// Run: npm run bench -- call
+import type { Browser } from 'playwright-core';
+import { type CallServer, startCallServer } from '../e2e/support/call-server.js';
+import { seedWorld } from '../e2e/support/world.js';
+import { VIDEOROOM_PLUGIN } from '../packages/server/src/janus/videoroom.js';
+import { type BarePageServer, serveBarePage } from './support/bare-janus.js';
+import { launchBenchChromium, median, sleep, until } from './support/chromium.js';
+import {
+  clickJoin,
+  createVideoMeeting,
+  decodingVideos,
+  leaveCall,
+  openPreJoin,
+  participantCount,
+  type Seat,
+  seat,
+  waitInRoom,
+} from './support/parley-call.js';
+import type { BenchResult } from './types.js';
+
+const JOINS = 7;
+/** Between joins: the remaining members settle (MLS removal commit, Janus renegotiation) before the next one. */
+const SETTLE_MS = 1_500;
+const FRAME_TIMEOUT_MS = 60_000;
+
+/** In-page probe: stamps the Join click (capture phase, before React's handler) and polls for a decoded frame. */
+const PARLEY_PROBE = `(() => {
+  const b = (window.__bench = { clickAt: 0, firstFrameMs: null });
+  document.addEventListener('click', (e) => {
+    const button = e.target instanceof Element ? e.target.closest('button') : null;
+    if (button && button.textContent.includes('Join secure call') && !b.clickAt) b.clickAt = performance.now();
+  }, true);
+  let ticks = 0;
+  const tick = async () => {
+    if (b.firstFrameMs !== null || ticks++ > 5000) return;
+    const c = window.__parleyCall;
+    if (b.clickAt && c) {
+      const stats = await c.inboundStats().catch(() => []);
+      if (stats.some((v) => v.kind === 'video' && v.framesDecoded > 0)) {
+        b.firstFrameMs = performance.now() - b.clickAt;
+        return;
+      }
+    }
+    setTimeout(tick, 20);
+  };
+  void tick();
+})()`;
+
+/** What the joiner's call page knows, for a failure message (phase, E2EE state, inbound media). */
+function joinerDiagnostics(s: Seat): Promise<unknown> {
+  return s.page
+    .evaluate(
+      `(async () => {
+        const c = window.__parleyCall;
+        if (!c) return 'no call session';
+        const snap = c.snapshot();
+        return JSON.stringify({ phase: snap.phase, error: snap.error, e2ee: snap.e2ee, bench: window.__bench,
+          participants: snap.participants.length, inbound: await c.inboundStats() });
+      })()`,
+    )
+    .catch((error: unknown) => String(error));
+}
+
+async function parleyJoins(server: CallServer, browser: Browser): Promise<number[]> {
+  const world = await seedWorld(server.ctx);
+  const users = world.users;
+  const seats: Seat[] = [];
+  try {
+    const started = Date.now();
+    const chair = await seat(browser, server.url, users.aldChair!.email, 'ald-chair');
+    const bel = await seat(browser, server.url, users.belChair!.email, 'bel-chair');
+    // The secretariat skips the lobby, like a chair: the measure is the join itself, not a human admitting.
+    const joiner = await seat(browser, server.url, users.aldSecretariat!.email, 'ald-secretariat');
+    seats.push(chair, bel, joiner);
+    const meetingId = await createVideoMeeting(chair.page, world.groupId, 'Bench: join latency');
+    await openPreJoin(chair, meetingId);
+    await chair.page.getByRole('button', { name: 'Start the call' }).click();
+    await openPreJoin(chair, meetingId);
+    await clickJoin(chair);
+    await waitInRoom(chair);
+    await openPreJoin(bel, meetingId);
+    await clickJoin(bel);
+    await waitInRoom(bel);
+    await until('the two chairs decoding each other', async () =>
+      (await decodingVideos(chair)) > 0 && (await decodingVideos(bel)) > 0 ? true : undefined,
+    );
+
+    console.log(`  call set up with two publishers in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    const times: number[] = [];
+    for (let i = 0; i < JOINS; i++) {
+      await openPreJoin(joiner, meetingId);
+      await joiner.page.evaluate(PARLEY_PROBE);
+      await clickJoin(joiner);
+      const ms = await until(
+        `Parley join ${i + 1}: first remote frame`,
+        async () => ((await joiner.page.evaluate('window.__bench.firstFrameMs')) as number | null) ?? undefined,
+        FRAME_TIMEOUT_MS,
+      ).catch(async (error: unknown) => {
+        console.error(await joinerDiagnostics(joiner));
+        throw error;
+      });
+      times.push(ms);
+      console.log(`  parley join ${i + 1}: ${ms.toFixed(0)} ms`);
+      await waitInRoom(joiner);
+      await leaveCall(joiner);
+      await until('the chairs seeing the joiner leave', async () =>
+        (await participantCount(chair)) === 2 && (await participantCount(bel)) === 2 ? true : undefined,
+      );
+      await sleep(SETTLE_MS);
+    }
+    return times;
+  } finally {
+    for (const s of seats) await s.context.close().catch(() => undefined);
+  }
+}
+
+/** A plain VideoRoom on the same Janus, as a bare deployment would create it: no E2EE requirement, no tokens. */
+async function bareRoom(server: CallServer) {
+  const janus = server.ctx.janus!;
+  const session = await janus.client.createSession();
+  const handle = await session.attach(VIDEOROOM_PLUGIN, 'bench-bare');
+  const room = 900_000_000 + Math.floor(Math.random() * 1_000_000);
+  await handle.message({
+    request: 'create',
+    admin_key: janus.supervisor!.secrets.adminKey,
+    room,
+    permanent: false,
+    is_private: true,
+    require_pvtid: true,
+    publishers: 25,
+    audiocodec: 'opus',
+    videocodec: 'vp8',
+    bitrate: 1_024_000,
+    audiolevel_ext: true,
+    audiolevel_event: true,
+    notify_joining: true,
+    record: false,
+  });
+  return {
+    room,
+    close: async () => {
+      await handle.message({ request: 'destroy', room, permanent: false }).catch(() => undefined);
+      await session.destroy().catch(() => undefined);
+    },
+  };
+}
+
+async function bareJoins(server: CallServer, browser: Browser, pageServer: BarePageServer): Promise<number[]> {
+  const janusUrl = server.ctx.janus!.supervisor!.url;
+  const { room, close } = await bareRoom(server);
+  const contexts = await Promise.all(
+    [1, 2, 3].map(() => browser.newContext({ viewport: { width: 1280, height: 720 } })),
+  );
+  try {
+    const [pubA, pubB, joinerContext] = await Promise.all(contexts.map((c) => c.newPage()));
+    const publishers: { id: number; privateId: number }[] = [];
+    for (const [i, page] of [pubA!, pubB!].entries()) {
+      await page.goto(pageServer.url);
+      await page.evaluate(`window.bare.connect(${JSON.stringify(janusUrl)})`);
+      publishers.push(
+        (await page.evaluate(`window.bare.publish(${room}, 'bare-publisher-${i + 1}')`)) as {
+          id: number;
+          privateId: number;
+        },
+      );
+    }
+    // As in the Parley call, the two already present also watch each other.
+    await pubA!.evaluate(`window.bare.watch(${room}, ${publishers[0]!.privateId}, [${publishers[1]!.id}])`);
+    await pubB!.evaluate(`window.bare.watch(${room}, ${publishers[1]!.privateId}, [${publishers[0]!.id}])`);
+
+    const joiner = joinerContext!;
+    const times: number[] = [];
+    for (let i = 0; i < JOINS; i++) {
+      await joiner.goto(pageServer.url);
+      await joiner.evaluate(`document.getElementById('join').dataset.room = '${room}'`);
+      await joiner.evaluate(`window.bare.connect(${JSON.stringify(janusUrl)}).then(() => window.bare.prepare())`);
+      await joiner.click('#join');
+      const ms = await until(
+        `bare join ${i + 1}: first remote frame`,
+        async () => {
+          const s = (await joiner.evaluate(
+            '({ ms: window.bare.state.firstFrameMs, error: window.bare.state.error })',
+          )) as {
+            ms: number | null;
+            error: string | null;
+          };
+          if (s.error) throw new Error(`bare join ${i + 1}: ${s.error}`);
+          return s.ms ?? undefined;
+        },
+        FRAME_TIMEOUT_MS,
+      );
+      times.push(ms);
+      console.log(`  bare join ${i + 1}: ${ms.toFixed(0)} ms`);
+      await joiner.evaluate('window.bare.leave()');
+      await sleep(SETTLE_MS);
+    }
+    return times;
+  } finally {
+    for (const c of contexts) await c.close().catch(() => undefined);
+    await close();
+  }
+}
+
+export async function run(): Promise<BenchResult[]> {
+  const server = await startCallServer();
+  let browser: Browser | undefined;
+  let pageServer: BarePageServer | undefined;
+  try {
+    browser = await launchBenchChromium();
+    pageServer = await serveBarePage();
+    console.log(`Parley: ${JOINS} joins of a third participant (two publishing)`);
+    const parley = await parleyJoins(server, browser);
+    console.log(`bare Janus page: ${JOINS} joins of a third participant (two publishing)`);
+    const bare = await bareJoins(server, browser, pageServer);
+    const value = median(parley);
+    const baseline = median(bare);
+    console.log(
+      `join click → first remote frame decoded, p50: Parley ${value.toFixed(0)} ms, bare Janus ${baseline.toFixed(0)} ms, ` +
+        `ratio ${(value / baseline).toFixed(2)}x (target ≤ 1.2x)`,
+    );
+    return [
+      {
+        name: `call join → first remote frame (p50 of ${JOINS}, 3 participants)`,
+        value,
+        baseline,
+        ratio: value / baseline,
+        unit: 'ms',
+        target: '≤ 1.2x bare Janus page',
+      },
+    ];
+  } finally {
+    await browser?.close().catch(() => undefined);
+    await pageServer?.close().catch(() => undefined);
+    await server.stop();
+  }
+}

@@ -1,0 +1,166 @@
+// Receiver CPU with E2EE on vs off (issue 7): one receiving browser gets the same two fake-camera streams (3
+// participants: two senders, one receiver) over real RTCPeerConnections, once through Parley's SFrame worker
+// transform (packages/web/src/e2ee MediaCrypto, encrypt at the senders, decrypt at the receiver) and once with no
+// transform. The figure is the receiving browser's whole CPU time (every Chromium process: renderer, network,
+// GPU/utility; from CDP SystemInfo.getProcessInfo) per second of wall time over a fixed window. Senders run in a
+// separate browser so their encoding and encryption are not counted. Rounds alternate off/on to spread drift.
+// Run: npm run bench -- e2ee-media
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { build, defaultClientConditions } from 'vite';
+import { launchBenchChromium, median, sleep, until } from './support/chromium.js';
+import type { BenchMedia } from './support/media-harness.js';
+import type { BenchResult } from './types.js';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const ROUNDS = 2;
+const WARMUP_MS = 4_000;
+const WINDOW_MS = 12_000;
+
+async function bundleHarness(): Promise<string> {
+  const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-media-'));
+  await build({
+    configFile: false,
+    root: repoRoot,
+    base: '/',
+    mode: 'production',
+    logLevel: 'error',
+    publicDir: false,
+    resolve: { conditions: ['source', ...defaultClientConditions] },
+    define: { 'process.env.NODE_ENV': JSON.stringify('production') },
+    worker: { format: 'es' },
+    build: {
+      outDir,
+      emptyOutDir: true,
+      target: 'es2022',
+      modulePreload: false,
+      rollupOptions: {
+        input: path.join(repoRoot, 'bench/support/media-harness.ts'),
+        output: { format: 'es', entryFileNames: 'harness.js' },
+      },
+    },
+  });
+  fs.writeFileSync(
+    path.join(outDir, 'index.html'),
+    '<!doctype html><html><head><meta charset="utf-8"><script type="module" src="/harness.js"></script></head><body></body></html>',
+  );
+  return outDir;
+}
+
+async function serve(dir: string) {
+  const server = http.createServer((req, res) => {
+    const name = new URL(req.url ?? '/', 'http://x').pathname.slice(1) || 'index.html';
+    const file = path.join(dir, name);
+    if (!file.startsWith(dir) || !fs.existsSync(file)) return void res.writeHead(404).end();
+    res.writeHead(200, { 'content-type': file.endsWith('.html') ? 'text/html' : 'text/javascript' });
+    res.end(fs.readFileSync(file));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+type Call = <K extends keyof BenchMedia>(
+  page: Page,
+  name: K,
+  ...args: Parameters<BenchMedia[K]>
+) => Promise<Awaited<ReturnType<BenchMedia[K]>>>;
+const call: Call = (page, name, ...args) =>
+  page.evaluate(
+    ([n, a]) =>
+      (globalThis as unknown as { benchMedia: Record<string, (...x: unknown[]) => unknown> }).benchMedia[n]!(...a),
+    [name, args] as [string, unknown[]],
+  ) as never;
+
+/** CPU seconds of every process of `browser` so far. */
+async function browserCpu(browser: Browser): Promise<number> {
+  const cdp = await browser.newBrowserCDPSession();
+  try {
+    const info = (await cdp.send('SystemInfo.getProcessInfo')) as { processInfo: { cpuTime: number }[] };
+    return info.processInfo.reduce((sum, p) => sum + p.cpuTime, 0);
+  } finally {
+    await cdp.detach();
+  }
+}
+
+async function measure(url: string, senders: Browser, receiver: Browser, e2ee: boolean) {
+  const key = e2ee ? randomBytes(16).toString('hex') : null;
+  const open = async (b: Browser) => {
+    const page = await (await b.newContext()).newPage();
+    await page.goto(url);
+    await page.waitForFunction(() => 'benchMedia' in globalThis);
+    return page;
+  };
+  const sendPages = [await open(senders), await open(senders)];
+  const recv = await open(receiver);
+  try {
+    const leaves = { 'participant-0': [0], 'participant-1': [1] };
+    for (const [leaf, page] of sendPages.entries()) {
+      const pub = await call(page, 'publish', key, leaf);
+      const sub = await call(recv, 'receive', pub.offer, key, `participant-${leaf}`, leaves);
+      await call(page, 'accept', pub.id, sub.answer);
+    }
+    await until(`${e2ee ? 'E2EE' : 'plain'} video decoding from both senders`, async () =>
+      (await call(recv, 'frames')).every((n) => n > 30) ? true : undefined,
+    );
+    await sleep(WARMUP_MS);
+    const [cpu0, frames0, t0] = [await browserCpu(receiver), await call(recv, 'frames'), Date.now()];
+    await sleep(WINDOW_MS);
+    const [cpu1, frames1, t1] = [await browserCpu(receiver), await call(recv, 'frames'), Date.now()];
+    const errors = await call(recv, 'errors');
+    if (errors.length > 0) throw new Error(`receiver E2EE errors: ${errors.join('; ')}`);
+    const seconds = (t1 - t0) / 1000;
+    const fps = frames1.reduce((s, n, i) => s + n - frames0[i]!, 0) / seconds;
+    const cpuMsPerS = ((cpu1 - cpu0) * 1000) / seconds;
+    console.log(`  ${e2ee ? 'E2EE on ' : 'E2EE off'}: ${cpuMsPerS.toFixed(0)} ms CPU/s, ${fps.toFixed(1)} frames/s`);
+    return { cpuMsPerS, fps };
+  } finally {
+    for (const page of [...sendPages, recv]) await page.context().close();
+  }
+}
+
+export async function run(): Promise<BenchResult[]> {
+  const dir = await bundleHarness();
+  const site = await serve(dir);
+  const senders = await launchBenchChromium();
+  const receiver = await launchBenchChromium();
+  try {
+    const on: { cpuMsPerS: number; fps: number }[] = [];
+    const off: { cpuMsPerS: number; fps: number }[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      off.push(await measure(site.url, senders, receiver, false));
+      on.push(await measure(site.url, senders, receiver, true));
+    }
+    const value = median(on.map((r) => r.cpuMsPerS));
+    const baseline = median(off.map((r) => r.cpuMsPerS));
+    const fpsOn = median(on.map((r) => r.fps));
+    const fpsOff = median(off.map((r) => r.fps));
+    console.log(
+      `receiver CPU, 2 incoming 720p streams: E2EE on ${value.toFixed(0)} ms/s (${fpsOn.toFixed(1)} fps), ` +
+        `off ${baseline.toFixed(0)} ms/s (${fpsOff.toFixed(1)} fps), overhead ${((value / baseline - 1) * 100).toFixed(1)} % (target ≤ 10 %)`,
+    );
+    return [
+      {
+        name: 'receiver CPU, E2EE on vs off (3 participants)',
+        value,
+        baseline,
+        ratio: value / baseline,
+        unit: 'ms CPU/s',
+        target: '≤ 1.10x (≤ 10 % overhead)',
+      },
+    ];
+  } finally {
+    await senders.close().catch(() => undefined);
+    await receiver.close().catch(() => undefined);
+    await site.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,106 @@
+// Browser side of the E2EE media bench (bundled by vite like the SPA bundles the layer): the real MediaCrypto and
+// its real SFrame worker on real RTCPeerConnections with Chromium's fake camera, or the same connections with no
+// transform. Keys are a fixed random base key per run rather than an MLS epoch's: the per-frame work (what the
+// bench measures) is the same, and MLS keying is covered by bench/mls.bench.ts.
+import { kidFor } from '@parley/e2ee';
+import { e2eePeerConnectionConfig, preferE2eeVideoCodecs } from '../../packages/web/src/e2ee/index.js';
+import { MediaCrypto } from '../../packages/web/src/e2ee/media-crypto.js';
+
+const EPOCH = 1n;
+const EPOCH_BITS = 4;
+const VIDEO: MediaTrackConstraints = { width: { ideal: 1280 }, height: { ideal: 720 }, frameRate: { ideal: 30 } };
+
+const pcs = new Map<string, RTCPeerConnection>();
+let next = 0;
+let crypto: MediaCrypto | undefined;
+const errors: string[] = [];
+
+const bytes = (hex: string) => new Uint8Array(hex.match(/../g)!.map((h) => Number.parseInt(h, 16))).buffer;
+
+async function gathered(pc: RTCPeerConnection): Promise<string> {
+  if (pc.iceGatheringState !== 'complete')
+    await new Promise<void>((resolve) =>
+      pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && resolve()),
+    );
+  return pc.localDescription!.sdp;
+}
+
+function keyed(keyHex: string, ownLeaf: number, senderLeaves: number[]): MediaCrypto {
+  crypto ??= new MediaCrypto((message) => errors.push(message));
+  crypto.setKeys({
+    type: 'keys',
+    epoch: EPOCH,
+    epochBits: EPOCH_BITS,
+    baseKey: bytes(keyHex),
+    ownKid: kidFor(ownLeaf, EPOCH, EPOCH_BITS),
+    receivers: senderLeaves.map((leafIndex) => ({ kid: kidFor(leafIndex, EPOCH, EPOCH_BITS), leafIndex })),
+    switchAfterMs: 0,
+  });
+  return crypto;
+}
+
+const register = (pc: RTCPeerConnection) => {
+  const id = `pc${next++}`;
+  pcs.set(id, pc);
+  return id;
+};
+
+const api = {
+  /** Publishes the fake camera and microphone, SFrame-encrypted as leaf `leaf` when `keyHex` is given. */
+  async publish(keyHex: string | null, leaf: number) {
+    const media = await navigator.mediaDevices.getUserMedia({ video: VIDEO, audio: true });
+    const pc = new RTCPeerConnection(keyHex ? e2eePeerConnectionConfig() : {});
+    const mc = keyHex ? keyed(keyHex, leaf, []) : undefined;
+    for (const track of media.getTracks()) {
+      const t = pc.addTransceiver(track, { direction: 'sendonly', streams: [media] });
+      if (track.kind === 'video') preferE2eeVideoCodecs(t);
+      mc?.attachSender(t.sender, track.kind);
+    }
+    await pc.setLocalDescription(await pc.createOffer());
+    return { id: register(pc), offer: await gathered(pc) };
+  },
+
+  /** Answers an offer and shows its video; decrypts as `participantId` (sender leaves 0..n-1) when keyed. */
+  async receive(offer: string, keyHex: string | null, participantId: string, leaves: Record<string, number[]>) {
+    const pc = new RTCPeerConnection(keyHex ? e2eePeerConnectionConfig() : {});
+    const senderLeaves = Object.values(leaves).flat();
+    const mc = keyHex ? keyed(keyHex, Math.max(...senderLeaves) + 1, senderLeaves) : undefined;
+    mc?.setParticipants(leaves);
+    const video = document.createElement('video');
+    video.muted = true;
+    video.autoplay = true;
+    video.playsInline = true;
+    video.width = 640;
+    document.body.append(video);
+    pc.ontrack = (event) => {
+      mc?.attachReceiver(event.receiver, participantId);
+      if (event.track.kind !== 'video') return;
+      video.srcObject = new MediaStream([event.track]);
+      void video.play().catch(() => undefined);
+    };
+    await pc.setRemoteDescription({ type: 'offer', sdp: offer });
+    await pc.setLocalDescription(await pc.createAnswer());
+    return { id: register(pc), answer: await gathered(pc) };
+  },
+
+  async accept(id: string, answer: string) {
+    await pcs.get(id)!.setRemoteDescription({ type: 'answer', sdp: answer });
+  },
+
+  /** Video frames decoded on each receiving connection. */
+  async frames(): Promise<number[]> {
+    const out: number[] = [];
+    for (const pc of pcs.values()) {
+      let n = 0;
+      for (const s of (await pc.getStats()).values())
+        if (s.type === 'inbound-rtp' && s.kind === 'video') n += s.framesDecoded ?? 0;
+      out.push(n);
+    }
+    return out;
+  },
+
+  errors: () => errors,
+};
+
+(globalThis as unknown as { benchMedia: typeof api }).benchMedia = api;
+export type BenchMedia = typeof api;
