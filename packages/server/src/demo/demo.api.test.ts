@@ -2,6 +2,7 @@ import type { MeetingDetail } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InjectClient } from '../lib/inject-client.js';
 import { verifyAuditChain } from '../modules/audit/chain.js';
+import { exportInstance } from '../ops/export.js';
 import { createTestApp, type TestApp } from '../test-support/app.js';
 import { loadDemo } from './load.js';
 import { DEMO_PASSWORD } from './people.js';
@@ -65,6 +66,28 @@ describe('the demo group', () => {
     expect(page.body).toContain('Readout of the Commonwealth of Belmora');
     const feed = await t.app.inject('/statements/feed.atom');
     expect(feed.body).toContain('<feed');
+  });
+
+  it('keeps the quiet re-request in the back channel as ciphertext only, linked from the history', async () => {
+    const amara = await as('amara.okafor@belmora.example');
+    const [group] = (await amara.get('/api/groups')).json().groups.filter((g: { kind: string }) => g.kind === 'group');
+    const meetings = (await amara.get(`/api/groups/${group.id}/meetings`)).json().meetings;
+    const round = meetings.find((m: { title: string }) => m.title === 'Fourth round of consultations');
+    const detail = (await amara.get(`/api/meetings/${round.id}`)).json() as MeetingDetail;
+    const reRequest = detail.history.find((e) => e.kind === 're_requested') as {
+      data?: Record<string, unknown>;
+    } & object;
+    expect(JSON.stringify(reRequest)).toContain('back_channel');
+    const dump = JSON.stringify(await exportInstance(t.ctx.db));
+    expect(dump).toContain('"kind":"application"');
+    for (const text of ['after tomorrow', 'secure video instead of travelling', 'Video is fine for us']) {
+      expect(dump).not.toContain(text);
+      expect(dump).not.toContain(Buffer.from(text).toString('base64').slice(0, 16));
+    }
+    // The next round is planned by secure video, so the demo's chairs can start a call at once.
+    expect(
+      meetings.map((m: { title: string; format: string; status: string }) => `${m.title}|${m.format}|${m.status}`),
+    ).toContain('Fifth round of consultations|video|planned');
   });
 
   it('records everything in an intact audit chain', async () => {

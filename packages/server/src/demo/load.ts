@@ -32,6 +32,7 @@ export async function loadDemo(app: FastifyInstance, ctx: AppContext): Promise<D
   const group = await expectOk<{ id: string }>('create group', await admin.post('/api/groups', DEMO_GROUP));
   const logins: DemoLogin[] = [{ email: DEMO_ADMIN.email, password: DEMO_PASSWORD, who: DEMO_ADMIN.displayName }];
   const sideIds: Record<string, string> = {};
+  const userIdsByEmail = new Map<string, string>();
   const clients = new Map<string, Promise<InjectClient>>();
   const as = (email: string) => {
     let c = clients.get(email);
@@ -47,10 +48,11 @@ export async function loadDemo(app: FastifyInstance, ctx: AppContext): Promise<D
       await admin.post(`/api/groups/${group.id}/sides`, { name: s.name, shortCode: s.shortCode, colour: s.colour }),
     );
     for (const p of s.people) {
-      await expectOk(
+      const u = await expectOk<{ id: string }>(
         `create user ${p.email}`,
         await admin.post('/api/admin/users', { email: p.email, displayName: p.displayName, password: DEMO_PASSWORD }),
       );
+      userIdsByEmail.set(p.email, u.id);
     }
     const [firstChair] = s.people.filter((p) => p.role === 'chair');
     if (!firstChair) throw new Error(`demo: side ${s.shortCode} has no chair`);
@@ -103,6 +105,13 @@ export async function loadDemo(app: FastifyInstance, ctx: AppContext): Promise<D
         who: `${p.displayName}, ${p.title} (${s.shortCode}, ${p.role})`,
       });
   }
-  await tellDemoStory(as, { groupId: group.id, sides: { ALD: sideIds.ALD!, BEL: sideIds.BEL! } });
+  await tellDemoStory(as, {
+    groupId: group.id,
+    sides: { ALD: sideIds.ALD!, BEL: sideIds.BEL! },
+    users: {
+      aldChair: userIdsByEmail.get('helena.varga@aldoria.example')!,
+      belChair: userIdsByEmail.get('amara.okafor@belmora.example')!,
+    },
+  });
   return logins;
 }

@@ -1,4 +1,5 @@
 import type { InjectClient } from '../lib/inject-client.js';
+import { quietReRequest } from './backchannel.js';
 
 /**
  * The demo group's story (DESIGN.md §7), told through the real API as its people would: an in-person round in
@@ -26,6 +27,8 @@ function at(days: number, hourUtc: number): string {
 interface Ids {
   groupId: string;
   sides: Record<'ALD' | 'BEL', string>;
+  /** User ids of the two chairs who keep the back channel (Helena Varga, Amara Okafor). */
+  users: { aldChair: string; belChair: string };
 }
 
 interface RosterMember {
@@ -81,8 +84,16 @@ export async function tellDemoStory(
       reason: 'Belmora’s delegation is required in the capital for the emergency vote at the International Council.',
     }),
   );
-  // 3. Re-requested a day later, quietly, through the back channel between chairs.
-  await ok('re-request', await belChair.post(`${m}/re-request`, { bySideId: ids.sides.BEL, channel: 'back_channel' }));
+  // 3. Re-requested a day later, quietly, through the back channel between chairs (an E2EE message), then officially.
+  const { backChannelRef } = await quietReRequest(
+    { ald: aldChair, aldUserId: ids.users.aldChair, bel: belChair, belUserId: ids.users.belChair },
+    g,
+    [ids.sides.ALD, ids.sides.BEL],
+  );
+  await ok(
+    're-request',
+    await belChair.post(`${m}/re-request`, { bySideId: ids.sides.BEL, channel: 'back_channel', backChannelRef }),
+  );
   // 4. Held by secure video instead, so that no delegation has to travel.
   await ok(
     'reschedule',
@@ -218,6 +229,19 @@ export async function tellDemoStory(
   await ok(
     'approve BEL',
     await belChair.post(`/api/statements/${statement.id}/approvals`, { textHash: statement.textHash }),
+  );
+
+  // 9. The next round, planned by secure video from the start: a chair can start its call right away.
+  await ok(
+    'plan next round',
+    await belSec.post(`/api/groups/${g}/meetings`, {
+      title: 'Fifth round of consultations',
+      format: 'video',
+      location: '',
+      start: at(1, 12),
+      end: at(1, 14),
+      timeZone: 'Europe/Vienna',
+    }),
   );
   return { meetingId: meeting.id, trackId, statementId: statement.id };
 }
