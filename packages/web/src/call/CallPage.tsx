@@ -44,6 +44,8 @@ export function CallPage() {
     void loadCrypto({ meetingId, userId }).then((c) => {
       if (!alive) return void c.crypto.close();
       created = new CallSession(meetingId, c.crypto);
+      // The E2EE device is readied while the camera check is on screen, not after Join is pressed.
+      if (c.supported) void created.prepare().catch(() => undefined);
       setChoice(c);
       setSession(created);
       (window as { __parleyCall?: CallSession }).__parleyCall = created;

@@ -203,11 +203,14 @@ export function PreJoin({
           <button
             type="button"
             className="btn btn--primary btn--block"
-            disabled={!active || !media || joining}
+            disabled={!active || !media || joining || snap.device === 'preparing'}
             onClick={() => void join()}
           >
             {joining ? 'Joining…' : 'Join secure call'}
           </button>
+          {active && snap.device === 'preparing' ? (
+            <p className="field__hint">Preparing end-to-end encryption…</p>
+          ) : null}
           {!active && !mayStart ? (
             <p className="field__hint">A chair starts the call; this page updates when it does.</p>
           ) : null}

@@ -49,10 +49,15 @@ export const NO_E2EE: E2eeView = {
 export interface CallCrypto {
   readonly active: boolean;
   /**
-   * Admitted: join (or create) the call's MLS group. Called before anything is published; resolves with this
-   * browser's registered device id (for the roster), or null without E2EE.
+   * Before joining (on the pre-join screen): load or register this browser's MLS device and its key packages.
+   * Resolves with the device id that `call.join` names (binding our media to our MLS leaf), or null without E2EE.
    */
-  begin(info: { mlsContext: string; participantId: string }): Promise<string | null>;
+  prepare(): Promise<string | null>;
+  /**
+   * Admitted: join (or create) the call's MLS group. Runs alongside publishing and subscribing: no frame is sent or
+   * shown before the keys are in, whatever the order.
+   */
+  begin(info: { mlsContext: string; participantId: string }): Promise<void>;
   /** Settings every peer connection of the call needs (the encoded-streams fallback must be switched on). */
   peerConfig(base: RTCConfiguration): RTCConfiguration;
   /** Codec preferences a video sender needs (whole-frame encryption breaks H.264 packetisation). */
@@ -72,9 +77,10 @@ export interface CallCrypto {
 /** Until the E2EE layer is present: media flows as DTLS-SRTP to the SFU only, and the UI says so. */
 export class ClearCrypto implements CallCrypto {
   readonly active = false;
-  async begin(): Promise<string | null> {
+  async prepare(): Promise<string | null> {
     return null;
   }
+  async begin(): Promise<void> {}
   peerConfig(base: RTCConfiguration): RTCConfiguration {
     return base;
   }

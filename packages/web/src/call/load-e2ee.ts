@@ -25,12 +25,14 @@ const KEY_STATUS: Record<E2eeState['participants'][number]['status'], KeyStatus>
 
 /**
  * The call's end-to-end encryption: packages/web/src/e2ee (MLS keys through the Delivery Service, SFrame in a
- * worker) behind the small interface the call needs. The E2EE layer starts only once we are admitted (it joins the
- * MLS group at once), so senders and receivers that come earlier are held and attached then, still before any offer.
+ * worker) behind the small interface the call needs. The device and its key packages are made ready on the
+ * pre-join screen, so `call.join` already names the device; the MLS group is joined once we are admitted, while
+ * media is set up (frames are dropped by the worker until the keys are in).
  */
 class E2eeCallCrypto implements CallCrypto {
   readonly active = true;
   private e2ee: CallE2ee | null = null;
+  private preparing: Promise<string> | null = null;
   private participants: CallParticipant[] = [];
   private viewers = new Set<(v: E2eeView) => void>();
   private chatters = new Set<(m: ChatMessage) => void>();
@@ -50,29 +52,48 @@ class E2eeCallCrypto implements CallCrypto {
     private readonly userId: string,
   ) {}
 
-  async begin(): Promise<string | null> {
-    if (!this.e2ee) {
-      const e2ee = createCallE2ee({
-        meetingId: this.meetingId,
-        me: { userId: this.userId },
+  prepare(): Promise<string | null> {
+    if (!this.preparing) {
+      const e2ee = this.create();
+      this.preparing = e2ee.deviceId.catch((err: unknown) => {
+        // Pressing Join tries again from scratch (a passing network error should not need a reload).
+        if (this.e2ee === e2ee) this.drop();
+        throw err;
       });
-      this.e2ee = e2ee;
-      this.offs.push(
-        e2ee.onState((s) => this.publish(s)),
-        e2ee.onChat((m) =>
-          this.emitChat({
-            id: String(m.seq),
-            fromUserId: m.userId,
-            fromName: m.displayName,
-            text: m.text,
-            at: m.at,
-            mine: m.mine,
-          }),
-        ),
-      );
-      if (this.participants.length) e2ee.setRoster(this.participants);
     }
-    return this.e2ee.deviceId;
+    return this.preparing;
+  }
+
+  async begin(): Promise<void> {
+    await this.prepare();
+    await this.require().start();
+  }
+
+  private create(): CallE2ee {
+    const e2ee = createCallE2ee({ meetingId: this.meetingId, me: { userId: this.userId }, autoStart: false });
+    this.e2ee = e2ee;
+    this.offs.push(
+      e2ee.onState((s) => this.publish(s)),
+      e2ee.onChat((m) =>
+        this.emitChat({
+          id: String(m.seq),
+          fromUserId: m.userId,
+          fromName: m.displayName,
+          text: m.text,
+          at: m.at,
+          mine: m.mine,
+        }),
+      ),
+    );
+    if (this.participants.length) e2ee.setRoster(this.participants);
+    return e2ee;
+  }
+
+  private drop(): void {
+    for (const off of this.offs.splice(0)) off();
+    this.e2ee?.close();
+    this.e2ee = null;
+    this.preparing = null;
   }
 
   peerConfig(base: RTCConfiguration): RTCConfiguration {
@@ -117,12 +138,10 @@ class E2eeCallCrypto implements CallCrypto {
   }
 
   async close(): Promise<void> {
-    for (const off of this.offs) off();
-    this.e2ee?.close();
-    this.e2ee = null;
+    this.drop();
   }
 
-  /** Media is never set up before `begin` (the session publishes only after `call.joined`). */
+  /** Media is never set up before `prepare` has created the layer (the session awaits it before joining). */
   private require(): CallE2ee {
     if (!this.e2ee) throw new Error('End-to-end encryption has not started yet.');
     return this.e2ee;

@@ -26,9 +26,10 @@ export class CallSession {
   private iceServers: IceServer[] = [];
   private feedsKey = '';
   private joinClickedAt = 0;
-  /** This browser's MLS device, named in `call.join` once the E2EE layer registered it. */
+  /** This browser's MLS device, named in every `call.join` (registered before the first one). */
   private deviceId: string | null = null;
   private cryptoStarted = false;
+  private preparing: Promise<string | null> | null = null;
   private offs: (() => void)[] = [];
 
   constructor(
@@ -50,11 +51,41 @@ export class CallSession {
   };
   snapshot = (): CallSnapshot => this.state;
 
+  /** Loads or registers the E2EE device while the person is still on the pre-join screen; repeatable. */
+  prepare(): Promise<string | null> {
+    if (!this.preparing) {
+      this.set({ device: 'preparing' });
+      const p = this.crypto.prepare();
+      this.preparing = p;
+      p.then(
+        (id) => {
+          this.deviceId = id;
+          if (this.preparing === p) this.set({ device: 'ready' });
+        },
+        () => {
+          if (this.preparing !== p) return;
+          this.preparing = null;
+          this.set({ device: 'failed' });
+        },
+      );
+    }
+    return this.preparing;
+  }
+
   async join(local: MediaStream, opts: { audio: boolean; video: boolean }): Promise<void> {
     for (const t of local.getAudioTracks()) t.enabled = opts.audio;
     for (const t of local.getVideoTracks()) t.enabled = opts.video;
     this.joinClickedAt = performance.now();
     this.set({ phase: 'joining', local, audio: opts.audio, video: opts.video, error: null });
+    try {
+      // Normally settled long before the click; the first `call.join` names the device, so there is no second one.
+      this.deviceId = await this.prepare();
+    } catch (err) {
+      return this.set({
+        phase: 'error',
+        error: `End-to-end encryption could not start: ${err instanceof Error ? err.message : err}`,
+      });
+    }
     if (!(await this.signal.send(this.joinMessage())))
       this.set({ phase: 'error', error: 'The server cannot be reached. Check your connection and try again.' });
   }
@@ -174,23 +205,14 @@ export class CallSession {
         this.set({ phase: 'joined', participantId: m.participantId, media: 'connecting' });
         if (!this.cryptoStarted) {
           this.cryptoStarted = true;
-          let deviceId: string | null;
-          try {
-            deviceId = await this.crypto.begin({ mlsContext: m.mlsContext, participantId: m.participantId });
-          } catch (err) {
+          // Joining the MLS group runs alongside publishing and subscribing: the worker drops outgoing frames and
+          // refuses incoming ones until the keys are in, and asks for key frames once they are.
+          void this.crypto.begin({ mlsContext: m.mlsContext, participantId: m.participantId }).catch(async (err) => {
             // Without keys nothing may be sent or shown: step out rather than sit in the call half-working.
             await this.signal.send({ type: 'call.leave' });
             this.teardown('error');
-            return this.set({
-              error: `End-to-end encryption could not start: ${err instanceof Error ? err.message : err}`,
-            });
-          }
-          if (deviceId) {
-            // Join again naming the device, so everyone's roster binds our media to our MLS leaf; the server
-            // answers with a fresh `call.joined`, and only then do we publish.
-            this.deviceId = deviceId;
-            return void (await this.signal.send(this.joinMessage()));
-          }
+            this.set({ error: `End-to-end encryption could not start: ${err instanceof Error ? err.message : err}` });
+          });
         }
         return this.republishAll();
       case 'call.state': {
@@ -249,6 +271,7 @@ export class CallSession {
   }
 
   private async publish(stream: CallStream, media: MediaStream): Promise<void> {
+    if (this.state.phase !== 'joined') return;
     const pub = new Publisher(stream, media, this.iceServers, this.signal, this.crypto);
     this.publishers.set(stream, pub);
     pub.onConnected = () => this.refreshHealth();

@@ -23,6 +23,8 @@ export interface CallSnapshot {
   error: string | null;
   e2ee: E2eeView;
   chat: ChatMessage[];
+  /** This browser's E2EE device (loaded or registered on the pre-join screen, so Join needs no extra round trip). */
+  device: 'preparing' | 'ready' | 'failed';
   /** ms from pressing Join to the first decoded remote video frame (shown in diagnostics, read by tests). */
   firstFrameMs: number | null;
 }
@@ -43,5 +45,6 @@ export const INITIAL: CallSnapshot = {
   error: null,
   e2ee: NO_E2EE,
   chat: [],
+  device: 'preparing',
   firstFrameMs: null,
 };

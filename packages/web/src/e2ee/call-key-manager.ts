@@ -100,9 +100,18 @@ export class CallKeyManager {
     const userId = this.device.identity.userId;
     this.#offs.push(
       this.ws.subscribe(`user:${userId}`, (event) => {
-        const data = event.data as { deviceId?: string } | undefined;
-        if (event.kind === 'mls.welcome' && data?.deviceId === this.device.deviceId)
-          void this.#run(() => this.#welcome());
+        const data = event.data as Partial<WelcomeEntry> | undefined;
+        if (event.kind !== 'mls.welcome' || data?.deviceId !== this.device.deviceId) return;
+        // A small Welcome rides in the event itself: one fewer round trip before the joiner holds the keys. It is
+        // the same Delivery Service text the list would return, and MLS checks it all the same.
+        const inline =
+          typeof data.welcome === 'string' &&
+          typeof data.mlsGroupId === 'string' &&
+          typeof data.context === 'string' &&
+          typeof data.seq === 'number'
+            ? (data as WelcomeEntry)
+            : undefined;
+        void this.#run(() => this.#welcome(inline));
       }),
     );
     if (this.ws.onReconnect) this.#offs.push(this.ws.onReconnect(() => void this.#run(() => this.#resync())));
@@ -168,9 +177,9 @@ export class CallKeyManager {
   }
 
   /** Joins from a Welcome addressed to this device for this call; false if there is none it can use. */
-  async #welcome(): Promise<boolean> {
+  async #welcome(pushed?: WelcomeEntry): Promise<boolean> {
     if (this.session?.active) return true;
-    const all = await this.#ds.welcomes();
+    const all = pushed ? [pushed] : await this.#ds.welcomes();
     const mine = all
       .filter((w: WelcomeEntry) => w.context === this.#context && w.seq > this.#skipWelcomesUpTo)
       .sort((a, b) => b.seq - a.seq)[0];
@@ -192,6 +201,9 @@ export class CallKeyManager {
     await this.device.forgetKeyPackage(joined.keyPackageRef);
     this.#adopt(joined.session, mine.mlsGroupId, mine.seq);
     await this.#catchUp();
+    // The keys of the epoch we were welcomed into go to the worker before our path update's round trip: the
+    // others already send under them, so decoding can start now. The update's epoch follows below.
+    if (await this.#pushKeys(false)) this.hooks.changed();
     let pending: PendingCommit | undefined = joined.pathUpdate;
     // The joiner's full-path update, at once: until it lands every later commit must encrypt to it separately.
     while (pending && this.session?.active) {
@@ -280,8 +292,16 @@ export class CallKeyManager {
   }
 
   async #epochChanged(removed: boolean): Promise<void> {
+    if (!(await this.#pushKeys(removed))) return;
+    this.hooks.changed();
+    await this.#save();
+    await this.#maybeAdd();
+  }
+
+  /** Hands the current epoch's SFrame keys to the worker (once per epoch: it ignores repeats). */
+  async #pushKeys(removed: boolean): Promise<boolean> {
     const session = this.session;
-    if (!session?.active) return;
+    if (!session?.active) return false;
     this.trust.invalidate();
     const keys = await deriveEpochSenderKeys(session, session.epoch, MLS_SFRAME_DEFAULT_EPOCH_BITS);
     const own = keys.senders.find((s) => s.leafIndex === session.ownLeafIndex);
@@ -297,9 +317,7 @@ export class CallKeyManager {
       receivers: keys.senders.filter((s) => s !== own).map((s) => ({ kid: s.kid, leafIndex: s.leafIndex })),
       switchAfterMs: removed ? 0 : SENDER_SWITCH_DELAY_MS,
     });
-    this.hooks.changed();
-    await this.#save();
-    await this.#maybeAdd();
+    return true;
   }
 
   get safetyCode(): string | null {

@@ -38,6 +38,19 @@ interface Attached {
   options: TransformOptions;
   participantId: string;
   transformer?: ScriptTransformer;
+  /** Frames refused since the last one decrypted (a delta frame after such a gap cannot be decoded). */
+  failing: number;
+  lastKeyFrameRequest: number;
+}
+
+/** Key frame requests of one receiver at most this often (the SFU forwards them to the sender's encoder). */
+const KEY_FRAME_REQUEST_GAP_MS = 250;
+
+function requestKeyFrame(a: Attached, urgent = false): void {
+  const now = performance.now();
+  if (!urgent && now - a.lastKeyFrameRequest < KEY_FRAME_REQUEST_GAP_MS) return;
+  a.lastKeyFrameRequest = now;
+  a.transformer?.sendKeyFrameRequest?.().catch(() => {});
 }
 
 const attached = new Map<string, Attached>();
@@ -49,14 +62,22 @@ const cryptor = new FrameCryptor({
     for (const a of attached.values())
       if (a.options.side === 'send' && a.options.kind !== 'audio') a.transformer?.generateKeyFrame?.().catch(() => {});
   },
-  onReceiverKeys: () => {
-    const stats = cryptor.stats().receivers;
-    for (const a of attached.values()) {
-      if (a.options.side !== 'receive' || a.options.kind === 'audio') continue;
-      if ((stats[a.participantId]?.failingSince ?? 1) > 0) a.transformer?.sendKeyFrameRequest?.().catch(() => {});
-    }
-  },
+  onReceiverKeys: () => requestKeyFramesWhereFailing(() => true),
 });
+
+/**
+ * Video receivers that could not decrypt so far ask for a key frame once both the keys and the participant's
+ * leaves are in (either may come last: `which` picks the receivers the latest change concerns), since the key
+ * frame must find both to be decoded. Both changes are rare (key epochs, roster binding), so no throttle.
+ */
+function requestKeyFramesWhereFailing(which: (a: Attached) => boolean): void {
+  if (cryptor.receiverEpoch === undefined) return;
+  const stats = cryptor.stats().receivers;
+  for (const a of attached.values()) {
+    if (a.options.side !== 'receive' || a.options.kind === 'audio' || !cryptor.knows(a.participantId)) continue;
+    if (which(a) && (stats[a.participantId]?.failingSince ?? 1) > 0) requestKeyFrame(a, true);
+  }
+}
 
 function pipe(
   options: TransformOptions,
@@ -68,13 +89,17 @@ function pipe(
     options,
     participantId: rebinds.get(options.id) ?? options.participantId ?? '',
     transformer,
+    // A receiver starts as if after a gap: its first decodable frame must be a key frame too.
+    failing: options.side === 'receive' ? 1 : 0,
+    lastKeyFrameRequest: Number.NEGATIVE_INFINITY,
   };
   attached.set(options.id, entry);
   const transform = new TransformStream<EncodedFrame, EncodedFrame>({
     async transform(frame, controller) {
       let out: ArrayBuffer | null = null;
+      let layout: FrameLayout = 'opaque';
       try {
-        const layout = layoutOf(options.kind, frame);
+        layout = layoutOf(options.kind, frame);
         out =
           options.side === 'send'
             ? await cryptor.encrypt(frame.data, layout)
@@ -83,7 +108,16 @@ function pipe(
         out = null;
       }
       // No output means the frame is dropped: a sender never lets a frame through unencrypted.
-      if (!out) return;
+      if (!out) {
+        entry.failing++;
+        return;
+      }
+      // Decrypting again after a gap (keys just arrived, or the sender changed key): a delta frame is useless to
+      // the decoder, so ask the sender for a key frame now rather than wait for the decoder's own timeout.
+      if (options.side === 'receive' && entry.failing > 0 && layout !== 'opaque') {
+        if ((new Uint8Array(out)[0]! & 0x01) !== 0) requestKeyFrame(entry);
+      }
+      entry.failing = 0;
       frame.data = out;
       controller.enqueue(frame);
     },
@@ -119,9 +153,12 @@ scope.onmessage = (event) => {
         scope.postMessage({ type: 'error', message: error instanceof Error ? error.message : String(error) });
       });
       break;
-    case 'participants':
+    case 'participants': {
+      const unbound = new Set([...attached.values()].filter((a) => !cryptor.knows(a.participantId)));
       cryptor.setParticipants(message.leaves);
+      requestKeyFramesWhereFailing((a) => unbound.has(a));
       break;
+    }
     case 'attach':
       pipe(message.options, message.readable, message.writable);
       break;

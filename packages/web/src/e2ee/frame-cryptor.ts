@@ -36,7 +36,10 @@ export function clearVp8Header(frame: Uint8Array, length: number): Uint8Array {
 export interface FrameCryptorOptions {
   epochGraceMs?: number;
   now?: () => number;
-  /** Called when frames could first be (or again be) encrypted: ask the encoder for a key frame. */
+  /**
+   * Called when frames are encrypted under a new epoch's key: ask the encoder for a key frame, since a member who
+   * joined in this epoch can use nothing sent before it.
+   */
   onSenderKey?: () => void;
   /** Called when new receive keys are in: receivers that were failing should ask for a key frame. */
   onReceiverKeys?: () => void;
@@ -65,6 +68,10 @@ export class FrameCryptor {
       ...(this.#options.epochGraceMs === undefined ? {} : { epochGraceMs: this.#options.epochGraceMs }),
       ...(this.#options.now ? { now: this.#options.now } : {}),
     });
+  }
+
+  get receiverEpoch(): bigint | undefined {
+    return this.#receiverEpoch < 0n ? undefined : this.#receiverEpoch;
   }
 
   get senderEpoch(): bigint | undefined {
@@ -96,15 +103,19 @@ export class FrameCryptor {
         return;
       }
       await this.#ctx.setSenderKey(message.ownKid, base);
-      const first = this.#senderEpoch < 0n;
       this.#senderEpoch = message.epoch;
       base.fill(0);
-      if (first) this.#options.onSenderKey?.();
+      this.#options.onSenderKey?.();
     };
     clearTimeout(this.#switchTimer);
     this.#switchTimer = undefined;
     if (this.#senderEpoch < 0n || message.switchAfterMs <= 0) await install();
     else this.#switchTimer = setTimeout(() => void install(), message.switchAfterMs);
+  }
+
+  /** Whether frames of `participantId` can be attributed (their MLS leaves are known). */
+  knows(participantId: string): boolean {
+    return (this.#leaves.get(participantId)?.size ?? 0) > 0;
   }
 
   setParticipants(leaves: Record<string, number[]>): void {

@@ -6,8 +6,11 @@
  * import { createCallE2ee, e2eePeerConnectionConfig, supportsE2ee, describeKeyStatus } from '../e2ee';
  *
  * if (!supportsE2ee()) showError('This browser cannot encrypt calls end to end, so it cannot join.');
- * // after `call.joined` (the server admitted us):
- * const e2ee = createCallE2ee({ meetingId, me: { userId } });   // api/ws default to the app's http/realtime
+ * // on the pre-join screen: load or register the device, so `call.join` can name it
+ * const e2ee = createCallE2ee({ meetingId, me: { userId }, autoStart: false });   // api/ws: the app's defaults
+ * send({ type: 'call.join', deviceId: await e2ee.deviceId });
+ * // after `call.joined` (the server admitted us); media may be set up meanwhile (frames wait for the keys):
+ * await e2ee.start();
  * const pc = new RTCPeerConnection(e2eePeerConnectionConfig({ iceServers, bundlePolicy: 'max-bundle' }));
  * const sender = pc.addTrack(track, stream);
  * e2ee.attachSender(sender, 'video');            // before negotiating; for audio, video and screen alike
@@ -58,11 +61,18 @@ export interface CallE2eeOptions {
   ws?: E2eeRealtime;
   /** IndexedDB database name; only tests change it. */
   storeName?: string;
+  /**
+   * false: only load (or register) this browser's device and its key packages now, e.g. on the pre-join screen, and
+   * join the call's MLS group on `start()` once admitted. Default true: start at once.
+   */
+  autoStart?: boolean;
 }
 
 export interface CallE2ee {
   /** This browser's device id once registered (what `CallParticipant.deviceId` should name). */
   readonly deviceId: Promise<string>;
+  /** Joins (or creates) the call's MLS group; idempotent. Rejects if the call is open in another tab. */
+  start(): Promise<void>;
   attachSender(sender: RTCRtpSender, kind: 'audio' | 'video' | 'screen' | string): void;
   attachReceiver(receiver: RTCRtpReceiver, participantId: string): void;
   setRoster(participants: readonly RosterEntry[]): void;
@@ -144,44 +154,59 @@ export function createCallE2ee(options: CallE2eeOptions): CallE2ee {
     emit();
   };
 
-  const deviceId = (async () => {
-    const locks = (globalThis.navigator as Navigator | undefined)?.locks;
-    if (locks) {
-      const held = await new Promise<boolean>((resolve) => {
-        void locks.request(
-          `parley-e2ee-call:${options.meetingId}:${options.me.userId}`,
-          { ifAvailable: true },
-          (lock) => {
-            resolve(lock !== null);
-            return lock ? new Promise<void>((release) => (releaseLock = release)) : undefined;
-          },
-        );
-      });
-      if (!held) throw new Error('This call is already open in another tab of this browser.');
-    }
-    const device = await LocalDevice.open(api, store, options.me.userId, options.me.deviceLabel);
-    ownDeviceId = device.deviceId;
-    await device.replenish();
-    if (closed) return device.deviceId;
-    manager = new CallKeyManager(options.meetingId, device, store, trust, ws, api, {
-      keys: (message) => media.setKeys(message),
-      changed: refresh,
-      application: (data, from, seq, at) => {
-        let text: string;
-        try {
-          const parsed = JSON.parse(fromUtf8(data)) as { type?: unknown; text?: unknown };
-          if (parsed.type !== 'chat' || typeof parsed.text !== 'string') return;
-          text = parsed.text.slice(0, MAX_CHAT_CHARS);
-        } catch {
-          return;
-        }
-        deliverChat({ seq, at, text, from, mine: false });
-      },
-    });
-    manager.setRoster(roster);
-    void manager.start().catch(fail);
-    return device.deviceId;
+  // The device and its key packages first: they need no admission, so they can be ready before Join is pressed.
+  const device = (async () => {
+    const d = await LocalDevice.open(api, store, options.me.userId, options.me.deviceLabel);
+    ownDeviceId = d.deviceId;
+    await d.replenish();
+    return d;
   })();
+  device.catch(() => undefined); // reported through `deviceId`; `start()` awaits it again
+
+  let started: Promise<void> | undefined;
+  const start = () =>
+    (started ??= (async () => {
+      const locks = (globalThis.navigator as Navigator | undefined)?.locks;
+      if (locks) {
+        const held = await new Promise<boolean>((resolve) => {
+          void locks.request(
+            `parley-e2ee-call:${options.meetingId}:${options.me.userId}`,
+            { ifAvailable: true },
+            (lock) => {
+              resolve(lock !== null);
+              return lock ? new Promise<void>((release) => (releaseLock = release)) : undefined;
+            },
+          );
+        });
+        if (!held) throw new Error('This call is already open in another tab of this browser.');
+      }
+      const d = await device;
+      if (closed) return releaseLock();
+      manager = new CallKeyManager(options.meetingId, d, store, trust, ws, api, {
+        keys: (message) => media.setKeys(message),
+        changed: refresh,
+        application: (data, from, seq, at) => {
+          let text: string;
+          try {
+            const parsed = JSON.parse(fromUtf8(data)) as { type?: unknown; text?: unknown };
+            if (parsed.type !== 'chat' || typeof parsed.text !== 'string') return;
+            text = parsed.text.slice(0, MAX_CHAT_CHARS);
+          } catch {
+            return;
+          }
+          deliverChat({ seq, at, text, from, mine: false });
+        },
+      });
+      manager.setRoster(roster);
+      void manager.start().catch(fail);
+    })());
+
+  const autoStart = options.autoStart ?? true;
+  // Our personal topic is where the Welcome is pushed: subscribed from the pre-join screen on, so the server
+  // already forwards it when someone adds us moments after admission (the manager's listener joins it then).
+  const offWelcomeTopic = autoStart ? () => {} : ws.subscribe(`user:${options.me.userId}`, () => {});
+  // Started at once, the device id is only handed out once the tab holds the call (as before the split).
+  const deviceId = autoStart ? start().then(async () => (await device).deviceId) : device.then((d) => d.deviceId);
   deviceId.catch(fail);
 
   const deliverChat = (m: {
@@ -208,6 +233,7 @@ export function createCallE2ee(options: CallE2eeOptions): CallE2ee {
 
   return {
     deviceId,
+    start,
     attachSender: (sender, kind) => media.attachSender(sender, kind),
     attachReceiver: (receiver, participantId) => media.attachReceiver(receiver, participantId),
     setRoster(participants) {
@@ -230,7 +256,7 @@ export function createCallE2ee(options: CallE2eeOptions): CallE2ee {
     async sendChat(text) {
       const trimmed = text.trim().slice(0, MAX_CHAT_CHARS);
       if (!trimmed) throw new Error('Nothing to send.');
-      await deviceId;
+      await started;
       if (!manager) throw new Error('The call’s keys are not ready.');
       const { seq } = await manager.sendApplication(utf8(JSON.stringify({ type: 'chat', text: trimmed })));
       const me = manager.session?.members().find((m) => m.leafIndex === manager?.session?.ownLeafIndex);
@@ -247,12 +273,13 @@ export function createCallE2ee(options: CallE2eeOptions): CallE2ee {
       return () => chatListeners.delete(cb);
     },
     async leave() {
-      await deviceId.catch(() => undefined);
+      await started?.catch(() => undefined);
       await manager?.leave();
     },
     close() {
       if (closed) return;
       closed = true;
+      offWelcomeTopic();
       manager?.close();
       media.close();
       releaseLock();
