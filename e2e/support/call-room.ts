@@ -12,14 +12,20 @@ export interface CallSeat {
 }
 
 /** A delegate in their own browser context (own cookies, own WebSocket, own fake camera), at laptop size. */
-export async function callSeat(browser: Browser, baseURL: string, email: string, name: string): Promise<CallSeat> {
+export async function callSeat(
+  browser: Browser,
+  baseURL: string,
+  email: string,
+  name: string,
+  password = PASSWORD,
+): Promise<CallSeat> {
   const context = await browser.newContext({ baseURL, viewport: { width: 1280, height: 720 } });
   context.setDefaultTimeout(20_000);
   const page = await context.newPage();
   const log: string[] = [];
   page.on('console', (m) => log.push(`[${m.type()}] ${m.text()}`));
   page.on('pageerror', (e) => log.push(`[pageerror] ${e.message}`));
-  await signInWithPassword(page, email, PASSWORD);
+  await signInWithPassword(page, email, password);
   await page.getByRole('heading', { name: 'Groups', level: 1 }).waitFor();
   return { name, context, page, log };
 }

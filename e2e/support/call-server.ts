@@ -32,7 +32,7 @@ async function freePort(): Promise<number> {
  * The real server with its real, supervised Janus child, on loopback: PGlite in a fresh temporary DATA_DIR, Janus
  * gathering ICE candidates on `lo` only (the browsers are on the same machine).
  */
-export async function startCallServer(): Promise<CallServer> {
+export async function startCallServer(opts: { demo?: boolean } = {}): Promise<CallServer> {
   ensureWebBuild();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-call-e2e-'));
   const port = await freePort();
@@ -49,7 +49,7 @@ export async function startCallServer(): Promise<CallServer> {
     },
     { webRoot: webDist },
   );
-  const running = await startServer(config, { janus: true });
+  const running = await startServer(config, { janus: true, demo: !!opts.demo });
   return {
     url: running.url,
     app: running.app,
