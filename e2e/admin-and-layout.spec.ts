@@ -1,25 +1,13 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, newContext, recordOnFailure, screenshot, signInWithPassword } from './support/browser.js';
-import { type E2eServer, startE2eServer } from './support/server.js';
-import { PASSWORD, seedWorld, type World } from './support/world.js';
+import { describe, expect, it } from 'vitest';
+import { newContext, recordOnFailure, screenshot, signInWithPassword } from './support/browser.js';
+import { useBrowserWorld } from './support/browser-world.js';
+import { PASSWORD } from './support/world.js';
 
 describe('administration and layout', () => {
-  let server: E2eServer;
-  let browser: Browser;
-  let world: World;
-
-  beforeAll(async () => {
-    server = await startE2eServer();
-    world = await seedWorld(server.ctx);
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const e2e = useBrowserWorld();
 
   it('an administrator creates an account, a group and a side; field errors show beside their inputs', async () => {
+    const { server, world, browser } = e2e;
     const context = await newContext(browser, server.url);
     const page = await context.newPage();
     recordOnFailure(page, 'admin');
@@ -55,6 +43,7 @@ describe('administration and layout', () => {
   });
 
   it('fits a 1280×720 laptop screen and is usable from the keyboard', async () => {
+    const { server, world, browser } = e2e;
     const context = await browser.newContext({ baseURL: server.url, viewport: { width: 1280, height: 720 } });
     const page = await context.newPage();
     recordOnFailure(page, 'laptop');

@@ -3,17 +3,11 @@
 // and searches for plaintext and key bytes in everything the server stored.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
-import { buildApp } from '../packages/server/src/app.js';
-import { loadConfig } from '../packages/server/src/config.js';
-import type { AppContext } from '../packages/server/src/context.js';
-import { openDatabase } from '../packages/server/src/db/client.js';
-import { repoRoot } from './support/server.js';
+import { type E2eServer, repoRoot, startE2eServer } from './support/server.js';
 
 export const HOOK_BUILD = path.join(os.tmpdir(), 'parley-web-e2e-key-hook');
 
@@ -26,56 +20,11 @@ export function buildWithKeyHook(): void {
   });
 }
 
-export interface HookServer {
-  url: string;
-  app: FastifyInstance;
-  ctx: AppContext;
-  dataDir: string;
-  /** Stops the server and closes the database; the data directory stays for inspection. */
-  stop(): Promise<void>;
-}
+/** The real server on the key-hook build; stop() leaves the data directory for inspection. */
+export type HookServer = E2eServer;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-export async function startHookServer(): Promise<HookServer> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-e2e-bc-'));
-  const port = await freePort();
-  const config = loadConfig(
-    {
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      PUBLIC_URL: `http://localhost:${port}`,
-      DATA_DIR: dataDir,
-      LOG_LEVEL: 'warn',
-    },
-    { webRoot: HOOK_BUILD },
-  );
-  const database = await openDatabase({ databaseUrl: null, dataDir: config.dataDir });
-  await database.migrate();
-  const { app, ctx } = await buildApp({ config, database, logger: false });
-  await app.listen({ port: config.port, host: config.host });
-  let stopped = false;
-  return {
-    url: config.publicUrl,
-    app,
-    ctx,
-    dataDir,
-    stop: async () => {
-      if (stopped) return;
-      stopped = true;
-      await app.close();
-      await database.close();
-    },
-  };
+export function startHookServer(): Promise<HookServer> {
+  return startE2eServer({ webRoot: HOOK_BUILD, dataDirPrefix: 'parley-e2e-bc-', keepDataDir: true });
 }
 
 /** Every row of every table, read straight through PGlite from the data directory (server stopped). */

@@ -1,11 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ReceiveReport } from './harness/call-e2ee-harness.js';
-import { launchChromium, screenshot } from './support/browser.js';
-import { type CallTab, callHarnessBundle, openCallTab, removeCallHarnessBundle } from './support/call-e2ee.js';
-import { type E2eServer, startE2eServer } from './support/server.js';
-import { PASSWORD, seedWorld, type World } from './support/world.js';
+import type { CallTab } from './support/call-e2ee.js';
+import { useCallTrio } from './support/call-trio.js';
 
 /**
  * The browser E2EE layer of calls (packages/web/src/e2ee) without Janus: Aldoria's chair (A) and Belmora's chair
@@ -14,9 +11,6 @@ import { PASSWORD, seedWorld, type World } from './support/world.js';
  * joins later, which changes the epoch under running video.
  */
 describe('call E2EE: MLS-keyed SFrame on real WebRTC frames', () => {
-  let server: E2eServer;
-  let browser: Browser;
-  let world: World;
   let a: CallTab;
   let b: CallTab;
   let c: CallTab;
@@ -25,40 +19,13 @@ describe('call E2EE: MLS-keyed SFrame on real WebRTC frames', () => {
   const devices: Record<string, string> = {};
   let mainLink: { sender: string; receiver: string };
 
-  beforeAll(async () => {
-    [server] = await Promise.all([startE2eServer(), callHarnessBundle()]);
-    world = await seedWorld(server.ctx);
-    browser = await launchChromium();
-    const who = (key: string, name: string) => ({ name, email: world.users[key]!.email, password: PASSWORD });
-    a = await openCallTab(browser, server.url, who('aldChair', 'chair-ALD'));
-    b = await openCallTab(browser, server.url, who('belChair', 'chair-BEL'));
-    c = await openCallTab(browser, server.url, who('aldExpert', 'expert-ALD'));
-    const start = new Date(Date.now() + 3600_000);
-    const created = await a.call('api', 'POST', `/api/groups/${world.groupId}/meetings`, {
-      title: 'Strategic stability consultations, round 3',
-      format: 'video',
-      start: start.toISOString(),
-      end: new Date(start.getTime() + 3600_000).toISOString(),
-      timeZone: 'Europe/Vienna',
-    });
-    expect(created.status).toBe(201);
-    meetingId = (created.body as { id: string }).id;
+  const trio = useCallTrio({
+    names: { a: 'chair-ALD', b: 'chair-BEL', c: 'expert-ALD' },
+    meetingTitle: 'Strategic stability consultations, round 3',
+    failurePrefix: 'failed-call-e2ee',
   });
-  beforeEach(({ onTestFailed }) =>
-    onTestFailed(async () => {
-      for (const tab of [a, b, c]) {
-        if (!tab) continue;
-        await screenshot(tab.page, `failed-call-e2ee-${tab.name}`).catch(() => undefined);
-        console.error(`--- ${tab.name} ---\n${tab.log.join('\n')}`);
-        console.error(JSON.stringify(await tab.call('state').catch(() => null), null, 1));
-      }
-    }),
-  );
-  afterAll(async () => {
-    for (const tab of [a, b, c]) await tab?.call('close').catch(() => undefined);
-    await browser?.close();
-    await server?.stop();
-    await removeCallHarnessBundle();
+  beforeAll(() => {
+    ({ a, b, c, meetingId } = trio);
   });
 
   const entry = (tab: CallTab, key: 'a' | 'b' | 'c', name: string) => ({

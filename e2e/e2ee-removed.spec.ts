@@ -1,12 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ReceiveReport } from './harness/call-e2ee-harness.js';
-import { launchChromium, screenshot } from './support/browser.js';
-import { type CallTab, callHarnessBundle, openCallTab, removeCallHarnessBundle } from './support/call-e2ee.js';
+import type { CallTab } from './support/call-e2ee.js';
+import { useCallTrio } from './support/call-trio.js';
 import { installWorkerTap, readWorkerTap, rebindWorker, type WorkerTap } from './support/rekey-worker-tap.js';
-import { type E2eServer, startE2eServer } from './support/server.js';
-import { PASSWORD, seedWorld, type World } from './support/world.js';
 
 /**
  * Issue 7: a removed participant decodes nothing of any later epoch. Aldoria's chair (A), Belmora's chair (B) and
@@ -18,9 +15,6 @@ import { PASSWORD, seedWorld, type World } from './support/world.js';
  * keeps decoding the same sender.
  */
 describe('E2EE: a removed participant cannot decode later epochs', () => {
-  let server: E2eServer;
-  let browser: Browser;
-  let world: World;
   let a: CallTab;
   let b: CallTab;
   let c: CallTab;
@@ -31,43 +25,19 @@ describe('E2EE: a removed participant cannot decode later epochs', () => {
   let toC: { sender: string; receiver: string };
   let beforeRemoval: WorkerTap;
 
-  beforeAll(async () => {
-    [server] = await Promise.all([startE2eServer(), callHarnessBundle()]);
-    world = await seedWorld(server.ctx);
-    browser = await launchChromium();
-    const who = (key: string, name: string) => ({ name, email: world.users[key]!.email, password: PASSWORD });
-    a = await openCallTab(browser, server.url, who('aldChair', 'removed-chair-ALD'));
-    b = await openCallTab(browser, server.url, who('belChair', 'removed-chair-BEL'));
-    c = await openCallTab(browser, server.url, who('aldExpert', 'removed-expert-ALD'));
+  const trio = useCallTrio({
+    names: { a: 'removed-chair-ALD', b: 'removed-chair-BEL', c: 'removed-expert-ALD' },
+    meetingTitle: 'Verification regime, expert session',
+    failurePrefix: 'failed-e2ee-removed',
+    logTail: 60,
     // Before C's E2EE layer (and so its worker) exists.
-    await installWorkerTap(c.page);
-    const start = new Date(Date.now() + 3600_000);
-    const created = await a.call('api', 'POST', `/api/groups/${world.groupId}/meetings`, {
-      title: 'Verification regime, expert session',
-      format: 'video',
-      start: start.toISOString(),
-      end: new Date(start.getTime() + 3600_000).toISOString(),
-      timeZone: 'Europe/Vienna',
-    });
-    expect(created.status).toBe(201);
-    meetingId = (created.body as { id: string }).id;
-  });
-  beforeEach(({ onTestFailed }) =>
-    onTestFailed(async () => {
-      for (const tab of [a, b, c]) {
-        if (!tab) continue;
-        await screenshot(tab.page, `failed-e2ee-removed-${tab.name}`).catch(() => undefined);
-        console.error(`--- ${tab.name} ---\n${tab.log.slice(-60).join('\n')}`);
-        console.error(JSON.stringify(await tab.call('state').catch(() => null), null, 1));
-      }
+    beforeMeeting: ({ c }) => installWorkerTap(c.page),
+    onFailure: async ({ c }) => {
       if (c) console.error(JSON.stringify(await readWorkerTap(c.page).catch(() => null), null, 1));
-    }),
-  );
-  afterAll(async () => {
-    for (const tab of [a, b, c]) await tab?.call('close').catch(() => undefined);
-    await browser?.close();
-    await server?.stop();
-    await removeCallHarnessBundle();
+    },
+  });
+  beforeAll(() => {
+    ({ a, b, c, meetingId } = trio);
   });
 
   const roster = (keys: ('a' | 'b' | 'c')[]) => {
@@ -101,7 +71,12 @@ describe('E2EE: a removed participant cannot decode later epochs', () => {
     for (const tab of [a, b, c]) await tab.call('setRoster', roster(['a', 'b', 'c']));
     // Adds and the joiners' path updates; everyone ends in one epoch with all three.
     await poll(async () => (await a.call('state')).members.length).toBe(3);
-    await poll(async () => new Set(await Promise.all([a, b, c].map(epochOf))).size).toBe(1);
+    // Wait for the settled epoch: right after the Welcome all three briefly share the Add's epoch, before the
+    // joiners' path updates move everyone on.
+    await poll(async () => {
+      const epochs = await Promise.all([a, b, c].map(epochOf));
+      return new Set(epochs).size === 1 && (epochs[0] ?? 0) >= 3;
+    }).toBe(true);
     const shared = await epochOf(a);
     expect(shared).toBeGreaterThanOrEqual(3);
 

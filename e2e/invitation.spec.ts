@@ -1,25 +1,13 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, newContext, screenshot, signInWithPassword } from './support/browser.js';
-import { type E2eServer, startE2eServer } from './support/server.js';
-import { PASSWORD, seedWorld, type World } from './support/world.js';
+import { describe, expect, it } from 'vitest';
+import { newContext, screenshot, signInWithPassword } from './support/browser.js';
+import { useBrowserWorld } from './support/browser-world.js';
+import { PASSWORD } from './support/world.js';
 
 describe('invitations', () => {
-  let server: E2eServer;
-  let browser: Browser;
-  let world: World;
-
-  beforeAll(async () => {
-    server = await startE2eServer();
-    world = await seedWorld(server.ctx);
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const e2e = useBrowserWorld();
 
   it('a secretariat creates a link; the invitee accepts it and lands in the group, live on the roster', async () => {
+    const { server, world, browser } = e2e;
     const secretariat = await newContext(browser, server.url);
     const page = await secretariat.newPage();
     await signInWithPassword(page, world.users.aldSecretariat!.email, PASSWORD);

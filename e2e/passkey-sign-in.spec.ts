@@ -1,32 +1,13 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  launchChromium,
-  newContext,
-  recordOnFailure,
-  screenshot,
-  signInWithPassword,
-  signOut,
-} from './support/browser.js';
-import { type E2eServer, startE2eServer } from './support/server.js';
-import { PASSWORD, seedWorld, type World } from './support/world.js';
+import { describe, expect, it } from 'vitest';
+import { newContext, recordOnFailure, screenshot, signInWithPassword, signOut } from './support/browser.js';
+import { useBrowserWorld } from './support/browser-world.js';
+import { PASSWORD } from './support/world.js';
 
 describe('passkeys', () => {
-  let server: E2eServer;
-  let browser: Browser;
-  let world: World;
-
-  beforeAll(async () => {
-    server = await startE2eServer();
-    world = await seedWorld(server.ctx);
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const e2e = useBrowserWorld();
 
   it('registers a passkey on the account page, then signs in passwordless with it', async () => {
+    const { server, world, browser } = e2e;
     const context = await newContext(browser, server.url);
     const page = await context.newPage();
     recordOnFailure(page, 'page');

@@ -1,16 +1,9 @@
 import { Secret, TOTP } from 'otpauth';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  launchChromium,
-  newContext,
-  recordOnFailure,
-  screenshot,
-  signInWithPassword,
-  signOut,
-} from './support/browser.js';
-import { type E2eServer, startE2eServer } from './support/server.js';
-import { PASSWORD, seedWorld, type World } from './support/world.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { newContext, recordOnFailure, screenshot, signInWithPassword, signOut } from './support/browser.js';
+import { useBrowserWorld } from './support/browser-world.js';
+import { PASSWORD, type World } from './support/world.js';
 
 /** A code for the step after the current one: the server accepts one step of drift but never a reused step. */
 function nextCode(secret: string): string {
@@ -19,21 +12,10 @@ function nextCode(secret: string): string {
 }
 
 describe('sign in with password and TOTP', () => {
-  let server: E2eServer;
-  let browser: Browser;
-  let world: World;
-
-  beforeAll(async () => {
-    server = await startE2eServer();
-    world = await seedWorld(server.ctx);
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const e2e = useBrowserWorld();
 
   it('enrols TOTP on the security page, then signs in with a code and sees the roster by side and agency', async () => {
+    const { server, world, browser } = e2e;
     const context = await newContext(browser, server.url);
     const page = await context.newPage();
     recordOnFailure(page, 'page');

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../packages/server/src/app.js';
-import { loadConfig } from '../../packages/server/src/config.js';
+import { type Config, loadConfig } from '../../packages/server/src/config.js';
 import type { AppContext } from '../../packages/server/src/context.js';
 import { openDatabase } from '../../packages/server/src/db/client.js';
 
@@ -19,6 +19,8 @@ export interface E2eServer {
   url: string;
   app: FastifyInstance;
   ctx: AppContext;
+  dataDir: string;
+  /** Stops the server and closes the database; a second call does nothing. */
   stop(): Promise<void>;
 }
 
@@ -49,7 +51,7 @@ export function ensureWebBuild(): void {
   });
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.once('error', reject);
@@ -60,33 +62,55 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** The real server, in this process, on loopback, with PGlite in a fresh temporary DATA_DIR. */
-export async function startE2eServer(): Promise<E2eServer> {
-  ensureWebBuild();
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-e2e-'));
+/**
+ * Config for a server on loopback at a free port, published as `localhost` because WebAuthn refuses IP addresses as
+ * relying-party ids. `env` adds or overrides variables (Janus settings, for instance).
+ */
+export async function loopbackConfig(dataDir: string, webRoot: string, env: NodeJS.ProcessEnv = {}): Promise<Config> {
   const port = await freePort();
-  const config = loadConfig(
+  return loadConfig(
     {
       PORT: String(port),
       HOST: '127.0.0.1',
       PUBLIC_URL: `http://localhost:${port}`,
       DATA_DIR: dataDir,
       LOG_LEVEL: 'warn',
+      ...env,
     },
-    { webRoot: webDist },
+    { webRoot },
   );
+}
+
+export interface E2eServerOptions {
+  /** A prebuilt SPA to serve instead of the shipped dist (which is then not rebuilt). */
+  webRoot?: string;
+  /** Name prefix of the temporary DATA_DIR. */
+  dataDirPrefix?: string;
+  /** Leave the DATA_DIR on disk after stop(), for specs that inspect what the server stored. */
+  keepDataDir?: boolean;
+}
+
+/** The real server, in this process, on loopback, with PGlite in a fresh temporary DATA_DIR. */
+export async function startE2eServer(opts: E2eServerOptions = {}): Promise<E2eServer> {
+  if (!opts.webRoot) ensureWebBuild();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), opts.dataDirPrefix ?? 'parley-e2e-'));
+  const config = await loopbackConfig(dataDir, opts.webRoot ?? webDist);
   const database = await openDatabase({ databaseUrl: null, dataDir: config.dataDir });
   await database.migrate();
   const { app, ctx } = await buildApp({ config, database, logger: false });
   await app.listen({ port: config.port, host: config.host });
+  let stopped = false;
   return {
     url: config.publicUrl,
     app,
     ctx,
+    dataDir,
     stop: async () => {
+      if (stopped) return;
+      stopped = true;
       await app.close();
       await database.close();
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      if (!opts.keepDataDir) fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,0 +1,400 @@
+// The mechanics shared by every MLS group this device drives through the Delivery Service (a call's, a thread's):
+// create-or-join the group of a context, process Welcomes and commits from the WebSocket push and the HTTP catch-up,
+// commit adds and nominated removals, persist the session. What differs (SFrame keys, an archive, whom to add) is
+// the owner's, through MlsGroupOwner. All MLS work runs in one queue: catch-up, commits, adds, removals and
+// application messages never interleave, and local state only moves when the server has accepted a commit (or
+// delivered someone else's).
+import { MLS_DEFAULT_CIPHER_SUITE, MlsSession, MlsSessionError, type PendingCommit, safetyCode } from '@parley/e2ee';
+import type { DomainEvent } from '@parley/protocol';
+import { fromB64 } from './bytes.js';
+import { DeliveryService, decodeMessage, statusOf, type WelcomeEntry } from './delivery.js';
+import type { LocalDevice } from './device.js';
+import type { DeviceStore } from './device-store.js';
+import { SessionStore } from './session-store.js';
+import type { DeviceTrust } from './trust.js';
+import type { E2eePhase, E2eeRealtime } from './types.js';
+
+/** Safety-net catch-up, for WebSocket events that never arrived. */
+const SYNC_EVERY_MS = 5000;
+
+export interface KeyPackageToAdd {
+  deviceId: string;
+  keyPackage: Uint8Array;
+}
+
+/** What the owner of the group does at each step; every async hook runs inside the queue. */
+export interface MlsGroupOwner {
+  /** Phase, error, epoch or membership changed. */
+  changed(): void;
+  /** Stores what must survive a reload, the session at least (MlsGroupClient.saveSession). */
+  persist(): Promise<void>;
+  /** The session was taken on and its group subscribed: newly created (seq 0), restored, or welcomed at `seq`. */
+  adopted?(groupId: string, how: 'created' | 'restored' | 'welcomed', seq: number): void;
+  /** This device created the group and is alone in it. */
+  created(): Promise<void>;
+  /** Joined from a Welcome and caught up, before the joiner's path update goes out. */
+  welcomed?(): Promise<void>;
+  /** The joiner's path update is done (or no longer needed). */
+  joined(): Promise<void>;
+  /** A catch-up pass ended. moved: the epoch changed; removed: a commit removed members; restored: after a reload. */
+  caughtUp(moved: boolean, removed: boolean, restored: boolean): Promise<void>;
+  application(
+    data: Uint8Array,
+    from: { userId: string; deviceId: string },
+    seq: number,
+    at: string,
+    epoch: number,
+  ): void;
+  /** Key packages of the devices to add now ([] for none); asked only when the group can take a commit. */
+  toAdd(session: MlsSession, groupId: string): Promise<KeyPackageToAdd[]>;
+  /** The server accepted this device's Add commit. */
+  added(): Promise<void>;
+  /** A nominated Remove was committed (ok) or lost its race and the winner was processed (!ok). */
+  removalsDone(ok: boolean): Promise<void>;
+}
+
+export interface MlsGroupSetup {
+  context: string;
+  device: LocalDevice;
+  store: DeviceStore;
+  trust: DeviceTrust;
+  ws: E2eeRealtime;
+  api: ConstructorParameters<typeof DeliveryService>[0];
+  /** Use a Welcome that rides in the push event itself instead of listing them. */
+  inlineWelcome: boolean;
+  text: {
+    vanished: string;
+    removed: string;
+    notInGroup: string;
+    keysChanging: string;
+    /** Set when only a present member can add this device back (a call): refuse to wait for nobody. */
+    lostAlone?: string;
+    noMembers?: string;
+  };
+}
+
+export class MlsGroupClient {
+  phase: E2eePhase = 'starting';
+  error: string | null = null;
+  session: MlsSession | undefined;
+  readonly ds: DeliveryService;
+  readonly #sessions: SessionStore;
+  readonly #setup: MlsGroupSetup;
+  readonly #device: LocalDevice;
+  #groupId: string | undefined;
+  #cursor = 0;
+  #queue: Promise<unknown> = Promise.resolve();
+  #offs: (() => void)[] = [];
+  #offGroup: (() => void) | undefined;
+  #timers = new Set<ReturnType<typeof setTimeout>>();
+  /** Welcomes at or below this seq were tried and cannot be used. */
+  #skipWelcomesUpTo = -1;
+  #closed = false;
+
+  constructor(
+    setup: MlsGroupSetup,
+    private readonly owner: MlsGroupOwner,
+  ) {
+    this.#setup = setup;
+    this.#device = setup.device;
+    this.ds = new DeliveryService(setup.api, setup.device.deviceId);
+    this.#sessions = new SessionStore(setup.store, setup.device.deviceId);
+  }
+
+  get groupId(): string | undefined {
+    return this.#groupId;
+  }
+
+  get safetyCode(): string | null {
+    return this.session?.active ? safetyCode(this.session.epochAuthenticator()) : null;
+  }
+
+  run<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.#queue.then(() => (this.#closed ? (undefined as T) : work()));
+    this.#queue = next.catch((error: unknown) => this.#fail(error));
+    return next;
+  }
+
+  /** HTTP and network errors are passing (the periodic resync retries); anything else leaves the group unusable. */
+  #fail(error: unknown): void {
+    if (this.#closed) return;
+    const transient = statusOf(error) !== undefined || error instanceof TypeError;
+    if (!transient) this.phase = 'failed';
+    this.error = error instanceof Error ? error.message : String(error);
+    this.owner.changed();
+  }
+
+  later(ms: number, work: () => void): void {
+    const t = setTimeout(() => {
+      this.#timers.delete(t);
+      if (!this.#closed) work();
+    }, ms);
+    this.#timers.add(t);
+  }
+
+  start(): Promise<void> {
+    this.#offs.push(
+      this.#setup.ws.subscribe(`user:${this.#device.identity.userId}`, (event) => {
+        const data = event.data as Partial<WelcomeEntry> | undefined;
+        if (event.kind !== 'mls.welcome' || data?.deviceId !== this.#device.deviceId) return;
+        // A small Welcome rides in the event itself: one fewer round trip before the joiner holds the keys. It is
+        // the same Delivery Service text the list would return, and MLS checks it all the same.
+        const inline =
+          this.#setup.inlineWelcome &&
+          typeof data.welcome === 'string' &&
+          typeof data.mlsGroupId === 'string' &&
+          typeof data.context === 'string' &&
+          typeof data.seq === 'number'
+            ? (data as WelcomeEntry)
+            : undefined;
+        void this.run(() => this.#welcome(inline));
+      }),
+    );
+    const ws = this.#setup.ws;
+    if (ws.onReconnect) this.#offs.push(ws.onReconnect(() => void this.run(() => this.#resync())));
+    const tick = () => {
+      void this.run(() => this.#resync());
+      this.later(SYNC_EVERY_MS, tick);
+    };
+    this.later(SYNC_EVERY_MS, tick);
+    return this.run(() => this.#begin());
+  }
+
+  async #begin(): Promise<void> {
+    const { context, text, trust } = this.#setup;
+    const deviceId = this.#device.deviceId;
+    let group = await this.ds.findGroup(context);
+    if (!group) {
+      const created = await this.ds.createGroup(context, MLS_DEFAULT_CIPHER_SUITE);
+      if (created) {
+        const session = await MlsSession.create({
+          identity: this.#device.identity,
+          groupId: created.id,
+          options: { verifyMember: trust.verifyMember },
+        });
+        this.#adopt(session, created.id, 0, 'created');
+        await this.owner.created();
+        return;
+      }
+      group = await this.ds.findGroup(context);
+      if (!group) throw new Error(text.vanished);
+    }
+    if (group.members.some((m) => m.deviceId === deviceId)) {
+      // This device is still a member, e.g. the page was reloaded: continue from the stored state.
+      const restored = await this.#sessions.restore(group.id, trust.verifyMember);
+      if (restored) {
+        this.#adopt(restored.session, group.id, restored.cursor, 'restored');
+        await this.#catchUp(true);
+        return;
+      }
+      // State lost (storage cleared): leave, then be added afresh by a member.
+      if (text.lostAlone && !group.members.some((m) => m.status === 'active' && m.deviceId !== deviceId)) {
+        throw new Error(text.lostAlone);
+      }
+      await this.ds.leave(group.id).catch(() => undefined);
+      this.#skipWelcomesUpTo = group.lastSeq;
+    } else if (text.noMembers && !group.members.some((m) => m.status === 'active')) {
+      throw new Error(text.noMembers);
+    }
+    this.phase = 'waiting-for-welcome';
+    this.owner.changed();
+    await this.#welcome();
+  }
+
+  async saveSession(): Promise<void> {
+    const session = this.session;
+    if (session?.active && this.#groupId) await this.#sessions.save(this.#groupId, this.#cursor, session);
+  }
+
+  #adopt(session: MlsSession, groupId: string, cursor: number, how: 'created' | 'restored' | 'welcomed'): void {
+    this.session = session;
+    this.#groupId = groupId;
+    this.#cursor = cursor;
+    this.phase = 'ready';
+    this.#offGroup?.();
+    this.#offGroup = this.#setup.ws.subscribe(`mls:${groupId}`, (event) => this.#onGroupEvent(event));
+    this.owner.adopted?.(groupId, how, cursor);
+  }
+
+  /** Joins from a Welcome addressed to this device for this context; false if there is none it can use. */
+  async #welcome(pushed?: WelcomeEntry): Promise<boolean> {
+    if (this.session?.active) return true;
+    const all = pushed ? [pushed] : await this.ds.welcomes();
+    const mine = all
+      .filter((w: WelcomeEntry) => w.context === this.#setup.context && w.seq > this.#skipWelcomesUpTo)
+      .sort((a, b) => b.seq - a.seq)[0];
+    if (!mine) return false;
+    let joined: Awaited<ReturnType<typeof MlsSession.join>>;
+    try {
+      joined = await MlsSession.join({
+        identity: this.#device.identity,
+        welcome: fromB64(mine.welcome),
+        keyPackages: await this.#device.keyPackages(),
+        options: { verifyMember: this.#setup.trust.verifyMember },
+      });
+    } catch (error) {
+      // Our key package's private half is gone (another browser profile, cleared storage) or the tree is refused.
+      this.#skipWelcomesUpTo = mine.seq;
+      if (error instanceof MlsSessionError && error.code === 'NO_KEY_PACKAGE') return false;
+      throw error;
+    }
+    await this.#device.forgetKeyPackage(joined.keyPackageRef);
+    this.#adopt(joined.session, mine.mlsGroupId, mine.seq, 'welcomed');
+    await this.#catchUp();
+    await this.owner.welcomed?.();
+    let pending: PendingCommit | undefined = joined.pathUpdate;
+    // The joiner's full-path update, at once: until it lands every later commit must encrypt to it separately.
+    while (pending && this.session?.active) {
+      if (await this.#post(pending)) break;
+      await this.#catchUp();
+      pending = this.session?.needsPathUpdate ? await this.session.prepareSelfUpdate() : undefined;
+    }
+    await this.owner.joined();
+    void this.#device.replenish().catch(() => undefined);
+    return true;
+  }
+
+  /** Sends a prepared commit; applies it on 201, discards it on 409 (the caller then catches up and retries). */
+  async #post(
+    pending: PendingCommit,
+    change: { added?: { deviceId: string; leafIndex: number }[]; removed?: string[] } = {},
+  ) {
+    let ok: boolean;
+    try {
+      ok = await this.ds.commit(this.#groupId!, {
+        epoch: pending.epoch,
+        commit: pending.commit,
+        ...(pending.welcome ? { welcome: pending.welcome } : {}),
+        ...change,
+      });
+    } catch (error) {
+      // Refused (or unanswered): never leave a pending commit blocking the next one. Its handshake key is burnt.
+      await pending.discard();
+      throw error;
+    }
+    if (ok) await pending.apply();
+    else await pending.discard();
+    return ok;
+  }
+
+  #onGroupEvent(event: DomainEvent): void {
+    const data = event.data as { deviceId?: string; remove?: { deviceId: string }[] } | undefined;
+    if (event.kind === 'mls.message') void this.run(() => this.#catchUp());
+    else if (event.kind === 'mls.commit-requested' && data?.deviceId === this.#device.deviceId) {
+      void this.run(() => this.#commitRemovals((data.remove ?? []).map((r) => r.deviceId)));
+    }
+  }
+
+  async #resync(): Promise<void> {
+    if (this.session?.active) await this.#catchUp();
+    else if (this.phase === 'waiting-for-welcome') await this.#welcome();
+  }
+
+  /** Processes everything after the cursor, in order. Commits move the epoch; application messages are handed on. */
+  async #catchUp(restored = false): Promise<void> {
+    const session = this.session;
+    if (!session?.active || !this.#groupId) return;
+    const before = session.epoch;
+    let removed = false;
+    for (;;) {
+      const batch = await this.ds.messages(this.#groupId, this.#cursor);
+      for (const m of batch) {
+        this.#cursor = m.seq;
+        if (m.kind === 'application') {
+          // MLS never lets a sender decrypt its own application message; the owner kept it when it was sent.
+          if (m.senderDeviceId === this.#device.deviceId) continue;
+          try {
+            const got = await session.processMessage(decodeMessage(m));
+            if (got.kind === 'application') this.owner.application(got.data, got.sender, m.seq, m.createdAt, m.epoch);
+          } catch {
+            // A message we cannot read (e.g. sent in an epoch before we joined) is skipped, not fatal.
+          }
+          continue;
+        }
+        const got = await session.processMessage(decodeMessage(m));
+        if (got.kind !== 'commit') continue;
+        if (got.removed.length > 0) removed = true;
+        if (got.removedSelf) {
+          this.left(this.#setup.text.removed);
+          return;
+        }
+      }
+      if (batch.length < 200) break;
+    }
+    if (this.phase !== 'failed') this.error = null;
+    await this.owner.caughtUp(session.epoch !== before, removed, restored);
+  }
+
+  /** Adds the devices the owner names. Losing a race (409) means processing the winner's commit and looking again. */
+  async maybeAdd(): Promise<void> {
+    const session = this.session;
+    if (!session?.active || !this.#groupId || session.pendingCommit || session.needsPathUpdate) return;
+    const packages = await this.owner.toAdd(session, this.#groupId);
+    if (packages.length === 0) return;
+    let pending: PendingCommit;
+    try {
+      pending = await session.prepareAdd(packages.map((p) => p.keyPackage));
+    } catch (error) {
+      // Earlier joiners have not committed their path update yet: their commit will trigger another look.
+      if (error instanceof MlsSessionError && error.code === 'PENDING_JOINERS') return;
+      throw error;
+    }
+    const used = new Set(session.members().map((m) => m.leafIndex));
+    const added = packages.map((p) => {
+      let leaf = 0;
+      while (used.has(leaf)) leaf++;
+      used.add(leaf);
+      return { deviceId: p.deviceId, leafIndex: leaf };
+    });
+    if (await this.#post(pending, { added })) await this.owner.added();
+    else await this.#catchUp();
+  }
+
+  /** Nominated by the server: commit the Remove of the leaving devices now, so they lose the group's keys. */
+  async #commitRemovals(deviceIds: string[]): Promise<void> {
+    await this.#catchUp();
+    const session = this.session;
+    if (!session?.active) return;
+    const leaves = session
+      .members()
+      .filter((m) => deviceIds.includes(m.deviceId) && m.leafIndex !== session.ownLeafIndex);
+    if (leaves.length === 0) return;
+    const pending = await session.prepareRemove(leaves.map((m) => m.leafIndex));
+    const ok = await this.#post(pending, { removed: leaves.map((m) => m.deviceId) });
+    if (!ok) await this.#catchUp();
+    await this.owner.removalsDone(ok);
+  }
+
+  /** Encrypts and posts an application message (call inside `run`); re-encrypts if a commit overtook it. */
+  async send(data: Uint8Array): Promise<{ seq: number; epoch: bigint }> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const session = this.session;
+      if (!session?.active || !this.#groupId) throw new Error(this.#setup.text.notInGroup);
+      const epoch = session.epoch;
+      const message = await session.encryptApplication(data);
+      await this.owner.persist();
+      const seq = await this.ds.send(this.#groupId, epoch, message);
+      if (seq !== null) return { seq, epoch };
+      await this.#catchUp();
+    }
+    throw new Error(this.#setup.text.keysChanging);
+  }
+
+  left(reason: string): void {
+    if (this.#groupId) void this.#sessions.erase(this.#groupId).catch(() => undefined);
+    this.phase = 'ended';
+    this.error = reason;
+    this.#offGroup?.();
+    this.#offGroup = undefined;
+    this.owner.changed();
+  }
+
+  close(): void {
+    this.#closed = true;
+    for (const t of this.#timers) clearTimeout(t);
+    this.#timers.clear();
+    for (const off of this.#offs) off();
+    this.#offGroup?.();
+    this.session = undefined;
+  }
+}
