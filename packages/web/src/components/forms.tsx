@@ -36,7 +36,8 @@ interface BaseFieldProps {
   className?: string;
 }
 
-function FieldShell({
+/** Label, hint and error around any control: every field of every form uses this one shell. */
+export function FieldShell({
   id,
   label,
   error,
@@ -62,7 +63,7 @@ function FieldShell({
   );
 }
 
-function describedBy(id: string, error?: string, hint?: ReactNode) {
+export function describedBy(id: string, error?: string, hint?: ReactNode) {
   if (error) return `${id}-error`;
   if (hint) return `${id}-hint`;
   return undefined;

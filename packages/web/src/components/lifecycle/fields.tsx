@@ -1,41 +1,6 @@
 import { type ReactNode, type TextareaHTMLAttributes, useId } from 'react';
+import { describedBy, FieldShell } from '../forms';
 import { allZones, zoneLabel } from './time';
-
-function Shell({
-  id,
-  label,
-  error,
-  hint,
-  className,
-  children,
-}: {
-  id: string;
-  label: string;
-  error?: string | undefined;
-  hint?: ReactNode;
-  className?: string | undefined;
-  children: ReactNode;
-}) {
-  return (
-    <div className={`field${error ? ' field--invalid' : ''}${className ? ` ${className}` : ''}`}>
-      <label htmlFor={id}>{label}</label>
-      {children}
-      {hint && !error ? (
-        <p className="field__hint" id={`${id}-hint`}>
-          {hint}
-        </p>
-      ) : null}
-      {error ? (
-        <p className="field__error" id={`${id}-error`} role="alert">
-          {error[0]!.toUpperCase() + error.slice(1)}
-        </p>
-      ) : null}
-    </div>
-  );
-}
-
-const describedBy = (id: string, error?: string, hint?: ReactNode) =>
-  error ? `${id}-error` : hint ? `${id}-hint` : undefined;
 
 export function TextAreaField({
   label,
@@ -55,7 +20,7 @@ export function TextAreaField({
 } & Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, 'value' | 'onChange'>) {
   const id = useId();
   return (
-    <Shell id={id} label={label} error={error} hint={hint} className={className}>
+    <FieldShell id={id} label={label} error={error} hint={hint} className={className}>
       <textarea
         id={id}
         value={value}
@@ -64,7 +29,7 @@ export function TextAreaField({
         aria-describedby={describedBy(id, error, hint)}
         {...rest}
       />
-    </Shell>
+    </FieldShell>
   );
 }
 
@@ -85,7 +50,12 @@ export function TimeZoneField({
   const known = allZones().includes(value);
   const hint = known ? `Start and end are clocks in ${zoneLabel(value)}.` : 'Type a city, e.g. Europe/Berlin.';
   return (
-    <Shell id={id} label={label} error={error ?? (value && !known ? 'not a known time zone' : undefined)} hint={hint}>
+    <FieldShell
+      id={id}
+      label={label}
+      error={error ?? (value && !known ? 'not a known time zone' : undefined)}
+      hint={hint}
+    >
       <input
         id={id}
         list={listId}
@@ -100,7 +70,7 @@ export function TimeZoneField({
           <option key={z} value={z} />
         ))}
       </datalist>
-    </Shell>
+    </FieldShell>
   );
 }
 
@@ -117,7 +87,7 @@ export function DateTimeField({
 }) {
   const id = useId();
   return (
-    <Shell id={id} label={label} error={error}>
+    <FieldShell id={id} label={label} error={error}>
       <input
         id={id}
         type="datetime-local"
@@ -127,6 +97,6 @@ export function DateTimeField({
         aria-invalid={error ? true : undefined}
         aria-describedby={describedBy(id, error)}
       />
-    </Shell>
+    </FieldShell>
   );
 }
