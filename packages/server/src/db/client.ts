@@ -54,6 +54,9 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   let database: Database | undefined;
   if (opts.databaseUrl) {
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 });
+    // An idle connection can be cut by the server (restart, failover, a dropped database); node-postgres then emits
+    // 'error' on the pool, which would crash the process if nobody listened. The pool replaces the connection.
+    pool.on('error', (err) => process.emitWarning(`PostgreSQL connection lost: ${err.message}`));
     timeQueries(pool as never, () => database);
     // Transactions run on a checked-out client, not the pool.
     pool.on('connect', (client) => timeQueries(client as never, () => database));
