@@ -59,7 +59,11 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     pool.on('error', (err) => process.emitWarning(`PostgreSQL connection lost: ${err.message}`));
     timeQueries(pool as never, () => database);
     // Transactions run on a checked-out client, not the pool.
-    pool.on('connect', (client) => timeQueries(client as never, () => database));
+    pool.on('connect', (client) => {
+      timeQueries(client as never, () => database);
+      // The same for a connection that is checked out but between queries (the pool stops listening then).
+      client.on('error', (err) => process.emitWarning(`PostgreSQL connection lost: ${err.message}`));
+    });
     const db = drizzlePg(pool, { schema }) as unknown as Db;
     database = {
       db,
