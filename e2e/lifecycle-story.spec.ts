@@ -134,7 +134,10 @@ describe('the life of a consultation', () => {
     await up.focus();
     await page.keyboard.press('Enter');
     await page.locator('[data-agenda-item]').nth(1).filter({ hasText: 'Regional security' }).waitFor();
-    // Focus stays on the moved item's button, so a second press moves it again.
+    // Focus stays on the moved item's button (back once the move is saved), so a second press moves it again.
+    await expect
+      .poll(() => up.evaluate((el) => el === document.activeElement && !(el as HTMLButtonElement).disabled))
+      .toBe(true);
     await page.keyboard.press('Enter');
     await page.locator('[data-agenda-item]').first().filter({ hasText: 'Regional security' }).waitFor();
     expect(
