@@ -28,10 +28,7 @@ const CYCLES = 5;
  * rekey each continuing stream (A↔B) must keep rising, and everyone must reach the new epoch. How long each stream
  * stalled is measured and printed (the target is under 1 s), not asserted: the CI machine is shared and noisy.
  */
-// Skipped in the suite until an intermittent stall is understood: in about one run of five (seen only on the loaded
-// 2-core CI machine) the remaining members have not committed C's Remove within 45 s after C leaves. Run it by hand
-// with `npx vitest run --project e2e e2e/e2ee-rekey.spec.ts` (it passed in four full CI runs and prints the stalls).
-describe.skip('E2EE rekeys under running video: five leaves and rejoins', () => {
+describe('E2EE rekeys under running video: five leaves and rejoins', () => {
   let server: CallServer;
   let browser: Browser;
   let world: World;

@@ -233,7 +233,15 @@ export const MlsMessage = z.object({
   createdAt: Timestamp,
 });
 export type MlsMessage = z.infer<typeof MlsMessage>;
-export const MlsMessageList = z.object({ messages: z.array(MlsMessage) });
+export const MlsMessageList = z.object({
+  messages: z.array(MlsMessage),
+  /**
+   * Seq at which the reading device's current membership began (its Welcome's, 0 for the group's creator). A device
+   * reading from before it holds the state of an earlier membership: it was removed and added again by commits it
+   * may not read, and must join from its new Welcome.
+   */
+  joinedSeq: z.number().int(),
+});
 export const MlsSent = z.object({ seq: z.number().int() });
 
 export const WelcomeQuery = z.strictObject({ deviceId: DeviceId });

@@ -58,9 +58,9 @@ export class DeliveryService {
     return (await this.api.get<{ welcomes: WelcomeEntry[] }>(`/api/mls/welcomes?deviceId=${this.deviceId}`)).welcomes;
   }
 
-  async messages(groupId: string, afterSeq: number): Promise<MlsMessage[]> {
+  async messages(groupId: string, afterSeq: number): Promise<{ messages: MlsMessage[]; joinedSeq: number }> {
     const q = `deviceId=${this.deviceId}&afterSeq=${afterSeq}&limit=200`;
-    return (await this.api.get<{ messages: MlsMessage[] }>(`/api/mls/groups/${groupId}/messages?${q}`)).messages;
+    return this.api.get<{ messages: MlsMessage[]; joinedSeq: number }>(`/api/mls/groups/${groupId}/messages?${q}`);
   }
 
   async claim(groupId: string, userId: string): Promise<ClaimedKeyPackage[]> {

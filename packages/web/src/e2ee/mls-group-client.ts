@@ -179,7 +179,8 @@ export class MlsGroupClient {
       group = await this.ds.findGroup(context);
       if (!group) throw new Error(text.vanished);
     }
-    if (group.members.some((m) => m.deviceId === deviceId)) {
+    const own = group.members.find((m) => m.deviceId === deviceId);
+    if (own) {
       // This device is still a member, e.g. the page was reloaded: continue from the stored state.
       const restored = await this.#sessions.restore(group.id, trust.verifyMember);
       if (restored) {
@@ -187,6 +188,9 @@ export class MlsGroupClient {
         await this.#catchUp(true);
         return;
       }
+      // Or a member added it before it looked (a call's roster shows a joiner before its keys start): its Welcome
+      // is waiting. Leaving and being added again would cost two more epochs.
+      if (own.status === 'active' && (await this.#welcome())) return;
       // State lost (storage cleared): leave, then be added afresh by a member.
       if (text.lostAlone && !group.members.some((m) => m.status === 'active' && m.deviceId !== deviceId)) {
         throw new Error(text.lostAlone);
@@ -218,7 +222,11 @@ export class MlsGroupClient {
 
   /** Joins from a Welcome addressed to this device for this context; false if there is none it can use. */
   async #welcome(pushed?: WelcomeEntry): Promise<boolean> {
-    if (this.session?.active) return true;
+    if (this.session?.active) {
+      // A Welcome to a group we think we are in, past our cursor: we were removed and added again meanwhile.
+      if (pushed && pushed.mlsGroupId === this.#groupId && pushed.seq > this.#cursor) await this.#replaced(pushed.seq);
+      return true;
+    }
     const all = pushed ? [pushed] : await this.ds.welcomes();
     const mine = all
       .filter((w: WelcomeEntry) => w.context === this.#setup.context && w.seq > this.#skipWelcomesUpTo)
@@ -297,7 +305,8 @@ export class MlsGroupClient {
     const before = session.epoch;
     let removed = false;
     for (;;) {
-      const batch = await this.ds.messages(this.#groupId, this.#cursor);
+      const { messages: batch, joinedSeq } = await this.ds.messages(this.#groupId, this.#cursor);
+      if (joinedSeq > this.#cursor) return this.#replaced(joinedSeq);
       for (const m of batch) {
         this.#cursor = m.seq;
         if (m.kind === 'application') {
@@ -323,6 +332,22 @@ export class MlsGroupClient {
     }
     if (this.phase !== 'failed') this.error = null;
     await this.owner.caughtUp(session.epoch !== before, removed, restored);
+  }
+
+  /**
+   * Our state is from an earlier membership: the group removed this device and added it again by commits it may not
+   * read (e.g. a call left and rejoined while a late departure was still being handled). Start over from the Welcome
+   * of the current membership.
+   */
+  async #replaced(joinedSeq: number): Promise<void> {
+    if (this.#groupId) await this.#sessions.erase(this.#groupId).catch(() => undefined);
+    this.session = undefined;
+    this.#offGroup?.();
+    this.#offGroup = undefined;
+    this.#skipWelcomesUpTo = Math.max(this.#skipWelcomesUpTo, joinedSeq - 1);
+    this.phase = 'waiting-for-welcome';
+    this.owner.changed();
+    await this.#welcome();
   }
 
   /** Adds the devices the owner names. Losing a race (409) means processing the winner's commit and looking again. */

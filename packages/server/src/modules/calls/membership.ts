@@ -123,6 +123,13 @@ export async function leave(mgr: CallManager, call: LiveCall, m: Member, removed
   if (m.grace) clearTimeout(m.grace);
   m.grace = null;
   const wasAdmitted = m.state === 'admitted';
+  // The MLS Remove starts now, alongside the media teardown: the sooner the keys change, the sooner the departed
+  // participant stops being able to read the call, and a slow Janus must not hold the rekey back.
+  const evicting = wasAdmitted
+    ? evictFromCallGroup(mgr.ctx, call.meetingId, m.person.userId, removedBy).catch((err) =>
+        mgr.ctx.log.error({ err, meetingId: call.meetingId }, 'calls: MLS removal request failed'),
+      )
+    : undefined;
   const media = m.media;
   m.media = null;
   if (media) {
@@ -136,10 +143,7 @@ export async function leave(mgr: CallManager, call: LiveCall, m: Member, removed
   for (const feedId of m.feeds.values()) for (const other of call.members.values()) other.media?.forgetFeed(feedId);
   m.feeds.clear();
   call.broadcast();
-  if (wasAdmitted)
-    await evictFromCallGroup(mgr.ctx, call.meetingId, m.person.userId, removedBy).catch((err) =>
-      mgr.ctx.log.error({ err, meetingId: call.meetingId }, 'calls: MLS removal request failed'),
-    );
+  await evicting;
 }
 
 /** A chair of the group removes anyone from the call; if they knock again they wait in the lobby. */

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, lte, ne, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, lte, ne, or, sql } from 'drizzle-orm';
 import type { AppContext } from '../../context.js';
 import type { DbOrTx } from '../../db/client.js';
 import { fieldError, notFound } from '../../http/errors.js';
@@ -89,6 +89,15 @@ export async function claimKeyPackages(
 const rowsOf = <T>(r: unknown): T[] => (Array.isArray(r) ? r : ((r as { rows?: T[] }).rows ?? []));
 
 /**
+ * One membership of a device in a group. With `joinedSeq` it names that membership only: a request that arrives late
+ * (a call participant's departure handled after they rejoined) must not end the membership that began since.
+ */
+export interface MembershipRef {
+  deviceId: string;
+  joinedSeq?: number;
+}
+
+/**
  * Marks devices as leaving and nominates a remaining member to commit their Remove. The server cannot remove
  * anyone from an MLS group itself; until the commit lands the leaving devices get no further traffic.
  */
@@ -97,21 +106,28 @@ async function markLeaving(
   actor: ActorFacts,
   scope: MlsScope,
   mlsGroupId: string,
-  deviceIds: readonly string[],
+  targets: readonly MembershipRef[],
   action: string,
 ): Promise<{ removing: string[]; nomination: Nomination | null }> {
+  const deviceIds = targets.map((t) => t.deviceId);
   return runWrite(ctx, actor.userId, async (w) => {
     const group = await findMlsGroup(w.tx, mlsGroupId, true);
     if (!group) throw notFound('MLS group');
-    if (deviceIds.length > 0)
+    if (targets.length > 0)
       await w.tx
         .update(mlsMembers)
         .set({ status: 'leaving' })
         .where(
           and(
             eq(mlsMembers.mlsGroupId, mlsGroupId),
-            inArray(mlsMembers.deviceId, [...deviceIds]),
             eq(mlsMembers.status, 'active'),
+            or(
+              ...targets.map((t) =>
+                t.joinedSeq === undefined
+                  ? eq(mlsMembers.deviceId, t.deviceId)
+                  : and(eq(mlsMembers.deviceId, t.deviceId), eq(mlsMembers.joinedSeq, t.joinedSeq)),
+              ),
+            ),
           ),
         );
     const members = await currentMembers(w.tx, mlsGroupId);
@@ -133,9 +149,15 @@ async function markLeaving(
   });
 }
 
-export async function leaveGroup(ctx: Ctx, actor: ActorFacts, scope: MlsScope, mlsGroupId: string, deviceId: string) {
-  const member = await memberDevice(ctx.db, mlsGroupId, actor.userId!, deviceId, ['active', 'leaving']);
-  return markLeaving(ctx, actor, scope, mlsGroupId, [member.deviceId], 'mls.leave');
+export async function leaveGroup(
+  ctx: Ctx,
+  actor: ActorFacts,
+  scope: MlsScope,
+  mlsGroupId: string,
+  target: MembershipRef,
+) {
+  const member = await memberDevice(ctx.db, mlsGroupId, actor.userId!, target.deviceId, ['active', 'leaving']);
+  return markLeaving(ctx, actor, scope, mlsGroupId, [{ ...target, deviceId: member.deviceId }], 'mls.leave');
 }
 
 export async function requestRemoval(
@@ -144,8 +166,14 @@ export async function requestRemoval(
   scope: MlsScope,
   mlsGroupId: string,
   targetUserId: string,
+  /** Only these memberships of the target (a departure handled late); all of theirs when absent. */
+  only?: readonly MembershipRef[],
 ) {
-  const members = (await currentMembers(ctx.db, mlsGroupId)).filter((m) => m.userId === targetUserId);
+  const members = (await currentMembers(ctx.db, mlsGroupId)).filter(
+    (m) =>
+      m.userId === targetUserId &&
+      (!only || only.some((o) => o.deviceId === m.deviceId && (o.joinedSeq ?? m.joinedSeq) === m.joinedSeq)),
+  );
   if (members.length === 0) throw fieldError(404, 'body.userId', 'not a member of this MLS group');
   const target = (await factsOfUsers(ctx.db, [targetUserId])).get(targetUserId)!;
   const revoked = await anyRevoked(ctx.db, members);
@@ -156,7 +184,7 @@ export async function requestRemoval(
     actor,
     scope,
     mlsGroupId,
-    members.map((m) => m.deviceId),
+    members.map((m) => ({ deviceId: m.deviceId, joinedSeq: m.joinedSeq })),
     'mls.remove-request',
   );
 }
@@ -185,7 +213,7 @@ export async function evictDevice(ctx: Ctx, actor: ActorFacts, deviceId: string)
     const group = await findMlsGroup(ctx.db, r.mlsGroupId);
     const scope = group && (await scopeOfGroup(ctx.db, group).catch(() => undefined));
     if (!scope) continue;
-    const { nomination } = await markLeaving(ctx, actor, scope, r.mlsGroupId, [deviceId], 'mls.device-revoked');
+    const { nomination } = await markLeaving(ctx, actor, scope, r.mlsGroupId, [{ deviceId }], 'mls.device-revoked');
     if (nomination) out.push(nomination);
   }
   return out;
@@ -211,7 +239,7 @@ export async function messagesFor(
     )
     .orderBy(asc(mlsMessages.seq))
     .limit(q.limit);
-  return { messages: rows.map(messageDto) };
+  return { messages: rows.map(messageDto), joinedSeq: m.joinedSeq };
 }
 
 /** The current Welcome of each group this device has been added to and not removed from. */

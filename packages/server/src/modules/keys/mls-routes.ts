@@ -122,7 +122,7 @@ export async function mlsRoutes(app: FastifyInstance, opts: { ctx: AppContext; r
     { schema: { tags, params: MlsGroupParams, body: LeaveBody, response: { 200: PendingRemovals } } },
     async (request) => {
       const { actor, scope } = await authorizeMlsGroup(ctx, request, request.params.mlsGroupId);
-      const res = await leaveGroup(ctx, actor, scope, request.params.mlsGroupId, request.body.deviceId);
+      const res = await leaveGroup(ctx, actor, scope, request.params.mlsGroupId, { deviceId: request.body.deviceId });
       runtime.nominator.schedule(res.nomination, request.params.mlsGroupId);
       return { removing: res.removing, nominee: res.nomination };
     },
