@@ -31,7 +31,7 @@ const FRAME_TIMEOUT_MS = 60_000;
 
 /** In-page probe: stamps the Join click (capture phase, before React's handler) and polls for a decoded frame. */
 const PARLEY_PROBE = `(() => {
-  const b = (window.__bench = { clickAt: 0, firstFrameMs: null });
+  const b = (window.__bench = { clickAt: 0, firstFrameMs: null, joinedMs: null, keysMs: null });
   document.addEventListener('click', (e) => {
     const button = e.target instanceof Element ? e.target.closest('button') : null;
     if (button && button.textContent.includes('Join secure call') && !b.clickAt) b.clickAt = performance.now();
@@ -41,6 +41,10 @@ const PARLEY_PROBE = `(() => {
     if (b.firstFrameMs !== null || ticks++ > 5000) return;
     const c = window.__parleyCall;
     if (b.clickAt && c) {
+      const snap = c.snapshot();
+      const since = Math.round(performance.now() - b.clickAt);
+      if (b.joinedMs === null && snap.phase === 'joined') b.joinedMs = since;
+      if (b.keysMs === null && snap.e2ee.epoch !== null) b.keysMs = since;
       const stats = await c.inboundStats().catch(() => []);
       if (stats.some((v) => v.kind === 'video' && v.framesDecoded > 0)) {
         b.firstFrameMs = performance.now() - b.clickAt;
@@ -106,7 +110,13 @@ async function parleyJoins(server: CallServer, browser: Browser): Promise<number
         throw error;
       });
       times.push(ms);
-      console.log(`  parley join ${i + 1}: ${ms.toFixed(0)} ms`);
+      const steps = (await joiner.page.evaluate('window.__bench')) as {
+        joinedMs: number | null;
+        keysMs: number | null;
+      };
+      console.log(
+        `  parley join ${i + 1}: ${ms.toFixed(0)} ms (admitted at ${steps.joinedMs} ms, call keys at ${steps.keysMs} ms)`,
+      );
       await waitInRoom(joiner);
       await leaveCall(joiner);
       await until('the chairs seeing the joiner leave', async () =>

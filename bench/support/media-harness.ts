@@ -34,7 +34,6 @@ function keyed(keyHex: string, ownLeaf: number, senderLeaves: number[]): MediaCr
     baseKey: bytes(keyHex),
     ownKid: kidFor(ownLeaf, EPOCH, EPOCH_BITS),
     receivers: senderLeaves.map((leafIndex) => ({ kid: kidFor(leafIndex, EPOCH, EPOCH_BITS), leafIndex })),
-    switchAfterMs: 0,
   });
   return crypto;
 }

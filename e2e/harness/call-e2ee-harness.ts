@@ -171,7 +171,6 @@ class Harness implements CallHarness {
       baseKey: crypto.getRandomValues(new Uint8Array(16)).buffer,
       ownKid: kidFor(ownLeaf, epoch, 4),
       receivers: [{ kid: kidFor(senderLeaf, epoch, 4), leafIndex: senderLeaf }],
-      switchAfterMs: 0,
     });
     wrong.setParticipants({ [participantId]: [senderLeaf] });
     return wrong;

@@ -12,8 +12,6 @@ import type { DeviceTrust } from './trust.js';
 import type { E2eePhase, E2eeRealtime, RosterEntry } from './types.js';
 import type { EpochKeysMessage } from './worker-protocol.js';
 
-/** How long a sender keeps the old key after a commit that removed nobody, so receivers install the new one first. */
-export const SENDER_SWITCH_DELAY_MS = 300;
 /** Members other than the lowest leaf step in to add a newcomer after rank × this. */
 export const ADD_FALLBACK_MS = 4000;
 
@@ -61,15 +59,15 @@ export class CallKeyManager {
       {
         changed: () => hooks.changed(),
         persist: save,
-        created: () => this.#epochChanged(false),
+        created: () => this.#epochChanged(),
         // The keys of the epoch we were welcomed into go to the worker before our path update's round trip: the
         // others already send under them, so decoding can start now. The update's epoch follows.
         welcomed: async () => {
-          if (await this.#pushKeys(false)) hooks.changed();
+          if (await this.#pushKeys()) hooks.changed();
         },
-        joined: () => this.#epochChanged(false),
-        caughtUp: async (moved, removed, restored) => {
-          if (moved || restored) await this.#epochChanged(removed);
+        joined: () => this.#epochChanged(),
+        caughtUp: async (moved, _removed, restored) => {
+          if (moved || restored) await this.#epochChanged();
           else {
             await save();
             await this.#group.maybeAdd();
@@ -77,9 +75,9 @@ export class CallKeyManager {
         },
         application: (data, from, seq, at) => hooks.application(data, from, seq, at),
         toAdd: (session, groupId) => this.#toAdd(session, groupId),
-        added: () => this.#epochChanged(false),
+        added: () => this.#epochChanged(),
         removalsDone: async (ok) => {
-          if (ok) await this.#epochChanged(true);
+          if (ok) await this.#epochChanged();
         },
       },
     );
@@ -109,18 +107,21 @@ export class CallKeyManager {
     return this.#group.start();
   }
 
-  async #epochChanged(removed: boolean): Promise<void> {
-    if (!(await this.#pushKeys(removed))) return;
+  async #epochChanged(): Promise<void> {
+    if (!(await this.#pushKeys())) return;
     this.hooks.changed();
     await this.#group.saveSession();
     await this.#group.maybeAdd();
   }
 
   /** Hands the current epoch's SFrame keys to the worker (once per epoch: it ignores repeats). */
-  async #pushKeys(removed: boolean): Promise<boolean> {
+  async #pushKeys(): Promise<boolean> {
     const session = this.#group.session;
     if (!session?.active) return false;
-    this.trust.invalidate();
+    this.trust.prefetch(
+      session.members().map((m) => m.userId),
+      true,
+    );
     const keys = await deriveEpochSenderKeys(session, session.epoch, MLS_SFRAME_DEFAULT_EPOCH_BITS);
     const own = keys.senders.find((s) => s.leafIndex === session.ownLeafIndex);
     if (!own) throw new Error('own leaf missing from the epoch’s senders');
@@ -133,13 +134,13 @@ export class CallKeyManager {
       baseKey,
       ownKid: own.kid,
       receivers: keys.senders.filter((s) => s !== own).map((s) => ({ kid: s.kid, leafIndex: s.leafIndex })),
-      switchAfterMs: removed ? 0 : SENDER_SWITCH_DELAY_MS,
     });
     return true;
   }
 
   setRoster(roster: RosterEntry[]): void {
     this.roster = roster;
+    this.trust.prefetch(roster.map((r) => r.userId));
     this.hooks.changed();
     void this.#group.run(() => this.#group.maybeAdd());
   }

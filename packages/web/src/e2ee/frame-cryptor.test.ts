@@ -10,14 +10,13 @@ const baseKey = (epoch: bigint) => {
   return baseKeys.get(epoch)!;
 };
 /** The keys message a member at `own` gets for a two-member epoch (leaves 0 and 1), as the page would send it. */
-const keys = (own: number, epoch: bigint, switchAfterMs = 0, key = baseKey(epoch)): EpochKeysMessage => ({
+const keys = (own: number, epoch: bigint, key = baseKey(epoch)): EpochKeysMessage => ({
   type: 'keys',
   epoch,
   epochBits: E,
   baseKey: key.slice().buffer,
   ownKid: kidFor(own, epoch, E),
   receivers: [{ kid: kidFor(1 - own, epoch, E), leafIndex: 1 - own }],
-  switchAfterMs,
 });
 /** A VP8 key frame starts with a frame tag whose lowest bit is 0; a delta frame's is 1. */
 const vp8 = (key: boolean, size = 200) => {
@@ -80,7 +79,7 @@ describe('FrameCryptor', () => {
     expect(await b.decrypt(tampered.buffer, 'alice', 'vp8')).toBeNull();
 
     const stranger = new FrameCryptor();
-    await stranger.setKeys(keys(1, 0n, 0, crypto.getRandomValues(new Uint8Array(16))));
+    await stranger.setKeys(keys(1, 0n, crypto.getRandomValues(new Uint8Array(16))));
     stranger.setParticipants({ alice: [0] });
     expect(await stranger.decrypt(out.slice().buffer, 'alice', 'vp8')).toBeNull();
     expect(stranger.stats().receivers.alice).toMatchObject({ decrypted: 0, failed: 1 });
@@ -93,19 +92,60 @@ describe('FrameCryptor', () => {
     expect(b.stats().receivers.carol?.lastError).toBe('no-participant');
   });
 
-  it('keeps sending under the old key for the switch delay; old receive keys last for the grace period', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+  it('switches at once; a receiver still without the new keys holds the frame until they come', async () => {
     const { a, b } = await pair();
-    await b.setKeys(keys(1, 1n));
-    await a.setKeys(keys(0, 1n, 300));
-    // Still epoch 0 at the sender: the receivers get time to install epoch 1.
-    await b.decrypt((await a.encrypt(vp8(false).buffer, 'vp8'))!, 'alice', 'vp8');
-    expect(b.stats().receivers.alice?.lastEpoch).toBe(0);
-    await vi.advanceTimersByTimeAsync(300);
+    await a.setKeys(keys(0, 1n));
     expect(a.senderEpoch).toBe(1n);
-    await b.decrypt((await a.encrypt(vp8(false).buffer, 'vp8'))!, 'alice', 'vp8');
-    expect(b.stats().receivers.alice).toMatchObject({ lastEpoch: 1, failed: 0 });
+    const ahead = (await a.encrypt(vp8(true).buffer, 'vp8'))!;
+    const next = (await a.encrypt(vp8(false).buffer, 'vp8'))!;
+    // B has not processed the commit yet: the frame waits instead of failing, and decrypts once epoch 1 is in.
+    const held = b.decrypt(ahead, 'alice', 'vp8');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(b.stats().receivers.alice?.decrypted ?? 0).toBe(0);
+    await b.setKeys(keys(1, 1n));
+    expect(await held).not.toBeNull();
+    expect(await b.decrypt(next, 'alice', 'vp8')).not.toBeNull();
+    expect(b.stats().receivers.alice).toMatchObject({ decrypted: 2, failed: 0, lastEpoch: 1 });
+  });
 
+  it('waits only so long, and not again for an epoch that did not come; old epochs are not waited for', async () => {
+    const a = new FrameCryptor({ now: () => clock });
+    const b = new FrameCryptor({ now: () => clock, keyWaitMs: 30 });
+    await a.setKeys(keys(0, 0n));
+    await b.setKeys(keys(1, 0n));
+    b.setParticipants({ alice: [0] });
+    await a.setKeys(keys(0, 1n));
+    const started = performance.now();
+    expect(await b.decrypt((await a.encrypt(vp8(false).buffer, 'vp8'))!, 'alice', 'vp8')).toBeNull();
+    expect(performance.now() - started).toBeGreaterThanOrEqual(25);
+    // The same epoch again fails at once (a removed member must not lag behind every frame it cannot read).
+    const again = b.decrypt((await a.encrypt(vp8(false).buffer, 'vp8'))!, 'alice', 'vp8');
+    const first = await Promise.race([again, new Promise((r) => setTimeout(() => r('waiting'), 20))]);
+    expect(first).toBeNull();
+    expect(b.stats().receivers.alice).toMatchObject({ failed: 2, lastError: 'unknown_key' });
+
+    // A frame of an epoch far behind (or unrelated) is refused at once.
+    const old = new FrameCryptor();
+    await old.setKeys(keys(0, 9n));
+    await b.setKeys(keys(1, 12n));
+    const stale = b.decrypt((await old.encrypt(vp8(false).buffer, 'vp8'))!, 'alice', 'vp8');
+    expect(await Promise.race([stale, new Promise((r) => setTimeout(() => r('waiting'), 20))])).toBeNull();
+  });
+
+  it('a joiner holds the first frames until its Welcome’s keys are in', async () => {
+    const a = new FrameCryptor();
+    await a.setKeys(keys(0, 3n));
+    const joiner = new FrameCryptor();
+    joiner.setParticipants({ alice: [0] });
+    const first = joiner.decrypt((await a.encrypt(vp8(true).buffer, 'vp8'))!, 'alice', 'vp8');
+    await joiner.setKeys(keys(1, 3n));
+    expect(await first).not.toBeNull();
+  });
+
+  it('old receive keys last for the grace period', async () => {
+    const { a, b } = await pair();
+    await a.setKeys(keys(0, 1n));
+    await b.setKeys(keys(1, 1n));
     // An epoch-1 frame still in flight decrypts during the grace period after epoch 2, not after it.
     const late = (await a.encrypt(vp8(false).buffer, 'vp8'))!;
     const later = (await a.encrypt(vp8(false).buffer, 'vp8'))!;
@@ -118,9 +158,9 @@ describe('FrameCryptor', () => {
 
   it('switches at once after a removal, and never goes back to an older epoch', async () => {
     const { a } = await pair();
-    await a.setKeys(keys(0, 1n, 0));
+    await a.setKeys(keys(0, 1n));
     expect(a.senderEpoch).toBe(1n);
-    await a.setKeys(keys(0, 0n, 0));
+    await a.setKeys(keys(0, 0n));
     expect(a.senderEpoch).toBe(1n);
   });
 });

@@ -2,7 +2,7 @@
 // call: one sender KID (this device's leaf in the current epoch) shared by every published track, and receive keys
 // for every other member's KID. Keys are imported as non-extractable CryptoKeys by the SFrame layer; the raw base
 // key is wiped once imported.
-import { isSFrameError, parseKid, SFrameContext } from '@parley/e2ee';
+import { decodeHeader, isSFrameError, parseKid, SFrameContext } from '@parley/e2ee';
 import type { EpochKeysMessage, ReceiveStats, WorkerStats } from './worker-protocol.js';
 
 /**
@@ -33,8 +33,27 @@ export function clearVp8Header(frame: Uint8Array, length: number): Uint8Array {
   return header;
 }
 
+/**
+ * How long a received frame under an epoch this device has no keys for yet waits for them. Senders switch to a new
+ * epoch's key as soon as their commit is accepted (or they have processed someone else's), so frames under it can
+ * overtake the commit on its way to us; held for a moment they decrypt in order once it arrives, instead of being
+ * dropped and leaving the picture frozen until the next key frame. A joiner's first frames wait for its Welcome alike.
+ */
+export const KEY_WAIT_MS = 400;
+
+/** A promise and its resolver (Promise.withResolvers is not in Node 20, where this is unit-tested). */
+function signal(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}
+
 export interface FrameCryptorOptions {
   epochGraceMs?: number;
+  /** Overrides KEY_WAIT_MS (tests). */
+  keyWaitMs?: number;
   now?: () => number;
   /**
    * Called when frames are encrypted under a new epoch's key: ask the encoder for a key frame, since a member who
@@ -50,8 +69,12 @@ export class FrameCryptor {
   #ownLeaf: number | undefined;
   #senderEpoch = -1n;
   #receiverEpoch = -1n;
-  #switchTimer: ReturnType<typeof setTimeout> | undefined;
   #epochBits = 4;
+  #installing: Promise<void> = Promise.resolve();
+  /** Resolved when the next keys are in; frames of an epoch we are behind on wait on it. */
+  #keysIn = signal();
+  /** Epoch tags (KID epoch bits) waited for in vain since the last keys: their frames fail at once. */
+  readonly #gaveUp = new Set<number>();
   readonly #leaves = new Map<string, Set<number>>();
   readonly #receivers = new Map<string, ReceiveStats>();
   #encrypted = 0;
@@ -78,7 +101,14 @@ export class FrameCryptor {
     return this.#senderEpoch < 0n ? undefined : this.#senderEpoch;
   }
 
-  async setKeys(message: EpochKeysMessage): Promise<void> {
+  /** Installs an epoch's keys; key messages are applied one at a time, in the order they came. */
+  setKeys(message: EpochKeysMessage): Promise<void> {
+    const next = this.#installing.then(() => this.#install(message));
+    this.#installing = next.catch(() => undefined);
+    return next;
+  }
+
+  async #install(message: EpochKeysMessage): Promise<void> {
     const base = new Uint8Array(message.baseKey);
     if (message.epoch <= this.#receiverEpoch) {
       base.fill(0);
@@ -93,24 +123,22 @@ export class FrameCryptor {
     }
     this.#ownLeaf = ownLeaf;
     this.#epochBits = message.epochBits;
-    this.#receiverEpoch = message.epoch;
     for (const r of message.receivers) await this.#ctx.addReceiverKey(r.kid, base, { epoch: message.epoch });
-    this.#options.onReceiverKeys?.();
-
-    const install = async () => {
-      if (message.epoch <= this.#senderEpoch) {
-        base.fill(0);
-        return;
-      }
+    // Only now: a frame that failed meanwhile sees an epoch still ahead of ours and waits for the signal below.
+    this.#receiverEpoch = message.epoch;
+    // Receivers that have not installed this epoch yet hold our frames until they have (see KEY_WAIT_MS), so the
+    // sender switches at once: a joiner decodes from its Welcome on, and a removed member gets nothing new.
+    if (message.epoch > this.#senderEpoch) {
       await this.#ctx.setSenderKey(message.ownKid, base);
       this.#senderEpoch = message.epoch;
-      base.fill(0);
       this.#options.onSenderKey?.();
-    };
-    clearTimeout(this.#switchTimer);
-    this.#switchTimer = undefined;
-    if (this.#senderEpoch < 0n || message.switchAfterMs <= 0) await install();
-    else this.#switchTimer = setTimeout(() => void install(), message.switchAfterMs);
+    }
+    base.fill(0);
+    this.#gaveUp.clear();
+    const waiting = this.#keysIn;
+    this.#keysIn = signal();
+    waiting.resolve();
+    this.#options.onReceiverKeys?.();
   }
 
   /** Whether frames of `participantId` can be attributed (their MLS leaves are known). */
@@ -153,12 +181,21 @@ export class FrameCryptor {
     if (!allowed) return this.#fail(stats, 'no-participant');
     const input = new Uint8Array(data);
     const clear = clearPrefixLength(layout, input);
+    if (input.length <= clear) return this.#fail(stats, 'error');
+    const sframe = input.subarray(clear);
+    const unprotect = () => this.#ctx.unprotect(sframe, input.subarray(0, clear));
+    const keysBefore = this.#keysIn;
     let frame: Awaited<ReturnType<SFrameContext['unprotect']>>;
     try {
-      if (input.length <= clear) throw new Error('short frame');
-      frame = await this.#ctx.unprotect(input.subarray(clear), input.subarray(0, clear));
+      frame = await unprotect();
     } catch (error) {
-      return this.#fail(stats, isSFrameError(error) ? error.code : 'error');
+      const code = isSFrameError(error) ? error.code : 'error';
+      if (code !== 'unknown_key' || !(await this.#waitForKeys(sframe, keysBefore))) return this.#fail(stats, code);
+      try {
+        frame = await unprotect();
+      } catch (again) {
+        return this.#fail(stats, isSFrameError(again) ? again.code : 'error');
+      }
     }
     // The KID is authenticated: a frame of another member on this participant's stream means the SFU swapped them.
     if (!allowed.has(Number(parseKid(frame.kid, this.#epochBits).leafIndex))) return this.#fail(stats, 'wrong-sender');
@@ -167,6 +204,40 @@ export class FrameCryptor {
     stats.lastEpoch = Number(frame.epoch);
     // The ciphertext holds the whole original frame; the clear copy of its header was only for the depacketiser.
     return frame.plaintext.slice().buffer;
+  }
+
+  /**
+   * For a frame whose key is unknown: if its KID names an epoch just ahead of ours (or we have no keys yet), waits up
+   * to KEY_WAIT_MS for the next keys; true if they came. A tag waited for in vain is not waited for again until keys
+   * change, so a member that will never get them (removed) does not delay every frame.
+   */
+  async #waitForKeys(sframe: Uint8Array, keysBefore: { promise: Promise<void> }): Promise<boolean> {
+    // Keys came in while the frame was being tried: try it again now.
+    if (this.#keysIn !== keysBefore) return true;
+    let tag: number;
+    try {
+      const kid = decodeHeader(sframe).kid;
+      tag = Number(kid & ((1n << BigInt(this.#epochBits)) - 1n));
+    } catch {
+      return false;
+    }
+    if (this.#gaveUp.has(tag)) return false;
+    if (this.#receiverEpoch >= 0n) {
+      const span = 1 << this.#epochBits;
+      const ahead = (tag - Number(this.#receiverEpoch % BigInt(span)) + span) % span;
+      if (ahead === 0 || ahead > 2) return false;
+    }
+    const waited = this.#keysIn.promise;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const came = await Promise.race([
+      waited.then(() => true),
+      new Promise<false>((resolve) => {
+        timer = setTimeout(() => resolve(false), this.#options.keyWaitMs ?? KEY_WAIT_MS);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (!came && this.#keysIn.promise === waited) this.#gaveUp.add(tag);
+    return came;
   }
 
   #stats(participantId: string): ReceiveStats {
@@ -192,7 +263,6 @@ export class FrameCryptor {
   }
 
   close(): void {
-    clearTimeout(this.#switchTimer);
     this.#ctx.close();
   }
 }

@@ -96,6 +96,7 @@ export function createCallE2ee(options: CallE2eeOptions): CallE2ee {
   const stateListeners = new Set<(s: E2eeState) => void>();
   const chatListeners = new Set<(m: ChatMessage) => void>();
   let roster: RosterEntry[] = [];
+  let rosterPeople = '';
   let members: MemberFacts[] = [];
   let manager: CallKeyManager | undefined;
   let workerError: string | null = null;
@@ -125,9 +126,23 @@ export function createCallE2ee(options: CallE2eeOptions): CallE2ee {
   };
   media.onStats(emit);
 
-  /** Re-checks member keys against the device-key log, then pushes the participant → leaf binding and the state. */
+  /**
+   * Pushes the participant → leaf binding at once, then re-checks member keys against the device-key log (for the
+   * Verify panel's warnings) and pushes it again without any member that failed. Binding first is safe: MLS accepted
+   * every leaf only after the same check (`verifyMember`), and waiting for the logs would leave a joiner's first
+   * frames unattributed (dropped) for a round trip.
+   */
   let refreshing = Promise.resolve();
+  const refused = new Set<string>();
   const refresh = () => {
+    const current = manager?.session;
+    if (current?.active)
+      media.setParticipants(
+        participantLeaves(
+          roster,
+          current.members().filter((m) => !refused.has(`${m.userId}:${m.deviceId}`)),
+        ),
+      );
     refreshing = refreshing.then(async () => {
       const session = manager?.session;
       const list = session?.active ? session.members() : [];
@@ -139,6 +154,8 @@ export function createCallE2ee(options: CallE2eeOptions): CallE2ee {
           ...(await trust.assess(m).catch(() => ({ verified: false, warning: 'changed' as const, fingerprint: '' }))),
         })),
       );
+      refused.clear();
+      for (const m of members) if (!m.verified) refused.add(`${m.userId}:${m.deviceId}`);
       media.setParticipants(
         participantLeaves(
           roster,
@@ -243,7 +260,18 @@ export function createCallE2ee(options: CallE2eeOptions): CallE2ee {
         deviceId: p.deviceId,
         displayName: p.displayName,
       }));
-      trust.invalidate();
+      // Speaking and mute flags change the roster often; the device logs are fetched afresh only when who is in
+      // the call (or with which device) changed.
+      const people = roster
+        .map((r) => `${r.userId}:${r.deviceId ?? ''}`)
+        .sort()
+        .join(',');
+      if (people !== rosterPeople)
+        trust.prefetch(
+          roster.map((r) => r.userId),
+          true,
+        );
+      rosterPeople = people;
       manager?.setRoster(roster);
       refresh();
     },

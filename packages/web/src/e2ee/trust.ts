@@ -54,18 +54,43 @@ export class DeviceTrust {
     this.#chains.clear();
   }
 
-  #chain(userId: string, fresh = false): Promise<Chain> {
-    let chain = fresh ? undefined : this.#chains.get(userId);
-    if (!chain) {
-      chain = this.#fetch(userId);
-      this.#chains.set(userId, chain);
-      chain.catch(() => this.#chains.delete(userId));
+  /**
+   * Fetches the logs of those of `userIds` not cached yet, in one request per 200: a call's roster is known before
+   * its Welcome arrives, and ts-mls checks the leaves one after another, so each log fetched then is a round trip
+   * on the joiner's path. `fresh` drops the cached copies first (a new epoch: devices may have been revoked).
+   */
+  prefetch(userIds: readonly string[], fresh = false): void {
+    const wanted = [...new Set(userIds)].filter((u) => fresh || !this.#chains.has(u));
+    for (let i = 0; i < wanted.length; i += 200) {
+      const chunk = wanted.slice(i, i + 200);
+      const log = this.api.get<DeviceLog>(`/api/devices/log?userIds=${chunk.map(encodeURIComponent).join(',')}`);
+      for (const userId of chunk)
+        this.#remember(
+          userId,
+          log.then((l) => this.#verify(userId, l)),
+        );
     }
+  }
+
+  #chain(userId: string, fresh = false): Promise<Chain> {
+    const cached = fresh ? undefined : this.#chains.get(userId);
+    if (cached) return cached;
+    const log = this.api.get<DeviceLog>(`/api/devices/log?userIds=${encodeURIComponent(userId)}`);
+    return this.#remember(
+      userId,
+      log.then((l) => this.#verify(userId, l)),
+    );
+  }
+
+  #remember(userId: string, chain: Promise<Chain>): Promise<Chain> {
+    this.#chains.set(userId, chain);
+    chain.catch(() => {
+      if (this.#chains.get(userId) === chain) this.#chains.delete(userId);
+    });
     return chain;
   }
 
-  async #fetch(userId: string): Promise<Chain> {
-    const log = await this.api.get<DeviceLog>(`/api/devices/log?userIds=${encodeURIComponent(userId)}`);
+  async #verify(userId: string, log: DeviceLog): Promise<Chain> {
     const entries = log.chains.find((c) => c.userId === userId)?.entries ?? [];
     const verified = await verifyDeviceChain(userId, entries);
     const hashes = entries.map((e) => e.hash);

@@ -10,12 +10,6 @@ export interface EpochKeysMessage {
   baseKey: ArrayBuffer;
   ownKid: bigint;
   receivers: { kid: bigint; leafIndex: number }[];
-  /**
-   * How long the sender keeps the previous epoch's key after the new one is installed, so that everyone else has
-   * processed the commit before frames under the new key arrive. 0 after a removal: the removed member must not get
-   * a single new frame under a key it holds.
-   */
-  switchAfterMs: number;
 }
 
 export type ToWorker =
