@@ -10,6 +10,10 @@ const EPOCH = 1n;
 const EPOCH_BITS = 4;
 const VIDEO: MediaTrackConstraints = { width: { ideal: 1280 }, height: { ideal: 720 }, frameRate: { ideal: 30 } };
 
+/** A worker whose encoded transform pipes frames straight back: no per-frame JavaScript at all. */
+const PASS_THROUGH = 'onrtctransform = (event) => { event.transformer.readable.pipeTo(event.transformer.writable); };';
+let passWorker: Worker | undefined;
+
 const pcs = new Map<string, RTCPeerConnection>();
 let next = 0;
 let crypto: MediaCrypto | undefined;
@@ -59,8 +63,18 @@ const api = {
     return { id: register(pc), offer: await gathered(pc) };
   },
 
-  /** Answers an offer and shows its video; decrypts as `participantId` (sender leaves 0..n-1) when keyed. */
-  async receive(offer: string, keyHex: string | null, participantId: string, leaves: Record<string, number[]>) {
+  /**
+   * Answers an offer and shows its video; decrypts as `participantId` (sender leaves 0..n-1) when keyed. With
+   * `passThrough` (and no key) every received frame still goes through an encoded transform in a worker that hands it
+   * back untouched: the cost of the transform machinery itself, without any crypto.
+   */
+  async receive(
+    offer: string,
+    keyHex: string | null,
+    participantId: string,
+    leaves: Record<string, number[]>,
+    passThrough = false,
+  ) {
     const pc = new RTCPeerConnection(keyHex ? e2eePeerConnectionConfig() : {});
     const senderLeaves = Object.values(leaves).flat();
     const mc = keyHex ? keyed(keyHex, Math.max(...senderLeaves) + 1, senderLeaves) : undefined;
@@ -73,6 +87,12 @@ const api = {
     document.body.append(video);
     pc.ontrack = (event) => {
       mc?.attachReceiver(event.receiver, participantId);
+      if (passThrough && !mc) {
+        passWorker ??= new Worker(URL.createObjectURL(new Blob([PASS_THROUGH], { type: 'text/javascript' })));
+        (event.receiver as unknown as { transform: unknown }).transform = new (
+          globalThis as unknown as { RTCRtpScriptTransform: new (worker: Worker, options: unknown) => unknown }
+        ).RTCRtpScriptTransform(passWorker, {});
+      }
       if (event.track.kind !== 'video') return;
       video.srcObject = new MediaStream([event.track]);
       void video.play().catch(() => undefined);

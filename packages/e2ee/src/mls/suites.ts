@@ -19,10 +19,12 @@ import {
   getCiphersuiteImpl,
   type Hash,
   type HashAlgorithm,
+  type HpkeAlgorithm,
   type Kdf,
   type KdfAlgorithm,
 } from 'ts-mls';
 import { constantTimeEqual } from './bytes.js';
+import { NOBLE_HPKE_ALGORITHM, nobleX25519Hpke } from './hpke-x25519.js';
 
 /** The default suite of every call (DESIGN §4). */
 export const MLS_DEFAULT_CIPHER_SUITE = 'MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519' as const;
@@ -72,11 +74,17 @@ export function nobleKdf(algorithm: KdfAlgorithm): Kdf {
   };
 }
 
-/** ts-mls default provider with @noble/hashes for hash/HMAC/HKDF (see the file comment for why). */
+const sameHpke = (a: HpkeAlgorithm, b: HpkeAlgorithm) => a.kem === b.kem && a.kdf === b.kdf && a.aead === b.aead;
+
+/**
+ * ts-mls default provider with @noble/hashes for hash/HMAC/HKDF (see the file comment for why), and for the default
+ * suite a noble-based HPKE (see hpke-x25519.ts).
+ */
 export const parleyCryptoProvider: CryptoProvider = {
   async getCiphersuiteImpl(cs: Ciphersuite): Promise<CiphersuiteImpl> {
     const base = await defaultCryptoProvider.getCiphersuiteImpl(cs);
-    return { ...base, hash: nobleHash(cs.hash), kdf: nobleKdf(cs.hpke.kdf) };
+    const hpke = sameHpke(cs.hpke, NOBLE_HPKE_ALGORITHM) ? await nobleX25519Hpke() : base.hpke;
+    return { ...base, hash: nobleHash(cs.hash), kdf: nobleKdf(cs.hpke.kdf), hpke };
   },
 };
 
