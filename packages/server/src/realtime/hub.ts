@@ -46,6 +46,7 @@ export type TopicAuthorizer = (actor: ActorFacts, id: string) => Promise<boolean
 export class RealtimeHub {
   private readonly connections = new Set<Connection>();
   private readonly authorizers = new Map<string, TopicAuthorizer>();
+  private readonly watchers = new Set<(envelope: Envelope) => void>();
 
   constructor(private readonly fanout: Fanout) {
     fanout.onEnvelope((e) => void this.deliver(e));
@@ -79,7 +80,17 @@ export class RealtimeHub {
     return this.fanout.publish(envelope);
   }
 
+  /**
+   * A module reacting to another module's committed changes through their events (e.g. a call ending with its
+   * meeting) rather than reaching into its tables. Handlers run on every node; they must not throw.
+   */
+  watch(handler: (envelope: Envelope) => void): () => void {
+    this.watchers.add(handler);
+    return () => this.watchers.delete(handler);
+  }
+
   private async deliver(envelope: Envelope): Promise<void> {
+    for (const watcher of this.watchers) watcher(envelope);
     const message: ServerMessage = { type: 'event', topic: envelope.topic, event: envelope.event };
     for (const conn of this.connections) {
       if (!conn.topics.has(envelope.topic)) continue;

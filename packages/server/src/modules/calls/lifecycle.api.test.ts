@@ -84,6 +84,28 @@ describe.skipIf(!janusInstalled)('call lifecycle tied to the meeting (real Janus
     expect((await history(id)).meeting.status).toBe('held');
   });
 
+  it('ending the meeting through its lifecycle ends its running call for everyone', async () => {
+    const id = await h.meeting();
+    await h.startCall(id);
+    const a = await h.connect('chairA', id);
+    a.send({ type: 'call.join' });
+    await a.next('call.joined');
+    const [row] = await h.t.ctx.db.select().from(calls).where(eq(calls.meetingId, id));
+    const res = await (await h.http('chairB')).post(`/api/meetings/${id}/end`, {});
+    expect(res.statusCode, res.body).toBe(200);
+    await a.next('call.ended');
+    await expect.poll(async () => h.t.ctx.janus!.rooms.exists(row!.roomId)).toBe(false);
+    await expect
+      .poll(async () => (await (await h.http('chairA')).get(`/api/meetings/${id}/call`)).json().active)
+      .toBe(false);
+    const [after] = await h.t.ctx.db.select().from(calls).where(eq(calls.meetingId, id));
+    expect(after).toMatchObject({ endedBy: null });
+    expect(after!.endedAt).not.toBeNull();
+    // Nobody can come back into it, and the meeting's history has one `ended`, not two.
+    expect(await (await h.connect('chairB', id)).refusal({ type: 'call.join' })).toBe('not_running');
+    expect((await history(id)).history.filter((e) => e.kind === 'ended')).toHaveLength(1);
+  });
+
   it('only delegates of the group may join; the operator and outsiders may not', async () => {
     const id = await h.meeting();
     await h.startCall(id);

@@ -8,7 +8,7 @@ import type { MeetingActor } from '../meetings/service.js';
 import { CallError } from './errors.js';
 import { LiveCall, type Member } from './live.js';
 import { type MediaEvents, ParticipantMedia } from './media.js';
-import { activeCall, recordCallEnd, recordCallStart, recordRoom } from './service.js';
+import { activeCall, recordCallEnd, recordCallEndWithMeeting, recordCallStart, recordRoom } from './service.js';
 
 const DEFAULT_GRACE_MS = 15_000;
 
@@ -128,7 +128,20 @@ export class CallManager {
     if (call) await this.teardown(call);
   }
 
+  /**
+   * The meeting was ended, cancelled or postponed (through its lifecycle, not the call): a call still running for it
+   * ends too, for everyone, and is recorded as ended.
+   */
+  async meetingClosed(meetingId: string, because: string): Promise<void> {
+    await recordCallEndWithMeeting(this.ctx, meetingId, because).catch((err) => {
+      if (!(err instanceof HttpError && err.status === 409)) throw err;
+    });
+    const call = this.calls.get(meetingId);
+    if (call) await this.teardown(call);
+  }
+
   async teardown(call: LiveCall): Promise<void> {
+    if (call.ending) return;
     call.ending = true;
     this.calls.delete(call.meetingId);
     for (const m of call.members.values()) {

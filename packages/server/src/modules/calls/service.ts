@@ -84,3 +84,31 @@ export async function recordCallEnd(ctx: Ctx, who: MeetingActor, facts: MeetingF
 export async function recordRoom(db: DbOrTx, callId: string, roomId: number): Promise<void> {
   await db.update(calls).set({ roomId }).where(eq(calls.id, callId));
 }
+
+/**
+ * The meeting itself was ended, cancelled or postponed through its lifecycle while its call ran: the call ends with
+ * it. No person ended the call, so the audit entry has no actor and names the meeting's change. Null when no call
+ * of the meeting was running (e.g. the call was ended first, which is what ended the meeting).
+ */
+export async function recordCallEndWithMeeting(ctx: Ctx, meetingId: string, because: string): Promise<CallRow | null> {
+  if (!(await activeCall(ctx.db, meetingId))) return null;
+  const facts = await findMeetingFacts(ctx.db, meetingId);
+  if (!facts) return null;
+  const at = new Date();
+  return runWrite(ctx, null, async (w) => {
+    const [row] = await w.tx
+      .update(calls)
+      .set({ endedAt: at })
+      .where(and(eq(calls.meetingId, meetingId), isNull(calls.endedAt)))
+      .returning();
+    if (!row) throw conflict('The call of this meeting is not running');
+    await w.audit({
+      ...placement(facts),
+      action: 'call.end',
+      resourceType: 'call',
+      resourceId: row.id,
+      after: { meetingId, endedAt: at.toISOString(), because },
+    });
+    return row;
+  });
+}
