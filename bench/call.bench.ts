@@ -115,7 +115,7 @@ async function parleyJoins(server: CallServer, browser: Browser): Promise<number
         keysMs: number | null;
       };
       console.log(
-        `  parley join ${i + 1}: ${ms.toFixed(0)} ms (admitted at ${steps.joinedMs} ms, call keys at ${steps.keysMs} ms)`,
+        `  parley join ${i + 1}: ${ms.toFixed(0)} ms (admitted at ${steps.joinedMs} ms, call keys ${steps.keysMs === null ? 'shown only after the first frame' : `at ${steps.keysMs} ms`})`,
       );
       await waitInRoom(joiner);
       await leaveCall(joiner);
