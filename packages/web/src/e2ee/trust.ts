@@ -73,13 +73,8 @@ export class DeviceTrust {
   }
 
   #chain(userId: string, fresh = false): Promise<Chain> {
-    const cached = fresh ? undefined : this.#chains.get(userId);
-    if (cached) return cached;
-    const log = this.api.get<DeviceLog>(`/api/devices/log?userIds=${encodeURIComponent(userId)}`);
-    return this.#remember(
-      userId,
-      log.then((l) => this.#verify(userId, l)),
-    );
+    this.prefetch([userId], fresh);
+    return this.#chains.get(userId)!;
   }
 
   #remember(userId: string, chain: Promise<Chain>): Promise<Chain> {

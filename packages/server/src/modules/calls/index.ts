@@ -13,9 +13,11 @@ export async function callsModule(app: FastifyInstance, opts: { ctx: AppContext 
   // A meeting ended, cancelled or postponed through the lifecycle takes its running call with it.
   const unwatch = opts.ctx.hub.watch(({ topic, event }) => {
     if (!topic.startsWith('meeting:') || !CLOSING.has(event.kind) || !event.resourceId) return;
-    mgr.meetingClosed(event.resourceId, event.kind).catch((err) =>
-      opts.ctx.log.error({ err, meetingId: event.resourceId }, 'calls: ending the call of a closed meeting failed'),
-    );
+    mgr
+      .meetingClosed(event.resourceId, event.kind)
+      .catch((err) =>
+        opts.ctx.log.error({ err, meetingId: event.resourceId }, 'calls: ending the call of a closed meeting failed'),
+      );
   });
   app.addHook('onClose', async () => {
     unwatch();

@@ -2,7 +2,7 @@ import { and, eq, isNull } from 'drizzle-orm';
 import type { AppContext } from '../../context.js';
 import type { Db, DbOrTx } from '../../db/client.js';
 import { conflict } from '../../http/errors.js';
-import { runWrite } from '../../services/write.js';
+import { runWrite, type WriteScope } from '../../services/write.js';
 import { findMeetingFacts, type MeetingFacts } from '../meetings/index.js';
 import { endMeeting, type MeetingActor, startMeeting } from '../meetings/service.js';
 import { calls } from './schema.js';
@@ -60,19 +60,7 @@ export async function recordCallStart(
 /** Ends the call and, if it is still under way, the meeting (the `ended` event carries the real duration). */
 export async function recordCallEnd(ctx: Ctx, who: MeetingActor, facts: MeetingFacts, at: Date): Promise<CallRow> {
   return runWrite(ctx, who.userId, async (w) => {
-    const [row] = await w.tx
-      .update(calls)
-      .set({ endedAt: at, endedBy: who.userId })
-      .where(and(eq(calls.meetingId, facts.id), isNull(calls.endedAt)))
-      .returning();
-    if (!row) throw conflict('The call of this meeting is not running');
-    await w.audit({
-      ...placement(facts),
-      action: 'call.end',
-      resourceType: 'call',
-      resourceId: row.id,
-      after: { meetingId: facts.id, endedAt: at.toISOString() },
-    });
+    const row = await markEnded(w, facts, at, who.userId, {});
     const nested = { ...ctx, db: w.tx as unknown as Db };
     const current = await findMeetingFacts(w.tx, facts.id);
     if (current?.startedAt && !current.endedAt) await endMeeting(nested, who, facts.group, facts.id, { at });
@@ -95,20 +83,29 @@ export async function recordCallEndWithMeeting(ctx: Ctx, meetingId: string, beca
   const facts = await findMeetingFacts(ctx.db, meetingId);
   if (!facts) return null;
   const at = new Date();
-  return runWrite(ctx, null, async (w) => {
-    const [row] = await w.tx
-      .update(calls)
-      .set({ endedAt: at })
-      .where(and(eq(calls.meetingId, meetingId), isNull(calls.endedAt)))
-      .returning();
-    if (!row) throw conflict('The call of this meeting is not running');
-    await w.audit({
-      ...placement(facts),
-      action: 'call.end',
-      resourceType: 'call',
-      resourceId: row.id,
-      after: { meetingId, endedAt: at.toISOString(), because },
-    });
-    return row;
+  return runWrite(ctx, null, (w) => markEnded(w, facts, at, null, { because }));
+}
+
+/** Marks the running call of the meeting ended and audits it (409 if none is running). */
+async function markEnded(
+  w: WriteScope,
+  facts: MeetingFacts,
+  at: Date,
+  endedBy: string | null,
+  extra: Record<string, string>,
+): Promise<CallRow> {
+  const [row] = await w.tx
+    .update(calls)
+    .set({ endedAt: at, endedBy })
+    .where(and(eq(calls.meetingId, facts.id), isNull(calls.endedAt)))
+    .returning();
+  if (!row) throw conflict('The call of this meeting is not running');
+  await w.audit({
+    ...placement(facts),
+    action: 'call.end',
+    resourceType: 'call',
+    resourceId: row.id,
+    after: { meetingId: facts.id, endedAt: at.toISOString(), ...extra },
   });
+  return row;
 }
