@@ -63,7 +63,9 @@ export async function recordOutcomes(ald: Page, bel: Page, meetingUrl: string): 
   const filters = bel.getByRole('form', { name: 'Filter the register' });
   await filters.getByLabel('Kind').selectOption('concern');
   await bel.locator('tr[data-outcome="agreement"]').waitFor({ state: 'detached' });
-  expect(await bel.locator('tbody tr').count()).toBe(1);
+  // The filtered list replaces the rows when it arrives: count once it has, not while the table is between lists.
+  await bel.locator('tr[data-outcome="concern"]').waitFor();
+  await expect.poll(() => bel.locator('tbody tr').count()).toBe(1);
   await filters.getByLabel('Kind').selectOption('');
   await commitment.waitFor();
 }
