@@ -98,17 +98,11 @@ export function openThread(options: ThreadOptions): Thread {
   const refresh = () => {
     refreshing = refreshing.then(async () => {
       const session = manager?.session;
-      const list = session?.active ? session.members() : [];
-      members = await Promise.all(
-        list.map(async (m) => ({
-          leafIndex: m.leafIndex,
-          userId: m.userId,
-          deviceId: m.deviceId,
-          isMe: m.leafIndex === session?.ownLeafIndex,
-          participantId: null,
-          ...(await trust.assess(m).catch(() => ({ verified: false, warning: 'changed' as const, fingerprint: '' }))),
-        })),
-      );
+      members = (await trust.assessMembers(session)).map((m) => ({
+        ...m,
+        isMe: m.leafIndex === session?.ownLeafIndex,
+        participantId: null,
+      }));
       emit();
     });
   };

@@ -144,16 +144,7 @@ export function createCallE2ee(options: CallE2eeOptions): CallE2ee {
         ),
       );
     refreshing = refreshing.then(async () => {
-      const session = manager?.session;
-      const list = session?.active ? session.members() : [];
-      members = await Promise.all(
-        list.map(async (m) => ({
-          leafIndex: m.leafIndex,
-          userId: m.userId,
-          deviceId: m.deviceId,
-          ...(await trust.assess(m).catch(() => ({ verified: false, warning: 'changed' as const, fingerprint: '' }))),
-        })),
-      );
+      members = await trust.assessMembers(manager?.session);
       refused.clear();
       for (const m of members) if (!m.verified) refused.add(`${m.userId}:${m.deviceId}`);
       media.setParticipants(

@@ -1,7 +1,7 @@
 // Device-key checks: every MLS member's signature key must be the active key of that device in its user's
 // append-only, hash-chained device-key log, and the log must extend what this browser saw before
 // (key-transparency-lite: a server that rewrites a user's history, or slips in a device, shows up as a warning).
-import { keyFingerprint, type MemberCredentialCheck } from '@parley/e2ee';
+import { keyFingerprint, type MemberCredentialCheck, type MlsSession } from '@parley/e2ee';
 import { type DeviceLog, verifyDeviceChain } from '@parley/protocol';
 import { toB64 } from './bytes.js';
 import type { DeviceStore } from './device-store.js';
@@ -105,6 +105,19 @@ export class DeviceTrust {
     chain = await this.#chain(member.userId, true);
     return chain.ok && chain.active.get(member.deviceId) === key;
   };
+
+  /** Every member of the session's current epoch, assessed (a member whose log cannot be read counts as changed). */
+  assessMembers(session: MlsSession | undefined) {
+    const list = session?.active ? session.members() : [];
+    return Promise.all(
+      list.map(async (m) => ({
+        leafIndex: m.leafIndex,
+        userId: m.userId,
+        deviceId: m.deviceId,
+        ...(await this.assess(m).catch(() => ({ verified: false, warning: 'changed' as const, fingerprint: '' }))),
+      })),
+    );
+  }
 
   /** Checks one member and remembers its key; `warning` says whether it is new to this browser or changed. */
   async assess(
