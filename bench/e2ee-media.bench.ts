@@ -3,9 +3,11 @@
 // transform (packages/web/src/e2ee MediaCrypto, encrypt at the senders, decrypt at the receiver) and once with no
 // transform. The figure is the receiving browser's whole CPU time (every Chromium process: renderer, network,
 // GPU/utility; from CDP SystemInfo.getProcessInfo) per second of wall time over a fixed window. Senders run in a
-// separate browser so their encoding and encryption are not counted. Rounds alternate off/on to spread drift. A third
-// mode routes the frames through an encoded transform that hands them back untouched, to tell Chromium's cost of
-// moving every frame through a worker from the cost of the SFrame decryption itself.
+// separate browser so their encoding and encryption are not counted, and their encoding is pinned (room bitrate,
+// resolution held) so every mode decodes the same media. Rounds rotate the order of the modes so drift and load
+// from other processes fall on all of them alike; figures are medians over rounds. A third mode routes the frames
+// through an encoded transform that hands them back untouched, to tell Chromium's cost of moving every frame
+// through a worker from the cost of the SFrame decryption itself.
 // Run: npm run bench -- e2ee-media
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -21,9 +23,10 @@ import type { BenchMedia } from './support/media-harness.js';
 import type { BenchResult } from './types.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const ROUNDS = 2;
+/** Rounds of every mode; BENCH_ROUNDS overrides (the machine is shared: more rounds, steadier medians). */
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 5));
 const WARMUP_MS = 4_000;
-const WINDOW_MS = 12_000;
+const WINDOW_MS = 10_000;
 
 async function bundleHarness(): Promise<string> {
   const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-media-'));
@@ -117,6 +120,7 @@ async function measure(url: string, senders: Browser, receiver: Browser, mode: M
       const pub = await call(page, 'publish', key, leaf);
       const sub = await call(recv, 'receive', pub.offer, key, `participant-${leaf}`, leaves, mode === 'transform');
       await call(page, 'accept', pub.id, sub.answer);
+      await call(page, 'fixEncoding', pub.id);
     }
     await until(`${mode} video decoding from both senders`, async () =>
       (await call(recv, 'frames')).every((n) => n > 30) ? true : undefined,
@@ -125,12 +129,17 @@ async function measure(url: string, senders: Browser, receiver: Browser, mode: M
     const [cpu0, frames0, t0] = [await browserCpu(receiver), await call(recv, 'frames'), Date.now()];
     await sleep(WINDOW_MS);
     const [cpu1, frames1, t1] = [await browserCpu(receiver), await call(recv, 'frames'), Date.now()];
+    const media = await call(recv, 'media');
     const errors = await call(recv, 'errors');
     if (errors.length > 0) throw new Error(`receiver E2EE errors: ${errors.join('; ')}`);
     const seconds = (t1 - t0) / 1000;
     const fps = frames1.reduce((s, n, i) => s + n - frames0[i]!, 0) / seconds;
     const cpuMsPerS = ((cpu1 - cpu0) * 1000) / seconds;
-    console.log(`  ${LABEL[mode]}: ${cpuMsPerS.toFixed(0)} ms CPU/s, ${fps.toFixed(1)} frames/s`);
+    const video = media
+      .filter((m) => m.kind === 'video')
+      .map((m) => `${m.width}x${m.height}`)
+      .join(' + ');
+    console.log(`  ${LABEL[mode]}: ${cpuMsPerS.toFixed(0)} ms CPU/s, ${fps.toFixed(1)} video frames/s (${video})`);
     return { cpuMsPerS, fps };
   } finally {
     for (const page of [...sendPages, recv]) await page.context().close();
@@ -144,9 +153,14 @@ export async function run(): Promise<BenchResult[]> {
   const receiver = await launchBenchChromium();
   try {
     const runs: Record<Mode, { cpuMsPerS: number; fps: number }[]> = { off: [], transform: [], e2ee: [] };
-    for (let round = 0; round < ROUNDS; round++)
-      for (const mode of ['off', 'e2ee', 'transform'] as const)
+    const modes: Mode[] = ['off', 'e2ee', 'transform'];
+    for (let round = 0; round < ROUNDS; round++) {
+      console.log(`round ${round + 1} of ${ROUNDS}`);
+      for (let i = 0; i < modes.length; i++) {
+        const mode = modes[(round + i) % modes.length]!;
         runs[mode].push(await measure(site.url, senders, receiver, mode));
+      }
+    }
     const cpu = (mode: Mode) => median(runs[mode].map((r) => r.cpuMsPerS));
     const fps = (mode: Mode) => median(runs[mode].map((r) => r.fps));
     const [on, off, bare] = [cpu('e2ee'), cpu('off'), cpu('transform')];

@@ -8,6 +8,8 @@ import { MediaCrypto } from '../../packages/web/src/e2ee/media-crypto.js';
 
 const EPOCH = 1n;
 const EPOCH_BITS = 4;
+/** The Janus room's publisher bitrate (packages/server/src/janus/videoroom.ts). */
+const ROOM_BITRATE = 1_024_000;
 const VIDEO: MediaTrackConstraints = { width: { ideal: 1280 }, height: { ideal: 720 }, frameRate: { ideal: 30 } };
 
 /** A worker whose encoded transform pipes frames straight back: no per-frame JavaScript at all. */
@@ -54,13 +56,32 @@ const api = {
     const media = await navigator.mediaDevices.getUserMedia({ video: VIDEO, audio: true });
     const pc = new RTCPeerConnection(keyHex ? e2eePeerConnectionConfig() : {});
     const mc = keyHex ? keyed(keyHex, leaf, []) : undefined;
+    const videoSenders: RTCRtpSender[] = [];
     for (const track of media.getTracks()) {
       const t = pc.addTransceiver(track, { direction: 'sendonly', streams: [media] });
-      if (track.kind === 'video') preferE2eeVideoCodecs(t);
+      if (track.kind === 'video') {
+        preferE2eeVideoCodecs(t);
+        videoSenders.push(t.sender);
+      }
       mc?.attachSender(t.sender, track.kind);
     }
     await pc.setLocalDescription(await pc.createOffer());
-    return { id: register(pc), offer: await gathered(pc) };
+    return { id: register(pc), offer: await gathered(pc), videoSenders: videoSenders.length };
+  },
+
+  /**
+   * The same media in every mode: the Janus room's 1 Mbit/s cap, and the resolution held, since the sender's
+   * CPU-overuse adaptation would otherwise pick a different resolution from run to run (it went 640x360 to 960x540
+   * on this machine) and the receiver's decoding cost with it.
+   */
+  async fixEncoding(id: string) {
+    for (const sender of pcs.get(id)!.getSenders()) {
+      if (sender.track?.kind !== 'video') continue;
+      const params = sender.getParameters() as RTCRtpSendParameters & { degradationPreference?: string };
+      params.degradationPreference = 'maintain-resolution';
+      for (const encoding of params.encodings) encoding.maxBitrate = ROOM_BITRATE;
+      await sender.setParameters(params);
+    }
   },
 
   /**
@@ -115,6 +136,22 @@ const api = {
         if (s.type === 'inbound-rtp' && s.kind === 'video') n += s.framesDecoded ?? 0;
       out.push(n);
     }
+    return out;
+  },
+
+  /** What the receiver gets, to show that every mode had the same media: resolution, bytes and frames per stream. */
+  async media(): Promise<{ kind: string; width: number; height: number; bytes: number; frames: number }[]> {
+    const out: { kind: string; width: number; height: number; bytes: number; frames: number }[] = [];
+    for (const pc of pcs.values())
+      for (const s of (await pc.getStats()).values())
+        if (s.type === 'inbound-rtp')
+          out.push({
+            kind: s.kind,
+            width: s.frameWidth ?? 0,
+            height: s.frameHeight ?? 0,
+            bytes: s.bytesReceived ?? 0,
+            frames: s.kind === 'video' ? (s.framesDecoded ?? 0) : (s.packetsReceived ?? 0),
+          });
     return out;
   },
 
