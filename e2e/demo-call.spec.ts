@@ -68,6 +68,10 @@ describe('the demo: a secure call between the two sides', () => {
         return a?.safetyCode && a.safetyCode === b?.safetyCode ? a.safetyCode : null;
       })
       .toMatch(/^\d{5}( \d{5}){5}$/);
+    // Media health follows both connections: once each side decodes the other, neither screen still says it is
+    // connecting (the receiving connection turns connected after its tracks arrive, and must be heard then too).
+    for (const seat of [helena, amara])
+      await expect.poll(() => seat.page.getByText(/(Connecting|Reconnecting) media/).count()).toBe(0);
     await screenshot(helena.page, 'demo-call-helena');
     await screenshot(amara.page, 'demo-call-amara');
   });

@@ -287,6 +287,7 @@ export class CallSession {
       this.refreshHealth();
     };
     sub.onFailure = () => this.resubscribe();
+    sub.onStateChange = () => this.refreshHealth();
     this.subscriber = sub;
     return sub;
   }

@@ -26,6 +26,8 @@ export class Subscriber {
   remote = new Map<RemoteKey, RemoteMedia>();
   onRemote: ((remote: Map<RemoteKey, RemoteMedia>) => void) | null = null;
   onFailure: (() => void) | null = null;
+  /** Every change of the connection's state, so the call's media health follows it (connected comes after ontrack). */
+  onStateChange: (() => void) | null = null;
 
   constructor(
     private readonly iceServers: IceServer[],
@@ -64,7 +66,9 @@ export class Subscriber {
     pc.onicecandidate = (ev) => this.trickle(ev.candidate ? ev.candidate.toJSON() : null);
     pc.ontrack = () => this.rebuild();
     pc.onconnectionstatechange = () => {
-      if (pc === this.pc && pc.connectionState === 'failed' && !this.closed) this.onFailure?.();
+      if (pc !== this.pc || this.closed) return;
+      if (pc.connectionState === 'failed') this.onFailure?.();
+      else this.onStateChange?.();
     };
     return pc;
   }

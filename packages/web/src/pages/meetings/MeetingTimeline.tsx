@@ -7,9 +7,13 @@ import { sideById } from '../lifecycle-access';
 
 const CHANNELS = { back_channel: 'through the back channel', official: 'through official channels' } as const;
 
-/** The meeting's append-only history, oldest first, so it reads as the story it is. */
+/**
+ * The meeting's append-only history in the order it was recorded (the server's order), so it reads as the story it
+ * is: the lifecycle only moves forward, while `at` may lie before the recording (a meeting marked held afterwards
+ * says when it really started), and sorting by it would put "started" ahead of the planning that led to it.
+ */
 export function MeetingTimeline({ history, group }: { history: MeetingEvent[]; group: Group }) {
-  const events = [...history].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+  const events = history;
   if (events.length === 0) return <p className="muted">Nothing has happened yet.</p>;
   return (
     <ol className="timeline" aria-label="History">
