@@ -18,6 +18,17 @@ describe.skipIf(!janusInstalled)('call lifecycle tied to the meeting (real Janus
       history: { kind: string; details: Record<string, unknown> }[];
     };
 
+  /** A running call of a new meeting with Aldoria's chair joined; the room it runs in. */
+  const callWithChairA = async () => {
+    const id = await h.meeting();
+    await h.startCall(id);
+    const a = await h.connect('chairA', id);
+    a.send({ type: 'call.join' });
+    await a.next('call.joined');
+    const [row] = await h.t.ctx.db.select().from(calls).where(eq(calls.meetingId, id));
+    return { id, a, roomId: row!.roomId };
+  };
+
   it('a chair starts the call: the meeting is started, the room exists, a second start is refused', async () => {
     const id = await h.meeting();
     expect((await (await h.http('memberA')).post(`/api/meetings/${id}/call/start`)).statusCode).toBe(403);
@@ -44,13 +55,8 @@ describe.skipIf(!janusInstalled)('call lifecycle tied to the meeting (real Janus
   });
 
   it('ending closes every handle, destroys the room and records `ended` with the real duration', async () => {
-    const id = await h.meeting();
-    await h.startCall(id);
-    const a = await h.connect('chairA', id);
-    a.send({ type: 'call.join' });
-    await a.next('call.joined');
-    const [row] = await h.t.ctx.db.select().from(calls).where(eq(calls.meetingId, id));
-    expect(await h.t.ctx.janus!.rooms.listParticipants(row!.roomId)).toHaveLength(1);
+    const { id, a, roomId } = await callWithChairA();
+    expect(await h.t.ctx.janus!.rooms.listParticipants(roomId)).toHaveLength(1);
     // The call has been running for 95 minutes.
     const startedAt = new Date(Date.now() - 95 * 60_000);
     await h.t.ctx.db.update(meetings).set({ startedAt }).where(eq(meetings.id, id));
@@ -59,7 +65,7 @@ describe.skipIf(!janusInstalled)('call lifecycle tied to the meeting (real Janus
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json()).toMatchObject({ active: false, participantCount: 0 });
     await a.next('call.ended');
-    expect(await h.t.ctx.janus!.rooms.exists(row!.roomId)).toBe(false);
+    expect(await h.t.ctx.janus!.rooms.exists(roomId)).toBe(false);
     const d = await history(id);
     expect(d.meeting.status).toBe('held');
     const ended = d.history.find((e) => e.kind === 'ended');
@@ -85,16 +91,11 @@ describe.skipIf(!janusInstalled)('call lifecycle tied to the meeting (real Janus
   });
 
   it('ending the meeting through its lifecycle ends its running call for everyone', async () => {
-    const id = await h.meeting();
-    await h.startCall(id);
-    const a = await h.connect('chairA', id);
-    a.send({ type: 'call.join' });
-    await a.next('call.joined');
-    const [row] = await h.t.ctx.db.select().from(calls).where(eq(calls.meetingId, id));
+    const { id, a, roomId } = await callWithChairA();
     const res = await (await h.http('chairB')).post(`/api/meetings/${id}/end`, {});
     expect(res.statusCode, res.body).toBe(200);
     await a.next('call.ended');
-    await expect.poll(async () => h.t.ctx.janus!.rooms.exists(row!.roomId)).toBe(false);
+    await expect.poll(async () => h.t.ctx.janus!.rooms.exists(roomId)).toBe(false);
     await expect
       .poll(async () => (await (await h.http('chairA')).get(`/api/meetings/${id}/call`)).json().active)
       .toBe(false);
