@@ -56,13 +56,22 @@ describe('E2EE rekeys under running video: five leaves and rejoins', () => {
   });
 
   const epoch = async (seat: CallSeat) => (await snapshotField<{ epoch: number | null }>(seat.page, 'e2ee')).epoch;
-  const poll = <T>(fn: () => Promise<T>) => expect.poll(fn, { timeout: 45_000, interval: 200 });
+  const poll = <T>(fn: () => Promise<T>, message?: string) =>
+    expect.poll(fn, { timeout: 45_000, interval: 200, ...(message ? { message } : {}) });
   /** All of `seats` report the same epoch, later than `after`; returns it. */
   const sameEpochAfter = async (seats: CallSeat[], after: number) => {
-    await poll(async () => {
-      const e = await Promise.all(seats.map(epoch));
-      return new Set(e).size === 1 && (e[0] ?? -1) > after;
-    }).toBe(true);
+    let seen: (number | null)[] = [];
+    await poll(
+      async () => {
+        seen = await Promise.all(seats.map(epoch));
+        return new Set(seen).size === 1 && (seen[0] ?? -1) > after;
+      },
+      `${seats.map((s) => s.name).join(', ')} on one epoch after ${after}`,
+    )
+      .toBe(true)
+      .catch((error: unknown) => {
+        throw new Error(`epochs stayed at ${seats.map((s, i) => `${s.name}=${seen[i]}`).join(', ')}`, { cause: error });
+      });
     return (await epoch(seats[0]!))!;
   };
   const cName = () => world.users.aldSecretariat!.displayName;

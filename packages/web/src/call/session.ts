@@ -180,9 +180,11 @@ export class CallSession {
   }
 
   async leave(): Promise<void> {
-    await this.crypto.leave();
+    // The call first: the server drops us from everyone's roster before it has our device removed from the key
+    // group, so no member adds us back from a roster that still lists us. Our own key-group leave follows.
     if (this.state.phase === 'joined' || this.state.phase === 'lobby' || this.state.phase === 'joining')
       await this.signal.send({ type: 'call.leave' });
+    await this.crypto.leave();
     this.teardown('left');
   }
 

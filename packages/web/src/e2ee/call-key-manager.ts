@@ -14,6 +14,12 @@ import type { EpochKeysMessage } from './worker-protocol.js';
 
 /** Members other than the lowest leaf step in to add a newcomer after rank × this. */
 export const ADD_FALLBACK_MS = 4000;
+/**
+ * How long a participant whose device has just left the group is not added back under the same roster entry: long
+ * enough for the roster that drops them to arrive, short enough that a device that lost its state and left to be
+ * added afresh (same participant, a reload within the call's grace period) is added soon after.
+ */
+export const DEPARTED_HOLD_MS = 5000;
 
 export interface ManagerHooks {
   keys(message: EpochKeysMessage): void;
@@ -27,6 +33,15 @@ export class CallKeyManager {
   roster: RosterEntry[] = [];
   readonly #group: MlsGroupClient;
   #missingSince = new Map<string, number>();
+  /**
+   * Roster entries whose device left the group while they were listed. The Remove of a departure can come before the
+   * roster that drops its participant (the Delivery Service nominates at once, the call's roster follows its media
+   * teardown), and adding them back from that stale roster would make a member of a page that has gone. Someone who
+   * comes back is a new participant (a new participantId), so they are added as usual. Held for DEPARTED_HOLD_MS.
+   */
+  readonly #departed = new Map<string, number>();
+  /** The group's devices at the last epoch this device saw, to tell who has left since. */
+  #devices = new Set<string>();
 
   constructor(
     meetingId: string,
@@ -108,6 +123,7 @@ export class CallKeyManager {
   }
 
   async #epochChanged(): Promise<void> {
+    this.#noteDepartures();
     if (!(await this.#pushKeys())) return;
     this.hooks.changed();
     await this.#group.saveSession();
@@ -138,8 +154,20 @@ export class CallKeyManager {
     return true;
   }
 
+  #noteDepartures(): void {
+    const session = this.#group.session;
+    if (!session?.active) return;
+    const now = new Set(session.members().map((m) => m.deviceId));
+    for (const entry of this.roster)
+      if (entry.deviceId && this.#devices.has(entry.deviceId) && !now.has(entry.deviceId))
+        this.#departed.set(entry.participantId, Date.now());
+    this.#devices = now;
+  }
+
   setRoster(roster: RosterEntry[]): void {
     this.roster = roster;
+    for (const id of [...this.#departed.keys()])
+      if (!roster.some((r) => r.participantId === id)) this.#departed.delete(id);
     this.trust.prefetch(roster.map((r) => r.userId));
     this.hooks.changed();
     void this.#group.run(() => this.#group.maybeAdd());
@@ -151,16 +179,19 @@ export class CallKeyManager {
    */
   async #toAdd(session: MlsSession, groupId: string): Promise<KeyPackageToAdd[]> {
     const group = this.#group;
+    const now = Date.now();
+    const held = (r: RosterEntry) =>
+      now - (this.#departed.get(r.participantId) ?? Number.NEGATIVE_INFINITY) < DEPARTED_HOLD_MS;
     const { missing, due } = planAdds({
-      roster: this.roster,
+      roster: this.roster.filter((r) => !held(r)),
       members: session.members(),
       ownLeaf: session.ownLeafIndex,
-      now: Date.now(),
+      now,
       fallbackMs: ADD_FALLBACK_MS,
       missingSince: this.#missingSince,
     });
     const retry = () => group.later(ADD_FALLBACK_MS, () => void group.run(() => group.maybeAdd()));
-    if (due.length < missing.length) retry();
+    if (due.length < missing.length || this.roster.some(held)) retry();
     if (due.length === 0) return [];
 
     const packages: KeyPackageToAdd[] = [];
@@ -188,6 +219,8 @@ export class CallKeyManager {
       if (group.groupId) await group.ds.leave(group.groupId).catch(() => undefined);
       group.left('left the call');
     });
+    // Nothing more for this page: a Welcome that a member sent from a roster still listing us must not bring us back.
+    group.close();
   }
 
   close(): void {

@@ -54,6 +54,11 @@ export class MlsGroupClient {
     return this.session?.active ? safetyCode(this.session.epochAuthenticator()) : null;
   }
 
+  /** What the group did, at debug level: the order of epochs and commits is what one needs to tell a stall. */
+  #trace(what: string): void {
+    console.debug(`[mls ${this.#setup.context}] epoch ${this.session?.epoch ?? '-'}: ${what}`);
+  }
+
   run<T>(work: () => Promise<T>): Promise<T> {
     const next = this.#queue.then(() => (this.#closed ? (undefined as T) : work()));
     this.#queue = next.catch((error: unknown) => this.#fail(error));
@@ -66,6 +71,7 @@ export class MlsGroupClient {
     const transient = statusOf(error) !== undefined || error instanceof TypeError;
     if (!transient) this.phase = 'failed';
     this.error = error instanceof Error ? error.message : String(error);
+    this.#trace(`${transient ? 'passing error' : 'failed'}: ${this.error}`);
     this.owner.changed();
   }
 
@@ -163,6 +169,7 @@ export class MlsGroupClient {
     this.#offGroup?.();
     this.#offGroup = this.#setup.ws.subscribe(`mls:${groupId}`, (event) => this.#onGroupEvent(event));
     this.owner.adopted?.(groupId, how, cursor);
+    this.#trace(`${how} at seq ${cursor}`);
   }
 
   /** Joins from a Welcome addressed to this device for this context; false if there is none it can use. */
@@ -176,7 +183,10 @@ export class MlsGroupClient {
     const mine = all
       .filter((w: WelcomeEntry) => w.context === this.#setup.context && w.seq > this.#skipWelcomesUpTo)
       .sort((a, b) => b.seq - a.seq)[0];
-    if (!mine) return false;
+    if (!mine) {
+      this.#trace(`no usable Welcome (${all.length} listed, skipping up to seq ${this.#skipWelcomesUpTo})`);
+      return false;
+    }
     let joined: Awaited<ReturnType<typeof MlsSession.join>>;
     try {
       joined = await MlsSession.join({
@@ -227,6 +237,7 @@ export class MlsGroupClient {
     }
     if (ok) await pending.apply();
     else await pending.discard();
+    this.#trace(`commit for epoch ${pending.epoch} ${ok ? 'accepted' : 'lost the race (409)'}`);
     return ok;
   }
 
@@ -267,6 +278,7 @@ export class MlsGroupClient {
         }
         const got = await session.processMessage(decodeMessage(m));
         if (got.kind !== 'commit') continue;
+        this.#trace(`processed commit seq ${m.seq}${got.removed.length > 0 ? ' (removal)' : ''}`);
         if (got.removed.length > 0) removed = true;
         if (got.removedSelf) {
           this.left(this.#setup.text.removed);
@@ -285,6 +297,7 @@ export class MlsGroupClient {
    * of the current membership.
    */
   async #replaced(joinedSeq: number): Promise<void> {
+    this.#trace(`membership replaced (joined again at seq ${joinedSeq}): starting over from its Welcome`);
     if (this.#groupId) await this.#sessions.erase(this.#groupId).catch(() => undefined);
     this.session = undefined;
     this.#offGroup?.();
@@ -301,12 +314,16 @@ export class MlsGroupClient {
     if (!session?.active || !this.#groupId || session.pendingCommit || session.needsPathUpdate) return;
     const packages = await this.owner.toAdd(session, this.#groupId);
     if (packages.length === 0) return;
+    this.#trace(`adding ${packages.map((p) => p.deviceId.slice(0, 8)).join(', ')}`);
     let pending: PendingCommit;
     try {
       pending = await session.prepareAdd(packages.map((p) => p.keyPackage));
     } catch (error) {
       // Earlier joiners have not committed their path update yet: their commit will trigger another look.
-      if (error instanceof MlsSessionError && error.code === 'PENDING_JOINERS') return;
+      if (error instanceof MlsSessionError && error.code === 'PENDING_JOINERS') {
+        this.#trace('add deferred: an earlier joiner has not committed its path update');
+        return;
+      }
       throw error;
     }
     const used = new Set(session.members().map((m) => m.leafIndex));
@@ -328,6 +345,9 @@ export class MlsGroupClient {
     const leaves = session
       .members()
       .filter((m) => deviceIds.includes(m.deviceId) && m.leafIndex !== session.ownLeafIndex);
+    this.#trace(
+      `nominated to remove ${deviceIds.map((d) => d.slice(0, 8)).join(', ')}: ${leaves.length} still members`,
+    );
     if (leaves.length === 0) return;
     const pending = await session.prepareRemove(leaves.map((m) => m.leafIndex));
     const ok = await this.#post(pending, { removed: leaves.map((m) => m.deviceId) });

@@ -123,6 +123,9 @@ export async function leave(mgr: CallManager, call: LiveCall, m: Member, removed
   if (m.grace) clearTimeout(m.grace);
   m.grace = null;
   const wasAdmitted = m.state === 'admitted';
+  // Everyone's roster drops them before any member is nominated to commit their Remove: a member acting on a roster
+  // that still listed them would add their device straight back.
+  call.broadcast();
   // The MLS Remove starts now, alongside the media teardown: the sooner the keys change, the sooner the departed
   // participant stops being able to read the call, and a slow Janus must not hold the rekey back.
   const evicting = wasAdmitted
@@ -142,7 +145,6 @@ export async function leave(mgr: CallManager, call: LiveCall, m: Member, removed
   }
   for (const feedId of m.feeds.values()) for (const other of call.members.values()) other.media?.forgetFeed(feedId);
   m.feeds.clear();
-  call.broadcast();
   await evicting;
 }
 
