@@ -35,6 +35,9 @@ export default defineConfig({
           testTimeout: 180_000,
           hookTimeout: 180_000,
           fileParallelism: false,
+          // What a browser page shows can lag well behind a click on a loaded 2-core machine (a save's round trip,
+          // a live update): a poll waits up to 15 s rather than the default 1 s before it counts as failed.
+          expect: { poll: { timeout: 15_000 } },
         },
       },
     ],
