@@ -43,3 +43,37 @@ export function planAdds(input: {
   });
   return { missing, due };
 }
+
+/**
+ * Roster entries whose device left the group while they were listed. The Remove of a departure can come before the
+ * roster that drops its participant (the Delivery Service nominates at once, the call's roster follows), and adding
+ * them back from that stale roster would make a member of a page that has gone. Someone who comes back is a new
+ * participant (a new participantId) and is not held; an entry is held for `holdMs` only, so a device that lost its
+ * state and left to be added afresh under the same entry (a reload within the call's grace period) is added soon.
+ */
+export class DepartureHold {
+  readonly #since = new Map<string, number>();
+  #devices = new Set<string>();
+
+  constructor(readonly holdMs: number) {}
+
+  /** After an epoch change: entries of `roster` whose device was a member at the last call and is not now. */
+  noteMembers(deviceIds: Iterable<string>, roster: readonly RosterEntry[], now: number): void {
+    const current = new Set(deviceIds);
+    for (const entry of roster)
+      if (entry.deviceId && this.#devices.has(entry.deviceId) && !current.has(entry.deviceId))
+        this.#since.set(entry.participantId, now);
+    this.#devices = current;
+  }
+
+  /** A new roster: entries no longer in it need no holding. */
+  forgetGone(roster: readonly RosterEntry[]): void {
+    const listed = new Set(roster.map((r) => r.participantId));
+    for (const id of [...this.#since.keys()]) if (!listed.has(id)) this.#since.delete(id);
+  }
+
+  held(entry: RosterEntry, now: number): boolean {
+    const since = this.#since.get(entry.participantId);
+    return since !== undefined && now - since < this.holdMs;
+  }
+}

@@ -2,7 +2,7 @@
 // by MlsGroupClient. What is the call's own: every epoch's SFrame keys go to the worker, and the participants in the
 // call's roster are the devices to add.
 import { deriveEpochSenderKeys, MLS_SFRAME_DEFAULT_EPOCH_BITS, type MlsSession } from '@parley/e2ee';
-import { planAdds } from './add-plan.js';
+import { DepartureHold, planAdds } from './add-plan.js';
 import { fromB64 } from './bytes.js';
 import type { DeliveryService } from './delivery.js';
 import type { LocalDevice } from './device.js';
@@ -14,11 +14,7 @@ import type { EpochKeysMessage } from './worker-protocol.js';
 
 /** Members other than the lowest leaf step in to add a newcomer after rank × this. */
 export const ADD_FALLBACK_MS = 4000;
-/**
- * How long a participant whose device has just left the group is not added back under the same roster entry: long
- * enough for the roster that drops them to arrive, short enough that a device that lost its state and left to be
- * added afresh (same participant, a reload within the call's grace period) is added soon after.
- */
+/** How long a roster entry whose device just left the group is not added back (see DepartureHold). */
 export const DEPARTED_HOLD_MS = 5000;
 
 export interface ManagerHooks {
@@ -33,15 +29,7 @@ export class CallKeyManager {
   roster: RosterEntry[] = [];
   readonly #group: MlsGroupClient;
   #missingSince = new Map<string, number>();
-  /**
-   * Roster entries whose device left the group while they were listed. The Remove of a departure can come before the
-   * roster that drops its participant (the Delivery Service nominates at once, the call's roster follows its media
-   * teardown), and adding them back from that stale roster would make a member of a page that has gone. Someone who
-   * comes back is a new participant (a new participantId), so they are added as usual. Held for DEPARTED_HOLD_MS.
-   */
-  readonly #departed = new Map<string, number>();
-  /** The group's devices at the last epoch this device saw, to tell who has left since. */
-  #devices = new Set<string>();
+  readonly #departed = new DepartureHold(DEPARTED_HOLD_MS);
 
   constructor(
     meetingId: string,
@@ -156,18 +144,17 @@ export class CallKeyManager {
 
   #noteDepartures(): void {
     const session = this.#group.session;
-    if (!session?.active) return;
-    const now = new Set(session.members().map((m) => m.deviceId));
-    for (const entry of this.roster)
-      if (entry.deviceId && this.#devices.has(entry.deviceId) && !now.has(entry.deviceId))
-        this.#departed.set(entry.participantId, Date.now());
-    this.#devices = now;
+    if (session?.active)
+      this.#departed.noteMembers(
+        session.members().map((m) => m.deviceId),
+        this.roster,
+        Date.now(),
+      );
   }
 
   setRoster(roster: RosterEntry[]): void {
     this.roster = roster;
-    for (const id of [...this.#departed.keys()])
-      if (!roster.some((r) => r.participantId === id)) this.#departed.delete(id);
+    this.#departed.forgetGone(roster);
     this.trust.prefetch(roster.map((r) => r.userId));
     this.hooks.changed();
     void this.#group.run(() => this.#group.maybeAdd());
@@ -180,8 +167,7 @@ export class CallKeyManager {
   async #toAdd(session: MlsSession, groupId: string): Promise<KeyPackageToAdd[]> {
     const group = this.#group;
     const now = Date.now();
-    const held = (r: RosterEntry) =>
-      now - (this.#departed.get(r.participantId) ?? Number.NEGATIVE_INFINITY) < DEPARTED_HOLD_MS;
+    const held = (r: RosterEntry) => this.#departed.held(r, now);
     const { missing, due } = planAdds({
       roster: this.roster.filter((r) => !held(r)),
       members: session.members(),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planAdds } from './add-plan.js';
+import { DepartureHold, planAdds } from './add-plan.js';
 import { buildState, describeKeyStatus, FAILING_AFTER_FRAMES, participantLeaves } from './call-state.js';
 import { compareWithSeen } from './trust.js';
 import type { RosterEntry } from './types.js';
@@ -107,5 +107,36 @@ describe('compareWithSeen: the device-key log must extend what this browser saw'
     expect(compareWithSeen(seen, ['h1', 'hX', 'h3'], 'd1', 'k1')).toBe('changed');
     expect(compareWithSeen(seen, ['h1'], 'd1', 'k1')).toBe('changed');
     expect(compareWithSeen(seen, ['h1', 'h2'], 'd1', 'kX')).toBe('changed');
+  });
+});
+
+describe('DepartureHold: a device that just left is not added back from a stale roster', () => {
+  const a = person('a', 'd-a');
+  const c = person('c', 'd-c');
+
+  it('holds the roster entry whose device left the group, for the hold time only', () => {
+    const hold = new DepartureHold(5000);
+    hold.noteMembers(['d-a', 'd-c'], [a, c], 0);
+    // C's Remove is in, but the roster that drops C has not come yet.
+    hold.noteMembers(['d-a'], [a, c], 1000);
+    expect(hold.held(c, 1000)).toBe(true);
+    expect(hold.held(a, 1000)).toBe(false);
+    expect(hold.held(c, 5999)).toBe(true);
+    // Still listed after the hold (a device that lost its state and left, in the same stay): added again.
+    expect(hold.held(c, 6000)).toBe(false);
+  });
+
+  it('does not hold a returning person (a new participant) nor anyone who was never a member', () => {
+    const hold = new DepartureHold(5000);
+    hold.noteMembers(['d-a', 'd-c'], [a, c], 0);
+    hold.noteMembers(['d-a'], [a, c], 1000);
+    const back = { ...c, participantId: 'p-c-again' };
+    hold.forgetGone([a, back]);
+    expect(hold.held(back, 1001)).toBe(false);
+    expect(hold.held(c, 1001)).toBe(false);
+    // A newcomer whose device has not been a member yet is never held.
+    const n = person('n', 'd-n');
+    hold.noteMembers(['d-a'], [a, n], 2000);
+    expect(hold.held(n, 2000)).toBe(false);
   });
 });
