@@ -23,16 +23,20 @@ export function AgendaPanel({
   const mayEdit = (i: AgendaItem) => editable && (i.sideId === null || i.sideId === ownSide);
   const move = useAction();
   // After a move, focus stays on the same button of the moved item so keyboard users can keep pressing it.
-  const refocus = useRef<string | null>(null);
+  // `order` is the order the move saves: focus is restored only once the list shows it, because a live update may
+  // re-render the old order first, and React moving the focused row into place afterwards would drop the focus.
+  const refocus = useRef<{ key: string; order: string } | null>(null);
   const list = useRef<HTMLOListElement>(null);
+  const shownOrder = items.map((i) => i.id).join(',');
   useEffect(() => {
-    // Wait until the move is saved and the buttons are enabled again.
-    if (!refocus.current || move.busy) return;
-    const el = list.current?.querySelector<HTMLButtonElement>(`[data-focus-key="${refocus.current}"]`);
+    const pending = refocus.current;
+    // Wait until the move is saved, the buttons are enabled again and the list shows the new order (or it failed).
+    if (!pending || move.busy || (pending.order !== shownOrder && !move.error)) return;
+    const el = list.current?.querySelector<HTMLButtonElement>(`[data-focus-key="${pending.key}"]`);
     if (el && !el.disabled) el.focus();
     else
       list.current
-        ?.querySelector<HTMLButtonElement>(`[data-focus-key^="${refocus.current.split(':')[0]}:"]:not(:disabled)`)
+        ?.querySelector<HTMLButtonElement>(`[data-focus-key^="${pending.key.split(':')[0]}:"]:not(:disabled)`)
         ?.focus();
     refocus.current = null;
   });
@@ -41,7 +45,7 @@ export function AgendaPanel({
     const ids = items.map((i) => i.id);
     const [moved] = ids.splice(index, 1);
     ids.splice(index + delta, 0, moved!);
-    refocus.current = `${moved}:${delta < 0 ? 'up' : 'down'}`;
+    refocus.current = { key: `${moved}:${delta < 0 ? 'up' : 'down'}`, order: ids.join(',') };
     void move.run(async () => {
       await lifecycle.agenda.reorder(meeting.id, ids);
       await onChanged();
