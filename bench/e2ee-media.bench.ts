@@ -129,17 +129,15 @@ async function measure(url: string, senders: Browser, receiver: Browser, mode: M
     const [cpu0, frames0, t0] = [await browserCpu(receiver), await call(recv, 'frames'), Date.now()];
     await sleep(WINDOW_MS);
     const [cpu1, frames1, t1] = [await browserCpu(receiver), await call(recv, 'frames'), Date.now()];
-    const media = await call(recv, 'media');
+    const resolutions = await call(recv, 'resolutions');
     const errors = await call(recv, 'errors');
     if (errors.length > 0) throw new Error(`receiver E2EE errors: ${errors.join('; ')}`);
     const seconds = (t1 - t0) / 1000;
     const fps = frames1.reduce((s, n, i) => s + n - frames0[i]!, 0) / seconds;
     const cpuMsPerS = ((cpu1 - cpu0) * 1000) / seconds;
-    const video = media
-      .filter((m) => m.kind === 'video')
-      .map((m) => `${m.width}x${m.height}`)
-      .join(' + ');
-    console.log(`  ${LABEL[mode]}: ${cpuMsPerS.toFixed(0)} ms CPU/s, ${fps.toFixed(1)} video frames/s (${video})`);
+    console.log(
+      `  ${LABEL[mode]}: ${cpuMsPerS.toFixed(0)} ms CPU/s, ${fps.toFixed(1)} video frames/s (${resolutions.join(' + ')})`,
+    );
     return { cpuMsPerS, fps };
   } finally {
     for (const page of [...sendPages, recv]) await page.context().close();

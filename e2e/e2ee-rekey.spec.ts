@@ -56,21 +56,19 @@ describe('E2EE rekeys under running video: five leaves and rejoins', () => {
   });
 
   const epoch = async (seat: CallSeat) => (await snapshotField<{ epoch: number | null }>(seat.page, 'e2ee')).epoch;
-  const poll = <T>(fn: () => Promise<T>, message?: string) =>
-    expect.poll(fn, { timeout: 45_000, interval: 200, ...(message ? { message } : {}) });
+  const poll = <T>(fn: () => Promise<T>) => expect.poll(fn, { timeout: 45_000, interval: 200 });
   /** All of `seats` report the same epoch, later than `after`; returns it. */
   const sameEpochAfter = async (seats: CallSeat[], after: number) => {
     let seen: (number | null)[] = [];
-    await poll(
-      async () => {
-        seen = await Promise.all(seats.map(epoch));
-        return new Set(seen).size === 1 && (seen[0] ?? -1) > after;
-      },
-      `${seats.map((s) => s.name).join(', ')} on one epoch after ${after}`,
-    )
+    await poll(async () => {
+      seen = await Promise.all(seats.map(epoch));
+      return new Set(seen).size === 1 && (seen[0] ?? -1) > after;
+    })
       .toBe(true)
       .catch((error: unknown) => {
-        throw new Error(`epochs stayed at ${seats.map((s, i) => `${s.name}=${seen[i]}`).join(', ')}`, { cause: error });
+        throw new Error(`no common epoch after ${after}: ${seats.map((s, i) => `${s.name}=${seen[i]}`).join(', ')}`, {
+          cause: error,
+        });
       });
     return (await epoch(seats[0]!))!;
   };

@@ -23,8 +23,8 @@ export function AgendaPanel({
   const mayEdit = (i: AgendaItem) => editable && (i.sideId === null || i.sideId === ownSide);
   const move = useAction();
   // After a move, focus stays on the same button of the moved item so keyboard users can keep pressing it.
-  // `order` is the order the move saves: focus is restored only once the list shows it, because a live update may
-  // re-render the old order first, and React moving the focused row into place afterwards would drop the focus.
+  // `order` is the order the move saves: focus is restored only once the list shows it, not in a render of the old
+  // order (a live update's reload and the save's own can land in either order).
   const refocus = useRef<{ key: string; order: string } | null>(null);
   const list = useRef<HTMLOListElement>(null);
   const shownOrder = items.map((i) => i.id).join(',');

@@ -13,11 +13,10 @@ const CHANNELS = { back_channel: 'through the back channel', official: 'through 
  * says when it really started), and sorting by it would put "started" ahead of the planning that led to it.
  */
 export function MeetingTimeline({ history, group }: { history: MeetingEvent[]; group: Group }) {
-  const events = history;
-  if (events.length === 0) return <p className="muted">Nothing has happened yet.</p>;
+  if (history.length === 0) return <p className="muted">Nothing has happened yet.</p>;
   return (
     <ol className="timeline" aria-label="History">
-      {events.map((e) => {
+      {history.map((e) => {
         const side = sideById(group, e.sideId);
         return (
           <li
