@@ -21,7 +21,7 @@ const REASON = 'Our chair must attend a vote at the International Council that d
 const STATEMENT =
   'The Republic of Aldoria and the Commonwealth of Belmora held the eleventh round of their Strategic Consultative Group by secure video. Both sides agreed on a shared objective of strategic stability.';
 
-/** DESIGN.md §7, walked through the real interface by the chairs of both sides, each in their own browser. */
+/** The demo story (docs/architecture.md §8), walked through the real interface by the chairs of both sides, each in their own browser. */
 describe('the life of a consultation', () => {
   let server: E2eServer;
   let browser: Browser;

@@ -27,7 +27,7 @@ interface SideSpec {
   people: PersonSpec[];
 }
 
-/** Fictional delegations, as in DESIGN.md §7. */
+/** Fictional delegations, as in docs/architecture.md §8. */
 const SIDES: SideSpec[] = [
   {
     name: 'Republic of Aldoria',

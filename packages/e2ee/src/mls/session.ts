@@ -97,7 +97,7 @@ export class MlsSession {
   /**
    * Joins from a Welcome with whichever stored key package it names, and prepares the full-path update the
    * joiner must commit at once: until it does, its leaf sits in the unmerged_leaves of every ancestor and every
-   * later commit has to encrypt to it separately (DESIGN §4). Send pathUpdate.commit like any other commit; if
+   * later commit has to encrypt to it separately (docs/architecture.md §5.2). Send pathUpdate.commit like any other commit; if
    * the Delivery Service refuses it, discard it, process the winner and call prepareSelfUpdate() again. Delete
    * the used key package (keyPackageRef) from device storage.
    */

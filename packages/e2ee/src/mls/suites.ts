@@ -26,7 +26,7 @@ import {
 import { constantTimeEqual } from './bytes.js';
 import { NOBLE_HPKE_ALGORITHM, nobleX25519Hpke } from './hpke-x25519.js';
 
-/** The default suite of every call (DESIGN §4). */
+/** The default suite of every call (docs/architecture.md §5.2). */
 export const MLS_DEFAULT_CIPHER_SUITE = 'MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519' as const;
 /** Hybrid post-quantum suite (X25519 + ML-KEM-768 via X-Wing), selectable per group. */
 export const MLS_XWING_CIPHER_SUITE = 'MLS_256_XWING_AES256GCM_SHA512_Ed25519' as const;

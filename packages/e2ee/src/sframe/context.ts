@@ -19,7 +19,7 @@ import { type CipherSuiteId, DEFAULT_CIPHER_SUITE, getSuite, type SuiteParams } 
  */
 
 export interface SFrameContextOptions {
-  /** Defaults to AES_128_GCM_SHA256_128 (DESIGN §4). */
+  /** Defaults to AES_128_GCM_SHA256_128 (docs/architecture.md §5.3). */
   cipherSuite?: CipherSuiteId | number;
   /** CTRs remembered per receive KID (multiple of 32). Default 1024: ~20 s of 50 fps video, so audio and
    * video sharing one KID can arrive reordered across tracks without being dropped. */

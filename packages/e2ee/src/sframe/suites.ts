@@ -27,7 +27,7 @@ export const AES_128_CTR_HMAC_SHA256_32 = CipherSuite.AES_128_CTR_HMAC_SHA256_32
 export const AES_128_GCM_SHA256_128 = CipherSuite.AES_128_GCM_SHA256_128;
 export const AES_256_GCM_SHA512_128 = CipherSuite.AES_256_GCM_SHA512_128;
 
-/** The suite Parley uses unless a group selects another (DESIGN §4). */
+/** The suite Parley uses unless a group selects another (docs/architecture.md §5.3). */
 export const DEFAULT_CIPHER_SUITE: CipherSuiteId = CipherSuite.AES_128_GCM_SHA256_128;
 
 /** Constants of RFC 9605 §4.4 / §4.5 for one suite. Sizes are in bytes. */

@@ -1,4 +1,4 @@
-/** The fictional demo delegations (DESIGN.md §7). Every name, place and address here is invented. */
+/** The fictional demo delegations (docs/architecture.md §8). Every name, place and address here is invented. */
 export const DEMO_PASSWORD = 'parley-demo-password';
 export const DEMO_ADMIN = { email: 'admin@parley.example', displayName: 'Instance Administrator' };
 

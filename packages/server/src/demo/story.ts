@@ -2,7 +2,7 @@ import type { InjectClient } from '../lib/inject-client.js';
 import { quietReRequest } from './backchannel.js';
 
 /**
- * The demo group's story (DESIGN.md §7), told through the real API as its people would: an in-person round in
+ * The demo group's story (docs/architecture.md §8), told through the real API as its people would: an in-person round in
  * Aldoria's capital is cancelled by Belmora over a vote at an international council, re-requested a day later
  * through the back channel, and held by secure video for two hours; outcomes, a follow-up expert track with an
  * in-person meeting next week, each side's readout and a joint statement approved by both sides follow.
