@@ -2,9 +2,10 @@ import type { Group, Meeting, MeetingFormat, RequestChannel } from '@parley/prot
 import { type FormEvent, useState } from 'react';
 import { lifecycle } from '../../api/lifecycle';
 import { BackChannelPicker } from '../../backchannel/LinkedMessage';
-import { FormAlert, TextField, useAction } from '../../components/forms';
+import { FormAlert, refuseIfAny, TextField, useAction } from '../../components/forms';
 import { DateTimeField, TextAreaField, TimeZoneField } from '../../components/lifecycle/fields';
-import { isoToWall, wallToIso } from '../../components/lifecycle/time';
+import { slotProblems } from '../../components/lifecycle/slot-problems';
+import { isoToWall } from '../../components/lifecycle/time';
 import { mySide } from '../lifecycle-access';
 import { FormatChoice } from './FormatChoice';
 
@@ -170,13 +171,12 @@ function RescheduleForm({ meeting, submit, onCancel }: FormProps) {
   const [end, setEnd] = useState(() => isoToWall(meeting.end, meeting.timeZone));
   const [reason, setReason] = useState('');
   const f = useForm(submit);
-  const send = () => {
-    const s = wallToIso(start, zone);
-    const e = wallToIso(end, zone);
-    if (!s || !e) return Promise.reject(new Error('Enter a start and an end.'));
+  const send = async () => {
+    const when = slotProblems({ start, end }, zone);
+    refuseIfAny(when.problems);
     return lifecycle.meetings.reschedule(meeting.id, {
-      start: s,
-      end: e,
+      start: when.start!,
+      end: when.end!,
       timeZone: zone,
       ...(reason.trim() ? { reason } : {}),
     });
