@@ -140,21 +140,25 @@ export function VerifyPanel({ snap }: { snap: CallSnapshot }) {
                 <strong>{d.displayName}</strong>
                 <code className="call-fingerprint">{d.fingerprint}</code>
               </span>
-              {needsCheck(d) && d.trust === 'new' ? <span className="badge badge--accent">New device</span> : null}
-              {needsCheck(d) && d.trust === 'changed' ? (
-                <span className="badge call-badge-danger">Key changed</span>
-              ) : null}
-              {needsCheck(d) ? (
-                <button
-                  type="button"
-                  className="btn btn--secondary btn--small"
-                  onClick={() => setChecked(markKeyChecked(d))}
-                >
-                  Mark as checked<span className="visually-hidden">: {d.displayName}</span>
-                </button>
-              ) : null}
-              {!d.isMe && d.trust !== 'known' && !needsCheck(d) ? (
-                <span className="badge badge--ok">Checked by you</span>
+              {!d.isMe && d.trust !== 'known' ? (
+                <span className="call-list__trust">
+                  {needsCheck(d) ? (
+                    <>
+                      {d.trust === 'new' ? <span className="badge badge--accent">New device</span> : null}
+                      {d.trust === 'changed' ? <span className="badge call-badge-danger">Key changed</span> : null}
+                      <button
+                        type="button"
+                        className="btn btn--secondary btn--small"
+                        aria-label={`Mark as checked: ${d.displayName}`}
+                        onClick={() => setChecked(markKeyChecked(d))}
+                      >
+                        Mark as checked
+                      </button>
+                    </>
+                  ) : (
+                    <span className="badge badge--ok">Checked by you</span>
+                  )}
+                </span>
               ) : null}
             </li>
           ))}
