@@ -166,6 +166,10 @@ describe('the life of a consultation', () => {
     const mine = page.getByRole('article', { name: 'Your side’s readout' });
     await mine.getByText('Draft · version 1').waitFor();
     await mine.getByRole('button', { name: 'Publish version 1' }).click();
+    await page
+      .getByRole('dialog', { name: 'Publish version 1?' })
+      .getByRole('button', { name: 'Publish version 1, it is final' })
+      .click();
     await mine.locator('.readout__head').getByText('Published', { exact: true }).waitFor();
     await bel.page
       .getByRole('article', { name: 'Readout of Republic of Aldoria' })

@@ -5,6 +5,7 @@ export * from './common.js';
 export * from './groups.js';
 export * from './keys.js';
 export * from './meetings.js';
+export * from './messages.js';
 export * from './outcomes.js';
 export * from './realtime.js';
 export * from './statements.js';

@@ -32,7 +32,8 @@ export function registerErrorHandling(app: FastifyInstance): void {
       problem = error;
     } else if (hasZodFastifySchemaValidationErrors(error)) {
       const errors = validationErrors(error as never);
-      problem = new HttpError(400, 'Bad Request', `Invalid ${errors.map((e) => e.path).join(', ')}`, errors);
+      const listed = errors.map((e) => `${e.path.replace(/^(body|params|querystring)\./, '')} ${e.message}`);
+      problem = new HttpError(400, 'Bad Request', `Please correct: ${listed.join('; ')}`, errors);
     } else if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
       problem = new HttpError(400, 'Bad Request', 'The body is not valid JSON', [
         { path: 'body', message: error.message },

@@ -1,6 +1,7 @@
 import type { Group } from '@parley/protocol';
 import { type CSSProperties, type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { ROLE_LABELS } from '../components/ui';
+import { type CheckedKeys, isKeyChecked, loadCheckedKeys, markKeyChecked } from './checked-keys';
 import { CameraIcon, MicIcon } from './icons';
 import { ParticipantMenu } from './ParticipantMenu';
 import type { CallSession } from './session';
@@ -93,6 +94,7 @@ export function PeoplePanel({ group, session, snap }: { group: Group; session: C
 /** The safety code to read aloud, and every device's key fingerprint, with new or changed keys called out. */
 export function VerifyPanel({ snap }: { snap: CallSnapshot }) {
   const { e2ee } = snap;
+  const [checked, setChecked] = useState<CheckedKeys>(loadCheckedKeys);
   if (!e2ee.active)
     return (
       <p className="call-panel__hint">
@@ -100,7 +102,8 @@ export function VerifyPanel({ snap }: { snap: CallSnapshot }) {
         call.
       </p>
     );
-  const flagged = e2ee.devices.filter((d) => !d.isMe && d.trust !== 'known');
+  const needsCheck = (d: (typeof e2ee.devices)[number]) => !d.isMe && d.trust !== 'known' && !isKeyChecked(checked, d);
+  const flagged = e2ee.devices.filter(needsCheck);
   return (
     <>
       <section className="call-panel__section" aria-labelledby="call-safety-h">
@@ -120,20 +123,43 @@ export function VerifyPanel({ snap }: { snap: CallSnapshot }) {
       {flagged.length > 0 ? (
         <div className="call-warnbox" role="alert">
           {flagged.length === 1 ? 'One device key is' : `${flagged.length} device keys are`} new or changed. Compare the
-          fingerprint with its owner over another channel before you discuss anything sensitive.
+          fingerprint with its owner over another channel before you discuss anything sensitive, then mark it as
+          checked.
         </div>
       ) : null}
       <section className="call-panel__section" aria-labelledby="call-devices-h">
         <h3 id="call-devices-h">Device keys</h3>
         <ul className="call-list">
           {e2ee.devices.map((d) => (
-            <li key={d.deviceId} className={`call-list__row call-list__row--${d.trust}`}>
+            <li
+              key={d.deviceId}
+              className={`call-list__row call-list__row--${needsCheck(d) ? d.trust : 'known'}`}
+              data-device-id={d.deviceId}
+            >
               <span className="call-list__who">
                 <strong>{d.displayName}</strong>
                 <code className="call-fingerprint">{d.fingerprint}</code>
               </span>
-              {d.trust === 'new' ? <span className="badge badge--accent">New device</span> : null}
-              {d.trust === 'changed' ? <span className="badge call-badge-danger">Key changed</span> : null}
+              {!d.isMe && d.trust !== 'known' ? (
+                <span className="call-list__trust">
+                  {needsCheck(d) ? (
+                    <>
+                      {d.trust === 'new' ? <span className="badge badge--accent">New device</span> : null}
+                      {d.trust === 'changed' ? <span className="badge call-badge-danger">Key changed</span> : null}
+                      <button
+                        type="button"
+                        className="btn btn--secondary btn--small"
+                        aria-label={`Mark as checked: ${d.displayName}`}
+                        onClick={() => setChecked(markKeyChecked(d))}
+                      >
+                        Mark as checked
+                      </button>
+                    </>
+                  ) : (
+                    <span className="badge badge--ok">Checked by you</span>
+                  )}
+                </span>
+              ) : null}
             </li>
           ))}
         </ul>

@@ -1,6 +1,43 @@
 import { type InputHTMLAttributes, type ReactNode, useCallback, useId, useState } from 'react';
 import { ApiError, errorMessage } from '../api/client';
 
+/** A submit refused before it left the browser, with a message for each field (all of them, not the first). */
+export class FieldProblems extends Error {
+  constructor(readonly fields: Record<string, string>) {
+    super('Please correct the highlighted fields.');
+  }
+}
+
+/** Any protocol schema (structurally: the web does not depend on zod itself). */
+interface Checkable {
+  safeParse(
+    value: unknown,
+  ):
+    | { success: true }
+    | { success: false; error: { issues: readonly { code: string; path: PropertyKey[]; message: string }[] } };
+}
+
+/**
+ * Every problem the protocol's schema finds in `value`, keyed by field (`start`, `items.0.title`): the same
+ * sentences the server would answer, shown before a round trip and all at once.
+ */
+export function schemaProblems(schema: Checkable, value: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  const result = schema.safeParse(value);
+  if (result.success) return out;
+  for (const issue of result.error.issues) {
+    if (issue.code === 'unrecognized_keys') continue;
+    out[issue.path.map(String).join('.')] ??= issue.message;
+  }
+  return out;
+}
+
+/** Throws the problems found, if any, so `useAction` shows them beside their fields. */
+export function refuseIfAny(problems: Record<string, string | undefined>): void {
+  const found = Object.fromEntries(Object.entries(problems).filter((e): e is [string, string] => Boolean(e[1])));
+  if (Object.keys(found).length > 0) throw new FieldProblems(found);
+}
+
 /** Busy flag, form-level message and per-field messages for one form's submit action. */
 export function useAction() {
   const [busy, setBusy] = useState(false);
@@ -13,7 +50,7 @@ export function useAction() {
     try {
       return await fn();
     } catch (err) {
-      const f = err instanceof ApiError ? err.fields : {};
+      const f = err instanceof ApiError || err instanceof FieldProblems ? err.fields : {};
       setFields(f);
       // When every problem is shown beside its field, a short summary is enough at the top.
       setError(Object.keys(f).length > 0 ? 'Please correct the highlighted fields.' : errorMessage(err));
@@ -36,6 +73,17 @@ interface BaseFieldProps {
   className?: string;
 }
 
+/** How much of a text field's limit is used; shown under every limited field so nobody learns it from a refusal. */
+export interface FieldLimit {
+  length: number;
+  max: number;
+}
+
+export function limitText({ length, max }: FieldLimit): string {
+  if (length === 0) return `${max.toLocaleString('en')} characters at most`;
+  return `${length.toLocaleString('en')} of ${max.toLocaleString('en')} characters`;
+}
+
 /** Label, hint and error around any control: every field of every form uses this one shell. */
 export function FieldShell({
   id,
@@ -44,29 +92,43 @@ export function FieldShell({
   hint,
   className,
   children,
-}: BaseFieldProps & { id: string; children: ReactNode }) {
+  limit,
+}: BaseFieldProps & { id: string; children: ReactNode; limit?: FieldLimit | undefined }) {
   return (
     <div className={`field${error ? ' field--invalid' : ''}${className ? ` ${className}` : ''}`}>
       <label htmlFor={id}>{label}</label>
       {children}
-      {hint && !error ? (
-        <p className="field__hint" id={`${id}-hint`}>
-          {hint}
-        </p>
-      ) : null}
-      {error ? (
-        <p className="field__error" id={`${id}-error`} role="alert">
-          {sentence(error)}
-        </p>
+      {hint || error || limit ? (
+        <div className="field__notes">
+          {error ? (
+            <p className="field__error" id={`${id}-error`} role="alert">
+              {sentence(error)}
+            </p>
+          ) : hint ? (
+            <p className="field__hint" id={`${id}-hint`}>
+              {hint}
+            </p>
+          ) : (
+            <span />
+          )}
+          {limit ? (
+            <p
+              className={`field__limit${limit.length > limit.max ? ' field__limit--over' : ''}`}
+              id={`${id}-limit`}
+              data-testid="field-limit"
+            >
+              {limitText(limit)}
+            </p>
+          ) : null}
+        </div>
       ) : null}
     </div>
   );
 }
 
-export function describedBy(id: string, error?: string, hint?: ReactNode) {
-  if (error) return `${id}-error`;
-  if (hint) return `${id}-hint`;
-  return undefined;
+export function describedBy(id: string, error?: string, hint?: ReactNode, limited?: boolean) {
+  const ids = [error ? `${id}-error` : hint ? `${id}-hint` : null, limited ? `${id}-limit` : null].filter(Boolean);
+  return ids.length > 0 ? ids.join(' ') : undefined;
 }
 
 type InputProps = BaseFieldProps &
@@ -75,16 +137,18 @@ type InputProps = BaseFieldProps &
     onChange: (value: string) => void;
   };
 
-export function TextField({ label, error, hint, className, value, onChange, ...rest }: InputProps) {
+export function TextField({ label, error, hint, className, value, onChange, maxLength, ...rest }: InputProps) {
   const id = useId();
+  const limit = maxLength ? { length: value.length, max: maxLength } : undefined;
   return (
-    <FieldShell id={id} label={label} error={error} hint={hint} className={className}>
+    <FieldShell id={id} label={label} error={error} hint={hint} className={className} limit={limit}>
       <input
         id={id}
         value={value}
         onChange={(e) => onChange(e.target.value)}
         aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(id, error, hint)}
+        aria-describedby={describedBy(id, error, hint, Boolean(limit))}
+        maxLength={maxLength}
         {...rest}
       />
     </FieldShell>

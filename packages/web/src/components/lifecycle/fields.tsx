@@ -9,6 +9,7 @@ export function TextAreaField({
   className,
   value,
   onChange,
+  maxLength,
   ...rest
 }: {
   label: string;
@@ -19,14 +20,16 @@ export function TextAreaField({
   onChange: (v: string) => void;
 } & Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, 'value' | 'onChange'>) {
   const id = useId();
+  const limit = maxLength ? { length: value.length, max: maxLength } : undefined;
   return (
-    <FieldShell id={id} label={label} error={error} hint={hint} className={className}>
+    <FieldShell id={id} label={label} error={error} hint={hint} className={className} limit={limit}>
       <textarea
         id={id}
         value={value}
         onChange={(e) => onChange(e.target.value)}
         aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(id, error, hint)}
+        aria-describedby={describedBy(id, error, hint, Boolean(limit))}
+        maxLength={maxLength}
         {...rest}
       />
     </FieldShell>
@@ -49,13 +52,10 @@ export function TimeZoneField({
   const listId = `${id}-zones`;
   const known = allZones().includes(value);
   const hint = known ? `Start and end are clocks in ${zoneLabel(value)}.` : 'Type a city, e.g. Europe/Berlin.';
+  const shown =
+    error ?? (value && !known ? 'is not a time zone this browser knows: pick one from the list' : undefined);
   return (
-    <FieldShell
-      id={id}
-      label={label}
-      error={error ?? (value && !known ? 'not a known time zone' : undefined)}
-      hint={hint}
-    >
+    <FieldShell id={id} label={label} error={shown} hint={hint}>
       <input
         id={id}
         list={listId}
@@ -63,7 +63,8 @@ export function TimeZoneField({
         autoComplete="off"
         spellCheck={false}
         onChange={(e) => onChange(e.target.value)}
-        aria-describedby={describedBy(id, error, hint)}
+        aria-invalid={shown ? true : undefined}
+        aria-describedby={describedBy(id, shown, hint)}
       />
       <datalist id={listId}>
         {allZones().map((z) => (

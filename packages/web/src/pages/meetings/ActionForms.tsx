@@ -1,12 +1,16 @@
-import type { Group, Meeting, MeetingFormat, RequestChannel } from '@parley/protocol';
+import { CancelMeetingBody, type Group, type Meeting, type MeetingFormat, type RequestChannel } from '@parley/protocol';
 import { type FormEvent, useState } from 'react';
 import { lifecycle } from '../../api/lifecycle';
 import { BackChannelPicker } from '../../backchannel/LinkedMessage';
-import { FormAlert, TextField, useAction } from '../../components/forms';
+import { FormAlert, refuseIfAny, TextField, useAction } from '../../components/forms';
 import { DateTimeField, TextAreaField, TimeZoneField } from '../../components/lifecycle/fields';
-import { isoToWall, wallToIso } from '../../components/lifecycle/time';
+import { slotProblems } from '../../components/lifecycle/slot-problems';
+import { isoToWall } from '../../components/lifecycle/time';
+import { maxLengthOf } from '../../components/limits';
 import { mySide } from '../lifecycle-access';
 import { FormatChoice } from './FormatChoice';
+
+const REASON_LIMIT = maxLengthOf(CancelMeetingBody.shape.reason);
 
 export type ActionKind = 'cancel' | 're_request' | 'postpone' | 'reschedule' | 'change_format';
 
@@ -91,6 +95,7 @@ function CancelForm({ meeting, group, submit, onCancel }: FormProps) {
         value={reason}
         onChange={setReason}
         error={f.fields.reason}
+        maxLength={REASON_LIMIT}
         rows={3}
         hint="Every side sees the reason in the meeting's history."
       />
@@ -158,7 +163,14 @@ function PostponeForm({ meeting, group, submit, onCancel }: FormProps) {
     >
       <FormAlert message={f.error} />
       <OnBehalf group={group} />
-      <TextAreaField label="Reason (optional)" value={reason} onChange={setReason} error={f.fields.reason} rows={3} />
+      <TextAreaField
+        label="Reason (optional)"
+        value={reason}
+        onChange={setReason}
+        error={f.fields.reason}
+        maxLength={REASON_LIMIT}
+        rows={3}
+      />
       <Buttons busy={f.busy} label="Postpone" onCancel={onCancel} />
     </form>
   );
@@ -170,13 +182,12 @@ function RescheduleForm({ meeting, submit, onCancel }: FormProps) {
   const [end, setEnd] = useState(() => isoToWall(meeting.end, meeting.timeZone));
   const [reason, setReason] = useState('');
   const f = useForm(submit);
-  const send = () => {
-    const s = wallToIso(start, zone);
-    const e = wallToIso(end, zone);
-    if (!s || !e) return Promise.reject(new Error('Enter a start and an end.'));
+  const send = async () => {
+    const when = slotProblems({ start, end }, zone);
+    refuseIfAny(when.problems);
     return lifecycle.meetings.reschedule(meeting.id, {
-      start: s,
-      end: e,
+      start: when.start!,
+      end: when.end!,
       timeZone: zone,
       ...(reason.trim() ? { reason } : {}),
     });
@@ -189,7 +200,14 @@ function RescheduleForm({ meeting, submit, onCancel }: FormProps) {
         <DateTimeField label="New end" value={end} onChange={setEnd} error={f.fields.end} />
       </div>
       <TimeZoneField value={zone} onChange={setZone} error={f.fields.timeZone} />
-      <TextAreaField label="Reason (optional)" value={reason} onChange={setReason} error={f.fields.reason} rows={2} />
+      <TextAreaField
+        label="Reason (optional)"
+        value={reason}
+        onChange={setReason}
+        error={f.fields.reason}
+        maxLength={REASON_LIMIT}
+        rows={2}
+      />
       <Buttons busy={f.busy} label="Reschedule" onCancel={onCancel} />
     </form>
   );
@@ -226,6 +244,7 @@ function FormatForm({ meeting, submit, onCancel }: FormProps) {
         value={reason}
         onChange={setReason}
         error={f.fields.reason}
+        maxLength={REASON_LIMIT}
         rows={2}
         hint="Shown in the history, e.g. why nobody needs to travel."
       />

@@ -1,10 +1,13 @@
-import type { AgendaItem, Group, Meeting } from '@parley/protocol';
+import { type AgendaItem, CreateAgendaItemBody, type Group, type Meeting } from '@parley/protocol';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { lifecycle } from '../../api/lifecycle';
 import { CheckboxField, FormAlert, TextField, useAction } from '../../components/forms';
 import { TextAreaField } from '../../components/lifecycle/fields';
+import { limitsOf } from '../../components/limits';
 import { Panel, SideOnlyBadge } from '../../components/ui';
 import { canWrite, mySide } from '../lifecycle-access';
+
+const LIMITS = limitsOf(CreateAgendaItemBody);
 
 export function AgendaPanel({
   meeting,
@@ -22,30 +25,38 @@ export function AgendaPanel({
   const ownSide = group.myMembership?.sideId;
   const mayEdit = (i: AgendaItem) => editable && (i.sideId === null || i.sideId === ownSide);
   const move = useAction();
-  // After a move, focus stays on the same button of the moved item so keyboard users can keep pressing it.
-  // `order` is the order the move saves: focus is restored only once the list shows it, not in a render of the old
-  // order (a live update's reload and the save's own can land in either order).
+  // After a move, focus stays on the same button of the moved item so keyboard users can keep pressing it. At the
+  // top (or bottom) that button stays focusable but does nothing (aria-disabled, not disabled): moving focus to the
+  // other arrow instead would make the next Enter undo the move. `order` is the order the move saves: focus is
+  // restored only once the list shows it (a live update's reload and the save's own can land in either order).
   const refocus = useRef<{ key: string; order: string } | null>(null);
+  const [announcement, setAnnouncement] = useState('');
   const list = useRef<HTMLOListElement>(null);
   const shownOrder = items.map((i) => i.id).join(',');
   useEffect(() => {
     const pending = refocus.current;
-    // Wait until the move is saved, the buttons are enabled again and the list shows the new order (or it failed).
     if (!pending || move.busy || (pending.order !== shownOrder && !move.error)) return;
-    const el = list.current?.querySelector<HTMLButtonElement>(`[data-focus-key="${pending.key}"]`);
-    if (el && !el.disabled) el.focus();
-    else
-      list.current
-        ?.querySelector<HTMLButtonElement>(`[data-focus-key^="${pending.key.split(':')[0]}:"]:not(:disabled)`)
-        ?.focus();
+    list.current?.querySelector<HTMLButtonElement>(`[data-focus-key="${pending.key}"]`)?.focus();
     refocus.current = null;
+    const [id] = pending.key.split(':');
+    const at = items.findIndex((i) => i.id === id);
+    if (!move.error && at >= 0)
+      setAnnouncement(`“${items[at]!.title}” moved to position ${at + 1} of ${items.length}.`);
   });
 
   const reorder = (index: number, delta: -1 | 1) => {
+    const item = items[index];
+    const target = index + delta;
+    if (!item || move.busy) return;
+    if (target < 0 || target >= items.length) {
+      setAnnouncement(`“${item.title}” is already ${target < 0 ? 'first' : 'last'}.`);
+      return;
+    }
     const ids = items.map((i) => i.id);
-    const [moved] = ids.splice(index, 1);
-    ids.splice(index + delta, 0, moved!);
-    refocus.current = { key: `${moved}:${delta < 0 ? 'up' : 'down'}`, order: ids.join(',') };
+    ids.splice(index, 1);
+    ids.splice(target, 0, item.id);
+    refocus.current = { key: `${item.id}:${delta < 0 ? 'up' : 'down'}`, order: ids.join(',') };
+    setAnnouncement('');
     void move.run(async () => {
       await lifecycle.agenda.reorder(meeting.id, ids);
       await onChanged();
@@ -59,6 +70,9 @@ export function AgendaPanel({
       description={meeting.phase === 'held' ? 'The meeting was held; its agenda is now the record.' : undefined}
     >
       <FormAlert message={move.error} />
+      <p className="visually-hidden" role="status" data-testid="agenda-status">
+        {announcement}
+      </p>
       {items.length === 0 ? <p className="muted">No agenda items yet.</p> : null}
       <ol className="agenda" ref={list}>
         {items.map((item, i) => (
@@ -129,8 +143,21 @@ function AgendaRow({
       {editing ? (
         <form className="agenda__edit stack stack--tight" onSubmit={onSave} noValidate>
           <FormAlert message={save.error} />
-          <TextField label="Topic" value={title} onChange={setTitle} error={save.fields.title} />
-          <TextAreaField label="Notes" value={notes} onChange={setNotes} rows={2} />
+          <TextField
+            label="Topic"
+            value={title}
+            onChange={setTitle}
+            error={save.fields.title}
+            maxLength={LIMITS.title}
+          />
+          <TextAreaField
+            label="Notes"
+            value={notes}
+            onChange={setNotes}
+            error={save.fields.notes}
+            rows={2}
+            maxLength={LIMITS.notes}
+          />
           <div className="agenda__buttons">
             <button type="submit" className="btn btn--primary btn--small" disabled={save.busy}>
               Save
@@ -157,7 +184,7 @@ function AgendaRow({
             className="icon-btn"
             data-focus-key={`${item.id}:up`}
             aria-label={`Move “${item.title}” up`}
-            disabled={busy || index === 0}
+            aria-disabled={busy || index === 0 ? true : undefined}
             onClick={() => onMove(index, -1)}
           >
             ↑
@@ -167,7 +194,7 @@ function AgendaRow({
             className="icon-btn"
             data-focus-key={`${item.id}:down`}
             aria-label={`Move “${item.title}” down`}
-            disabled={busy || index === count - 1}
+            aria-disabled={busy || index === count - 1 ? true : undefined}
             onClick={() => onMove(index, 1)}
           >
             ↓
@@ -207,8 +234,14 @@ function AddItem({ meeting, group, onChanged }: { meeting: Meeting; group: Group
     <form className="form-inline-block" onSubmit={onSubmit} noValidate aria-label="Add an agenda item">
       <FormAlert message={add.error} />
       <div className="agenda__add">
-        <TextField label="New topic" value={title} onChange={setTitle} error={add.fields.title} />
-        <TextField label="Notes" value={notes} onChange={setNotes} error={add.fields.notes} />
+        <TextField
+          label="New topic"
+          value={title}
+          onChange={setTitle}
+          error={add.fields.title}
+          maxLength={LIMITS.title}
+        />
+        <TextField label="Notes" value={notes} onChange={setNotes} error={add.fields.notes} maxLength={LIMITS.notes} />
         <button type="submit" className="btn btn--secondary" disabled={add.busy}>
           Add to agenda
         </button>

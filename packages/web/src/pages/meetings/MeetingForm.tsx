@@ -1,10 +1,12 @@
-import type { MeetingFormat } from '@parley/protocol';
+import { CreateMeetingBody, type MeetingFormat } from '@parley/protocol';
 import { type FormEvent, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { lifecycle } from '../../api/lifecycle';
-import { CheckboxField, FormAlert, TextField, useAction } from '../../components/forms';
+import { CheckboxField, FormAlert, refuseIfAny, schemaProblems, TextField, useAction } from '../../components/forms';
 import { DateTimeField, TimeZoneField } from '../../components/lifecycle/fields';
-import { browserZone, isoToWall, wallToIso } from '../../components/lifecycle/time';
+import { slotProblems } from '../../components/lifecycle/slot-problems';
+import { browserZone, isoToWall } from '../../components/lifecycle/time';
+import { limitsOf } from '../../components/limits';
 import { Panel } from '../../components/ui';
 import { useGroupContext } from '../group/context';
 import { mySide } from '../lifecycle-access';
@@ -12,6 +14,8 @@ import { FormatChoice } from './FormatChoice';
 import '../lifecycle.css';
 
 /** Tomorrow 10:00–12:00 in the given zone, as wall-clock strings. */
+const LIMITS = limitsOf(CreateMeetingBody);
+
 function defaultSlot(zone: string) {
   const tomorrow = isoToWall(new Date(Date.now() + 86_400_000).toISOString(), zone).slice(0, 10);
   return { start: `${tomorrow}T10:00`, end: `${tomorrow}T12:00` };
@@ -32,18 +36,30 @@ export function MeetingForm() {
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
     void save.run(async () => {
-      const start = wallToIso(slot.start, zone);
-      const end = wallToIso(slot.end, zone);
-      if (!start || !end) throw new Error('Enter a start and an end.');
-      const m = await lifecycle.meetings.create(group.id, {
+      // Everything wrong is said at once, beside each field, before anything is sent.
+      const when = slotProblems(slot, zone);
+      const body = {
         title,
         format,
         location,
-        start,
-        end,
+        start: when.start ?? '',
+        end: when.end ?? '',
         timeZone: zone,
-        marking: sideOnly ? 'side-only' : 'shared',
+        marking: sideOnly ? ('side-only' as const) : ('shared' as const),
+      };
+      const fromSchema = schemaProblems(CreateMeetingBody, body);
+      refuseIfAny({
+        ...fromSchema,
+        // The instants are built here from the clocks and the zone: what can be wrong is said about those.
+        start: when.problems.start,
+        end: when.problems.end,
+        timeZone: when.problems.timeZone ?? fromSchema.timeZone,
+        location:
+          format !== 'video' && !location.trim()
+            ? 'an in-person or hybrid meeting needs a location'
+            : fromSchema.location,
       });
+      const m = await lifecycle.meetings.create(group.id, body);
       navigate(`/meetings/${m.id}`);
     });
   };
@@ -62,6 +78,7 @@ export function MeetingForm() {
             onChange={setTitle}
             error={save.fields.title}
             placeholder="e.g. Eleventh round of consultations"
+            maxLength={LIMITS.title}
             required
           />
           <FormatChoice value={format} onChange={setFormat} error={save.fields.format} />
@@ -71,6 +88,7 @@ export function MeetingForm() {
             onChange={setLocation}
             error={save.fields.location}
             hint={format === 'video' ? 'Optional for a video meeting.' : 'City and venue.'}
+            maxLength={LIMITS.location}
           />
           <div className="form-grid form-grid--3">
             <DateTimeField

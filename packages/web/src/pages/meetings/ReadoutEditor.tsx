@@ -1,13 +1,17 @@
-import type { Group, Meeting, Readout } from '@parley/protocol';
+import { CreateReadoutBody, type Group, type Meeting, type Readout } from '@parley/protocol';
 import { type CSSProperties, type FormEvent, useEffect, useState } from 'react';
 import { ApiError } from '../../api/client';
 import { lifecycle } from '../../api/lifecycle';
 import { FormAlert, TextField, useAction } from '../../components/forms';
 import { TextAreaField } from '../../components/lifecycle/fields';
 import { formatWhen } from '../../components/lifecycle/time';
+import { limitsOf } from '../../components/limits';
 import { Badge, SideCode, SideOnlyBadge } from '../../components/ui';
 import { useResource } from '../../components/useResource';
 import { canWrite, isChair, mySide } from '../lifecycle-access';
+import { PublishReadout } from './PublishReadout';
+
+const LIMITS = limitsOf(CreateReadoutBody);
 
 export function StartReadout({
   meeting,
@@ -39,8 +43,21 @@ export function StartReadout({
         <strong>Your side’s readout</strong> <SideOnlyBadge /> Only {mySide(group)?.name ?? 'your side'} sees the draft.
       </p>
       <FormAlert message={create.error} />
-      <TextField label="Readout title" value={title} onChange={setTitle} error={create.fields.title} />
-      <TextAreaField label="Readout text" value={text} onChange={setText} error={create.fields.text} rows={5} />
+      <TextField
+        label="Readout title"
+        value={title}
+        onChange={setTitle}
+        error={create.fields.title}
+        maxLength={LIMITS.title}
+      />
+      <TextAreaField
+        label="Readout text"
+        value={text}
+        onChange={setText}
+        error={create.fields.text}
+        rows={5}
+        maxLength={LIMITS.text}
+      />
       <div>
         <button type="submit" className="btn btn--primary" disabled={create.busy}>
           Save first version
@@ -62,35 +79,36 @@ export function OwnReadout({
   const side = mySide(group);
   const [title, setTitle] = useState(readout.title);
   const [text, setText] = useState(readout.text);
-  const [base, setBase] = useState(readout.version);
-  const [stale, setStale] = useState<number | null>(null);
+  // The version this editor's text started from. Only a version newer than it counts as someone else's: the page's
+  // copy of the readout lags behind this editor's own save until the reload (or the live update) brings it.
+  const [base, setBase] = useState(() => ({ version: readout.version, title: readout.title, text: readout.text }));
   const versions = useResource(() => lifecycle.readouts.versions(readout.id), `${readout.id}:${readout.version}`);
   const save = useAction();
   const publish = useAction();
   const published = readout.status === 'published';
-  const dirty = title !== readout.title || text !== readout.text;
+  const dirty = title !== base.title || text !== base.text;
+  const newer = readout.version > base.version && !save.busy;
 
   // A newer version saved elsewhere replaces the editor's text only when nothing is being edited here.
   useEffect(() => {
-    if (readout.version === base) return;
-    if (!dirty || published) {
-      setTitle(readout.title);
-      setText(readout.text);
-      setBase(readout.version);
-      setStale(null);
-    } else setStale(readout.version);
-  }, [readout.version, readout.title, readout.text, base, dirty, published]);
+    if (!newer || (dirty && !published)) return;
+    setTitle(readout.title);
+    setText(readout.text);
+    setBase({ version: readout.version, title: readout.title, text: readout.text });
+  }, [newer, dirty, published, readout.version, readout.title, readout.text]);
+  const stale = newer && dirty && !published ? readout.version : null;
 
   const onSave = (e: FormEvent) => {
     e.preventDefault();
     void save.run(async () => {
       try {
-        const r = await lifecycle.readouts.save(readout.id, { title, text, baseVersion: base });
-        setBase(r.version);
-        setStale(null);
+        const r = await lifecycle.readouts.save(readout.id, { title, text, baseVersion: base.version });
+        setBase({ version: r.version, title: r.title, text: r.text });
+        setTitle(r.title);
+        setText(r.text);
       } catch (err) {
         if (err instanceof ApiError && err.status === 409) {
-          setStale(readout.version);
+          await onChanged();
           throw new Error(
             'Someone on your side saved a newer version while you were editing. Your text is still here: copy what you need, then load the latest version.',
           );
@@ -103,13 +121,12 @@ export function OwnReadout({
   const loadLatest = () => {
     setTitle(readout.title);
     setText(readout.text);
-    setBase(readout.version);
-    setStale(null);
+    setBase({ version: readout.version, title: readout.title, text: readout.text });
     save.reset();
   };
   const onPublish = () =>
-    void publish.run(async () => {
-      await lifecycle.readouts.publish(readout.id, readout.version);
+    publish.run(async () => {
+      await lifecycle.readouts.publish(readout.id, base.version);
       await onChanged();
     });
 
@@ -144,21 +161,34 @@ export function OwnReadout({
             </div>
           ) : null}
           <FormAlert message={save.error} />
-          <TextField label="Readout title" value={title} onChange={setTitle} error={save.fields.title} />
-          <TextAreaField label="Readout text" value={text} onChange={setText} error={save.fields.text} rows={6} />
+          <TextField
+            label="Readout title"
+            value={title}
+            onChange={setTitle}
+            error={save.fields.title}
+            maxLength={LIMITS.title}
+          />
+          <TextAreaField
+            label="Readout text"
+            value={text}
+            onChange={setText}
+            error={save.fields.text}
+            rows={6}
+            maxLength={LIMITS.text}
+          />
           <div className="readout__actions">
             <button type="submit" className="btn btn--secondary" disabled={save.busy || !dirty}>
-              Save as version {base + 1}
+              Save as version {base.version + 1}
             </button>
             {isChair(group) ? (
-              <button type="button" className="btn btn--primary" onClick={onPublish} disabled={publish.busy || dirty}>
-                Publish version {readout.version}
-              </button>
-            ) : null}
-            {isChair(group) ? (
-              <span className="muted small">
-                Publishing shows this version to every side and on the public statements page. It is final.
-              </span>
+              <PublishReadout
+                version={base.version}
+                unsaved={dirty}
+                busy={publish.busy || save.busy}
+                onPublish={async () => {
+                  await onPublish();
+                }}
+              />
             ) : null}
           </div>
           <FormAlert message={publish.error} />

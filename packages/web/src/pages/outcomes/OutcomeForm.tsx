@@ -1,12 +1,23 @@
-import type { Group, Meeting, Outcome, OutcomeKind, OutcomeStatus, Roster } from '@parley/protocol';
+import {
+  CreateOutcomeBody,
+  type Group,
+  type Meeting,
+  type Outcome,
+  type OutcomeKind,
+  type OutcomeStatus,
+  type Roster,
+} from '@parley/protocol';
 import { type FormEvent, useState } from 'react';
 import { lifecycle } from '../../api/lifecycle';
 import { CheckboxField, FormAlert, SelectField, TextField, useAction } from '../../components/forms';
 import { KIND_LABELS, OUTCOME_STATUS_LABELS } from '../../components/lifecycle/badges';
 import { TextAreaField } from '../../components/lifecycle/fields';
+import { maxLengthOf } from '../../components/limits';
 import { useResource } from '../../components/useResource';
 import { mySide } from '../lifecycle-access';
 import { clip } from './OutcomeCards';
+
+const TEXT_LIMIT = maxLengthOf(CreateOutcomeBody.shape.text);
 
 const KINDS = Object.entries(KIND_LABELS).map(([value, label]) => ({ value, label }));
 const STATUSES = Object.entries(OUTCOME_STATUS_LABELS).map(([value, label]) => ({ value, label }));
@@ -111,7 +122,14 @@ export function OutcomeForm({
           error={save.fields.addressedToSideId}
         />
       </div>
-      <TextAreaField label="Text" value={text} onChange={setText} error={save.fields.text} rows={3} />
+      <TextAreaField
+        label="Text"
+        value={text}
+        onChange={setText}
+        error={save.fields.text}
+        rows={3}
+        maxLength={TEXT_LIMIT}
+      />
       <SelectField
         label="Responds to"
         value={respondsTo}

@@ -1,10 +1,13 @@
-import type { Outcome, Roster } from '@parley/protocol';
+import { CreateTrackBody, type Outcome, type Roster } from '@parley/protocol';
 import { type FormEvent, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { lifecycle } from '../../api/lifecycle';
 import { FormAlert, TextField, useAction } from '../../components/forms';
 import { TextAreaField } from '../../components/lifecycle/fields';
+import { limitsOf } from '../../components/limits';
 import { SideCode } from '../../components/ui';
+
+const LIMITS = limitsOf(CreateTrackBody);
 
 /** A follow-up track: a small group of experts from each delegation, overseen by this group's chairs. */
 export function StartTrackForm({
@@ -49,6 +52,7 @@ export function StartTrackForm({
         onChange={setName}
         error={create.fields.name}
         placeholder="e.g. Expert track on crisis communication"
+        maxLength={LIMITS.name}
       />
       <TextAreaField
         label="Purpose"
@@ -56,6 +60,7 @@ export function StartTrackForm({
         onChange={setDescription}
         rows={2}
         error={create.fields.description}
+        maxLength={LIMITS.description}
       />
       <fieldset className="experts">
         <legend>Experts</legend>

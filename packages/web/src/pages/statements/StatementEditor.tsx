@@ -1,11 +1,14 @@
-import type { Group, JointStatement } from '@parley/protocol';
+import { EditStatementBody, type Group, type JointStatement } from '@parley/protocol';
 import { type FormEvent, useEffect, useState } from 'react';
 import { ApiError } from '../../api/client';
 import { lifecycle } from '../../api/lifecycle';
 import { FormAlert, useAction } from '../../components/forms';
 import { TextAreaField } from '../../components/lifecycle/fields';
+import { maxLengthOf } from '../../components/limits';
 import { Panel } from '../../components/ui';
 import { canWrite } from '../lifecycle-access';
+
+export const STATEMENT_LIMIT = maxLengthOf(EditStatementBody.shape.text);
 
 /**
  * Edits name the hash of the text they started from (baseHash). If someone saved in between, the server answers
@@ -108,6 +111,7 @@ export function StatementEditor({
           onChange={setText}
           error={save.fields.text}
           rows={14}
+          maxLength={STATEMENT_LIMIT}
         />
         <div className="form-actions">
           <p className="muted small">

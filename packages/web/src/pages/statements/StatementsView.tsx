@@ -11,6 +11,7 @@ import { useResource } from '../../components/useResource';
 import { useGroupContext } from '../group/context';
 import { canWrite } from '../lifecycle-access';
 import '../lifecycle.css';
+import { STATEMENT_LIMIT } from './StatementEditor';
 
 export function StatementsView() {
   const { group } = useGroupContext();
@@ -100,7 +101,14 @@ function NewStatement({ groupId, meetings }: { groupId: string; meetings: { id: 
     <Panel title="Draft a joint statement" description="Any delegate may draft; the chairs approve.">
       <form className="stack stack--tight" onSubmit={onSubmit} noValidate>
         <FormAlert message={create.error} />
-        <TextAreaField label="Statement text" value={text} onChange={setText} error={create.fields.text} rows={6} />
+        <TextAreaField
+          label="Statement text"
+          value={text}
+          onChange={setText}
+          error={create.fields.text}
+          rows={6}
+          maxLength={STATEMENT_LIMIT}
+        />
         <SelectField
           label="About the meeting"
           value={meetingId}
