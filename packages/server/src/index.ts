@@ -1,5 +1,5 @@
 export { buildApp } from './app.js';
-export { type Config, loadConfig } from './config.js';
+export { type Config, configProblems, loadConfig } from './config.js';
 export type { AppContext } from './context.js';
 export { type Database, openDatabase } from './db/client.js';
 export { type DemoLogin, loadDemo } from './demo/load.js';
