@@ -1,6 +1,7 @@
 import { type FormEvent, useEffect, useState } from 'react';
-import { Navigate, useNavigate, useSearchParams } from 'react-router';
+import { Navigate, useLocation, useNavigate, useSearchParams } from 'react-router';
 import { api } from '../api/endpoints';
+import { safeNext } from '../auth/next-target';
 import { passkeysSupported, signInWithPasskey } from '../auth/passkeys';
 import { useAuth } from '../auth/session';
 import { AuthShell } from '../components/AuthShell';
@@ -9,16 +10,12 @@ import { Loading } from '../components/ui';
 
 type Method = 'totp' | 'passkey';
 
-/** Only same-site paths are accepted as a post-login destination. */
-function safeNext(raw: string | null): string {
-  return raw?.startsWith('/') && !raw.startsWith('//') ? raw : '/groups';
-}
-
 export function SignInPage() {
   const { state, refresh } = useAuth();
   const navigate = useNavigate();
   const [params] = useSearchParams();
   const next = safeNext(params.get('next'));
+  const sessionEnded = (useLocation().state as { sessionEnded?: boolean } | null)?.sessionEnded === true;
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [methods, setMethods] = useState<Method[] | null>(null);
@@ -73,6 +70,11 @@ export function SignInPage() {
   return (
     <AuthShell title="Sign in" lede="Use the account your secretariat set up for you.">
       <form className="stack" onSubmit={onPassword} noValidate>
+        {sessionEnded && !action.error ? (
+          <p className="alert alert--info" role="status">
+            Your session has ended. Sign in again to go back to where you were.
+          </p>
+        ) : null}
         <FormAlert message={action.error} />
         <TextField
           label="Email"
