@@ -5,6 +5,7 @@ export { type Database, openDatabase } from './db/client.js';
 export { type DemoLogin, loadDemo } from './demo/load.js';
 export { DEMO_PASSWORD } from './demo/people.js';
 export { type ChainReport, verifyAuditChain } from './modules/audit/chain.js';
+export { type AccountAction, runAccountAction } from './modules/auth/admin-accounts.js';
 export { findUserByEmail } from './modules/auth/queries.js';
 export { createUser } from './modules/auth/users.js';
 export { exportInstance } from './ops/export.js';
