@@ -9,6 +9,7 @@ import { FormAlert, TextField, useAction } from '../components/forms';
 import { Loading } from '../components/ui';
 
 type Method = 'totp' | 'passkey';
+type Step = Method | 'recovery';
 
 export function SignInPage() {
   const { state, refresh } = useAuth();
@@ -125,7 +126,7 @@ function SecondFactor({
   onDone: () => Promise<void>;
   onCancel: () => Promise<void>;
 }) {
-  const [method, setMethod] = useState<Method>(methods.includes('totp') ? 'totp' : 'passkey');
+  const [method, setMethod] = useState<Step>(methods.includes('totp') ? 'totp' : 'passkey');
   const [code, setCode] = useState('');
   const action = useAction();
 
@@ -141,11 +142,42 @@ function SecondFactor({
       await signInWithPasskey(email || undefined);
       await onDone();
     });
+  const onRecovery = (e: FormEvent) => {
+    e.preventDefault();
+    void action.run(async () => {
+      await api.auth.loginRecoveryCode(code);
+      await onDone();
+    });
+  };
+  const choose = (m: Step) => {
+    setMethod(m);
+    setCode('');
+    action.reset();
+  };
 
   return (
     <div className="stack">
       <FormAlert message={action.error} />
-      {method === 'totp' ? (
+      {method === 'recovery' ? (
+        <form className="stack" onSubmit={onRecovery} noValidate>
+          <TextField
+            label="Recovery code"
+            name="recoveryCode"
+            autoComplete="off"
+            autoFocus
+            hint="One of the codes you saved when you set up your second factor, such as abcde-23456."
+            value={code}
+            onChange={setCode}
+            error={action.fields.code}
+          />
+          <button type="submit" className="btn btn--primary btn--block" disabled={action.busy}>
+            {action.busy ? 'Verifying…' : 'Use this code'}
+          </button>
+          <p className="muted">
+            No codes left? Ask your delegation’s chair or the Parley administrator to reset your second factor.
+          </p>
+        </form>
+      ) : method === 'totp' ? (
         <form className="stack" onSubmit={onTotp} noValidate>
           <TextField
             label="Authentication code"
@@ -175,13 +207,18 @@ function SecondFactor({
       )}
       <div className="auth-alt">
         {methods.includes('totp') && method !== 'totp' ? (
-          <button type="button" className="btn btn--link" onClick={() => setMethod('totp')}>
+          <button type="button" className="btn btn--link" onClick={() => choose('totp')}>
             Use an authenticator code instead
           </button>
         ) : null}
         {methods.includes('passkey') && method !== 'passkey' ? (
-          <button type="button" className="btn btn--link" onClick={() => setMethod('passkey')}>
+          <button type="button" className="btn btn--link" onClick={() => choose('passkey')}>
             Use a passkey instead
+          </button>
+        ) : null}
+        {method !== 'recovery' ? (
+          <button type="button" className="btn btn--link" onClick={() => choose('recovery')}>
+            Use a recovery code
           </button>
         ) : null}
         <button type="button" className="btn btn--link" onClick={() => void onCancel()}>
