@@ -135,8 +135,10 @@ describe('parley CLI', () => {
     expect(unknown.err).toContain('--email');
     const db = await openDatabase({ databaseUrl: null, dataDir });
     try {
-      const rows = await db.db.execute(sql`select action from audit_log where action like 'user.%' order by seq`);
-      expect((rows.rows as { action: string }[]).map((r) => r.action).slice(-4)).toEqual([
+      const rows = (await db.db.execute(
+        sql`select action from audit_log where action like 'user.%' order by seq`,
+      )) as unknown as { rows: { action: string }[] };
+      expect(rows.rows.map((r) => r.action).slice(-4)).toEqual([
         'user.password_reset',
         'user.second_factors_reset',
         'user.disable',
