@@ -98,7 +98,7 @@ describe('parley CLI', () => {
       'Analyst',
     );
     expect(invite.code, invite.err).toBe(0);
-    expect(invite.out).toMatch(/http:\/\/127\.0\.0\.1:8080\/invite\/[A-Za-z0-9_-]{40,}/);
+    expect(invite.out).toMatch(/http:\/\/localhost:8080\/invite\/[A-Za-z0-9_-]{40,}/);
     const noSide = await run('invite', '--group', 'Strategic Consultative Group', '--side', 'XYZ', '--role', 'member');
     expect(noSide.code).toBe(1);
     expect(noSide.err).toMatch(/--side/);
@@ -113,6 +113,40 @@ describe('parley CLI', () => {
     // 12 delegates of the group and the 4 experts of its follow-up track.
     expect(exported.tables.memberships.length).toBe(16);
     expect(fs.readFileSync(file, 'utf8')).not.toContain(password!);
+  });
+
+  it('resets, disables and re-enables an account, each audited', { timeout: 120_000 }, async () => {
+    expect((await run('migrate')).code).toBe(0);
+    expect(
+      (await run('user', 'add', '--email', 'lost@parley.example', '--name', 'Lost', '--password', 'x'.repeat(12))).code,
+    ).toBe(0);
+    const reset = await run('user', 'reset-password', '--email', 'lost@parley.example');
+    expect(reset.code, reset.err).toBe(0);
+    expect(reset.out).toMatch(/temporary password: \S{12,}/);
+    expect((await run('user', 'reset-second-factors', '--email', 'lost@parley.example')).out).toContain(
+      'second factors removed',
+    );
+    expect((await run('user', 'disable', '--email', 'lost@parley.example')).code).toBe(0);
+    const twice = await run('user', 'disable', '--email', 'lost@parley.example');
+    expect([twice.code, twice.err]).toEqual([1, 'parley: This account is already disabled']);
+    expect((await run('user', 'enable', '--email', 'lost@parley.example')).out).toContain('re-enabled');
+    const unknown = await run('user', 'disable', '--email', 'nobody@parley.example');
+    expect(unknown.code).toBe(1);
+    expect(unknown.err).toContain('--email');
+    const db = await openDatabase({ databaseUrl: null, dataDir });
+    try {
+      const rows = (await db.db.execute(
+        sql`select action from audit_log where action like 'user.%' order by seq`,
+      )) as unknown as { rows: { action: string }[] };
+      expect(rows.rows.map((r) => r.action).slice(-4)).toEqual([
+        'user.password_reset',
+        'user.second_factors_reset',
+        'user.disable',
+        'user.enable',
+      ]);
+    } finally {
+      await db.close();
+    }
   });
 
   it('names the first bad row when the audit log was tampered with', async () => {

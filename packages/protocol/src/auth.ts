@@ -8,6 +8,8 @@ export const User = z.object({
   isAdmin: z.boolean(),
   totpEnabled: z.boolean(),
   passkeyCount: z.number().int(),
+  /** Disabled by the instance administrator: cannot sign in until re-enabled. */
+  disabled: z.boolean(),
 });
 export type User = z.infer<typeof User>;
 

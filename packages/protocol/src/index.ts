@@ -1,3 +1,4 @@
+export * from './account-help.js';
 export * from './audit.js';
 export * from './auth.js';
 export * from './calls.js';

@@ -30,10 +30,22 @@ function intFromEnv(name: string, fallback: number, env: NodeJS.ProcessEnv): num
   return n;
 }
 
+/** Addresses that mean "this machine": a browser on it reaches them as `localhost`. */
+const LOCAL_BIND = new Set(['127.0.0.1', '::1', '0.0.0.0', '::', 'localhost']);
+
+/**
+ * The URL people use when PUBLIC_URL is not set. A local bind is published as `localhost`, not as the IP: WebAuthn
+ * refuses an IP address as its relying-party id ("127.0.0.1 is an invalid domain"), so passkeys work out of the box.
+ */
+function defaultPublicUrl(host: string, port: number): string {
+  if (LOCAL_BIND.has(host)) return `http://localhost:${port}`;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
   const port = intFromEnv('PORT', 8080, env);
   const host = env.HOST || '127.0.0.1';
-  const publicUrl = (env.PUBLIC_URL || `http://${host.includes(':') ? `[${host}]` : host}:${port}`).replace(/\/+$/, '');
+  const publicUrl = (env.PUBLIC_URL || defaultPublicUrl(host, port)).replace(/\/+$/, '');
   let publicOrigin: string;
   try {
     publicOrigin = new URL(publicUrl).origin;
@@ -68,4 +80,48 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     calls: callOptionsFromEnv(env), // [calls hook]
     ...overrides,
   };
+}
+
+const isIpLiteral = (hostname: string): boolean =>
+  hostname.startsWith('[') || /^\d{1,3}(\.\d{1,3}){3}$/.test(hostname) || hostname.includes(':');
+const isLoopbackName = (hostname: string): boolean => hostname === 'localhost' || hostname.endsWith('.localhost');
+
+/**
+ * What in the configuration will stop sign-in from working, in words an operator can act on; printed at start.
+ * Empty when all is well.
+ */
+export function configProblems(config: Config): string[] {
+  const problems: string[] = [];
+  const url = new URL(config.publicUrl);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    problems.push(`PUBLIC_URL must start with https:// (or http:// for this machine only), not "${url.protocol}".`);
+    return problems;
+  }
+  if (isIpLiteral(url.hostname)) {
+    const suggestion = LOCAL_BIND.has(url.hostname.replace(/^\[|\]$/g, ''))
+      ? `http://localhost:${url.port || config.port}`
+      : 'a host name, e.g. https://parley.example.org';
+    problems.push(
+      `PUBLIC_URL uses the IP address ${url.hostname}: browsers refuse passkeys on an IP address. Set PUBLIC_URL to ${suggestion}.`,
+    );
+  }
+  if (url.protocol === 'http:' && !isLoopbackName(url.hostname) && !isIpLiteral(url.hostname)) {
+    problems.push(
+      `PUBLIC_URL is plain http:// on ${url.hostname}: browsers allow passkeys and secure calls only over https:// (or on localhost). Serve Parley behind TLS and set PUBLIC_URL to https://${url.host}.`,
+    );
+  }
+  if (isLoopbackName(url.hostname) && LOCAL_BIND.has(config.host)) {
+    const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+    if (port !== config.port) {
+      problems.push(
+        `PUBLIC_URL names port ${port} on this machine, but Parley listens on ${config.port}: a browser at ${config.publicUrl} reaches nothing, and one at http://localhost:${config.port} is refused as a foreign origin. Make PUBLIC_URL and PORT agree (or put a proxy on port ${port}).`,
+      );
+    }
+  }
+  if (url.pathname !== '/' || url.search || url.hash) {
+    problems.push(
+      `PUBLIC_URL must be an origin only (scheme, host, port), without a path: Parley is served at the root.`,
+    );
+  }
+  return problems;
 }

@@ -1,10 +1,11 @@
 export { buildApp } from './app.js';
-export { type Config, loadConfig } from './config.js';
+export { type Config, configProblems, loadConfig } from './config.js';
 export type { AppContext } from './context.js';
 export { type Database, openDatabase } from './db/client.js';
 export { type DemoLogin, loadDemo } from './demo/load.js';
 export { DEMO_PASSWORD } from './demo/people.js';
 export { type ChainReport, verifyAuditChain } from './modules/audit/chain.js';
+export { type AccountAction, runAccountAction } from './modules/auth/admin-accounts.js';
 export { findUserByEmail } from './modules/auth/queries.js';
 export { createUser } from './modules/auth/users.js';
 export { exportInstance } from './ops/export.js';

@@ -31,7 +31,13 @@ function RequireUser({ children }: { children: ReactNode }) {
   if (state.status === 'anonymous' && state.signedOut) return <Navigate to="/sign-in" replace />;
   if (state.status !== 'signed_in') {
     const next = location.pathname + location.search;
-    return <Navigate to={`/sign-in${next !== '/' ? `?next=${encodeURIComponent(next)}` : ''}`} replace />;
+    return (
+      <Navigate
+        to={`/sign-in${next !== '/' ? `?next=${encodeURIComponent(next)}` : ''}`}
+        state={state.status === 'anonymous' && state.ended ? { sessionEnded: true } : undefined}
+        replace
+      />
+    );
   }
   return <>{children}</>;
 }

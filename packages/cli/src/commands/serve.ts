@@ -1,4 +1,4 @@
-import { loadConfig, startServer } from '@parley/server';
+import { configProblems, loadConfig, startServer } from '@parley/server';
 import type { Command } from 'commander';
 
 export function serveCommand(program: Command): void {
@@ -19,6 +19,11 @@ export function serveCommand(program: Command): void {
           : 'supervised Janus'
         : 'no Janus (calls off)';
       console.log(`\nParley is running at ${server.url}  (database: ${where}; media: ${media})`);
+      const problems = configProblems(config);
+      if (problems.length > 0) {
+        console.log('\nSign-in will not work as configured:');
+        for (const p of problems) console.log(`  - ${p}`);
+      }
       if (server.demoLogins) {
         console.log('\nDemo logins (Strategic Consultative Group; fictional people):');
         for (const l of server.demoLogins) console.log(`  ${l.email.padEnd(34)} ${l.password}   ${l.who}`);

@@ -2,9 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { CreateUserBody, Role } from '@parley/protocol';
 import { createUser, inviteFromCli, loadConfig, openAndMigrate } from '@parley/server';
 import type { Command } from 'commander';
+import { accountActionCommands } from './account-actions.js';
 
 export function userCommands(program: Command): void {
   const user = program.command('user').description('accounts');
+  accountActionCommands(user);
   user
     .command('add')
     .description('create an account (prints a generated password unless --password is given)')

@@ -1,4 +1,5 @@
 // The one list of tables drizzle-kit generates migrations from; each module owns its own schema file.
+export * from '../modules/account-help/schema.js';
 export * from '../modules/audit/schema.js';
 export * from '../modules/auth/schema.js';
 export * from '../modules/calendar/schema.js';

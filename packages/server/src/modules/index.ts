@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
+import { accountHelpRoutes } from './account-help/routes.js';
 import { auditRoutes } from './audit/routes.js';
 import { accountRoutes } from './auth/account-routes.js';
 import { adminRoutes } from './auth/admin-routes.js';
@@ -7,6 +8,7 @@ import { createLoginLimiters, loginRoutes } from './auth/login-routes.js';
 import { passkeyAccountRoutes } from './auth/passkey-account-routes.js';
 import { passkeyLoginRoutes } from './auth/passkey-login-routes.js';
 import { authPlugin } from './auth/plugin.js';
+import { recoveryRoutes } from './auth/recovery-routes.js';
 import { totpRoutes } from './auth/totp-routes.js';
 import { calendarRoutes } from './calendar/routes.js';
 import { callsModule } from './calls/index.js';
@@ -30,8 +32,10 @@ export async function registerModules(app: FastifyInstance, ctx: AppContext): Pr
   await app.register(totpRoutes, { ctx, limiters });
   await app.register(passkeyAccountRoutes, { ctx });
   await app.register(passkeyLoginRoutes, { ctx, limiters });
+  await app.register(recoveryRoutes, { ctx, limiters });
   await app.register(invitationRoutes, { ctx });
   await app.register(adminRoutes, { ctx });
+  await app.register(accountHelpRoutes, { ctx });
   await app.register(groupRoutes, { ctx });
   await app.register(auditRoutes, { ctx });
   registerGroupTopics(ctx);

@@ -44,7 +44,8 @@ export type Action =
   | 'item.chair' // act as chair of the item's side (publish, approve)
   | 'group.chair' // act as a chair of the group (start a call, approve on behalf of one's side)
   | 'group.oversee' // parent-group chairs over a track
-  | 'side.represent'; // speak for one side (cancel or re-request a meeting): its chairs and secretariat
+  | 'side.represent' // speak for one side (cancel or re-request a meeting): its chairs and secretariat
+  | 'side.request-account-help'; // ask the instance administrator to reset or disable one of the side's accounts
 
 export type Resource =
   | { type: 'instance' }
@@ -123,6 +124,12 @@ export function decide(actor: ActorFacts, action: Action, resource: Resource): b
       if (actor.isAdmin) return true;
       const s = standingIn(actor, resource.group);
       return s.kind === 'member' && s.sideId === resource.sideId && MANAGING_ROLES.has(s.role);
+    }
+    case 'side.request-account-help': {
+      // Only a chair vouches for a person's identity; the administrator, who acts, has no need to ask.
+      if (resource.type !== 'side') return false;
+      const s = standingIn(actor, resource.group);
+      return s.kind === 'member' && s.sideId === resource.sideId && s.role === 'chair';
     }
     case 'side.represent': {
       if (resource.type !== 'side') return false;

@@ -14,7 +14,11 @@ export interface TestApp {
 
 export async function createTestApp(): Promise<TestApp> {
   const database = await freshDatabase();
-  const config = loadConfig({ PORT: '8080', HOST: '127.0.0.1', DATA_DIR: '/nonexistent' }, { webRoot: '/nonexistent' });
+  // API tests speak to the server as 127.0.0.1 (an IP is fine for the server's own checks; only browsers refuse it).
+  const config = loadConfig(
+    { PORT: '8080', HOST: '127.0.0.1', PUBLIC_URL: TEST_ORIGIN, DATA_DIR: '/nonexistent' },
+    { webRoot: '/nonexistent' },
+  );
   const { app, ctx } = await buildApp({ config, database, logger: false });
   await app.ready();
   return {

@@ -22,6 +22,17 @@ export class ApiError extends Error {
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
+const unauthorizedListeners = new Set<() => void>();
+
+/**
+ * Called whenever the server answers 401 outside the sign-in routes: the session is gone (revoked, expired, the
+ * account disabled), and the page must go to sign-in rather than show what it cannot load as empty.
+ */
+export function onUnauthorized(listener: () => void): () => void {
+  unauthorizedListeners.add(listener);
+  return () => unauthorizedListeners.delete(listener);
+}
+
 async function request<T>(method: Method, url: string, body?: unknown): Promise<T> {
   let res: Response;
   try {
@@ -52,6 +63,8 @@ async function request<T>(method: Method, url: string, body?: unknown): Promise<
     }
   }
   if (!res.ok) {
+    // Sign-in routes answer 401 for a wrong password or code: that is the form's business, not a lost session.
+    if (res.status === 401 && !url.startsWith('/api/auth/')) for (const l of unauthorizedListeners) l();
     const p = (data ?? {}) as Partial<Problem>;
     throw new ApiError(res.status, {
       type: p.type ?? 'about:blank',

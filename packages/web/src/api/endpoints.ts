@@ -1,4 +1,17 @@
-import type { Agency, Group, LoginResult, Membership, Problem, Role, Roster, Side, User } from '@parley/protocol';
+import type {
+  AccountHelpKind,
+  AccountHelpRequest,
+  Agency,
+  Group,
+  LoginResult,
+  Membership,
+  Problem,
+  RecoveryCodeStatus,
+  Role,
+  Roster,
+  Side,
+  User,
+} from '@parley/protocol';
 import { http } from './client';
 import type {
   InvitationAccepted,
@@ -22,6 +35,7 @@ export const api = {
     me: () => http.get<{ user: User | null; secondFactorPending: boolean }>('/api/auth/me'),
     login: (email: string, password: string) => http.post<LoginResult>('/api/auth/login', { email, password }),
     loginTotp: (code: string) => http.post<LoginResult>('/api/auth/login/totp', { code }),
+    loginRecoveryCode: (code: string) => http.post<LoginResult>('/api/auth/login/recovery-code', { code }),
     passkeyOptions: (email?: string) => http.post<PasskeyOptions>('/api/auth/passkey/options', email ? { email } : {}),
     passkeyVerify: (flowId: string, response: unknown) =>
       http.post<LoginResult>('/api/auth/passkey/verify', { flowId, response }),
@@ -36,6 +50,8 @@ export const api = {
     passkeyRegistrationVerify: (flowId: string, response: unknown, name: string) =>
       http.post<unknown>('/api/account/passkeys/registration/verify', { flowId, response, name }),
     deletePasskey: (id: string) => http.delete<unknown>(`/api/account/passkeys/${enc(id)}`),
+    recoveryCodes: () => http.get<RecoveryCodeStatus>('/api/account/recovery-codes'),
+    makeRecoveryCodes: () => http.post<{ codes: string[] }>('/api/account/recovery-codes'),
     sessions: () => http.get<SessionList>('/api/account/sessions'),
     revokeSession: (id: string) => http.delete<unknown>(`/api/account/sessions/${enc(id)}`),
     changePassword: (currentPassword: string, newPassword: string) =>
@@ -78,6 +94,10 @@ export const api = {
     ) => http.post<InvitationCreated>(`${g(groupId)}/invitations`, body),
     invitations: (groupId: string) => http.get<InvitationList>(`${g(groupId)}/invitations`),
     revokeInvitation: (groupId: string, id: string) => http.delete<unknown>(`${g(groupId)}/invitations/${enc(id)}`),
+    accountRequests: (groupId: string) =>
+      http.get<{ requests: AccountHelpRequest[] }>(`${g(groupId)}/account-requests`),
+    askAccountHelp: (groupId: string, body: { userId: string; kind: AccountHelpKind; note: string }) =>
+      http.post<AccountHelpRequest>(`${g(groupId)}/account-requests`, body),
   },
   invitations: {
     preview: (token: string) => http.get<InvitationPreview>(`/api/invitations/${enc(token)}`),
@@ -89,5 +109,16 @@ export const api = {
     users: () => http.get<{ users: User[] }>('/api/admin/users'),
     createUser: (body: { email: string; displayName: string; password: string; isAdmin: boolean }) =>
       http.post<User>('/api/admin/users', body),
+    disableUser: (id: string) => http.post<User>(`/api/admin/users/${enc(id)}/disable`),
+    enableUser: (id: string) => http.post<User>(`/api/admin/users/${enc(id)}/enable`),
+    resetSecondFactors: (id: string) => http.post<User>(`/api/admin/users/${enc(id)}/reset-second-factors`),
+    resetPassword: (id: string) =>
+      http.post<{ temporaryPassword: string }>(`/api/admin/users/${enc(id)}/reset-password`),
+    accountRequests: () => http.get<{ requests: AccountHelpRequest[] }>('/api/admin/account-requests'),
+    resolveAccountRequest: (id: string, decision: 'carry_out' | 'decline') =>
+      http.post<{ request: AccountHelpRequest; temporaryPassword: string | null }>(
+        `/api/admin/account-requests/${enc(id)}/resolve`,
+        { decision },
+      ),
   },
 };

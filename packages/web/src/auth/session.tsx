@@ -1,12 +1,16 @@
 import type { User } from '@parley/protocol';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
+import { onUnauthorized } from '../api/client';
 import { api } from '../api/endpoints';
 import { realtime } from '../api/realtime';
 
 export type AuthState =
   | { status: 'loading' }
-  /** `signedOut`: the user just signed out here, so no page should be remembered as the place to return to. */
-  | { status: 'anonymous'; signedOut?: boolean }
+  /**
+   * `signedOut`: the user just signed out here, so no page should be remembered as the place to return to.
+   * `ended`: the server stopped accepting the session (revoked elsewhere, expired, account disabled).
+   */
+  | { status: 'anonymous'; signedOut?: boolean; ended?: boolean }
   | { status: 'second_factor' }
   | { status: 'signed_in'; user: User };
 
@@ -49,6 +53,12 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     void refresh();
   }, [refresh]);
+
+  // Any 401 while signed in means the session is gone: leave the app for sign-in (RequireUser keeps the page).
+  useEffect(
+    () => onUnauthorized(() => setState((s) => (s.status === 'signed_in' ? { status: 'anonymous', ended: true } : s))),
+    [],
+  );
 
   // The socket authenticates with the session cookie, so it lives exactly as long as a full session.
   useEffect(() => {

@@ -1,6 +1,7 @@
 import { type FormEvent, useEffect, useState } from 'react';
-import { Navigate, useNavigate, useSearchParams } from 'react-router';
+import { Navigate, useLocation, useNavigate, useSearchParams } from 'react-router';
 import { api } from '../api/endpoints';
+import { safeNext } from '../auth/next-target';
 import { passkeysSupported, signInWithPasskey } from '../auth/passkeys';
 import { useAuth } from '../auth/session';
 import { AuthShell } from '../components/AuthShell';
@@ -8,17 +9,14 @@ import { FormAlert, TextField, useAction } from '../components/forms';
 import { Loading } from '../components/ui';
 
 type Method = 'totp' | 'passkey';
-
-/** Only same-site paths are accepted as a post-login destination. */
-function safeNext(raw: string | null): string {
-  return raw?.startsWith('/') && !raw.startsWith('//') ? raw : '/groups';
-}
+type Step = Method | 'recovery';
 
 export function SignInPage() {
   const { state, refresh } = useAuth();
   const navigate = useNavigate();
   const [params] = useSearchParams();
   const next = safeNext(params.get('next'));
+  const sessionEnded = (useLocation().state as { sessionEnded?: boolean } | null)?.sessionEnded === true;
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [methods, setMethods] = useState<Method[] | null>(null);
@@ -73,6 +71,11 @@ export function SignInPage() {
   return (
     <AuthShell title="Sign in" lede="Use the account your secretariat set up for you.">
       <form className="stack" onSubmit={onPassword} noValidate>
+        {sessionEnded && !action.error ? (
+          <p className="alert alert--info" role="status">
+            Your session has ended. Sign in again to go back to where you were.
+          </p>
+        ) : null}
         <FormAlert message={action.error} />
         <TextField
           label="Email"
@@ -123,7 +126,7 @@ function SecondFactor({
   onDone: () => Promise<void>;
   onCancel: () => Promise<void>;
 }) {
-  const [method, setMethod] = useState<Method>(methods.includes('totp') ? 'totp' : 'passkey');
+  const [method, setMethod] = useState<Step>(methods.includes('totp') ? 'totp' : 'passkey');
   const [code, setCode] = useState('');
   const action = useAction();
 
@@ -139,11 +142,42 @@ function SecondFactor({
       await signInWithPasskey(email || undefined);
       await onDone();
     });
+  const onRecovery = (e: FormEvent) => {
+    e.preventDefault();
+    void action.run(async () => {
+      await api.auth.loginRecoveryCode(code);
+      await onDone();
+    });
+  };
+  const choose = (m: Step) => {
+    setMethod(m);
+    setCode('');
+    action.reset();
+  };
 
   return (
     <div className="stack">
       <FormAlert message={action.error} />
-      {method === 'totp' ? (
+      {method === 'recovery' ? (
+        <form className="stack" onSubmit={onRecovery} noValidate>
+          <TextField
+            label="Recovery code"
+            name="recoveryCode"
+            autoComplete="off"
+            autoFocus
+            hint="One of the codes you saved when you set up your second factor, such as abcde-23456."
+            value={code}
+            onChange={setCode}
+            error={action.fields.code}
+          />
+          <button type="submit" className="btn btn--primary btn--block" disabled={action.busy}>
+            {action.busy ? 'Verifying…' : 'Use this code'}
+          </button>
+          <p className="muted">
+            No codes left? Ask your delegation’s chair or the Parley administrator to reset your second factor.
+          </p>
+        </form>
+      ) : method === 'totp' ? (
         <form className="stack" onSubmit={onTotp} noValidate>
           <TextField
             label="Authentication code"
@@ -173,13 +207,18 @@ function SecondFactor({
       )}
       <div className="auth-alt">
         {methods.includes('totp') && method !== 'totp' ? (
-          <button type="button" className="btn btn--link" onClick={() => setMethod('totp')}>
+          <button type="button" className="btn btn--link" onClick={() => choose('totp')}>
             Use an authenticator code instead
           </button>
         ) : null}
         {methods.includes('passkey') && method !== 'passkey' ? (
-          <button type="button" className="btn btn--link" onClick={() => setMethod('passkey')}>
+          <button type="button" className="btn btn--link" onClick={() => choose('passkey')}>
             Use a passkey instead
+          </button>
+        ) : null}
+        {method !== 'recovery' ? (
+          <button type="button" className="btn btn--link" onClick={() => choose('recovery')}>
+            Use a recovery code
           </button>
         ) : null}
         <button type="button" className="btn btn--link" onClick={() => void onCancel()}>

@@ -1,5 +1,6 @@
 import type { MatrixCase } from '../../test-support/matrix.js';
 import { accountMatrix } from './test-support/account-matrix.js';
+import { recoveryMatrix } from './test-support/recovery-matrix.js';
 
 const SIGNED_IN = ['admin', 'chairA', 'memberA', 'observerA', 'chairB', 'memberB', 'outsider'] as const;
 const EVERYONE = [...SIGNED_IN, 'anonymous'] as const;
@@ -29,4 +30,5 @@ export const matrix: MatrixCase[] = [
     }),
   },
   ...accountMatrix,
+  ...recoveryMatrix,
 ];

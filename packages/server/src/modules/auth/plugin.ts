@@ -36,7 +36,11 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: { ctx: AppContex
     const session = await findLiveSession(ctx.db, sha256Hex(token));
     if (!session) return;
     request.auth.session = session;
-    if (session.stage === 'full') request.auth.user = (await findUserById(ctx.db, session.userId)) ?? null;
+    if (session.stage === 'full') {
+      const user = await findUserById(ctx.db, session.userId);
+      // Disabling deletes the sessions too; this guards the moment in between.
+      request.auth.user = user && !user.disabledAt ? user : null;
+    }
     if (Date.now() - session.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) {
       // Bookkeeping only, not a change anyone acts on: no audit entry.
       await ctx.db.update(sessions).set({ lastSeenAt: new Date() }).where(eq(sessions.id, session.id));

@@ -40,6 +40,7 @@ export async function toUserDto(db: DbOrTx, u: UserRow): Promise<User> {
     isAdmin: u.isAdmin,
     totpEnabled: u.totpEnabled,
     passkeyCount: row?.n ?? 0,
+    disabled: u.disabledAt !== null,
   };
 }
 

@@ -12,6 +12,8 @@ export const users = pgTable('users', {
   totpLastStep: bigint('totp_last_step', { mode: 'number' }),
   webauthnUserId: text('webauthn_user_id').notNull(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  /** Set by the instance administrator: the account cannot sign in and holds no session. */
+  disabledAt: timestamp('disabled_at', { withTimezone: true }),
 });
 
 export const sessions = pgTable(
@@ -63,3 +65,21 @@ export const authFlows = pgTable('auth_flows', {
   email: text('email'),
   expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
 });
+
+/**
+ * Single-use codes that stand in for a lost second factor. Only a hash is kept: the codes are random (50 bits
+ * each, and guesses are rate-limited), so a fast hash is enough and a database dump does not reveal them.
+ */
+export const recoveryCodes = pgTable(
+  'recovery_codes',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    codeHash: text('code_hash').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+  },
+  (t) => [index('recovery_codes_user_idx').on(t.userId)],
+);

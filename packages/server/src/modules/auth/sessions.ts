@@ -1,12 +1,16 @@
 import { eq } from 'drizzle-orm';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../context.js';
+import { HttpError } from '../../http/errors.js';
 import { randomToken, sha256Hex } from '../../lib/crypto.js';
 import { runWrite, type WriteScope } from '../../services/write.js';
-import { sessions } from './schema.js';
+import { sessions, users } from './schema.js';
 import { setSessionCookie } from './session-cookie.js';
 
 const SECOND_FACTOR_WINDOW_MS = 5 * 60_000;
+
+export const accountDisabled = () =>
+  new HttpError(403, 'Forbidden', 'This account is disabled. Ask your Parley administrator to re-enable it.');
 
 /**
  * Starts a session after the first factor; `second_factor` sessions may only finish the login.
@@ -27,6 +31,9 @@ export async function startSession(
     Date.now() + (stage === 'full' ? ctx.config.sessionTtlHours * 3_600_000 : SECOND_FACTOR_WINDOW_MS),
   );
   await runWrite(ctx, userId, async (w) => {
+    // Checked in the transaction that creates the session, so every way of signing in refuses a disabled account.
+    const [u] = await w.tx.select({ disabledAt: users.disabledAt }).from(users).where(eq(users.id, userId));
+    if (u?.disabledAt) throw accountDisabled();
     if (within) await within(w);
     // A pending half-login is replaced, never kept beside the full session; a browser that signs in as
     // someone else drops its old session rather than leaving it orphaned behind an overwritten cookie.

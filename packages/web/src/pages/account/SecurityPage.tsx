@@ -2,6 +2,7 @@ import { useUser } from '../../auth/session';
 import { PageHeader } from '../../components/ui';
 import { PasskeysPanel } from './PasskeysPanel';
 import { PasswordPanel } from './PasswordPanel';
+import { RecoveryCodesPanel } from './RecoveryCodesPanel';
 import { SessionsPanel } from './SessionsPanel';
 import { TotpPanel } from './TotpPanel';
 
@@ -18,6 +19,7 @@ export function SecurityPage() {
       <div className="stack stack--loose">
         <TotpPanel />
         <PasskeysPanel />
+        <RecoveryCodesPanel />
         <SessionsPanel />
         <PasswordPanel />
       </div>

@@ -1,10 +1,14 @@
+import { useState } from 'react';
 import { useUser } from '../../auth/session';
 import { EmptyState, PageHeader } from '../../components/ui';
+import { AccountRequestsAdmin } from './AccountRequestsAdmin';
 import { GroupsAdmin } from './GroupsAdmin';
 import { UsersAdmin } from './UsersAdmin';
 
 export function AdminPage() {
   const user = useUser();
+  // Carrying out a request changes an account: the accounts table reloads.
+  const [accountsVersion, setAccountsVersion] = useState(0);
   if (!user.isAdmin) {
     return (
       <div className="page">
@@ -19,7 +23,8 @@ export function AdminPage() {
         Accounts, groups and sides of this Parley instance. Delegations are managed by each side’s secretariat.
       </PageHeader>
       <div className="stack stack--loose">
-        <UsersAdmin />
+        <AccountRequestsAdmin onChanged={() => setAccountsVersion((v) => v + 1)} />
+        <UsersAdmin reloadKey={accountsVersion} />
         <GroupsAdmin />
       </div>
     </div>

@@ -3,9 +3,12 @@ import { api } from '../../api/endpoints';
 import { CheckboxField, FormAlert, TextField, useAction } from '../../components/forms';
 import { Badge, Loading, Panel } from '../../components/ui';
 import { useResource } from '../../components/useResource';
+import { AccountActions } from './AccountActions';
 
-export function UsersAdmin() {
-  const list = useResource(() => api.admin.users(), '');
+export function UsersAdmin({ reloadKey = 0 }: { reloadKey?: number }) {
+  const list = useResource(() => api.admin.users(), String(reloadKey));
+  const [outcome, setOutcome] = useState<string | null>(null);
+  const accountAction = useAction();
   const [email, setEmail] = useState('');
   const [displayName, setDisplayName] = useState('');
   const [password, setPassword] = useState('');
@@ -31,6 +34,8 @@ export function UsersAdmin() {
   return (
     <Panel title="Accounts" description={list.data ? `${users.length} accounts on this instance.` : undefined}>
       <FormAlert message={list.error} />
+      <FormAlert message={outcome} tone="success" />
+      <FormAlert message={accountAction.error} />
       {list.loading ? (
         <Loading />
       ) : (
@@ -42,6 +47,9 @@ export function UsersAdmin() {
                 <th scope="col">Email</th>
                 <th scope="col">Second factors</th>
                 <th scope="col">Access</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -56,7 +64,23 @@ export function UsersAdmin() {
                     ) : null}
                     {!u.totpEnabled && u.passkeyCount === 0 ? <span className="muted">None</span> : null}
                   </td>
-                  <td>{u.isAdmin ? <Badge tone="accent">Administrator</Badge> : 'User'}</td>
+                  <td>
+                    {u.isAdmin ? <Badge tone="accent">Administrator</Badge> : 'User'}{' '}
+                    {u.disabled ? <Badge>Disabled</Badge> : null}
+                  </td>
+                  <td>
+                    <AccountActions
+                      user={u}
+                      busy={accountAction.busy}
+                      run={(what) =>
+                        void accountAction.run(async () => {
+                          setOutcome(null);
+                          setOutcome(await what());
+                          await list.reload();
+                        })
+                      }
+                    />
+                  </td>
                 </tr>
               ))}
             </tbody>

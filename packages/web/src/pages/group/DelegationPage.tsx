@@ -1,5 +1,6 @@
 import { useParams } from 'react-router';
 import { EmptyState, SideCode } from '../../components/ui';
+import { AccountHelpPanel } from './AccountHelpPanel';
 import { AgenciesPanel } from './AgenciesPanel';
 import { useGroupContext } from './context';
 import { InvitationPanel } from './InvitationPanel';
@@ -42,6 +43,9 @@ export function DelegationPage() {
         />
         <InvitationPanel groupId={ctx.group.id} side={side} agencies={agencies} />
       </div>
+      {ctx.group.myMembership?.role === 'chair' && ctx.group.myMembership.sideId === side.id ? (
+        <AccountHelpPanel groupId={ctx.group.id} members={members} />
+      ) : null}
     </div>
   );
 }
