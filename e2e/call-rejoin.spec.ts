@@ -105,9 +105,10 @@ describe('a reload and rejoin is not a key failure', () => {
     await waitInRoom(b);
     await waitDecoding(a.page, await idOf(a.page, bName()));
     await waitDecoding(b.page, await idOf(b.page, aName()));
-    // Long enough a stay that B's frame counter is well ahead of what a failure would need to show.
+    // Long enough a stay that B's frame counter (audio and video frames alike) is well ahead of what a failure
+    // needs to show (FAILING_AFTER_FRAMES refused frames in a row).
     const bId = await idOf(a.page, bName());
-    await expect.poll(() => framesFrom(a.page, bId), { timeout: 30_000, interval: 250 }).toBeGreaterThan(150);
+    await expect.poll(() => framesFrom(a.page, bId), { timeout: 60_000, interval: 250 }).toBeGreaterThan(60);
   });
 
   it('B reloads and joins again: A never shows a key failure and decodes B again', async () => {
@@ -118,13 +119,14 @@ describe('a reload and rejoin is not a key failure', () => {
     await waitInRoom(b);
 
     // A decodes B's new stream, and B decodes A, within bounds a first join meets.
-    await waitDecoding(a.page, await idOf(a.page, bName()), 'main', 20_000);
-    await waitDecoding(b.page, await idOf(b.page, aName()), 'main', 20_000);
+    await waitDecoding(a.page, await idOf(a.page, bName()), 'main', 30_000);
+    await waitDecoding(b.page, await idOf(b.page, aName()), 'main', 30_000);
     // A while longer under watch: a failure shows only after many refused frames.
     await a.page.waitForTimeout(3000);
     const seen = await stopWatch(a.page);
-    await screenshot(a.page, 'call-after-rejoin');
     expect(seen.lines).toEqual([]);
     expect(seen.statuses).not.toContain('failing');
+    // For people to look at; a loaded machine may be too slow to take it, which is no failure of the call.
+    await screenshot(a.page, 'call-after-rejoin').catch(() => undefined);
   });
 });
