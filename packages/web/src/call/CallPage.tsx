@@ -1,6 +1,7 @@
 import type { CallStatus, Group, Meeting } from '@parley/protocol';
 import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
+import { ApiError } from '../api/client';
 import { api } from '../api/endpoints';
 import { lifecycle } from '../api/lifecycle';
 import { useUser } from '../auth/session';
@@ -12,6 +13,7 @@ import { CallRoom } from './CallRoom';
 import { type CryptoChoice, loadCrypto } from './load-e2ee';
 import { PreJoin } from './PreJoin';
 import { CallSession } from './session';
+import { TabHandover } from './tab-handover';
 import { useCallSnapshot } from './useCallSession';
 import './call.css';
 import './call-panels.css';
@@ -20,6 +22,8 @@ export interface CallContext {
   meeting: Meeting;
   group: Group;
   status: CallStatus | null;
+  /** Why the server will not let this person into the call (its 403), or null. */
+  refused: string | null;
 }
 
 /** /meetings/:meetingId/call — the pre-join check, the lobby, the call room and the screens after it. */
@@ -27,11 +31,15 @@ export function CallPage() {
   const { meetingId = '' } = useParams();
   const data = useResource(async (): Promise<CallContext> => {
     const detail = await lifecycle.meetings.get(meetingId);
+    let refused: string | null = null;
     const [group, status] = await Promise.all([
       api.groups.get(detail.meeting.groupId),
-      callApi.status(meetingId).catch(() => null),
+      callApi.status(meetingId).catch((err: unknown) => {
+        if (err instanceof ApiError && err.status === 403) refused = err.message;
+        return null;
+      }),
     ]);
-    return { meeting: detail.meeting, group, status };
+    return { meeting: detail.meeting, group, status, refused };
   }, meetingId);
   useLive([`meeting:${meetingId}`], () => void data.reload());
 
@@ -57,7 +65,41 @@ export function CallPage() {
   }, [meetingId, userId]);
   const snap = useCallSnapshot(session);
 
-  if (data.loading || !choice || !session) return <Loading label="Preparing the secure call…" />;
+  // Another tab of this browser in the call: ask before taking it over (see TabHandover).
+  const [tab, setTab] = useState<TabState>({ kind: 'checking' });
+  const [handover, setHandover] = useState<TabHandover | null>(null);
+  useEffect(() => {
+    const h = new TabHandover(meetingId, userId);
+    setHandover(h);
+    setTab({ kind: 'checking' });
+    void h.elsewhere().then(
+      (e) => setTab(e ? { kind: 'elsewhere', error: null } : { kind: 'here', autoJoin: false }),
+      () => setTab({ kind: 'here', autoJoin: false }),
+    );
+    return () => h.close();
+  }, [meetingId, userId]);
+  useEffect(
+    () => (handover && session ? handover.onTakeOver(() => session.moveAway()) : undefined),
+    [handover, session],
+  );
+  const beforeJoin = async () => {
+    if (!handover || !(await handover.elsewhere())) return true;
+    setTab({ kind: 'elsewhere', error: null });
+    return false;
+  };
+  const moveHere = async () => {
+    if (!handover) return;
+    setTab({ kind: 'moving' });
+    if (await handover.takeOver()) setTab({ kind: 'here', autoJoin: true });
+    else
+      setTab({
+        kind: 'elsewhere',
+        error: 'The other tab did not let go of the call. Close it, then try again here.',
+      });
+  };
+
+  if (data.loading || !choice || !session || tab.kind === 'checking')
+    return <Loading label="Preparing the secure call…" />;
   if (!data.data)
     return (
       <CallMessage title="Call unavailable" back={null}>
@@ -73,11 +115,38 @@ export function CallPage() {
           'Calls in Parley are end-to-end encrypted, and this browser lacks what that needs. Use a current Chrome, Edge, Firefox or Safari.'}
       </CallMessage>
     );
+  if (ctx.refused)
+    return (
+      <CallMessage title="You cannot join this call" back={back}>
+        <p>{sentence(ctx.refused)}</p>
+        <p>The meeting itself stays open to you; ask a chair of your side if you think you should take part.</p>
+      </CallMessage>
+    );
+  if (snap.phase === 'idle' && tab.kind !== 'here')
+    return (
+      <OtherTab
+        ctx={ctx}
+        tab={tab}
+        back={back}
+        onMove={() => void moveHere()}
+        onKeep={() => setTab({ kind: 'kept' })}
+      />
+    );
   switch (snap.phase) {
     case 'idle':
     case 'joining':
     case 'error':
-      return <PreJoin ctx={ctx} session={session} snap={snap} crypto={choice} onStarted={data.reload} />;
+      return (
+        <PreJoin
+          ctx={ctx}
+          session={session}
+          snap={snap}
+          crypto={choice}
+          onStarted={data.reload}
+          beforeJoin={beforeJoin}
+          autoJoin={tab.kind === 'here' && tab.autoJoin}
+        />
+      );
     case 'lobby':
       return <LobbyWait ctx={ctx} session={session} />;
     case 'joined':
@@ -100,6 +169,13 @@ export function CallPage() {
           A chair ended the call for everyone.
         </CallMessage>
       );
+    case 'moved':
+      return (
+        <CallMessage title="The call moved to another tab" back={back}>
+          You joined “{ctx.meeting.title}” from another tab or window, so the call continues there. This tab is no
+          longer connected to it; you can close it.
+        </CallMessage>
+      );
     case 'left':
       return (
         <CallMessage title="You left the call" back={back}>
@@ -110,6 +186,65 @@ export function CallPage() {
       );
   }
 }
+
+type TabState =
+  | { kind: 'checking' }
+  | { kind: 'here'; autoJoin: boolean }
+  | { kind: 'elsewhere'; error: string | null }
+  | { kind: 'moving' }
+  | { kind: 'kept' };
+
+/** The call runs in another tab of this browser: move it here, or keep it there. */
+function OtherTab({
+  ctx,
+  tab,
+  back,
+  onMove,
+  onKeep,
+}: {
+  ctx: CallContext;
+  tab: Exclude<TabState, { kind: 'checking' } | { kind: 'here' }>;
+  back: string;
+  onMove: () => void;
+  onKeep: () => void;
+}) {
+  if (tab.kind === 'moving') return <Loading label="Moving the call to this tab…" />;
+  if (tab.kind === 'kept')
+    return (
+      <CallMessage title="The call stays in your other tab" back={back}>
+        <p>
+          You are in “{ctx.meeting.title}” in another tab of this browser, and it stays there. You can close this one.
+        </p>
+        <button type="button" className="btn btn--secondary" onClick={onMove}>
+          Move the call to this tab after all
+        </button>
+      </CallMessage>
+    );
+  return (
+    <CallMessage title="This call is open in another tab" back={null}>
+      <p>
+        You are already in “{ctx.meeting.title}” in another tab of this browser. A call runs in one tab at a time:
+        moving it here disconnects the other tab, without leaving the call.
+      </p>
+      {tab.error ? (
+        <p className="alert alert--error" role="alert">
+          {tab.error}
+        </p>
+      ) : null}
+      <div className="call-message__actions">
+        <button type="button" className="btn btn--primary" onClick={onMove}>
+          Move the call to this tab
+        </button>
+        <button type="button" className="btn btn--secondary" onClick={onKeep}>
+          Keep it in the other tab
+        </button>
+      </div>
+    </CallMessage>
+  );
+}
+
+/** The server's reason as a sentence. */
+const sentence = (text: string) => (/[.!?]$/.test(text) ? text : `${text}.`);
 
 function LobbyWait({ ctx, session }: { ctx: CallContext; session: CallSession }) {
   const mine = ctx.group.sides.find((s) => s.id === ctx.group.myMembership?.sideId);

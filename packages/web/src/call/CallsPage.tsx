@@ -17,11 +17,16 @@ export function CallsPage() {
     const { groups } = await api.groups.list();
     const lists = await Promise.all(groups.map((g) => lifecycle.meetings.list(g.id).catch(() => ({ meetings: [] }))));
     const now = Date.now();
-    const candidates = lists
-      .flatMap((l) => l.meetings)
-      .filter((m) => m.phase === 'in_progress' || (m.phase === 'planned' && m.format !== 'in_person'))
+    const all = lists.flatMap((l) => l.meetings);
+    // A meeting under way may have its call running whenever it was planned for (started early, or running late):
+    // it is asked about whatever its planned window. Planned video meetings count when they are due soon.
+    const underWay = all.filter((m) => m.phase === 'in_progress');
+    const soon = all
+      .filter((m) => m.phase === 'planned' && m.format !== 'in_person')
       .filter((m) => Date.parse(m.end) > now - SOON_MS && Date.parse(m.start) < now + SOON_MS)
+      .sort((a, b) => Date.parse(a.start) - Date.parse(b.start))
       .slice(0, 30);
+    const candidates = [...underWay, ...soon];
     const statuses = await Promise.all(candidates.map((m) => callApi.status(m.id).catch(() => null)));
     const rows = candidates.map((m, i) => ({ meeting: m, status: statuses[i] ?? null }));
     return { groups, names: new Map(groups.map((g) => [g.id, g.name])), rows };

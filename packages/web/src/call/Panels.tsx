@@ -176,7 +176,10 @@ export function ChatPanel({ session, snap }: { session: CallSession; snap: CallS
   const list = useRef<HTMLOListElement>(null);
   const count = snap.chat.length;
   useEffect(() => {
-    if (count) list.current?.lastElementChild?.scrollIntoView({ block: 'end' });
+    // Scroll the list itself: scrollIntoView would also scroll every ancestor, the call room included, and slide
+    // the input under the control bar.
+    const el = list.current;
+    if (count && el) el.scrollTop = el.scrollHeight;
   }, [count]);
   const send = async (e: FormEvent) => {
     e.preventDefault();

@@ -16,12 +16,18 @@ export function PreJoin({
   snap,
   crypto,
   onStarted,
+  beforeJoin,
+  autoJoin,
 }: {
   ctx: CallContext;
   session: CallSession;
   snap: CallSnapshot;
   crypto: CryptoChoice;
   onStarted: () => Promise<void>;
+  /** False when the person must first choose (the call is open in another tab). */
+  beforeJoin: () => Promise<boolean>;
+  /** Join as soon as the camera is ready (the call was just moved to this tab). */
+  autoJoin: boolean;
 }) {
   const [media, setMedia] = useState<MediaStream | null>(null);
   const [mediaError, setMediaError] = useState<string | null>(null);
@@ -86,19 +92,30 @@ export function PreJoin({
     setStartError(null);
     try {
       await callApi.start(ctx.meeting.id);
-      await onStarted();
     } catch (err) {
       setStartError(errorMessage(err));
-    } finally {
       setBusy(false);
+      return;
     }
+    // The chair who starts the call is in it: pressing Join as well was a step nobody expected.
+    if (media) await join();
+    setBusy(false);
+    await onStarted();
   };
 
   const join = async () => {
-    if (!media) return;
+    if (!media || !(await beforeJoin())) return;
     handedOver.current = true;
     await session.join(media, { audio, video });
   };
+  const joinRef = useRef(join);
+  joinRef.current = join;
+  const autoJoined = useRef(false);
+  useEffect(() => {
+    if (!autoJoin || !media || autoJoined.current) return;
+    autoJoined.current = true;
+    void joinRef.current();
+  }, [autoJoin, media]);
 
   const joining = snap.phase === 'joining';
   return (

@@ -8,7 +8,6 @@ import { Subscriber } from './subscriber';
 const ERROR_TEXT: Record<string, string> = {
   not_found: 'This meeting does not exist or is not open to you.',
   not_running: 'The call has not started yet.',
-  superseded: 'You joined this call from another window; this one is no longer connected.',
   forbidden: 'You may not join this call.',
   e2ee_required: 'This call requires end-to-end encryption.',
 };
@@ -188,6 +187,18 @@ export class CallSession {
     this.teardown('left');
   }
 
+  /**
+   * The call continues in another tab or window of this person: stop here without leaving, so the server keeps the
+   * place for the other one, and let go of the E2EE device (the tab's lock and its MLS state) for a tab to take.
+   */
+  moveAway(): void {
+    if (this.state.phase === 'moved') return;
+    this.teardown('moved');
+    for (const t of this.state.local?.getTracks() ?? []) t.stop();
+    this.set({ local: null, notice: null });
+    void this.crypto.close();
+  }
+
   /** Stops everything; the session is unusable afterwards. */
   dispose(): void {
     if (['joined', 'lobby', 'joining'].includes(this.state.phase)) void this.signal.send({ type: 'call.leave' });
@@ -247,11 +258,9 @@ export class CallSession {
           return;
         }
         if (m.code === 'no_such_stream' || m.code === 'media_unavailable') return;
-        if (m.code === 'superseded') {
-          this.teardown('left');
-          return this.set({ notice: ERROR_TEXT.superseded ?? null });
-        }
-        const error = ERROR_TEXT[m.code] ?? m.message;
+        if (m.code === 'superseded') return this.moveAway();
+        // The server's own words say why this person may not join (e.g. a side-only delegate in a shared call).
+        const error = m.code === 'forbidden' ? m.message : (ERROR_TEXT[m.code] ?? m.message);
         if (this.state.phase === 'joining') return this.set({ phase: 'error', error });
         return this.set({ notice: error });
       }

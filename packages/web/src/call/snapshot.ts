@@ -2,7 +2,18 @@ import type { CallParticipant, LobbyEntry } from '@parley/protocol';
 import { type ChatMessage, type E2eeView, NO_E2EE } from './e2ee-bridge';
 import type { RemoteKey, RemoteMedia } from './subscriber';
 
-export type CallPhase = 'idle' | 'joining' | 'lobby' | 'joined' | 'denied' | 'removed' | 'ended' | 'left' | 'error';
+/** `moved`: the call continues in another tab or window of this person (this one let go without leaving). */
+export type CallPhase =
+  | 'idle'
+  | 'joining'
+  | 'lobby'
+  | 'joined'
+  | 'denied'
+  | 'removed'
+  | 'ended'
+  | 'left'
+  | 'moved'
+  | 'error';
 export type MediaHealth = 'connecting' | 'connected' | 'reconnecting';
 
 /** Everything the call room renders, replaced (never mutated) on each change. */

@@ -70,6 +70,11 @@ export class CallKeyManager {
         },
         joined: () => this.#epochChanged(),
         caughtUp: async (moved, _removed, restored) => {
+          // A reload restores the epoch the previous page sent frames under, but not the SFrame counter of its sender
+          // key: sending under it again would repeat (KID, CTR) nonces, and every receiver would refuse those frames
+          // as replays until the counter passed where the previous page stopped. Take the call to a fresh epoch first.
+          if (restored && !(await this.#group.renewEpoch()))
+            throw new Error('the call’s keys could not be renewed after the page was reloaded');
           if (moved || restored) await this.#epochChanged();
           else {
             await save();

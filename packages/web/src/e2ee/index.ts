@@ -47,11 +47,12 @@ import { buildState, type MemberFacts, participantLeaves } from './call-state.js
 import { LocalDevice } from './device.js';
 import { DeviceStore } from './device-store.js';
 import { MediaCrypto } from './media-crypto.js';
+import { callLockName } from './support.js';
 import { DeviceTrust } from './trust.js';
 import type { ChatMessage, E2eeApi, E2eeMe, E2eeRealtime, E2eeState, RosterEntry } from './types.js';
 
 export { buildState, describeKeyStatus, FAILING_AFTER_FRAMES } from './call-state.js';
-export { e2eeMode, e2eePeerConnectionConfig, preferE2eeVideoCodecs, supportsE2ee } from './support.js';
+export { callLockName, e2eeMode, e2eePeerConnectionConfig, preferE2eeVideoCodecs, supportsE2ee } from './support.js';
 export type * from './types.js';
 
 export interface CallE2eeOptions {
@@ -177,14 +178,10 @@ export function createCallE2ee(options: CallE2eeOptions): CallE2ee {
       const locks = (globalThis.navigator as Navigator | undefined)?.locks;
       if (locks) {
         const held = await new Promise<boolean>((resolve) => {
-          void locks.request(
-            `parley-e2ee-call:${options.meetingId}:${options.me.userId}`,
-            { ifAvailable: true },
-            (lock) => {
-              resolve(lock !== null);
-              return lock ? new Promise<void>((release) => (releaseLock = release)) : undefined;
-            },
-          );
+          void locks.request(callLockName(options.meetingId, options.me.userId), { ifAvailable: true }, (lock) => {
+            resolve(lock !== null);
+            return lock ? new Promise<void>((release) => (releaseLock = release)) : undefined;
+          });
         });
         if (!held) throw new Error('This call is already open in another tab of this browser.');
       }

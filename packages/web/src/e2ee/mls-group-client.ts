@@ -308,6 +308,22 @@ export class MlsGroupClient {
     await this.#welcome();
   }
 
+  /**
+   * Moves the group to an epoch this device has never sent under, by committing an update of its own leaf (or by
+   * taking another member's commit that won the race). True once the epoch differs from the one it started in.
+   */
+  async renewEpoch(): Promise<boolean> {
+    const from = this.session?.epoch;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const session = this.session;
+      if (!session?.active || !this.#groupId) return false;
+      if (session.epoch !== from) return true;
+      if (!session.pendingCommit && (await this.#post(await session.prepareSelfUpdate()))) return true;
+      await this.#catchUp();
+    }
+    return this.session?.active === true && this.session.epoch !== from;
+  }
+
   /** Adds the devices the owner names. Losing a race (409) means processing the winner's commit and looking again. */
   async maybeAdd(): Promise<void> {
     const session = this.session;

@@ -54,3 +54,9 @@ export function preferE2eeVideoCodecs(transceiver: RTCRtpTransceiver): void {
     });
   transceiver.setCodecPreferences(codecs);
 }
+
+/**
+ * The Web Lock a tab holds while it takes part in a call (one tab per call and person in a browser: the tabs share
+ * the E2EE device and its stored MLS state). The call page asks it whether another tab is in the call.
+ */
+export const callLockName = (meetingId: string, userId: string) => `parley-e2ee-call:${meetingId}:${userId}`;
