@@ -54,10 +54,13 @@ export function OwnReadout({
   readout,
   group,
   onChanged,
+  sideOnlyMeeting = false,
 }: {
   readout: Readout;
   group: Group;
   onChanged: () => Promise<void>;
+  /** A readout of a side-only meeting cannot be published until a chair shares the meeting. */
+  sideOnlyMeeting?: boolean;
 }) {
   const side = mySide(group);
   const [title, setTitle] = useState(readout.title);
@@ -150,12 +153,17 @@ export function OwnReadout({
             <button type="submit" className="btn btn--secondary" disabled={save.busy || !dirty}>
               Save as version {base + 1}
             </button>
-            {isChair(group) ? (
+            {isChair(group) && !sideOnlyMeeting ? (
               <button type="button" className="btn btn--primary" onClick={onPublish} disabled={publish.busy || dirty}>
                 Publish version {readout.version}
               </button>
             ) : null}
-            {isChair(group) ? (
+            {sideOnlyMeeting ? (
+              <span className="muted small">
+                This meeting is side-only, so its readout stays with your side. To publish it, a chair first shares the
+                meeting with the other side (“Share with the other side…” above).
+              </span>
+            ) : isChair(group) ? (
               <span className="muted small">
                 Publishing shows this version to every side and on the public statements page. It is final.
               </span>
