@@ -133,7 +133,7 @@ function Details({ event, group }: { event: MeetingEvent; group: Group }) {
       if (d.planned)
         rows.push(
           <p key="p" className="timeline__note">
-            Held then rather than as planned: <Slot slot={d.planned} />
+            Had been planned for <Slot slot={d.planned} />
           </p>,
         );
       break;
