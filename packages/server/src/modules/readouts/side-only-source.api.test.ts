@@ -109,6 +109,17 @@ describe('what is derived from a side-only meeting stays with its side', () => {
     });
     expect(outcome.statusCode).toBe(400);
     expect(outcome.json().errors[0].path).toBe('body.meetingId');
+    // Nor can a side-only entry about it be turned into a shared one while it points at the meeting.
+    const own = await memberA.post(`/api/groups/${w.group.id}/outcomes`, {
+      kind: 'concern',
+      text: 'Our own concern',
+      marking: 'side-only',
+      meetingId: meeting.id,
+    });
+    expect(own.statusCode, own.body).toBe(201);
+    const widened = await memberA.patch(`/api/outcomes/${own.json().id}`, { marking: 'shared' });
+    expect(widened.statusCode).toBe(400);
+    expect(widened.json().errors[0].path).toBe('body.meetingId');
     // A statement cannot be re-pointed at it either (statements name their meeting at creation only).
     expect((await makeStatement(w)).meetingId).toBeNull();
 
