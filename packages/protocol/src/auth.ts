@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DisplayName, Email, Id, Marking, Password, Role, Timestamp, Title } from './common.js';
+import { DisplayName, Email, freeText, Id, Marking, Password, Role, singleLine, Timestamp, Title } from './common.js';
 
 export const User = z.object({
   id: Id,
@@ -13,7 +13,7 @@ export const User = z.object({
 });
 export type User = z.infer<typeof User>;
 
-export const LoginBody = z.strictObject({ email: Email, password: z.string().min(1).max(256) });
+export const LoginBody = z.strictObject({ email: Email, password: freeText(z.string().min(1).max(256)) });
 export const SecondFactor = z.enum(['totp', 'passkey']);
 export const LoginResult = z.discriminatedUnion('status', [
   z.object({ status: z.literal('ok'), user: User }),
@@ -41,7 +41,7 @@ export const SessionList = z.object({ sessions: z.array(SessionInfo) });
 export const TotpEnrolment = z.object({ secret: z.string(), otpauthUrl: z.string() });
 
 export const ChangePasswordBody = z.strictObject({
-  currentPassword: z.string().min(1).max(256),
+  currentPassword: freeText(z.string().min(1).max(256)),
   newPassword: Password,
 });
 
@@ -52,7 +52,7 @@ export const PasskeyAuthenticationVerifyBody = z.strictObject({ flowId: Id, resp
 export const PasskeyRegistrationVerifyBody = z.strictObject({
   flowId: Id,
   response: WebAuthnJson,
-  name: z.string().trim().min(1).max(80).default('Passkey'),
+  name: singleLine(z.string().trim().min(1).max(80)).default('Passkey'),
 });
 export const PasskeyOptions = z.object({ flowId: Id, options: z.record(z.string(), z.unknown()) });
 export const Passkey = z.object({ id: Id, name: z.string(), createdAt: Timestamp, lastUsedAt: Timestamp.nullable() });

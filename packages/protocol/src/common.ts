@@ -22,9 +22,36 @@ export const Email = z
   .pipe(z.email())
   .transform((s) => s.toLowerCase());
 
-export const DisplayName = z.string().trim().min(1).max(120);
-export const Title = z.string().trim().max(160);
-export const Password = z.string().min(12, 'must be at least 12 characters').max(256);
+/**
+ * Whether text holds a character nobody can mean: NUL (which PostgreSQL cannot even store), the other C0 and C1
+ * control characters and DEL, and halves of a surrogate pair (not a character at all). Free text keeps tabs and
+ * line breaks; a single line (a title, a name, a place) keeps none of them.
+ */
+export function hasControlCharacters(value: string, singleLine: boolean): boolean {
+  for (const ch of value) {
+    const c = ch.codePointAt(0)!;
+    // A complete pair iterates as one code point above 0xFFFF, so anything in this range is a lone half.
+    if (c >= 0xd800 && c <= 0xdfff) return true;
+    if (c === 0x7f || (c >= 0x80 && c <= 0x9f)) return true;
+    if (c < 0x20 && (singleLine || (c !== 0x09 && c !== 0x0a && c !== 0x0d))) return true;
+    if (singleLine && (c === 0x2028 || c === 0x2029)) return true;
+  }
+  return false;
+}
+
+const SINGLE_LINE_MESSAGE = 'must be one line of plain text: remove line breaks, tabs and invisible control characters';
+const FREE_TEXT_MESSAGE = 'contains an invisible control character (such as a NUL) that cannot be stored: remove it';
+
+/** A title, name or place: one line, no control characters. */
+export const singleLine = <T extends z.ZodString>(s: T): T =>
+  s.refine((v) => !hasControlCharacters(v, true), SINGLE_LINE_MESSAGE) as T;
+/** Text people write at length (notes, reasons, statements): line breaks and tabs, no other control characters. */
+export const freeText = <T extends z.ZodString>(s: T): T =>
+  s.refine((v) => !hasControlCharacters(v, false), FREE_TEXT_MESSAGE) as T;
+
+export const DisplayName = singleLine(z.string().trim().min(1).max(120));
+export const Title = singleLine(z.string().trim().max(160));
+export const Password = freeText(z.string().min(12, 'must be at least 12 characters').max(256));
 export const Colour = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a #rrggbb colour');
 export const ShortCode = z
   .string()

@@ -1,5 +1,17 @@
 import { z } from 'zod';
-import { Colour, DisplayName, GroupKind, Id, Marking, Role, ShortCode, Timestamp, Title } from './common.js';
+import {
+  Colour,
+  DisplayName,
+  freeText,
+  GroupKind,
+  Id,
+  Marking,
+  Role,
+  ShortCode,
+  singleLine,
+  Timestamp,
+  Title,
+} from './common.js';
 
 export const Side = z.object({
   id: Id,
@@ -29,18 +41,18 @@ export type Group = z.infer<typeof Group>;
 export const GroupList = z.object({ groups: z.array(Group) });
 
 export const CreateGroupBody = z.strictObject({
-  name: z.string().trim().min(1).max(200),
-  description: z.string().trim().max(4000).default(''),
+  name: singleLine(z.string().trim().min(1).max(200)),
+  description: freeText(z.string().trim().max(4000)).default(''),
   kind: GroupKind.default('group'),
   parentGroupId: Id.nullable().default(null),
 });
 export const UpdateGroupBody = z.strictObject({
-  name: z.string().trim().min(1).max(200).optional(),
-  description: z.string().trim().max(4000).optional(),
+  name: singleLine(z.string().trim().min(1).max(200)).optional(),
+  description: freeText(z.string().trim().max(4000)).optional(),
 });
 
 export const CreateSideBody = z.strictObject({
-  name: z.string().trim().min(1).max(200),
+  name: singleLine(z.string().trim().min(1).max(200)),
   shortCode: ShortCode,
   colour: Colour,
 });
@@ -56,7 +68,7 @@ export const Agency = z.object({
 });
 export type Agency = z.infer<typeof Agency>;
 export const CreateAgencyBody = z.strictObject({
-  name: z.string().trim().min(1).max(200),
+  name: singleLine(z.string().trim().min(1).max(200)),
   marking: Marking.default('shared'),
 });
 export const UpdateAgencyBody = CreateAgencyBody.partial();

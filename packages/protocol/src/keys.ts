@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, Timestamp } from './common.js';
+import { Id, singleLine, Timestamp } from './common.js';
 
 /**
  * Device keys and the MLS Delivery Service. The server only ever sees public keys and MLS ciphertext
@@ -35,7 +35,7 @@ export const RegisterDeviceBody = z.strictObject({
   signaturePublicKey: PublicKeyB64,
   /** The MLS BasicCredential identity: UTF-8 of `${userId}:${deviceId}` (see @parley/e2ee encodeCredentialIdentity). */
   credential: CredentialB64,
-  label: z.string().trim().min(1).max(80).default('Device'),
+  label: singleLine(z.string().trim().min(1).max(80)).default('Device'),
 });
 
 export const Device = z.object({

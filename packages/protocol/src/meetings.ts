@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, Marking, Timestamp } from './common.js';
+import { freeText, Id, Marking, singleLine, Timestamp } from './common.js';
 
 export const MeetingFormat = z.enum(['in_person', 'video', 'hybrid']);
 export type MeetingFormat = z.infer<typeof MeetingFormat>;
@@ -23,6 +23,7 @@ export const MeetingEventKind = z.enum([
   'postponed',
   'started',
   'ended',
+  'shared',
 ]);
 export type MeetingEventKind = z.infer<typeof MeetingEventKind>;
 
@@ -41,9 +42,9 @@ export const TimeZone = z
     }
   }, 'must be an IANA time zone such as Europe/Berlin');
 
-const MeetingTitle = z.string().trim().min(1).max(200);
-const Location = z.string().trim().max(300);
-const Reason = z.string().trim().min(1).max(2000);
+const MeetingTitle = singleLine(z.string().trim().min(1).max(200));
+const Location = singleLine(z.string().trim().max(300));
+const Reason = freeText(z.string().trim().min(1).max(2000));
 
 export const Meeting = z.object({
   id: Id,
@@ -85,7 +86,15 @@ export const MeetingEventDetails = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('format_changed'), from: MeetingFormat, to: MeetingFormat, reason: z.string() }),
   z.object({ kind: z.literal('postponed'), bySideId: Id, reason: z.string().nullable() }),
   z.object({ kind: z.literal('started'), at: Timestamp }),
-  z.object({ kind: z.literal('ended'), at: Timestamp, durationMinutes: z.number().int() }),
+  z.object({
+    kind: z.literal('ended'),
+    at: Timestamp,
+    durationMinutes: z.number().int(),
+    /** The slot as planned, kept when the record moves to when the meeting was actually held. */
+    planned: Slot.optional(),
+  }),
+  /** A side-only meeting reclassified by a chair of its side: from here on every side sees it. */
+  z.object({ kind: z.literal('shared'), bySideId: Id }),
 ]);
 export type MeetingEventDetails = z.infer<typeof MeetingEventDetails>;
 
@@ -180,16 +189,23 @@ export const PostponeMeetingBody = z.strictObject({ bySideId: Id.optional(), rea
 /** `at` records a start or end after the fact (e.g. by the secretariat); defaults to now. */
 export const StartMeetingBody = z.strictObject({ at: Timestamp.optional() });
 export const EndMeetingBody = z.strictObject({ at: Timestamp.optional() });
+/**
+ * Reclassifies a side-only meeting as shared. `confirm` says the chair read what becomes visible to the other
+ * side (the meeting itself, its history and its shared agenda items), so nothing is shared by a stray click.
+ */
+export const ShareMeetingBody = z.strictObject({
+  confirm: z.literal(true, { error: 'confirm that the other side may see this meeting' }),
+});
 
 export const CreateAgendaItemBody = z.strictObject({
-  title: z.string().trim().min(1).max(300),
-  notes: z.string().trim().max(10_000).default(''),
+  title: singleLine(z.string().trim().min(1).max(300)),
+  notes: freeText(z.string().trim().max(10_000)).default(''),
   marking: Marking.optional(),
   sideId: Id.optional(),
 });
 export const UpdateAgendaItemBody = z.strictObject({
-  title: z.string().trim().min(1).max(300).optional(),
-  notes: z.string().trim().max(10_000).optional(),
+  title: singleLine(z.string().trim().min(1).max(300)).optional(),
+  notes: freeText(z.string().trim().max(10_000)).optional(),
 });
 /** The full order of the agenda items the caller can see; items hidden from the caller keep their places. */
 export const ReorderAgendaBody = z.strictObject({ itemIds: z.array(Id).max(500) });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, Marking, Role, Timestamp } from './common.js';
+import { freeText, Id, Marking, Role, singleLine, Timestamp } from './common.js';
 import { Side } from './groups.js';
 
 export const OutcomeKind = z.enum(['agreement', 'concern', 'commitment', 'action', 'disagreement']);
@@ -11,7 +11,7 @@ export type OutcomeStatus = z.infer<typeof OutcomeStatus>;
 /** A calendar day (`YYYY-MM-DD`): due dates are days, not instants. */
 export const DueDate = z.iso.date();
 
-export const OutcomeText = z.string().trim().min(1).max(8000);
+export const OutcomeText = freeText(z.string().trim().min(1).max(8000));
 
 /** One entry of a group's outcomes register, as the caller may see it. */
 export const Outcome = z.object({
@@ -100,8 +100,8 @@ export const OutcomeParams = z.strictObject({ outcomeId: Id });
 
 /** Follow-up track: experts are drawn from the parent group's delegations. */
 export const CreateTrackBody = z.strictObject({
-  name: z.string().trim().min(1).max(200),
-  description: z.string().trim().max(4000).default(''),
+  name: singleLine(z.string().trim().min(1).max(200)),
+  description: freeText(z.string().trim().max(4000)).default(''),
   experts: z
     .array(
       z.strictObject({

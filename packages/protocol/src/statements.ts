@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { Id, Timestamp } from './common.js';
+import { freeText, Id, singleLine, Timestamp } from './common.js';
 
 /** Lower-case hex SHA-256. */
 export const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'must be a lower-case hex SHA-256');
 
-const Title = z.string().trim().min(1).max(300);
-const Body = z.string().trim().min(1).max(50_000);
+const Title = singleLine(z.string().trim().min(1).max(300));
+const Body = freeText(z.string().trim().min(1).max(50_000));
 
 // ---- Readouts: a side's own account of a meeting, side-only until a chair of that side publishes it. ----
 

@@ -54,8 +54,8 @@ export async function tellDemoStory(
       title: 'Fourth round of consultations',
       format: 'in_person',
       location: 'Ministry of Foreign Affairs, Castellan, Republic of Aldoria',
-      start: at(-3, 8),
-      end: at(-3, 15),
+      start: at(3, 8),
+      end: at(3, 15),
       timeZone: 'Europe/Vienna',
     }),
   );
@@ -94,12 +94,13 @@ export async function tellDemoStory(
     're-request',
     await belChair.post(`${m}/re-request`, { bySideId: ids.sides.BEL, channel: 'back_channel', backChannelRef }),
   );
-  // 4. Held by secure video instead, so that no delegation has to travel.
+  // 4. Held by secure video instead, so that no delegation has to travel, and earlier than planned: the record
+  // moves to when it was held and the history keeps the plan (a meeting cannot be planned in the past).
   await ok(
     'reschedule',
     await aldSec.post(`${m}/reschedule`, {
-      start: at(-2, 12),
-      end: at(-2, 14),
+      start: at(4, 12),
+      end: at(4, 14),
       timeZone: 'Europe/Vienna',
       reason: 'Re-requested by Belmora',
     }),

@@ -153,6 +153,30 @@ describe('bad input on every write route', () => {
     }
   });
 
+  it('refuses control characters in every text field, naming the field', async () => {
+    // NUL is what PostgreSQL cannot store (a 500 before); ESC, DEL, a C1 control and half a surrogate pair are
+    // characters no title, name or text can mean.
+    const bad = ['A\u0000\u0000', 'A\u001b[31m', 'A\u007f', 'A\u0085', 'A\ud800'];
+    let checked = 0;
+    for (const r of writeRoutes) {
+      const schema = bodySchema(r.op);
+      if (!schema?.properties) continue;
+      for (const [name, prop] of Object.entries(schema.properties)) {
+        if (typeOf(prop) !== 'string') continue;
+        for (const value of bad) {
+          const res = await admin.request(r.method as never, fill(r.path), { [name]: value });
+          expect(res.statusCode, `${r.method} ${r.path} ${name} ${JSON.stringify(value)}`).toBe(400);
+          expect(String(res.headers['content-type'])).toContain('application/problem+json');
+          const errors = (res.json() as { errors?: { path: string; message: string }[] }).errors ?? [];
+          const mine = errors.filter((e) => e.path === `body.${name}`);
+          expect(mine.length, `${r.method} ${r.path} ${name} ${JSON.stringify(value)}`).toBeGreaterThan(0);
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(50);
+  });
+
   it('names a malformed id in the path', async () => {
     for (const r of writeRoutes) {
       for (const p of r.op.parameters?.filter((x) => x.in === 'path') ?? []) {

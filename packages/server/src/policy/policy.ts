@@ -15,6 +15,8 @@ export interface ActorFacts {
   userId: string | null;
   isAdmin: boolean;
   memberships: readonly MembershipFact[];
+  /** Track sides standing for a parent-group side this actor chairs (see `standingIn`). */
+  overseenSides?: readonly { groupId: string; sideId: string }[];
 }
 
 export const ANONYMOUS: ActorFacts = { userId: null, isAdmin: false, memberships: [] };
@@ -55,7 +57,7 @@ export type Resource =
 
 export type Standing =
   | { kind: 'member'; sideId: string; role: Role }
-  | { kind: 'overseer' }
+  | { kind: 'overseer'; sideId: string | null }
   | { kind: 'admin' }
   | { kind: 'none' };
 
@@ -69,7 +71,10 @@ export function standingIn(actor: ActorFacts, group: GroupFacts): Standing {
   if (m) return { kind: 'member', sideId: m.sideId, role: m.role };
   if (group.kind === 'track' && group.parentGroupId) {
     const parent = membershipIn(actor, group.parentGroupId);
-    if (parent?.role === 'chair') return { kind: 'overseer' };
+    if (parent?.role === 'chair') {
+      const own = actor.overseenSides?.find((o) => o.groupId === group.id)?.sideId ?? null;
+      return { kind: 'overseer', sideId: own };
+    }
   }
   if (actor.isAdmin) return { kind: 'admin' };
   return { kind: 'none' };
@@ -79,7 +84,9 @@ const MANAGING_ROLES: ReadonlySet<Role> = new Set(['chair', 'secretariat']);
 const WRITING_ROLES: ReadonlySet<Role> = new Set(['chair', 'member', 'secretariat']);
 
 /**
- * Side-only items are visible to their own side only — never the other side, an overseer or the operator.
+ * Side-only items are visible to their own side only — never the other side or the operator. A parent-group
+ * chair overseeing a track is of one side too: they see that side's own items (its people, its agencies) in
+ * the track, never the other side's.
  * Shared items are visible to every side, to parent-group chairs overseeing a track, and to the operator
  * (who runs the database and could read them anyway; end-to-end-encrypted content is out of everyone's reach).
  */
@@ -87,7 +94,23 @@ export function canSeeItem(actor: ActorFacts, item: ItemFacts): boolean {
   const s = standingIn(actor, item.group);
   if (s.kind === 'none') return false;
   if (item.marking === 'shared') return true;
-  return s.kind === 'member' && item.sideId !== null && s.sideId === item.sideId;
+  return (s.kind === 'member' || s.kind === 'overseer') && item.sideId !== null && s.sideId === item.sideId;
+}
+
+/**
+ * An item made from another (a readout of a meeting, a statement tied to one) is never more visible than its
+ * source: while the source is side-only, the derived item is its side's own, whatever its own marking says
+ * (published included). Only reclassifying the source itself (a chair sharing the meeting, told what the other
+ * side will then see) lets the derived item out. An unknown source counts as side-only: nothing leaks by default.
+ */
+export function derivedItem(item: ItemFacts, source: Pick<ItemFacts, 'sideId' | 'marking'> | null): ItemFacts {
+  if (source?.marking === 'shared') return item;
+  return { ...item, sideId: source?.sideId ?? item.sideId, marking: 'side-only' };
+}
+
+/** Whether an item derived from `source` may be made shared or public (published, issued) at all. */
+export function mayShareDerived(source: Pick<ItemFacts, 'marking'> | null): boolean {
+  return source?.marking === 'shared';
 }
 
 export function decide(actor: ActorFacts, action: Action, resource: Resource): boolean {

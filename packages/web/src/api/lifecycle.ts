@@ -68,6 +68,7 @@ export const lifecycle = {
       http.post<Meeting>(`${m(meetingId)}/reschedule`, body),
     changeFormat: (meetingId: string, body: { format: MeetingFormat; reason: string; location?: string }) =>
       http.post<Meeting>(`${m(meetingId)}/change-format`, body),
+    share: (meetingId: string) => http.post<Meeting>(`${m(meetingId)}/share`, { confirm: true }),
     start: (meetingId: string) => http.post<Meeting>(`${m(meetingId)}/start`, {}),
     end: (meetingId: string) => http.post<Meeting>(`${m(meetingId)}/end`, {}),
     inviteUrl: (meetingId: string) => `${m(meetingId)}/invite.ics`,

@@ -17,6 +17,22 @@ export async function membershipFactsOf(db: DbOrTx, userId: string): Promise<Mem
     .where(eq(memberships.userId, userId));
 }
 
+/**
+ * The track sides a user oversees: each side of a track that stands for a parent-group side the user chairs.
+ * Overseeing chairs see their own side's people and items in the track, as they do in the parent group.
+ */
+export async function overseenSidesOf(
+  db: DbOrTx,
+  chairOf: readonly MembershipFact[],
+): Promise<{ groupId: string; sideId: string }[]> {
+  const sideIds = chairOf.filter((m) => m.role === 'chair').map((m) => m.sideId);
+  if (sideIds.length === 0) return [];
+  return db
+    .select({ groupId: sides.groupId, sideId: sides.id })
+    .from(sides)
+    .where(inArray(sides.parentSideId, sideIds));
+}
+
 export async function findGroup(db: DbOrTx, id: string): Promise<GroupRow | undefined> {
   const [g] = await db.select().from(groups).where(eq(groups.id, id));
   return g;

@@ -23,6 +23,8 @@ export const sides = pgTable(
     shortCode: text('short_code').notNull(),
     colour: text('colour').notNull(),
     position: integer('position').notNull(),
+    /** For a track's side: the parent group's side it stands for (its chairs oversee the track for that side). */
+    parentSideId: uuid('parent_side_id').references((): AnyPgColumn => sides.id),
   },
   (t) => [unique('sides_group_code_uq').on(t.groupId, t.shortCode)],
 );

@@ -80,7 +80,7 @@ export async function createSide(
   ctx: Ctx,
   actorUserId: string | null,
   group: GroupFacts,
-  input: { name: string; shortCode: string; colour: string },
+  input: { name: string; shortCode: string; colour: string; parentSideId?: string | null },
 ) {
   return runWrite(ctx, actorUserId, async (w) => {
     const [dup] = await w.tx

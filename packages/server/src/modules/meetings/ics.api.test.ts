@@ -65,15 +65,22 @@ describe('invite.ics', () => {
     expect(back.ev).toMatchObject({ uid: m.icalUid, sequence: 5, status: 'CONFIRMED' });
   });
 
-  it('marks a postponed meeting tentative and leaves SEQUENCE alone when a meeting starts and ends', async () => {
+  it('marks a postponed meeting tentative; starting leaves SEQUENCE alone, ending early moves the entry', async () => {
     const m = await freshMeeting(w);
     await svc.postponeMeeting(t.ctx, chairA(w), w.group, m.id, { bySideId: w.sideA });
     expect((await invite('memberB', m.id)).ev).toMatchObject({ status: 'TENTATIVE', sequence: 1 });
     const s = slot(1);
     await svc.rescheduleMeeting(t.ctx, chairA(w), w.group, m.id, { ...s, timeZone: 'UTC' });
-    await svc.startMeeting(t.ctx, chairA(w), w.group, m.id);
-    await svc.endMeeting(t.ctx, chairA(w), w.group, m.id);
+    const started = await svc.startMeeting(t.ctx, chairA(w), w.group, m.id);
     expect((await invite('memberB', m.id)).ev).toMatchObject({ status: 'CONFIRMED', sequence: 2 });
+    // Held a day before the planned slot: calendars move the entry to when it was held.
+    const ended = await svc.endMeeting(t.ctx, chairA(w), w.group, m.id);
+    const { ev } = await invite('memberB', m.id);
+    expect(ev).toMatchObject({ status: 'CONFIRMED', sequence: 3 });
+    // iCalendar times are whole seconds.
+    const secs = (d: Date) => Math.floor(d.getTime() / 1000);
+    expect(secs(ev.start)).toBe(secs(started.startedAt!));
+    expect(secs(ev.end)).toBe(secs(ended.endedAt!));
   });
 
   it('invites only the owning side to a side-only meeting', async () => {

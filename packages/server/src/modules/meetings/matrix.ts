@@ -1,7 +1,15 @@
 import type { MatrixCase } from '../../test-support/matrix.js';
 import type { Persona } from '../../test-support/world.js';
 import { addAgendaItem } from './agenda-service.js';
-import { freshMeeting, meetingSecrets, SIDE_B_PERSONAS, sideOf, slot, unique } from './test-support/fixtures.js';
+import {
+  freshMeeting,
+  meetingSecrets,
+  SIDE_B_PERSONAS,
+  sideOf,
+  sideOnlyMeeting,
+  slot,
+  unique,
+} from './test-support/fixtures.js';
 
 const READERS = ['admin', 'chairA', 'memberA', 'observerA', 'chairB', 'memberB'] as const;
 const DELEGATES = ['chairA', 'memberA', 'chairB', 'memberB'] as const;
@@ -76,6 +84,12 @@ export const matrix: MatrixCase[] = [
       url: `/api/meetings/${(await freshMeeting(w)).id}/change-format`,
       body: { format: 'video', reason: 'No travel needed' },
     }),
+  },
+  {
+    route: 'POST /api/meetings/{meetingId}/share',
+    allow: ['chairA'],
+    why: 'only a chair of the owning side reclassifies its side-only meeting; the others do not even see it',
+    request: async (w) => ({ url: `/api/meetings/${(await sideOnlyMeeting(w)).id}/share`, body: { confirm: true } }),
   },
   {
     route: 'POST /api/meetings/{meetingId}/start',

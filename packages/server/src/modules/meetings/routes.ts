@@ -12,6 +12,7 @@ import {
   PostponeMeetingBody,
   ReRequestMeetingBody,
   RescheduleMeetingBody,
+  ShareMeetingBody,
   StartMeetingBody,
   UpdateMeetingBody,
 } from '@parley/protocol';
@@ -192,6 +193,16 @@ export async function meetingRoutes(app: FastifyInstance, opts: { ctx: AppContex
       const a = await meetingAccess(ctx, request, request.params.meetingId, 'item.chair');
       const at = request.body.at ? new Date(request.body.at) : undefined;
       return meetingDto(await svc.endMeeting(ctx, a.who, a.facts.group, a.facts.id, at ? { at } : {}));
+    },
+  );
+
+  r.post(
+    '/api/meetings/:meetingId/share',
+    { schema: { tags, params: MeetingParams, body: ShareMeetingBody, response: { 200: Meeting } } },
+    async (request) => {
+      // Only a chair of the owning side reclassifies: the item is that side's until this succeeds.
+      const a = await meetingAccess(ctx, request, request.params.meetingId, 'item.chair');
+      return meetingDto(await svc.shareMeeting(ctx, a.who, a.facts.group, a.facts.id));
     },
   );
 }

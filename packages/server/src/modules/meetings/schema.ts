@@ -46,7 +46,17 @@ export const meetingEvents = pgTable(
       .notNull()
       .references(() => meetings.id),
     kind: text('kind', {
-      enum: ['planned', 'cancelled', 're_requested', 'rescheduled', 'format_changed', 'postponed', 'started', 'ended'],
+      enum: [
+        'planned',
+        'cancelled',
+        're_requested',
+        'rescheduled',
+        'format_changed',
+        'postponed',
+        'started',
+        'ended',
+        'shared',
+      ],
     }).notNull(),
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
     /** The user lives in the auth module; only its id is held here. */

@@ -30,6 +30,16 @@ function checkSlot(start: Date, end: Date, prefix = 'body'): void {
     throw fieldError(400, `${prefix}.end`, 'at most 14 days after start');
 }
 
+/**
+ * A meeting is planned, or moved, to a time still to come: a slot already begun would sit under "Past" as
+ * planned for good. What already happened is recorded by starting and ending the meeting (`at` may lie in the
+ * past), which also files it under when it was held. Editing a past meeting's title or location stays allowed.
+ */
+function checkNotPast(start: Date, now: Date, path = 'body.start'): void {
+  if (start.getTime() < now.getTime() - CLOCK_SKEW_MS)
+    throw fieldError(400, path, 'is in the past: choose a start that is still to come');
+}
+
 function checkLocation(format: MeetingFormat, location: string, path = 'body.location'): void {
   if (format !== 'video' && location.trim() === '') {
     throw fieldError(400, path, 'an in-person or hybrid meeting needs a location');
@@ -88,9 +98,10 @@ export async function createMeeting(
   input: CreateMeetingInput,
   opts: WhenOptions = {},
 ): Promise<MeetingRow> {
+  const at = opts.at ?? new Date();
+  checkNotPast(input.start, at);
   checkSlot(input.start, input.end);
   checkLocation(input.format, input.location);
-  const at = opts.at ?? new Date();
   const id = crypto.randomUUID();
   const host = new URL(ctx.config.publicUrl).hostname || 'parley.invalid';
   return runWrite(ctx, actor.userId, async (w) => {
@@ -226,6 +237,7 @@ export function rescheduleMeeting(
   input: { start: Date; end: Date; timeZone: string; reason?: string | null },
   opts: WhenOptions = {},
 ): Promise<MeetingRow> {
+  checkNotPast(input.start, opts.at ?? new Date());
   checkSlot(input.start, input.end);
   return change(ctx, actor.userId, group, meetingId, 'reschedule', (m) => ({
     // A postponed meeting with a new date is planned again.
@@ -255,7 +267,8 @@ export function changeMeetingFormat(
   return change(ctx, actor.userId, group, meetingId, 'change_format', (m) => {
     if (m.format === input.format)
       throw conflict(`The meeting is already ${input.format.replace('_', ' ')}`, stateOf(m));
-    const location = input.location ?? m.location;
+    // A secure video meeting has no place: keeping the old one would send people to the wrong address.
+    const location = input.format === 'video' ? '' : (input.location ?? m.location);
     checkLocation(input.format, location);
     return {
       set: { format: input.format, location },
@@ -286,6 +299,28 @@ export function postponeMeeting(
     },
     bump: true,
   }));
+}
+
+/**
+ * A chair of the owning side reclassifies a side-only meeting as shared. What the other side then sees: the
+ * meeting, its history and its shared agenda items; side-only agenda items, readouts and outcomes keep their
+ * own markings. The invitation changes audience, so SEQUENCE moves.
+ */
+export function shareMeeting(
+  ctx: Ctx,
+  actor: MeetingActor,
+  group: GroupFacts,
+  meetingId: string,
+  opts: WhenOptions = {},
+): Promise<MeetingRow> {
+  return change(ctx, actor.userId, group, meetingId, 'share', (m) => {
+    if (m.marking === 'shared' || m.sideId === null) throw conflict('The meeting is already shared', stateOf(m));
+    return {
+      set: { marking: 'shared', sideId: null },
+      event: { sideId: m.sideId, details: { kind: 'shared', bySideId: m.sideId }, at: opts.at ?? new Date() },
+      bump: true,
+    };
+  });
 }
 
 function checkNotFuture(at: Date): void {
@@ -321,11 +356,18 @@ export function endMeeting(
     const startedAt = m.startedAt as Date;
     if (at.getTime() < startedAt.getTime()) throw fieldError(400, 'body.at', 'cannot be before the meeting started');
     const durationMinutes = Math.round((at.getTime() - startedAt.getTime()) / 60_000);
+    // The record (lists, calendars, statements) says when the meeting was held; the plan stays in the history.
+    const moved = startedAt.getTime() !== m.startsAt.getTime() || at.getTime() !== m.endsAt.getTime();
+    const planned = { start: m.startsAt.toISOString(), end: m.endsAt.toISOString(), timeZone: m.timeZone };
     return {
-      set: { endedAt: at, status: 'held' },
-      event: { sideId: actor.sideId, details: { kind: 'ended', at: at.toISOString(), durationMinutes }, at },
-      // Starting and ending leave the invitation as it was, so SEQUENCE stays.
-      bump: false,
+      set: { endedAt: at, status: 'held', startsAt: startedAt, endsAt: at },
+      event: {
+        sideId: actor.sideId,
+        details: { kind: 'ended', at: at.toISOString(), durationMinutes, ...(moved ? { planned } : {}) },
+        at,
+      },
+      // Calendars move the entry to when it was held only if SEQUENCE moves with it.
+      bump: moved,
     };
   });
 }

@@ -11,7 +11,8 @@ export type MeetingCommand =
   | 'postpone'
   | 'start'
   | 'end'
-  | 'edit_agenda';
+  | 'edit_agenda'
+  | 'share';
 
 /** A started meeting keeps status `planned` until it ends; the phase makes "under way" explicit. */
 export function phaseOf(m: Pick<MeetingRow, 'status' | 'startedAt' | 'endedAt'>): MeetingPhase {
@@ -20,15 +21,16 @@ export function phaseOf(m: Pick<MeetingRow, 'status' | 'startedAt' | 'endedAt'>)
 }
 
 /**
- * Which commands each phase accepts. A held meeting is final; a cancelled one can only be re-requested
+ * Which commands each phase accepts. A held meeting is final (it can only be shared); a cancelled one can only be re-requested
  * (then rescheduled); a meeting under way can only be ended.
  */
 const ALLOWED: Record<MeetingPhase, ReadonlySet<MeetingCommand>> = {
-  planned: new Set(['edit', 'cancel', 'reschedule', 'change_format', 'postpone', 'start', 'edit_agenda']),
-  postponed: new Set(['edit', 'cancel', 're_request', 'reschedule', 'change_format', 'edit_agenda']),
-  cancelled: new Set(['edit', 're_request', 'edit_agenda']),
-  in_progress: new Set(['edit', 'end', 'edit_agenda']),
-  held: new Set([]),
+  planned: new Set(['edit', 'cancel', 'reschedule', 'change_format', 'postpone', 'start', 'edit_agenda', 'share']),
+  postponed: new Set(['edit', 'cancel', 're_request', 'reschedule', 'change_format', 'edit_agenda', 'share']),
+  cancelled: new Set(['edit', 're_request', 'edit_agenda', 'share']),
+  in_progress: new Set(['edit', 'end', 'edit_agenda', 'share']),
+  // Sharing changes who may read the record, not the record: a held side-only meeting can still be shared.
+  held: new Set(['share']),
 };
 
 export interface MeetingState {

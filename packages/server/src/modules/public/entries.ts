@@ -30,7 +30,7 @@ export async function publicEntries(db: DbOrTx, id?: string): Promise<PublicEntr
   const groupIds = [...new Set([...statements.map((s) => s.groupId), ...readouts.map((r) => r.groupId)])];
   const sides = await sidesOf(db, groupIds);
   const groupName = (gid: string) => groups.find((g) => g.id === gid)?.name ?? '';
-  // Only shared meetings are named: a readout of a side's own internal meeting does not reveal that meeting.
+  // Only shared meetings are named (readouts of side-only meetings are never public, see publishedReadouts).
   const meetingOf = async (meetingId: string | null) => {
     if (!meetingId) return null;
     const m = await findMeetingRef(db, meetingId);

@@ -1,5 +1,7 @@
 import type { MatrixCase } from '../../test-support/matrix.js';
-import { makeMeeting, makeReadout } from '../outcomes/test-support/fixtures.js';
+import type { World } from '../../test-support/world.js';
+import { actor, makeMeeting, makeReadout } from '../outcomes/test-support/fixtures.js';
+import { publishReadout } from './service.js';
 
 const OWN_SIDE = ['chairA', 'memberA', 'observerA'] as const;
 
@@ -46,3 +48,15 @@ export const matrix: MatrixCase[] = [
     }),
   },
 ];
+
+/**
+ * A readout of side A's side-only meeting, which its chair tried to publish: the attempt must fail, and whether
+ * it does or not, nothing of it may reach side B or the public (the statements page and feed are matrix rows).
+ */
+export async function seedSecrets(w: World): Promise<string[]> {
+  const meeting = await makeMeeting(w, { marking: 'side-only', sideId: w.sideA, title: 'Aldoria readout prep' });
+  const text = 'SIDE-ONLY-READOUT our fallback on the basing clause';
+  const r = await makeReadout(w, 'memberA', text, meeting.id);
+  await publishReadout(w.ctx, await actor(w, 'chairA'), w.group, r.id, 1).catch(() => undefined);
+  return [meeting.id, meeting.title, meeting.icalUid, r.id, text];
+}

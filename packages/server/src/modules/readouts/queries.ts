@@ -1,9 +1,17 @@
 import type { Readout } from '@parley/protocol';
 import { and, asc, desc, eq, inArray, or, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
-import { type ActorFacts, type GroupFacts, type ItemFacts, membershipIn } from '../../policy/policy.js';
+import {
+  type ActorFacts,
+  canSeeItem,
+  derivedItem,
+  type GroupFacts,
+  type ItemFacts,
+  membershipIn,
+} from '../../policy/policy.js';
 import { userNames } from '../auth/queries.js';
 import { membersOfGroup } from '../groups/queries.js';
+import { findMeetingRef } from '../outcomes/meeting-refs.js';
 import { readouts, readoutVersions } from './schema.js';
 
 export type ReadoutRow = typeof readouts.$inferSelect;
@@ -15,6 +23,24 @@ export const readoutItem = (group: GroupFacts, row: Pick<ReadoutRow, 'sideId' | 
   sideId: row.sideId,
   marking: row.status === 'published' ? 'shared' : 'side-only',
 });
+
+/** The readout's meeting as the policy sees it (null when it cannot be found: then nothing is shared). */
+export async function readoutSource(
+  db: DbOrTx,
+  row: Pick<ReadoutRow, 'meetingId'>,
+): Promise<Pick<ItemFacts, 'sideId' | 'marking'> | null> {
+  const m = await findMeetingRef(db, row.meetingId);
+  return m ? { sideId: m.sideId, marking: m.marking } : null;
+}
+
+/** The readout with its meeting taken into account: a readout of a side-only meeting is that side's own. */
+export async function readoutFacts(
+  db: DbOrTx,
+  group: GroupFacts,
+  row: Pick<ReadoutRow, 'sideId' | 'status' | 'meetingId'>,
+): Promise<ItemFacts> {
+  return derivedItem(readoutItem(group, row), await readoutSource(db, row));
+}
 
 /** Drafting history is always the side's own, even after publication. */
 export const readoutHistoryItem = (group: GroupFacts, row: Pick<ReadoutRow, 'sideId'>): ItemFacts => ({
@@ -38,11 +64,14 @@ export async function listReadouts(
   const own = membershipIn(actor, group.id)?.sideId;
   const published = eq(readouts.status, 'published');
   const visible = own ? (or(published, eq(readouts.sideId, own)) as SQL) : published;
-  return db
+  const rows = await db
     .select()
     .from(readouts)
     .where(and(eq(readouts.groupId, group.id), visible, meetingId ? eq(readouts.meetingId, meetingId) : undefined))
     .orderBy(asc(readouts.createdAt));
+  const shown: ReadoutRow[] = [];
+  for (const r of rows) if (canSeeItem(actor, await readoutFacts(db, group, r))) shown.push(r);
+  return shown;
 }
 
 export async function versionsOf(db: DbOrTx, readoutIds: readonly string[]): Promise<ReadoutVersionRow[]> {
@@ -115,7 +144,10 @@ export interface PublicReadout {
   publishedAt: Date;
 }
 
-/** Published readouts for the public pages, newest first: exactly the published version, nothing else. */
+/**
+ * Published readouts for the public pages, newest first: exactly the published version, nothing else, and
+ * none of a meeting that is still side-only (such a readout may predate the rule that refuses to publish it).
+ */
 export async function publishedReadouts(db: DbOrTx, id?: string): Promise<PublicReadout[]> {
   const rows = await db
     .select({
@@ -134,5 +166,10 @@ export async function publishedReadouts(db: DbOrTx, id?: string): Promise<Public
     )
     .where(and(eq(readouts.status, 'published'), id ? eq(readouts.id, id) : undefined))
     .orderBy(desc(readouts.publishedAt));
-  return rows.map((r) => ({ ...r, publishedAt: r.publishedAt! }));
+  const out: PublicReadout[] = [];
+  for (const r of rows) {
+    if ((await readoutSource(db, r))?.marking !== 'shared') continue;
+    out.push({ ...r, publishedAt: r.publishedAt! });
+  }
+  return out;
 }

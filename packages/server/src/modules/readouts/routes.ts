@@ -23,8 +23,8 @@ import {
   listReadouts,
   type ReadoutRow,
   readoutDtos,
+  readoutFacts,
   readoutHistoryItem,
-  readoutItem,
   versionsOf,
 } from './queries.js';
 import * as svc from './service.js';
@@ -44,7 +44,7 @@ export async function readoutRoutes(app: FastifyInstance, opts: { ctx: AppContex
     if (!row) throw notFound('Readout');
     const group = await groupFacts(ctx.db, row.groupId);
     const actor = await actorOf(ctx, request);
-    if (!canSeeItem(actor, history ? readoutHistoryItem(group, row) : readoutItem(group, row)))
+    if (!canSeeItem(actor, history ? readoutHistoryItem(group, row) : await readoutFacts(ctx.db, group, row)))
       throw notFound('Readout');
     return { row, group, actor };
   };

@@ -1,10 +1,10 @@
 import { and, eq } from 'drizzle-orm';
 import type { AppContext } from '../../context.js';
 import { conflict, notFound } from '../../http/errors.js';
-import { type ActorFacts, type GroupFacts, membershipIn } from '../../policy/policy.js';
+import { type ActorFacts, type GroupFacts, mayShareDerived, membershipIn } from '../../policy/policy.js';
 import { runWrite, type WriteScope } from '../../services/write.js';
 import { checkMeetingRefs } from '../outcomes/meeting-refs.js';
-import { findReadout, type ReadoutRow, readoutItem } from './queries.js';
+import { findReadout, type ReadoutRow, readoutItem, readoutSource } from './queries.js';
 import { readouts, readoutVersions } from './schema.js';
 
 type Ctx = Pick<AppContext, 'db' | 'hub'>;
@@ -121,6 +121,12 @@ export async function publishReadout(ctx: Ctx, actor: ActorFacts, group: GroupFa
       throw conflict('A newer version was saved; read it before publishing', { version: before.currentVersion }, [
         { path: 'body.version', message: `the current version is ${before.currentVersion}` },
       ]);
+    // Publishing makes the readout public: never of a meeting the other side may not even know exists.
+    if (!mayShareDerived(await readoutSource(w.tx, before)))
+      throw conflict(
+        'This readout is of a side-only meeting. A chair of your side must first share the meeting with the other side; only then can its readout be published.',
+        { meetingMarking: 'side-only' },
+      );
     const [row] = await w.tx
       .update(readouts)
       .set({ status: 'published', publishedVersion: version, publishedAt: new Date(), publishedBy: actor.userId })

@@ -26,7 +26,7 @@ export async function trackRoutes(app: FastifyInstance, opts: { ctx: AppContext 
         throw fieldError(400, 'params.outcomeId', 'a track involves every side, so it starts from a shared entry');
       const track = await createTrack(ctx, actor, group, row, request.body);
       reply.status(201);
-      return (await trackDtos(ctx.db, [track]))[0]!;
+      return (await trackDtos(ctx.db, actor, [track]))[0]!;
     },
   );
 
@@ -34,8 +34,8 @@ export async function trackRoutes(app: FastifyInstance, opts: { ctx: AppContext 
     '/api/groups/:groupId/tracks',
     { schema: { tags, params: GroupParams, response: { 200: TrackList } } },
     async (request) => {
-      const { group } = await authorizeGroup(ctx, request, request.params.groupId, 'group.read');
-      return { tracks: await trackDtos(ctx.db, await tracksOfParent(ctx.db, group.id)) };
+      const { actor, group } = await authorizeGroup(ctx, request, request.params.groupId, 'group.read');
+      return { tracks: await trackDtos(ctx.db, actor, await tracksOfParent(ctx.db, group.id)) };
     },
   );
 }

@@ -4,8 +4,8 @@ import type { Db } from '../../db/client.js';
 import { fieldError } from '../../http/errors.js';
 import { type ActorFacts, canSeeItem, type GroupFacts } from '../../policy/policy.js';
 import { runWrite } from '../../services/write.js';
-import { findMembership, sidesOf } from '../groups/queries.js';
-import { addMembership, createGroup, createSide } from '../groups/service.js';
+import { agenciesOfGroup, findMembership, sidesOf } from '../groups/queries.js';
+import { addMembership, createAgency, createGroup, createSide } from '../groups/service.js';
 import type { OutcomeRow } from '../outcomes/queries.js';
 import { tracks } from './schema.js';
 
@@ -19,7 +19,9 @@ export interface NewTrack {
 
 /**
  * Creates a follow-up track from a shared outcome in one transaction: the track group, a copy of each parent
- * side (same name, code and colour, so both read as the same governments), and the chosen experts of each side.
+ * side (same name, code and colour, so both read as the same governments, linked to the side it stands for so
+ * that side's chairs oversee their own people), and the chosen experts of each side with a copy of their agency
+ * (same name and marking: a side-only agency stays with its side, and so do its people).
  * The groups services run nested (a savepoint each) so that a failing expert rolls the whole track back; their
  * roster events leave at savepoint release, which is harmless: nobody can be subscribed to a group not yet committed.
  */
@@ -40,6 +42,7 @@ export async function createTrack(
       return { ...e, m };
     }),
   );
+  const parentAgencies = await agenciesOfGroup(ctx.db, parent.id);
   return runWrite(ctx, actor.userId, async (w) => {
     const nested = { db: w.tx as unknown as Db, hub: ctx.hub };
     const g = await createGroup(nested, actor.userId, {
@@ -55,8 +58,18 @@ export async function createTrack(
         name: s.name,
         shortCode: s.shortCode,
         colour: s.colour,
+        parentSideId: s.id,
       });
       sideMap.set(s.id, copy.id);
+    }
+    const agencyMap = new Map<string, string>();
+    for (const a of parentAgencies) {
+      if (!experts.some((e) => e.m.agencyId === a.id)) continue;
+      const copy = await createAgency(nested, actor.userId, track, sideMap.get(a.sideId)!, {
+        name: a.name,
+        marking: a.marking,
+      });
+      agencyMap.set(a.id, copy.id);
     }
     for (const e of experts) {
       await addMembership(
@@ -67,7 +80,7 @@ export async function createTrack(
           userId: e.m.userId,
           sideId: sideMap.get(e.m.sideId)!,
           role: e.role,
-          agencyId: null,
+          agencyId: e.m.agencyId ? (agencyMap.get(e.m.agencyId) ?? null) : null,
           title: e.m.title,
           marking: e.m.marking,
         },

@@ -117,4 +117,53 @@ describe('follow-up tracks', () => {
     }
     expect([await tracksNow(), await groupsNow()]).toEqual([n, g]);
   });
+
+  it('shows each side all of its own track experts with their agencies, and the other side none of the hidden ones', async () => {
+    const chairA = await w.client('chairA');
+    const chairB = await w.client('chairB');
+    const outcome = await makeOutcome(w, 'memberA', { kind: 'agreement', text: 'Experts to meet' });
+    const res = await chairA.post(`/api/outcomes/${outcome.id}/tracks`, {
+      name: 'Track with a hidden expert',
+      experts: [
+        { membershipId: await membershipIdOf(w, 'memberA') },
+        { membershipId: w.hiddenMemberA.membershipId },
+        { membershipId: await membershipIdOf(w, 'memberB') },
+      ],
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const track = res.json();
+    const [trackA, trackB] = track.sides as { id: string }[];
+    type Roster = {
+      sides: {
+        side: { id: string };
+        agencies: { agency: { name: string } | null; roles: { members: { displayName: string }[] }[] }[];
+      }[];
+    };
+    const people = (r: Roster, sideId: string) =>
+      r.sides
+        .find((s) => s.side.id === sideId)!
+        .agencies.flatMap((a) =>
+          a.roles.flatMap((x) => x.members.map((m) => `${m.displayName} @ ${a.agency?.name ?? 'No agency'}`)),
+        )
+        .sort();
+
+    // Side A's overseeing chair sees both of side A's experts, each with their agency.
+    const seenByA = (await chairA.get(`/api/groups/${track.id}/roster`)).json() as Roster;
+    expect(people(seenByA, trackA!.id)).toEqual([
+      'Zelda Hiddenname @ Secret Service A',
+      'memberA @ Foreign Ministry A',
+    ]);
+    expect(people(seenByA, trackB!.id)).toEqual(['memberB @ Foreign Ministry B']);
+    // Side B's overseeing chair never learns of the hidden expert or the side-only agency.
+    const seenByB = await chairB.get(`/api/groups/${track.id}/roster`);
+    expect(people(seenByB.json() as Roster, trackA!.id)).toEqual(['memberA @ Foreign Ministry A']);
+    expect(seenByB.body).not.toContain(w.hiddenMemberA.name);
+    expect(seenByB.body).not.toContain('Secret Service A');
+    // The parent group's list counts the experts each reader may know of.
+    const count = async (c: typeof chairA) =>
+      (await c.get(`/api/groups/${w.group.id}/tracks`)).json().tracks.find((x: { id: string }) => x.id === track.id)
+        .expertCount;
+    expect(await count(chairA)).toBe(3);
+    expect(await count(chairB)).toBe(2);
+  });
 });

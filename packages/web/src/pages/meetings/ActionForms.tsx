@@ -2,7 +2,7 @@ import { CancelMeetingBody, type Group, type Meeting, type MeetingFormat, type R
 import { type FormEvent, useState } from 'react';
 import { lifecycle } from '../../api/lifecycle';
 import { BackChannelPicker } from '../../backchannel/LinkedMessage';
-import { FormAlert, refuseIfAny, TextField, useAction } from '../../components/forms';
+import { CheckboxField, FormAlert, refuseIfAny, TextField, useAction } from '../../components/forms';
 import { DateTimeField, TextAreaField, TimeZoneField } from '../../components/lifecycle/fields';
 import { slotProblems } from '../../components/lifecycle/slot-problems';
 import { isoToWall } from '../../components/lifecycle/time';
@@ -12,7 +12,7 @@ import { FormatChoice } from './FormatChoice';
 
 const REASON_LIMIT = maxLengthOf(CancelMeetingBody.shape.reason);
 
-export type ActionKind = 'cancel' | 're_request' | 'postpone' | 'reschedule' | 'change_format';
+export type ActionKind = 'cancel' | 're_request' | 'postpone' | 'reschedule' | 'change_format' | 'share';
 
 interface FormProps {
   meeting: Meeting;
@@ -66,6 +66,8 @@ export function ActionForm(props: FormProps & { kind: ActionKind }) {
       return <RescheduleForm {...props} />;
     case 'change_format':
       return <FormatForm {...props} />;
+    case 'share':
+      return <ShareForm {...props} />;
   }
 }
 
@@ -249,6 +251,44 @@ function FormatForm({ meeting, submit, onCancel }: FormProps) {
         hint="Shown in the history, e.g. why nobody needs to travel."
       />
       <Buttons busy={f.busy} label="Change format" onCancel={onCancel} />
+    </form>
+  );
+}
+
+/** Reclassifying is the one way anything of a side-only meeting reaches the other side: say exactly what. */
+function ShareForm({ meeting, group, submit, onCancel }: FormProps) {
+  const [confirmed, setConfirmed] = useState(false);
+  const f = useForm(submit);
+  const others = group.sides.filter((s) => s.id !== meeting.sideId).map((s) => s.name);
+  const them = others.length > 0 ? others.join(' and ') : 'the other side';
+  return (
+    <form className="stack" noValidate onSubmit={(e) => f.go(e, () => lifecycle.meetings.share(meeting.id))}>
+      <FormAlert message={f.error} />
+      <div className="share-warning" role="note">
+        <p>
+          <strong>{them}</strong> will see this meeting from now on:
+        </p>
+        <ul>
+          <li>its title “{meeting.title}”, date, time, format and location;</li>
+          <li>its whole history, including who on your side planned, moved or cancelled it;</li>
+          <li>the agenda items marked shared, and calendar entries for it;</li>
+          <li>your side’s readout of it once a chair publishes it (then also the public statements page).</li>
+        </ul>
+        <p>Agenda items, outcomes and readout drafts marked side-only stay with your side. This cannot be undone.</p>
+      </div>
+      <CheckboxField
+        label={`I understand that ${them} will see this meeting`}
+        checked={confirmed}
+        onChange={setConfirmed}
+      />
+      <div className="modal__actions">
+        <button type="button" className="btn btn--ghost" onClick={onCancel}>
+          Close
+        </button>
+        <button type="submit" className="btn btn--danger" disabled={f.busy || !confirmed}>
+          Share with {them}
+        </button>
+      </div>
     </form>
   );
 }

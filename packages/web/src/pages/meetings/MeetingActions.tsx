@@ -9,11 +9,11 @@ import { asConflict, type Conflict } from './conflict';
 
 /** Mirrors the server's state machine so only sensible buttons show; the server still has the last word (409). */
 const BY_PHASE: Record<MeetingPhase, ReadonlySet<string>> = {
-  planned: new Set(['start', 'postpone', 'reschedule', 'change_format', 'cancel']),
-  postponed: new Set(['reschedule', 'change_format', 're_request', 'cancel']),
-  cancelled: new Set(['re_request']),
-  in_progress: new Set(['end']),
-  held: new Set(),
+  planned: new Set(['start', 'postpone', 'reschedule', 'change_format', 'cancel', 'share']),
+  postponed: new Set(['reschedule', 'change_format', 're_request', 'cancel', 'share']),
+  cancelled: new Set(['re_request', 'share']),
+  in_progress: new Set(['end', 'share']),
+  held: new Set(['share']),
 };
 
 const TITLES: Record<ActionKind, { title: string; description: string }> = {
@@ -27,6 +27,10 @@ const TITLES: Record<ActionKind, { title: string; description: string }> = {
   change_format: {
     title: 'Change the format',
     description: 'For example: hold it by secure video instead of travelling.',
+  },
+  share: {
+    title: 'Share this meeting with the other side',
+    description: 'It is side-only now: the other side does not know it exists.',
   },
 };
 
@@ -91,6 +95,7 @@ export function MeetingActions({
     { key: 'change_format', label: 'Change format', show: writer },
     { key: 'postpone', label: 'Postpone', show: rep },
     { key: 'cancel', label: 'Cancel meeting', show: rep, danger: true },
+    { key: 'share', label: 'Share with the other side…', show: chair && meeting.marking === 'side-only' },
   ];
   const visible = buttons.filter((b) => b.show && allowed.has(b.key));
 

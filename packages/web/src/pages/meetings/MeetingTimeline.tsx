@@ -72,6 +72,8 @@ function title(e: MeetingEvent, group: Group): string {
       return 'Meeting started';
     case 'ended':
       return 'Meeting ended';
+    case 'shared':
+      return `Shared with every side by ${sideName(d.bySideId)} (it was side-only until then)`;
   }
 }
 
@@ -128,6 +130,14 @@ function Details({ event, group }: { event: MeetingEvent; group: Group }) {
           Duration <strong>{formatDuration(d.durationMinutes)}</strong>
         </p>,
       );
+      if (d.planned)
+        rows.push(
+          <p key="p" className="timeline__note">
+            Had been planned for <Slot slot={d.planned} />
+          </p>,
+        );
+      break;
+    case 'shared':
       break;
   }
   return rows.length ? <div className="timeline__details">{rows}</div> : null;

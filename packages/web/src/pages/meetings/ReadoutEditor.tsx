@@ -71,10 +71,13 @@ export function OwnReadout({
   readout,
   group,
   onChanged,
+  sideOnlyMeeting = false,
 }: {
   readout: Readout;
   group: Group;
   onChanged: () => Promise<void>;
+  /** A readout of a side-only meeting cannot be published until a chair shares the meeting. */
+  sideOnlyMeeting?: boolean;
 }) {
   const side = mySide(group);
   const [title, setTitle] = useState(readout.title);
@@ -180,7 +183,7 @@ export function OwnReadout({
             <button type="submit" className="btn btn--secondary" disabled={save.busy || !dirty}>
               Save as version {base.version + 1}
             </button>
-            {isChair(group) ? (
+            {isChair(group) && !sideOnlyMeeting ? (
               <PublishReadout
                 version={base.version}
                 unsaved={dirty}
@@ -189,6 +192,12 @@ export function OwnReadout({
                   await onPublish();
                 }}
               />
+            ) : null}
+            {sideOnlyMeeting ? (
+              <span className="muted small">
+                This meeting is side-only, so its readout stays with your side. To publish it, a chair first shares the
+                meeting with the other side (“Share with the other side…” above).
+              </span>
             ) : null}
           </div>
           <FormAlert message={publish.error} />

@@ -28,7 +28,12 @@ export function ReadoutsPanel({ meeting, group }: { meeting: Meeting; group: Gro
       <FormAlert message={readouts.error} />
       {ownSideId ? (
         own ? (
-          <OwnReadout readout={own} group={group} onChanged={reload} />
+          <OwnReadout
+            readout={own}
+            group={group}
+            onChanged={reload}
+            sideOnlyMeeting={meeting.marking === 'side-only'}
+          />
         ) : canWrite(group) ? (
           <StartReadout meeting={meeting} group={group} onChanged={reload} />
         ) : (

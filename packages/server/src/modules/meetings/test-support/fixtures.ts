@@ -47,6 +47,21 @@ export async function freshMeeting(
   return m;
 }
 
+/** A side-only meeting of side A, planned by its chair. */
+export async function sideOnlyMeeting(w: World, title = `Side A prep ${unique()}`): Promise<MeetingRow> {
+  const s = slot(5);
+  return svc.createMeeting(w.ctx, chairA(w), w.group, {
+    title,
+    format: 'video',
+    location: '',
+    start: s.start,
+    end: s.end,
+    timeZone: 'UTC',
+    marking: 'side-only',
+    sideId: w.sideA,
+  });
+}
+
 export interface Secrets {
   /** Side A's side-only meeting. */
   privateMeeting: MeetingRow;
