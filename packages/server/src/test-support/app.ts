@@ -12,9 +12,15 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function createTestApp(): Promise<TestApp> {
+/** A fixed test key, so TOTP seeds are sealed as in production without a key file. */
+export const TEST_SECRETS_KEY = Buffer.alloc(32, 7).toString('base64');
+
+export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const database = await freshDatabase();
-  const config = loadConfig({ PORT: '8080', HOST: '127.0.0.1', DATA_DIR: '/nonexistent' }, { webRoot: '/nonexistent' });
+  const config = loadConfig(
+    { PORT: '8080', HOST: '127.0.0.1', DATA_DIR: '/nonexistent', SECRETS_KEY: TEST_SECRETS_KEY, ...env },
+    { webRoot: '/nonexistent' },
+  );
   const { app, ctx } = await buildApp({ config, database, logger: false });
   await app.ready();
   return {
