@@ -73,7 +73,9 @@ describe('security headers', () => {
     }
   });
 
-  it('sends HSTS only when PUBLIC_URL is https, with the public WebSocket origin allowed', async () => {
+  it('sends HSTS only when PUBLIC_URL is https, with the public WebSocket origin allowed', {
+    timeout: 180_000,
+  }, async () => {
     const app = await appFor({ PUBLIC_URL: 'https://parley.example.org' });
     const res = await app.inject({ url: '/' });
     expect(res.headers['strict-transport-security']).toMatch(/max-age=\d+/);

@@ -26,7 +26,9 @@ const sorted = (tables: Backup['tables']) =>
   Object.fromEntries(Object.entries(tables).map(([name, rows]) => [name, rows.map((r) => JSON.stringify(r)).sort()]));
 
 describe('backup and restore', () => {
-  it('restores every row into an empty instance: the audit chain holds, people sign in, the MLS group goes on', async () => {
+  it('restores every row into an empty instance: the audit chain holds, people sign in, the MLS group goes on', {
+    timeout: 300_000,
+  }, async () => {
     // Through a file's worth of JSON, as `parley backup` writes it.
     const backup = JSON.parse(JSON.stringify(await backupInstance(source.ctx.db))) as Backup;
     const before = await verifyAuditChain(source.ctx.db);
