@@ -38,16 +38,15 @@ export const PERMISSIONS_POLICY = [
   'payment=()',
   'usb=()',
   'serial=()',
-  'bluetooth=()',
   'hid=()',
   'midi=()',
   'interest-cohort=()',
 ].join(', ');
 
 /**
- * Swagger UI ships its own inline bootstrap; @fastify/swagger-ui hashes it into a policy for its routes. That
- * policy is tightened here: no framing, no base, no images or styles from elsewhere, no mixed-content upgrade
- * (which would break a plain-http local install).
+ * Swagger UI's own policy, from @fastify/swagger-ui (which hashes any inline bootstrap), tightened: no framing, no
+ * base, nothing from elsewhere, no mixed-content upgrade (which would break a plain-http local install). Swagger UI
+ * injects <style> elements at run time, so its styles (only) may be inline; its scripts stay files of its own.
  */
 export function swaggerPolicy(header: string): string {
   return header
@@ -58,6 +57,7 @@ export function swaggerPolicy(header: string): string {
       const [name, ...sources] = d.split(/\s+/);
       if (name === 'frame-ancestors' || name === 'base-uri') return `${name} 'none'`;
       const kept = sources.filter((s) => s !== 'https:' && s !== 'validator.swagger.io');
+      if (name === 'style-src') kept.push("'unsafe-inline'");
       return [name, ...kept].join(' ');
     })
     .join('; ');

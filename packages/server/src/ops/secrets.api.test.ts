@@ -21,7 +21,7 @@ let dir: string;
 beforeAll(async () => {
   t = await createTestApp();
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-secrets-'));
-}, 120_000);
+}, 300_000);
 afterAll(async () => {
   await t.close();
   fs.rmSync(dir, { recursive: true, force: true });
