@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { onTestFailed } from 'vitest';
+import { guardCsp } from './csp-guard.js';
 import { repoRoot } from './server.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -17,7 +18,7 @@ function ensureChromium(): void {
 
 export async function launchChromium(): Promise<Browser> {
   ensureChromium();
-  return chromium.launch({
+  const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: [
       '--no-sandbox',
@@ -36,6 +37,7 @@ export async function launchChromium(): Promise<Browser> {
       '--auto-select-desktop-capture-source=Entire screen',
     ],
   });
+  return guardCsp(browser);
 }
 
 /** A laptop-sized window, as the people who use Parley would have. */

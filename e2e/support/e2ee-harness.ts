@@ -63,6 +63,8 @@ export interface HarnessTab {
   call<K extends Method>(name: K, ...args: Parameters<MlsHarness[K]>): Promise<Awaited<ReturnType<MlsHarness[K]>>>;
 }
 
+const HARNESS_URL = '/__e2e__/mls-harness.js';
+
 /**
  * Opens a page of the real SPA origin (so fetch carries the session cookie and a same-origin Origin header),
  * injects the harness, signs in through POST /api/auth/login and registers a device with `keyPackages` uploaded.
@@ -73,12 +75,18 @@ export async function openHarnessTab(
   who: { name: string; email: string; password: string; keyPackages?: number },
 ): Promise<HarnessTab> {
   const context = await newContext(browser, baseURL);
+  // Served from the Parley origin, not injected inline: the app's CSP (script-src 'self') refuses inline script.
+  const bundle = await mlsHarnessBundle();
+  await context.route(
+    (url) => url.pathname === HARNESS_URL,
+    (route) => route.fulfill({ path: bundle, contentType: 'text/javascript' }),
+  );
   const page = await context.newPage();
   const log: string[] = [];
   page.on('console', (m) => log.push(`[${m.type()}] ${m.text()}`));
   page.on('pageerror', (e) => log.push(`[pageerror] ${e.message}`));
   await page.goto('/sign-in');
-  await page.addScriptTag({ path: await mlsHarnessBundle() });
+  await page.addScriptTag({ url: HARNESS_URL });
   const call: HarnessTab['call'] = (name, ...args) =>
     page.evaluate(
       ([n, a]) => {

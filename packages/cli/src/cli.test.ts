@@ -53,6 +53,9 @@ describe('parley CLI', () => {
       ['user', 'add'],
       ['audit', 'verify'],
       ['export'],
+      ['backup'],
+      ['restore'],
+      ['secrets', 'rotate'],
     ]) {
       const r = await run(...cmd, '--help');
       expect(r.code).toBe(0);
@@ -146,6 +149,44 @@ describe('parley CLI', () => {
       ]);
     } finally {
       await db.close();
+    }
+  });
+
+  it('backs up and restores into an empty instance only; one process at a time opens the data folder', {
+    timeout: 180_000,
+  }, async () => {
+    // While a process holds the folder, another is refused with the holder named, not let in to corrupt it.
+    const held = await openDatabase({ databaseUrl: null, dataDir });
+    await expect(run('audit', 'verify')).rejects.toThrow(
+      new RegExp(`in use by process ${process.pid} on ${os.hostname()}`),
+    );
+    await held.close();
+    // A lock left by a process that is gone is taken over.
+    fs.writeFileSync(
+      path.join(dataDir, 'parley.lock'),
+      JSON.stringify({ pid: 2 ** 22 + 1, host: os.hostname(), startedAt: '2026-01-01T00:00:00Z', command: 'gone' }),
+    );
+    expect((await run('audit', 'verify')).code).toBe(0);
+
+    const file = path.join(dataDir, 'backup.json');
+    const backup = await run('backup', '-o', file);
+    expect(backup.code, backup.err).toBe(0);
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-cli-restore-'));
+    process.env.DATA_DIR = elsewhere;
+    try {
+      const restored = await run('restore', file);
+      expect(restored.code, restored.err).toBe(0);
+      expect(restored.out).toMatch(/audit chain intact: \d+ entries/);
+      const again = await run('restore', file);
+      expect(again.code).toBe(1);
+      expect(again.err).toMatch(/already holds data/);
+      const rotated = await run('secrets', 'rotate');
+      expect(rotated.code, rotated.err).toBe(0);
+      expect(rotated.out).toMatch(/re-sealed \d+ secrets/);
+    } finally {
+      process.env.DATA_DIR = dataDir;
+      fs.rmSync(elsewhere, { recursive: true, force: true });
     }
   });
 

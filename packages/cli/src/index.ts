@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { auditCommands } from './commands/audit.js';
+import { backupCommands } from './commands/backup.js';
 import { dataCommands } from './commands/data.js';
 import { serveCommand } from './commands/serve.js';
 import { inviteCommand, userCommands } from './commands/users.js';
@@ -9,12 +10,13 @@ export function buildProgram(): Command {
     .description('Parley: end-to-end-encrypted workspace for standing consultative groups')
     .addHelpText(
       'after',
-      '\nConfiguration comes from the environment: PORT, HOST, DATA_DIR, DATABASE_URL, PUBLIC_URL, LOG_LEVEL (see README).',
+      '\nConfiguration comes from the environment: PORT, HOST, DATA_DIR, DATABASE_URL, PUBLIC_URL, TRUST_PROXY, SECRETS_KEY_FILE, LOG_LEVEL (see README).',
     )
     .showHelpAfterError()
     .exitOverride();
   serveCommand(program);
   dataCommands(program);
+  backupCommands(program);
   userCommands(program);
   inviteCommand(program);
   auditCommands(program);

@@ -13,6 +13,8 @@ import type { Database } from './db/client.js';
 import { registerErrorHandling } from './http/error-handler.js';
 import { registerOriginCheck } from './http/origin.js';
 import { logRedaction, redactUrl } from './http/redact.js';
+import { registerSecurityHeaders, swaggerPolicy } from './http/security-headers.js';
+import { secretBoxLoader } from './lib/secret-box.js';
 import { registerModules } from './modules/index.js';
 import { createMetrics, observeHttpLatency, systemRoutes } from './modules/system/metrics.js';
 import { type Fanout, LocalFanout, RealtimeHub } from './realtime/hub.js';
@@ -46,14 +48,24 @@ export async function buildApp(opts: BuildOptions): Promise<{ app: FastifyInstan
             },
           },
     genReqId: () => crypto.randomUUID(),
+    // Off unless configured: then X-Forwarded-For is ignored and request.ip is the peer's address.
+    trustProxy:
+      typeof config.trustProxy === 'number'
+        ? (
+            (hops: number) => (_address: string, hop: number) =>
+              hop < hops
+          )(config.trustProxy)
+        : config.trustProxy,
     requestIdHeader: false,
   });
   const hub = new RealtimeHub(opts.fanout ?? new LocalFanout());
-  const ctx: AppContext = { config, database, db: database.db, hub, log: app.log };
+  const secrets = secretBoxLoader(config.secretsKey, (message) => app.log.warn(message));
+  const ctx: AppContext = { config, database, db: database.db, hub, log: app.log, secrets };
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
+  await registerSecurityHeaders(app, { allowedOrigins: config.allowedOrigins, https: config.secureCookies });
   await app.register(fastifyCookie);
   await app.register(fastifySwagger, {
     openapi: {
@@ -63,7 +75,11 @@ export async function buildApp(opts: BuildOptions): Promise<{ app: FastifyInstan
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+  await app.register(fastifySwaggerUi, {
+    routePrefix: '/api/docs',
+    staticCSP: true,
+    transformStaticCSP: swaggerPolicy,
+  });
   registerOriginCheck(app, config.allowedOrigins);
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
   // A refused upgrade (bad Origin, no session) leaves a socket the HTTP server no longer tracks: close it, or

@@ -16,10 +16,48 @@ export interface Config {
   sessionTtlHours: number;
   webRoot: string | null;
   rpName: string;
+  /**
+   * Which proxies' X-Forwarded-For to believe: `false` ignores the header; a number trusts that many hops in front
+   * of the server; a list trusts those addresses or CIDR ranges (TRUST_PROXY).
+   */
+  trustProxy: TrustProxy;
+  /** Where the key that encrypts secrets at rest comes from (SECRETS_KEY_FILE, SECRETS_KEY). */
+  secretsKey: SecretsKeySource;
   /** [janus hook] Janus and ICE settings (JANUS, JANUS_URL, ICE_STUN_SERVER, JANUS_RTP_PORT_RANGE, …). */
   janus: JanusOptions;
   /** [calls hook] ICE servers for browsers: ICE_SERVERS, TURN_URLS, TURN_SECRET, TURN_TTL_SECONDS. */
   calls: CallOptions;
+}
+
+export type TrustProxy = false | number | string[];
+
+export type SecretsKeySource = { kind: 'env'; value: string } | { kind: 'file'; path: string; generate: boolean };
+
+/** TRUST_PROXY: unset, `0` or `false` = off; a hop count; or a comma-separated list of addresses / CIDR ranges. */
+export function parseTrustProxy(raw: string | undefined): TrustProxy {
+  const value = (raw ?? '').trim();
+  if (value === '' || value === '0' || value.toLowerCase() === 'false') return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  if (value.toLowerCase() === 'true')
+    throw new Error(
+      'TRUST_PROXY=true would believe X-Forwarded-For from anyone: give the number of proxies in front of Parley (e.g. 1) or their addresses',
+    );
+  const list = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const entry of list)
+    if (!/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(entry) && !['loopback', 'linklocal', 'uniquelocal'].includes(entry))
+      throw new Error(`TRUST_PROXY: "${entry}" is not an IP address, a CIDR range, loopback, linklocal or uniquelocal`);
+  return list;
+}
+
+function secretsKeyFromEnv(env: NodeJS.ProcessEnv, dataDir: string): SecretsKeySource {
+  if (env.SECRETS_KEY) return { kind: 'env', value: env.SECRETS_KEY };
+  if (env.SECRETS_KEY_FILE) return { kind: 'file', path: path.resolve(env.SECRETS_KEY_FILE), generate: false };
+  // Also with DATABASE_URL: the key then lives on this machine, not in the database (a stolen dump stays sealed).
+  // Several nodes must share one key through SECRETS_KEY_FILE; a node with another key says so (docs/deploy.md).
+  return { kind: 'file', path: path.join(dataDir, 'secrets.key'), generate: true };
 }
 
 function intFromEnv(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
@@ -63,10 +101,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     .map((s) => s.trim())
     .filter(Boolean))
     origins.add(o);
+  const dataDir = path.resolve(env.DATA_DIR || './data');
   return {
     port,
     host,
-    dataDir: path.resolve(env.DATA_DIR || './data'),
+    dataDir,
     databaseUrl: env.DATABASE_URL || null,
     publicUrl,
     allowedOrigins: [...origins],
@@ -76,6 +115,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     sessionTtlHours: intFromEnv('SESSION_TTL_HOURS', 12, env),
     webRoot: env.WEB_ROOT || null,
     rpName: env.RP_NAME || 'Parley',
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    secretsKey: secretsKeyFromEnv(env, dataDir),
     janus: janusOptionsFromEnv(env), // [janus hook]
     calls: callOptionsFromEnv(env), // [calls hook]
     ...overrides,

@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from './config.js';
 import type { Database, Db } from './db/client.js';
 import type { JanusService } from './janus/index.js';
+import type { SecretBox } from './lib/secret-box.js';
 import type { RealtimeHub } from './realtime/hub.js';
 
 /** What every module gets: configuration, the database and the realtime hub. */
@@ -11,6 +12,8 @@ export interface AppContext {
   db: Db;
   hub: RealtimeHub;
   log: FastifyBaseLogger;
+  /** The server's secrets key (sealed TOTP seeds); loaded, or generated into DATA_DIR, on first use. */
+  secrets: () => SecretBox;
   /** [janus hook] The Janus media server (set by startServer when Janus is on); absent when calls are off. */
   janus?: JanusService | null;
 }

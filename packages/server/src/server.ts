@@ -7,6 +7,7 @@ import { type Database, openDatabase } from './db/client.js';
 import { type DemoLogin, loadDemo } from './demo/load.js';
 import { startJanus } from './janus/index.js';
 import { users } from './modules/auth/schema.js';
+import { sealClearTotpSecrets } from './modules/auth/totp-secret.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -41,6 +42,11 @@ export async function startServer(
   let demoLogins: DemoLogin[] | null = null;
   try {
     await app.ready();
+    // The key exists from the first start on (generated, with a warning, when none is configured), and seeds an
+    // older release stored in clear are sealed before anyone signs in.
+    ctx.secrets();
+    const sealed = await database.db.transaction((tx) => sealClearTotpSecrets(tx, ctx.secrets));
+    if (sealed) app.log.info({ sealed }, 'sealed TOTP secrets stored in clear');
     // [janus hook] the supervised Janus child (or JANUS_URL), up before the server takes requests.
     if (opts.janus ?? config.janus.enabled)
       ctx.janus = await startJanus(config.janus, app.log.child({ module: 'janus' }));

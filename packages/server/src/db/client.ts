@@ -9,6 +9,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
+import { lockDataDir } from './data-dir-lock.js';
 import * as schema from './schema.js';
 
 export type Schema = typeof schema;
@@ -75,14 +76,21 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     return database;
   }
   let client: PGlite;
+  let unlock = () => {};
   if (opts.dataDir) {
     fs.mkdirSync(opts.dataDir, { recursive: true });
+    unlock = lockDataDir(opts.dataDir);
     // relaxedDurability stays off: a write is acknowledged only once PGlite has flushed it to disk.
     client = new PGlite(path.join(opts.dataDir, 'pglite'), { relaxedDurability: false });
   } else {
     client = new PGlite();
   }
-  await client.waitReady;
+  try {
+    await client.waitReady;
+  } catch (err) {
+    unlock();
+    throw err;
+  }
   timeQueries(client as never, () => database);
   const transaction = client.transaction.bind(client);
   client.transaction = ((fn: (tx: { query: QueryFn }) => Promise<unknown>) =>
@@ -96,7 +104,13 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     kind: 'pglite',
     migrate: () => migratePglite(db as never, { migrationsFolder }),
     ping: () => ping(db),
-    close: () => client.close(),
+    close: async () => {
+      try {
+        await client.close();
+      } finally {
+        unlock();
+      }
+    },
   };
   return database;
 }

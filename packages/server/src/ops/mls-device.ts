@@ -55,6 +55,20 @@ export class MlsDevice {
     return new MlsDevice(name, http, identity);
   }
 
+  /** A device that already exists, going on from a saved MLS state (e.g. across a server upgrade). */
+  static async resume(
+    name: string,
+    http: InjectClient,
+    identity: DeviceIdentity,
+    session: Uint8Array,
+    cursor: number,
+  ): Promise<MlsDevice> {
+    const device = new MlsDevice(name, http, identity);
+    device.session = await MlsSession.restore(session);
+    device.cursor = cursor;
+    return device;
+  }
+
   async uploadKeyPackages(count: number): Promise<void> {
     const fresh = await Promise.all(Array.from({ length: count + 1 }, () => createKeyPackage(this.identity)));
     this.bundles.push(...fresh);

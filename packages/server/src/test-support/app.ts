@@ -12,11 +12,21 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function createTestApp(): Promise<TestApp> {
+/** A fixed test key, so TOTP seeds are sealed as in production without a key file. */
+export const TEST_SECRETS_KEY = Buffer.alloc(32, 7).toString('base64');
+
+export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const database = await freshDatabase();
   // API tests speak to the server as 127.0.0.1 (an IP is fine for the server's own checks; only browsers refuse it).
   const config = loadConfig(
-    { PORT: '8080', HOST: '127.0.0.1', PUBLIC_URL: TEST_ORIGIN, DATA_DIR: '/nonexistent' },
+    {
+      PORT: '8080',
+      HOST: '127.0.0.1',
+      PUBLIC_URL: TEST_ORIGIN,
+      DATA_DIR: '/nonexistent',
+      SECRETS_KEY: TEST_SECRETS_KEY,
+      ...env,
+    },
     { webRoot: '/nonexistent' },
   );
   const { app, ctx } = await buildApp({ config, database, logger: false });

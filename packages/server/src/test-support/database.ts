@@ -32,3 +32,23 @@ export async function freshDatabase(): Promise<Database & { dispose(): Promise<v
     },
   });
 }
+
+/** An empty database (no migrations) on the PostgreSQL server at DATABASE_URL, for code that migrates it itself. */
+export async function emptyPostgresDatabase(url: string): Promise<{ url: string; dispose(): Promise<void> }> {
+  const name = `parley_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const testUrl = new URL(url);
+  testUrl.pathname = `/${name}`;
+  return {
+    url: testUrl.toString(),
+    dispose: async () => {
+      const a = new pg.Client({ connectionString: url });
+      await a.connect();
+      await a.query(`drop database if exists ${name} with (force)`);
+      await a.end();
+    },
+  };
+}

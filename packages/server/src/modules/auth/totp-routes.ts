@@ -11,6 +11,7 @@ import { findUserById, toUserDto, type UserRow } from './queries.js';
 import { users } from './schema.js';
 import { startSession } from './sessions.js';
 import { isFreshStep, matchTotp, newTotpSecret, otpauthUrl } from './totp.js';
+import { openTotpSecret, sealTotpSecret } from './totp-secret.js';
 
 const accountAudit = (w: WriteScope, action: string, userId: string) =>
   w.audit({ action, resourceType: 'user', resourceId: userId, groupId: null, sideId: null, marking: 'shared' });
@@ -25,10 +26,10 @@ export async function totpRoutes(app: FastifyInstance, opts: { ctx: AppContext; 
   const tags = ['account'];
 
   /** Checks a code against the limiter and the replay guard; every miss counts as a failed guess. */
-  const acceptCode = (request: FastifyRequest, user: UserRow, secret: string, code: string, miss: HttpError) => {
+  const acceptCode = (request: FastifyRequest, user: UserRow, stored: string, code: string, miss: HttpError) => {
     const key = secondFactorKey(user.id);
     assertNotLimited(limiters, request, key);
-    const step = matchTotp(secret, code);
+    const step = matchTotp(openTotpSecret(ctx.secrets, user.id, stored), code);
     if (step === null || !isFreshStep(step, user.totpLastStep)) {
       recordFailure(limiters, request, key);
       request.log.info({ event: 'totp_failed' }, 'TOTP code refused');
@@ -46,7 +47,7 @@ export async function totpRoutes(app: FastifyInstance, opts: { ctx: AppContext; 
     await runWrite(ctx, user.id, async (w) => {
       await w.tx
         .update(users)
-        .set({ totpSecret: secret, totpEnabled: false, totpLastStep: null })
+        .set({ totpSecret: sealTotpSecret(ctx.secrets(), user.id, secret), totpEnabled: false, totpLastStep: null })
         .where(eq(users.id, user.id));
       await accountAudit(w, 'auth.totp_enrol', user.id);
     });

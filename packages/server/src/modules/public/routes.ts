@@ -17,7 +17,10 @@ const security: [] = [];
 function cacheable(reply: FastifyReply) {
   reply.header('cache-control', 'public, max-age=60');
   reply.header('x-content-type-options', 'nosniff');
-  reply.header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'");
+  reply.header(
+    'content-security-policy',
+    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  );
 }
 
 export async function publicRoutes(app: FastifyInstance, opts: { ctx: AppContext }) {
