@@ -9,4 +9,4 @@ export { findUserByEmail } from './modules/auth/queries.js';
 export { createUser } from './modules/auth/users.js';
 export { exportInstance } from './ops/export.js';
 export { inviteFromCli } from './ops/invite.js';
-export { isEmpty, openAndMigrate, type RunningServer, startServer } from './server.js';
+export { isEmpty, openAndMigrate, type RunningServer, type StartPhase, type StartStep, startServer } from './server.js';
