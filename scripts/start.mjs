@@ -23,7 +23,7 @@ const RUNTIME_SYSTEM_PACKAGES = [
 ];
 
 runMain(async () => {
-  info(`Node ${process.version}; the first run installs, builds and loads the demo: a few minutes`);
+  info(`Node ${process.version}; a first run installs, builds and loads the demo, which takes a few minutes`);
   await step('npm dependencies', ensureDeps, {
     hint: 'check that this machine reaches the npm registry (`npm config get registry`), then run `npm start` again',
   });

@@ -104,7 +104,13 @@ export function envWithRuntime(binDir, env = process.env) {
  * the project-local Node 22 and ends with its exit status; it never returns then.
  */
 export async function useProjectNode() {
-  if (isSupportedNode()) return;
+  if (isSupportedNode()) {
+    // Children found through PATH (npm, tsc, vite, vitest) must run on this same Node, even when another,
+    // older `node` comes first on PATH (a Node 22 started by its full path).
+    const own = dirname(process.execPath);
+    if ((process.env.PATH ?? '').split(delimiter)[0] !== own) process.env.PATH = envWithRuntime(own).PATH;
+    return;
+  }
   let binDir;
   try {
     binDir = ensureProjectRuntime();
