@@ -79,7 +79,8 @@ export function ensureProjectRuntime() {
       '--no-fund',
       spec,
     ],
-    { cwd: staging, stdio: ['ignore', 'inherit', 'inherit'] },
+    // npm's own output goes to stderr: .ci/run reads this script's stdout as the folder to put on PATH.
+    { cwd: staging, stdio: ['ignore', 2, 'inherit'] },
   );
   const stagedBin = join(staging, 'node_modules', runtimePackage(), 'bin');
   if (npm.status !== 0 || installedVersion(stagedBin) !== PINNED_NODE_VERSION) {
