@@ -3,8 +3,11 @@
 // Runs bench/run-all.ts under tsx with the "source" condition so workspace packages resolve to src/ (no build).
 import { ensureDeps } from './lib/deps.mjs';
 import { runMain } from './lib/log.mjs';
+import { useProjectNode } from './lib/node-runtime.mjs';
 import { localBin } from './lib/repo.mjs';
 import { exitStatus, run } from './lib/run.mjs';
+
+await useProjectNode();
 
 runMain(async () => {
   await ensureDeps();

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Usage: npm test [-- <vitest args>]        e.g. `npm test -- --project unit`
-// Installs what the tests need (npm deps, Debian chromium and janus), builds, runs `vitest run` (all projects by default)
-// and ends with the line `tests: N passed, N failed, N skipped`. Exits non-zero when anything failed, vitest
+// Brings Node 22 when the machine's Node is older (scripts/lib/node-runtime.mjs), installs what the tests need (npm
+// deps, Debian chromium and janus), builds, runs `vitest run` (all projects by default), prints the Node version
+// used and ends with the line `tests: N passed, N failed, N skipped`. Exits non-zero when anything failed, vitest
 // crashed, or no test ran.
 //
 // Own options, not passed to vitest:
@@ -14,10 +15,13 @@ import { resolve } from 'node:path';
 import { ensureSystemPackages } from './lib/apt.mjs';
 import { buildAll } from './lib/build.mjs';
 import { ensureDeps } from './lib/deps.mjs';
-import { describeError, section, warn } from './lib/log.mjs';
+import { describeError, elapsedSinceStart, formatSeconds, info, section, warn } from './lib/log.mjs';
+import { useProjectNode } from './lib/node-runtime.mjs';
 import { localBin, repoRoot } from './lib/repo.mjs';
 import { exitStatus, run } from './lib/run.mjs';
 import { formatCounts, isGreen, readReport } from './lib/vitest-results.mjs';
+
+await useProjectNode();
 
 const SKIP_BUILD_FLAGS = new Set(['--skip-build', '--no-build']);
 // e2e drives Debian's chromium through playwright-core; the media tests run a real, supervised Janus.
@@ -32,6 +36,7 @@ const finalLine = process.env.PARLEY_TEST_SUMMARY !== '0';
 const problems = [];
 let vitestStatus = 1;
 rmSync(resultsFile, { force: true }); // never summarize a previous run's report, whatever fails below
+info(`tests run under Node ${process.version}`);
 try {
   section('npm dependencies');
   await ensureDeps();
@@ -67,6 +72,7 @@ try {
 const summary = readReport(resultsFile, 'vitest');
 problems.push(...summary.problems);
 section('summary');
+console.log(`node: ${process.version}; took ${formatSeconds(elapsedSinceStart())}`);
 for (const problem of problems) console.log(`FAILED: ${problem}`);
 console.log(`${finalLine ? 'tests' : 'run summary'}: ${formatCounts(summary)}`);
 process.exitCode = problems.length === 0 && isGreen(summary) ? 0 : vitestStatus || 1;

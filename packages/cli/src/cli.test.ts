@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '@parley/server';
@@ -197,5 +198,30 @@ describe('parley CLI', () => {
     const r = await run('audit', 'verify');
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/seq=7/);
+  });
+
+  it('prints each start-up step with its time and, when one fails, names it and what to do', async () => {
+    const busy = net.createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    const port = (busy.address() as AddressInfo).port;
+    Object.assign(process.env, { PORT: String(port), HOST: '127.0.0.1' });
+    const lines: string[] = [];
+    const log = vi.spyOn(console, 'log').mockImplementation((...a) => void lines.push(a.join(' ')));
+    try {
+      const failed = await main(['node', 'parley', 'serve', '--no-janus']).then(
+        () => null,
+        (err: Error) => err.message,
+      );
+      expect(failed).toMatch(
+        new RegExp(`^start-up step "listen on 127\\.0\\.0\\.1:${port}" failed after \\d+\\.\\d s: `),
+      );
+      expect(failed).toMatch(new RegExp(`\nWhat to do: .*PORT=${port + 1} npm start`));
+    } finally {
+      log.mockRestore();
+      delete process.env.PORT;
+      delete process.env.HOST;
+      await new Promise((resolve) => busy.close(resolve));
+    }
+    expect(lines.join('\n')).toMatch(/database: open PGlite in .+ and apply migrations: done in \d+\.\d s/);
   });
 });

@@ -13,4 +13,4 @@ export { type Backup, backupInstance, RestoreRefused, restoreInstance } from './
 export { exportInstance } from './ops/export.js';
 export { inviteFromCli } from './ops/invite.js';
 export { rotateSecretsKey } from './ops/secrets.js';
-export { isEmpty, openAndMigrate, type RunningServer, startServer } from './server.js';
+export { isEmpty, openAndMigrate, type RunningServer, type StartPhase, type StartStep, startServer } from './server.js';

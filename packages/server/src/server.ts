@@ -17,6 +17,15 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
+/**
+ * Runs one named phase of the start-up; the CLI passes one that prints progress with elapsed time and, on failure,
+ * names the phase and what to do. The default just runs it.
+ */
+export type StartStep = <T>(phase: StartPhase, run: () => Promise<T>) => Promise<T>;
+export type StartPhase = 'database' | 'janus' | 'demo' | 'listen';
+
+const runPlainly: StartStep = (_phase, run) => run();
+
 export async function openAndMigrate(config: Config): Promise<Database> {
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   await database.migrate();
@@ -35,9 +44,11 @@ export async function startServer(
     demo?: boolean;
     /** [janus hook] Start Janus (default: JANUS=1 or JANUS_URL set). */
     janus?: boolean;
+    step?: StartStep;
   } = {},
 ): Promise<RunningServer> {
-  const database = await openAndMigrate(config);
+  const step = opts.step ?? runPlainly;
+  const database = await step('database', () => openAndMigrate(config));
   const { app, ctx } = await buildApp({ config, database });
   let demoLogins: DemoLogin[] | null = null;
   try {
@@ -49,18 +60,18 @@ export async function startServer(
     if (sealed) app.log.info({ sealed }, 'sealed TOTP secrets stored in clear');
     // [janus hook] the supervised Janus child (or JANUS_URL), up before the server takes requests.
     if (opts.janus ?? config.janus.enabled)
-      ctx.janus = await startJanus(config.janus, app.log.child({ module: 'janus' }));
+      ctx.janus = await step('janus', () => startJanus(config.janus, app.log.child({ module: 'janus' })));
     if (opts.demo && (await isEmpty(database))) {
       // The demo is built through some hundred API calls; their request logs would bury the logins printed after.
       const level = app.log.level;
       app.log.level = 'warn';
       try {
-        demoLogins = await loadDemo(app, ctx);
+        demoLogins = await step('demo', () => loadDemo(app, ctx));
       } finally {
         app.log.level = level;
       }
     }
-    await app.listen({ port: config.port, host: config.host });
+    await step('listen', () => app.listen({ port: config.port, host: config.host }));
   } catch (err) {
     await ctx.janus?.stop().catch(() => {}); // [janus hook]
     await app.close().catch(() => {});

@@ -1,5 +1,6 @@
 import { configProblems, loadConfig, startServer } from '@parley/server';
 import type { Command } from 'commander';
+import { formatSeconds, printedSteps } from '../start-steps.js';
 
 export function serveCommand(program: Command): void {
   program
@@ -11,14 +12,18 @@ export function serveCommand(program: Command): void {
       const config = loadConfig();
       // Calls need Janus: `serve` supervises its own unless told not to (or pointed at JANUS_URL).
       const janus = opts.janus && process.env.JANUS !== '0';
-      const server = await startServer(config, { demo: !!opts.demo, janus });
+      const started = performance.now();
+      const server = await startServer(config, { demo: !!opts.demo, janus, step: printedSteps(config) });
+      const took = formatSeconds((performance.now() - started) / 1000);
       const where = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${config.dataDir}`;
       const media = server.ctx.janus
         ? config.janus.url
           ? `Janus at ${config.janus.url}`
           : 'supervised Janus'
         : 'no Janus (calls off)';
-      console.log(`\nParley is running at ${server.url}  (database: ${where}; media: ${media})`);
+      console.log(
+        `\nParley is running at ${server.url}  (ready in ${took}; Node ${process.version}; database: ${where}; media: ${media})`,
+      );
       const problems = configProblems(config);
       if (problems.length > 0) {
         console.log('\nSign-in will not work as configured:');
