@@ -10,6 +10,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import type { Config } from './config.js';
 import type { AppContext } from './context.js';
 import type { Database } from './db/client.js';
+import { registerCanonicalHost } from './http/canonical-host.js';
 import { registerErrorHandling } from './http/error-handler.js';
 import { registerOriginCheck } from './http/origin.js';
 import { logRedaction, redactUrl } from './http/redact.js';
@@ -81,6 +82,7 @@ export async function buildApp(opts: BuildOptions): Promise<{ app: FastifyInstan
     transformStaticCSP: swaggerPolicy,
   });
   registerOriginCheck(app, config.allowedOrigins);
+  registerCanonicalHost(app, config.publicUrl);
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
   // A refused upgrade (bad Origin, no session) leaves a socket the HTTP server no longer tracks: close it, or
   // shutdown would wait on it forever.
