@@ -7,7 +7,10 @@ import { MlsDevice } from '../ops/mls-device.js';
  * chairs' back channel at the Delivery Service, and an application message in the same format as the web client's
  * thread (`{ t: 'msg', id, text }`), so the server holds only its ciphertext. The demo loader's devices live in
  * this process only: once the message is sent they leave and are revoked, so nobody can read it any more — exactly
- * what the database of a real deployment would show — and the chairs' own browsers start the thread afresh.
+ * what the database of a real deployment would show. They never publish a GroupInfo, so no device can join this
+ * group by an external commit: the first chair to open the back channel starts it anew (a chair's decision, see the
+ * keys module's mls-external.ts), the other chair's device then joins by itself, and the message above stays
+ * stored, unreadable.
  */
 export async function quietReRequest(
   chairs: { ald: InjectClient; aldUserId: string; bel: InjectClient; belUserId: string },

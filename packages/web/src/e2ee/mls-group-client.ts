@@ -5,10 +5,11 @@
 // application messages never interleave, and local state only moves when the server has accepted a commit (or
 // delivered someone else's).
 import { MLS_DEFAULT_CIPHER_SUITE, MlsSession, MlsSessionError, type PendingCommit, safetyCode } from '@parley/e2ee';
-import type { DomainEvent } from '@parley/protocol';
+import type { DomainEvent, MlsGroup } from '@parley/protocol';
 import { fromB64 } from './bytes.js';
 import { DeliveryService, decodeMessage, statusOf, type WelcomeEntry } from './delivery.js';
 import type { LocalDevice } from './device.js';
+import { EXTERNAL_JOIN_WAIT_MS, joinByExternalCommit, publishGroupInfo } from './external-join.js';
 import type { MlsGroupOwner, MlsGroupSetup } from './mls-group-owner.js';
 import { SessionStore } from './session-store.js';
 import type { E2eePhase } from './types.js';
@@ -35,6 +36,13 @@ export class MlsGroupClient {
   /** Welcomes at or below this seq were tried and cannot be used. */
   #skipWelcomesUpTo = -1;
   #closed = false;
+  /** External joins (setup.externalJoin): waiting for a member to add us, or no GroupInfo to join from. */
+  rejoin: 'waiting' | 'unavailable' | null = null;
+  /** Who started the context's current group anew, and when (shown in the thread's history). */
+  reestablished: MlsGroup['reestablished'] = null;
+  /** The context's group as last seen, member or not: what an external join or a re-establishing names. */
+  #contextGroupId: string | undefined;
+  #waitingSince = 0;
 
   constructor(
     setup: MlsGroupSetup,
@@ -123,13 +131,17 @@ export class MlsGroupClient {
           groupId: created.id,
           options: { verifyMember: trust.verifyMember },
         });
+        this.#contextGroupId = created.id;
         this.#adopt(session, created.id, 0, 'created');
         await this.owner.created();
+        await this.#publish();
         return;
       }
       group = await this.ds.findGroup(context);
       if (!group) throw new Error(text.vanished);
     }
+    this.#contextGroupId = group.id;
+    this.reestablished = group.reestablished;
     const own = group.members.find((m) => m.deviceId === deviceId);
     if (own) {
       // This device is still a member, e.g. the page was reloaded: continue from the stored state.
@@ -153,7 +165,67 @@ export class MlsGroupClient {
     }
     this.phase = 'waiting-for-welcome';
     this.owner.changed();
-    await this.#welcome();
+    if ((await this.#welcome()) || !this.#setup.externalJoin) return;
+    // Nobody may be online to add this device for weeks: after a short wait it commits itself in.
+    this.#waitingSince = Date.now();
+    this.rejoin = 'waiting';
+    this.later(EXTERNAL_JOIN_WAIT_MS, () => void this.run(() => this.#resync()));
+  }
+
+  /** Joins by an external commit once the wait is over; says so when there is no GroupInfo to join from. */
+  async #external(): Promise<void> {
+    if (this.session?.active || Date.now() - this.#waitingSince < EXTERNAL_JOIN_WAIT_MS) return;
+    // The context may have a new group since we looked (a chair started the thread anew).
+    const group = await this.ds.findGroup(this.#setup.context);
+    if (!group) return;
+    const groupId = group.id;
+    this.#contextGroupId = groupId;
+    this.reestablished = group.reestablished;
+    const outcome = await joinByExternalCommit(this.ds, groupId, this.#device, this.#setup.trust.verifyMember);
+    this.#trace(`external join: ${outcome.kind}`);
+    if (outcome.kind !== 'joined') {
+      this.rejoin = outcome.kind === 'raced' ? 'waiting' : 'unavailable';
+      this.owner.changed();
+      return;
+    }
+    this.rejoin = null;
+    this.#adopt(outcome.session, groupId, outcome.seq, 'external');
+    await this.owner.joined();
+    await this.#publish();
+    await this.#catchUp();
+  }
+
+  /** After every epoch of a long-lived thread, its GroupInfo goes to the Delivery Service (external-join.ts). */
+  async #publish(): Promise<void> {
+    if (!this.#setup.externalJoin || !this.session || !this.#groupId) return;
+    await publishGroupInfo(this.ds, this.#groupId, this.session).catch((e: unknown) => this.#trace(`GroupInfo: ${e}`));
+  }
+
+  /**
+   * A chair starts the thread anew when no usable GroupInfo is left: a new group, this device alone in it, the
+   * earlier ciphertext left unreadable on the server. Others join it as usual (Welcome or external commit).
+   */
+  reestablish(): Promise<void> {
+    return this.run(async () => {
+      if (!this.#contextGroupId || this.session?.active) return;
+      const fresh = await this.ds.reestablish(this.#contextGroupId, MLS_DEFAULT_CIPHER_SUITE).catch((e: unknown) => {
+        // Someone started it anew first (the earlier group is gone or a GroupInfo appeared): look again.
+        if (statusOf(e) === 404 || statusOf(e) === 409) return null;
+        throw e;
+      });
+      if (!fresh) return this.#restart();
+      const session = await MlsSession.create({
+        identity: this.#device.identity,
+        groupId: fresh.id,
+        options: { verifyMember: this.#setup.trust.verifyMember },
+      });
+      this.#contextGroupId = fresh.id;
+      this.reestablished = fresh.reestablished;
+      this.rejoin = null;
+      this.#adopt(session, fresh.id, 0, 'created');
+      await this.owner.created();
+      await this.#publish();
+    });
   }
 
   async saveSession(): Promise<void> {
@@ -161,7 +233,12 @@ export class MlsGroupClient {
     if (session?.active && this.#groupId) await this.#sessions.save(this.#groupId, this.#cursor, session);
   }
 
-  #adopt(session: MlsSession, groupId: string, cursor: number, how: 'created' | 'restored' | 'welcomed'): void {
+  #adopt(
+    session: MlsSession,
+    groupId: string,
+    cursor: number,
+    how: 'created' | 'restored' | 'welcomed' | 'external',
+  ): void {
     this.session = session;
     this.#groupId = groupId;
     this.#cursor = cursor;
@@ -237,6 +314,7 @@ export class MlsGroupClient {
     }
     if (ok) await pending.apply();
     else await pending.discard();
+    if (ok) await this.#publish();
     this.#trace(`commit for epoch ${pending.epoch} ${ok ? 'accepted' : 'lost the race (409)'}`);
     return ok;
   }
@@ -244,6 +322,7 @@ export class MlsGroupClient {
   #onGroupEvent(event: DomainEvent): void {
     const data = event.data as { deviceId?: string; remove?: { deviceId: string }[] } | undefined;
     if (event.kind === 'mls.message') void this.run(() => this.#catchUp());
+    else if (event.kind === 'mls.reestablished') void this.run(() => this.#restart());
     else if (event.kind === 'mls.commit-requested' && data?.deviceId === this.#device.deviceId) {
       void this.run(() => this.#commitRemovals((data.remove ?? []).map((r) => r.deviceId)));
     }
@@ -251,7 +330,18 @@ export class MlsGroupClient {
 
   async #resync(): Promise<void> {
     if (this.session?.active) await this.#catchUp();
-    else if (this.phase === 'waiting-for-welcome') await this.#welcome();
+    else if (this.phase === 'waiting-for-welcome' && !(await this.#welcome()) && this.#setup.externalJoin)
+      await this.#external();
+  }
+
+  /** A chair started the thread anew: this device's group is retired, so it looks up the context afresh. */
+  async #restart(): Promise<void> {
+    this.#trace('the thread was started anew');
+    this.session = undefined;
+    this.#offGroup?.();
+    this.#offGroup = undefined;
+    this.phase = 'starting';
+    await this.#begin();
   }
 
   /** Processes everything after the cursor, in order. Commits move the epoch; application messages are handed on. */
@@ -278,6 +368,8 @@ export class MlsGroupClient {
         }
         const got = await session.processMessage(decodeMessage(m));
         if (got.kind !== 'commit') continue;
+        // No committing member: a device committed itself in from a GroupInfo (an external join).
+        if (!got.committer && got.added.length > 0) this.owner.joinedExternally?.(got.added, m.seq, m.createdAt);
         this.#trace(`processed commit seq ${m.seq}${got.removed.length > 0 ? ' (removal)' : ''}`);
         if (got.removed.length > 0) removed = true;
         if (got.removedSelf) {
@@ -288,6 +380,11 @@ export class MlsGroupClient {
       if (batch.length < 200) break;
     }
     if (this.phase !== 'failed') this.error = null;
+    if (session.epoch !== before && this.#setup.externalJoin) {
+      // Whoever committed should have published; if they did not (went offline), this member does.
+      const group = await this.ds.group(this.#groupId);
+      if (group.groupInfoEpoch !== group.epoch && BigInt(group.epoch) === session.epoch) await this.#publish();
+    }
     await this.owner.caughtUp(session.epoch !== before, removed, restored);
   }
 
