@@ -132,11 +132,11 @@ export class ThreadKeyManager {
 
   /** 'unavailable': nobody added this device and there is no GroupInfo to join from (a chair may start anew). */
   get rejoin(): 'waiting' | 'unavailable' | null {
-    return this.#group.rejoin;
+    return this.#group.rejoin?.state ?? null;
   }
 
   get reestablished() {
-    return this.#group.reestablished;
+    return this.#group.rejoin?.reestablished ?? null;
   }
 
   reestablish(): Promise<void> {

@@ -5,11 +5,11 @@
 // application messages never interleave, and local state only moves when the server has accepted a commit (or
 // delivered someone else's).
 import { MLS_DEFAULT_CIPHER_SUITE, MlsSession, MlsSessionError, type PendingCommit, safetyCode } from '@parley/e2ee';
-import type { DomainEvent, MlsGroup } from '@parley/protocol';
+import type { DomainEvent } from '@parley/protocol';
 import { fromB64 } from './bytes.js';
 import { DeliveryService, decodeMessage, statusOf, type WelcomeEntry } from './delivery.js';
 import type { LocalDevice } from './device.js';
-import { EXTERNAL_JOIN_WAIT_MS, joinByExternalCommit, publishGroupInfo } from './external-join.js';
+import { EXTERNAL_JOIN_WAIT_MS, publishGroupInfo, ThreadRejoin } from './external-join.js';
 import type { MlsGroupOwner, MlsGroupSetup } from './mls-group-owner.js';
 import { SessionStore } from './session-store.js';
 import type { E2eePhase } from './types.js';
@@ -36,13 +36,8 @@ export class MlsGroupClient {
   /** Welcomes at or below this seq were tried and cannot be used. */
   #skipWelcomesUpTo = -1;
   #closed = false;
-  /** External joins (setup.externalJoin): waiting for a member to add us, or no GroupInfo to join from. */
-  rejoin: 'waiting' | 'unavailable' | null = null;
-  /** Who started the context's current group anew, and when (shown in the thread's history). */
-  reestablished: MlsGroup['reestablished'] = null;
-  /** The context's group as last seen, member or not: what an external join or a re-establishing names. */
-  #contextGroupId: string | undefined;
-  #waitingSince = 0;
+  /** Long-lived threads only (setup.externalJoin): joining with nobody online, or starting the thread anew. */
+  readonly rejoin: ThreadRejoin | undefined;
 
   constructor(
     setup: MlsGroupSetup,
@@ -52,6 +47,8 @@ export class MlsGroupClient {
     this.#device = setup.device;
     this.ds = new DeliveryService(setup.api, setup.device.deviceId);
     this.#sessions = new SessionStore(setup.store, setup.device.deviceId);
+    if (setup.externalJoin)
+      this.rejoin = new ThreadRejoin(this.ds, setup.context, setup.device, setup.trust.verifyMember);
   }
 
   get groupId(): string | undefined {
@@ -131,7 +128,7 @@ export class MlsGroupClient {
           groupId: created.id,
           options: { verifyMember: trust.verifyMember },
         });
-        this.#contextGroupId = created.id;
+        this.rejoin?.seen(created);
         this.#adopt(session, created.id, 0, 'created');
         await this.owner.created();
         await this.#publish();
@@ -140,8 +137,7 @@ export class MlsGroupClient {
       group = await this.ds.findGroup(context);
       if (!group) throw new Error(text.vanished);
     }
-    this.#contextGroupId = group.id;
-    this.reestablished = group.reestablished;
+    this.rejoin?.seen(group);
     const own = group.members.find((m) => m.deviceId === deviceId);
     if (own) {
       // This device is still a member, e.g. the page was reloaded: continue from the stored state.
@@ -165,31 +161,18 @@ export class MlsGroupClient {
     }
     this.phase = 'waiting-for-welcome';
     this.owner.changed();
-    if ((await this.#welcome()) || !this.#setup.externalJoin) return;
+    if ((await this.#welcome()) || !this.rejoin) return;
     // Nobody may be online to add this device for weeks: after a short wait it commits itself in.
-    this.#waitingSince = Date.now();
-    this.rejoin = 'waiting';
+    this.rejoin.startWaiting();
     this.later(EXTERNAL_JOIN_WAIT_MS, () => void this.run(() => this.#resync()));
   }
 
-  /** Joins by an external commit once the wait is over; says so when there is no GroupInfo to join from. */
-  async #external(): Promise<void> {
-    if (this.session?.active || Date.now() - this.#waitingSince < EXTERNAL_JOIN_WAIT_MS) return;
-    // The context may have a new group since we looked (a chair started the thread anew).
-    const group = await this.ds.findGroup(this.#setup.context);
-    if (!group) return;
-    const groupId = group.id;
-    this.#contextGroupId = groupId;
-    this.reestablished = group.reestablished;
-    const outcome = await joinByExternalCommit(this.ds, groupId, this.#device, this.#setup.trust.verifyMember);
-    this.#trace(`external join: ${outcome.kind}`);
-    if (outcome.kind !== 'joined') {
-      this.rejoin = outcome.kind === 'raced' ? 'waiting' : 'unavailable';
-      this.owner.changed();
-      return;
-    }
-    this.rejoin = null;
-    this.#adopt(outcome.session, groupId, outcome.seq, 'external');
+  /** Joins by an external commit (RFC 9420 §12.4.3.2) once the wait is over. */
+  async #external(rejoin: ThreadRejoin): Promise<void> {
+    const joined = await rejoin.tryJoin();
+    this.#trace(`external join: ${joined ? 'joined' : (rejoin.state ?? 'not yet')}`);
+    if (!joined) return this.owner.changed();
+    this.#adopt(joined.session, joined.groupId, joined.seq, 'external');
     await this.owner.joined();
     await this.#publish();
     await this.#catchUp();
@@ -197,7 +180,7 @@ export class MlsGroupClient {
 
   /** After every epoch of a long-lived thread, its GroupInfo goes to the Delivery Service (external-join.ts). */
   async #publish(): Promise<void> {
-    if (!this.#setup.externalJoin || !this.session || !this.#groupId) return;
+    if (!this.rejoin || !this.session || !this.#groupId) return;
     await publishGroupInfo(this.ds, this.#groupId, this.session).catch((e: unknown) => this.#trace(`GroupInfo: ${e}`));
   }
 
@@ -207,22 +190,11 @@ export class MlsGroupClient {
    */
   reestablish(): Promise<void> {
     return this.run(async () => {
-      if (!this.#contextGroupId || this.session?.active) return;
-      const fresh = await this.ds.reestablish(this.#contextGroupId, MLS_DEFAULT_CIPHER_SUITE).catch((e: unknown) => {
-        // Someone started it anew first (the earlier group is gone or a GroupInfo appeared): look again.
-        if (statusOf(e) === 404 || statusOf(e) === 409) return null;
-        throw e;
-      });
+      if (!this.rejoin || this.session?.active) return;
+      const fresh = await this.rejoin.startAnew();
+      // Someone else started it anew first: look the context up again.
       if (!fresh) return this.#restart();
-      const session = await MlsSession.create({
-        identity: this.#device.identity,
-        groupId: fresh.id,
-        options: { verifyMember: this.#setup.trust.verifyMember },
-      });
-      this.#contextGroupId = fresh.id;
-      this.reestablished = fresh.reestablished;
-      this.rejoin = null;
-      this.#adopt(session, fresh.id, 0, 'created');
+      this.#adopt(fresh.session, fresh.groupId, 0, 'created');
       await this.owner.created();
       await this.#publish();
     });
@@ -330,8 +302,8 @@ export class MlsGroupClient {
 
   async #resync(): Promise<void> {
     if (this.session?.active) await this.#catchUp();
-    else if (this.phase === 'waiting-for-welcome' && !(await this.#welcome()) && this.#setup.externalJoin)
-      await this.#external();
+    else if (this.phase === 'waiting-for-welcome' && !(await this.#welcome()) && this.rejoin)
+      await this.#external(this.rejoin);
   }
 
   /** A chair started the thread anew: this device's group is retired, so it looks up the context afresh. */
@@ -380,7 +352,7 @@ export class MlsGroupClient {
       if (batch.length < 200) break;
     }
     if (this.phase !== 'failed') this.error = null;
-    if (session.epoch !== before && this.#setup.externalJoin) {
+    if (session.epoch !== before && this.rejoin) {
       // Whoever committed should have published; if they did not (went offline), this member does.
       const group = await this.ds.group(this.#groupId);
       if (group.groupInfoEpoch !== group.epoch && BigInt(group.epoch) === session.epoch) await this.#publish();
