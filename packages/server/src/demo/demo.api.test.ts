@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import type { MeetingDetail } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InjectClient } from '../lib/inject-client.js';
 import { verifyAuditChain } from '../modules/audit/chain.js';
 import { exportInstance } from '../ops/export.js';
+import { MlsDevice } from '../ops/mls-device.js';
 import { createTestApp, type TestApp } from '../test-support/app.js';
 import { loadDemo } from './load.js';
 import { DEMO_PASSWORD } from './people.js';
@@ -88,6 +90,32 @@ describe('the demo group', () => {
     expect(
       meetings.map((m: { title: string; format: string; status: string }) => `${m.title}|${m.format}|${m.status}`),
     ).toContain('Fifth round of consultations|video|planned');
+  });
+
+  it('leaves the back channel for a chair to start anew: no member device and no GroupInfo to join from', async () => {
+    const helena = await as('helena.varga@aldoria.example');
+    const [group] = (await helena.get('/api/groups')).json().groups.filter((g: { kind: string }) => g.kind === 'group');
+    const sides = (group.sides as { id: string }[]).map((s) => s.id).sort();
+    const context = `backchannel:${group.id}:${sides.join(':')}`;
+    const thread = (await helena.get(`/api/mls/groups?context=${encodeURIComponent(context)}`)).json();
+    expect(thread.members).toEqual([]);
+    expect(thread.groupInfoEpoch).toBeNull();
+    expect((await helena.get(`/api/mls/groups/${thread.id}/group-info`)).statusCode).toBe(404);
+    // Not the secretariat: the back channel is the chairs' alone.
+    const jonas = await as('jonas.ebner@aldoria.example');
+    const notChair = await jonas.post(`/api/mls/groups/${thread.id}/reestablish`, { deviceId: randomUUID() });
+    expect(notChair.statusCode).toBe(404);
+    const userId = (await helena.get('/api/auth/me')).json().user.id as string;
+    const device = await MlsDevice.register('Helena', helena, userId);
+    const fresh = await helena.post(`/api/mls/groups/${thread.id}/reestablish`, { deviceId: device.deviceId });
+    expect(fresh.statusCode).toBe(201);
+    expect(fresh.json().reestablished.byUserId).toBe(userId);
+    // The demo's message is still stored, as ciphertext, in the retired group.
+    const dump = await exportInstance(t.ctx.db);
+    const old = (dump.tables.mls_messages ?? []).filter(
+      (m) => m.mls_group_id === thread.id && m.kind === 'application',
+    );
+    expect(old.length).toBe(2);
   });
 
   it('records everything in an intact audit chain', async () => {
