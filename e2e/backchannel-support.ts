@@ -10,7 +10,8 @@ import { expect } from 'vitest';
 import { startServer } from '../packages/server/src/server.js';
 import { type E2eServer, loopbackConfig, repoRoot, startE2eServer } from './support/server.js';
 
-export const HOOK_BUILD = path.join(os.tmpdir(), 'parley-web-e2e-key-hook');
+// Per process: two spec runs on one machine (two checkouts) must not empty each other's build while it is served.
+export const HOOK_BUILD = path.join(os.tmpdir(), `parley-web-e2e-key-hook-${process.pid}`);
 
 /** Builds the SPA with VITE_PARLEY_E2E_KEY_HOOK=1 into a temporary directory (the shipped dist never has it). */
 export function buildWithKeyHook(): void {
