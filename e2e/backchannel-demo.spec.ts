@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../packages/server/src/demo/people.js';
+import { mlsGroupInfos } from '../packages/server/src/modules/keys/schema.js';
 import { exportInstance } from '../packages/server/src/ops/export.js';
 import {
   buildWithKeyHook,
@@ -9,6 +11,7 @@ import {
   type HookServer,
   rawFiles,
   rawTableDump,
+  removeKeyHookBuild,
   startDemoHookServer,
 } from './backchannel-support.js';
 import { launchChromium, newContext, screenshot, signInWithPassword } from './support/browser.js';
@@ -16,10 +19,11 @@ import { recordSeats, type Seat } from './support/lifecycle.js';
 
 /**
  * What `npm start` promises for the quiet messages: the demo's back channel, whose only devices (the demo loader's)
- * are gone, is started anew by a chair and joined by the other chair's device with nobody online (an external
- * join, RFC 9420 §12.4.3.2); a chair whose every device was wiped comes back the same way; the side caucuses work.
- * Every seat is a separate browser profile, that is a separate device. Ends with the proof that the database holds
- * no typed text and no key.
+ * are gone, is joined by each chair's new device with nobody online (an external join, RFC 9420 §12.4.3.2, from
+ * the GroupInfo the loader published), without anyone starting it anew; a chair whose every device was wiped comes
+ * back the same way; a thread left with no GroupInfo is started anew by a chair; the side caucuses work. Every seat
+ * is a separate browser profile, that is a separate device. Ends with the proof that the database holds no typed
+ * text and no key.
  */
 describe('the demo’s back channel and caucuses, from the first sign-in', () => {
   let server: HookServer;
@@ -27,6 +31,7 @@ describe('the demo’s back channel and caucuses, from the first sign-in', () =>
   let helena: Seat;
   let amara: Seat;
   let helenaWiped: Seat;
+  let amaraWiped: Seat;
   let groupId: string;
   let demoMlsGroupId: string;
   const extra: Seat[] = [];
@@ -66,10 +71,13 @@ describe('the demo’s back channel and caucuses, from the first sign-in', () =>
     demoMlsGroupId = String(demoThread?.id);
     browser = await launchChromium();
   }, 300_000);
-  afterEach(async (t) => recordSeats(t.task.result?.state === 'fail', [helena, amara, helenaWiped, ...extra]));
+  afterEach(async (t) =>
+    recordSeats(t.task.result?.state === 'fail', [helena, amara, helenaWiped, amaraWiped, ...extra]),
+  );
   afterAll(async () => {
     await browser?.close();
     await server?.stop();
+    removeKeyHookBuild();
   });
 
   const thread = (p: Page) => p.locator('.thread');
@@ -100,17 +108,19 @@ describe('the demo’s back channel and caucuses, from the first sign-in', () =>
   };
 
   it('the demo’s two chairs, in new profiles, open the back channel one after the other and talk both ways', async () => {
-    // Helena first, nobody else online: the demo loader's devices are gone and left nothing to join from.
+    // Helena first, nobody else online: her new device joins by itself from the GroupInfo the demo loader published.
     helena = await demoSeat('helena.varga@aldoria.example', 'helena');
     await openThread(helena.page, 'Back channel');
-    const restart = helena.page.getByRole('button', { name: 'Start the conversation anew' });
-    await restart.waitFor({ timeout: 45_000 });
-    await screenshot(helena.page, 'backchannel-demo-start-anew');
-    await restart.click();
     await ready(helena.page);
+    // Nobody had to start it anew: the button is not offered, the thread was not re-established.
+    expect(await helena.page.getByRole('button', { name: 'Start the conversation anew' }).count()).toBe(0);
+    expect(await helena.page.getByTestId('thread-reestablished').count()).toBe(0);
     await expect
-      .poll(() => helena.page.getByTestId('thread-reestablished').textContent())
-      .toContain('Helena Varga started this conversation anew');
+      .poll(() => helena.page.getByTestId('thread-history-note').textContent())
+      .toContain('messages sent before it was added cannot be read here');
+    // The demo's re-request stays unread: the external joiner reads only from its own epoch on.
+    expect(await helena.page.getByText('secure video instead of travelling').count()).toBe(0);
+    await screenshot(helena.page, 'backchannel-demo-first-join');
     await send(helena.page, say('Helena'));
     await keyOf(helena.page, 'back channel, Helena alone');
     await helena.page.close();
@@ -119,10 +129,8 @@ describe('the demo’s back channel and caucuses, from the first sign-in', () =>
     amara = await demoSeat('amara.okafor@belmora.example', 'amara');
     await openThread(amara.page, 'Back channel');
     await ready(amara.page);
-    // Told at her next visit that the thread was started anew; what was said before her device joined stays unread.
-    await expect
-      .poll(() => amara.page.getByTestId('thread-reestablished').textContent())
-      .toContain('Helena Varga started this conversation anew');
+    expect(await amara.page.getByRole('button', { name: 'Start the conversation anew' }).count()).toBe(0);
+    // What was said before her device joined stays unread.
     await expect
       .poll(() => amara.page.getByTestId('thread-history-note').textContent())
       .toContain('messages sent before it was added cannot be read here');
@@ -136,19 +144,19 @@ describe('the demo’s back channel and caucuses, from the first sign-in', () =>
     await ready(helena.page);
     await helena.page.locator('.thread__notice', { hasText: 'Amara Okafor’s new device joined' }).waitFor();
     await sees(helena.page, typed[1]!);
-    await expect.poll(() => helena.page.locator('.thread__devices li').count()).toBe(2);
     await send(helena.page, say('Helena'));
     await sees(amara.page, typed[2]!);
     await screenshot(helena.page, 'backchannel-demo-helena');
 
-    // The demo's linked message stays what the README says: stored as ciphertext only, in a group nobody is in.
+    // The demo's linked message stays what the README says: stored as ciphertext only, before anyone's device joined.
     const instance = await exportInstance(server.ctx.db);
     const demoGroup = (instance.tables.mls_groups ?? []).find((g) => g.id === demoMlsGroupId);
-    expect(String(demoGroup?.context)).toBe(`retired:${demoMlsGroupId}`);
+    expect(String(demoGroup?.context)).toMatch(/^backchannel:/);
+    expect(demoGroup?.reestablished_from ?? null).toBeNull();
     const demoMessages = (instance.tables.mls_messages ?? []).filter(
       (m) => m.mls_group_id === demoMlsGroupId && m.kind === 'application',
     );
-    expect(demoMessages.length).toBe(2);
+    expect(demoMessages.length).toBe(2 + 3);
   });
 
   it('a delegate of each side uses their side’s caucus', async () => {
@@ -193,9 +201,39 @@ describe('the demo’s back channel and caucuses, from the first sign-in', () =>
     await ready(amara.page);
     await amara.page.locator('.thread__notice', { hasText: 'Helena Varga’s new device joined' }).waitFor();
     await sees(amara.page, typed.at(-1)!);
-    await expect.poll(() => amara.page.locator('.thread__devices li').count()).toBe(3);
+    await expect.poll(() => amara.page.locator('.thread__devices li').count()).toBeGreaterThanOrEqual(3);
     await expect.poll(() => amara.page.locator('.thread__devices li[data-warning="new"]').count()).toBeGreaterThan(0);
     await screenshot(amara.page, 'backchannel-demo-amara-new-device');
+  });
+
+  it('a chair starts the back channel anew when no GroupInfo is left to join from', async () => {
+    await amara.page.close();
+    // Every member device gone before one was published: no GroupInfo of the current epoch is stored.
+    await server.ctx.db.delete(mlsGroupInfos).where(eq(mlsGroupInfos.mlsGroupId, demoMlsGroupId));
+    amaraWiped = await demoSeat('amara.okafor@belmora.example', 'amara-wiped');
+    await openThread(amaraWiped.page, 'Back channel');
+    const restart = amaraWiped.page.getByRole('button', { name: 'Start the conversation anew' });
+    await restart.waitFor({ timeout: 45_000 });
+    await screenshot(amaraWiped.page, 'backchannel-demo-start-anew');
+    await restart.click();
+    await ready(amaraWiped.page);
+    await expect
+      .poll(() => amaraWiped.page.getByTestId('thread-reestablished').textContent())
+      .toContain('Amara Okafor started this conversation anew');
+    await send(amaraWiped.page, say('Amara, started anew'));
+    await keyOf(amaraWiped.page, 'back channel, started anew by Amara');
+    await amaraWiped.page.close();
+
+    // Helena's device, back later, is told and joins the new group by itself; the earlier group is kept, retired.
+    await returnTo(helenaWiped);
+    await openThread(helenaWiped.page, 'Back channel');
+    await ready(helenaWiped.page);
+    await expect
+      .poll(() => helenaWiped.page.getByTestId('thread-reestablished').textContent())
+      .toContain('Amara Okafor started this conversation anew');
+    const instance = await exportInstance(server.ctx.db);
+    const retired = (instance.tables.mls_groups ?? []).find((g) => g.id === demoMlsGroupId);
+    expect(String(retired?.context)).toBe(`retired:${demoMlsGroupId}`);
   });
 
   it('the proof: the database holds none of the typed text and no key', async () => {
