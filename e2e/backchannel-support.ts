@@ -22,6 +22,14 @@ export function buildWithKeyHook(): void {
   });
 }
 
+/**
+ * Removes this process's key-hook build (call once its server has stopped). The spec's afterAll does it: the test
+ * worker is ended by a signal, so an exit handler would not run.
+ */
+export function removeKeyHookBuild(): void {
+  fs.rmSync(HOOK_BUILD, { recursive: true, force: true });
+}
+
 /** The real server on the key-hook build; stop() leaves the data directory for inspection. */
 export type HookServer = E2eServer;
 
