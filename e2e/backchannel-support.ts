@@ -7,9 +7,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { expect } from 'vitest';
-import { type E2eServer, repoRoot, startE2eServer } from './support/server.js';
+import { startServer } from '../packages/server/src/server.js';
+import { type E2eServer, loopbackConfig, repoRoot, startE2eServer } from './support/server.js';
 
-export const HOOK_BUILD = path.join(os.tmpdir(), 'parley-web-e2e-key-hook');
+// Per process: two spec runs on one machine (two checkouts) must not empty each other's build while it is served.
+export const HOOK_BUILD = path.join(os.tmpdir(), `parley-web-e2e-key-hook-${process.pid}`);
 
 /** Builds the SPA with VITE_PARLEY_E2E_KEY_HOOK=1 into a temporary directory (the shipped dist never has it). */
 export function buildWithKeyHook(): void {
@@ -20,11 +22,30 @@ export function buildWithKeyHook(): void {
   });
 }
 
+/**
+ * Removes this process's key-hook build (call once its server has stopped). The spec's afterAll does it: the test
+ * worker is ended by a signal, so an exit handler would not run.
+ */
+export function removeKeyHookBuild(): void {
+  fs.rmSync(HOOK_BUILD, { recursive: true, force: true });
+}
+
 /** The real server on the key-hook build; stop() leaves the data directory for inspection. */
 export type HookServer = E2eServer;
 
 export function startHookServer(): Promise<HookServer> {
   return startE2eServer({ webRoot: HOOK_BUILD, dataDirPrefix: 'parley-e2e-bc-', keepDataDir: true });
+}
+
+/**
+ * The server as `npm start` runs it (the demo loaded through the API on an empty database), on the key-hook build,
+ * without the media server; stop() leaves the data directory for inspection.
+ */
+export async function startDemoHookServer(): Promise<HookServer> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-e2e-bc-demo-'));
+  const config = await loopbackConfig(dataDir, HOOK_BUILD, { JANUS: '0' });
+  const running = await startServer(config, { demo: true, janus: false });
+  return { url: running.url, app: running.app, ctx: running.ctx, dataDir, stop: () => running.stop() };
 }
 
 /** Every row of every table, read straight through PGlite from the data directory (server stopped). */

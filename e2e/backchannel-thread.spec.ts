@@ -8,6 +8,7 @@ import {
   type HookServer,
   rawFiles,
   rawTableDump,
+  removeKeyHookBuild,
   startHookServer,
 } from './backchannel-support.js';
 import { launchChromium } from './support/browser.js';
@@ -46,6 +47,7 @@ describe('back channel and caucus: E2EE threads that last', () => {
   afterAll(async () => {
     await browser?.close();
     await server?.stop();
+    removeKeyHookBuild();
   });
 
   const thread = (p: Page) => p.locator('.thread');

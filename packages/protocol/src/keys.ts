@@ -176,6 +176,10 @@ export const MlsGroup = z.object({
   members: z.array(MlsMember),
   /** Device asked to commit the pending removals, if any. */
   nominee: z.object({ deviceId: DeviceId, epoch: z.number().int() }).nullable(),
+  /** Epoch of the GroupInfo published for external joins (RFC 9420 §12.4.3.2); null when none was. */
+  groupInfoEpoch: z.number().int().nullable(),
+  /** Set when a chair started the thread anew over an earlier group whose devices were all gone. */
+  reestablished: z.object({ byUserId: Id, at: Timestamp, previousMlsGroupId: Id }).nullable(),
   createdAt: Timestamp,
 });
 export type MlsGroup = z.infer<typeof MlsGroup>;
@@ -209,6 +213,36 @@ export const CommitBody = z.strictObject({
     .default([]),
   removedDevices: z.array(DeviceId).max(100).default([]),
 });
+/** A member publishes the signed GroupInfo (with external_pub and the ratchet tree) of the group's current epoch. */
+export const PublishGroupInfoBody = z.strictObject({
+  deviceId: DeviceId,
+  epoch: z.number().int().min(0),
+  groupInfo: HandshakeB64,
+});
+export const PublishedGroupInfo = z.object({
+  epoch: z.number().int(),
+  groupInfo: z.string(),
+  publishedAt: Timestamp,
+});
+export type PublishedGroupInfo = z.infer<typeof PublishedGroupInfo>;
+
+/** A device that no member has added commits itself in (RFC 9420 §12.4.3.2); the server checks the new leaf. */
+export const ExternalCommitBody = z.strictObject({
+  /** The joining device: the caller's, registered in the device-key log, not a member yet. */
+  deviceId: DeviceId,
+  /** The epoch of the GroupInfo the commit was made from (the group's current epoch). */
+  epoch: z.number().int().min(0),
+  commit: HandshakeB64,
+  /** The leaf the joiner took (the leftmost blank one of the tree it joined). */
+  leafIndex: z.number().int().min(0).max(1_000_000),
+});
+
+/** A chair starts a thread anew when no usable GroupInfo exists; the earlier group stays stored, unreadable. */
+export const ReestablishBody = z.strictObject({
+  deviceId: DeviceId,
+  cipherSuite: MlsCipherSuite.default('MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519'),
+});
+
 export const CommitAccepted = z.object({ seq: z.number().int(), epoch: z.number().int() });
 /** `currentState` of the 409 a losing committer gets: fetch and process from `lastSeq`, then retry. */
 export const CommitConflictState = z.object({ epoch: z.number().int(), lastSeq: z.number().int() });

@@ -1,6 +1,7 @@
 // Public surface of Parley's MLS layer (RFC 9420 over ts-mls). Re-exported by @parley/e2ee.
 export type { CommitChanges, PendingCommit, PendingCommitStatus } from './commit.js';
 export { MlsSessionError, type MlsSessionErrorCode } from './errors.js';
+export { type ExternalCommitInfo, inspectExternalCommit, inspectGroupInfo } from './external-join.js';
 export {
   createDeviceIdentity,
   type DeviceIdentity,

@@ -28,6 +28,7 @@ import { decodeRatchetTree, encodeRatchetTree } from 'ts-mls/ratchetTree.js';
 import { bytesEqual, utf8 } from './bytes.js';
 import { type CommitChanges, type PendingCommit, type PendingCommitImpl, prepareCommit } from './commit.js';
 import { MlsSessionError } from './errors.js';
+import { buildExternalCommit, createExternalGroupInfo } from './external-join.js';
 import { type DeviceIdentity, parleyAuthenticationService, type VerifyMember } from './identity.js';
 import { applicationSender, diffMembers, type MlsIncoming } from './incoming.js';
 import { createKeyPackage, findWelcomeKeyPackage, type KeyPackageBundle, openKeyPackageBundle } from './key-package.js';
@@ -136,6 +137,26 @@ export class MlsSession {
     throw new MlsSessionError('NO_KEY_PACKAGE', 'the Welcome is not addressed to any of the given key packages');
   }
 
+  /**
+   * Joins by an external commit (RFC 9420 §12.4.3.2, see external-join.ts) from a GroupInfo a member published.
+   * The session is already in the new epoch, but it counts only once the Delivery Service has accepted `commit`:
+   * on a refusal (409: another commit won the epoch) drop the session and start again from the newer GroupInfo.
+   * The joiner's path is in the commit itself, so no path update follows.
+   */
+  static async joinExternal(params: {
+    identity: DeviceIdentity;
+    groupInfo: Uint8Array;
+    options?: MlsSessionOptions;
+  }): Promise<{ session: MlsSession; commit: Uint8Array; epoch: bigint }> {
+    const options = params.options ?? {};
+    const joined = await buildExternalCommit(params.groupInfo, params.identity, clientConfig(options));
+    return {
+      session: new MlsSession(joined.state, joined.impl, options, false),
+      commit: joined.commit,
+      epoch: joined.epoch,
+    };
+  }
+
   /** Restores a session from serialize(); options are code (hooks) and must be supplied again. */
   static async restore(bytes: Uint8Array, options: MlsSessionOptions = {}): Promise<MlsSession> {
     const { groupState, flags } = decodeSessionState(bytes);
@@ -201,6 +222,17 @@ export class MlsSession {
   async exportSecret(label: string, context: Uint8Array, length: number): Promise<Uint8Array> {
     this.#assertActive();
     return await mlsExporter(this.#state.keySchedule.exporterSecret, label, context, length, this.#impl);
+  }
+
+  /**
+   * The signed GroupInfo of the current epoch with external_pub and the ratchet tree, to publish to the Delivery
+   * Service after every epoch so a device of an allowed member can join with nobody online (external-join.ts).
+   */
+  groupInfo(): Promise<Uint8Array> {
+    return this.#exclusive(async () => {
+      this.#assertActive();
+      return createExternalGroupInfo(this.#state, this.#impl);
+    });
   }
 
   /** The ratchet tree, for sending alongside a Welcome when ratchetTreeInWelcome is false. */

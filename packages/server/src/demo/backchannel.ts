@@ -6,8 +6,13 @@ import { MlsDevice } from '../ops/mls-device.js';
  * The quiet re-request of the demo story, written the way a chair's browser writes it: an MLS group for the two
  * chairs' back channel at the Delivery Service, and an application message in the same format as the web client's
  * thread (`{ t: 'msg', id, text }`), so the server holds only its ciphertext. The demo loader's devices live in
- * this process only: once the message is sent they leave and are revoked, so nobody can read it any more — exactly
- * what the database of a real deployment would show — and the chairs' own browsers start the thread afresh.
+ * this process only and are discarded once the message is sent, so nobody can read it any more — exactly what the
+ * database of a real deployment would show. Before that, Helena's loader device is revoked and removed, and Amara's
+ * publishes the signed GroupInfo of the last epoch (as a browser does after every commit) and leaves: the first
+ * chair to open the back channel joins by an external commit (RFC 9420 §12.4.3.2) with nobody online, reads only
+ * from its own epoch on, and is asked to commit the Remove of the departed leaf. Amara's loader device stays in the
+ * device-key log (revoked, its leaf would fail every joiner's check of the published tree); its private keys are
+ * gone with this process.
  */
 export async function quietReRequest(
   chairs: { ald: InjectClient; aldUserId: string; bel: InjectClient; belUserId: string },
@@ -45,12 +50,19 @@ export async function quietReRequest(
   await helena.sync(mlsGroupId);
   await say(helena, randomUUID(), 'Agreed. Video is fine for us; our secretariat will propose a time. Helena');
 
-  for (const [device, client] of [
-    [amara, chairs.bel],
-    [helena, chairs.ald],
-  ] as const) {
-    const revoked = await client.post(`/api/devices/${device.deviceId}/revoke`, {});
-    if (revoked.statusCode >= 300) throw new Error(`demo back channel: revoke failed with ${revoked.statusCode}`);
-  }
+  // Helena's loader device is revoked (the Delivery Service marks it leaving) and Amara's commits its Remove.
+  const revoked = await chairs.ald.post(`/api/devices/${helena.deviceId}/revoke`, {});
+  if (revoked.statusCode >= 300) throw new Error(`demo back channel: revoke failed with ${revoked.statusCode}`);
+  await amara.sync(mlsGroupId);
+  const remove = await amara.s.prepareRemove([
+    amara.s.members().find((m) => m.deviceId === helena.deviceId)!.leafIndex,
+  ]);
+  const removed = await amara.postCommit(mlsGroupId, remove, { removed: [helena] });
+  if (removed.status !== 201) throw new Error(`demo back channel: Remove failed with ${removed.status}`);
+  // The GroupInfo of the last epoch, so a chair's first device joins by itself; then Amara's loader device leaves.
+  const published = await amara.publishGroupInfo(mlsGroupId);
+  if (published.status !== 200) throw new Error(`demo back channel: GroupInfo failed with ${published.status}`);
+  const left = await chairs.bel.post(`/api/mls/groups/${mlsGroupId}/leave`, { deviceId: amara.deviceId });
+  if (left.statusCode !== 200) throw new Error(`demo back channel: leave failed with ${left.statusCode}`);
   return { backChannelRef, mlsGroupId };
 }

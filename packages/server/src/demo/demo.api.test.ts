@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import type { MeetingDetail } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InjectClient } from '../lib/inject-client.js';
 import { verifyAuditChain } from '../modules/audit/chain.js';
 import { exportInstance } from '../ops/export.js';
+import { MlsDevice } from '../ops/mls-device.js';
 import { createTestApp, type TestApp } from '../test-support/app.js';
 import { loadDemo } from './load.js';
 import { DEMO_PASSWORD } from './people.js';
@@ -88,6 +90,38 @@ describe('the demo group', () => {
     expect(
       meetings.map((m: { title: string; format: string; status: string }) => `${m.title}|${m.format}|${m.status}`),
     ).toContain('Fifth round of consultations|video|planned');
+  });
+
+  it('lets a chair’s first device join the back channel by itself, reading nothing said before it joined', async () => {
+    const helena = await as('helena.varga@aldoria.example');
+    const [group] = (await helena.get('/api/groups')).json().groups.filter((g: { kind: string }) => g.kind === 'group');
+    const sides = (group.sides as { id: string }[]).map((s) => s.id).sort();
+    const context = `backchannel:${group.id}:${sides.join(':')}`;
+    const thread = (await helena.get(`/api/mls/groups?context=${encodeURIComponent(context)}`)).json();
+    // The loader's devices are gone (Amara's leaving, Helena's removed), but the last epoch's GroupInfo is there.
+    expect(thread.members.filter((m: { status: string }) => m.status === 'active')).toEqual([]);
+    expect(thread.groupInfoEpoch).toBe(thread.epoch);
+    // So nobody needs to start it anew.
+    const userId = (await helena.get('/api/auth/me')).json().user.id as string;
+    const device = await MlsDevice.register('Helena', helena, userId);
+    const anew = await helena.post(`/api/mls/groups/${thread.id}/reestablish`, { deviceId: device.deviceId });
+    expect(anew.statusCode).toBe(409);
+    // Not the secretariat: the back channel is the chairs' alone.
+    const jonas = await as('jonas.ebner@aldoria.example');
+    expect((await jonas.get(`/api/mls/groups/${thread.id}/group-info`)).statusCode).toBe(404);
+    const joined = await device.postExternalCommit(thread.id, await device.prepareExternalJoin(thread.id));
+    expect(joined.status).toBe(201);
+    expect(device.s.members().map((m) => m.deviceId)).toContain(device.deviceId);
+    await device.sync(thread.id);
+    expect(device.received).toEqual([]);
+    const reply = await device.send(thread.id, JSON.stringify({ t: 'msg', id: randomUUID(), text: 'Helena again' }));
+    expect(reply.status).toBe(201);
+    // The demo's two messages are still stored, as ciphertext, in the same group.
+    const dump = await exportInstance(t.ctx.db);
+    const old = (dump.tables.mls_messages ?? []).filter(
+      (m) => m.mls_group_id === thread.id && m.kind === 'application' && Number(m.seq) < Number(joined.body.seq),
+    );
+    expect(old.length).toBe(2);
   });
 
   it('records everything in an intact audit chain', async () => {

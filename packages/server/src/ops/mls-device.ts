@@ -69,6 +69,47 @@ export class MlsDevice {
     return device;
   }
 
+  /** A device identity that was never registered: it has no entry in the device-key log. */
+  static async unregistered(name: string, http: InjectClient, userId: string): Promise<MlsDevice> {
+    return new MlsDevice(name, http, await createDeviceIdentity(userId, randomUUID()));
+  }
+
+  /** Publishes the signed GroupInfo of the current epoch, for external joins (RFC 9420 §12.4.3.2). */
+  async publishGroupInfo(mlsGroupId: string): Promise<{ status: number; body: Record<string, unknown> }> {
+    const res = await this.http.post(`/api/mls/groups/${mlsGroupId}/group-info`, {
+      deviceId: this.deviceId,
+      epoch: Number(this.s.epoch),
+      groupInfo: b64(await this.s.groupInfo()),
+    });
+    return { status: res.statusCode, body: res.json() };
+  }
+
+  /** Builds an external commit from the published GroupInfo (without sending it). */
+  async prepareExternalJoin(mlsGroupId: string) {
+    const res = await this.http.get(`/api/mls/groups/${mlsGroupId}/group-info`);
+    if (res.statusCode !== 200) throw new Error(`${this.name}: no GroupInfo (${res.statusCode} ${res.body})`);
+    const joined = await MlsSession.joinExternal({ identity: this.identity, groupInfo: bytes(res.json().groupInfo) });
+    return { ...joined, groupInfoEpoch: res.json().epoch as number };
+  }
+
+  /** Posts an external commit; on 201 the device is a member from that seq on. */
+  async postExternalCommit(
+    mlsGroupId: string,
+    joined: { session: MlsSession; commit: Uint8Array; epoch: bigint },
+  ): Promise<{ status: number; body: Record<string, unknown> }> {
+    const res = await this.http.post(`/api/mls/groups/${mlsGroupId}/external-commits`, {
+      deviceId: this.deviceId,
+      epoch: Number(joined.epoch),
+      commit: b64(joined.commit),
+      leafIndex: joined.session.ownLeafIndex,
+    });
+    if (res.statusCode === 201) {
+      this.session = joined.session;
+      this.cursor = res.json().seq as number;
+    }
+    return { status: res.statusCode, body: res.json() };
+  }
+
   async uploadKeyPackages(count: number): Promise<void> {
     const fresh = await Promise.all(Array.from({ length: count + 1 }, () => createKeyPackage(this.identity)));
     this.bundles.push(...fresh);

@@ -29,7 +29,8 @@ async function loadArchived(group: Group, userId: string, sides: string[]) {
         archiveName(backChannelContext(group.id, group.myMembership!.sideId, other), userId),
       );
       await archive.load();
-      for (const message of archive.messages) if (message.status === 'sent') out.push({ otherSideId: other, message });
+      for (const message of archive.messages)
+        if (message.status === 'sent' && !message.notice) out.push({ otherSideId: other, message });
     }
     return out;
   } finally {

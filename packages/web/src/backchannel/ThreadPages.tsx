@@ -60,6 +60,7 @@ export function BackChannelPage() {
         state={state}
         thread={thread}
         highlight={search.get('message')}
+        mayReestablish
       />
     </Panel>
   );
@@ -81,7 +82,14 @@ export function CaucusPage() {
       title={`${side.name} caucus`}
       description="Your delegation only. Other sides are never members of this conversation and cannot decrypt it."
     >
-      <ThreadView title="Caucus" group={group} roster={roster} state={state} thread={thread} />
+      <ThreadView
+        title="Caucus"
+        group={group}
+        roster={roster}
+        state={state}
+        thread={thread}
+        mayReestablish={mine.role === 'chair'}
+      />
     </Panel>
   );
 }

@@ -14,6 +14,13 @@ const PHASE_TEXT: Record<ThreadState['phase'], string> = {
   failed: 'The conversation cannot be used securely on this device.',
 };
 
+const REJOIN_TEXT = {
+  waiting:
+    'Waiting for another member to add this device. If none of their devices is online, this device joins by itself in a few seconds.',
+  unavailable:
+    'Nobody can add this device: every device that was in this conversation is gone, and none left a way in for new devices.',
+} as const;
+
 const STATUS_TEXT = { sending: 'Sending…', sent: 'Sent', failed: 'Not sent' } as const;
 
 /** Who is who: display name and side of every user in the roster the caller can see. */
@@ -52,8 +59,11 @@ export function ThreadView({
   thread,
   roster,
   highlight,
+  mayReestablish = false,
 }: {
   title: string;
+  /** A chair: may start the conversation anew when nothing is left to join from. */
+  mayReestablish?: boolean;
   group: Group;
   state: ThreadState | null;
   thread: Thread | null;
@@ -75,14 +85,47 @@ export function ThreadView({
       setError(err instanceof Error ? err.message : String(err));
     }
   };
+  const [restarting, setRestarting] = useState(false);
+  const reestablish = async () => {
+    if (!thread) return;
+    setError(null);
+    setRestarting(true);
+    try {
+      await thread.reestablish();
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    } finally {
+      setRestarting(false);
+    }
+  };
   const ready = state?.phase === 'ready';
+  const rejoin = state?.phase === 'waiting-for-welcome' ? state.rejoin : null;
   const late = (state?.joinedSeq ?? 0) > 0;
   return (
     <div className="thread" data-phase={state?.phase ?? 'starting'}>
       <p className="thread__e2ee" role="note">
         <span aria-hidden="true">🔒 </span>End-to-end encrypted — the server stores only ciphertext.
       </p>
-      {state && PHASE_TEXT[state.phase] ? <p className="thread__phase">{PHASE_TEXT[state.phase]}</p> : null}
+      {rejoin ? (
+        <div className="thread__phase" data-rejoin={rejoin}>
+          <p>{REJOIN_TEXT[rejoin]}</p>
+          {rejoin === 'unavailable' && mayReestablish ? (
+            <>
+              <p className="muted small">
+                As a chair you can start it anew. Earlier messages stay stored on the server as ciphertext only and
+                nobody can read them; the other members are told when they next open it.
+              </p>
+              <button type="button" className="btn btn--primary" onClick={reestablish} disabled={restarting}>
+                Start the conversation anew
+              </button>
+            </>
+          ) : rejoin === 'unavailable' ? (
+            <p className="muted small">A chair can start it anew; ask one of them.</p>
+          ) : null}
+        </div>
+      ) : state && PHASE_TEXT[state.phase] ? (
+        <p className="thread__phase">{PHASE_TEXT[state.phase]}</p>
+      ) : null}
       <FormAlert message={state?.error ?? error} />
       <section className="thread__messages" aria-label={`${title} messages`}>
         <p className="thread__history muted small" data-testid="thread-history-note">
@@ -90,10 +133,24 @@ export function ThreadView({
             ? 'This device joined later: messages sent before it was added cannot be read here (the keys of those epochs were never given to it).'
             : 'Each device reads only messages sent while it was a member: a device added later cannot read earlier ones.'}
         </p>
+        {state?.reestablished ? (
+          <p className="thread__reestablished" data-testid="thread-reestablished">
+            {people.get(state.reestablished.byUserId)?.name ?? 'A chair'} started this conversation anew on{' '}
+            <time dateTime={state.reestablished.at}>{formatDateTime(state.reestablished.at)}</time>. Messages from
+            before stay stored on the server as ciphertext only; nobody can read them.
+          </p>
+        ) : null}
         {state && state.messages.length === 0 ? <p className="muted">No messages yet.</p> : null}
         <ol className="thread__list">
           {(state?.messages ?? []).map((m) => {
             const who = people.get(m.userId);
+            if (m.notice === 'device-joined')
+              return (
+                <li key={m.id} className="thread__notice" data-notice={m.notice} data-seq={m.seq ?? ''}>
+                  {who?.name ?? 'A former member'}’s new device joined ·{' '}
+                  <time dateTime={m.at}>{formatDateTime(m.at)}</time>
+                </li>
+              );
             return (
               <li
                 key={m.id}

@@ -18,6 +18,8 @@ export interface ThreadMessage {
   epoch: number;
   mine: boolean;
   status: DeliveryStatus;
+  /** Not a message but an event of the thread: a device of `userId` joined by itself (an external join). */
+  notice?: 'device-joined';
 }
 
 interface ArchiveRecord {

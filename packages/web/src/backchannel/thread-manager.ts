@@ -49,6 +49,7 @@ export class ThreadKeyManager {
         ws,
         api,
         inlineWelcome: false,
+        externalJoin: true,
         text: {
           vanished: 'the thread’s key group vanished while opening it',
           removed: 'this device was removed from the thread',
@@ -80,6 +81,21 @@ export class ThreadKeyManager {
           await this.#group.maybeAdd();
         },
         application: (data, from, seq, at, epoch) => this.#receive(data, from, seq, at, epoch),
+        joinedExternally: (devices, seq, at) => {
+          for (const d of devices)
+            this.archive.upsert({
+              id: `joined:${d.deviceId}:${seq}`,
+              seq,
+              userId: d.userId,
+              deviceId: d.deviceId,
+              text: '',
+              at,
+              epoch: Number(this.session?.epoch ?? 0),
+              mine: false,
+              status: 'sent',
+              notice: 'device-joined',
+            });
+        },
         toAdd: (session, groupId) => this.#toAdd(session, groupId),
         added: async () => {
           this.trust.invalidate();
@@ -112,6 +128,19 @@ export class ThreadKeyManager {
 
   get safetyCode(): string | null {
     return this.#group.safetyCode;
+  }
+
+  /** 'unavailable': nobody added this device and there is no GroupInfo to join from (a chair may start anew). */
+  get rejoin(): 'waiting' | 'unavailable' | null {
+    return this.#group.rejoin?.state ?? null;
+  }
+
+  get reestablished() {
+    return this.#group.rejoin?.reestablished ?? null;
+  }
+
+  reestablish(): Promise<void> {
+    return this.#group.reestablish();
   }
 
   start(): Promise<void> {

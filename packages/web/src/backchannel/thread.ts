@@ -40,6 +40,10 @@ export interface ThreadState {
   joinedSeq: number | null;
   /** Messages older than this device's membership exist on the server as ciphertext only. */
   historyStartsAtJoin: true;
+  /** Not added yet: 'waiting' for a member or to join by itself; 'unavailable': nothing to join from. */
+  rejoin: 'waiting' | 'unavailable' | null;
+  /** A chair started the thread anew: who and when (earlier messages stay on the server, unreadable). */
+  reestablished: { byUserId: string; at: string } | null;
   error: string | null;
 }
 
@@ -47,6 +51,8 @@ export interface Thread {
   onState(cb: (s: ThreadState) => void): () => void;
   getState(): ThreadState;
   send(text: string): Promise<ThreadMessage>;
+  /** A chair starts the thread anew when there is nothing to join from (the server refuses anyone else). */
+  reestablish(): Promise<void>;
   close(): void;
 }
 
@@ -86,6 +92,8 @@ export function openThread(options: ThreadOptions): Thread {
       messages: [...archive.messages],
       joinedSeq: manager?.joinedSeq ?? null,
       historyStartsAtJoin: true,
+      rejoin: manager?.rejoin ?? null,
+      reestablished: manager?.reestablished ?? null,
       error: manager?.error ?? error,
     };
   };
@@ -157,6 +165,10 @@ export function openThread(options: ThreadOptions): Thread {
       if (!trimmed) throw new Error('Nothing to send.');
       if (manager?.phase !== 'ready') throw new Error('This device is not in the conversation yet.');
       return manager.send(trimmed, emit);
+    },
+    async reestablish() {
+      if (!manager) throw new Error('This device is not ready yet.');
+      await manager.reestablish();
     },
     close() {
       if (closed) return;

@@ -1,5 +1,5 @@
 // Typed calls to the MLS Delivery Service (packages/server/src/modules/keys). Bytes travel as base64.
-import type { MlsGroup, MlsMessage } from '@parley/protocol';
+import type { MlsGroup, MlsMessage, PublishedGroupInfo } from '@parley/protocol';
 import { fromB64, toB64 } from './bytes.js';
 import type { E2eeApi } from './types.js';
 
@@ -112,6 +112,55 @@ export class DeliveryService {
       if (statusOf(error) === 409) return null;
       throw error;
     }
+  }
+
+  /** The GroupInfo of the group's current epoch (RFC 9420 §12.4.3.2), or null when none is published for it. */
+  async groupInfo(groupId: string): Promise<PublishedGroupInfo | null> {
+    try {
+      return await this.api.get<PublishedGroupInfo>(`/api/mls/groups/${groupId}/group-info`);
+    } catch (error) {
+      if (statusOf(error) === 404) return null;
+      throw error;
+    }
+  }
+
+  /** Publishes this epoch's GroupInfo; false when the group moved on meanwhile (409). */
+  async publishGroupInfo(groupId: string, epoch: bigint, groupInfo: Uint8Array): Promise<boolean> {
+    try {
+      await this.api.post(`/api/mls/groups/${groupId}/group-info`, {
+        deviceId: this.deviceId,
+        epoch: Number(epoch),
+        groupInfo: toB64(groupInfo),
+      });
+      return true;
+    } catch (error) {
+      if (statusOf(error) === 409) return false;
+      throw error;
+    }
+  }
+
+  /** The seq of the accepted external commit, or null when another commit won the epoch or we are in already (409). */
+  async externalCommit(
+    groupId: string,
+    body: { epoch: bigint; commit: Uint8Array; leafIndex: number },
+  ): Promise<number | null> {
+    try {
+      const res = await this.api.post<{ seq: number }>(`/api/mls/groups/${groupId}/external-commits`, {
+        deviceId: this.deviceId,
+        epoch: Number(body.epoch),
+        commit: toB64(body.commit),
+        leafIndex: body.leafIndex,
+      });
+      return res.seq;
+    } catch (error) {
+      if (statusOf(error) === 409) return null;
+      throw error;
+    }
+  }
+
+  /** A chair starts the context's thread anew over `groupId` (see the server's mls-external.ts). */
+  reestablish(groupId: string, cipherSuite: string): Promise<MlsGroup> {
+    return this.api.post<MlsGroup>(`/api/mls/groups/${groupId}/reestablish`, { deviceId: this.deviceId, cipherSuite });
   }
 
   leave(groupId: string): Promise<unknown> {

@@ -9,6 +9,7 @@ import type { DomainEvent } from '@parley/protocol';
 import { fromB64 } from './bytes.js';
 import { DeliveryService, decodeMessage, statusOf, type WelcomeEntry } from './delivery.js';
 import type { LocalDevice } from './device.js';
+import { EXTERNAL_JOIN_WAIT_MS, publishGroupInfo, ThreadRejoin } from './external-join.js';
 import type { MlsGroupOwner, MlsGroupSetup } from './mls-group-owner.js';
 import { SessionStore } from './session-store.js';
 import type { E2eePhase } from './types.js';
@@ -35,6 +36,8 @@ export class MlsGroupClient {
   /** Welcomes at or below this seq were tried and cannot be used. */
   #skipWelcomesUpTo = -1;
   #closed = false;
+  /** Long-lived threads only (setup.externalJoin): joining with nobody online, or starting the thread anew. */
+  readonly rejoin: ThreadRejoin | undefined;
 
   constructor(
     setup: MlsGroupSetup,
@@ -44,6 +47,8 @@ export class MlsGroupClient {
     this.#device = setup.device;
     this.ds = new DeliveryService(setup.api, setup.device.deviceId);
     this.#sessions = new SessionStore(setup.store, setup.device.deviceId);
+    if (setup.externalJoin)
+      this.rejoin = new ThreadRejoin(this.ds, setup.context, setup.device, setup.trust.verifyMember);
   }
 
   get groupId(): string | undefined {
@@ -123,13 +128,16 @@ export class MlsGroupClient {
           groupId: created.id,
           options: { verifyMember: trust.verifyMember },
         });
+        this.rejoin?.seen(created);
         this.#adopt(session, created.id, 0, 'created');
         await this.owner.created();
+        await this.#publish();
         return;
       }
       group = await this.ds.findGroup(context);
       if (!group) throw new Error(text.vanished);
     }
+    this.rejoin?.seen(group);
     const own = group.members.find((m) => m.deviceId === deviceId);
     if (own) {
       // This device is still a member, e.g. the page was reloaded: continue from the stored state.
@@ -153,7 +161,43 @@ export class MlsGroupClient {
     }
     this.phase = 'waiting-for-welcome';
     this.owner.changed();
-    await this.#welcome();
+    if ((await this.#welcome()) || !this.rejoin) return;
+    // Nobody may be online to add this device for weeks: after a short wait it commits itself in.
+    this.rejoin.startWaiting();
+    this.later(EXTERNAL_JOIN_WAIT_MS, () => void this.run(() => this.#resync()));
+  }
+
+  /** Joins by an external commit (RFC 9420 §12.4.3.2) once the wait is over. */
+  async #external(rejoin: ThreadRejoin): Promise<void> {
+    const joined = await rejoin.tryJoin();
+    this.#trace(`external join: ${joined ? 'joined' : (rejoin.state ?? 'not yet')}`);
+    if (!joined) return this.owner.changed();
+    this.#adopt(joined.session, joined.groupId, joined.seq, 'external');
+    await this.owner.joined();
+    await this.#publish();
+    await this.#catchUp();
+  }
+
+  /** After every epoch of a long-lived thread, its GroupInfo goes to the Delivery Service (external-join.ts). */
+  async #publish(): Promise<void> {
+    if (!this.rejoin || !this.session || !this.#groupId) return;
+    await publishGroupInfo(this.ds, this.#groupId, this.session).catch((e: unknown) => this.#trace(`GroupInfo: ${e}`));
+  }
+
+  /**
+   * A chair starts the thread anew when no usable GroupInfo is left: a new group, this device alone in it, the
+   * earlier ciphertext left unreadable on the server. Others join it as usual (Welcome or external commit).
+   */
+  reestablish(): Promise<void> {
+    return this.run(async () => {
+      if (!this.rejoin || this.session?.active) return;
+      const fresh = await this.rejoin.startAnew();
+      // Someone else started it anew first: look the context up again.
+      if (!fresh) return this.#restart();
+      this.#adopt(fresh.session, fresh.groupId, 0, 'created');
+      await this.owner.created();
+      await this.#publish();
+    });
   }
 
   async saveSession(): Promise<void> {
@@ -161,7 +205,12 @@ export class MlsGroupClient {
     if (session?.active && this.#groupId) await this.#sessions.save(this.#groupId, this.#cursor, session);
   }
 
-  #adopt(session: MlsSession, groupId: string, cursor: number, how: 'created' | 'restored' | 'welcomed'): void {
+  #adopt(
+    session: MlsSession,
+    groupId: string,
+    cursor: number,
+    how: 'created' | 'restored' | 'welcomed' | 'external',
+  ): void {
     this.session = session;
     this.#groupId = groupId;
     this.#cursor = cursor;
@@ -237,6 +286,7 @@ export class MlsGroupClient {
     }
     if (ok) await pending.apply();
     else await pending.discard();
+    if (ok) await this.#publish();
     this.#trace(`commit for epoch ${pending.epoch} ${ok ? 'accepted' : 'lost the race (409)'}`);
     return ok;
   }
@@ -244,6 +294,7 @@ export class MlsGroupClient {
   #onGroupEvent(event: DomainEvent): void {
     const data = event.data as { deviceId?: string; remove?: { deviceId: string }[] } | undefined;
     if (event.kind === 'mls.message') void this.run(() => this.#catchUp());
+    else if (event.kind === 'mls.reestablished') void this.run(() => this.#restart());
     else if (event.kind === 'mls.commit-requested' && data?.deviceId === this.#device.deviceId) {
       void this.run(() => this.#commitRemovals((data.remove ?? []).map((r) => r.deviceId)));
     }
@@ -251,7 +302,18 @@ export class MlsGroupClient {
 
   async #resync(): Promise<void> {
     if (this.session?.active) await this.#catchUp();
-    else if (this.phase === 'waiting-for-welcome') await this.#welcome();
+    else if (this.phase === 'waiting-for-welcome' && !(await this.#welcome()) && this.rejoin)
+      await this.#external(this.rejoin);
+  }
+
+  /** A chair started the thread anew: this device's group is retired, so it looks up the context afresh. */
+  async #restart(): Promise<void> {
+    this.#trace('the thread was started anew');
+    this.session = undefined;
+    this.#offGroup?.();
+    this.#offGroup = undefined;
+    this.phase = 'starting';
+    await this.#begin();
   }
 
   /** Processes everything after the cursor, in order. Commits move the epoch; application messages are handed on. */
@@ -278,6 +340,8 @@ export class MlsGroupClient {
         }
         const got = await session.processMessage(decodeMessage(m));
         if (got.kind !== 'commit') continue;
+        // No committing member: a device committed itself in from a GroupInfo (an external join).
+        if (!got.committer && got.added.length > 0) this.owner.joinedExternally?.(got.added, m.seq, m.createdAt);
         this.#trace(`processed commit seq ${m.seq}${got.removed.length > 0 ? ' (removal)' : ''}`);
         if (got.removed.length > 0) removed = true;
         if (got.removedSelf) {
@@ -288,6 +352,11 @@ export class MlsGroupClient {
       if (batch.length < 200) break;
     }
     if (this.phase !== 'failed') this.error = null;
+    if (session.epoch !== before && this.rejoin) {
+      // Whoever committed should have published; if they did not (went offline), this member does.
+      const group = await this.ds.group(this.#groupId);
+      if (group.groupInfoEpoch !== group.epoch && BigInt(group.epoch) === session.epoch) await this.#publish();
+    }
     await this.owner.caughtUp(session.epoch !== before, removed, restored);
   }
 

@@ -1,6 +1,6 @@
 // What an owner of an MLS group driven by MlsGroupClient (a call's key manager, a back-channel thread) provides:
 // its setup and the hooks through which it reacts to each step.
-import type { MlsSession } from '@parley/e2ee';
+import type { MlsMember, MlsSession } from '@parley/e2ee';
 import type { DeliveryService } from './delivery.js';
 import type { LocalDevice } from './device.js';
 import type { DeviceStore } from './device-store.js';
@@ -19,7 +19,9 @@ export interface MlsGroupOwner {
   /** Stores what must survive a reload, the session at least (MlsGroupClient.saveSession). */
   persist(): Promise<void>;
   /** The session was taken on and its group subscribed: newly created (seq 0), restored, or welcomed at `seq`. */
-  adopted?(groupId: string, how: 'created' | 'restored' | 'welcomed', seq: number): void;
+  adopted?(groupId: string, how: 'created' | 'restored' | 'welcomed' | 'external', seq: number): void;
+  /** Devices that committed themselves in from a GroupInfo (an external join), processed at `seq`. */
+  joinedExternally?(devices: MlsMember[], seq: number, at: string): void;
   /** This device created the group and is alone in it. */
   created(): Promise<void>;
   /** Joined from a Welcome and caught up, before the joiner's path update goes out. */
@@ -52,6 +54,11 @@ export interface MlsGroupSetup {
   api: ConstructorParameters<typeof DeliveryService>[0];
   /** Use a Welcome that rides in the push event itself instead of listing them. */
   inlineWelcome: boolean;
+  /**
+   * A long-lived thread: members publish the GroupInfo of every epoch, and a device nobody adds within a short
+   * wait joins by an external commit (RFC 9420 §12.4.3.2). Calls leave it off.
+   */
+  externalJoin?: boolean;
   text: {
     vanished: string;
     removed: string;

@@ -44,6 +44,22 @@ export function mayTakePart(actor: ActorFacts, scope: MlsScope): boolean {
 }
 
 /**
+ * Long-lived threads (back channel, caucus, a group's or track's channel) take external joins (RFC 9420
+ * §12.4.3.2): their members may be offline for weeks. A call's group lives only while its participants are there.
+ */
+export const takesExternalJoins = (scope: MlsScope): boolean => scope.kind !== 'call';
+
+/**
+ * Starting a long-lived thread anew (when no usable GroupInfo is left) is a chair's decision: a chair of either
+ * side in a back channel, a chair of the side in its caucus, any side's chair in a group's channel. Nobody else.
+ */
+export function mayReestablish(actor: ActorFacts, scope: MlsScope): boolean {
+  if (!takesExternalJoins(scope) || !mayTakePart(actor, scope)) return false;
+  const standing = standingIn(actor, scope.group);
+  return standing.kind === 'member' && standing.role === 'chair';
+}
+
+/**
  * A removal may be asked by the target's own side chair (for the people they brought), or by any participant
  * once the target no longer may take part (membership ended, device revoked) so that stale members get evicted.
  */

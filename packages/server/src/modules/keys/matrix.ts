@@ -1,3 +1,4 @@
+import { MlsSession } from '@parley/e2ee';
 import type { MatrixCase } from '../../test-support/matrix.js';
 import type { Persona, World } from '../../test-support/world.js';
 import { resolveContext } from './contexts.js';
@@ -6,10 +7,13 @@ import { createMlsGroup } from './mls-service.js';
 import {
   addSideAMember,
   deviceInput,
+  externalJoinFixture,
   freshGroup,
   GROUP_MEMBERS,
+  groupInfoOf,
   mlsFixture,
   newDevice,
+  realDevice,
   SIGNED_IN,
 } from './test-support/fixtures.js';
 
@@ -141,6 +145,52 @@ export const matrix: MatrixCase[] = [
       const f = await mlsFixture(w, p);
       const target = await addSideAMember(w, f);
       return { url: `/api/mls/groups/${f.mlsGroupId}/removals`, body: { userId: target } };
+    },
+  },
+  {
+    route: 'POST /api/mls/groups/{mlsGroupId}/group-info',
+    allow: GROUP_MEMBERS,
+    why: 'a member device publishes its group’s GroupInfo for external joins',
+    request: async (w, p) => {
+      const f = await mlsFixture(w, p);
+      return {
+        url: `/api/mls/groups/${f.mlsGroupId}/group-info`,
+        body: { deviceId: f.deviceId, epoch: 0, groupInfo: await groupInfoOf(f.mlsGroupId, own(w, p), f.deviceId) },
+      };
+    },
+  },
+  {
+    route: 'GET /api/mls/groups/{mlsGroupId}/group-info',
+    allow: GROUP_MEMBERS,
+    why: 'whoever the context admits may fetch the GroupInfo to join from; nobody else learns the group exists',
+    request: async (w, p) => ({ url: `/api/mls/groups/${(await externalJoinFixture(w, p)).mlsGroupId}/group-info` }),
+  },
+  {
+    route: 'POST /api/mls/groups/{mlsGroupId}/external-commits',
+    allow: GROUP_MEMBERS,
+    why: 'an own logged device of someone the context admits joins by an external commit',
+    request: async (w, p) => {
+      const f = await externalJoinFixture(w, p);
+      const identity = await realDevice(w.ctx, own(w, p));
+      const joined = await MlsSession.joinExternal({ identity, groupInfo: f.groupInfo });
+      return {
+        url: `/api/mls/groups/${f.mlsGroupId}/external-commits`,
+        body: {
+          deviceId: identity.deviceId,
+          epoch: 0,
+          commit: Buffer.from(joined.commit).toString('base64'),
+          leafIndex: joined.session.ownLeafIndex,
+        },
+      };
+    },
+  },
+  {
+    route: 'POST /api/mls/groups/{mlsGroupId}/reestablish',
+    allow: ['chairA', 'chairB'],
+    why: 'only a chair starts a thread anew (a group channel: any side’s chair), and never the server',
+    request: async (w, p) => {
+      const f = await mlsFixture(w, p);
+      return { url: `/api/mls/groups/${f.mlsGroupId}/reestablish`, body: { deviceId: f.deviceId } };
     },
   },
   {

@@ -5,7 +5,7 @@ import { notFound } from '../../http/errors.js';
 import type { ActorFacts } from '../../policy/policy.js';
 import { memberships } from '../groups/schema.js';
 import { type MlsScope, mayTakePart, resolveContext } from './contexts.js';
-import { mlsGroups, mlsMembers } from './schema.js';
+import { mlsGroupInfos, mlsGroups, mlsMembers } from './schema.js';
 
 export type MlsGroupRow = typeof mlsGroups.$inferSelect;
 export type MlsMemberRow = typeof mlsMembers.$inferSelect;
@@ -91,7 +91,11 @@ export async function scopeOfGroup(db: DbOrTx, g: MlsGroupRow): Promise<MlsScope
   return scope;
 }
 
-export function mlsGroupDto(g: MlsGroupRow, members: readonly MlsMemberRow[]): MlsGroup {
+export function mlsGroupDto(
+  g: MlsGroupRow,
+  members: readonly MlsMemberRow[],
+  groupInfoEpoch: number | null = null,
+): MlsGroup {
   return {
     id: g.id,
     context: g.context,
@@ -108,6 +112,11 @@ export function mlsGroupDto(g: MlsGroupRow, members: readonly MlsMemberRow[]): M
       })),
     nominee:
       g.nomineeDeviceId && g.nominatedEpoch !== null ? { deviceId: g.nomineeDeviceId, epoch: g.nominatedEpoch } : null,
+    groupInfoEpoch,
+    reestablished:
+      g.reestablishedFrom && g.reestablishedBy && g.reestablishedAt
+        ? { byUserId: g.reestablishedBy, at: g.reestablishedAt.toISOString(), previousMlsGroupId: g.reestablishedFrom }
+        : null,
     createdAt: g.createdAt.toISOString(),
   };
 }
@@ -120,4 +129,20 @@ export async function nextSeq(db: DbOrTx, mlsGroupId: string): Promise<number> {
     .where(eq(mlsGroups.id, mlsGroupId))
     .returning({ seq: mlsGroups.lastSeq });
   return r!.seq;
+}
+
+/** Epoch of the GroupInfo published for the group (external joins), or null when none was. */
+export async function groupInfoEpoch(db: DbOrTx, mlsGroupId: string): Promise<number | null> {
+  const [row] = await db
+    .select({ epoch: mlsGroupInfos.epoch })
+    .from(mlsGroupInfos)
+    .where(eq(mlsGroupInfos.mlsGroupId, mlsGroupId));
+  return row?.epoch ?? null;
+}
+
+/** The group as the API shows it to a participant. */
+export async function viewMlsGroup(db: DbOrTx, id: string): Promise<MlsGroup> {
+  const g = await findMlsGroup(db, id);
+  if (!g) throw notFound('MLS group');
+  return mlsGroupDto(g, await currentMembers(db, id), await groupInfoEpoch(db, id));
 }

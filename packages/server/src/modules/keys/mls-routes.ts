@@ -26,7 +26,7 @@ import { authorizeContext, authorizeMlsGroup } from './access.js';
 import { canonicalContext } from './contexts.js';
 import { ownActiveDevice } from './devices.js';
 import { claimKeyPackages, leaveGroup, messagesFor, requestRemoval, welcomesFor } from './mls-membership.js';
-import { currentMembers, findMlsGroup, findMlsGroupByContext, mlsGroupDto } from './mls-queries.js';
+import { findMlsGroupByContext, viewMlsGroup } from './mls-queries.js';
 import { acceptCommit, createMlsGroup, sendApplicationMessage } from './mls-service.js';
 import type { MlsRuntime } from './runtime.js';
 
@@ -37,11 +37,7 @@ export async function mlsRoutes(app: FastifyInstance, opts: { ctx: AppContext; r
   const { ctx, runtime } = opts;
   const r = app.withTypeProvider<ZodTypeProvider>();
 
-  const view = async (id: string) => {
-    const g = await findMlsGroup(ctx.db, id);
-    if (!g) throw notFound('MLS group');
-    return mlsGroupDto(g, await currentMembers(ctx.db, id));
-  };
+  const view = (id: string) => viewMlsGroup(ctx.db, id);
 
   r.post(
     '/api/mls/groups',

@@ -256,7 +256,7 @@ async function storeWelcomes(
   }
 }
 
-function announce(
+export function announce(
   w: WriteScope,
   group: MlsGroupRow,
   userIds: readonly string[],

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.js';
 import { deviceRoutes } from './device-routes.js';
+import { mlsExternalRoutes } from './mls-external-routes.js';
 import { mlsRoutes } from './mls-routes.js';
 import { createMlsRuntime } from './runtime.js';
 import { registerMlsTopics } from './topics.js';
@@ -12,4 +13,5 @@ export async function keysModule(app: FastifyInstance, opts: { ctx: AppContext }
   app.addHook('onClose', async () => runtime.nominator.close());
   await app.register(deviceRoutes, { ctx: opts.ctx, runtime });
   await app.register(mlsRoutes, { ctx: opts.ctx, runtime });
+  await app.register(mlsExternalRoutes, { ctx: opts.ctx, runtime });
 }

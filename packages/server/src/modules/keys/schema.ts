@@ -86,6 +86,10 @@ export const mlsGroups = pgTable('mls_groups', {
   lastSeq: bigint('last_seq', { mode: 'number' }).notNull().default(0),
   nomineeDeviceId: uuid('nominee_device_id'),
   nominatedEpoch: bigint('nominated_epoch', { mode: 'number' }),
+  /** A chair started the context anew over this earlier group (whose devices were all gone): who, when. */
+  reestablishedFrom: uuid('reestablished_from'),
+  reestablishedBy: uuid('reestablished_by'),
+  reestablishedAt: timestamp('reestablished_at', { withTimezone: true }),
   createdBy: uuid('created_by').notNull(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
@@ -150,3 +154,17 @@ export const mlsWelcomes = pgTable(
   },
   (t) => [primaryKey({ columns: [t.mlsGroupId, t.deviceId, t.seq] })],
 );
+
+/**
+ * The latest GroupInfo a member published (RFC 9420 §12.4.3.2), signed, with external_pub and the ratchet tree.
+ * Public by design: it lets an allowed device join by an external commit; only the current epoch's is handed out.
+ */
+export const mlsGroupInfos = pgTable('mls_group_infos', {
+  mlsGroupId: uuid('mls_group_id')
+    .primaryKey()
+    .references(() => mlsGroups.id),
+  epoch: bigint('epoch', { mode: 'number' }).notNull(),
+  groupInfo: bytea('group_info').notNull(),
+  publishedBy: uuid('published_by').notNull(),
+  publishedAt: timestamp('published_at', { withTimezone: true }).notNull().defaultNow(),
+});

@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { createDeviceIdentity, type DeviceIdentity, encodeCredentialIdentity, MlsSession } from '@parley/e2ee';
 import type { AppContext } from '../../../context.js';
 import type { ActorFacts } from '../../../policy/policy.js';
 import type { Persona, World } from '../../../test-support/world.js';
@@ -6,6 +7,7 @@ import { createUser } from '../../auth/users.js';
 import { addMembership, createGroup, createSide } from '../../groups/service.js';
 import { resolveContext } from '../contexts.js';
 import { registerDevice } from '../devices.js';
+import { publishGroupInfo } from '../mls-external.js';
 import { factsOfUsers } from '../mls-queries.js';
 import { acceptCommit, createMlsGroup } from '../mls-service.js';
 
@@ -123,4 +125,52 @@ export async function addSideAMember(w: World, f: Awaited<ReturnType<typeof mlsF
     removedDevices: [],
   });
   return u.id;
+}
+
+/** A device of `userId` registered with a real Ed25519 key, for requests the server parses as MLS. */
+export async function realDevice(ctx: AppContext, userId: string): Promise<DeviceIdentity> {
+  const identity = await createDeviceIdentity(userId, randomUUID());
+  await registerDevice(ctx, userId, {
+    deviceId: identity.deviceId,
+    signaturePublicKey: b64(identity.signaturePublicKey),
+    credential: b64(encodeCredentialIdentity(identity)),
+    label: 'Test device',
+  });
+  return identity;
+}
+
+/**
+ * A `group:` MLS group created by a real device of someone other than the persona (chairA, or memberA for chairA),
+ * with the GroupInfo of epoch 0 published: what an external join starts from.
+ */
+export async function externalJoinFixture(w: World, persona: Persona) {
+  const { ctx } = w;
+  const g = await freshGroup(w);
+  const creator = persona === 'chairA' ? w.users.memberA.id : w.users.chairA.id;
+  const identity = await realDevice(ctx, creator);
+  const context = `group:${g.groupId}`;
+  const scope = (await resolveContext(ctx.db, context))!;
+  const actor = await factsOf(ctx, creator);
+  const mls = await createMlsGroup(ctx, actor, scope, {
+    context,
+    deviceId: identity.deviceId,
+    cipherSuite: 'MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519',
+  });
+  const session = await MlsSession.create({ identity, groupId: mls.id });
+  const groupInfo = await session.groupInfo();
+  await publishGroupInfo(ctx, actor, scope, mls.id, {
+    deviceId: identity.deviceId,
+    epoch: 0,
+    groupInfo: b64(groupInfo),
+  });
+  return { ...g, mlsGroupId: mls.id, groupInfo, creatorDevice: identity.deviceId };
+}
+
+/** A real GroupInfo of epoch 0 for `mlsGroupId`, signed by a fresh identity of `userId` (the server checks framing). */
+export async function groupInfoOf(mlsGroupId: string, userId: string, deviceId: string): Promise<string> {
+  const session = await MlsSession.create({
+    identity: await createDeviceIdentity(userId, deviceId),
+    groupId: mlsGroupId,
+  });
+  return b64(await session.groupInfo());
 }
