@@ -1,13 +1,11 @@
 import { z } from 'zod';
-import { Id, Timestamp } from './common.js';
+import { freeText, Id, singleLine, Timestamp } from './common.js';
 
 /** A recovery code as typed: case, spaces and dashes do not matter. */
 export const RecoveryCodeBody = z.strictObject({
-  code: z
-    .string()
-    .trim()
-    .min(1, 'enter one of your recovery codes')
-    .max(40, 'a recovery code is 10 letters and digits'),
+  code: singleLine(
+    z.string().trim().min(1, 'enter one of your recovery codes').max(40, 'a recovery code is 10 letters and digits'),
+  ),
 });
 export const RecoveryCodeStatus = z.object({
   /** Unused codes left. */
@@ -28,7 +26,7 @@ export type AccountHelpKind = z.infer<typeof AccountHelpKind>;
 export const AccountHelpRequestBody = z.strictObject({
   userId: Id,
   kind: AccountHelpKind,
-  note: z.string().trim().max(500, 'at most 500 characters').default(''),
+  note: freeText(z.string().trim().max(500, 'at most 500 characters')).default(''),
 });
 
 export const AccountHelpRequest = z.object({
