@@ -5,7 +5,7 @@
 // the thread, with the commit's new leaf naming exactly that device and key. Members check the same leaf against
 // the log again when they process the commit, so a server that skipped these checks would still be caught.
 import { inspectExternalCommit, inspectGroupInfo } from '@parley/e2ee';
-import { and, eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { AppContext } from '../../context.js';
 import { conflict, fieldError, forbidden, notFound } from '../../http/errors.js';
 import { sha256Hex } from '../../lib/crypto.js';
@@ -23,9 +23,9 @@ import {
   type MlsGroupRow,
   memberDevice,
 } from './mls-queries.js';
-import { announce } from './mls-service.js';
+import { advanceEpoch, announce, storeCommit } from './mls-service.js';
 import { type Nomination, nominateInTx } from './nomination.js';
-import { mlsGroupInfos, mlsGroups, mlsMembers, mlsMessages } from './schema.js';
+import { mlsGroupInfos, mlsGroups, mlsMembers } from './schema.js';
 
 type Ctx = Pick<AppContext, 'db' | 'hub'>;
 const fromB64 = (s: string) => new Uint8Array(Buffer.from(s, 'base64'));
@@ -119,19 +119,7 @@ export async function acceptExternalCommit(
     const existing = await findMember(w.tx, mlsGroupId, input.deviceId);
     if (existing && existing.status !== 'removed')
       throw fieldError(409, 'body.deviceId', 'this device is a member already');
-    const [advanced] = await w.tx
-      .update(mlsGroups)
-      .set({ epoch: sql`${mlsGroups.epoch} + 1`, lastSeq: sql`${mlsGroups.lastSeq} + 1` })
-      .where(and(eq(mlsGroups.id, mlsGroupId), eq(mlsGroups.epoch, input.epoch)))
-      .returning();
-    if (!advanced) {
-      const g = await findMlsGroup(w.tx, mlsGroupId);
-      if (!g) throw notFound('MLS group');
-      throw conflict('Another commit was accepted for this epoch; join from the newer GroupInfo', {
-        epoch: g.epoch,
-        lastSeq: g.lastSeq,
-      });
-    }
+    const advanced = await advanceEpoch(w, mlsGroupId, input.epoch, 'join from the newer GroupInfo');
     const before = await currentMembers(w.tx, mlsGroupId);
     if (before.some((m) => m.leafIndex === input.leafIndex))
       throw fieldError(409, 'body.leafIndex', `leaf ${input.leafIndex} is occupied`);
@@ -141,14 +129,7 @@ export async function acceptExternalCommit(
       .insert(mlsMembers)
       .values({ mlsGroupId, deviceId: input.deviceId, ...row })
       .onConflictDoUpdate({ target: [mlsMembers.mlsGroupId, mlsMembers.deviceId], set: row });
-    await w.tx.insert(mlsMessages).values({
-      mlsGroupId,
-      seq,
-      epoch: input.epoch,
-      kind: 'commit',
-      senderDeviceId: input.deviceId,
-      message: fromB64(input.commit),
-    });
+    await storeCommit(w, mlsGroupId, seq, input);
     await w.audit({
       ...auditPlacement(scope, actor),
       action: 'mls.external-join',

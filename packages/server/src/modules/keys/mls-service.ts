@@ -97,32 +97,13 @@ export async function acceptCommit(
 ): Promise<{ seq: number; epoch: number; nomination: Nomination | null }> {
   const userId = actor.userId!;
   return runWrite(ctx, userId, async (w) => {
-    const [advanced] = await w.tx
-      .update(mlsGroups)
-      .set({ epoch: sql`${mlsGroups.epoch} + 1`, lastSeq: sql`${mlsGroups.lastSeq} + 1` })
-      .where(and(eq(mlsGroups.id, mlsGroupId), eq(mlsGroups.epoch, input.epoch)))
-      .returning();
-    if (!advanced) {
-      const g = await findMlsGroup(w.tx, mlsGroupId);
-      if (!g) throw notFound('MLS group');
-      throw conflict('Another commit was accepted for this epoch; process it and retry', {
-        epoch: g.epoch,
-        lastSeq: g.lastSeq,
-      });
-    }
+    const advanced = await advanceEpoch(w, mlsGroupId, input.epoch, 'process it and retry');
     const seq = advanced.lastSeq;
     const committer = await memberDevice(w.tx, mlsGroupId, userId, input.deviceId);
     const before = await currentMembers(w.tx, mlsGroupId);
     await applyRemovals(w, before, committer, input.removedDevices, seq);
     const added = await applyAdds(w, scope, mlsGroupId, before, input, seq);
-    await w.tx.insert(mlsMessages).values({
-      mlsGroupId,
-      seq,
-      epoch: input.epoch,
-      kind: 'commit',
-      senderDeviceId: input.deviceId,
-      message: fromB64(input.commit),
-    });
+    await storeCommit(w, mlsGroupId, seq, input);
     await storeWelcomes(w, advanced, added, input.welcomes, seq);
     await w.audit({
       ...auditPlacement(scope, actor),
@@ -154,6 +135,44 @@ export async function acceptCommit(
     const after = await currentMembers(w.tx, mlsGroupId);
     const nomination = await nominateInTx(w, advanced, after, { prefer: input.deviceId });
     return { seq, epoch: advanced.epoch, nomination };
+  });
+}
+
+/**
+ * One commit per epoch: the group moves on only from the epoch the commit was made in, so of two commits for the same
+ * epoch the first to arrive wins and the other gets 409 with the epoch to catch up to (docs/architecture.md §5.2).
+ */
+export async function advanceEpoch(
+  w: WriteScope,
+  mlsGroupId: string,
+  epoch: number,
+  loserShould: string,
+): Promise<MlsGroupRow> {
+  const [advanced] = await w.tx
+    .update(mlsGroups)
+    .set({ epoch: sql`${mlsGroups.epoch} + 1`, lastSeq: sql`${mlsGroups.lastSeq} + 1` })
+    .where(and(eq(mlsGroups.id, mlsGroupId), eq(mlsGroups.epoch, epoch)))
+    .returning();
+  if (advanced) return advanced;
+  const g = await findMlsGroup(w.tx, mlsGroupId);
+  if (!g) throw notFound('MLS group');
+  throw conflict(`Another commit was accepted for this epoch; ${loserShould}`, { epoch: g.epoch, lastSeq: g.lastSeq });
+}
+
+/** Stores an accepted commit as the group's message `seq`, ciphertext as sent. */
+export async function storeCommit(
+  w: WriteScope,
+  mlsGroupId: string,
+  seq: number,
+  commit: { epoch: number; deviceId: string; commit: string },
+): Promise<void> {
+  await w.tx.insert(mlsMessages).values({
+    mlsGroupId,
+    seq,
+    epoch: commit.epoch,
+    kind: 'commit',
+    senderDeviceId: commit.deviceId,
+    message: fromB64(commit.commit),
   });
 }
 
