@@ -49,7 +49,8 @@ export async function reportSeats(seats: (CallSeat | undefined)[]): Promise<void
 
 /** A video meeting of the group, planned through the API as its chair (same-origin fetch from the app page). */
 export async function createVideoMeeting(page: Page, groupId: string, title: string): Promise<string> {
-  const start = new Date(Date.now() - 5 * 60_000);
+  // Begun a minute ago: inside its planned window, and within the minutes of clock difference a plan may lie in the past.
+  const start = new Date(Date.now() - 60_000);
   const end = new Date(start.getTime() + 2 * 3600_000);
   const res = await page.evaluate(
     async ({ groupId, body }) => {
