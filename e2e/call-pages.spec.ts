@@ -1,9 +1,10 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { launchChromium, screenshot } from './support/browser.js';
 import {
   type CallSeat,
   callSeat,
+  createVideoMeeting,
   idOf,
   joinFromPreJoin,
   openPreJoin,
@@ -15,35 +16,6 @@ import { type CallServer, startCallServer } from './support/call-server.js';
 import { seedWorld, type World } from './support/world.js';
 
 const TITLE = 'Regional security — call started days early';
-
-/** A shared video meeting planned three days ahead (its call is started today, outside its planned window). */
-async function meetingInThreeDays(page: Page, groupId: string): Promise<string> {
-  const start = new Date(Date.now() + 3 * 24 * 3600_000);
-  const res = await page.evaluate(
-    async ({ groupId, body }) => {
-      const r = await fetch(`/api/groups/${groupId}/meetings`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
-      return { status: r.status, body: await r.json() };
-    },
-    {
-      groupId,
-      body: {
-        title: TITLE,
-        format: 'video',
-        location: '',
-        start: start.toISOString(),
-        end: new Date(start.getTime() + 2 * 3600_000).toISOString(),
-        timeZone: 'Europe/Brussels',
-        marking: 'shared',
-      },
-    },
-  );
-  if (res.status !== 201) throw new Error(`meeting not created: ${JSON.stringify(res)}`);
-  return (res.body as { id: string }).id;
-}
 
 /** Same person, same browser, another tab (shares cookies, IndexedDB and Web Locks with the first). */
 async function anotherTab(seat: CallSeat, name: string): Promise<CallSeat> {
@@ -75,7 +47,8 @@ describe('call pages: starting, refusals, the Calls page, chat and a second tab'
     chair = await callSeat(browser, server.url, world.users.aldChair!.email, 'pages-ald-chair');
     analyst = await callSeat(browser, server.url, world.users.aldAnalyst!.email, 'pages-ald-analyst');
     bel = await callSeat(browser, server.url, world.users.belChair!.email, 'pages-bel-chair');
-    meetingId = await meetingInThreeDays(chair.page, world.groupId);
+    // Planned three days ahead: its call starts today, outside its planned window.
+    meetingId = await createVideoMeeting(chair.page, world.groupId, TITLE, new Date(Date.now() + 3 * 24 * 3600_000));
   }, 300_000);
   beforeEach(({ onTestFailed }) => onTestFailed(() => reportSeats([chair, analyst, bel, tab2])));
   afterAll(async () => {

@@ -47,10 +47,16 @@ export async function reportSeats(seats: (CallSeat | undefined)[]): Promise<void
   }
 }
 
-/** A video meeting of the group, planned through the API as its chair (same-origin fetch from the app page). */
-export async function createVideoMeeting(page: Page, groupId: string, title: string): Promise<string> {
-  // Begun a minute ago: inside its planned window, and within the minutes of clock difference a plan may lie in the past.
-  const start = new Date(Date.now() - 60_000);
+/**
+ * A video meeting of the group, planned through the API as its chair (same-origin fetch from the app page). By default
+ * it began a minute ago: inside its planned window, and within the clock difference a plan may lie in the past.
+ */
+export async function createVideoMeeting(
+  page: Page,
+  groupId: string,
+  title: string,
+  start = new Date(Date.now() - 60_000),
+): Promise<string> {
   const end = new Date(start.getTime() + 2 * 3600_000);
   const res = await page.evaluate(
     async ({ groupId, body }) => {
