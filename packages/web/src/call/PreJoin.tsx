@@ -97,8 +97,10 @@ export function PreJoin({
       setBusy(false);
       return;
     }
-    // The chair who starts the call is in it: pressing Join as well was a step nobody expected.
+    // The chair who starts the call is in it: pressing Join as well was a step nobody expected. A camera still
+    // starting up (or its permission prompt still open) joins as soon as it is ready.
     if (media) await join();
+    else setJoinWhenReady(true);
     setBusy(false);
     await onStarted();
   };
@@ -110,12 +112,13 @@ export function PreJoin({
   };
   const joinRef = useRef(join);
   joinRef.current = join;
+  const [joinWhenReady, setJoinWhenReady] = useState(false);
   const autoJoined = useRef(false);
   useEffect(() => {
-    if (!autoJoin || !media || autoJoined.current) return;
+    if (!(autoJoin || joinWhenReady) || !media || autoJoined.current) return;
     autoJoined.current = true;
     void joinRef.current();
-  }, [autoJoin, media]);
+  }, [autoJoin, joinWhenReady, media]);
 
   const joining = snap.phase === 'joining';
   return (
