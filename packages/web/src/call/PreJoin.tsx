@@ -105,10 +105,18 @@ export function PreJoin({
     await onStarted();
   };
 
+  // One join at a time: a Join click and the join that follows Start (or a moved call) may both come for one camera.
+  const joinStarted = useRef(false);
   const join = async () => {
-    if (!media || !(await beforeJoin())) return;
-    handedOver.current = true;
-    await session.join(media, { audio, video });
+    if (!media || joinStarted.current) return;
+    joinStarted.current = true;
+    try {
+      if (!(await beforeJoin())) return;
+      handedOver.current = true;
+      await session.join(media, { audio, video });
+    } finally {
+      joinStarted.current = false;
+    }
   };
   const joinRef = useRef(join);
   joinRef.current = join;
