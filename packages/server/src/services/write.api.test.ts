@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { asc, eq, gt, max } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppContext } from '../context.js';
 import { auditLog } from '../modules/audit/schema.js';
 import { recordCallStart } from '../modules/calls/service.js';
 import { groups } from '../modules/groups/schema.js';
@@ -12,7 +13,7 @@ import { createTrack } from '../modules/tracks/service.js';
 import type { Envelope } from '../realtime/hub.js';
 import { createTestApp, type TestApp } from '../test-support/app.js';
 import { buildWorld, type World } from '../test-support/world.js';
-import { runWrite } from './write.js';
+import { runWrite, type WriteContext } from './write.js';
 
 let t: TestApp;
 let w: World;
@@ -36,9 +37,10 @@ const auditSince = (seq: number) =>
     .where(gt(auditLog.seq, seq))
     .orderBy(asc(auditLog.seq));
 
-const videoMeeting = () => {
-  const s = slot(0.01);
-  return createMeeting(t.ctx, chairA(w), w.group, {
+/** A shared video meeting planned in the next hour, written through `ctx` (the app, or a nested write's). */
+const videoMeeting = (ctx: WriteContext & Pick<AppContext, 'config'> = t.ctx, days = 0.01) => {
+  const s = slot(days);
+  return createMeeting(ctx, chairA(w), w.group, {
     title: `Composed ${unique()}`,
     format: 'video',
     location: '',
@@ -78,16 +80,7 @@ describe('writes compose in one transaction (docs/architecture.md §3.3)', () =>
     const hub = listen();
     const started = await runWrite(t.ctx, w.users.chairA.id, async (outer) => {
       const nested = outer.nested(t.ctx);
-      const late = await createMeeting(nested, chairA(w), w.group, {
-        title: `Nested ${unique()}`,
-        format: 'video',
-        location: '',
-        start: slot(0.02).start,
-        end: slot(0.02).end,
-        timeZone: 'UTC',
-        marking: 'shared',
-        sideId: null,
-      });
+      const late = await videoMeeting(nested, 0.02);
       const row = await startMeeting(nested, chairA(w), w.group, m.id);
       hub.seen.push('outer write done');
       return { row, late };

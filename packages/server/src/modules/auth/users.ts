@@ -15,11 +15,7 @@ export interface NewUser {
 }
 
 /** Creates an account; used by the admin API, invitations, the CLI and the demo loader. */
-export async function createUser(
-  ctx: WriteContext,
-  actorUserId: string | null,
-  input: NewUser,
-) {
+export async function createUser(ctx: WriteContext, actorUserId: string | null, input: NewUser) {
   const passwordHash = input.passwordHash ?? (input.password ? await hashPassword(input.password) : null);
   return runWrite(ctx, actorUserId, async (w) => {
     if (await findUserByEmail(w.tx, input.email)) {

@@ -234,12 +234,7 @@ export interface MembershipInput {
   marking: Marking;
 }
 
-export async function addMembership(
-  ctx: Ctx,
-  actorUserId: string | null,
-  group: GroupFacts,
-  input: MembershipInput,
-) {
+export async function addMembership(ctx: Ctx, actorUserId: string | null, group: GroupFacts, input: MembershipInput) {
   return runWrite(ctx, actorUserId, async (w) => {
     await findSide(w.tx, group.id, input.sideId).catch(() => {
       throw fieldError(404, 'body.sideId', 'no such side in this group');
