@@ -5,7 +5,7 @@ import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import fastifyWebsocket from '@fastify/websocket';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Config } from './config.js';
 import type { AppContext } from './context.js';
@@ -15,6 +15,7 @@ import { registerErrorHandling } from './http/error-handler.js';
 import { registerOriginCheck } from './http/origin.js';
 import { logRedaction, redactUrl } from './http/redact.js';
 import { registerSecurityHeaders, swaggerPolicy } from './http/security-headers.js';
+import type { JanusService } from './janus/index.js';
 import { secretBoxLoader } from './lib/secret-box.js';
 import { registerModules } from './modules/index.js';
 import { createMetrics, observeHttpLatency, systemRoutes } from './modules/system/metrics.js';
@@ -29,6 +30,11 @@ export interface BuildOptions {
   logger?: boolean;
   /** Where log lines go (tests capture them to prove secrets are redacted). */
   logStream?: { write(line: string): void };
+  /**
+   * [janus hook] Starts the media server; the app runs it when it gets ready (before it takes requests) and stops
+   * it when it closes, after the calls have ended. Absent: calls are off.
+   */
+  janus?: (log: FastifyBaseLogger) => Promise<JanusService>;
 }
 
 export async function buildApp(opts: BuildOptions): Promise<{ app: FastifyInstance; ctx: AppContext }> {
@@ -91,6 +97,7 @@ export async function buildApp(opts: BuildOptions): Promise<{ app: FastifyInstan
       request.raw.socket?.destroy();
   });
 
+  if (opts.janus) wireJanus(app, ctx, opts.janus);
   const metrics = createMetrics(ctx);
   observeHttpLatency(app, metrics);
   await app.register(systemRoutes, {
@@ -109,6 +116,19 @@ export async function buildApp(opts: BuildOptions): Promise<{ app: FastifyInstan
     await hub.close();
   });
   return { app, ctx };
+}
+
+/**
+ * Janus lives as long as the app (docs/architecture.md §4): up in `onReady`, down in `onClose`. Root hooks added
+ * before the modules' close after theirs, so the calls module tears its rooms down while Janus still answers.
+ */
+function wireJanus(app: FastifyInstance, ctx: AppContext, start: NonNullable<BuildOptions['janus']>): void {
+  app.addHook('onReady', async () => {
+    ctx.janus = await start(app.log.child({ module: 'janus' }));
+  });
+  app.addHook('onClose', async () => {
+    await ctx.janus?.stop();
+  });
 }
 
 /** The built SPA, with client-side routes falling back to index.html (API and public paths excluded). */

@@ -14,6 +14,6 @@ export interface AppContext {
   log: FastifyBaseLogger;
   /** The server's secrets key (sealed TOTP seeds); loaded, or generated into DATA_DIR, on first use. */
   secrets: () => SecretBox;
-  /** [janus hook] The Janus media server (set by startServer when Janus is on); absent when calls are off. */
+  /** [janus hook] The Janus media server, from when the app is ready until it closes; absent when calls are off. */
   janus?: JanusService | null;
 }

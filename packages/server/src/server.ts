@@ -49,7 +49,13 @@ export async function startServer(
 ): Promise<RunningServer> {
   const step = opts.step ?? runPlainly;
   const database = await step('database', () => openAndMigrate(config));
-  const { app, ctx } = await buildApp({ config, database });
+  const withJanus = opts.janus ?? config.janus.enabled;
+  // [janus hook] the supervised Janus child (or JANUS_URL), up before the server takes requests.
+  const { app, ctx } = await buildApp({
+    config,
+    database,
+    ...(withJanus ? { janus: (log) => step('janus', () => startJanus(config.janus, log)) } : {}),
+  });
   let demoLogins: DemoLogin[] | null = null;
   try {
     await app.ready();
@@ -58,9 +64,6 @@ export async function startServer(
     ctx.secrets();
     const sealed = await database.db.transaction((tx) => sealClearTotpSecrets(tx, ctx.secrets));
     if (sealed) app.log.info({ sealed }, 'sealed TOTP secrets stored in clear');
-    // [janus hook] the supervised Janus child (or JANUS_URL), up before the server takes requests.
-    if (opts.janus ?? config.janus.enabled)
-      ctx.janus = await step('janus', () => startJanus(config.janus, app.log.child({ module: 'janus' })));
     if (opts.demo && (await isEmpty(database))) {
       // The demo is built through some hundred API calls; their request logs would bury the logins printed after.
       const level = app.log.level;
@@ -73,8 +76,7 @@ export async function startServer(
     }
     await step('listen', () => app.listen({ port: config.port, host: config.host }));
   } catch (err) {
-    await ctx.janus?.stop().catch(() => {}); // [janus hook]
-    await app.close().catch(() => {});
+    await app.close().catch(() => {}); // stops Janus too [janus hook]
     await database.close().catch(() => {});
     throw err;
   }
@@ -86,8 +88,7 @@ export async function startServer(
     demoLogins,
     stop: () => {
       stopping ??= (async () => {
-        await app.close();
-        await ctx.janus?.stop(); // [janus hook]
+        await app.close(); // stops Janus too [janus hook]
         await database.close();
       })();
       return stopping;

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.js';
 import { type RunningServer, startServer } from '../server.js';
+import { createTestApp } from '../test-support/app.js';
 import { janusInstalled, processesMentioning } from './test-support/janus.js';
 
 describe.skipIf(!janusInstalled)('Parley server with Janus on (real Janus)', () => {
@@ -48,6 +49,16 @@ describe.skipIf(!janusInstalled)('Parley server with Janus on (real Janus)', () 
   it('stops Janus with the server', async () => {
     const dir = server.ctx.janus!.supervisor!.configDir!;
     await server.stop();
+    expect(processesMentioning(dir)).toEqual([]);
+  });
+});
+
+describe.skipIf(!janusInstalled)('an app built with Janus (real Janus)', () => {
+  it('starts it as the app gets ready and stops it as the app closes', async () => {
+    const t = await createTestApp({}, { janus: true });
+    const dir = t.ctx.janus!.supervisor!.configDir!;
+    expect(processesMentioning(dir)).not.toEqual([]);
+    await t.close();
     expect(processesMentioning(dir)).toEqual([]);
   });
 });

@@ -15,7 +15,7 @@ import { callsModule } from './calls/index.js';
 import { groupRoutes } from './groups/routes.js';
 import { registerGroupTopics } from './groups/topics.js';
 import { invitationRoutes } from './invitations/routes.js';
-import { keysModule } from './keys/routes.js';
+import { keysModule } from './keys/index.js';
 import { meetingsModule } from './meetings/index.js';
 import { outcomeRoutes } from './outcomes/routes.js';
 import { publicRoutes } from './public/routes.js';

@@ -16,7 +16,8 @@ let w: World;
 let secrets: string[];
 
 beforeAll(async () => {
-  t = await createTestApp();
+  // The calls rows start real calls: the app runs a Janus child as a server with calls on does.
+  t = await createTestApp({}, { janus: true });
   w = await buildWorld(t.app, t.ctx);
   secrets = [
     w.hiddenMemberA.name,

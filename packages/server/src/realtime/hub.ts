@@ -1,4 +1,5 @@
 import type { DomainEvent, ServerMessage, Topic } from '@parley/protocol';
+import type { z } from 'zod';
 import { type ActorFacts, canSeeItem, type ItemFacts } from '../policy/policy.js';
 
 /** Who may receive an event: readers of an item (policy-filtered) or exactly one user. */
@@ -43,10 +44,27 @@ export interface Connection {
 
 export type TopicAuthorizer = (actor: ActorFacts, id: string) => Promise<boolean>;
 
+/** A protocol schema of client messages: a discriminated union on `type` (e.g. `CallClientMessage`). */
+export type ClientMessageSchema = z.ZodType<{ type: string }> & {
+  options: readonly { shape: { type: { value: string } } }[];
+};
+
+/** How the socket hands a module's message over: parsed by the module's own schema, within its size limit. */
+export interface MessageRoute {
+  maxBytes: number;
+  /** Resolves to the path of the first invalid field, or to null once its module has handled the message. */
+  accept(conn: Connection, message: unknown): Promise<string | null>;
+}
+
+/** Text messages up to this size unless a module registers a larger limit for its own. */
+export const MAX_MESSAGE_BYTES = 16 * 1024;
+
 export class RealtimeHub {
   private readonly connections = new Set<Connection>();
   private readonly authorizers = new Map<string, TopicAuthorizer>();
   private readonly watchers = new Set<(envelope: Envelope) => void>();
+  private readonly routes = new Map<string, MessageRoute>();
+  private readonly disconnectHandlers: ((connection: Connection) => void)[] = [];
 
   constructor(private readonly fanout: Fanout) {
     fanout.onEnvelope((e) => void this.deliver(e));
@@ -62,12 +80,48 @@ export class RealtimeHub {
     this.authorizers.set(prefix, authorizer);
   }
 
+  /**
+   * Each domain module registers the client messages it answers (e.g. calls their `call.*` signalling), typed by
+   * its protocol schema; the socket knows only subscribe, unsubscribe and ping (docs/architecture.md §3.4).
+   */
+  registerMessages<S extends ClientMessageSchema>(
+    schema: S,
+    handle: (conn: Connection, message: z.infer<S>) => Promise<void>,
+    opts: { maxBytes?: number } = {},
+  ): void {
+    const route: MessageRoute = {
+      maxBytes: opts.maxBytes ?? MAX_MESSAGE_BYTES,
+      accept: async (conn, message) => {
+        const parsed = schema.safeParse(message);
+        if (!parsed.success) return parsed.error.issues[0]?.path.join('.') || 'type';
+        await handle(conn, parsed.data);
+        return null;
+      },
+    };
+    for (const option of schema.options) {
+      const type = option.shape.type.value;
+      if (this.routes.has(type)) throw new Error(`realtime: ${type} messages are already handled`);
+      this.routes.set(type, route);
+    }
+  }
+
+  /** The module route of a client message type, if a module registered one. */
+  messageRoute(type: string): MessageRoute | undefined {
+    return this.routes.get(type);
+  }
+
+  /** A module told of every socket that closes (e.g. calls hold a dropped participant's place for a while). */
+  onDisconnect(handler: (connection: Connection) => void): void {
+    this.disconnectHandlers.push(handler);
+  }
+
   add(connection: Connection): void {
     this.connections.add(connection);
   }
 
   remove(connection: Connection): void {
-    this.connections.delete(connection);
+    if (!this.connections.delete(connection)) return;
+    for (const handler of this.disconnectHandlers) handler(connection);
   }
 
   async mayListen(actor: ActorFacts, topic: Topic): Promise<boolean> {

@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { CallClientMessage } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createTestApp, TEST_ORIGIN, type TestApp } from '../test-support/app.js';
@@ -108,5 +109,26 @@ describe('realtime', () => {
     expect(JSON.stringify(b.messages)).not.toContain(hidden.id);
     a.ws.close();
     b.ws.close();
+  });
+
+  it("hands a module's messages to the handler it registered, checked by its schema and within its size", async () => {
+    const a = await open('chairA');
+    const meetingId = '00000000-0000-4000-8000-000000000001';
+    // The calls module registered `call.*`: it answers for a meeting that does not exist.
+    a.ws.send(JSON.stringify({ type: 'call.join', meetingId, requestId: 'j' }));
+    expect(await a.next((m) => m.requestId === 'j')).toMatchObject({ type: 'call.error', code: 'not_found' });
+    a.ws.send(JSON.stringify({ type: 'call.join', meetingId: 'nope' }));
+    expect(await a.next((m) => m.type === 'error')).toMatchObject({ message: 'invalid field: meetingId' });
+    // Call signalling may be larger than the socket's own messages.
+    const sdp = 'a=x\r\n'.repeat(5_000);
+    const publish = { type: 'call.publish', meetingId, stream: 'main', jsep: { type: 'offer', sdp } };
+    a.ws.send(JSON.stringify({ ...publish, requestId: 'p' }));
+    expect(await a.next((m) => m.requestId === 'p')).toMatchObject({ type: 'call.error', code: 'not_found' });
+    a.ws.send(JSON.stringify({ type: 'ping', requestId: 'x'.repeat(20_000) }));
+    expect(await a.next((m) => m.type === 'error' && String(m.message).includes('KiB'))).toMatchObject({
+      message: 'text JSON up to 16 KiB',
+    });
+    a.ws.close();
+    expect(() => t.ctx.hub.registerMessages(CallClientMessage, async () => {})).toThrow(/already handled/);
   });
 });

@@ -1,21 +1,18 @@
 import { ClientMessage, type ServerMessage, type Topic } from '@parley/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
-import { actorOf } from '../modules/auth/plugin.js';
-import { disconnected } from '../modules/calls/membership.js';
-import { callManagerOf } from '../modules/calls/runtime.js';
-import { handleCallMessage } from '../modules/calls/signalling.js';
 import { loadActorFacts } from '../policy/actor.js';
 import type { ActorFacts } from '../policy/policy.js';
-import type { Connection } from './hub.js';
+import { type Connection, MAX_MESSAGE_BYTES } from './hub.js';
 
 const MAX_TOPICS = 200;
-const MAX_MESSAGE_BYTES = 16 * 1024;
-/** Call signalling carries SDP, which outgrows 16 KiB with many streams; the socket's own limit is 64 KiB. */
-const MAX_CALL_MESSAGE_BYTES = 64 * 1024;
 const FACTS_TTL_MS = 2_000;
 
-/** One authenticated socket per tab. The upgrade passed the Origin check in the onRequest hook. */
+/**
+ * One authenticated socket per tab. The upgrade passed the Origin check in the onRequest hook. The socket answers
+ * subscribe, unsubscribe and ping itself and hands every other message to the module that registered its type
+ * (docs/architecture.md §3.4).
+ */
 export async function realtimeRoutes(app: FastifyInstance, opts: { ctx: AppContext }) {
   const { ctx } = opts;
   app.get('/ws', { websocket: true, schema: { hide: true } }, async (socket, request) => {
@@ -24,7 +21,10 @@ export async function realtimeRoutes(app: FastifyInstance, opts: { ctx: AppConte
       socket.close(4401, 'sign in first');
       return;
     }
-    let facts: { value: ActorFacts; at: number } = { value: await actorOf(ctx, request), at: Date.now() };
+    let facts: { value: ActorFacts; at: number } = {
+      value: await loadActorFacts(ctx.db, user.id, user.isAdmin),
+      at: Date.now(),
+    };
     const send = (m: ServerMessage) => {
       if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(m));
     };
@@ -41,17 +41,22 @@ export async function realtimeRoutes(app: FastifyInstance, opts: { ctx: AppConte
     ctx.hub.add(conn);
     send({ type: 'hello', userId: user.id });
     socket.on('message', async (raw: Buffer, isBinary: boolean) => {
-      if (isBinary || raw.length > MAX_CALL_MESSAGE_BYTES)
-        return send({ type: 'error', code: 'bad_message', message: 'text JSON up to 16 KiB (64 KiB for calls)' });
+      if (isBinary) return send({ type: 'error', code: 'bad_message', message: 'text JSON only' });
       let parsed: unknown;
       try {
         parsed = JSON.parse(raw.toString('utf8'));
       } catch {
         return send({ type: 'error', code: 'bad_json', message: 'not JSON' });
       }
-      const isCall = String((parsed as { type?: unknown } | null)?.type ?? '').startsWith('call.');
-      if (raw.length > MAX_MESSAGE_BYTES && !isCall)
-        return send({ type: 'error', code: 'bad_message', message: 'text JSON up to 16 KiB' });
+      const route = ctx.hub.messageRoute(String((parsed as { type?: unknown } | null)?.type ?? ''));
+      const maxBytes = route?.maxBytes ?? MAX_MESSAGE_BYTES;
+      if (raw.length > maxBytes)
+        return send({ type: 'error', code: 'bad_message', message: `text JSON up to ${maxBytes / 1024} KiB` });
+      if (route) {
+        const invalid = await route.accept(conn, parsed);
+        if (invalid) send({ type: 'error', code: 'bad_message', message: `invalid field: ${invalid}` });
+        return;
+      }
       const msg = ClientMessage.safeParse(parsed);
       if (!msg.success) {
         const path = msg.error.issues[0]?.path.join('.') || 'type';
@@ -76,17 +81,11 @@ export async function realtimeRoutes(app: FastifyInstance, opts: { ctx: AppConte
           conn.topics.add(m.topic);
           return send({ type: 'subscribed', topic: m.topic, ...rid });
         }
-        default: {
-          const calls = callManagerOf(ctx);
-          if (!calls) return send({ type: 'error', code: 'bad_message', message: 'calls are not available' });
-          return handleCallMessage(ctx, calls, conn, m);
-        }
+        default:
+          // A message of the protocol whose module is not part of this server.
+          return send({ type: 'error', code: 'bad_message', message: `${m.type} is not available on this server` });
       }
     });
-    socket.on('close', () => {
-      ctx.hub.remove(conn);
-      const calls = callManagerOf(ctx);
-      if (calls) disconnected(calls, conn);
-    });
+    socket.on('close', () => ctx.hub.remove(conn));
   });
 }

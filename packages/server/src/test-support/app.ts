@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../app.js';
 import { loadConfig } from '../config.js';
 import type { AppContext } from '../context.js';
+import { startJanus } from '../janus/index.js';
 import { freshDatabase } from './database.js';
 
 export const TEST_ORIGIN = 'http://127.0.0.1:8080';
@@ -15,7 +16,11 @@ export interface TestApp {
 /** A fixed test key, so TOTP seeds are sealed as in production without a key file. */
 export const TEST_SECRETS_KEY = Buffer.alloc(32, 7).toString('base64');
 
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+/** A real app on a fresh in-memory database; `janus` gives it a real Janus child for its lifetime, as in production. */
+export async function createTestApp(
+  env: Record<string, string> = {},
+  opts: { janus?: boolean } = {},
+): Promise<TestApp> {
   const database = await freshDatabase();
   // API tests speak to the server as 127.0.0.1 (an IP is fine for the server's own checks; only browsers refuse it).
   const config = loadConfig(
@@ -29,7 +34,12 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     },
     { webRoot: '/nonexistent' },
   );
-  const { app, ctx } = await buildApp({ config, database, logger: false });
+  const { app, ctx } = await buildApp({
+    config,
+    database,
+    logger: false,
+    ...(opts.janus ? { janus: startTestJanus } : {}),
+  });
   await app.ready();
   return {
     app,
@@ -39,6 +49,12 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
       await database.dispose();
     },
   };
+}
+
+/** Loaded only here: the Janus test helpers look for the binary when they load. */
+async function startTestJanus() {
+  const { captureLog, testJanusOptions } = await import('../janus/test-support/janus.js');
+  return startJanus(testJanusOptions(), captureLog());
 }
 
 export { InjectClient as TestClient } from '../lib/inject-client.js';

@@ -1,7 +1,6 @@
-import type { AppContext } from '../../context.js';
 import { conflict } from '../../http/errors.js';
 import { randomToken } from '../../lib/crypto.js';
-import { runWrite, type WriteScope } from '../../services/write.js';
+import { runWrite, type WriteContext } from '../../services/write.js';
 import { hashPassword } from './passwords.js';
 import { findUserByEmail } from './queries.js';
 import { users } from './schema.js';
@@ -16,14 +15,9 @@ export interface NewUser {
 }
 
 /** Creates an account; used by the admin API, invitations, the CLI and the demo loader. */
-export async function createUser(
-  ctx: Pick<AppContext, 'db' | 'hub'>,
-  actorUserId: string | null,
-  input: NewUser,
-  w0?: WriteScope,
-) {
+export async function createUser(ctx: WriteContext, actorUserId: string | null, input: NewUser) {
   const passwordHash = input.passwordHash ?? (input.password ? await hashPassword(input.password) : null);
-  const body = async (w: WriteScope) => {
+  return runWrite(ctx, actorUserId, async (w) => {
     if (await findUserByEmail(w.tx, input.email)) {
       throw conflict('An account with this email exists', undefined, [
         { path: 'body.email', message: 'already registered' },
@@ -49,6 +43,5 @@ export async function createUser(
       after: { id: u!.id, email: u!.email, displayName: u!.displayName, isAdmin: u!.isAdmin },
     });
     return u!;
-  };
-  return w0 ? body(w0) : runWrite(ctx, actorUserId, body);
+  });
 }

@@ -29,7 +29,7 @@ export class CallManager {
 
   constructor(readonly ctx: AppContext) {}
 
-  /** The Janus service, watched for restarts from the first time calls use it (it is set after the app is built). */
+  /** The Janus service, watched for restarts from the first time calls use it (it starts when the app is ready). */
   janus(): JanusService | null {
     const j = this.ctx.janus ?? null;
     if (j && j !== this.watched) {

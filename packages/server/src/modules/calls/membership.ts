@@ -1,6 +1,6 @@
 import type { ActorFacts } from '../../policy/policy.js';
 import type { Connection } from '../../realtime/hub.js';
-import { ownActiveDevice } from '../keys/devices.js';
+import { ownActiveDevice } from '../keys/index.js';
 import type { CallPerson } from './access.js';
 import { CallError } from './errors.js';
 import { iceServersFor } from './ice.js';

@@ -7,7 +7,7 @@ export function setCallManager(ctx: AppContext, mgr: CallManager): void {
   managers.set(ctx, mgr);
 }
 
-/** The calls of this app (undefined when the calls module is not registered); /ws routes `call.*` here. */
+/** The calls of this app (undefined when the calls module is not registered). */
 export function callManagerOf(ctx: AppContext): CallManager | undefined {
   return managers.get(ctx);
 }

@@ -1,6 +1,6 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import type { AppContext } from '../../context.js';
-import type { Db, DbOrTx } from '../../db/client.js';
+import type { DbOrTx } from '../../db/client.js';
 import { conflict } from '../../http/errors.js';
 import { runWrite, type WriteScope } from '../../services/write.js';
 import { findMeetingFacts, type MeetingFacts } from '../meetings/index.js';
@@ -52,7 +52,7 @@ export async function recordCallStart(
       after: { meetingId: facts.id, startedAt: at.toISOString() },
     });
     // The meetings service checks the meeting is planned and not yet started (409 otherwise) and keeps its history.
-    await startMeeting({ ...ctx, db: w.tx as unknown as Db }, who, facts.group, facts.id, { at });
+    await startMeeting(w.nested(ctx), who, facts.group, facts.id, { at });
     return row;
   });
 }
@@ -61,9 +61,8 @@ export async function recordCallStart(
 export async function recordCallEnd(ctx: Ctx, who: MeetingActor, facts: MeetingFacts, at: Date): Promise<CallRow> {
   return runWrite(ctx, who.userId, async (w) => {
     const row = await markEnded(w, facts, at, who.userId, {});
-    const nested = { ...ctx, db: w.tx as unknown as Db };
     const current = await findMeetingFacts(w.tx, facts.id);
-    if (current?.startedAt && !current.endedAt) await endMeeting(nested, who, facts.group, facts.id, { at });
+    if (current?.startedAt && !current.endedAt) await endMeeting(w.nested(ctx), who, facts.group, facts.id, { at });
     return row;
   });
 }

@@ -1,10 +1,8 @@
+import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VideoRoomErrors, VideoRoomParticipant } from '../../janus/index.js';
 import { eventually, janusInstalled } from '../../janus/test-support/janus.js';
-import { resolveContext } from '../keys/contexts.js';
-import { currentMembers, factsOfUsers } from '../keys/mls-queries.js';
-import { acceptCommit, createMlsGroup } from '../keys/mls-service.js';
-import { newDevice } from '../keys/test-support/fixtures.js';
+import type { TestClient } from '../../test-support/app.js';
 import type { CallClient } from './test-support/call-client.js';
 import { syntheticOffer } from './test-support/call-client.js';
 import { callHarness, type Harness } from './test-support/harness.js';
@@ -130,19 +128,13 @@ describe.skipIf(!janusInstalled)('call signalling over /ws (real Janus)', () => 
   });
 
   it('a removed participant loses their handles and token at once, and their MLS devices are to be removed', async () => {
-    // The call's MLS group: chairA's device created it and added memberA's device.
+    // The call's MLS group, through the Delivery Service's API: chairA's device created it and added memberA's.
     const ctx = h.t.ctx;
-    const context = `call:${id}`;
-    const scope = (await resolveContext(ctx.db, context))!;
-    const facts = (await factsOfUsers(ctx.db, [h.w.users.chairA.id])).get(h.w.users.chairA.id)!;
-    const chairDevice = await newDevice(ctx, h.w.users.chairA.id);
-    const memberDevice = await newDevice(ctx, h.w.users.memberA.id);
-    const g = await createMlsGroup(ctx, facts, scope, {
-      context,
-      deviceId: chairDevice,
-      cipherSuite: 'MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519',
-    });
-    await acceptCommit(ctx, facts, scope, g.id, {
+    const asChairA = await h.http('chairA');
+    const chairDevice = await registerDevice(asChairA, h.w.users.chairA.id);
+    const memberDevice = await registerDevice(await h.http('memberA'), h.w.users.memberA.id);
+    const g = (await asChairA.post('/api/mls/groups', { context: `call:${id}`, deviceId: chairDevice })).json();
+    const commit = await asChairA.post(`/api/mls/groups/${g.id}/commits`, {
       deviceId: chairDevice,
       epoch: 0,
       commit: 'AAAA',
@@ -150,6 +142,7 @@ describe.skipIf(!janusInstalled)('call signalling over /ws (real Janus)', () => 
       addedDevices: [{ deviceId: memberDevice, leafIndex: 1 }],
       removedDevices: [],
     });
+    expect(commit.statusCode, commit.body).toBe(201);
 
     const member = h.mgr.calls.get(id)!.members.get(memberAId)!;
     const token = member.media!.token;
@@ -172,9 +165,10 @@ describe.skipIf(!janusInstalled)('call signalling over /ws (real Janus)', () => 
     await expect(pub.join({ room: room(), token })).rejects.toMatchObject({ code: VideoRoomErrors.unauthorized });
     await probe.close();
     // The Delivery Service marks their device leaving and nominates chairA's device to commit the Remove.
-    await eventually(
-      async () => (await currentMembers(ctx.db, g.id)).find((m) => m.deviceId === memberDevice)?.status === 'leaving',
-    );
+    await eventually(async () => {
+      const { members } = (await asChairA.get(`/api/mls/groups/${g.id}`)).json();
+      return members.find((m: { deviceId: string }) => m.deviceId === memberDevice)?.status === 'leaving';
+    });
     // Knocking again puts them in the lobby, not straight back in.
     const mark = memberA.mark();
     memberA.send({ type: 'call.join' });
@@ -199,3 +193,16 @@ describe.skipIf(!janusInstalled)('call signalling over /ws (real Janus)', () => 
     await chairA.state((s) => !s.participants.some((p) => p.participantId === participantId), from);
   });
 });
+
+/** A device registered through the API, with a random public key (opaque to the server). */
+async function registerDevice(client: TestClient, userId: string): Promise<string> {
+  const deviceId = randomUUID();
+  const res = await client.post('/api/devices', {
+    deviceId,
+    signaturePublicKey: randomBytes(32).toString('base64'),
+    credential: Buffer.from(`${userId}:${deviceId}`).toString('base64'),
+    label: 'Test device',
+  });
+  if (res.statusCode !== 201) throw new Error(`device: ${res.statusCode} ${res.body}`);
+  return deviceId;
+}

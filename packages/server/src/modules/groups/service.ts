@@ -1,13 +1,12 @@
 import type { Marking, Role } from '@parley/protocol';
 import { and, eq, max } from 'drizzle-orm';
-import type { AppContext } from '../../context.js';
 import { conflict, fieldError } from '../../http/errors.js';
 import type { GroupFacts } from '../../policy/policy.js';
-import { runWrite, type WriteScope } from '../../services/write.js';
+import { runWrite, type WriteContext, type WriteScope } from '../../services/write.js';
 import { findAgency, findGroup, findMembership, findSide } from './queries.js';
 import { agencies, groups, memberships, sides } from './schema.js';
 
-type Ctx = Pick<AppContext, 'db' | 'hub'>;
+type Ctx = WriteContext;
 
 function rosterChanged(
   w: WriteScope,
@@ -235,14 +234,8 @@ export interface MembershipInput {
   marking: Marking;
 }
 
-export async function addMembership(
-  ctx: Ctx,
-  actorUserId: string | null,
-  group: GroupFacts,
-  input: MembershipInput,
-  w0?: WriteScope,
-) {
-  const body = async (w: WriteScope) => {
+export async function addMembership(ctx: Ctx, actorUserId: string | null, group: GroupFacts, input: MembershipInput) {
+  return runWrite(ctx, actorUserId, async (w) => {
     await findSide(w.tx, group.id, input.sideId).catch(() => {
       throw fieldError(404, 'body.sideId', 'no such side in this group');
     });
@@ -274,8 +267,7 @@ export async function addMembership(
     });
     rosterChanged(w, group, input.sideId, input.marking, 'membership', m!.id);
     return m!;
-  };
-  return w0 ? body(w0) : runWrite(ctx, actorUserId, body);
+  });
 }
 
 export async function updateMembership(

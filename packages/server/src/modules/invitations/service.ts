@@ -107,13 +107,14 @@ async function claim(w: WriteScope, inv: InvitationRow, usedBy: string | null, p
 
 async function joinAs(ctx: Ctx, w: WriteScope, inv: InvitationRow, userId: string) {
   const group = await groupFacts(w.tx, inv.groupId);
-  const m = await addMembership(
-    ctx,
-    w.actorUserId,
-    group,
-    { userId, sideId: inv.sideId, role: inv.role, agencyId: inv.agencyId, title: inv.title, marking: inv.marking },
-    w,
-  );
+  const m = await addMembership(w.nested(ctx), w.actorUserId, group, {
+    userId,
+    sideId: inv.sideId,
+    role: inv.role,
+    agencyId: inv.agencyId,
+    title: inv.title,
+    marking: inv.marking,
+  });
   await auditInvitation(w, 'invitation.accept', inv, { id: inv.id, usedBy: userId, membershipId: m.id });
   return m;
 }
@@ -132,12 +133,13 @@ export async function acceptInvitation(
   const passwordHash = await hashPassword(input.password);
   return runWrite(ctx, null, async (w) => {
     await claim(w, inv, null, 'body.token');
-    const user = await createUser(
-      ctx,
-      null,
-      { email: input.email, displayName: input.displayName, password: null, passwordHash, isAdmin: false },
-      w,
-    );
+    const user = await createUser(w.nested(ctx), null, {
+      email: input.email,
+      displayName: input.displayName,
+      password: null,
+      passwordHash,
+      isAdmin: false,
+    });
     await w.tx.update(invitations).set({ usedBy: user.id }).where(eq(invitations.id, inv.id));
     const membership = await joinAs(ctx, w, inv, user.id);
     return { user, membership, groupId: inv.groupId };

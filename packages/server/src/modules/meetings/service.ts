@@ -3,12 +3,13 @@ import { eq } from 'drizzle-orm';
 import type { AppContext } from '../../context.js';
 import { conflict, fieldError } from '../../http/errors.js';
 import type { GroupFacts } from '../../policy/policy.js';
-import { runWrite, type WriteScope } from '../../services/write.js';
+import { runWrite, type WriteContext, type WriteScope } from '../../services/write.js';
 import { findMeeting, type MeetingRow, meetingItem } from './queries.js';
 import { meetingEvents, meetings } from './schema.js';
 import { assertCan, type MeetingCommand, phaseOf, stateOf } from './state-machine.js';
 
-type Ctx = Pick<AppContext, 'db' | 'hub' | 'config'>;
+/** A meeting write runs on its own, or nested in another module's write (a call starting its meeting). */
+type Ctx = WriteContext & Pick<AppContext, 'config'>;
 
 /** Who acts, and for which side of the group (null for someone without a side, e.g. the demo loader). */
 export interface MeetingActor {

@@ -1,6 +1,5 @@
 import type { Role } from '@parley/protocol';
 import type { AppContext } from '../../context.js';
-import type { Db } from '../../db/client.js';
 import { fieldError } from '../../http/errors.js';
 import { type ActorFacts, canSeeItem, type GroupFacts } from '../../policy/policy.js';
 import { runWrite } from '../../services/write.js';
@@ -22,8 +21,8 @@ export interface NewTrack {
  * side (same name, code and colour, so both read as the same governments, linked to the side it stands for so
  * that side's chairs oversee their own people), and the chosen experts of each side with a copy of their agency
  * (same name and marking: a side-only agency stays with its side, and so do its people).
- * The groups services run nested (a savepoint each) so that a failing expert rolls the whole track back; their
- * roster events leave at savepoint release, which is harmless: nobody can be subscribed to a group not yet committed.
+ * The groups services run nested in this write (a savepoint each), so a failing expert rolls the whole track back
+ * and their roster events go out with the track's, after its commit, or not at all.
  */
 export async function createTrack(
   ctx: Ctx,
@@ -44,7 +43,7 @@ export async function createTrack(
   );
   const parentAgencies = await agenciesOfGroup(ctx.db, parent.id);
   return runWrite(ctx, actor.userId, async (w) => {
-    const nested = { db: w.tx as unknown as Db, hub: ctx.hub };
+    const nested = w.nested(ctx);
     const g = await createGroup(nested, actor.userId, {
       name: input.name,
       description: input.description,
@@ -72,20 +71,14 @@ export async function createTrack(
       agencyMap.set(a.id, copy.id);
     }
     for (const e of experts) {
-      await addMembership(
-        nested,
-        actor.userId,
-        track,
-        {
-          userId: e.m.userId,
-          sideId: sideMap.get(e.m.sideId)!,
-          role: e.role,
-          agencyId: e.m.agencyId ? (agencyMap.get(e.m.agencyId) ?? null) : null,
-          title: e.m.title,
-          marking: e.m.marking,
-        },
-        w,
-      );
+      await addMembership(nested, actor.userId, track, {
+        userId: e.m.userId,
+        sideId: sideMap.get(e.m.sideId)!,
+        role: e.role,
+        agencyId: e.m.agencyId ? (agencyMap.get(e.m.agencyId) ?? null) : null,
+        title: e.m.title,
+        marking: e.m.marking,
+      });
     }
     const [row] = await w.tx
       .insert(tracks)

@@ -1,8 +1,5 @@
 import type { AddressInfo } from 'node:net';
 import type { MeetingFormat } from '@parley/protocol';
-import type { AppContext } from '../../../context.js';
-import { startJanus } from '../../../janus/index.js';
-import { captureLog, testJanusOptions } from '../../../janus/test-support/janus.js';
 import { createTestApp, type TestApp, type TestClient } from '../../../test-support/app.js';
 import { buildWorld, type Persona, sessionCookieFor, type World } from '../../../test-support/world.js';
 import * as meetings from '../../meetings/service.js';
@@ -10,15 +7,6 @@ import { chairA, slot, unique } from '../../meetings/test-support/fixtures.js';
 import type { CallManager } from '../manager.js';
 import { callManagerOf } from '../runtime.js';
 import { CallClient } from './call-client.js';
-
-const started = new WeakSet<AppContext>();
-
-/** Gives a test app a real Janus child (stopped with the worker process if nobody stops it earlier). */
-export async function ensureJanus(ctx: AppContext): Promise<void> {
-  if (ctx.janus || started.has(ctx)) return;
-  started.add(ctx);
-  ctx.janus = await startJanus(testJanusOptions(), captureLog());
-}
 
 export interface Harness {
   t: TestApp;
@@ -33,9 +21,8 @@ export interface Harness {
 
 /** The real app listening on a port, a world of two sides, and a real Janus. */
 export async function callHarness(): Promise<Harness> {
-  const t = await createTestApp();
+  const t = await createTestApp({}, { janus: true });
   const w = await buildWorld(t.app, t.ctx);
-  await ensureJanus(t.ctx);
   await t.app.listen({ port: 0, host: '127.0.0.1' });
   const port = (t.app.server.address() as AddressInfo).port;
   const mgr = callManagerOf(t.ctx)!;
@@ -77,7 +64,6 @@ export async function callHarness(): Promise<Harness> {
     close: async () => {
       for (const c of clients) c.close();
       await t.close();
-      await t.ctx.janus?.stop();
     },
   };
 }
