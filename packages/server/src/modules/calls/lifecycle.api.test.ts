@@ -1,9 +1,10 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { janusInstalled } from '../../janus/test-support/janus.js';
+import { mlsMembers } from '../keys/schema.js';
 import { meetings } from '../meetings/schema.js';
 import { calls } from './schema.js';
-import { callHarness, type Harness } from './test-support/harness.js';
+import { callHarness, type Harness, registerDevice } from './test-support/harness.js';
 
 describe.skipIf(!janusInstalled)('call lifecycle tied to the meeting (real Janus)', () => {
   let h: Harness;
@@ -73,6 +74,32 @@ describe.skipIf(!janusInstalled)('call lifecycle tied to the meeting (real Janus
     expect((await (await h.http('chairA')).post(`/api/meetings/${id}/call/end`)).statusCode).toBe(409);
     const [after] = await h.t.ctx.db.select().from(calls).where(eq(calls.meetingId, id));
     expect(after!.endedAt).not.toBeNull();
+  });
+
+  it('ending the call ends its keys: the MLS group is retired, nobody stays a member, nothing more is accepted', async () => {
+    const { id, a } = await callWithChairA();
+    const asChairA = await h.http('chairA');
+    const device = await registerDevice(asChairA, h.w.users.chairA.id);
+    const context = `call:${id}`;
+    const g = (await asChairA.post('/api/mls/groups', { context, deviceId: device })).json();
+    expect((await asChairA.get(`/api/mls/groups?context=${context}`)).statusCode).toBe(200);
+    const res = await (await h.http('chairB')).post(`/api/meetings/${id}/call/end`);
+    expect(res.statusCode, res.body).toBe(200);
+    await a.next('call.ended');
+    // The context has no group any more: whoever keys it next starts a new one.
+    expect((await asChairA.get(`/api/mls/groups?context=${context}`)).statusCode).toBe(404);
+    const commit = await asChairA.post(`/api/mls/groups/${g.id}/commits`, {
+      deviceId: device,
+      epoch: 0,
+      commit: 'AAAA',
+      welcomes: [],
+      addedDevices: [],
+      removedDevices: [],
+    });
+    expect(commit.statusCode).toBeGreaterThanOrEqual(400);
+    expect(commit.statusCode).toBeLessThan(500);
+    const retired = await h.t.ctx.db.select().from(mlsMembers).where(eq(mlsMembers.mlsGroupId, g.id));
+    expect(retired.map((m) => m.status)).toEqual(['removed']);
   });
 
   it('a chair in the call can end it over the socket: everyone is told', async () => {

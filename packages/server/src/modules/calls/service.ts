@@ -3,8 +3,10 @@ import type { AppContext } from '../../context.js';
 import type { DbOrTx } from '../../db/client.js';
 import { conflict } from '../../http/errors.js';
 import { runWrite, type WriteScope } from '../../services/write.js';
+import { retireKeys } from '../keys/index.js';
 import { findMeetingFacts, type MeetingFacts } from '../meetings/index.js';
 import { endMeeting, type MeetingActor, startMeeting } from '../meetings/service.js';
+import { callContext } from './mls.js';
 import { calls } from './schema.js';
 
 export type CallRow = typeof calls.$inferSelect;
@@ -60,7 +62,7 @@ export async function recordCallStart(
 /** Ends the call and, if it is still under way, the meeting (the `ended` event carries the real duration). */
 export async function recordCallEnd(ctx: Ctx, who: MeetingActor, facts: MeetingFacts, at: Date): Promise<CallRow> {
   return runWrite(ctx, who.userId, async (w) => {
-    const row = await markEnded(w, facts, at, who.userId, {});
+    const row = await markEnded(ctx, w, facts, at, who.userId, {});
     const current = await findMeetingFacts(w.tx, facts.id);
     if (current?.startedAt && !current.endedAt) await endMeeting(w.nested(ctx), who, facts.group, facts.id, { at });
     return row;
@@ -82,11 +84,15 @@ export async function recordCallEndWithMeeting(ctx: Ctx, meetingId: string, beca
   const facts = await findMeetingFacts(ctx.db, meetingId);
   if (!facts) return null;
   const at = new Date();
-  return runWrite(ctx, null, (w) => markEnded(w, facts, at, null, { because }));
+  return runWrite(ctx, null, (w) => markEnded(ctx, w, facts, at, null, { because }));
 }
 
-/** Marks the running call of the meeting ended and audits it (409 if none is running). */
+/**
+ * Marks the running call of the meeting ended and audits it (409 if none is running). The call's keys end with it:
+ * a later call of the meeting is keyed by a new MLS group (docs/call-keys.md §6.4).
+ */
 async function markEnded(
+  ctx: Ctx,
   w: WriteScope,
   facts: MeetingFacts,
   at: Date,
@@ -106,5 +112,6 @@ async function markEnded(
     resourceId: row.id,
     after: { meetingId: facts.id, endedAt: at.toISOString(), ...extra },
   });
+  await retireKeys(w.nested(ctx), callContext(facts.id));
   return row;
 }

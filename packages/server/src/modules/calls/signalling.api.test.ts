@@ -1,11 +1,9 @@
-import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VideoRoomErrors, VideoRoomParticipant } from '../../janus/index.js';
 import { eventually, janusInstalled } from '../../janus/test-support/janus.js';
-import type { TestClient } from '../../test-support/app.js';
 import type { CallClient } from './test-support/call-client.js';
 import { syntheticOffer } from './test-support/call-client.js';
-import { callHarness, type Harness } from './test-support/harness.js';
+import { callHarness, type Harness, registerDevice } from './test-support/harness.js';
 
 describe.skipIf(!janusInstalled)('call signalling over /ws (real Janus)', () => {
   let h: Harness;
@@ -195,14 +193,3 @@ describe.skipIf(!janusInstalled)('call signalling over /ws (real Janus)', () => 
 });
 
 /** A device registered through the API, with a random public key (opaque to the server). */
-async function registerDevice(client: TestClient, userId: string): Promise<string> {
-  const deviceId = randomUUID();
-  const res = await client.post('/api/devices', {
-    deviceId,
-    signaturePublicKey: randomBytes(32).toString('base64'),
-    credential: Buffer.from(`${userId}:${deviceId}`).toString('base64'),
-    label: 'Test device',
-  });
-  if (res.statusCode !== 201) throw new Error(`device: ${res.statusCode} ${res.body}`);
-  return deviceId;
-}

@@ -79,12 +79,12 @@ export function mayRequestRemoval(
 /** The side an audit entry of this scope belongs to: side-only contexts stay with the acting side. */
 export function auditPlacement(
   scope: MlsScope,
-  actor: ActorFacts,
+  actor: ActorFacts | null,
 ): { groupId: string; sideId: string | null; marking: 'shared' | 'side-only' } {
   const groupId = scope.group.id;
   if (scope.kind === 'caucus') return { groupId, sideId: scope.sideId, marking: 'side-only' };
   if (scope.kind === 'backchannel') {
-    const side = membershipIn(actor, groupId)?.sideId ?? scope.sideIds[0];
+    const side = (actor && membershipIn(actor, groupId)?.sideId) ?? scope.sideIds[0];
     return { groupId, sideId: side, marking: 'side-only' };
   }
   if (scope.kind === 'call' && scope.meeting.marking === 'side-only')

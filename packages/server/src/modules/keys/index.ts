@@ -1,9 +1,11 @@
 import type { AppContext } from '../../context.js';
 import type { DbOrTx } from '../../db/client.js';
 import type { ActorFacts } from '../../policy/policy.js';
+import type { WriteContext } from '../../services/write.js';
 import { resolveContext } from './contexts.js';
 import { leaveGroup, type MembershipRef, requestRemoval } from './mls-membership.js';
 import { currentMembers, factsOfUsers, findMlsGroupByContext } from './mls-queries.js';
+import { retireContext } from './mls-service.js';
 import { mlsRuntimeOf } from './runtime.js';
 
 /*
@@ -54,4 +56,14 @@ export async function leaveMemberships(ctx: AppContext, held: HeldMemberships): 
     const res = await leaveGroup(ctx, person, scope, held.mlsGroupId, ref);
     mlsRuntimeOf(ctx).nominator.schedule(res.nomination, held.mlsGroupId);
   }
+}
+
+/**
+ * What a context keyed ends (a call that ended): its MLS group is retired inside the caller's write, so the next
+ * use of the context starts a new group with fresh keys and nobody from before is still a member
+ * (docs/call-keys.md §6.4).
+ */
+export async function retireKeys(ctx: WriteContext, context: string): Promise<void> {
+  const scope = await resolveContext(ctx.db, context);
+  if (scope) await retireContext(ctx, scope, context);
 }

@@ -1,9 +1,9 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { AppContext } from '../../context.js';
 import { conflict, fieldError, notFound } from '../../http/errors.js';
 import { sha256Hex } from '../../lib/crypto.js';
 import type { ActorFacts } from '../../policy/policy.js';
-import { runWrite, type WriteScope } from '../../services/write.js';
+import { runWrite, type WriteContext, type WriteScope } from '../../services/write.js';
 import { auditPlacement, type MlsScope, mayTakePart } from './contexts.js';
 import { b64 } from './device-log.js';
 import { ownActiveDevice } from './devices.js';
@@ -43,18 +43,8 @@ export async function createMlsGroup(
         .where(and(eq(mlsMembers.mlsGroupId, existing.id), eq(mlsMembers.status, 'active')))
         .limit(1);
       if (live) throw conflict('This context already has an MLS group', { mlsGroupId: existing.id });
-      // Everyone has left (e.g. a call that ended): nobody can add a newcomer, so the context is keyed afresh.
-      await w.tx
-        .update(mlsGroups)
-        .set({ context: `retired:${existing.id}` })
-        .where(eq(mlsGroups.id, existing.id));
-      await w.audit({
-        ...auditPlacement(scope, actor),
-        action: 'mls-group.retire',
-        resourceType: 'mls-group',
-        resourceId: existing.id,
-        before: { context: input.context },
-      });
+      // Everyone has left: nobody can add a newcomer, so the context is keyed afresh.
+      await retireGroup(w, scope, actor, existing);
     }
     const [g] = await w.tx
       .insert(mlsGroups)
@@ -136,6 +126,36 @@ export async function acceptCommit(
     const nomination = await nominateInTx(w, advanced, after, { prefer: input.deviceId });
     return { seq, epoch: advanced.epoch, nomination };
   });
+}
+
+/**
+ * Ends the group that keys a context (docs/call-keys.md §6.4): its context is freed for a new group, every
+ * membership ends, and nothing more is accepted for it, so the keys of what ended are never reused.
+ */
+async function retireGroup(w: WriteScope, scope: MlsScope, actor: ActorFacts | null, group: MlsGroupRow) {
+  await w.tx
+    .update(mlsGroups)
+    .set({ context: `retired:${group.id}` })
+    .where(eq(mlsGroups.id, group.id));
+  await w.tx
+    .update(mlsMembers)
+    .set({ status: 'removed', leafIndex: null, removedSeq: group.lastSeq })
+    .where(and(eq(mlsMembers.mlsGroupId, group.id), ne(mlsMembers.status, 'removed')));
+  await w.audit({
+    ...auditPlacement(scope, actor),
+    action: 'mls-group.retire',
+    resourceType: 'mls-group',
+    resourceId: group.id,
+    before: { context: group.context },
+  });
+}
+
+/** Retires the MLS group of a context if it has one (a call that ended); nothing when there is none. */
+export async function retireContext(ctx: WriteContext, scope: MlsScope, context: string): Promise<boolean> {
+  const group = await findMlsGroupByContext(ctx.db, context);
+  if (!group) return false;
+  await runWrite(ctx, null, (w) => retireGroup(w, scope, null, group));
+  return true;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { MeetingFormat } from '@parley/protocol';
 import { createTestApp, type TestApp, type TestClient } from '../../../test-support/app.js';
@@ -66,4 +67,17 @@ export async function callHarness(): Promise<Harness> {
       await t.close();
     },
   };
+}
+
+/** Registers a device for the person behind `client` through the real route; its id. */
+export async function registerDevice(client: TestClient, userId: string): Promise<string> {
+  const deviceId = randomUUID();
+  const res = await client.post('/api/devices', {
+    deviceId,
+    signaturePublicKey: randomBytes(32).toString('base64'),
+    credential: Buffer.from(`${userId}:${deviceId}`).toString('base64'),
+    label: 'Test device',
+  });
+  if (res.statusCode !== 201) throw new Error(`device: ${res.statusCode} ${res.body}`);
+  return deviceId;
 }
