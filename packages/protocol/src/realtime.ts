@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CallClientMessage, CallServerMessage } from './calls.js';
 import { Id } from './common.js';
+import { DomainEvent } from './events.js';
 
 /** A topic names what a client listens to; the server checks each subscription against the policy. */
 export const Topic = z.union([
@@ -19,16 +20,6 @@ export const ClientMessage = z.discriminatedUnion('type', [
   ...CallClientMessage.options,
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
-
-/** Domain events carried to subscribers; `kind` says what changed, `resource` what to refetch. */
-export const DomainEvent = z.object({
-  kind: z.string(),
-  groupId: Id.nullable(),
-  resourceType: z.string(),
-  resourceId: z.string().nullable(),
-  data: z.record(z.string(), z.unknown()).optional(),
-});
-export type DomainEvent = z.infer<typeof DomainEvent>;
 
 export const ServerMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('hello'), userId: Id }),

@@ -1,10 +1,11 @@
+import type { DomainEventKind } from '@parley/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.js';
 import { CallManager } from './manager.js';
 import { callRoutes } from './routes.js';
 import { setCallManager } from './runtime.js';
 
-const CLOSING = new Set(['meeting.ended', 'meeting.cancelled', 'meeting.postponed']);
+const CLOSING = new Set<DomainEventKind>(['meeting.ended', 'meeting.cancelled', 'meeting.postponed']);
 
 /** Secure calls: lifecycle routes, the ICE-server endpoint, and the live calls that /ws signalling drives. */
 export async function callsModule(app: FastifyInstance, opts: { ctx: AppContext }) {
@@ -12,7 +13,7 @@ export async function callsModule(app: FastifyInstance, opts: { ctx: AppContext 
   setCallManager(opts.ctx, mgr);
   // A meeting ended, cancelled or postponed through the lifecycle takes its running call with it.
   const unwatch = opts.ctx.hub.watch(({ topic, event }) => {
-    if (!topic.startsWith('meeting:') || !CLOSING.has(event.kind) || !event.resourceId) return;
+    if (!topic.startsWith('meeting:') || event.resourceType !== 'meeting' || !CLOSING.has(event.kind)) return;
     mgr
       .meetingClosed(event.resourceId, event.kind)
       .catch((err) =>

@@ -1,3 +1,4 @@
+import { mlsContext } from '@parley/protocol';
 import type { AppContext } from '../../context.js';
 import { HttpError } from '../../http/errors.js';
 import type { ActorFacts } from '../../policy/policy.js';
@@ -5,8 +6,6 @@ import { resolveContext } from '../keys/contexts.js';
 import { leaveGroup, type MembershipRef, requestRemoval } from '../keys/mls-membership.js';
 import { currentMembers, factsOfUsers, findMlsGroupByContext } from '../keys/mls-queries.js';
 import { mlsRuntimeOf } from '../keys/runtime.js';
-
-export const callContext = (meetingId: string) => `call:${meetingId}`;
 
 /**
  * Takes a departed participant's devices out of the call's MLS group: the Delivery Service marks them leaving and
@@ -21,7 +20,7 @@ export async function evictFromCallGroup(
   userId: string,
   by?: ActorFacts,
 ): Promise<void> {
-  const context = callContext(meetingId);
+  const context = mlsContext({ kind: 'call', meetingId });
   const group = await findMlsGroupByContext(ctx.db, context);
   if (!group) return;
   const held: MembershipRef[] = (await currentMembers(ctx.db, group.id))

@@ -1,4 +1,4 @@
-import type { Marking, Role } from '@parley/protocol';
+import { domainEvent, type Marking, type Role, type RosterChangedEvent } from '@parley/protocol';
 import { and, eq, max } from 'drizzle-orm';
 import type { AppContext } from '../../context.js';
 import { conflict, fieldError } from '../../http/errors.js';
@@ -14,12 +14,12 @@ function rosterChanged(
   group: GroupFacts,
   sideId: string | null,
   marking: Marking,
-  resourceType: string,
+  resourceType: RosterChangedEvent['resourceType'],
   resourceId: string,
 ) {
   w.emit({
     topic: `group:${group.id}`,
-    event: { kind: 'roster.changed', groupId: group.id, resourceType, resourceId },
+    event: domainEvent('roster.changed', { groupId: group.id, resourceType, resourceId }),
     audience: { item: { group, sideId, marking } },
   });
 }
