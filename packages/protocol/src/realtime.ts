@@ -21,12 +21,20 @@ export const ClientMessage = z.discriminatedUnion('type', [
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 
+/** A domain event on a topic the client subscribed to. */
+export const EventMessage = z.object({ type: z.literal('event'), topic: Topic, event: DomainEvent });
+export type EventMessage = z.infer<typeof EventMessage>;
+
+/** Any server message: `type` says which; call signalling is validated by whoever consumes it. */
+export const AnyServerMessage = z.looseObject({ type: z.string() });
+export type AnyServerMessage = z.infer<typeof AnyServerMessage>;
+
 export const ServerMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('hello'), userId: Id }),
   z.object({ type: z.literal('subscribed'), topic: Topic, requestId: z.string().optional() }),
   z.object({ type: z.literal('pong'), requestId: z.string().optional() }),
   z.object({ type: z.literal('error'), code: z.string(), message: z.string(), requestId: z.string().optional() }),
-  z.object({ type: z.literal('event'), topic: Topic, event: DomainEvent }),
+  EventMessage,
   ...CallServerMessage.options,
 ]);
 export type ServerMessage = z.infer<typeof ServerMessage>;
