@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { mlsContext } from '@parley/protocol';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { exportInstance } from '../packages/server/src/ops/export.js';
@@ -73,8 +74,8 @@ describe('back channel and caucus: E2EE threads that last', () => {
     expect(b64, `key hook for ${name}`).toBeTruthy();
     keys.push({ name, bytes: Buffer.from(b64!, 'base64') });
   };
-  const sides = () => [world.sides.ALD!.id, world.sides.BEL!.id].sort();
-  const bcContext = () => `backchannel:${world.groupId}:${sides()[0]}:${sides()[1]}`;
+  const bcContext = () =>
+    mlsContext({ kind: 'backchannel', groupId: world.groupId, sideIds: [world.sides.ALD!.id, world.sides.BEL!.id] });
 
   it('the two chairs exchange quiet messages, end to end encrypted', async () => {
     await openBackChannel(ald.page);
@@ -131,7 +132,7 @@ describe('back channel and caucus: E2EE threads that last', () => {
     const caucusText = `Caucus note (${tag}): our red line is the verification clause`;
     typed.push(caucusText);
     await send(ald.page, caucusText);
-    const caucus = `caucus:${world.groupId}:${world.sides.ALD!.id}`;
+    const caucus = mlsContext({ kind: 'caucus', groupId: world.groupId, sideId: world.sides.ALD!.id });
     await keyOf(ald.page, caucus, 'caucus key');
     const groupId = await ald.page.evaluate(
       async (c) => (await (await fetch(`/api/mls/groups?context=${encodeURIComponent(c)}`)).json()).id as string,

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { mlsContext } from '@parley/protocol';
 import { sql } from 'drizzle-orm';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -152,7 +153,7 @@ describe('secure call proof: nothing readable reaches the server', () => {
     expect(tables.length).toBeGreaterThan(10);
     expect(raw).toContain('Maritime incidents — secure session');
     expect(exported).toContain('Maritime incidents — secure session');
-    expect(raw).toContain(`call:${meetingId}`);
+    expect(raw).toContain(mlsContext({ kind: 'call', meetingId }));
 
     const secrets: [string, string[]][] = [
       ...typed.map((t): [string, string[]] => [`typed “${t.slice(0, 24)}…”`, [t, ...needlesOf(Buffer.from(t))]]),

@@ -1,3 +1,4 @@
+import { mlsContext } from '@parley/protocol';
 import { eq } from 'drizzle-orm';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -39,7 +40,11 @@ describe('MLS in the browser: two chairs form a group through the server', () =>
     a = await openHarnessTab(browser, server.url, who('aldChair', 'chair-ALD'));
     b = await openHarnessTab(browser, server.url, who('belChair', 'chair-BEL'));
     c = await openHarnessTab(browser, server.url, who('aldExpert', 'expert-ALD'));
-    context = `backchannel:${world.groupId}:${world.sides.ALD!.id}:${world.sides.BEL!.id}`;
+    context = mlsContext({
+      kind: 'backchannel',
+      groupId: world.groupId,
+      sideIds: [world.sides.ALD!.id, world.sides.BEL!.id],
+    });
   });
   beforeEach(({ onTestFailed }) => onTestFailed(() => reportTabs([a, b, c])));
   afterAll(async () => {

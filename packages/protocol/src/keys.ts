@@ -298,10 +298,12 @@ export const PendingRemovals = z.object({
 });
 
 /**
- * `data` of the realtime events on topic `mls:<mlsGroupId>` (and, for Welcomes, `user:<userId>`):
+ * `data` of the realtime events on topic `mls:<mlsGroupId>` (and, for Welcomes, `user:<userId>`); the events
+ * themselves are in events.ts:
  * - `mls.message`: a commit or application message; `message` is left out when large — fetch by seq.
  * - `mls.commit-requested`: the named device is asked to commit the removal of `remove` now.
- * - `mls.welcome` (user topic): a Welcome for one of the user's devices.
+ * - `mls.welcome` (user topic): a Welcome for one of the user's devices; `welcome` is left out when large.
+ * - `mls.reestablished`: a chair started the thread anew as group `next`; this one is retired.
  */
 export const MlsMessageEvent = MlsMessage.extend({ mlsGroupId: Id, message: z.string().optional() });
 export const MlsCommitRequestedEvent = z.object({
@@ -311,3 +313,4 @@ export const MlsCommitRequestedEvent = z.object({
   remove: z.array(z.object({ deviceId: DeviceId, leafIndex: z.number().int() })),
 });
 export const MlsWelcomeEvent = MlsWelcome.extend({ welcome: z.string().optional() });
+export const MlsReestablishedEvent = z.object({ mlsGroupId: Id, next: Id, byUserId: Id, at: Timestamp });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CallClientMessage, CallServerMessage } from './calls.js';
 import { Id } from './common.js';
+import { DomainEvent } from './events.js';
 
 /** A topic names what a client listens to; the server checks each subscription against the policy. */
 export const Topic = z.union([
@@ -20,22 +21,20 @@ export const ClientMessage = z.discriminatedUnion('type', [
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 
-/** Domain events carried to subscribers; `kind` says what changed, `resource` what to refetch. */
-export const DomainEvent = z.object({
-  kind: z.string(),
-  groupId: Id.nullable(),
-  resourceType: z.string(),
-  resourceId: z.string().nullable(),
-  data: z.record(z.string(), z.unknown()).optional(),
-});
-export type DomainEvent = z.infer<typeof DomainEvent>;
+/** A domain event on a topic the client subscribed to. */
+export const EventMessage = z.object({ type: z.literal('event'), topic: Topic, event: DomainEvent });
+export type EventMessage = z.infer<typeof EventMessage>;
+
+/** Any server message: `type` says which; call signalling is validated by whoever consumes it. */
+export const AnyServerMessage = z.looseObject({ type: z.string() });
+export type AnyServerMessage = z.infer<typeof AnyServerMessage>;
 
 export const ServerMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('hello'), userId: Id }),
   z.object({ type: z.literal('subscribed'), topic: Topic, requestId: z.string().optional() }),
   z.object({ type: z.literal('pong'), requestId: z.string().optional() }),
   z.object({ type: z.literal('error'), code: z.string(), message: z.string(), requestId: z.string().optional() }),
-  z.object({ type: z.literal('event'), topic: Topic, event: DomainEvent }),
+  EventMessage,
   ...CallServerMessage.options,
 ]);
 export type ServerMessage = z.infer<typeof ServerMessage>;

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { mlsContext } from '@parley/protocol';
 import type { InjectClient } from '../lib/inject-client.js';
 import { MlsDevice } from '../ops/mls-device.js';
 
@@ -22,7 +23,7 @@ export async function quietReRequest(
   const amara = await MlsDevice.register('Amara (demo loader)', chairs.bel, chairs.belUserId);
   const helena = await MlsDevice.register('Helena (demo loader)', chairs.ald, chairs.aldUserId);
   await helena.uploadKeyPackages(1);
-  const context = `backchannel:${groupId}:${[...sideIds].sort().join(':')}`;
+  const context = mlsContext({ kind: 'backchannel', groupId, sideIds });
   const mlsGroupId = await amara.createGroup(context);
   const claim = await chairs.bel.post(`/api/mls/groups/${mlsGroupId}/key-packages/claim`, {
     deviceId: amara.deviceId,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { MeetingDetail } from '@parley/protocol';
+import { type MeetingDetail, mlsContext } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InjectClient } from '../lib/inject-client.js';
 import { verifyAuditChain } from '../modules/audit/chain.js';
@@ -95,8 +95,8 @@ describe('the demo group', () => {
   it('lets a chair’s first device join the back channel by itself, reading nothing said before it joined', async () => {
     const helena = await as('helena.varga@aldoria.example');
     const [group] = (await helena.get('/api/groups')).json().groups.filter((g: { kind: string }) => g.kind === 'group');
-    const sides = (group.sides as { id: string }[]).map((s) => s.id).sort();
-    const context = `backchannel:${group.id}:${sides.join(':')}`;
+    const [a, b] = (group.sides as { id: string }[]).map((s) => s.id);
+    const context = mlsContext({ kind: 'backchannel', groupId: group.id, sideIds: [a!, b!] });
     const thread = (await helena.get(`/api/mls/groups?context=${encodeURIComponent(context)}`)).json();
     // The loader's devices are gone (Amara's leaving, Helena's removed), but the last epoch's GroupInfo is there.
     expect(thread.members.filter((m: { status: string }) => m.status === 'active')).toEqual([]);

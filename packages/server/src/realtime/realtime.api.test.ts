@@ -1,8 +1,9 @@
 import type { AddressInfo } from 'node:net';
-import { CallClientMessage } from '@parley/protocol';
+import { CallClientMessage, type ServerMessage } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createTestApp, TEST_ORIGIN, type TestApp } from '../test-support/app.js';
+import { serverMessage } from '../test-support/server-message.js';
 import { buildWorld, sessionCookieFor, type World } from '../test-support/world.js';
 
 let t: TestApp;
@@ -19,11 +20,8 @@ afterAll(() => t.close());
 
 interface Socket {
   ws: WebSocket;
-  messages: { type: string; [k: string]: unknown }[];
-  next(
-    pred: (m: { type: string; [k: string]: unknown }) => boolean,
-    ms?: number,
-  ): Promise<{ type: string; [k: string]: unknown }>;
+  messages: ServerMessage[];
+  next(pred: (m: ServerMessage) => boolean, ms?: number): Promise<ServerMessage>;
 }
 
 async function open(persona: 'chairA' | 'chairB' | 'outsider', origin = TEST_ORIGIN): Promise<Socket> {
@@ -35,7 +33,7 @@ async function open(persona: 'chairA' | 'chairB' | 'outsider', origin = TEST_ORI
     resolve: (m: Socket['messages'][number]) => void;
   }[] = [];
   ws.on('message', (raw) => {
-    const m = JSON.parse(raw.toString());
+    const m = serverMessage(raw.toString());
     messages.push(m);
     for (const x of [...waiters])
       if (x.pred(m)) {
@@ -76,7 +74,10 @@ describe('realtime', () => {
   it('checks subscriptions with the policy', async () => {
     const o = await open('outsider');
     o.ws.send(JSON.stringify({ type: 'subscribe', topic: `group:${w.group.id}`, requestId: 'r1' }));
-    expect(await o.next((m) => m.requestId === 'r1')).toMatchObject({ type: 'error', code: 'forbidden' });
+    expect(await o.next((m) => 'requestId' in m && m.requestId === 'r1')).toMatchObject({
+      type: 'error',
+      code: 'forbidden',
+    });
     o.ws.send(JSON.stringify({ type: 'subscribe', topic: 'nonsense' }));
     expect(await o.next((m) => m.type === 'error' && String(m.message).includes('topic'))).toBeTruthy();
     o.ws.close();
@@ -99,8 +100,7 @@ describe('realtime', () => {
     const shared = (
       await chairA.post(`/api/groups/${w.group.id}/sides/${w.sideA}/agencies`, { name: 'Energy A' })
     ).json();
-    const isFor = (id: string) => (m: Socket['messages'][number]) =>
-      m.type === 'event' && (m.event as { resourceId: string }).resourceId === id;
+    const isFor = (id: string) => (m: Socket['messages'][number]) => m.type === 'event' && m.event.resourceId === id;
     await a.next(isFor(hidden.id));
     await a.next(isFor(shared.id));
     // B's shared event arrives after the hidden one would have; so if B had been sent the hidden one, it is here now.
@@ -116,14 +116,14 @@ describe('realtime', () => {
     const meetingId = '00000000-0000-4000-8000-000000000001';
     // The calls module registered `call.*`: it answers for a meeting that does not exist.
     a.ws.send(JSON.stringify({ type: 'call.join', meetingId, requestId: 'j' }));
-    expect(await a.next((m) => m.requestId === 'j')).toMatchObject({ type: 'call.error', code: 'not_found' });
+    expect(await a.next((m) => 'requestId' in m && m.requestId === 'j')).toMatchObject({ type: 'call.error', code: 'not_found' });
     a.ws.send(JSON.stringify({ type: 'call.join', meetingId: 'nope' }));
     expect(await a.next((m) => m.type === 'error')).toMatchObject({ message: 'invalid field: meetingId' });
     // Call signalling may be larger than the socket's own messages.
     const sdp = 'a=x\r\n'.repeat(5_000);
     const publish = { type: 'call.publish', meetingId, stream: 'main', jsep: { type: 'offer', sdp } };
     a.ws.send(JSON.stringify({ ...publish, requestId: 'p' }));
-    expect(await a.next((m) => m.requestId === 'p')).toMatchObject({ type: 'call.error', code: 'not_found' });
+    expect(await a.next((m) => 'requestId' in m && m.requestId === 'p')).toMatchObject({ type: 'call.error', code: 'not_found' });
     a.ws.send(JSON.stringify({ type: 'ping', requestId: 'x'.repeat(20_000) }));
     expect(await a.next((m) => m.type === 'error' && String(m.message).includes('KiB'))).toMatchObject({
       message: 'text JSON up to 16 KiB',

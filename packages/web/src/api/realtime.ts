@@ -1,8 +1,8 @@
-import type { DomainEvent, ServerMessage, Topic } from '@parley/protocol';
+import { AnyServerMessage, type DomainEvent, EventMessage, type Topic } from '@parley/protocol';
 
 type Listener = (event: DomainEvent) => void;
 /** Any other server message (e.g. `call.*` signalling); validated by whoever consumes it. */
-type RawListener = (message: { type: string } & Record<string, unknown>) => void;
+type RawListener = (message: AnyServerMessage) => void;
 
 /**
  * One WebSocket per tab. Subscriptions are reference-counted per topic and re-sent after a reconnect,
@@ -104,13 +104,14 @@ class RealtimeClient {
       } catch {
         return;
       }
-      if (!isEvent(raw)) {
-        if (typeof raw === 'object' && raw !== null && typeof (raw as { type?: unknown }).type === 'string')
-          for (const l of this.rawListeners) l(raw as Parameters<RawListener>[0]);
+      // Events are read through their schema, so a listener that narrows on `kind` reads data of that kind.
+      const event = EventMessage.safeParse(raw);
+      if (event.success) {
+        for (const l of this.listeners.get(event.data.topic) ?? []) l(event.data.event);
         return;
       }
-      const { topic, event } = raw;
-      for (const l of this.listeners.get(topic) ?? []) l(event);
+      const other = AnyServerMessage.safeParse(raw);
+      if (other.success && other.data.type !== 'event') for (const l of this.rawListeners) l(other.data);
     };
     ws.onclose = (ev) => {
       if (this.socket === ws) this.socket = null;
@@ -124,13 +125,3 @@ class RealtimeClient {
 }
 
 export const realtime = new RealtimeClient();
-
-/**
- * A structural check instead of the zod schema: it keeps zod (and every protocol schema) out of the bundle,
- * and an event only ever triggers a refetch through the validated REST API, never renders its own payload.
- */
-function isEvent(m: unknown): m is Extract<ServerMessage, { type: 'event' }> {
-  if (typeof m !== 'object' || m === null) return false;
-  const o = m as { type?: unknown; topic?: unknown; event?: { kind?: unknown } };
-  return o.type === 'event' && typeof o.topic === 'string' && typeof o.event?.kind === 'string';
-}

@@ -1,14 +1,13 @@
 // Linking a re-request to a back-channel message without the server learning anything: the link is the message's
 // random id, chosen by its sender inside the ciphertext. Only a chair whose device read the message can resolve it,
 // from its own device archive; everyone else sees that the meeting was re-requested through the back channel.
-import type { Group } from '@parley/protocol';
+import { type Group, mlsContext } from '@parley/protocol';
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { useUser } from '../auth/session';
 import { formatDateTime } from '../components/ui';
 import { DeviceStore } from '../e2ee/device-store';
 import { archiveName, ThreadArchive, type ThreadMessage } from './archive';
-import { backChannelContext } from './thread';
 
 /** The back channels this chair is in that could hold a message of `bySideId`'s side. */
 function candidateSides(group: Group, bySideId: string | null): string[] {
@@ -26,7 +25,10 @@ async function loadArchived(group: Group, userId: string, sides: string[]) {
     for (const other of sides) {
       const archive = new ThreadArchive(
         store,
-        archiveName(backChannelContext(group.id, group.myMembership!.sideId, other), userId),
+        archiveName(
+          mlsContext({ kind: 'backchannel', groupId: group.id, sideIds: [group.myMembership!.sideId, other] }),
+          userId,
+        ),
       );
       await archive.load();
       for (const message of archive.messages)

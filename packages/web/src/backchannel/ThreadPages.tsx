@@ -1,11 +1,10 @@
-import type { Roster } from '@parley/protocol';
+import { mlsContext, type Roster } from '@parley/protocol';
 import { useMemo } from 'react';
 import { NavLink, useParams, useSearchParams } from 'react-router';
 import { useUser } from '../auth/session';
 import { EmptyState, Panel } from '../components/ui';
 import { useGroupContext } from '../pages/group/context';
 import { ThreadView, useThread } from './ThreadView';
-import { backChannelContext, caucusContext } from './thread';
 
 /** User ids of a side's members in the given role (or all roles), as far as the roster shows them. */
 export function sideMembers(roster: Roster, sideId: string, role?: string): string[] {
@@ -26,7 +25,10 @@ export function BackChannelPage() {
   const others = group.sides.filter((s) => s.id !== mine?.sideId);
   const other = others.find((s) => s.id === otherSideId) ?? others[0];
   const isChair = mine?.role === 'chair';
-  const context = isChair && mine && other ? backChannelContext(group.id, mine.sideId, other.id) : null;
+  const context =
+    isChair && mine && other
+      ? mlsContext({ kind: 'backchannel', groupId: group.id, sideIds: [mine.sideId, other.id] })
+      : null;
   const allowed = useMemo(
     () =>
       mine && other ? [...sideMembers(roster, mine.sideId, 'chair'), ...sideMembers(roster, other.id, 'chair')] : [],
@@ -72,7 +74,7 @@ export function CaucusPage() {
   const user = useUser();
   const mine = group.myMembership;
   const side = group.sides.find((s) => s.id === mine?.sideId);
-  const context = mine ? caucusContext(group.id, mine.sideId) : null;
+  const context = mine ? mlsContext({ kind: 'caucus', groupId: group.id, sideId: mine.sideId }) : null;
   const allowed = useMemo(() => (mine ? sideMembers(roster, mine.sideId) : []), [roster, mine]);
   const { state, thread } = useThread(context, user.id, allowed);
   if (!mine || !side)

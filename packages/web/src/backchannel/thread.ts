@@ -3,8 +3,8 @@
  * application messages through the Delivery Service, the server storing ciphertext only. Framework-free.
  *
  * ```ts
- * const thread = openThread({ context: backChannelContext(groupId, mySideId, otherSideId), me: { userId },
- *   allowedUsers: () => chairIds });
+ * const context = mlsContext({ kind: 'backchannel', groupId, sideIds: [mySideId, otherSideId] });
+ * const thread = openThread({ context, me: { userId }, allowedUsers: () => chairIds });
  * thread.onState(render);  await thread.send('text');  thread.close();
  * ```
  * History: a device reads what was sent while it was a member (kept on the device, wrapped by its non-extractable
@@ -21,12 +21,6 @@ import { installKeyHook } from './key-hook.js';
 import { type ThreadKeyManager as Manager, ThreadKeyManager, type ThreadPhase } from './thread-manager.js';
 
 export type { ThreadMessage } from './archive.js';
-
-export const backChannelContext = (groupId: string, sideA: string, sideB: string) => {
-  const [a, b] = [sideA, sideB].sort();
-  return `backchannel:${groupId}:${a}:${b}`;
-};
-export const caucusContext = (groupId: string, sideId: string) => `caucus:${groupId}:${sideId}`;
 
 export interface ThreadState {
   phase: ThreadPhase;

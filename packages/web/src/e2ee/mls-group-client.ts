@@ -91,18 +91,11 @@ export class MlsGroupClient {
   start(): Promise<void> {
     this.#offs.push(
       this.#setup.ws.subscribe(`user:${this.#device.identity.userId}`, (event) => {
-        const data = event.data as Partial<WelcomeEntry> | undefined;
-        if (event.kind !== 'mls.welcome' || data?.deviceId !== this.#device.deviceId) return;
+        if (event.kind !== 'mls.welcome' || event.data.deviceId !== this.#device.deviceId) return;
         // A small Welcome rides in the event itself: one fewer round trip before the joiner holds the keys. It is
         // the same Delivery Service text the list would return, and MLS checks it all the same.
-        const inline =
-          this.#setup.inlineWelcome &&
-          typeof data.welcome === 'string' &&
-          typeof data.mlsGroupId === 'string' &&
-          typeof data.context === 'string' &&
-          typeof data.seq === 'number'
-            ? (data as WelcomeEntry)
-            : undefined;
+        const { welcome, ...entry } = event.data;
+        const inline = this.#setup.inlineWelcome && welcome !== undefined ? { ...entry, welcome } : undefined;
         void this.run(() => this.#welcome(inline));
       }),
     );
@@ -292,11 +285,11 @@ export class MlsGroupClient {
   }
 
   #onGroupEvent(event: DomainEvent): void {
-    const data = event.data as { deviceId?: string; remove?: { deviceId: string }[] } | undefined;
     if (event.kind === 'mls.message') void this.run(() => this.#catchUp());
     else if (event.kind === 'mls.reestablished') void this.run(() => this.#restart());
-    else if (event.kind === 'mls.commit-requested' && data?.deviceId === this.#device.deviceId) {
-      void this.run(() => this.#commitRemovals((data.remove ?? []).map((r) => r.deviceId)));
+    else if (event.kind === 'mls.commit-requested' && event.data.deviceId === this.#device.deviceId) {
+      const removed = event.data.remove.map((r) => r.deviceId);
+      void this.run(() => this.#commitRemovals(removed));
     }
   }
 

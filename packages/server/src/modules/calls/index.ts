@@ -1,4 +1,4 @@
-import { CallClientMessage } from '@parley/protocol';
+import { CallClientMessage, type DomainEventKind } from '@parley/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.js';
 import { CallManager } from './manager.js';
@@ -10,7 +10,7 @@ import { handleCallMessage } from './signalling.js';
 /** Call signalling carries SDP, which outgrows the socket's usual 16 KiB with many streams. */
 const MAX_CALL_MESSAGE_BYTES = 64 * 1024;
 
-const CLOSING = new Set(['meeting.ended', 'meeting.cancelled', 'meeting.postponed']);
+const CLOSING = new Set<DomainEventKind>(['meeting.ended', 'meeting.cancelled', 'meeting.postponed']);
 
 /** Secure calls: lifecycle routes, the ICE-server endpoint, and the live calls that `call.*` messages on /ws drive. */
 export async function callsModule(app: FastifyInstance, opts: { ctx: AppContext }) {
@@ -22,7 +22,7 @@ export async function callsModule(app: FastifyInstance, opts: { ctx: AppContext 
   opts.ctx.hub.onDisconnect((conn) => disconnected(mgr, conn));
   // A meeting ended, cancelled or postponed through the lifecycle takes its running call with it.
   const unwatch = opts.ctx.hub.watch(({ topic, event }) => {
-    if (!topic.startsWith('meeting:') || !CLOSING.has(event.kind) || !event.resourceId) return;
+    if (!topic.startsWith('meeting:') || event.resourceType !== 'meeting' || !CLOSING.has(event.kind)) return;
     mgr
       .meetingClosed(event.resourceId, event.kind)
       .catch((err) =>

@@ -1,3 +1,4 @@
+import { mlsContext } from '@parley/protocol';
 import type { ActorFacts } from '../../policy/policy.js';
 import type { Connection } from '../../realtime/hub.js';
 import { ownActiveDevice } from '../keys/index.js';
@@ -6,7 +7,7 @@ import { CallError } from './errors.js';
 import { iceServersFor } from './ice.js';
 import { enqueue, type LiveCall, type Member, newMember } from './live.js';
 import type { CallManager } from './manager.js';
-import { callContext, evictFromCallGroup } from './mls.js';
+import { evictFromCallGroup } from './mls.js';
 
 /**
  * Joining, the lobby and leaving. Chairs, secretariat and overseers are admitted at once; everyone else waits until
@@ -83,7 +84,7 @@ function joined(mgr: CallManager, call: LiveCall, m: Member, requestId: string |
     meetingId: call.meetingId,
     participantId: m.participantId,
     iceServers: iceServersFor(mgr.ctx.config.calls, m.person.userId),
-    mlsContext: callContext(call.meetingId),
+    mlsContext: mlsContext({ kind: 'call', meetingId: call.meetingId }),
     ...rid(requestId),
   });
   call.broadcast();

@@ -1,9 +1,8 @@
+import { mlsContext } from '@parley/protocol';
 import type { AppContext } from '../../context.js';
 import { HttpError } from '../../http/errors.js';
 import type { ActorFacts } from '../../policy/policy.js';
 import { heldMemberships, leaveMemberships, requestMembershipsRemoval } from '../keys/index.js';
-
-export const callContext = (meetingId: string) => `call:${meetingId}`;
 
 /**
  * Takes a departed participant's devices out of the call's MLS group: the Delivery Service marks them leaving and
@@ -18,7 +17,7 @@ export async function evictFromCallGroup(
   userId: string,
   by?: ActorFacts,
 ): Promise<void> {
-  const held = await heldMemberships(ctx.db, callContext(meetingId), userId);
+  const held = await heldMemberships(ctx.db, mlsContext({ kind: 'call', meetingId }), userId);
   if (!held) return;
   if (by) {
     try {

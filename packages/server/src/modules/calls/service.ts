@@ -1,3 +1,4 @@
+import { mlsContext } from '@parley/protocol';
 import { and, eq, isNull } from 'drizzle-orm';
 import type { AppContext } from '../../context.js';
 import type { DbOrTx } from '../../db/client.js';
@@ -6,7 +7,6 @@ import { runWrite, type WriteScope } from '../../services/write.js';
 import { retireKeys } from '../keys/index.js';
 import { findMeetingFacts, type MeetingFacts } from '../meetings/index.js';
 import { endMeeting, type MeetingActor, startMeeting } from '../meetings/service.js';
-import { callContext } from './mls.js';
 import { calls } from './schema.js';
 
 export type CallRow = typeof calls.$inferSelect;
@@ -112,6 +112,6 @@ async function markEnded(
     resourceId: row.id,
     after: { meetingId: facts.id, endedAt: at.toISOString(), ...extra },
   });
-  await retireKeys(w.nested(ctx), callContext(facts.id));
+  await retireKeys(w.nested(ctx), mlsContext({ kind: 'call', meetingId: facts.id }));
   return row;
 }

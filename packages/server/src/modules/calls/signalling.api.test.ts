@@ -1,3 +1,4 @@
+import { mlsContext } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VideoRoomErrors, VideoRoomParticipant } from '../../janus/index.js';
 import { eventually, janusInstalled } from '../../janus/test-support/janus.js';
@@ -31,7 +32,11 @@ describe.skipIf(!janusInstalled)('call signalling over /ws (real Janus)', () => 
 
   it('admits chairs at once, with ICE servers and the MLS context of the call', async () => {
     const joined = await chairA.next('call.joined');
-    expect(joined).toMatchObject({ meetingId: id, mlsContext: `call:${id}`, iceServers: [] });
+    expect(joined).toMatchObject({
+      meetingId: id,
+      mlsContext: mlsContext({ kind: 'call', meetingId: id }),
+      iceServers: [],
+    });
     const s = await chairB.state((x) => x.participants.length === 2);
     expect(s.participants.map((p) => p.displayName).sort()).toEqual(['chairA', 'chairB']);
     expect(s.participants.find((p) => p.displayName === 'chairA')).toMatchObject({
@@ -63,7 +68,10 @@ describe.skipIf(!janusInstalled)('call signalling over /ws (real Janus)', () => 
     );
     expect(await memberA.refusal({ type: 'call.trickle', target: 'main', candidate: null })).toBe('not_in_call');
     chairA.send({ type: 'call.admit', participantId: memberAId });
-    expect(await memberA.next('call.joined')).toMatchObject({ participantId: memberAId, mlsContext: `call:${id}` });
+    expect(await memberA.next('call.joined')).toMatchObject({
+      participantId: memberAId,
+      mlsContext: mlsContext({ kind: 'call', meetingId: id }),
+    });
     await chairB.state((s) => s.participants.some((p) => p.participantId === memberAId));
     await chairA.state((s) => s.lobby.length === 0 && s.participants.length === 3, fromA);
   });

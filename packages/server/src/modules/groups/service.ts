@@ -1,4 +1,4 @@
-import type { Marking, Role } from '@parley/protocol';
+import { domainEvent, type Marking, type Role, type RosterChangedEvent } from '@parley/protocol';
 import { and, eq, max } from 'drizzle-orm';
 import { conflict, fieldError } from '../../http/errors.js';
 import type { GroupFacts } from '../../policy/policy.js';
@@ -13,12 +13,12 @@ function rosterChanged(
   group: GroupFacts,
   sideId: string | null,
   marking: Marking,
-  resourceType: string,
+  resourceType: RosterChangedEvent['resourceType'],
   resourceId: string,
 ) {
   w.emit({
     topic: `group:${group.id}`,
-    event: { kind: 'roster.changed', groupId: group.id, resourceType, resourceId },
+    event: domainEvent('roster.changed', { groupId: group.id, resourceType, resourceId }),
     audience: { item: { group, sideId, marking } },
   });
 }

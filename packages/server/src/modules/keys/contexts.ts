@@ -1,3 +1,4 @@
+import { mlsContext, parseMlsContext } from '@parley/protocol';
 import type { DbOrTx } from '../../db/client.js';
 import {
   type ActorFacts,
@@ -100,19 +101,16 @@ const factsOf = (g: { id: string; kind: 'group' | 'track'; parentGroupId: string
 
 /** Canonical form of a context (back-channel sides sorted) so one conversation has one MLS group. */
 export function canonicalContext(context: string): string {
-  const parts = context.split(':');
-  if (parts[0] === 'backchannel' && parts.length === 4) {
-    const [a, b] = [parts[2]!, parts[3]!].sort();
-    return `backchannel:${parts[1]}:${a}:${b}`;
-  }
-  return context;
+  const parts = parseMlsContext(context);
+  return parts ? mlsContext(parts) : context;
 }
 
-/** Resolves a context string; undefined when anything it names does not exist (answered as 404). */
+/** Resolves a context string; undefined when it is none or anything it names does not exist (answered as 404). */
 export async function resolveContext(db: DbOrTx, context: string): Promise<MlsScope | undefined> {
-  const [kind, ...ids] = context.split(':');
-  const groupOf = async (id: string | undefined) => {
-    const g = id ? await findGroup(db, id) : undefined;
+  const parts = parseMlsContext(context);
+  if (!parts) return undefined;
+  const groupOf = async (id: string) => {
+    const g = await findGroup(db, id);
     return g ? factsOf(g) : undefined;
   };
   const sideExists = (groupId: string, sideId: string) =>
@@ -120,28 +118,25 @@ export async function resolveContext(db: DbOrTx, context: string): Promise<MlsSc
       () => true,
       () => false,
     );
-  switch (kind) {
+  switch (parts.kind) {
     case 'group': {
-      const group = await groupOf(ids[0]);
+      const group = await groupOf(parts.groupId);
       return group && { kind: 'group', group };
     }
     case 'call': {
-      const m = ids[0] ? await findMeetingFacts(db, ids[0]) : undefined;
+      const m = await findMeetingFacts(db, parts.meetingId);
       return m && { kind: 'call', group: m.group, meeting: m.item };
     }
     case 'caucus': {
-      const group = await groupOf(ids[0]);
-      if (!group || !ids[1] || !(await sideExists(group.id, ids[1]))) return undefined;
-      return { kind: 'caucus', group, sideId: ids[1] };
+      const group = await groupOf(parts.groupId);
+      if (!group || !(await sideExists(group.id, parts.sideId))) return undefined;
+      return { kind: 'caucus', group, sideId: parts.sideId };
     }
     case 'backchannel': {
-      const group = await groupOf(ids[0]);
-      const [a, b] = [ids[1], ids[2]];
-      if (!group || !a || !b || a === b) return undefined;
-      if (!(await sideExists(group.id, a)) || !(await sideExists(group.id, b))) return undefined;
+      const group = await groupOf(parts.groupId);
+      const [a, b] = parts.sideIds;
+      if (!group || !(await sideExists(group.id, a)) || !(await sideExists(group.id, b))) return undefined;
       return { kind: 'backchannel', group, sideIds: [a, b] };
     }
-    default:
-      return undefined;
   }
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { type DeviceLog, verifyDeviceChain } from '@parley/protocol';
+import { type DeviceLog, mlsContext, verifyDeviceChain } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp, type TestClient } from '../../test-support/app.js';
 import { buildWorld, type World } from '../../test-support/world.js';
@@ -90,7 +90,12 @@ describe('key packages', () => {
     const dev = await device(b, w.users.memberB.id, ['AAEC', 'AwQF'], 'BgcI');
     const a = await w.client('chairA');
     const mine = await device(a, w.users.chairA.id);
-    const g = (await a.post('/api/mls/groups', { context: `group:${w.group.id}`, deviceId: mine.deviceId })).json();
+    const g = (
+      await a.post('/api/mls/groups', {
+        context: mlsContext({ kind: 'group', groupId: w.group.id }),
+        deviceId: mine.deviceId,
+      })
+    ).json();
     const claim = async () =>
       (
         await a.post(`/api/mls/groups/${g.id}/key-packages/claim`, {
@@ -156,7 +161,7 @@ describe('MLS group policy', () => {
   it('keeps side B out of side A’s caucus', async () => {
     const a = await w.client('memberA');
     const ad = await device(a, w.users.memberA.id);
-    const context = `caucus:${w.group.id}:${w.sideA}`;
+    const context = mlsContext({ kind: 'caucus', groupId: w.group.id, sideId: w.sideA });
     const created = await a.post('/api/mls/groups', { context, deviceId: ad.deviceId });
     expect(created.statusCode).toBe(201);
     const g = created.json();
@@ -200,20 +205,30 @@ describe('MLS group policy', () => {
     });
     const a = await w.client('chairA');
     const ad = await device(a, w.users.chairA.id);
-    const first = await a.post('/api/mls/groups', { context: `group:${g.id}`, deviceId: ad.deviceId });
+    const first = await a.post('/api/mls/groups', {
+      context: mlsContext({ kind: 'group', groupId: g.id }),
+      deviceId: ad.deviceId,
+    });
     expect(first.statusCode).toBe(201);
-    const again = await a.post('/api/mls/groups', { context: `group:${g.id}`, deviceId: ad.deviceId });
+    const again = await a.post('/api/mls/groups', {
+      context: mlsContext({ kind: 'group', groupId: g.id }),
+      deviceId: ad.deviceId,
+    });
     expect(again.statusCode).toBe(409);
     expect(
       (await a.post(`/api/mls/groups/${first.json().id}/leave`, { deviceId: ad.deviceId })).statusCode,
     ).toBeLessThan(300);
-    const fresh = await a.post('/api/mls/groups', { context: `group:${g.id}`, deviceId: ad.deviceId });
+    const fresh = await a.post('/api/mls/groups', {
+      context: mlsContext({ kind: 'group', groupId: g.id }),
+      deviceId: ad.deviceId,
+    });
     expect(fresh.statusCode, fresh.body).toBe(201);
     expect(fresh.json().id).not.toBe(first.json().id);
   });
 
   it('admits only the two chairs to their back channel', async () => {
     const ids = [w.sideA, w.sideB].sort();
+    // Written by hand, sides the wrong way round: the server keeps the one canonical form of the conversation.
     const context = `backchannel:${w.group.id}:${ids[1]}:${ids[0]}`;
     const a = await w.client('chairA');
     const ad = await device(a, w.users.chairA.id);
@@ -227,7 +242,7 @@ describe('MLS group policy', () => {
 
   it('delivers a Welcome only to its recipient device', async () => {
     const a = await w.client('chairA');
-    const context = `caucus:${w.group.id}:${w.sideB}`;
+    const context = mlsContext({ kind: 'caucus', groupId: w.group.id, sideId: w.sideB });
     const b = await w.client('chairB');
     const bd = await device(b, w.users.chairB.id);
     const g = (await b.post('/api/mls/groups', { context, deviceId: bd.deviceId })).json();
@@ -251,7 +266,7 @@ describe('MLS group policy', () => {
 
   it('admits the meeting’s delegates, not the operator or outsiders, to a call’s group', async () => {
     const meeting = await freshMeeting(w, 'planned', { format: 'video' });
-    const context = `call:${meeting.id}`;
+    const context = mlsContext({ kind: 'call', meetingId: meeting.id });
     const b = await w.client('memberB');
     const g = await b.post('/api/mls/groups', { context, deviceId: (await device(b, w.users.memberB.id)).deviceId });
     expect(g.statusCode).toBe(201);

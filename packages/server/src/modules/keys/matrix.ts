@@ -1,4 +1,5 @@
 import { MlsSession } from '@parley/e2ee';
+import { mlsContext } from '@parley/protocol';
 import type { MatrixCase } from '../../test-support/matrix.js';
 import type { Persona, World } from '../../test-support/world.js';
 import { resolveContext } from './contexts.js';
@@ -23,7 +24,7 @@ const own = (w: World, p: Persona) => w.users[p === 'anonymous' ? 'chairA' : p].
 let shared: Promise<{ id: string; context: string }> | undefined;
 function sharedGroup(w: World) {
   shared ??= (async () => {
-    const context = `group:${w.group.id}`;
+    const context = mlsContext({ kind: 'group', groupId: w.group.id });
     const userId = w.users.chairA.id;
     const deviceId = await newDevice(w.ctx, userId);
     const actor = (await factsOfUsers(w.ctx.db, [userId])).get(userId)!;
@@ -73,7 +74,10 @@ export const matrix: MatrixCase[] = [
       const g = await freshGroup(w);
       return {
         url: '/api/mls/groups',
-        body: { context: `group:${g.groupId}`, deviceId: await newDevice(w.ctx, own(w, p)) },
+        body: {
+          context: mlsContext({ kind: 'group', groupId: g.groupId }),
+          deviceId: await newDevice(w.ctx, own(w, p)),
+        },
       };
     },
   },
@@ -203,7 +207,7 @@ export const matrix: MatrixCase[] = [
 
 /** Side A's caucus: side B must never learn that it exists. */
 export async function seedSecrets(w: World): Promise<string[]> {
-  const context = `caucus:${w.group.id}:${w.sideA}`;
+  const context = mlsContext({ kind: 'caucus', groupId: w.group.id, sideId: w.sideA });
   const userId = w.users.chairA.id;
   const deviceId = await newDevice(w.ctx, userId);
   const actor = (await factsOfUsers(w.ctx.db, [userId])).get(userId)!;

@@ -1,4 +1,5 @@
 import { MlsSession } from '@parley/e2ee';
+import { mlsContext } from '@parley/protocol';
 import { and, count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp, TestClient } from '../../test-support/app.js';
@@ -63,7 +64,7 @@ beforeAll(async () => {
   t = await createTestApp();
   w = await buildWorld(t.app, t.ctx);
   g = await freshGroup(w);
-  context = `backchannel:${g.groupId}:${[g.sideA, g.sideB].sort().join(':')}`;
+  context = mlsContext({ kind: 'backchannel', groupId: g.groupId, sideIds: [g.sideA, g.sideB] });
   a = await MlsDevice.register('chairA', await client(w.users.chairA.id), w.users.chairA.id);
   mlsGroupId = await a.createGroup(context);
 });
@@ -192,7 +193,7 @@ describe('starting a thread anew', () => {
     expect(res.statusCode).toBe(409);
     expect(res.body).toContain('published GroupInfo');
 
-    const caucus = `caucus:${g.groupId}:${g.sideA}`;
+    const caucus = mlsContext({ kind: 'caucus', groupId: g.groupId, sideId: g.sideA });
     const delegate = await MlsDevice.register('memberA', await client(w.users.memberA.id), w.users.memberA.id);
     const caucusId = await delegate.createGroup(caucus);
     const refused = await delegate.http.post(`/api/mls/groups/${caucusId}/reestablish`, {

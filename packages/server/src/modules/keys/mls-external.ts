@@ -5,6 +5,7 @@
 // the thread, with the commit's new leaf naming exactly that device and key. Members check the same leaf against
 // the log again when they process the commit, so a server that skipped these checks would still be caught.
 import { inspectExternalCommit, inspectGroupInfo } from '@parley/e2ee';
+import { domainEvent } from '@parley/protocol';
 import { eq } from 'drizzle-orm';
 import type { AppContext } from '../../context.js';
 import { conflict, fieldError, forbidden, notFound } from '../../http/errors.js';
@@ -218,18 +219,13 @@ export async function reestablishGroup(
     });
     // Open clients of the earlier group learn at once; everyone else at their next visit (the new group says so).
     const recipients = await audienceOf(w.tx, scope, await currentMembers(w.tx, group.id));
-    for (const to of new Set(recipients))
-      w.emit({
-        topic: `mls:${group.id}`,
-        event: {
-          kind: 'mls.reestablished',
-          groupId: group.groupId,
-          resourceType: 'mls-group',
-          resourceId: group.id,
-          data: { mlsGroupId: group.id, next: fresh!.id, byUserId: userId, at: at.toISOString() },
-        },
-        audience: { userId: to },
-      });
+    const event = domainEvent('mls.reestablished', {
+      groupId: group.groupId,
+      resourceType: 'mls-group',
+      resourceId: group.id,
+      data: { mlsGroupId: group.id, next: fresh!.id, byUserId: userId, at: at.toISOString() },
+    });
+    for (const to of new Set(recipients)) w.emit({ topic: `mls:${group.id}`, event, audience: { userId: to } });
     return fresh!;
   });
 }

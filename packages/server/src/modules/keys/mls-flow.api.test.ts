@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { safetyCode } from '@parley/e2ee';
-import { type DeviceLog, verifyDeviceChain } from '@parley/protocol';
+import { type DeviceLog, mlsContext, verifyDeviceChain } from '@parley/protocol';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog } from '../../db/schema.js';
@@ -71,10 +71,10 @@ async function add(joiner: MlsDevice, by: MlsDevice, welcomeOverSocket?: TestSoc
   expect((await by.postCommit(mlsGroupId, pending, { welcomeTo: [joiner] })).status).toBe(201);
   await syncAll([by]);
   if (welcomeOverSocket) {
-    const ev = await welcomeOverSocket.next((m) => m.event?.kind === 'mls.welcome');
-    const data = ev.event!.data as { welcome: string; seq: number; deviceId: string };
+    const { data } = await welcomeOverSocket.nextEvent('mls.welcome');
     expect(data.deviceId).toBe(joiner.deviceId);
-    await joiner.joinFromWelcome(mlsGroupId, data);
+    if (data.welcome === undefined) throw new Error('a small Welcome rides in its event');
+    await joiner.joinFromWelcome(mlsGroupId, { welcome: data.welcome, seq: data.seq });
   } else {
     await joiner.joinFromWelcome(mlsGroupId);
   }
@@ -98,7 +98,7 @@ describe('MLS Delivery Service with five members', () => {
   });
 
   it('joins four members: claim → Add commit + Welcome → joiner processes the Welcome and commits a path update', async () => {
-    mlsGroupId = await d.chairA.createGroup(`group:${w.group.id}`);
+    mlsGroupId = await d.chairA.createGroup(mlsContext({ kind: 'group', groupId: w.group.id }));
     await wsChairA.subscribe(`mls:${mlsGroupId}`);
     await wsMemberB.subscribe(`user:${w.users.memberB.id}`);
     await add(d.memberA, d.chairA);
@@ -120,12 +120,12 @@ describe('MLS Delivery Service with five members', () => {
   it('fans application messages out as ciphertext, over HTTP and the WebSocket', async () => {
     const sent = await d.memberA.send(mlsGroupId, 'agenda point 3 is agreed');
     expect(sent.status).toBe(201);
-    const ev = await wsMemberB.next((m) => m.event?.kind === 'mls.message' && m.event.data?.kind === 'application');
-    expect(ev.event!.data!.message).toBe(sent.ciphertext);
+    const ev = await wsMemberB.nextEvent('mls.message', (e) => e.data.kind === 'application');
+    expect(ev.data.message).toBe(sent.ciphertext);
     expect(JSON.stringify(ev)).not.toContain('agenda point');
     const incoming = await d.memberB.s.processMessage(new Uint8Array(Buffer.from(sent.ciphertext, 'base64')));
     expect(incoming.kind === 'application' && new TextDecoder().decode(incoming.data)).toBe('agenda point 3 is agreed');
-    d.memberB.cursor = ev.event!.data!.seq as number;
+    d.memberB.cursor = ev.data.seq;
     await syncAll([d.memberB]);
     expect(d.chairB.received).toContain('agenda point 3 is agreed');
   });
@@ -151,12 +151,7 @@ describe('MLS Delivery Service with five members', () => {
     const res = await d.observerA.http.post(`/api/mls/groups/${mlsGroupId}/leave`, { deviceId: d.observerA.deviceId });
     expect(res.statusCode).toBe(200);
     expect(res.json().nominee.deviceId).toBe(d.chairA.deviceId);
-    const ev = await wsChairA.next((m) => m.event?.kind === 'mls.commit-requested');
-    const req = ev.event!.data as {
-      deviceId: string;
-      epoch: number;
-      remove: { deviceId: string; leafIndex: number }[];
-    };
+    const { data: req } = await wsChairA.nextEvent('mls.commit-requested');
     expect(req.deviceId).toBe(d.chairA.deviceId);
     expect(req.remove).toEqual([{ deviceId: d.observerA.deviceId, leafIndex: d.observerA.s.ownLeafIndex }]);
     await d.chairA.sync(mlsGroupId);

@@ -1,3 +1,4 @@
+import { mlsContext } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test-support/app.js';
 import { buildWorld, type World } from '../../test-support/world.js';
@@ -16,7 +17,7 @@ let w: World;
 let mlsGroupId: string;
 let a: MlsDevice;
 let b: MlsDevice;
-const context = () => `group:${w.group.id}`;
+const context = () => mlsContext({ kind: 'group', groupId: w.group.id });
 
 beforeAll(async () => {
   t = await createTestApp();

@@ -1,3 +1,4 @@
+import { domainEvent } from '@parley/protocol';
 import { and, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { AppContext } from '../../context.js';
 import { conflict, fieldError, notFound } from '../../http/errors.js';
@@ -276,8 +277,7 @@ async function storeWelcomes(
     // Addressed to the one user whose device it is, on their personal topic.
     w.emit({
       topic: `user:${to.userId}`,
-      event: {
-        kind: 'mls.welcome',
+      event: domainEvent('mls.welcome', {
         groupId: group.groupId,
         resourceType: 'mls-group',
         resourceId: group.id,
@@ -289,7 +289,7 @@ async function storeWelcomes(
           epoch: group.epoch,
           ...(x.welcome.length <= INLINE_LIMIT ? { welcome: x.welcome } : {}),
         },
-      },
+      }),
       audience: { userId: to.userId },
     });
   }
@@ -310,13 +310,13 @@ export function announce(
     createdAt: new Date().toISOString(),
     ...(m.message.length <= INLINE_LIMIT ? { message: m.message } : {}),
   };
-  for (const userId of new Set(userIds)) {
-    w.emit({
-      topic: `mls:${group.id}`,
-      event: { kind: 'mls.message', groupId: group.groupId, resourceType: 'mls-group', resourceId: group.id, data },
-      audience: { userId },
-    });
-  }
+  const event = domainEvent('mls.message', {
+    groupId: group.groupId,
+    resourceType: 'mls-group',
+    resourceId: group.id,
+    data,
+  });
+  for (const userId of new Set(userIds)) w.emit({ topic: `mls:${group.id}`, event, audience: { userId } });
 }
 
 /** Stores an application message (ciphertext only) of the current epoch and fans it out to member devices. */

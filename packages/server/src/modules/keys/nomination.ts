@@ -1,3 +1,4 @@
+import { domainEvent } from '@parley/protocol';
 import { eq } from 'drizzle-orm';
 import type { AppContext } from '../../context.js';
 import { runWrite, type WriteScope } from '../../services/write.js';
@@ -44,8 +45,7 @@ export async function nominateInTx(
     .where(eq(mlsGroups.id, group.id));
   w.emit({
     topic: `mls:${group.id}`,
-    event: {
-      kind: 'mls.commit-requested',
+    event: domainEvent('mls.commit-requested', {
       groupId: group.groupId,
       resourceType: 'mls-group',
       resourceId: group.id,
@@ -55,7 +55,7 @@ export async function nominateInTx(
         epoch: group.epoch,
         remove: leaving.map((m) => ({ deviceId: m.deviceId, leafIndex: m.leafIndex! })),
       },
-    },
+    }),
     audience: { userId: pick.userId },
   });
   return { mlsGroupId: group.id, deviceId: pick.deviceId, epoch: group.epoch };

@@ -1,4 +1,4 @@
-import type { Marking } from '@parley/protocol';
+import { type AgendaEvent, domainEvent, type Marking } from '@parley/protocol';
 import { eq, max } from 'drizzle-orm';
 import type { AppContext } from '../../context.js';
 import { fieldError } from '../../http/errors.js';
@@ -21,13 +21,13 @@ function announce(
   w: WriteScope,
   group: GroupFacts,
   meetingId: string,
-  kind: string,
+  kind: AgendaEvent['kind'],
   item: ItemFacts,
-  id: string | null,
+  id: string,
 ) {
   w.emit({
     topic: `meeting:${meetingId}`,
-    event: { kind, groupId: group.id, resourceType: 'agenda_item', resourceId: id },
+    event: domainEvent(kind, { groupId: group.id, resourceType: 'agenda_item', resourceId: id }),
     audience: { item },
   });
 }

@@ -1,4 +1,11 @@
-import type { Marking, MeetingEventDetails, MeetingFormat, RequestChannel } from '@parley/protocol';
+import {
+  domainEvent,
+  type Marking,
+  type MeetingChangedEvent,
+  type MeetingEventDetails,
+  type MeetingFormat,
+  type RequestChannel,
+} from '@parley/protocol';
 import { eq } from 'drizzle-orm';
 import type { AppContext } from '../../context.js';
 import { conflict, fieldError } from '../../http/errors.js';
@@ -48,12 +55,11 @@ function checkLocation(format: MeetingFormat, location: string, path = 'body.loc
 }
 
 /** Announces a change to everyone who may see the meeting, on its group and its own topic. */
-export function announce(w: WriteScope, m: MeetingRow, group: GroupFacts, kind: string): void {
+export function announce(w: WriteScope, m: MeetingRow, group: GroupFacts, kind: MeetingChangedEvent['kind']): void {
   const data = { status: m.status, phase: phaseOf(m), sequence: m.sequence };
+  const event = domainEvent(kind, { groupId: group.id, resourceType: 'meeting', resourceId: m.id, data });
   const audience = { item: meetingItem(m, group) };
-  for (const topic of [`group:${group.id}`, `meeting:${m.id}`] as const) {
-    w.emit({ topic, event: { kind, groupId: group.id, resourceType: 'meeting', resourceId: m.id, data }, audience });
-  }
+  for (const topic of [`group:${group.id}`, `meeting:${m.id}`] as const) w.emit({ topic, event, audience });
 }
 
 async function appendEvent(

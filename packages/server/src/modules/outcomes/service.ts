@@ -1,4 +1,4 @@
-import type { Marking } from '@parley/protocol';
+import { domainEvent, type Marking, type OutcomeEvent } from '@parley/protocol';
 import { eq } from 'drizzle-orm';
 import type { AppContext } from '../../context.js';
 import type { DbOrTx } from '../../db/client.js';
@@ -21,8 +21,14 @@ const wider = (a: Marking, b: Marking): Marking => (a === 'shared' || b === 'sha
  * Events carry ids only, never text, so they may go to everyone who could see the entry before or after the
  * change (the wider marking); audit entries keep the stricter one, since they hold digests of the content.
  */
-function announce(w: WriteScope, group: GroupFacts, row: OutcomeRow, kind: string, marking: Marking = row.marking) {
-  const event = { kind, groupId: group.id, resourceType: 'outcome', resourceId: row.id };
+function announce(
+  w: WriteScope,
+  group: GroupFacts,
+  row: OutcomeRow,
+  kind: OutcomeEvent['kind'],
+  marking: Marking = row.marking,
+) {
+  const event = domainEvent(kind, { groupId: group.id, resourceType: 'outcome', resourceId: row.id });
   const audience = { item: { group, sideId: row.sideId, marking } };
   w.emit({ topic: `group:${group.id}`, event, audience });
   if (row.meetingId) w.emit({ topic: `meeting:${row.meetingId}`, event, audience });

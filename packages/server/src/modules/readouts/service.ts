@@ -1,3 +1,4 @@
+import { domainEvent, type ReadoutEvent } from '@parley/protocol';
 import { and, eq } from 'drizzle-orm';
 import type { AppContext } from '../../context.js';
 import { conflict, notFound } from '../../http/errors.js';
@@ -9,8 +10,8 @@ import { readouts, readoutVersions } from './schema.js';
 
 type Ctx = Pick<AppContext, 'db' | 'hub'>;
 
-function announce(w: WriteScope, group: GroupFacts, row: ReadoutRow, kind: string) {
-  const event = { kind, groupId: group.id, resourceType: 'readout', resourceId: row.id };
+function announce(w: WriteScope, group: GroupFacts, row: ReadoutRow, kind: ReadoutEvent['kind']) {
+  const event = domainEvent(kind, { groupId: group.id, resourceType: 'readout', resourceId: row.id });
   const audience = { item: readoutItem(group, row) };
   w.emit({ topic: `group:${group.id}`, event, audience });
   w.emit({ topic: `meeting:${row.meetingId}`, event, audience });

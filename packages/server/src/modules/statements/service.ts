@@ -1,3 +1,4 @@
+import { domainEvent, type StatementEvent } from '@parley/protocol';
 import { and, eq } from 'drizzle-orm';
 import type { AppContext } from '../../context.js';
 import { conflict, notFound } from '../../http/errors.js';
@@ -9,8 +10,8 @@ import { jointStatements, statementApprovals } from './schema.js';
 
 type Ctx = Pick<AppContext, 'db' | 'hub'>;
 
-function announce(w: WriteScope, group: GroupFacts, row: StatementRow, kind: string) {
-  const event = { kind, groupId: group.id, resourceType: 'statement', resourceId: row.id };
+function announce(w: WriteScope, group: GroupFacts, row: StatementRow, kind: StatementEvent['kind']) {
+  const event = domainEvent(kind, { groupId: group.id, resourceType: 'statement', resourceId: row.id });
   const audience = { item: statementItem(group) };
   w.emit({ topic: `group:${group.id}`, event, audience });
   if (row.meetingId) w.emit({ topic: `meeting:${row.meetingId}`, event, audience });

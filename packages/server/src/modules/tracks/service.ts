@@ -1,4 +1,4 @@
-import type { Role } from '@parley/protocol';
+import { domainEvent, type Role } from '@parley/protocol';
 import type { AppContext } from '../../context.js';
 import { fieldError } from '../../http/errors.js';
 import { type ActorFacts, canSeeItem, type GroupFacts } from '../../policy/policy.js';
@@ -93,7 +93,7 @@ export async function createTrack(
       marking: 'shared',
       after: row,
     });
-    const event = { kind: 'track.created', groupId: parent.id, resourceType: 'track', resourceId: g.id };
+    const event = domainEvent('track.created', { groupId: parent.id, resourceType: 'track', resourceId: g.id });
     w.emit({
       topic: `group:${parent.id}`,
       event,

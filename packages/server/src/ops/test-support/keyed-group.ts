@@ -1,3 +1,4 @@
+import { mlsContext } from '@parley/protocol';
 import type { FastifyInstance } from 'fastify';
 import { DEMO_PASSWORD } from '../../demo/people.js';
 import { InjectClient } from '../../lib/inject-client.js';
@@ -26,7 +27,7 @@ export async function keyGroupOfChairs(app: FastifyInstance): Promise<KeyedGroup
   const helena = await MlsDevice.register('Helena', h, await me(h));
   const amara = await MlsDevice.register('Amara', a, await me(a));
   await amara.uploadKeyPackages(1);
-  const mlsGroupId = await helena.createGroup(`group:${group.id}`);
+  const mlsGroupId = await helena.createGroup(mlsContext({ kind: 'group', groupId: group.id }));
   const claim = await h.post(`/api/mls/groups/${mlsGroupId}/key-packages/claim`, {
     deviceId: helena.deviceId,
     userId: amara.userId,

@@ -19,11 +19,11 @@ export function GroupPage() {
   }, groupId);
   const { reload } = data;
 
-  // Live roster: any change announced on the group's topic (and any reconnect) triggers one refetch.
+  // Live roster: a roster change announced on the group's topic (and any reconnect) triggers one refetch.
   useEffect(() => {
     const topic = `group:${groupId}` as Topic;
     const off = realtime.subscribe(topic, (ev) => {
-      if (ev.kind === 'roster.changed' || ev.kind.startsWith('group.')) void reload();
+      if (ev.kind === 'roster.changed') void reload();
     });
     const offReconnect = realtime.onReconnect(() => void reload());
     return () => {

@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createDeviceIdentity, type DeviceIdentity, encodeCredentialIdentity, MlsSession } from '@parley/e2ee';
+import { mlsContext } from '@parley/protocol';
 import type { AppContext } from '../../../context.js';
 import type { ActorFacts } from '../../../policy/policy.js';
 import type { Persona, World } from '../../../test-support/world.js';
@@ -82,7 +83,7 @@ export async function mlsFixture(w: World, persona: Persona) {
   const inGroup = (GROUP_MEMBERS as readonly string[]).includes(persona);
   const creator = inGroup ? personaUser(w, persona) : w.users.chairA.id;
   const creatorDevice = await newDevice(ctx, creator);
-  const context = `group:${g.groupId}`;
+  const context = mlsContext({ kind: 'group', groupId: g.groupId });
   const scope = (await resolveContext(ctx.db, context))!;
   const actor = await factsOf(ctx, creator);
   const mls = await createMlsGroup(ctx, actor, scope, {
@@ -148,7 +149,7 @@ export async function externalJoinFixture(w: World, persona: Persona) {
   const g = await freshGroup(w);
   const creator = persona === 'chairA' ? w.users.memberA.id : w.users.chairA.id;
   const identity = await realDevice(ctx, creator);
-  const context = `group:${g.groupId}`;
+  const context = mlsContext({ kind: 'group', groupId: g.groupId });
   const scope = (await resolveContext(ctx.db, context))!;
   const actor = await factsOf(ctx, creator);
   const mls = await createMlsGroup(ctx, actor, scope, {

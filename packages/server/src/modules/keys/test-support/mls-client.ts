@@ -1,18 +1,18 @@
 import { randomUUID } from 'node:crypto';
+import { type DomainEventKind, type DomainEventOf, isEventOf, type ServerMessage } from '@parley/protocol';
 import WebSocket from 'ws';
 import { TEST_ORIGIN } from '../../../test-support/app.js';
+import { serverMessage } from '../../../test-support/server-message.js';
 
 export { MlsDevice } from '../../../ops/mls-device.js';
 
-type WsMessage = { type: string; topic?: string; event?: { kind: string; data?: Record<string, unknown> } };
-
-/** A real WebSocket to the test server, with "wait for a message like this" for assertions. */
+/** A real WebSocket to the test server, with "wait for a message like this" for assertions (see serverMessage). */
 export class TestSocket {
-  readonly messages: WsMessage[] = [];
-  private waiters: { pred: (m: WsMessage) => boolean; resolve: (m: WsMessage) => void }[] = [];
+  readonly messages: ServerMessage[] = [];
+  private waiters: { pred: (m: ServerMessage) => boolean; resolve: (m: ServerMessage) => void }[] = [];
   private constructor(readonly ws: WebSocket) {
     ws.on('message', (raw) => {
-      const m = JSON.parse(raw.toString()) as WsMessage;
+      const m = serverMessage(raw.toString());
       this.messages.push(m);
       for (const x of [...this.waiters])
         if (x.pred(m)) {
@@ -33,7 +33,7 @@ export class TestSocket {
   }
 
   /** Resolves with the first message (already received or future) matching `pred`. */
-  next(pred: (m: WsMessage) => boolean, ms = 20_000): Promise<WsMessage> {
+  next(pred: (m: ServerMessage) => boolean, ms = 20_000): Promise<ServerMessage> {
     const found = this.messages.find(pred);
     if (found) return Promise.resolve(found);
     return new Promise((resolve, reject) => {
@@ -42,10 +42,20 @@ export class TestSocket {
     });
   }
 
+  /** Resolves with the first event of this kind (already received or future) that passes `pred`. */
+  async nextEvent<K extends DomainEventKind>(
+    kind: K,
+    pred: (event: DomainEventOf<K>) => boolean = () => true,
+  ): Promise<DomainEventOf<K>> {
+    const m = await this.next((x) => x.type === 'event' && isEventOf(x.event, kind) && pred(x.event));
+    if (m.type !== 'event' || !isEventOf(m.event, kind)) throw new Error(`expected a ${kind} event`);
+    return m.event;
+  }
+
   async subscribe(topic: string): Promise<void> {
     const requestId = randomUUID();
     this.ws.send(JSON.stringify({ type: 'subscribe', topic, requestId }));
-    const reply = await this.next((m) => (m as { requestId?: string }).requestId === requestId);
+    const reply = await this.next((m) => 'requestId' in m && m.requestId === requestId);
     if (reply.type !== 'subscribed') throw new Error(`subscribe ${topic}: ${JSON.stringify(reply)}`);
   }
 

@@ -1,10 +1,11 @@
 import type { ServerMessage } from '@parley/protocol';
 import type { FastifyInstance } from 'fastify';
 import { TEST_ORIGIN } from '../../../test-support/app.js';
+import { serverMessage } from '../../../test-support/server-message.js';
 
 type Socket = Awaited<ReturnType<FastifyInstance['injectWS']>>;
 
-/** A real socket on the app's /ws route (in-memory transport), collecting what the server sends. */
+/** A real socket on the app's /ws route (in-memory transport), collecting what the server sends (see serverMessage). */
 export class WsProbe {
   readonly messages: ServerMessage[] = [];
   private waiters: { test: (m: ServerMessage) => boolean; resolve: (m: ServerMessage) => void }[] = [];
@@ -13,7 +14,7 @@ export class WsProbe {
   private listen(socket: Socket): void {
     this.socket = socket;
     socket.on('message', (raw: Buffer) => {
-      const m = JSON.parse(raw.toString('utf8')) as ServerMessage;
+      const m = serverMessage(raw.toString('utf8'));
       this.messages.push(m);
       this.waiters = this.waiters.filter((wt) => {
         if (!wt.test(m)) return true;
