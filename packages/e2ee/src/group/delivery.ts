@@ -1,7 +1,7 @@
-// Typed calls to the MLS Delivery Service (packages/server/src/modules/keys). Bytes travel as base64.
-import type { MlsGroup, MlsMessage, PublishedGroupInfo } from '@parley/protocol';
-import { fromB64, toB64 } from './bytes.js';
-import type { E2eeApi } from './types.js';
+// Typed calls to the MLS Delivery Service (packages/server/src/modules/keys, docs/call-keys.md §2.2 and the
+// messages of §3). Bytes travel as base64; a 409 (another commit won the epoch) is an answer, not an error.
+import type { DomainEvent, MlsGroup, MlsMessage, PublishedGroupInfo } from '@parley/protocol';
+import { type DeliveryApi, fromB64, statusOf, toB64 } from './transport.js';
 
 export interface WelcomeEntry {
   mlsGroupId: string;
@@ -19,16 +19,10 @@ export interface ClaimedKeyPackage {
   lastResort: boolean;
 }
 
-/** HTTP status of a failed call (the app's ApiError and most fetch wrappers carry it). */
-export function statusOf(error: unknown): number | undefined {
-  const status = (error as { status?: unknown } | null)?.status;
-  return typeof status === 'number' ? status : undefined;
-}
-
 export class DeliveryService {
   constructor(
-    private readonly api: E2eeApi,
-    private readonly deviceId: string,
+    private readonly api: DeliveryApi,
+    readonly deviceId: string,
   ) {}
 
   async findGroup(context: string): Promise<MlsGroup | null> {
@@ -169,3 +163,24 @@ export class DeliveryService {
 }
 
 export const decodeMessage = (m: { message: string }): Uint8Array => fromB64(m.message);
+
+/**
+ * An `mls.welcome` event for this device (M-numbers in docs/call-keys.md §3): `inline` is the Welcome itself when
+ * it rides in the event (one fewer round trip before the joiner holds the keys, §11) and the caller accepts that;
+ * otherwise undefined, and the caller lists its Welcomes. It is the same text the list would return, and MLS checks
+ * it all the same. null when the event is not a Welcome for this device.
+ */
+export function welcomeEvent(
+  event: DomainEvent,
+  deviceId: string,
+  acceptInline: boolean,
+): { inline: WelcomeEntry | undefined } | null {
+  const data = event.data as Partial<WelcomeEntry> | undefined;
+  if (event.kind !== 'mls.welcome' || data?.deviceId !== deviceId) return null;
+  const complete =
+    typeof data.welcome === 'string' &&
+    typeof data.mlsGroupId === 'string' &&
+    typeof data.context === 'string' &&
+    typeof data.seq === 'number';
+  return { inline: acceptInline && complete ? (data as WelcomeEntry) : undefined };
+}
