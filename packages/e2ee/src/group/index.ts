@@ -1,7 +1,16 @@
 // Public surface of the MLS group client (docs/call-keys.md §4–§9). Re-exported by @parley/e2ee.
 export { MlsGroupClient, SYNC_EVERY_MS } from './client.js';
 export { type CommitChange, postCommit, prepareAdds, prepareRemovals } from './commits.js';
-export { type ClaimedKeyPackage, DeliveryService, decodeMessage, type WelcomeEntry, welcomeEvent } from './delivery.js';
+export {
+  type ClaimedKeyPackage,
+  type CommitToSend,
+  commitBody,
+  DeliveryService,
+  decodeMessage,
+  type WelcomeEntry,
+  welcomeEvent,
+} from './delivery.js';
+export { deviceLogCheck } from './device-log.js';
 export {
   EXTERNAL_JOIN_WAIT_MS,
   type ExternalJoinOutcome,
