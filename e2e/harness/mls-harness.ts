@@ -23,6 +23,7 @@ import {
   safetyCode,
   toB64,
 } from '@parley/e2ee';
+import { verifyDeviceChain } from '@parley/protocol';
 
 export interface ApiResult {
   status: number;
@@ -185,6 +186,7 @@ class Harness implements MlsHarness {
       },
       post: () => Promise.reject(new Error('the member check only reads')),
     },
+    verifyDeviceChain,
     (deviceId) => this.#verified.add(deviceId),
   );
 

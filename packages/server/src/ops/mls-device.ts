@@ -19,7 +19,7 @@ import {
   predictLeaves,
   type SecretStore,
 } from '@parley/e2ee';
-import type { MlsMessage } from '@parley/protocol';
+import { type MlsMessage, verifyDeviceChain } from '@parley/protocol';
 import type { LightMyRequestResponse } from 'fastify';
 import type { InjectClient } from '../lib/inject-client.js';
 
@@ -62,7 +62,7 @@ export class MlsDevice implements GroupDevice {
     readonly identity: DeviceIdentity,
   ) {
     this.api = injectApi(http);
-    this.verifyMember = deviceLogCheck(this.api);
+    this.verifyMember = deviceLogCheck(this.api, verifyDeviceChain);
   }
 
   async keyPackages(): Promise<KeyPackageBundle[]> {

@@ -48,10 +48,13 @@ afterEach(() => {
   for (const m of members.splice(0)) m.close();
 });
 
-async function device(persona: 'chairA' | 'memberA' | 'chairB' | 'memberB'): Promise<GroupMember> {
-  const m = await GroupMember.register(t.ctx, await w.client(persona), w.users[persona].id, persona, context);
-  members.push(m);
-  return m;
+/** One registered device (with key packages at the server) per persona named, no client running yet. */
+async function devices<const P extends ('chairA' | 'memberA' | 'chairB' | 'memberB')[]>(
+  ...personas: P
+): Promise<{ [K in keyof P]: GroupMember }> {
+  for (const p of personas)
+    members.push(await GroupMember.register(t.ctx, await w.client(p), w.users[p].id, p, context));
+  return members.slice(-personas.length) as { [K in keyof P]: GroupMember };
 }
 
 const until = (what: string, ok: () => boolean | Promise<boolean>) =>
@@ -102,12 +105,7 @@ async function form(first: GroupMember, ...others: GroupMember[]): Promise<void>
 
 describe('the MLS group client against the real Delivery Service', () => {
   it('joins several devices, one after another, each from its Welcome with its path update (§5)', async () => {
-    const [a, b, c, d] = [
-      await device('chairA'),
-      await device('memberA'),
-      await device('chairB'),
-      await device('memberB'),
-    ];
+    const [a, b, c, d] = await devices('chairA', 'memberA', 'chairB', 'memberB');
     await form(a, b, c);
     expect(a.joins).toEqual(['created@0']);
     expect(b.joins[0]).toMatch(/^welcomed@/);
@@ -123,12 +121,7 @@ describe('the MLS group client against the real Delivery Service', () => {
   });
 
   it('lets one of two commits in the same epoch win; the other catches up and retries (§5.2)', async () => {
-    const [a, b, c, d] = [
-      await device('chairA'),
-      await device('memberA'),
-      await device('chairB'),
-      await device('memberB'),
-    ];
+    const [a, b, c, d] = await devices('chairA', 'memberA', 'chairB', 'memberB');
     await form(a, b);
     await c.start();
     await d.start();
@@ -144,12 +137,7 @@ describe('the MLS group client against the real Delivery Service', () => {
   });
 
   it('removes a device that leaves while another is being added (§6.1)', async () => {
-    const [a, b, c, d] = [
-      await device('chairA'),
-      await device('memberA'),
-      await device('chairB'),
-      await device('memberB'),
-    ];
+    const [a, b, c, d] = await devices('chairA', 'memberA', 'chairB', 'memberB');
     await form(a, b, c);
     await d.start();
     // c leaves the roster as it leaves the group: nobody adds it back.
@@ -162,7 +150,7 @@ describe('the MLS group client against the real Delivery Service', () => {
   });
 
   it('joins from the Welcome that was waiting when the device started, without leaving first (§8.1)', async () => {
-    const [a, b] = [await device('chairA'), await device('memberA')];
+    const [a, b] = await devices('chairA', 'memberA');
     await a.start();
     a.wants.add(b.device);
     await a.addNow();
@@ -177,7 +165,7 @@ describe('the MLS group client against the real Delivery Service', () => {
   });
 
   it('starts over from the current Welcome when its stored membership was replaced (§8.2)', async () => {
-    const [a, b] = [await device('chairA'), await device('memberA')];
+    const [a, b] = await devices('chairA', 'memberA');
     await form(a, b);
     const stored = b.client.cursor;
     // b's page goes away without a word; its departure is handled later (the server nominates a to remove it), and a
@@ -199,7 +187,7 @@ describe('the MLS group client against the real Delivery Service', () => {
   });
 
   it('removes a leaver when the nominee never commits: the server nominates the next member (§6.2)', async () => {
-    const [a, b, c] = [await device('chairA'), await device('memberA'), await device('chairB')];
+    const [a, b, c] = await devices('chairA', 'memberA', 'chairB');
     await form(a, b, c);
     // a, the lowest leaf and so the first nominee, goes silent; its user's other socket still hears the nomination.
     const aSocket = new HubEvents(t.ctx, a.device.userId);
