@@ -35,8 +35,8 @@ export class HubEvents implements GroupEvents {
   }
 
   subscribe(topic: Topic, listener: (event: DomainEvent) => void): () => void {
-    let set = this.#listeners.get(topic);
-    if (!set) this.#listeners.set(topic, (set = new Set()));
+    const set = this.#listeners.get(topic) ?? new Set();
+    this.#listeners.set(topic, set);
     set.add(listener);
     void this.#conn.actor().then(async (actor) => {
       if (set.has(listener) && (await this.ctx.hub.mayListen(actor, topic))) this.#conn.topics.add(topic);
