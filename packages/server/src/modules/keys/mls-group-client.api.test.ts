@@ -1,10 +1,10 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { HubEvents } from '../../ops/hub-events.js';
 import { createTestApp, type TestApp } from '../../test-support/app.js';
 import { buildWorld, type World } from '../../test-support/world.js';
 import { addMembership, createAgency, createGroup, createSide } from '../groups/service.js';
 import { mlsRuntimeOf } from './runtime.js';
 import { GroupMember } from './test-support/group-clients.js';
-import { HubEvents } from './test-support/hub-events.js';
 
 /**
  * Several devices, each running the one MLS group client of @parley/e2ee, against the real server: Delivery

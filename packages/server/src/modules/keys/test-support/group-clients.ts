@@ -1,8 +1,8 @@
 import { fromB64, type KeyPackageToAdd, type MlsGroupClient, type MlsGroupOwner, type MlsSession } from '@parley/e2ee';
 import type { AppContext } from '../../../context.js';
+import { HubEvents } from '../../../ops/hub-events.js';
 import { MlsDevice } from '../../../ops/mls-device.js';
 import type { TestClient } from '../../../test-support/app.js';
-import { HubEvents } from './hub-events.js';
 
 /**
  * One device running the MLS group client of @parley/e2ee against the real server: HTTP through inject, events

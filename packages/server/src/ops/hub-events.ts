@@ -1,11 +1,12 @@
 import type { GroupEvents } from '@parley/e2ee';
 import type { DomainEvent, Topic } from '@parley/protocol';
-import type { AppContext } from '../../../context.js';
-import { loadActorFacts } from '../../../policy/actor.js';
-import type { Connection } from '../../../realtime/hub.js';
+import type { AppContext } from '../context.js';
+import { loadActorFacts } from '../policy/actor.js';
+import type { Connection } from '../realtime/hub.js';
 
 /**
- * The server's realtime hub as one user's WebSocket client would see it, in process: a connection registered with
+ * The server's realtime hub as one user's WebSocket client would see it, in process (the demo loader's devices and
+ * the Delivery Service tests run the MLS group client on it): a connection registered with
  * the hub, each topic subscribed only if the hub lets this user listen, and every event filtered by the hub's own
  * audience and policy check at delivery. Events published before a subscription is granted are missed, as over a
  * socket.
