@@ -4,22 +4,26 @@
 // every argument and result is plain JSON (epochs as numbers, bytes as base64). Private keys, MLS state and
 // SFrame keys stay inside the page, as they would in the real client.
 import {
+  commitBody,
   createDeviceIdentity,
   createKeyPackage,
   type DeviceIdentity,
   decodeHeader,
   deriveEpochSenderKeys,
+  deviceLogCheck,
   encodeCredentialIdentity,
+  fromB64,
   isSFrameError,
   type KeyPackageBundle,
-  type MemberCredentialCheck,
   MlsSession,
   type PendingCommit,
   parseKid,
+  predictLeaves,
   SFrameContext,
   safetyCode,
+  toB64,
 } from '@parley/e2ee';
-import { type DeviceLog, verifyDeviceChain } from '@parley/protocol';
+import { verifyDeviceChain } from '@parley/protocol';
 
 export interface ApiResult {
   status: number;
@@ -79,12 +83,6 @@ export interface MlsHarness {
   unprotectWithLastBaseKey(frame: string): Promise<Unprotected>;
 }
 
-const toB64 = (bytes: Uint8Array): string => {
-  let s = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(s);
-};
-const fromB64 = (s: string): Uint8Array => Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
 const utf8 = new TextEncoder();
 const fromUtf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -179,16 +177,18 @@ class Harness implements MlsHarness {
   }
 
   /** The member check every client runs: the leaf's key must be the active key of that device in the log. */
-  #verifyMember = async (m: MemberCredentialCheck): Promise<boolean> => {
-    const res = await api('GET', `/api/devices/log?userIds=${encodeURIComponent(m.userId)}`);
-    if (res.status !== 200) return false;
-    const chain = (res.body as DeviceLog).chains.find((c) => c.userId === m.userId);
-    if (!chain) return false;
-    const verified = await verifyDeviceChain(m.userId, chain.entries);
-    const ok = verified.ok && verified.active.get(m.deviceId) === toB64(m.signaturePublicKey);
-    if (ok) this.#verified.add(m.deviceId);
-    return ok;
-  };
+  #verifyMember = deviceLogCheck(
+    {
+      get: async <T>(url: string) => {
+        const res = await api('GET', url);
+        if (res.status !== 200) throw Object.assign(new Error(`GET ${url}: ${res.status}`), { status: res.status });
+        return res.body as T;
+      },
+      post: () => Promise.reject(new Error('the member check only reads')),
+    },
+    verifyDeviceChain,
+    (deviceId) => this.#verified.add(deviceId),
+  );
 
   async createGroup(context: string): Promise<ApiResult> {
     const res = await api('POST', '/api/mls/groups', { context, deviceId: this.#id.deviceId });
@@ -234,30 +234,20 @@ class Harness implements MlsHarness {
   async #postCommit(pending: PendingCommit, change: { added?: string[]; removed?: string[] } = {}) {
     const added = change.added ?? [];
     const removed = change.removed ?? [];
-    const res = await api('POST', `/api/mls/groups/${this.#group}/commits`, {
-      deviceId: this.#id.deviceId,
-      epoch: Number(pending.epoch),
-      commit: toB64(pending.commit),
-      welcomes: pending.welcome ? added.map((deviceId) => ({ deviceId, welcome: toB64(pending.welcome!) })) : [],
-      addedDevices: this.#predictLeaves(added, removed),
-      removedDevices: removed,
-    });
+    const res = await api(
+      'POST',
+      `/api/mls/groups/${this.#group}/commits`,
+      commitBody(this.#id.deviceId, {
+        epoch: pending.epoch,
+        commit: pending.commit,
+        welcome: pending.welcome,
+        added: predictLeaves(this.#s.members(), added, removed),
+        removed,
+      }),
+    );
     if (res.status === 201) await pending.apply();
     else await pending.discard();
     return { status: res.status, epoch: Number(this.#s.epoch), body: res.body };
-  }
-
-  /** RFC 9420 §12.1.1: removals first, then each Add takes the leftmost blank leaf. */
-  #predictLeaves(deviceIds: string[], removed: string[]) {
-    const used = new Set(
-      this.#s
-        .members()
-        .filter((m) => !removed.includes(m.deviceId))
-        .map((m) => m.leafIndex),
-    );
-    const leaves: number[] = [];
-    for (let i = 0; leaves.length < deviceIds.length; i++) if (!used.has(i)) leaves.push(i);
-    return deviceIds.map((deviceId, i) => ({ deviceId, leafIndex: leaves[i]! }));
   }
 
   async join() {

@@ -105,7 +105,7 @@ export async function loadDemo(app: FastifyInstance, ctx: AppContext): Promise<D
         who: `${p.displayName}, ${p.title} (${s.shortCode}, ${p.role})`,
       });
   }
-  await tellDemoStory(as, {
+  await tellDemoStory(ctx, as, {
     groupId: group.id,
     sides: { ALD: sideIds.ALD!, BEL: sideIds.BEL! },
     users: {

@@ -1,3 +1,4 @@
+import type { AppContext } from '../context.js';
 import type { InjectClient } from '../lib/inject-client.js';
 import { quietReRequest } from './backchannel.js';
 
@@ -38,6 +39,7 @@ interface RosterMember {
 }
 
 export async function tellDemoStory(
+  ctx: AppContext,
   as: AsPerson,
   ids: Ids,
 ): Promise<{ meetingId: string; trackId: string; statementId: string }> {
@@ -86,6 +88,7 @@ export async function tellDemoStory(
   );
   // 3. Re-requested a day later, quietly, through the back channel between chairs (an E2EE message), then officially.
   const { backChannelRef } = await quietReRequest(
+    ctx,
     { ald: aldChair, aldUserId: ids.users.aldChair, bel: belChair, belUserId: ids.users.belChair },
     g,
     [ids.sides.ALD, ids.sides.BEL],

@@ -1,36 +1,106 @@
 import { randomUUID } from 'node:crypto';
 import {
+  commitBody,
   createDeviceIdentity,
   createKeyPackage,
+  type DeliveryApi,
   type DeviceIdentity,
+  deviceLogCheck,
   encodeCredentialIdentity,
+  type GroupDevice,
   type KeyPackageBundle,
+  MemorySecretStore,
+  MlsGroupClient,
+  type MlsGroupOwner,
+  type MlsGroupSetup,
   type MlsIncoming,
   MlsSession,
   type PendingCommit,
+  predictLeaves,
+  type SecretStore,
 } from '@parley/e2ee';
-import type { MlsMessage } from '@parley/protocol';
+import { type MlsMessage, verifyDeviceChain } from '@parley/protocol';
+import type { LightMyRequestResponse } from 'fastify';
 import type { InjectClient } from '../lib/inject-client.js';
 
 const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
 const bytes = (s: string) => new Uint8Array(Buffer.from(s, 'base64'));
 
+/** The Delivery Service requests of @parley/e2ee over an inject client: a failure throws with its `status`. */
+export function injectApi(http: InjectClient): DeliveryApi {
+  const answer = <T>(res: LightMyRequestResponse, what: string): T => {
+    if (res.statusCode >= 400)
+      throw Object.assign(new Error(`${what}: ${res.statusCode} ${res.body}`), { status: res.statusCode });
+    return (res.body ? res.json() : null) as T;
+  };
+  return {
+    get: async <T>(url: string) => answer<T>(await http.get(url), `GET ${url}`),
+    post: async <T>(url: string, body?: unknown) => answer<T>(await http.post(url, body), `POST ${url}`),
+  };
+}
+
 /**
- * One device of one user, driving a real MlsSession through the server's HTTP API (in-process inject): the
- * Delivery Service tests use it, and so does the demo loader to write the demo's back-channel message.
+ * One device of one user in this process, speaking to the server's HTTP API in process (inject). It drives its
+ * groups either step by step (the Delivery Service tests check the server's answer to each request) or through
+ * the one MLS group client of @parley/e2ee (`group()`), as a browser does.
  */
-export class MlsDevice {
+export class MlsDevice implements GroupDevice {
   session: MlsSession | undefined;
   /** Seq of the last message processed from the Delivery Service. */
   cursor = 0;
   readonly received: string[] = [];
   private bundles: KeyPackageBundle[] = [];
+  readonly api: DeliveryApi;
+  /** The member check of every tree this device accepts (the device-key log, docs/call-keys.md §5.1). */
+  readonly verifyMember;
+  /** The device's sessions at rest, by group (memory: the device lives as long as the process). */
+  readonly store: SecretStore = new MemorySecretStore();
 
   private constructor(
     readonly name: string,
     readonly http: InjectClient,
     readonly identity: DeviceIdentity,
-  ) {}
+  ) {
+    this.api = injectApi(http);
+    this.verifyMember = deviceLogCheck(this.api, verifyDeviceChain);
+  }
+
+  async keyPackages(): Promise<KeyPackageBundle[]> {
+    return this.bundles;
+  }
+
+  async forgetKeyPackage(ref: string): Promise<void> {
+    this.bundles = this.bundles.filter((b) => b.ref !== ref);
+  }
+
+  /** Keeps a few key packages at the server, as a browser does after a Welcome used one. */
+  async replenish(): Promise<void> {
+    if (this.bundles.length < 3) await this.uploadKeyPackages(2);
+  }
+
+  /** The one MLS group client (@parley/e2ee) for `context` on this device, with its events from `events`. */
+  group(
+    setup: Pick<MlsGroupSetup, 'context' | 'ws'> & Partial<Omit<MlsGroupSetup, 'device' | 'api' | 'context' | 'ws'>>,
+    owner: MlsGroupOwner,
+  ): MlsGroupClient {
+    return new MlsGroupClient(
+      {
+        device: this,
+        api: this.api,
+        store: this.store,
+        trust: { verifyMember: this.verifyMember },
+        inlineWelcome: true,
+        text: {
+          vanished: `${this.name}: the group vanished`,
+          removed: `${this.name}: removed from the group`,
+          notInGroup: `${this.name}: not in the group`,
+          keysChanging: `${this.name}: the keys keep changing`,
+        },
+        ...setup,
+      },
+      owner,
+    );
+  }
 
   get deviceId(): string {
     return this.identity.deviceId;
@@ -152,36 +222,24 @@ export class MlsDevice {
     pending: PendingCommit,
     extra: { welcomeTo?: MlsDevice[]; removed?: MlsDevice[] } = {},
   ): Promise<{ status: number; body: Record<string, unknown> }> {
-    // Leaf indices of the added devices as this commit will place them.
-    const added = (extra.welcomeTo ?? []).map((d) => d.deviceId);
-    const res = await this.http.post(`/api/mls/groups/${mlsGroupId}/commits`, {
-      deviceId: this.deviceId,
-      epoch: Number(pending.epoch),
-      commit: b64(pending.commit),
-      welcomes: added.map((deviceId) => ({ deviceId, welcome: b64(pending.welcome!) })),
-      addedDevices: this.predictLeaves(added, extra.removed ?? []),
-      removedDevices: (extra.removed ?? []).map((d) => d.deviceId),
-    });
+    const res = await this.http.post(
+      `/api/mls/groups/${mlsGroupId}/commits`,
+      commitBody(this.deviceId, {
+        epoch: pending.epoch,
+        commit: pending.commit,
+        welcome: pending.welcome,
+        // Where the commit puts the added devices (the wrapper applies a commit only once the server accepted it).
+        added: predictLeaves(
+          this.s.members(),
+          (extra.welcomeTo ?? []).map((d) => d.deviceId),
+          (extra.removed ?? []).map((d) => d.deviceId),
+        ),
+        removed: (extra.removed ?? []).map((d) => d.deviceId),
+      }),
+    );
     if (res.statusCode === 201) await pending.apply();
     else await pending.discard();
     return { status: res.statusCode, body: res.json() };
-  }
-
-  /**
-   * Where the commit puts the added devices: RFC 9420 §12.1.1 / §7.7 — removals first, then each Add takes the
-   * leftmost blank leaf. (The wrapper applies a commit only once the server has accepted it.)
-   */
-  private predictLeaves(deviceIds: string[], removed: MlsDevice[]) {
-    const gone = new Set(removed.map((d) => d.deviceId));
-    const used = new Set(
-      this.s
-        .members()
-        .filter((m) => !gone.has(m.deviceId))
-        .map((m) => m.leafIndex),
-    );
-    const leaves: number[] = [];
-    for (let i = 0; leaves.length < deviceIds.length; i++) if (!used.has(i)) leaves.push(i);
-    return deviceIds.map((deviceId, i) => ({ deviceId, leafIndex: leaves[i]! }));
   }
 
   /** Joins from the Welcome the server holds for this device and commits the full-path update (retrying on 409). */

@@ -1,12 +1,11 @@
 // One device's membership in one long-lived thread's MLS group (`backchannel:…` or `caucus:…`) through the Delivery
-// Service, driven by MlsGroupClient. Unlike a call, nobody needs to be online together: the state survives reloads
+// Service, driven by MlsGroupClient (@parley/e2ee). Unlike a call, nobody needs to be online together: the state survives reloads
 // (SessionStore), what was read is archived on the device (ThreadArchive), and any member adds the allowed devices
 // that are not in yet.
-import type { MlsSession } from '@parley/e2ee';
+import { type KeyPackageToAdd, MlsGroupClient, type MlsSession } from '@parley/e2ee';
 import { fromB64, fromUtf8, utf8 } from '../e2ee/bytes.js';
 import type { LocalDevice } from '../e2ee/device.js';
 import type { DeviceStore } from '../e2ee/device-store.js';
-import { type KeyPackageToAdd, MlsGroupClient } from '../e2ee/mls-group-client.js';
 import type { DeviceTrust } from '../e2ee/trust.js';
 import type { E2eeApi, E2eeRealtime } from '../e2ee/types.js';
 import type { ThreadArchive, ThreadMessage } from './archive.js';

@@ -1,13 +1,19 @@
 // One device's membership in one call's MLS group (context `call:<meetingId>`), driven through the Delivery Service
 // by MlsGroupClient. What is the call's own: every epoch's SFrame keys go to the worker, and the participants in the
 // call's roster are the devices to add.
-import { deriveEpochSenderKeys, MLS_SFRAME_DEFAULT_EPOCH_BITS, type MlsSession } from '@parley/e2ee';
+import {
+  type DeliveryApi,
+  deriveEpochSenderKeys,
+  type KeyPackageToAdd,
+  MLS_SFRAME_DEFAULT_EPOCH_BITS,
+  MlsGroupClient,
+  type MlsSession,
+} from '@parley/e2ee';
+import { mlsContext } from '@parley/protocol';
 import { DepartureHold, planAdds } from './add-plan.js';
 import { fromB64 } from './bytes.js';
-import type { DeliveryService } from './delivery.js';
 import type { LocalDevice } from './device.js';
 import type { DeviceStore } from './device-store.js';
-import { type KeyPackageToAdd, MlsGroupClient } from './mls-group-client.js';
 import type { DeviceTrust } from './trust.js';
 import type { E2eePhase, E2eeRealtime, RosterEntry } from './types.js';
 import type { EpochKeysMessage } from './worker-protocol.js';
@@ -37,13 +43,13 @@ export class CallKeyManager {
     store: DeviceStore,
     private readonly trust: DeviceTrust,
     ws: E2eeRealtime,
-    api: ConstructorParameters<typeof DeliveryService>[0],
+    api: DeliveryApi,
     private readonly hooks: ManagerHooks,
   ) {
     const save = () => this.#group.saveSession();
     this.#group = new MlsGroupClient(
       {
-        context: `call:${meetingId}`,
+        context: mlsContext({ kind: 'call', meetingId }),
         device,
         store,
         trust,

@@ -1,42 +1,39 @@
-// The mechanics shared by every MLS group this device drives through the Delivery Service (a call's, a thread's):
-// create-or-join the group of a context, process Welcomes and commits from the WebSocket push and the HTTP catch-up,
-// commit adds and nominated removals, persist the session. What differs (SFrame keys, an archive, whom to add) is
-// the owner's, through MlsGroupOwner. All MLS work runs in one queue: catch-up, commits, adds, removals and
-// application messages never interleave, and local state only moves when the server has accepted a commit (or
-// delivered someone else's).
-import { MLS_DEFAULT_CIPHER_SUITE, MlsSession, MlsSessionError, type PendingCommit, safetyCode } from '@parley/e2ee';
+// The mechanics shared by every MLS group a device drives through the Delivery Service (a call's, a thread's, the
+// demo loader's): create-or-join the group of a context, process Welcomes and commits from the event push and the
+// HTTP catch-up, commit adds and nominated removals, persist the session. What differs (SFrame keys, an archive,
+// whom to add) is the owner's, through MlsGroupOwner. All MLS work runs in one queue: catch-up, commits, adds,
+// removals and application messages never interleave, and local state only moves when the server has accepted a
+// commit (or delivered someone else's). Isomorphic: transport, storage and device are injected (owner.ts).
 import type { DomainEvent } from '@parley/protocol';
-import { fromB64 } from './bytes.js';
-import { DeliveryService, decodeMessage, statusOf, type WelcomeEntry } from './delivery.js';
-import type { LocalDevice } from './device.js';
+import { MLS_DEFAULT_CIPHER_SUITE, MlsSession, MlsSessionError, type PendingCommit, safetyCode } from '../mls/index.js';
+import { type CommitChange, postCommit, prepareAdds, prepareRemovals } from './commits.js';
+import { DeliveryService, decodeMessage, type WelcomeEntry } from './delivery.js';
 import { EXTERNAL_JOIN_WAIT_MS, publishGroupInfo, ThreadRejoin } from './external-join.js';
-import type { MlsGroupOwner, MlsGroupSetup } from './mls-group-owner.js';
+import type { GroupDevice, MlsGroupOwner, MlsGroupSetup } from './owner.js';
+import { type GroupEvent, type GroupPhase, nextPhase } from './phases.js';
 import { SessionStore } from './session-store.js';
-import type { E2eePhase } from './types.js';
+import { fromB64, statusOf } from './transport.js';
+import { WorkQueue } from './work-queue.js';
 
-export type { KeyPackageToAdd, MlsGroupOwner, MlsGroupSetup } from './mls-group-owner.js';
-
-/** Safety-net catch-up, for WebSocket events that never arrived. */
-const SYNC_EVERY_MS = 5000;
+/** Safety-net catch-up, for pushed events that never arrived (docs/call-keys.md §2.2). */
+export const SYNC_EVERY_MS = 5000;
 
 export class MlsGroupClient {
-  phase: E2eePhase = 'starting';
+  #phase: GroupPhase = 'starting';
   error: string | null = null;
   session: MlsSession | undefined;
   readonly ds: DeliveryService;
   readonly #sessions: SessionStore;
   readonly #setup: MlsGroupSetup;
-  readonly #device: LocalDevice;
+  readonly #device: GroupDevice;
   #groupId: string | undefined;
   #cursor = 0;
-  #queue: Promise<unknown> = Promise.resolve();
+  readonly #work = new WorkQueue((error) => this.#fail(error));
   #offs: (() => void)[] = [];
   #offGroup: (() => void) | undefined;
-  #timers = new Set<ReturnType<typeof setTimeout>>();
-  /** Welcomes at or below this seq were tried and cannot be used. */
+  /** Welcomes at or below this seq were tried and cannot be used (§8.1). */
   #skipWelcomesUpTo = -1;
-  #closed = false;
-  /** Long-lived threads only (setup.externalJoin): joining with nobody online, or starting the thread anew. */
+  /** Long-lived threads only (setup.externalJoin): joining with nobody online, or starting the thread anew (§9). */
   readonly rejoin: ThreadRejoin | undefined;
 
   constructor(
@@ -47,53 +44,70 @@ export class MlsGroupClient {
     this.#device = setup.device;
     this.ds = new DeliveryService(setup.api, setup.device.deviceId);
     this.#sessions = new SessionStore(setup.store, setup.device.deviceId);
-    if (setup.externalJoin)
+    if (setup.externalJoin) {
       this.rejoin = new ThreadRejoin(this.ds, setup.context, setup.device, setup.trust.verifyMember);
+      this.rejoin.waitMs = setup.timing?.externalJoinWaitMs ?? EXTERNAL_JOIN_WAIT_MS;
+    }
+  }
+
+  get phase(): GroupPhase {
+    return this.#phase;
   }
 
   get groupId(): string | undefined {
     return this.#groupId;
   }
 
+  /** Seq of the last Delivery Service message this device processed. */
+  get cursor(): number {
+    return this.#cursor;
+  }
+
+  get closed(): boolean {
+    return this.#work.closed;
+  }
+
   get safetyCode(): string | null {
     return this.session?.active ? safetyCode(this.session.epochAuthenticator()) : null;
   }
 
+  /** Moves the phase by the transition table (§4); a pair the table lacks throws IllegalTransitionError. */
+  #go(event: GroupEvent): void {
+    const to = nextPhase(this.#phase, event);
+    if (to !== this.#phase) this.#trace(`${this.#phase} → ${to} (${event})`);
+    this.#phase = to;
+  }
+
   /** What the group did, at debug level: the order of epochs and commits is what one needs to tell a stall. */
   #trace(what: string): void {
-    console.debug(`[mls ${this.#setup.context}] epoch ${this.session?.epoch ?? '-'}: ${what}`);
+    const line = `[mls ${this.#setup.context}] epoch ${this.session?.epoch ?? '-'}: ${what}`;
+    if (this.#setup.trace) this.#setup.trace(line);
+    else console.debug(line);
   }
 
   run<T>(work: () => Promise<T>): Promise<T> {
-    const next = this.#queue.then(() => (this.#closed ? (undefined as T) : work()));
-    this.#queue = next.catch((error: unknown) => this.#fail(error));
-    return next;
+    return this.#work.run(work);
   }
 
   /** HTTP and network errors are passing (the periodic resync retries); anything else leaves the group unusable. */
   #fail(error: unknown): void {
-    if (this.#closed) return;
     const transient = statusOf(error) !== undefined || error instanceof TypeError;
-    if (!transient) this.phase = 'failed';
+    if (!transient) this.#go('failed');
     this.error = error instanceof Error ? error.message : String(error);
     this.#trace(`${transient ? 'passing error' : 'failed'}: ${this.error}`);
     this.owner.changed();
   }
 
   later(ms: number, work: () => void): void {
-    const t = setTimeout(() => {
-      this.#timers.delete(t);
-      if (!this.#closed) work();
-    }, ms);
-    this.#timers.add(t);
+    this.#work.later(ms, work);
   }
 
   start(): Promise<void> {
     this.#offs.push(
       this.#setup.ws.subscribe(`user:${this.#device.identity.userId}`, (event) => {
         if (event.kind !== 'mls.welcome' || event.data.deviceId !== this.#device.deviceId) return;
-        // A small Welcome rides in the event itself: one fewer round trip before the joiner holds the keys. It is
-        // the same Delivery Service text the list would return, and MLS checks it all the same.
+        // A small Welcome rides in the event itself: one fewer round trip before the joiner holds the keys (§11).
+        // It is the same Delivery Service text the list would return, and MLS checks it all the same.
         const { welcome, ...entry } = event.data;
         const inline = this.#setup.inlineWelcome && welcome !== undefined ? { ...entry, welcome } : undefined;
         void this.run(() => this.#welcome(inline));
@@ -101,11 +115,12 @@ export class MlsGroupClient {
     );
     const ws = this.#setup.ws;
     if (ws.onReconnect) this.#offs.push(ws.onReconnect(() => void this.run(() => this.#resync())));
+    const every = this.#setup.timing?.syncEveryMs ?? SYNC_EVERY_MS;
     const tick = () => {
       void this.run(() => this.#resync());
-      this.later(SYNC_EVERY_MS, tick);
+      this.later(every, tick);
     };
-    this.later(SYNC_EVERY_MS, tick);
+    this.later(every, tick);
     return this.run(() => this.#begin());
   }
 
@@ -133,7 +148,7 @@ export class MlsGroupClient {
     this.rejoin?.seen(group);
     const own = group.members.find((m) => m.deviceId === deviceId);
     if (own) {
-      // This device is still a member, e.g. the page was reloaded: continue from the stored state.
+      // This device is still a member, e.g. the page was reloaded: continue from the stored state (§8.3).
       const restored = await this.#sessions.restore(group.id, trust.verifyMember);
       if (restored) {
         this.#adopt(restored.session, group.id, restored.cursor, 'restored');
@@ -141,7 +156,7 @@ export class MlsGroupClient {
         return;
       }
       // Or a member added it before it looked (a call's roster shows a joiner before its keys start): its Welcome
-      // is waiting. Leaving and being added again would cost two more epochs.
+      // is waiting (§8.1). Leaving and being added again would cost two more epochs.
       if (own.status === 'active' && (await this.#welcome())) return;
       // State lost (storage cleared): leave, then be added afresh by a member.
       if (text.lostAlone && !group.members.some((m) => m.status === 'active' && m.deviceId !== deviceId)) {
@@ -152,15 +167,15 @@ export class MlsGroupClient {
     } else if (text.noMembers && !group.members.some((m) => m.status === 'active')) {
       throw new Error(text.noMembers);
     }
-    this.phase = 'waiting-for-welcome';
+    this.#go('awaits-welcome');
     this.owner.changed();
     if ((await this.#welcome()) || !this.rejoin) return;
-    // Nobody may be online to add this device for weeks: after a short wait it commits itself in.
+    // Nobody may be online to add this device for weeks: after a short wait it commits itself in (§9).
     this.rejoin.startWaiting();
-    this.later(EXTERNAL_JOIN_WAIT_MS, () => void this.run(() => this.#resync()));
+    this.later(this.rejoin.waitMs, () => void this.run(() => this.#resync()));
   }
 
-  /** Joins by an external commit (RFC 9420 §12.4.3.2) once the wait is over. */
+  /** Joins by an external commit (RFC 9420 §12.4.3.2) once the wait is over (§9). */
   async #external(rejoin: ThreadRejoin): Promise<void> {
     const joined = await rejoin.tryJoin();
     this.#trace(`external join: ${joined ? 'joined' : (rejoin.state ?? 'not yet')}`);
@@ -171,7 +186,7 @@ export class MlsGroupClient {
     await this.#catchUp();
   }
 
-  /** After every epoch of a long-lived thread, its GroupInfo goes to the Delivery Service (external-join.ts). */
+  /** After every epoch of a long-lived thread, its GroupInfo goes to the Delivery Service (§9). */
   async #publish(): Promise<void> {
     if (!this.rejoin || !this.session || !this.#groupId) return;
     await publishGroupInfo(this.ds, this.#groupId, this.session).catch((e: unknown) => this.#trace(`GroupInfo: ${e}`));
@@ -179,7 +194,7 @@ export class MlsGroupClient {
 
   /**
    * A chair starts the thread anew when no usable GroupInfo is left: a new group, this device alone in it, the
-   * earlier ciphertext left unreadable on the server. Others join it as usual (Welcome or external commit).
+   * earlier ciphertext left unreadable on the server (§9). Others join it as usual (Welcome or external commit).
    */
   reestablish(): Promise<void> {
     return this.run(async () => {
@@ -204,20 +219,20 @@ export class MlsGroupClient {
     cursor: number,
     how: 'created' | 'restored' | 'welcomed' | 'external',
   ): void {
+    this.#go(how === 'external' ? 'joined-externally' : how);
     this.session = session;
     this.#groupId = groupId;
     this.#cursor = cursor;
-    this.phase = 'ready';
     this.#offGroup?.();
     this.#offGroup = this.#setup.ws.subscribe(`mls:${groupId}`, (event) => this.#onGroupEvent(event));
     this.owner.adopted?.(groupId, how, cursor);
     this.#trace(`${how} at seq ${cursor}`);
   }
 
-  /** Joins from a Welcome addressed to this device for this context; false if there is none it can use. */
+  /** Joins from a Welcome addressed to this device for this context; false if there is none it can use (§5.3). */
   async #welcome(pushed?: WelcomeEntry): Promise<boolean> {
     if (this.session?.active) {
-      // A Welcome to a group we think we are in, past our cursor: we were removed and added again meanwhile.
+      // A Welcome to a group we think we are in, past our cursor: we were removed and added again meanwhile (§8.2).
       if (pushed && pushed.mlsGroupId === this.#groupId && pushed.seq > this.#cursor) await this.#replaced(pushed.seq);
       return true;
     }
@@ -238,7 +253,8 @@ export class MlsGroupClient {
         options: { verifyMember: this.#setup.trust.verifyMember },
       });
     } catch (error) {
-      // Our key package's private half is gone (another browser profile, cleared storage) or the tree is refused.
+      // Our key package's private half is gone (another browser profile, cleared storage) or the tree is refused:
+      // a Welcome once tried is not tried again (§8.1).
       this.#skipWelcomesUpTo = mine.seq;
       if (error instanceof MlsSessionError && error.code === 'NO_KEY_PACKAGE') return false;
       throw error;
@@ -248,7 +264,7 @@ export class MlsGroupClient {
     await this.#catchUp();
     await this.owner.welcomed?.();
     let pending: PendingCommit | undefined = joined.pathUpdate;
-    // The joiner's full-path update, at once: until it lands every later commit must encrypt to it separately.
+    // The joiner's full-path update, at once (§5.3): until it lands every later commit must encrypt to it apart.
     while (pending && this.session?.active) {
       if (await this.#post(pending)) break;
       await this.#catchUp();
@@ -259,26 +275,9 @@ export class MlsGroupClient {
     return true;
   }
 
-  /** Sends a prepared commit; applies it on 201, discards it on 409 (the caller then catches up and retries). */
-  async #post(
-    pending: PendingCommit,
-    change: { added?: { deviceId: string; leafIndex: number }[]; removed?: string[] } = {},
-  ) {
-    let ok: boolean;
-    try {
-      ok = await this.ds.commit(this.#groupId!, {
-        epoch: pending.epoch,
-        commit: pending.commit,
-        ...(pending.welcome ? { welcome: pending.welcome } : {}),
-        ...change,
-      });
-    } catch (error) {
-      // Refused (or unanswered): never leave a pending commit blocking the next one. Its handshake key is burnt.
-      await pending.discard();
-      throw error;
-    }
-    if (ok) await pending.apply();
-    else await pending.discard();
+  /** Sends a prepared commit (commits.ts); after an accepted one a long-lived thread publishes its GroupInfo. */
+  async #post(pending: PendingCommit, change: CommitChange = {}): Promise<boolean> {
+    const ok = await postCommit(this.ds, this.#groupId!, pending, change);
     if (ok) await this.#publish();
     this.#trace(`commit for epoch ${pending.epoch} ${ok ? 'accepted' : 'lost the race (409)'}`);
     return ok;
@@ -295,17 +294,17 @@ export class MlsGroupClient {
 
   async #resync(): Promise<void> {
     if (this.session?.active) await this.#catchUp();
-    else if (this.phase === 'waiting-for-welcome' && !(await this.#welcome()) && this.rejoin)
+    else if (this.#phase === 'waiting-for-welcome' && !(await this.#welcome()) && this.rejoin)
       await this.#external(this.rejoin);
   }
 
-  /** A chair started the thread anew: this device's group is retired, so it looks up the context afresh. */
+  /** A chair started the thread anew: this device's group is retired, so it looks up the context afresh (§9). */
   async #restart(): Promise<void> {
     this.#trace('the thread was started anew');
+    this.#go('restarted');
     this.session = undefined;
     this.#offGroup?.();
     this.#offGroup = undefined;
-    this.phase = 'starting';
     await this.#begin();
   }
 
@@ -333,20 +332,20 @@ export class MlsGroupClient {
         }
         const got = await session.processMessage(decodeMessage(m));
         if (got.kind !== 'commit') continue;
-        // No committing member: a device committed itself in from a GroupInfo (an external join).
+        // No committing member: a device committed itself in from a GroupInfo (an external join, §9).
         if (!got.committer && got.added.length > 0) this.owner.joinedExternally?.(got.added, m.seq, m.createdAt);
         this.#trace(`processed commit seq ${m.seq}${got.removed.length > 0 ? ' (removal)' : ''}`);
         if (got.removed.length > 0) removed = true;
         if (got.removedSelf) {
-          this.left(this.#setup.text.removed);
+          this.#end('removed', this.#setup.text.removed);
           return;
         }
       }
       if (batch.length < 200) break;
     }
-    if (this.phase !== 'failed') this.error = null;
+    if (this.#phase !== 'failed') this.error = null;
     if (session.epoch !== before && this.rejoin) {
-      // Whoever committed should have published; if they did not (went offline), this member does.
+      // Whoever committed should have published; if they did not (went offline), this member does (§9).
       const group = await this.ds.group(this.#groupId);
       if (group.groupInfoEpoch !== group.epoch && BigInt(group.epoch) === session.epoch) await this.#publish();
     }
@@ -356,23 +355,23 @@ export class MlsGroupClient {
   /**
    * Our state is from an earlier membership: the group removed this device and added it again by commits it may not
    * read (e.g. a call left and rejoined while a late departure was still being handled). Start over from the Welcome
-   * of the current membership.
+   * of the current membership (§8.2).
    */
   async #replaced(joinedSeq: number): Promise<void> {
     this.#trace(`membership replaced (joined again at seq ${joinedSeq}): starting over from its Welcome`);
     if (this.#groupId) await this.#sessions.erase(this.#groupId).catch(() => undefined);
+    this.#go('replaced');
     this.session = undefined;
     this.#offGroup?.();
     this.#offGroup = undefined;
     this.#skipWelcomesUpTo = Math.max(this.#skipWelcomesUpTo, joinedSeq - 1);
-    this.phase = 'waiting-for-welcome';
     this.owner.changed();
     await this.#welcome();
   }
 
   /**
    * Moves the group to an epoch this device has never sent under, by committing an update of its own leaf (or by
-   * taking another member's commit that won the race). True once the epoch differs from the one it started in.
+   * taking another member's commit that won the race). True once the epoch differs from the one it started in (§8.3).
    */
   async renewEpoch(): Promise<boolean> {
     const from = this.session?.epoch;
@@ -386,54 +385,38 @@ export class MlsGroupClient {
     return this.session?.active === true && this.session.epoch !== from;
   }
 
-  /** Adds the devices the owner names. Losing a race (409) means processing the winner's commit and looking again. */
+  /**
+   * Adds the devices the owner names (who adds whom and when is the owner's rule, §5.2). Losing a race (409) means
+   * processing the winner's commit; the owner is asked again after it.
+   */
   async maybeAdd(): Promise<void> {
     const session = this.session;
     if (!session?.active || !this.#groupId || session.pendingCommit || session.needsPathUpdate) return;
     const packages = await this.owner.toAdd(session, this.#groupId);
     if (packages.length === 0) return;
     this.#trace(`adding ${packages.map((p) => p.deviceId.slice(0, 8)).join(', ')}`);
-    let pending: PendingCommit;
-    try {
-      pending = await session.prepareAdd(packages.map((p) => p.keyPackage));
-    } catch (error) {
-      // Earlier joiners have not committed their path update yet: their commit will trigger another look.
-      if (error instanceof MlsSessionError && error.code === 'PENDING_JOINERS') {
-        this.#trace('add deferred: an earlier joiner has not committed its path update');
-        return;
-      }
-      throw error;
-    }
-    const used = new Set(session.members().map((m) => m.leafIndex));
-    const added = packages.map((p) => {
-      let leaf = 0;
-      while (used.has(leaf)) leaf++;
-      used.add(leaf);
-      return { deviceId: p.deviceId, leafIndex: leaf };
-    });
-    if (await this.#post(pending, { added })) await this.owner.added();
+    const add = await prepareAdds(session, packages);
+    if (!add) return this.#trace('add deferred: an earlier joiner has not committed its path update');
+    if (await this.#post(add.pending, add.change)) await this.owner.added();
     else await this.#catchUp();
   }
 
-  /** Nominated by the server: commit the Remove of the leaving devices now, so they lose the group's keys. */
+  /** Nominated by the server (§6.1): commit the Remove of the leaving devices now, so they lose the group's keys. */
   async #commitRemovals(deviceIds: string[]): Promise<void> {
     await this.#catchUp();
     const session = this.session;
     if (!session?.active) return;
-    const leaves = session
-      .members()
-      .filter((m) => deviceIds.includes(m.deviceId) && m.leafIndex !== session.ownLeafIndex);
+    const removal = await prepareRemovals(session, deviceIds);
     this.#trace(
-      `nominated to remove ${deviceIds.map((d) => d.slice(0, 8)).join(', ')}: ${leaves.length} still members`,
+      `nominated to remove ${deviceIds.map((d) => d.slice(0, 8)).join(', ')}: ${removal ? 'committing' : 'none left'}`,
     );
-    if (leaves.length === 0) return;
-    const pending = await session.prepareRemove(leaves.map((m) => m.leafIndex));
-    const ok = await this.#post(pending, { removed: leaves.map((m) => m.deviceId) });
+    if (!removal) return;
+    const ok = await this.#post(removal.pending, removal.change);
     if (!ok) await this.#catchUp();
     await this.owner.removalsDone(ok);
   }
 
-  /** Encrypts and posts an application message (call inside `run`); re-encrypts if a commit overtook it. */
+  /** Encrypts and posts an application message (call inside `run`); re-encrypts if a commit overtook it (§7.1). */
   async send(data: Uint8Array): Promise<{ seq: number; epoch: bigint }> {
     for (let attempt = 0; attempt < 5; attempt++) {
       const session = this.session;
@@ -448,9 +431,26 @@ export class MlsGroupClient {
     throw new Error(this.#setup.text.keysChanging);
   }
 
+  /** This device is out of the group by its own doing (`reason` is what the screen says, §10). */
   left(reason: string): void {
+    this.#end('left', reason);
+  }
+
+  /**
+   * Leaves the group: the server nominates a remaining member to commit this device's removal (§6.1). Then nothing
+   * more for this client: a Welcome a member sent from a roster still listing us must not bring it back.
+   */
+  async leave(reason: string): Promise<void> {
+    await this.run(async () => {
+      if (this.#groupId) await this.ds.leave(this.#groupId).catch(() => undefined);
+      this.left(reason);
+    });
+    this.close();
+  }
+
+  #end(event: 'left' | 'removed', reason: string): void {
     if (this.#groupId) void this.#sessions.erase(this.#groupId).catch(() => undefined);
-    this.phase = 'ended';
+    this.#go(event);
     this.error = reason;
     this.#offGroup?.();
     this.#offGroup = undefined;
@@ -458,9 +458,7 @@ export class MlsGroupClient {
   }
 
   close(): void {
-    this.#closed = true;
-    for (const t of this.#timers) clearTimeout(t);
-    this.#timers.clear();
+    this.#work.close();
     for (const off of this.#offs) off();
     this.#offGroup?.();
     this.session = undefined;

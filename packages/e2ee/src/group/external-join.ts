@@ -1,11 +1,11 @@
 // A long-lived thread's device that no member is online to add joins by an external commit (RFC 9420 §12.4.3.2;
-// the protocol itself is in @parley/e2ee, mls/external-join.ts), and members keep a GroupInfo of the current epoch
-// published so the next such device can. Used by MlsGroupClient when its setup asks for external joins.
-import { MLS_DEFAULT_CIPHER_SUITE, MlsSession, type VerifyMember } from '@parley/e2ee';
+// the protocol itself is in mls/external-join.ts), and members keep a GroupInfo of the current epoch published so
+// the next such device can (docs/call-keys.md §9). Used by MlsGroupClient when its setup asks for external joins.
 import type { MlsGroup } from '@parley/protocol';
-import { fromB64 } from './bytes.js';
-import { type DeliveryService, statusOf } from './delivery.js';
-import type { LocalDevice } from './device.js';
+import { MLS_DEFAULT_CIPHER_SUITE, MlsSession, type VerifyMember } from '../mls/index.js';
+import type { DeliveryService } from './delivery.js';
+import type { GroupDevice } from './owner.js';
+import { fromB64, statusOf } from './transport.js';
 
 /** How long a device waits for a member to add it (an online member does within its 5 s catch-up) before joining. */
 export const EXTERNAL_JOIN_WAIT_MS = 6000;
@@ -20,7 +20,7 @@ export type ExternalJoinOutcome =
 export async function joinByExternalCommit(
   ds: DeliveryService,
   groupId: string,
-  device: LocalDevice,
+  device: GroupDevice,
   verifyMember: VerifyMember,
 ): Promise<ExternalJoinOutcome> {
   const published = await ds.groupInfo(groupId);
@@ -60,11 +60,13 @@ export class ThreadRejoin {
   reestablished: MlsGroup['reestablished'] = null;
   groupId: string | undefined;
   #since = 0;
+  /** How long to wait for a member's Add before committing in (§9). */
+  waitMs = EXTERNAL_JOIN_WAIT_MS;
 
   constructor(
     private readonly ds: DeliveryService,
     private readonly context: string,
-    private readonly device: LocalDevice,
+    private readonly device: GroupDevice,
     private readonly verifyMember: VerifyMember,
   ) {}
 
@@ -80,7 +82,7 @@ export class ThreadRejoin {
 
   /** Joins by an external commit once the wait is over; null while waiting or when there is nothing to join from. */
   async tryJoin(): Promise<{ session: MlsSession; groupId: string; seq: number } | null> {
-    if (Date.now() - this.#since < EXTERNAL_JOIN_WAIT_MS) return null;
+    if (Date.now() - this.#since < this.waitMs) return null;
     // The context may have a new group since we looked (a chair started the thread anew).
     const group = await this.ds.findGroup(this.context);
     if (!group) return null;

@@ -1,7 +1,7 @@
-// Typed calls to the MLS Delivery Service (packages/server/src/modules/keys). Bytes travel as base64.
+// Typed calls to the MLS Delivery Service (packages/server/src/modules/keys, docs/call-keys.md §2.2 and the
+// messages of §3). Bytes travel as base64; a 409 (another commit won the epoch) is an answer, not an error.
 import type { MlsGroup, MlsMessage, PublishedGroupInfo } from '@parley/protocol';
-import { fromB64, toB64 } from './bytes.js';
-import type { E2eeApi } from './types.js';
+import { type DeliveryApi, fromB64, statusOf, toB64 } from './transport.js';
 
 export interface WelcomeEntry {
   mlsGroupId: string;
@@ -12,6 +12,28 @@ export interface WelcomeEntry {
   welcome: string;
 }
 
+/** A commit as the sender hands it over: the Welcome (if any) goes to every added device. */
+export interface CommitToSend {
+  epoch: bigint;
+  commit: Uint8Array;
+  welcome?: Uint8Array;
+  added?: { deviceId: string; leafIndex: number }[];
+  removed?: string[];
+}
+
+/** The request body of a member's commit (M-numbers in docs/call-keys.md §3), for every sender alike. */
+export function commitBody(deviceId: string, body: CommitToSend) {
+  const added = body.added ?? [];
+  return {
+    deviceId,
+    epoch: Number(body.epoch),
+    commit: toB64(body.commit),
+    welcomes: body.welcome ? added.map((a) => ({ deviceId: a.deviceId, welcome: toB64(body.welcome!) })) : [],
+    addedDevices: added,
+    removedDevices: body.removed ?? [],
+  };
+}
+
 export interface ClaimedKeyPackage {
   userId: string;
   deviceId: string;
@@ -19,16 +41,10 @@ export interface ClaimedKeyPackage {
   lastResort: boolean;
 }
 
-/** HTTP status of a failed call (the app's ApiError and most fetch wrappers carry it). */
-export function statusOf(error: unknown): number | undefined {
-  const status = (error as { status?: unknown } | null)?.status;
-  return typeof status === 'number' ? status : undefined;
-}
-
 export class DeliveryService {
   constructor(
-    private readonly api: E2eeApi,
-    private readonly deviceId: string,
+    private readonly api: DeliveryApi,
+    readonly deviceId: string,
   ) {}
 
   async findGroup(context: string): Promise<MlsGroup | null> {
@@ -72,26 +88,9 @@ export class DeliveryService {
   }
 
   /** true: accepted; false: another commit won the epoch (409): process it and try again. */
-  async commit(
-    groupId: string,
-    body: {
-      epoch: bigint;
-      commit: Uint8Array;
-      welcome?: Uint8Array;
-      added?: { deviceId: string; leafIndex: number }[];
-      removed?: string[];
-    },
-  ): Promise<boolean> {
-    const added = body.added ?? [];
+  async commit(groupId: string, body: CommitToSend): Promise<boolean> {
     try {
-      await this.api.post(`/api/mls/groups/${groupId}/commits`, {
-        deviceId: this.deviceId,
-        epoch: Number(body.epoch),
-        commit: toB64(body.commit),
-        welcomes: body.welcome ? added.map((a) => ({ deviceId: a.deviceId, welcome: toB64(body.welcome!) })) : [],
-        addedDevices: added,
-        removedDevices: body.removed ?? [],
-      });
+      await this.api.post(`/api/mls/groups/${groupId}/commits`, commitBody(this.deviceId, body));
       return true;
     } catch (error) {
       if (statusOf(error) === 409) return false;

@@ -1,11 +1,23 @@
-// What an owner of an MLS group driven by MlsGroupClient (a call's key manager, a back-channel thread) provides:
-// its setup and the hooks through which it reacts to each step.
-import type { MlsMember, MlsSession } from '@parley/e2ee';
-import type { DeliveryService } from './delivery.js';
-import type { LocalDevice } from './device.js';
-import type { DeviceStore } from './device-store.js';
-import type { DeviceTrust } from './trust.js';
-import type { E2eeRealtime } from './types.js';
+// What an owner of an MLS group driven by MlsGroupClient (a call's key manager, a back-channel thread, the demo
+// loader's device) provides: its setup, with transport, storage and device identity injected, and the hooks
+// through which it reacts to each step.
+import type { DeviceIdentity, KeyPackageBundle, MlsMember, MlsSession, VerifyMember } from '../mls/index.js';
+import type { SecretStore } from './session-store.js';
+import type { DeliveryApi, GroupEvents } from './transport.js';
+
+/**
+ * The device as the group client needs it: its signature keys and credential (the identity), and the private
+ * halves of the key packages it uploaded (docs/call-keys.md §5.1). The browser's LocalDevice fits.
+ */
+export interface GroupDevice {
+  readonly identity: DeviceIdentity;
+  readonly deviceId: string;
+  keyPackages(): Promise<KeyPackageBundle[]>;
+  /** The key package a Welcome used: its private half must not linger. */
+  forgetKeyPackage(ref: string): Promise<void>;
+  /** Tops the server's stock of key packages up again after one was used. */
+  replenish(): Promise<void>;
+}
 
 export interface KeyPackageToAdd {
   deviceId: string;
@@ -47,11 +59,13 @@ export interface MlsGroupOwner {
 
 export interface MlsGroupSetup {
   context: string;
-  device: LocalDevice;
-  store: DeviceStore;
-  trust: DeviceTrust;
-  ws: E2eeRealtime;
-  api: ConstructorParameters<typeof DeliveryService>[0];
+  device: GroupDevice;
+  /** Where the session is kept between loads (§8.3). */
+  store: SecretStore;
+  /** The member check of every tree this device accepts: the leaf's key must be in the device-key log. */
+  trust: { verifyMember: VerifyMember };
+  ws: GroupEvents;
+  api: DeliveryApi;
   /** Use a Welcome that rides in the push event itself instead of listing them. */
   inlineWelcome: boolean;
   /**
@@ -68,4 +82,8 @@ export interface MlsGroupSetup {
     lostAlone?: string;
     noMembers?: string;
   };
+  /** Shorter waits, for tests against a real server; production uses the defaults of docs/call-keys.md. */
+  timing?: { syncEveryMs?: number; externalJoinWaitMs?: number };
+  /** Where the debug trace goes (console.debug by default). */
+  trace?: (line: string) => void;
 }

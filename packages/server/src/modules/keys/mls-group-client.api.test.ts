@@ -1,0 +1,210 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { HubEvents } from '../../ops/hub-events.js';
+import { createTestApp, type TestApp } from '../../test-support/app.js';
+import { buildWorld, type World } from '../../test-support/world.js';
+import { addMembership, createAgency, createGroup, createSide } from '../groups/service.js';
+import { mlsRuntimeOf } from './runtime.js';
+import { GroupMember } from './test-support/group-clients.js';
+
+/**
+ * Several devices, each running the one MLS group client of @parley/e2ee, against the real server: Delivery
+ * Service over HTTP (inject, real PGlite), events from the server's realtime hub filtered as each user's socket
+ * would see them. Sections cited are those of docs/call-keys.md.
+ */
+let t: TestApp;
+let w: World;
+let context: string;
+const members: GroupMember[] = [];
+
+beforeAll(async () => {
+  t = await createTestApp();
+  w = await buildWorld(t.app, t.ctx);
+  // The fallback nominee (§6.2) is asked after this long, so a test need not wait the production timeout.
+  mlsRuntimeOf(t.ctx).nominator.timeoutMs = 300;
+});
+afterAll(() => t.close());
+
+/** Each test keys a group of its own: the same four delegates, two per side. */
+beforeEach(async () => {
+  const admin = w.users.admin.id;
+  const g = await createGroup(t.ctx, admin, { name: 'Keys', description: '', kind: 'group', parentGroupId: null });
+  const group = { id: g.id, kind: 'group' as const, parentGroupId: null };
+  for (const [i, personas] of [['chairA', 'memberA'] as const, ['chairB', 'memberB'] as const].entries()) {
+    const side = await createSide(t.ctx, admin, group, { name: `Side ${i}`, shortCode: `SD${i}`, colour: '#224488' });
+    const agency = await createAgency(t.ctx, admin, group, side.id, { name: `Ministry ${i}`, marking: 'shared' });
+    for (const p of personas)
+      await addMembership(t.ctx, admin, group, {
+        userId: w.users[p].id,
+        sideId: side.id,
+        role: p.startsWith('chair') ? 'chair' : 'member',
+        agencyId: agency.id,
+        title: p,
+        marking: 'shared',
+      });
+  }
+  context = `group:${g.id}`;
+});
+afterEach(() => {
+  for (const m of members.splice(0)) m.close();
+});
+
+/** One registered device (with key packages at the server) per persona named, no client running yet. */
+async function devices<const P extends ('chairA' | 'memberA' | 'chairB' | 'memberB')[]>(
+  ...personas: P
+): Promise<{ [K in keyof P]: GroupMember }> {
+  for (const p of personas)
+    members.push(await GroupMember.register(t.ctx, await w.client(p), w.users[p].id, p, context));
+  return members.slice(-personas.length) as { [K in keyof P]: GroupMember };
+}
+
+const until = (what: string, ok: () => boolean | Promise<boolean>) =>
+  vi.waitFor(
+    async () => {
+      if (!(await ok())) throw new Error(`still waiting: ${what}`);
+    },
+    { timeout: 20_000, interval: 50 },
+  );
+
+const inGroup = (m: GroupMember) => (m.session?.members() ?? []).map((x) => x.deviceId).sort();
+const ids = (ms: GroupMember[]) => ms.map((m) => m.device.deviceId).sort();
+
+/** Every one of `ms` is ready, in the same epoch with the same authenticator, and the group is exactly `ms`. */
+function agreed(ms: GroupMember[]): boolean {
+  const [first, ...rest] = ms;
+  const s = first!.session;
+  if (!s || first!.client.phase !== 'ready' || inGroup(first!).join() !== ids(ms).join()) return false;
+  return rest.every(
+    (m) =>
+      m.client.phase === 'ready' &&
+      m.session?.epoch === s.epoch &&
+      Buffer.from(m.session.epochAuthenticator()).equals(Buffer.from(s.epochAuthenticator())) &&
+      inGroup(m).join() === ids(ms).join(),
+  );
+}
+
+async function serverMembers(by: GroupMember): Promise<string[]> {
+  const group = await by.client.ds.group(by.client.groupId!);
+  return group.members
+    .filter((m) => m.status === 'active')
+    .map((m) => m.deviceId)
+    .sort();
+}
+
+/** `first` creates the group, then adds the others, who wait for their Welcome. */
+async function form(first: GroupMember, ...others: GroupMember[]): Promise<void> {
+  await first.start();
+  expect(first.client.phase).toBe('ready');
+  for (const m of others) {
+    await m.start();
+    expect(m.client.phase).toBe('waiting-for-welcome');
+    first.wants.add(m.device);
+  }
+  await first.addNow();
+  await until('everyone in one epoch', () => agreed([first, ...others]));
+}
+
+describe('the MLS group client against the real Delivery Service', () => {
+  it('joins several devices, one after another, each from its Welcome with its path update (§5)', async () => {
+    const [a, b, c, d] = await devices('chairA', 'memberA', 'chairB', 'memberB');
+    await form(a, b, c);
+    expect(a.joins).toEqual(['created@0']);
+    expect(b.joins[0]).toMatch(/^welcomed@/);
+    // A later joiner is added by a member that joined by Welcome itself.
+    await d.start();
+    b.wants.add(d.device);
+    await b.addNow();
+    await until('four in one epoch', () => agreed([a, b, c, d]));
+    expect(await serverMembers(a)).toEqual(ids([a, b, c, d]));
+    const sent = await d.send('from the last joiner');
+    expect(sent.epoch).toBe(a.session!.epoch);
+    await until('everyone read it', () => [a, b, c].every((m) => m.received.includes('from the last joiner')));
+  });
+
+  it('lets one of two commits in the same epoch win; the other catches up and retries (§5.2)', async () => {
+    const [a, b, c, d] = await devices('chairA', 'memberA', 'chairB', 'memberB');
+    await form(a, b);
+    await c.start();
+    await d.start();
+    const epoch = a.session!.epoch;
+    a.wants.add(c.device);
+    b.wants.add(d.device);
+    // Both queues prepare their Add from the same epoch before either has seen the other's commit.
+    await Promise.all([a.addNow(), b.addNow()]);
+    await until('both joiners in', () => agreed([a, b, c, d]));
+    const lost = [...a.trace, ...b.trace].filter((l) => l.includes(`commit for epoch ${epoch} lost the race (409)`));
+    expect(lost).toHaveLength(1);
+    expect(await serverMembers(a)).toEqual(ids([a, b, c, d]));
+  });
+
+  it('removes a device that leaves while another is being added (§6.1)', async () => {
+    const [a, b, c, d] = await devices('chairA', 'memberA', 'chairB', 'memberB');
+    await form(a, b, c);
+    await d.start();
+    // c leaves the roster as it leaves the group: nobody adds it back.
+    a.wants.delete(c.device);
+    a.wants.add(d.device);
+    await Promise.all([a.addNow(), c.client.leave('left')]);
+    expect(c.client.phase).toBe('ended');
+    await until('the leaver removed and the joiner in', () => agreed([a, b, d]));
+    expect(await serverMembers(a)).toEqual(ids([a, b, d]));
+  });
+
+  it('joins from the Welcome that was waiting when the device started, without leaving first (§8.1)', async () => {
+    const [a, b] = await devices('chairA', 'memberA');
+    await a.start();
+    a.wants.add(b.device);
+    await a.addNow();
+    // The Add is committed while b has no client running: its Welcome waits at the server.
+    expect(a.session!.epoch).toBe(1n);
+    expect(await serverMembers(a)).toEqual(ids([a, b]));
+    await b.start();
+    await until('b in', () => agreed([a, b]));
+    expect(b.joins).toEqual([expect.stringMatching(/^welcomed@/)]);
+    // Add + b's path update: had b left and been added again, the group would be further on.
+    expect(a.session!.epoch).toBe(2n);
+  });
+
+  it('starts over from the current Welcome when its stored membership was replaced (§8.2)', async () => {
+    const [a, b] = await devices('chairA', 'memberA');
+    await form(a, b);
+    const stored = b.client.cursor;
+    // b's page goes away without a word; its departure is handled later (the server nominates a to remove it), and a
+    // adds b's device again while it is away.
+    b.client.close();
+    const left = await b.device.http.post(`/api/mls/groups/${a.client.groupId}/leave`, { deviceId: b.device.deviceId });
+    expect(left.statusCode).toBe(200);
+    await until('b removed and added again', async () => {
+      const group = await a.client.ds.group(a.client.groupId!);
+      return group.epoch >= 4 && (await serverMembers(a)).includes(b.device.deviceId);
+    });
+    // The next page load restores the stored session of the earlier membership, and finds it replaced.
+    await b.start();
+    await until('b back', () => agreed([a, b]));
+    expect(b.joins.slice(1)).toEqual([`restored@${stored}`, expect.stringMatching(/^welcomed@/)]);
+    expect(b.trace.some((l) => l.includes('membership replaced'))).toBe(true);
+    await a.send('after the replacement');
+    await until('b reads it', () => b.received.includes('after the replacement'));
+  });
+
+  it('removes a leaver when the nominee never commits: the server nominates the next member (§6.2)', async () => {
+    const [a, b, c] = await devices('chairA', 'memberA', 'chairB');
+    await form(a, b, c);
+    // a, the lowest leaf and so the first nominee, goes silent; its user's other socket still hears the nomination.
+    const aSocket = new HubEvents(t.ctx, a.device.userId);
+    aSocket.subscribe(`mls:${a.client.groupId}`, () => undefined);
+    a.client.close();
+    a.wants.delete(c.device);
+    b.wants.delete(c.device);
+    await until('the socket subscribed', () => aSocket.subscribed(`mls:${a.client.groupId}`));
+    await c.client.leave('left');
+    await until('c removed by b', () => inGroup(b).join() === ids([a, b]).join());
+    const nominated = (events: HubEvents) =>
+      events.seen.flatMap(({ event }) => (event.kind === 'mls.commit-requested' ? [event.data.deviceId] : []));
+    expect(nominated(aSocket)).toContain(a.device.deviceId);
+    aSocket.close();
+    expect(nominated(b.events)).toContain(b.device.deviceId);
+    expect(b.trace.some((l) => l.includes('nominated to remove'))).toBe(true);
+    expect(await serverMembers(b)).toEqual(ids([a, b]));
+    expect(b.session!.epoch).toBeGreaterThan(a.session?.epoch ?? 0n);
+  });
+});

@@ -1,0 +1,103 @@
+import { fromB64, type KeyPackageToAdd, type MlsGroupClient, type MlsGroupOwner, type MlsSession } from '@parley/e2ee';
+import type { AppContext } from '../../../context.js';
+import { HubEvents } from '../../../ops/hub-events.js';
+import { MlsDevice } from '../../../ops/mls-device.js';
+import type { TestClient } from '../../../test-support/app.js';
+
+/**
+ * One device running the MLS group client of @parley/e2ee against the real server: HTTP through inject, events
+ * from the server's realtime hub as this user's socket would get them. Its owner adds the devices in `wants` that
+ * are not in the group (every member at once: the tests provoke the races the rank rule would only make rarer),
+ * keeps the session stored after every change, and records what it read and how it joined.
+ */
+export class GroupMember {
+  /** Devices this member adds when it can. */
+  readonly wants = new Set<MlsDevice>();
+  readonly received: string[] = [];
+  readonly joins: string[] = [];
+  readonly trace: string[] = [];
+  client!: MlsGroupClient;
+
+  private constructor(
+    readonly device: MlsDevice,
+    readonly events: HubEvents,
+    readonly context: string,
+  ) {}
+
+  static async register(ctx: AppContext, http: TestClient, userId: string, name: string, context: string) {
+    const device = await MlsDevice.register(name, http, userId);
+    await device.uploadKeyPackages(3);
+    return new GroupMember(device, new HubEvents(ctx, userId), context);
+  }
+
+  get name(): string {
+    return this.device.name;
+  }
+
+  get session(): MlsSession | undefined {
+    return this.client?.session?.active ? this.client.session : undefined;
+  }
+
+  /** A new client for this device (a page load): the device and its stored sessions stay. */
+  start(): Promise<void> {
+    this.client?.close();
+    this.client = this.device.group(
+      {
+        context: this.context,
+        ws: this.events,
+        timing: { syncEveryMs: 400 },
+        trace: (l) => {
+          this.trace.push(l);
+          if (process.env.MLS_TRACE) console.log(new Date().toISOString().slice(14, 23), this.name, l);
+        },
+      },
+      this.#owner(),
+    );
+    return this.client.start();
+  }
+
+  addNow(): Promise<void> {
+    return this.client.run(() => this.client.maybeAdd());
+  }
+
+  send(text: string) {
+    return this.client.run(() => this.client.send(new TextEncoder().encode(text)));
+  }
+
+  close(): void {
+    this.client?.close();
+    this.events.close();
+  }
+
+  #owner(): MlsGroupOwner {
+    const save = () => this.client.saveSession();
+    const settle = async () => {
+      await save();
+      await this.client.maybeAdd();
+    };
+    return {
+      changed: () => undefined,
+      persist: save,
+      adopted: (_groupId, how, seq) => this.joins.push(`${how}@${seq}`),
+      created: settle,
+      joined: settle,
+      caughtUp: settle,
+      added: settle,
+      removalsDone: settle,
+      application: (data) => this.received.push(new TextDecoder().decode(data)),
+      toAdd: (session, groupId) => this.#toAdd(session, groupId),
+    };
+  }
+
+  async #toAdd(session: MlsSession, groupId: string): Promise<KeyPackageToAdd[]> {
+    const inGroup = new Set(session.members().map((m) => m.deviceId));
+    const packages: KeyPackageToAdd[] = [];
+    for (const d of this.wants) {
+      if (inGroup.has(d.deviceId)) continue;
+      const claimed = await this.client.ds.claim(groupId, d.userId);
+      const kp = claimed.find((k) => k.deviceId === d.deviceId);
+      if (kp) packages.push({ deviceId: d.deviceId, keyPackage: fromB64(kp.keyPackage) });
+    }
+    return packages;
+  }
+}
