@@ -17,6 +17,7 @@ import { TabHandover } from './tab-handover';
 import { useCallSnapshot } from './useCallSession';
 import './call.css';
 import './call-panels.css';
+import './call-small-screens.css';
 
 export interface CallContext {
   meeting: Meeting;

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import { CallAnnouncer } from './CallAnnouncer';
 import type { CallContext } from './CallPage';
 import { ControlBar, type PanelName } from './ControlBar';
 import { ChatPanel, PeoplePanel, VerifyPanel } from './Panels';
@@ -35,6 +36,7 @@ export function CallRoom({ ctx, session, snap }: { ctx: CallContext; session: Ca
 
   return (
     <div className="call-room" data-media={snap.media}>
+      <CallAnnouncer snap={snap} />
       <header className="call-head">
         <div className="call-head__title">
           <h1>{ctx.meeting.title}</h1>
