@@ -272,7 +272,7 @@ export function CallMessage({
   children: React.ReactNode;
 }) {
   return (
-    <div className="call-message">
+    <div className="call-message" data-theme="dark">
       <div className="call-message__card">
         <h1>{title}</h1>
         <div className="call-message__body">{children}</div>

@@ -35,7 +35,7 @@ export function CallRoom({ ctx, session, snap }: { ctx: CallContext; session: Ca
   }, [panel]);
 
   return (
-    <div className="call-room" data-media={snap.media}>
+    <div className="call-room" data-media={snap.media} data-theme="dark">
       <CallAnnouncer snap={snap} />
       <header className="call-head">
         <div className="call-head__title">
