@@ -51,12 +51,12 @@ export async function newContext(browser: Browser, baseURL: string): Promise<Bro
  * The whole page as it lays out in a window tall enough to hold it: a plain full-page capture scrolls, which
  * leaves the sticky navigation stranded part-way down the picture.
  */
-export async function screenshot(page: Page, name: string): Promise<void> {
-  fs.mkdirSync(SHOTS_DIR, { recursive: true });
+export async function screenshot(page: Page, name: string, dir = SHOTS_DIR): Promise<void> {
+  fs.mkdirSync(dir, { recursive: true });
   const viewport = page.viewportSize();
   const height = await page.evaluate(() => document.documentElement.scrollHeight);
   if (viewport && height > viewport.height) await page.setViewportSize({ width: viewport.width, height });
-  await page.screenshot({ path: path.join(SHOTS_DIR, `${name}.png`) });
+  await page.screenshot({ path: path.join(dir, `${name}.png`) });
   if (viewport && height > viewport.height) await page.setViewportSize(viewport);
 }
 

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { SHOTS_DIR, screenshot, signInWithPassword } from './browser.js';
 import { PASSWORD } from './world.js';
 
@@ -11,15 +11,19 @@ export interface CallSeat {
   log: string[];
 }
 
-/** A delegate in their own browser context (own cookies, own WebSocket, own fake camera), at laptop size. */
+/**
+ * A delegate in their own browser context (own cookies, own WebSocket, own fake camera), at laptop size unless
+ * `device` says otherwise (a phone, say).
+ */
 export async function callSeat(
   browser: Browser,
   baseURL: string,
   email: string,
   name: string,
   password = PASSWORD,
+  device: BrowserContextOptions = { viewport: { width: 1280, height: 720 } },
 ): Promise<CallSeat> {
-  const context = await browser.newContext({ baseURL, viewport: { width: 1280, height: 720 } });
+  const context = await browser.newContext({ ...device, baseURL });
   context.setDefaultTimeout(20_000);
   const page = await context.newPage();
   const log: string[] = [];

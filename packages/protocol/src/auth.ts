@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import { DisplayName, Email, freeText, Id, Marking, Password, Role, singleLine, Timestamp, Title } from './common.js';
 
+/** How the app looks for this person: `system` follows the device's light or dark setting. */
+export const ThemePreference = z.enum(['system', 'light', 'dark']);
+export type ThemePreference = z.infer<typeof ThemePreference>;
+export const ThemeBody = z.strictObject({ theme: ThemePreference });
+
 export const User = z.object({
   id: Id,
   email: z.string(),
@@ -10,6 +15,7 @@ export const User = z.object({
   passkeyCount: z.number().int(),
   /** Disabled by the instance administrator: cannot sign in until re-enabled. */
   disabled: z.boolean(),
+  theme: ThemePreference,
 });
 export type User = z.infer<typeof User>;
 

@@ -10,6 +10,7 @@ import type {
   Role,
   Roster,
   Side,
+  ThemePreference,
   User,
 } from '@parley/protocol';
 import { http } from './client';
@@ -56,6 +57,7 @@ export const api = {
     revokeSession: (id: string) => http.delete<unknown>(`/api/account/sessions/${enc(id)}`),
     changePassword: (currentPassword: string, newPassword: string) =>
       http.post<unknown>('/api/account/password', { currentPassword, newPassword }),
+    setTheme: (theme: ThemePreference) => http.put<{ theme: ThemePreference }>('/api/account/theme', { theme }),
   },
   groups: {
     list: () => http.get<{ groups: Group[] }>('/api/groups'),

@@ -3,6 +3,7 @@ import { createContext, type ReactNode, useCallback, useContext, useEffect, useM
 import { onUnauthorized } from '../api/client';
 import { api } from '../api/endpoints';
 import { realtime } from '../api/realtime';
+import { applyTheme } from '../theme';
 
 export type AuthState =
   | { status: 'loading' }
@@ -59,6 +60,12 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     () => onUnauthorized(() => setState((s) => (s.status === 'signed_in' ? { status: 'anonymous', ended: true } : s))),
     [],
   );
+
+  // The profile's theme wins over what this device remembered (it may have been chosen on another device).
+  const theme = state.status === 'signed_in' ? state.user.theme : null;
+  useEffect(() => {
+    if (theme) applyTheme(theme);
+  }, [theme]);
 
   // The socket authenticates with the session cookie, so it lives exactly as long as a full session.
   useEffect(() => {

@@ -17,6 +17,7 @@ import { TabHandover } from './tab-handover';
 import { useCallSnapshot } from './useCallSession';
 import './call.css';
 import './call-panels.css';
+import './call-small-screens.css';
 
 export interface CallContext {
   meeting: Meeting;
@@ -271,7 +272,7 @@ export function CallMessage({
   children: React.ReactNode;
 }) {
   return (
-    <div className="call-message">
+    <div className="call-message" data-theme="dark">
       <div className="call-message__card">
         <h1>{title}</h1>
         <div className="call-message__body">{children}</div>

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import { CallAnnouncer } from './CallAnnouncer';
 import type { CallContext } from './CallPage';
 import { ControlBar, type PanelName } from './ControlBar';
 import { ChatPanel, PeoplePanel, VerifyPanel } from './Panels';
@@ -34,7 +35,8 @@ export function CallRoom({ ctx, session, snap }: { ctx: CallContext; session: Ca
   }, [panel]);
 
   return (
-    <div className="call-room" data-media={snap.media}>
+    <div className="call-room" data-media={snap.media} data-theme="dark">
+      <CallAnnouncer snap={snap} />
       <header className="call-head">
         <div className="call-head__title">
           <h1>{ctx.meeting.title}</h1>

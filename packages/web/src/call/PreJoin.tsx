@@ -130,7 +130,7 @@ export function PreJoin({
 
   const joining = snap.phase === 'joining';
   return (
-    <div className="call-prejoin">
+    <div className="call-prejoin" data-theme="dark">
       <header className="call-prejoin__head">
         <Link to={`/meetings/${ctx.meeting.id}`} className="call-back">
           ← {ctx.meeting.title}

@@ -1,12 +1,16 @@
 import type { CallParticipant, Group, Side } from '@parley/protocol';
-import { type CSSProperties, useRef } from 'react';
+import { type CSSProperties, useRef, useState } from 'react';
 import { ParticipantMenu } from './ParticipantMenu';
 import type { CallSession } from './session';
 import type { CallSnapshot } from './snapshot';
 import { Tile } from './Tile';
+import { useNarrowStage } from './useNarrowStage';
 import { useTileLayout } from './useTileLayout';
 
-/** The tiles: grouped by side in the group's side order; a screen share, when there is one, large on the left. */
+/**
+ * The tiles: grouped by side in the group's side order; a screen share, when there is one, large on the left. On a
+ * phone, one person large (the one chosen, else whoever spoke last) and everyone else in a strip beneath.
+ */
 export function Stage({ group, session, snap }: { group: Group; session: CallSession; snap: CallSnapshot }) {
   const me = snap.participantId;
   const mine = group.myMembership;
@@ -23,9 +27,16 @@ export function Stage({ group, session, snap }: { group: Group; session: CallSes
   const onFirstFrame = () => session.firstFrame();
   const stage = useRef<HTMLDivElement>(null);
 
-  const tile = (p: CallParticipant) => (
+  const narrow = useNarrowStage();
+  const [chosen, setChosen] = useState<string | null>(null);
+  const lastSpeaker = useRef<string | null>(null);
+  const speaker = snap.participants.find((p) => p.speaking && p.participantId !== me);
+  if (speaker) lastSpeaker.current = speaker.participantId;
+
+  const tile = (p: CallParticipant, large = false) => (
     <Tile
       key={p.participantId}
+      large={large}
       participant={p}
       side={sideOf(p.sideId)}
       media={mediaOf(p, 'main')}
@@ -54,7 +65,9 @@ export function Stage({ group, session, snap }: { group: Group; session: CallSes
         .map((id) => ({ id, name: 'Other', shortCode: '?', colour: '#667085', groupId: group.id, position: 99 })),
     );
 
-  const layout = useTileLayout(stage, presenter ? [] : sides.map((s) => bySide.get(s.id)?.length ?? 0));
+  // No grid while presenting or on a phone: the empty plan also makes the grid re-measure when it comes back.
+  const gridShown = !presenter && !(narrow && snap.participants.length > 1);
+  const layout = useTileLayout(stage, gridShown ? sides.map((s) => bySide.get(s.id)?.length ?? 0) : []);
 
   if (presenter) {
     return (
@@ -71,7 +84,33 @@ export function Stage({ group, session, snap }: { group: Group; session: CallSes
           />
         </div>
         <section className="call-stage__strip" aria-label="Participants">
-          {sides.flatMap((s) => bySide.get(s.id) ?? []).map(tile)}
+          {sides.flatMap((s) => bySide.get(s.id) ?? []).map((p) => tile(p))}
+        </section>
+      </div>
+    );
+  }
+  if (narrow && snap.participants.length > 1) {
+    const everyone = sides.flatMap((s) => bySide.get(s.id) ?? []);
+    const present = (id: string | null) => everyone.find((p) => p.participantId === id);
+    const featured =
+      present(chosen) ?? present(lastSpeaker.current) ?? everyone.find((p) => p.participantId !== me) ?? everyone[0]!;
+    return (
+      <div className="call-stage call-stage--focus">
+        <div className="call-stage__featured">{tile(featured, true)}</div>
+        <section className="call-stage__strip" aria-label="Participants">
+          {everyone
+            .filter((p) => p !== featured)
+            .map((p) => (
+              <div className="call-strip-item" key={p.participantId}>
+                {tile(p)}
+                <button
+                  type="button"
+                  className="call-strip-item__pick"
+                  aria-label={`Show ${p.displayName} large`}
+                  onClick={() => setChosen(p.participantId)}
+                />
+              </div>
+            ))}
         </section>
       </div>
     );
@@ -86,7 +125,7 @@ export function Stage({ group, session, snap }: { group: Group; session: CallSes
           cols={layout?.columns[i] ?? 1}
           tileWidth={layout?.tileWidth ?? 320}
         >
-          {(bySide.get(s.id) ?? []).map(tile)}
+          {(bySide.get(s.id) ?? []).map((p) => tile(p))}
         </SideGroup>
       ))}
     </div>

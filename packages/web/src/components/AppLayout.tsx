@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { NavLink, Outlet, useLocation } from 'react-router';
 import { useAuth, useUser } from '../auth/session';
 import { BrandMark } from './BrandMark';
@@ -8,6 +8,10 @@ export function AppLayout() {
   const { signOut } = useAuth();
   const location = useLocation();
   const main = useRef<HTMLElement>(null);
+  const menuButton = useRef<HTMLButtonElement>(null);
+  const nav = useRef<HTMLElement>(null);
+  // On a phone the navigation folds away behind a Menu button (wider screens always show it; CSS decides).
+  const [menuOpen, setMenuOpen] = useState(false);
 
   // On navigation (not on first load, where the skip link should come first), focus moves to the new page's
   // content so keyboard and screen-reader users start there.
@@ -15,15 +19,51 @@ export function AppLayout() {
   useEffect(() => {
     if (location.pathname === firstPath.current) return;
     firstPath.current = '';
+    setMenuOpen(false);
     main.current?.focus({ preventScroll: true });
   }, [location.pathname]);
 
+  const toggleMenu = () => {
+    const opening = !menuOpen;
+    setMenuOpen(opening);
+    // Opening puts the keyboard on the first link, so the menu is where focus is.
+    if (opening) requestAnimationFrame(() => nav.current?.querySelector<HTMLElement>('a')?.focus());
+  };
+  // Escape closes the open menu from wherever focus is, and gives focus back to the button.
+  useEffect(() => {
+    if (!menuOpen) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape') return;
+      setMenuOpen(false);
+      menuButton.current?.focus();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [menuOpen]);
+
   return (
-    <div className="shell">
+    <div className={menuOpen ? 'shell shell--menu-open' : 'shell'}>
       <a className="skip-link" href="#main">
         Skip to content
       </a>
-      <nav className="sidenav" aria-label="Main">
+      <header className="topbar">
+        <div className="topbar__brand">
+          <BrandMark />
+          <span className="sidenav__product">Parley</span>
+        </div>
+        <button
+          ref={menuButton}
+          type="button"
+          className="topbar__menu"
+          aria-expanded={menuOpen}
+          aria-controls="main-nav"
+          onClick={toggleMenu}
+        >
+          <NavIcon d={menuOpen ? 'M5 5l10 10M15 5L5 15' : 'M3 5h14M3 10h14M3 15h14'} />
+          Menu
+        </button>
+      </header>
+      <nav className="sidenav" id="main-nav" aria-label="Main" ref={nav}>
         <div className="sidenav__brand">
           <BrandMark />
           <span className="sidenav__product">Parley</span>

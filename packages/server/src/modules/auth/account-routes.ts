@@ -1,4 +1,4 @@
-import { ChangePasswordBody, IdParams, Ok, SessionList } from '@parley/protocol';
+import { ChangePasswordBody, IdParams, Ok, SessionList, ThemeBody } from '@parley/protocol';
 import { and, desc, eq, gt, ne } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -11,7 +11,7 @@ import { requireUser } from './plugin.js';
 import { sessions, users } from './schema.js';
 import { clearSessionCookie } from './session-cookie.js';
 
-/** The signed-in person's own sessions and password. Nobody, not even the operator, sees another's sessions. */
+/** The signed-in person's own sessions, password and look of the app. Nobody, not even the operator, sees another's sessions. */
 export async function accountRoutes(app: FastifyInstance, opts: { ctx: AppContext; limiters: LoginLimiters }) {
   const { ctx, limiters } = opts;
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -97,4 +97,22 @@ export async function accountRoutes(app: FastifyInstance, opts: { ctx: AppContex
       return { ok: true as const };
     },
   );
+
+  r.put('/api/account/theme', { schema: { tags, body: ThemeBody, response: { 200: ThemeBody } } }, async (request) => {
+    const user = requireUser(request);
+    const { theme } = request.body;
+    await runWrite(ctx, user.id, async (w) => {
+      await w.tx.update(users).set({ theme }).where(eq(users.id, user.id));
+      await w.audit({
+        action: 'account.theme_change',
+        resourceType: 'user',
+        resourceId: user.id,
+        groupId: null,
+        sideId: null,
+        marking: 'shared',
+        after: { theme },
+      });
+    });
+    return { theme };
+  });
 }

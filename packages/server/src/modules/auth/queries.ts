@@ -41,6 +41,7 @@ export async function toUserDto(db: DbOrTx, u: UserRow): Promise<User> {
     totpEnabled: u.totpEnabled,
     passkeyCount: row?.n ?? 0,
     disabled: u.disabledAt !== null,
+    theme: u.theme,
   };
 }
 

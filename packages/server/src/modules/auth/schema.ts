@@ -14,6 +14,10 @@ export const users = pgTable('users', {
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   /** Set by the instance administrator: the account cannot sign in and holds no session. */
   disabledAt: timestamp('disabled_at', { withTimezone: true }),
+  /** The person's choice of light or dark, or `system` to follow the device (see ThemePreference). */
+  theme: text('theme', { enum: ['system', 'light', 'dark'] })
+    .notNull()
+    .default('system'),
 });
 
 export const sessions = pgTable(

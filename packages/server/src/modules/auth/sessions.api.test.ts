@@ -96,3 +96,26 @@ describe('sessions', () => {
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
   });
 });
+
+describe('the look of the app, kept in the person’s profile', () => {
+  it('follows the system until the person chooses, then keeps the choice on every device', async () => {
+    const laptop = await new TestClient(t.app).login(await person(), PASSWORD);
+    expect((await laptop.get('/api/auth/me')).json().user.theme).toBe('system');
+    const res = await laptop.request('PUT', '/api/account/theme', { theme: 'dark' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ theme: 'dark' });
+    expect((await laptop.get('/api/auth/me')).json().user.theme).toBe('dark');
+    // Another person's choice is their own.
+    const other = await new TestClient(t.app).login(await person(), PASSWORD);
+    expect((await other.get('/api/auth/me')).json().user.theme).toBe('system');
+  });
+
+  it('refuses a theme it does not know, naming the field, and keeps the one chosen', async () => {
+    const me = await new TestClient(t.app).login(await person(), PASSWORD);
+    await me.request('PUT', '/api/account/theme', { theme: 'light' });
+    const res = await me.request('PUT', '/api/account/theme', { theme: 'sepia' });
+    expect(res.statusCode).toBe(400);
+    expect(JSON.stringify(res.json())).toContain('theme');
+    expect((await me.get('/api/auth/me')).json().user.theme).toBe('light');
+  });
+});

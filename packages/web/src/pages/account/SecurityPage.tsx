@@ -1,5 +1,6 @@
 import { useUser } from '../../auth/session';
 import { PageHeader } from '../../components/ui';
+import { AppearancePanel } from './AppearancePanel';
 import { PasskeysPanel } from './PasskeysPanel';
 import { PasswordPanel } from './PasswordPanel';
 import { RecoveryCodesPanel } from './RecoveryCodesPanel';
@@ -22,6 +23,7 @@ export function SecurityPage() {
         <RecoveryCodesPanel />
         <SessionsPanel />
         <PasswordPanel />
+        <AppearancePanel />
       </div>
     </div>
   );

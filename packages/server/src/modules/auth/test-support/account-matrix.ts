@@ -99,6 +99,12 @@ export const accountMatrix: MatrixCase[] = [
     },
   },
   {
+    route: 'PUT /api/account/theme',
+    allow: SIGNED_IN,
+    why: 'one’s own look of the app, nobody else’s',
+    request: () => ({ url: '/api/account/theme', body: { theme: 'dark' } }),
+  },
+  {
     route: 'POST /api/account/password',
     allow: SIGNED_IN,
     why: 'changing one’s own password needs the current one; the row sets the same password again',

@@ -1,0 +1,60 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { announcement, type CallChanges } from './announcement';
+import type { CallSnapshot } from './snapshot';
+
+/** Arrivals and departures are gathered this long before they are said. */
+const GATHER_MS = 2_000;
+/** Someone has the floor once they have spoken this long without another taking over (speaking flags flicker). */
+const FLOOR_MS = 3_000;
+
+/**
+ * The call's one polite live region: who joined or left, and who has the floor, coalesced, so that a screen reader
+ * hears a sentence every few seconds at most and not each flicker of the roster or of the speaking flags.
+ */
+export function CallAnnouncer({ snap }: { snap: CallSnapshot }) {
+  const [message, setMessage] = useState('');
+  const known = useRef<Map<string, string> | null>(null);
+  const pending = useRef<CallChanges>({ joined: [], left: [], floor: null });
+  const timer = useRef<number | undefined>(undefined);
+  const announcedFloor = useRef<string | null>(null);
+
+  const schedule = useCallback(() => {
+    if (timer.current !== undefined) return;
+    timer.current = window.setTimeout(() => {
+      timer.current = undefined;
+      setMessage(announcement(pending.current));
+      pending.current = { joined: [], left: [], floor: null };
+    }, GATHER_MS);
+  }, []);
+  useEffect(() => () => window.clearTimeout(timer.current), []);
+
+  const others = snap.participants.filter((p) => p.participantId !== snap.participantId);
+  const roster = others.map((p) => `${p.participantId}=${p.displayName}`).join('\n');
+  useEffect(() => {
+    const now = new Map(roster ? roster.split('\n').map((line) => line.split('=', 2) as [string, string]) : []);
+    const before = known.current;
+    known.current = now;
+    // The people already here when one arrives are in the panel; only changes after that are news.
+    if (!before) return;
+    for (const [id, name] of now) if (!before.has(id)) pending.current.joined.push(name);
+    for (const [id, name] of before) if (!now.has(id)) pending.current.left.push(name);
+    if (pending.current.joined.length || pending.current.left.length) schedule();
+  }, [roster, schedule]);
+
+  const speaker = others.find((p) => p.speaking)?.displayName ?? null;
+  useEffect(() => {
+    if (!speaker || speaker === announcedFloor.current) return;
+    const t = window.setTimeout(() => {
+      announcedFloor.current = speaker;
+      pending.current.floor = speaker;
+      schedule();
+    }, FLOOR_MS);
+    return () => window.clearTimeout(t);
+  }, [speaker, schedule]);
+
+  return (
+    <p className="visually-hidden" role="status" aria-live="polite" aria-atomic="true">
+      {message}
+    </p>
+  );
+}
