@@ -129,19 +129,7 @@ export class MlsGroupClient {
     const deviceId = this.#device.deviceId;
     let group = await this.ds.findGroup(context);
     if (!group) {
-      const created = await this.ds.createGroup(context, MLS_DEFAULT_CIPHER_SUITE);
-      if (created) {
-        const session = await MlsSession.create({
-          identity: this.#device.identity,
-          groupId: created.id,
-          options: { verifyMember: trust.verifyMember },
-        });
-        this.rejoin?.seen(created);
-        this.#adopt(session, created.id, 0, 'created');
-        await this.owner.created();
-        await this.#publish();
-        return;
-      }
+      if (await this.#create()) return;
       group = await this.ds.findGroup(context);
       if (!group) throw new Error(text.vanished);
     }
@@ -159,13 +147,14 @@ export class MlsGroupClient {
       // is waiting (§8.1). Leaving and being added again would cost two more epochs.
       if (own.status === 'active' && (await this.#welcome())) return;
       // State lost (storage cleared): leave, then be added afresh by a member.
-      if (text.lostAlone && !group.members.some((m) => m.status === 'active' && m.deviceId !== deviceId)) {
-        throw new Error(text.lostAlone);
-      }
       await this.ds.leave(group.id).catch(() => undefined);
       this.#skipWelcomesUpTo = group.lastSeq;
-    } else if (text.noMembers && !group.members.some((m) => m.status === 'active')) {
-      throw new Error(text.noMembers);
+    }
+    // Nobody is left who could add this device: a call is keyed afresh, the Delivery Service retiring the old group
+    // (§6.4). If another device keyed it first (409), that device adds this one.
+    if (this.#setup.afreshWhenAlone && !group.members.some((m) => m.status === 'active' && m.deviceId !== deviceId)) {
+      this.#trace('no other member is left: keying the context afresh');
+      if (await this.#create()) return;
     }
     this.#go('awaits-welcome');
     this.owner.changed();
@@ -173,6 +162,22 @@ export class MlsGroupClient {
     // Nobody may be online to add this device for weeks: after a short wait it commits itself in (§9).
     this.rejoin.startWaiting();
     this.later(this.rejoin.waitMs, () => void this.run(() => this.#resync()));
+  }
+
+  /** Creates the context's group with this device alone in it; false when another device created it first. */
+  async #create(): Promise<boolean> {
+    const created = await this.ds.createGroup(this.#setup.context, MLS_DEFAULT_CIPHER_SUITE);
+    if (!created) return false;
+    const session = await MlsSession.create({
+      identity: this.#device.identity,
+      groupId: created.id,
+      options: { verifyMember: this.#setup.trust.verifyMember },
+    });
+    this.rejoin?.seen(created);
+    this.#adopt(session, created.id, 0, 'created');
+    await this.owner.created();
+    await this.#publish();
+    return true;
   }
 
   /** Joins by an external commit (RFC 9420 §12.4.3.2) once the wait is over (§9). */

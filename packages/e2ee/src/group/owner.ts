@@ -73,14 +73,17 @@ export interface MlsGroupSetup {
    * wait joins by an external commit (RFC 9420 §12.4.3.2). Calls leave it off.
    */
   externalJoin?: boolean;
+  /**
+   * A call: when no other device is an active member (everyone left, or this device lost its state while alone),
+   * nobody could add this one, so it keys the context afresh with a new group (docs/call-keys.md §6.4). Threads
+   * rejoin by an external commit instead and keep their history's group.
+   */
+  afreshWhenAlone?: boolean;
   text: {
     vanished: string;
     removed: string;
     notInGroup: string;
     keysChanging: string;
-    /** Set when only a present member can add this device back (a call): refuse to wait for nobody. */
-    lostAlone?: string;
-    noMembers?: string;
   };
   /** Shorter waits, for tests against a real server; production uses the defaults of docs/call-keys.md. */
   timing?: { syncEveryMs?: number; externalJoinWaitMs?: number };

@@ -56,13 +56,12 @@ export class CallKeyManager {
         ws,
         api,
         inlineWelcome: true,
+        afreshWhenAlone: true,
         text: {
           vanished: 'the call’s key group vanished while joining',
           removed: 'removed from the call’s key group',
           notInGroup: 'not in the call’s key group yet',
           keysChanging: 'the call’s keys keep changing; try again',
-          lostAlone: 'this device lost its call keys and no other member is left to add it again',
-          noMembers: 'the call’s key group has no members left to add this device; the call must be restarted',
         },
       },
       {

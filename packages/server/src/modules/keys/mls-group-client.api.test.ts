@@ -207,4 +207,28 @@ describe('the MLS group client against the real Delivery Service', () => {
     expect(await serverMembers(b)).toEqual(ids([a, b]));
     expect(b.session!.epoch).toBeGreaterThan(a.session?.epoch ?? 0n);
   });
+
+  it('keys a call afresh when every member has left: nobody is left to add a returning device (§6.4)', async () => {
+    const [a, b] = await devices('chairA', 'chairB');
+    await form(a, b);
+    const before = a.client.groupId!;
+    await a.client.leave('left');
+    await b.client.leave('left');
+    await until('nobody active', async () => {
+      const g = await a.client.ds.findGroup(context);
+      return !!g && !g.members.some((m) => m.status === 'active');
+    });
+    // b comes back first: it finds nobody who could add it, and keys the context with a new group.
+    await b.start({ afreshWhenAlone: true });
+    expect(b.client.phase).toBe('ready');
+    expect(b.client.groupId).not.toBe(before);
+    expect(b.joins.at(-1)).toBe('created@0');
+    // a, back a moment later, finds b in it and is added from its Welcome, as any joiner.
+    await a.start({ afreshWhenAlone: true });
+    expect(a.client.phase).toBe('waiting-for-welcome');
+    b.wants.add(a.device);
+    await b.addNow();
+    await until('both in the new group', () => agreed([a, b]));
+    expect(a.client.groupId).toBe(b.client.groupId);
+  });
 });

@@ -38,11 +38,15 @@ export class GroupMember {
     return this.client?.session?.active ? this.client.session : undefined;
   }
 
-  /** A new client for this device (a page load): the device and its stored sessions stay. */
-  start(): Promise<void> {
+  /**
+   * A new client for this device (a page load): the device and its stored sessions stay. `afreshWhenAlone` as a
+   * call's client has it.
+   */
+  start(options: { afreshWhenAlone?: boolean } = {}): Promise<void> {
     this.client?.close();
     this.client = this.device.group(
       {
+        ...options,
         context: this.context,
         ws: this.events,
         timing: { syncEveryMs: 400 },
