@@ -3,8 +3,8 @@
 // transform. Keys are a fixed random base key per run rather than an MLS epoch's: the per-frame work (what the
 // bench measures) is the same, and MLS keying is covered by bench/mls.bench.ts.
 import { kidFor } from '@parley/e2ee';
-import { e2eePeerConnectionConfig, preferE2eeVideoCodecs } from '../../packages/web/src/e2ee/index.js';
 import { MediaCrypto } from '../../packages/web/src/e2ee/media-crypto.js';
+import { e2eePeerConnectionConfig, preferE2eeVideoCodecs } from '../../packages/web/src/e2ee/support.js';
 
 const EPOCH = 1n;
 const EPOCH_BITS = 4;
@@ -59,7 +59,7 @@ const api = {
     for (const track of media.getTracks()) {
       const t = pc.addTransceiver(track, { direction: 'sendonly', streams: [media] });
       if (track.kind === 'video') preferE2eeVideoCodecs(t);
-      mc?.attachSender(t.sender, track.kind);
+      mc?.attachSender(t.sender);
     }
     await pc.setLocalDescription(await pc.createOffer());
     return { id: register(pc), offer: await gathered(pc) };

@@ -3,17 +3,10 @@
 // `window.parleyCall`; the spec drives it through page.evaluate, so arguments and results are plain JSON.
 import { kidFor } from '@parley/e2ee';
 import { realtime } from '../../packages/web/src/api/realtime.js';
-import {
-  type CallE2ee,
-  type ChatMessage,
-  createCallE2ee,
-  type E2eeState,
-  e2eePeerConnectionConfig,
-  preferE2eeVideoCodecs,
-  type RosterEntry,
-  supportsE2ee,
-} from '../../packages/web/src/e2ee/index.js';
+import { CallE2ee } from '../../packages/web/src/e2ee/call-e2ee.js';
 import { MediaCrypto } from '../../packages/web/src/e2ee/media-crypto.js';
+import { e2eePeerConnectionConfig, preferE2eeVideoCodecs, supportsE2ee } from '../../packages/web/src/e2ee/support.js';
+import type { CallE2eeView, ChatMessage, RosterEntry } from '../../packages/web/src/e2ee/types.js';
 
 export interface ReceiveReport {
   framesDecoded: number;
@@ -32,7 +25,7 @@ export interface CallHarness {
   api(method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }>;
   start(meetingId: string): Promise<string>;
   setRoster(roster: RosterEntry[]): void;
-  state(): E2eeState;
+  state(): CallE2eeView;
   /** Publishes the fake camera on a new connection; returns its id and the complete offer. */
   publish(): Promise<{ id: string; offer: string }>;
   /** Answers an offer: `e2ee` decrypts for `participantId`; `plain` has no transform; `wrong-key` random keys. */
@@ -107,9 +100,13 @@ class Harness implements CallHarness {
   }
 
   async start(meetingId: string) {
-    this.#e2ee = createCallE2ee({ meetingId, me: { userId: this.#userId }, api: appApi });
-    this.#e2ee.onChat((m) => this.#chats.push(m));
-    return this.#e2ee.deviceId;
+    const e2ee = new CallE2ee({ meetingId, userId: this.#userId, api: appApi });
+    this.#e2ee = e2ee;
+    e2ee.onChat((m) => this.#chats.push(m));
+    // As the call page: the device first, then the call's MLS group (the tab must hold the call).
+    const deviceId = await e2ee.prepare();
+    await e2ee.begin();
+    return deviceId;
   }
 
   setRoster(roster: RosterEntry[]) {
@@ -117,7 +114,7 @@ class Harness implements CallHarness {
   }
 
   state() {
-    return this.#call.getState();
+    return this.#call.view;
   }
 
   async publish() {
@@ -126,7 +123,7 @@ class Harness implements CallHarness {
     for (const track of media.getTracks()) {
       const t = pc.addTransceiver(track, { direction: 'sendonly', streams: [media] });
       if (track.kind === 'video') preferE2eeVideoCodecs(t);
-      this.#call.attachSender(t.sender, track.kind);
+      this.#call.attachSender(t.sender);
     }
     await pc.setLocalDescription(await pc.createOffer());
     const id = `pc${this.#next++}`;
@@ -162,7 +159,7 @@ class Harness implements CallHarness {
   /** A second worker holding keys under the sender's real KID for this epoch, but random ones. */
   async #wrongKeys(participantId: string, senderLeaf: number): Promise<MediaCrypto> {
     const wrong = new MediaCrypto(() => undefined);
-    const epoch = BigInt(this.#call.getState().epoch ?? 0);
+    const epoch = BigInt(this.#call.view.epoch ?? 0);
     const ownLeaf = senderLeaf === 0 ? 1 : 0;
     wrong.setKeys({
       type: 'keys',

@@ -41,9 +41,9 @@ export async function reportSeats(seats: (CallSeat | undefined)[]): Promise<void
     const diag = await s.page
       .evaluate(async () => {
         const c = (
-          window as unknown as { __parleyCall?: { inboundStats(): Promise<unknown>; crypto: { lastState?: unknown } } }
+          window as unknown as { __parleyCall?: { inboundStats(): Promise<unknown>; snapshot(): { e2ee: unknown } } }
         ).__parleyCall;
-        return JSON.stringify({ inbound: await c?.inboundStats(), e2ee: c?.crypto.lastState }, null, 1);
+        return JSON.stringify({ inbound: await c?.inboundStats(), e2ee: c?.snapshot().e2ee }, null, 1);
       })
       .catch((e) => String(e));
     fs.writeFileSync(path.join(SHOTS_DIR, `failed-call-${s.name}.json`), diag);

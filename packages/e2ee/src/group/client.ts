@@ -264,10 +264,12 @@ export class MlsGroupClient {
       if (error instanceof MlsSessionError && error.code === 'NO_KEY_PACKAGE') return false;
       throw error;
     }
-    await this.#device.forgetKeyPackage(joined.keyPackageRef);
     this.#adopt(joined.session, mine.mlsGroupId, mine.seq, 'welcomed');
-    await this.#catchUp();
+    // The epoch's keys go out before anything else that waits (storage, the catch-up round trip): the others
+    // already send under them (docs/call-keys.md §11).
     await this.owner.welcomed?.();
+    await this.#device.forgetKeyPackage(joined.keyPackageRef);
+    await this.#catchUp();
     let pending: PendingCommit | undefined = joined.pathUpdate;
     // The joiner's full-path update, at once (§5.3): until it lands every later commit must encrypt to it apart.
     while (pending && this.session?.active) {

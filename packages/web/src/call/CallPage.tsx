@@ -8,9 +8,10 @@ import { useUser } from '../auth/session';
 import { useLive } from '../components/lifecycle/useLive';
 import { Loading } from '../components/ui';
 import { useResource } from '../components/useResource';
+import { CallE2ee } from '../e2ee/call-e2ee';
+import { supportsE2ee } from '../e2ee/support';
 import { callApi } from './api';
 import { CallRoom } from './CallRoom';
-import { type CryptoChoice, loadCrypto } from './load-e2ee';
 import { PreJoin } from './PreJoin';
 import { CallSession } from './session';
 import { TabHandover } from './tab-handover';
@@ -45,25 +46,18 @@ export function CallPage() {
   useLive([`meeting:${meetingId}`], () => void data.reload());
 
   const userId = useUser().id;
-  const [choice, setChoice] = useState<CryptoChoice | null>(null);
+  // This browser must encrypt every frame end to end, or it cannot take part.
+  const [supported] = useState(supportsE2ee);
   const [session, setSession] = useState<CallSession | null>(null);
   useEffect(() => {
-    let alive = true;
-    let created: CallSession | null = null;
-    void loadCrypto({ meetingId, userId }).then((c) => {
-      if (!alive) return void c.crypto.close();
-      created = new CallSession(meetingId, c.crypto);
-      // The E2EE device is readied while the camera check is on screen, not after Join is pressed.
-      if (c.supported) void created.prepare().catch(() => undefined);
-      setChoice(c);
-      setSession(created);
-      (window as { __parleyCall?: CallSession }).__parleyCall = created;
-    });
-    return () => {
-      alive = false;
-      created?.dispose();
-    };
-  }, [meetingId, userId]);
+    if (!supported) return;
+    const created = new CallSession(meetingId, new CallE2ee({ meetingId, userId }));
+    // The E2EE device is readied while the camera check is on screen, not after Join is pressed.
+    void created.prepare().catch(() => undefined);
+    setSession(created);
+    (window as { __parleyCall?: CallSession }).__parleyCall = created;
+    return () => created.dispose();
+  }, [meetingId, userId, supported]);
   const snap = useCallSnapshot(session);
 
   // Another tab of this browser in the call: ask before taking it over (see TabHandover).
@@ -99,7 +93,7 @@ export function CallPage() {
       });
   };
 
-  if (data.loading || !choice || !session || tab.kind === 'checking')
+  if (data.loading || (supported && !session) || tab.kind === 'checking')
     return <Loading label="Preparing the secure call…" />;
   if (!data.data)
     return (
@@ -109,11 +103,11 @@ export function CallPage() {
     );
   const ctx = data.data;
   const back = `/meetings/${ctx.meeting.id}`;
-  if (!choice.supported)
+  if (!supported || !session)
     return (
       <CallMessage title="This browser cannot join the secure call" back={back}>
-        {choice.reason ??
-          'Calls in Parley are end-to-end encrypted, and this browser lacks what that needs. Use a current Chrome, Edge, Firefox or Safari.'}
+        This browser cannot encrypt calls end to end, so it cannot join. Use a current version of Chrome, Edge, Firefox
+        or Safari.
       </CallMessage>
     );
   if (ctx.refused)
@@ -142,7 +136,6 @@ export function CallPage() {
           ctx={ctx}
           session={session}
           snap={snap}
-          crypto={choice}
           onStarted={data.reload}
           beforeJoin={beforeJoin}
           autoJoin={tab.kind === 'here' && tab.autoJoin}

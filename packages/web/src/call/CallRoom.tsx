@@ -56,28 +56,22 @@ export function CallRoom({ ctx, session, snap }: { ctx: CallContext; session: Ca
               {snap.media === 'reconnecting' ? 'Reconnecting media…' : 'Connecting media…'}
             </span>
           ) : null}
-          {snap.e2ee.active ? (
-            <button
-              type="button"
-              className="call-pill call-pill--secure"
-              onClick={() => setPanel('verify')}
-              title="Compare this code aloud with the others; open the verification panel"
-            >
-              <span>End-to-end encrypted</span>
-              {snap.e2ee.safetyCode ? (
-                <span className="call-pill__code">
-                  <span className="visually-hidden">Safety code </span>
-                  {snap.e2ee.safetyCode}
-                </span>
-              ) : (
-                <span>· keying…</span>
-              )}
-            </button>
-          ) : (
-            <span className="call-pill call-pill--warn" title="The E2EE layer is not part of this build">
-              Not end-to-end encrypted
-            </span>
-          )}
+          <button
+            type="button"
+            className="call-pill call-pill--secure"
+            onClick={() => setPanel('verify')}
+            title="Compare this code aloud with the others; open the verification panel"
+          >
+            <span>End-to-end encrypted</span>
+            {snap.e2ee.safetyCode ? (
+              <span className="call-pill__code">
+                <span className="visually-hidden">Safety code </span>
+                {snap.e2ee.safetyCode}
+              </span>
+            ) : (
+              <span>· keying…</span>
+            )}
+          </button>
         </div>
       </header>
       {snap.notice ? (

@@ -95,15 +95,8 @@ export function PeoplePanel({ group, session, snap }: { group: Group; session: C
 export function VerifyPanel({ snap }: { snap: CallSnapshot }) {
   const { e2ee } = snap;
   const [checked, setChecked] = useState<CheckedKeys>(loadCheckedKeys);
-  if (!e2ee.active)
-    return (
-      <p className="call-panel__hint">
-        This build has no end-to-end encryption, so there is nothing to verify: the media server can see and hear the
-        call.
-      </p>
-    );
-  const needsCheck = (d: (typeof e2ee.devices)[number]) => !d.isMe && d.trust !== 'known' && !isKeyChecked(checked, d);
-  const flagged = e2ee.devices.filter(needsCheck);
+  const needsCheck = (d: (typeof e2ee.members)[number]) => !d.isMe && d.trust !== 'known' && !isKeyChecked(checked, d);
+  const flagged = e2ee.members.filter(needsCheck);
   return (
     <>
       <section className="call-panel__section" aria-labelledby="call-safety-h">
@@ -130,7 +123,7 @@ export function VerifyPanel({ snap }: { snap: CallSnapshot }) {
       <section className="call-panel__section" aria-labelledby="call-devices-h">
         <h3 id="call-devices-h">Device keys</h3>
         <ul className="call-list">
-          {e2ee.devices.map((d) => (
+          {e2ee.members.map((d) => (
             <li
               key={d.deviceId}
               className={`call-list__row call-list__row--${needsCheck(d) ? d.trust : 'known'}`}
@@ -200,9 +193,9 @@ export function ChatPanel({ session, snap }: { session: CallSession; snap: CallS
       </p>
       <ol className="call-chat__list" ref={list} aria-live="polite" aria-label="Messages">
         {snap.chat.map((m) => (
-          <li key={m.id} className={`call-chat__msg${m.mine ? ' call-chat__msg--mine' : ''}`}>
+          <li key={m.seq} className={`call-chat__msg${m.mine ? ' call-chat__msg--mine' : ''}`}>
             <span className="call-chat__from">
-              {m.mine ? 'You' : m.fromName}{' '}
+              {m.mine ? 'You' : m.displayName}{' '}
               <time dateTime={m.at}>
                 {new Date(m.at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}
               </time>
@@ -219,11 +212,10 @@ export function ChatPanel({ session, snap }: { session: CallSession; snap: CallS
           id={id}
           value={text}
           onChange={(e) => setText(e.target.value)}
-          placeholder={snap.e2ee.active ? 'Message everyone…' : 'Chat needs end-to-end encryption'}
-          disabled={!snap.e2ee.active}
+          placeholder="Message everyone…"
           maxLength={4000}
         />
-        <button type="submit" className="btn btn--primary btn--small" disabled={!snap.e2ee.active || !text.trim()}>
+        <button type="submit" className="btn btn--primary btn--small" disabled={!text.trim()}>
           Send
         </button>
       </form>

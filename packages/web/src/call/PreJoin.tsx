@@ -5,7 +5,6 @@ import { callApi } from './api';
 import type { CallContext } from './CallPage';
 import { listDevices, mediaErrorText, openLocalMedia, saveDevices, savedDevices } from './devices';
 import { CameraIcon, MicIcon } from './icons';
-import type { CryptoChoice } from './load-e2ee';
 import type { CallSession } from './session';
 import type { CallSnapshot } from './snapshot';
 
@@ -14,7 +13,6 @@ export function PreJoin({
   ctx,
   session,
   snap,
-  crypto,
   onStarted,
   beforeJoin,
   autoJoin,
@@ -22,7 +20,6 @@ export function PreJoin({
   ctx: CallContext;
   session: CallSession;
   snap: CallSnapshot;
-  crypto: CryptoChoice;
   onStarted: () => Promise<void>;
   /** False when the person must first choose (the call is open in another tab). */
   beforeJoin: () => Promise<boolean>;
@@ -137,16 +134,8 @@ export function PreJoin({
         </Link>
         <h1>Join the secure call</h1>
         <p className="call-prejoin__e2ee">
-          {crypto.crypto.active ? (
-            <>
-              <strong>End-to-end encrypted.</strong> Only the people in the call can see and hear it, not the server
-              operator.
-            </>
-          ) : (
-            <strong className="call-warn">
-              This build lacks end-to-end encryption: the media server can see and hear the call.
-            </strong>
-          )}
+          <strong>End-to-end encrypted.</strong> Only the people in the call can see and hear it, not the server
+          operator.
         </p>
       </header>
       <div className="call-prejoin__body">

@@ -1,14 +1,13 @@
 import type { CallParticipant, Side } from '@parley/protocol';
 import { type CSSProperties, useEffect, useRef } from 'react';
 import { ROLE_LABELS } from '../components/ui';
-import type { KeyStatus } from './e2ee-bridge';
+import type { KeyStatus } from '../e2ee/types';
 import { CameraIcon, MicIcon } from './icons';
 
 const KEY_TEXT: Record<KeyStatus, ((name: string) => string) | null> = {
   ok: null,
-  clear: null,
   waiting: (name) => `Waiting for keys from ${name}…`,
-  'unknown-device': () => 'Unknown device key: verify before trusting what you see',
+  'unknown-device-key': () => 'Unknown device key: verify before trusting what you see',
   failing: (name) => `Video from ${name} does not decrypt (wrong keys)`,
   unsupported: () => 'Your browser cannot decrypt this video',
 };

@@ -1,5 +1,5 @@
 import type { CallStream, IceServer } from '@parley/protocol';
-import type { CallCrypto } from './e2ee-bridge';
+import type { CallE2ee } from '../e2ee/call-e2ee';
 import type { CallSignalling } from './signalling';
 
 /** How long a `disconnected` connection may stay so before we restart ICE (it often recovers on its own). */
@@ -23,7 +23,7 @@ export class Publisher {
     private media: MediaStream,
     private readonly iceServers: IceServer[],
     private readonly signal: CallSignalling,
-    private readonly crypto: CallCrypto,
+    private readonly crypto: Pick<CallE2ee, 'peerConfig' | 'prepareVideo' | 'attachSender'>,
   ) {}
 
   get connectionState(): RTCPeerConnectionState {
@@ -41,7 +41,7 @@ export class Publisher {
     for (const track of tracks) {
       const t = pc.addTransceiver(track, { direction: 'sendonly', streams: [this.media] });
       if (track.kind === 'video') this.crypto.prepareVideo(t);
-      this.crypto.attachSender(t.sender, this.stream);
+      this.crypto.attachSender(t.sender);
     }
     pc.onicecandidate = (ev) => this.trickle(ev.candidate ? ev.candidate.toJSON() : null);
     pc.onconnectionstatechange = () => this.onState(pc);

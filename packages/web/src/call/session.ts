@@ -1,5 +1,5 @@
 import type { CallServerMessage, CallStream, IceServer } from '@parley/protocol';
-import type { CallCrypto } from './e2ee-bridge';
+import type { CallE2ee } from '../e2ee/call-e2ee';
 import { Publisher } from './publisher';
 import { CallSignalling } from './signalling';
 import { type CallSnapshot, INITIAL } from './snapshot';
@@ -25,22 +25,21 @@ export class CallSession {
   private iceServers: IceServer[] = [];
   private feedsKey = '';
   private joinClickedAt = 0;
-  /** This browser's MLS device, named in every `call.join` (registered before the first one). */
-  private deviceId: string | null = null;
-  private cryptoStarted = false;
-  private preparing: Promise<string | null> | null = null;
+  private e2eeStarted = false;
+  /** The device preparation the pre-join screen's state follows. */
+  private preparing: Promise<string> | null = null;
   private offs: (() => void)[] = [];
 
   constructor(
     readonly meetingId: string,
-    readonly crypto: CallCrypto,
+    readonly e2ee: CallE2ee,
   ) {
     this.signal = new CallSignalling(meetingId);
     this.offs.push(
       this.signal.on((m) => void this.handle(m).catch((err) => this.fail(err))),
       this.signal.onReconnect(() => this.rejoinAfterReconnect()),
-      crypto.onView((e2ee) => this.set({ e2ee })),
-      crypto.onChat((msg) => this.set({ chat: [...this.state.chat, msg].slice(-500) })),
+      e2ee.onView((view) => this.set({ e2ee: view })),
+      e2ee.onChat((msg) => this.set({ chat: [...this.state.chat, msg].slice(-500) })),
     );
   }
 
@@ -51,24 +50,17 @@ export class CallSession {
   snapshot = (): CallSnapshot => this.state;
 
   /** Loads or registers the E2EE device while the person is still on the pre-join screen; repeatable. */
-  prepare(): Promise<string | null> {
-    if (!this.preparing) {
-      this.set({ device: 'preparing' });
-      const p = this.crypto.prepare();
+  prepare(): Promise<string> {
+    const p = this.e2ee.prepare();
+    if (p !== this.preparing) {
       this.preparing = p;
+      this.set({ device: 'preparing' });
       p.then(
-        (id) => {
-          this.deviceId = id;
-          if (this.preparing === p) this.set({ device: 'ready' });
-        },
-        () => {
-          if (this.preparing !== p) return;
-          this.preparing = null;
-          this.set({ device: 'failed' });
-        },
+        () => this.preparing === p && this.set({ device: 'ready' }),
+        () => this.preparing === p && this.set({ device: 'failed' }),
       );
     }
-    return this.preparing;
+    return p;
   }
 
   async join(local: MediaStream, opts: { audio: boolean; video: boolean }): Promise<void> {
@@ -78,7 +70,7 @@ export class CallSession {
     this.set({ phase: 'joining', local, audio: opts.audio, video: opts.video, error: null });
     try {
       // Normally settled long before the click; the first `call.join` names the device, so there is no second one.
-      this.deviceId = await this.prepare();
+      await this.prepare();
     } catch (err) {
       return this.set({
         phase: 'error',
@@ -135,7 +127,7 @@ export class CallSession {
   requestMute = (participantId: string) => void this.signal.send({ type: 'call.mute', participantId });
   remove = (participantId: string) => void this.signal.send({ type: 'call.remove', participantId });
   endForAll = () => void this.signal.send({ type: 'call.end' });
-  sendChat = (text: string) => this.crypto.sendChat(text);
+  sendChat = async (text: string): Promise<void> => void (await this.e2ee.sendChat(text));
   dismissNotice = () => this.set({ notice: null });
 
   /** Media statistics for diagnostics (and the end-to-end tests). */
@@ -183,7 +175,7 @@ export class CallSession {
     // group, so no member adds us back from a roster that still lists us. Our own key-group leave follows.
     if (this.state.phase === 'joined' || this.state.phase === 'lobby' || this.state.phase === 'joining')
       await this.signal.send({ type: 'call.leave' });
-    await this.crypto.leave();
+    await this.e2ee.leave();
     this.teardown('left');
   }
 
@@ -196,7 +188,7 @@ export class CallSession {
     this.teardown('moved');
     for (const t of this.state.local?.getTracks() ?? []) t.stop();
     this.set({ local: null, notice: null });
-    void this.crypto.close();
+    this.e2ee.close();
   }
 
   /** Stops everything; the session is unusable afterwards. */
@@ -206,7 +198,7 @@ export class CallSession {
     for (const off of this.offs) off();
     this.signal.close();
     for (const t of this.state.local?.getTracks() ?? []) t.stop();
-    void this.crypto.close();
+    this.e2ee.close();
   }
 
   private async handle(m: CallServerMessage): Promise<void> {
@@ -216,11 +208,11 @@ export class CallSession {
       case 'call.joined':
         this.iceServers = m.iceServers;
         this.set({ phase: 'joined', participantId: m.participantId, media: 'connecting' });
-        if (!this.cryptoStarted) {
-          this.cryptoStarted = true;
+        if (!this.e2eeStarted) {
+          this.e2eeStarted = true;
           // Joining the MLS group runs alongside publishing and subscribing: the worker drops outgoing frames and
           // refuses incoming ones until the keys are in, and asks for key frames once they are.
-          void this.crypto.begin({ mlsContext: m.mlsContext, participantId: m.participantId }).catch(async (err) => {
+          void this.e2ee.begin().catch(async (err) => {
             // Without keys nothing may be sent or shown: step out rather than sit in the call half-working.
             await this.signal.send({ type: 'call.leave' });
             this.teardown('error');
@@ -230,7 +222,7 @@ export class CallSession {
         return this.republishAll();
       case 'call.state': {
         this.set({ participants: m.participants, lobby: m.lobby, startedAt: m.startedAt });
-        if (this.state.participantId) this.crypto.roster(m.participants, this.state.participantId);
+        this.e2ee.setRoster(m.participants);
         return this.updateSubscription();
       }
       case 'call.answer':
@@ -283,7 +275,7 @@ export class CallSession {
 
   private async publish(stream: CallStream, media: MediaStream): Promise<void> {
     if (this.state.phase !== 'joined') return;
-    const pub = new Publisher(stream, media, this.iceServers, this.signal, this.crypto);
+    const pub = new Publisher(stream, media, this.iceServers, this.signal, this.e2ee);
     this.publishers.set(stream, pub);
     pub.onConnected = () => this.refreshHealth();
     pub.onFailure = () => this.refreshHealth();
@@ -292,7 +284,7 @@ export class CallSession {
 
   private ensureSubscriber(): Subscriber {
     if (this.subscriber) return this.subscriber;
-    const sub = new Subscriber(this.iceServers, this.signal, this.crypto);
+    const sub = new Subscriber(this.iceServers, this.signal, this.e2ee);
     sub.onRemote = (remote) => {
       this.set({ remote });
       this.refreshHealth();
@@ -334,7 +326,8 @@ export class CallSession {
   }
 
   private joinMessage() {
-    return { type: 'call.join' as const, ...(this.deviceId ? { deviceId: this.deviceId } : {}) };
+    const deviceId = this.e2ee.deviceId;
+    return { type: 'call.join' as const, ...(deviceId ? { deviceId } : {}) };
   }
 
   private refreshHealth(): void {

@@ -1,5 +1,5 @@
 import type { CallParticipant, LobbyEntry } from '@parley/protocol';
-import { type ChatMessage, type E2eeView, NO_E2EE } from './e2ee-bridge';
+import type { CallE2eeView, ChatMessage } from '../e2ee/types';
 import type { RemoteKey, RemoteMedia } from './subscriber';
 
 /** `moved`: the call continues in another tab or window of this person (this one let go without leaving). */
@@ -32,7 +32,7 @@ export interface CallSnapshot {
   /** A one-off message for the user (a chair asked you to mute, the media server restarted, …). */
   notice: string | null;
   error: string | null;
-  e2ee: E2eeView;
+  e2ee: CallE2eeView;
   chat: ChatMessage[];
   /** This browser's E2EE device (loaded or registered on the pre-join screen, so Join needs no extra round trip). */
   device: 'preparing' | 'ready' | 'failed';
@@ -54,7 +54,20 @@ export const INITIAL: CallSnapshot = {
   media: 'connecting',
   notice: null,
   error: null,
-  e2ee: NO_E2EE,
+  e2ee: {
+    phase: 'starting',
+    epoch: null,
+    safetyCode: null,
+    deviceId: null,
+    members: [],
+    participants: [],
+    keys: {},
+    keyWarning: false,
+    framesEncrypted: 0,
+    framesDroppedNoKey: 0,
+    chatHistoryStartsAtJoin: true,
+    error: null,
+  },
   chat: [],
   device: 'preparing',
   firstFrameMs: null,

@@ -1,5 +1,5 @@
 import type { CallServerMessage, CallStream, IceServer } from '@parley/protocol';
-import type { CallCrypto } from './e2ee-bridge';
+import type { CallE2ee } from '../e2ee/call-e2ee';
 import type { CallSignalling } from './signalling';
 
 type Offer = Extract<CallServerMessage, { type: 'call.offer' }>;
@@ -32,7 +32,7 @@ export class Subscriber {
   constructor(
     private readonly iceServers: IceServer[],
     private readonly signal: CallSignalling,
-    private readonly crypto: CallCrypto,
+    private readonly crypto: Pick<CallE2ee, 'peerConfig' | 'attachReceiver'>,
   ) {}
 
   get connectionState(): RTCPeerConnectionState {

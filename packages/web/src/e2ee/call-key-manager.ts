@@ -128,7 +128,10 @@ export class CallKeyManager {
     await this.#group.maybeAdd();
   }
 
-  /** Hands the current epoch's SFrame keys to the worker (once per epoch: it ignores repeats). */
+  /**
+   * Hands the current epoch's SFrame keys to the worker (once per epoch: it ignores repeats), as soon as the epoch
+   * exists: before storage and before the next add (docs/call-keys.md §7.3, §11).
+   */
   async #pushKeys(): Promise<boolean> {
     const session = this.#group.session;
     if (!session?.active) return false;
@@ -191,9 +194,12 @@ export class CallKeyManager {
     if (due.length === 0) return [];
 
     const packages: KeyPackageToAdd[] = [];
-    for (const p of due) {
+    // Claimed side by side: several joiners at once wait for one round trip, not one each (docs/call-keys.md §11).
+    const claims = await Promise.all(
       // A participant who may not take part (404) or has no key packages is retried later, never fatal.
-      const claimed = await group.ds.claim(groupId, p.userId).catch(() => []);
+      due.map(async (p) => ({ p, claimed: await group.ds.claim(groupId, p.userId).catch(() => []) })),
+    );
+    for (const { p, claimed } of claims) {
       const usable = p.deviceId ? claimed.filter((k) => k.deviceId === p.deviceId) : claimed;
       // Without a device id we add the user's device only when there is exactly one: never a device not in the call.
       if (usable.length === 1)

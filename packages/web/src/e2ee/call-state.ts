@@ -1,7 +1,7 @@
 // Pure assembly of what the UI shows: member devices with fingerprints and warnings, and how each participant's
 // media stands on this device. Also the participant → MLS leaf binding the worker enforces.
 import type { KeyWarning } from './trust.js';
-import type { E2eePhase, E2eeState, MemberDevice, ParticipantKeys, RosterEntry } from './types.js';
+import type { CallE2eeView, CallMember, E2eePhase, KeyStatus, ParticipantKeys, RosterEntry } from './types.js';
 import type { WorkerStats } from './worker-protocol.js';
 
 /** Consecutive refused frames after which a participant's media counts as failing (not a blip at a key change). */
@@ -45,26 +45,35 @@ export interface StateInput {
   error: string | null;
 }
 
-export function buildState(input: StateInput): E2eeState {
+export function buildState(input: StateInput): CallE2eeView {
   const { roster, members, stats } = input;
-  const participantOfDevice = new Map<string, string>();
+  const participantOfDevice = new Map<string, RosterEntry>();
   for (const entry of roster) {
-    for (const m of devicesOf(entry, members)) participantOfDevice.set(m.deviceId, entry.participantId);
+    for (const m of devicesOf(entry, members)) participantOfDevice.set(m.deviceId, entry);
   }
-  const memberDevices: MemberDevice[] = members.map((m) => ({
-    ...m,
-    isMe: m.deviceId === input.deviceId,
-    participantId: participantOfDevice.get(m.deviceId) ?? null,
-  }));
+  const memberDevices: CallMember[] = members.map((m) => {
+    const entry = participantOfDevice.get(m.deviceId);
+    const isMe = m.deviceId === input.deviceId;
+    const name = entry?.displayName ?? roster.find((p) => p.userId === m.userId)?.displayName ?? 'Former participant';
+    return {
+      ...m,
+      isMe,
+      participantId: entry?.participantId ?? null,
+      displayName: isMe ? `${name} (this browser)` : name,
+      trust: isMe ? 'known' : m.warning === 'changed' || !m.verified ? 'changed' : (m.warning ?? 'known'),
+    };
+  });
+  const keys: Record<string, KeyStatus> = {};
   const participants: ParticipantKeys[] = roster
     .filter((entry) => entry.deviceId !== input.deviceId)
     .map((entry) => {
       const devices = devicesOf(entry, members);
       const received = stats.receivers[entry.participantId];
-      let status: ParticipantKeys['status'] = 'ok';
+      let status: KeyStatus = 'ok';
       if (input.phase !== 'ready' || devices.length === 0) status = 'waiting';
       else if (devices.some((d) => !d.verified)) status = 'unknown-device-key';
       else if ((received?.failingSince ?? 0) >= FAILING_AFTER_FRAMES) status = 'failing';
+      keys[entry.participantId] = status;
       return {
         participantId: entry.participantId,
         userId: entry.userId,
@@ -83,6 +92,7 @@ export function buildState(input: StateInput): E2eeState {
     deviceId: input.deviceId,
     members: memberDevices,
     participants,
+    keys,
     keyWarning: memberDevices.some((m) => !m.isMe && (m.warning !== null || !m.verified)),
     framesEncrypted: stats.encrypted,
     framesDroppedNoKey: stats.droppedNoKey,
@@ -102,5 +112,7 @@ export function describeKeyStatus(p: Pick<ParticipantKeys, 'status' | 'displayNa
       return `unknown device key for ${p.displayName}`;
     case 'failing':
       return `media from ${p.displayName} does not decrypt`;
+    case 'unsupported':
+      return `this browser cannot decrypt media from ${p.displayName}`;
   }
 }

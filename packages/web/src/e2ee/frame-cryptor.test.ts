@@ -142,6 +142,23 @@ describe('FrameCryptor', () => {
     expect(await first).not.toBeNull();
   });
 
+  it('a joiner holds a frame that comes before both its keys and the sender’s leaves, then decrypts it', async () => {
+    const a = new FrameCryptor();
+    await a.setKeys(keys(0, 3n));
+    const joiner = new FrameCryptor();
+    const first = joiner.decrypt((await a.encrypt(vp8(true).buffer, 'vp8'))!, 'alice', 'vp8');
+    // As the page sends them: the epoch's keys, then who carries which leaf.
+    const installing = joiner.setKeys(keys(1, 3n));
+    joiner.setParticipants({ alice: [0] });
+    await installing;
+    expect(await first).not.toBeNull();
+    expect(joiner.stats().receivers.alice).toMatchObject({ decrypted: 1, failed: 0 });
+    // With keys in, a stream nobody bound is refused at once: the wait is for the first keys only.
+    const stray = joiner.decrypt((await a.encrypt(vp8(true).buffer, 'vp8'))!, 'mallory', 'vp8');
+    expect(await Promise.race([stray, new Promise((r) => setTimeout(() => r('waiting'), 20))])).toBeNull();
+    expect(joiner.stats().receivers.mallory?.lastError).toBe('no-participant');
+  });
+
   it('old receive keys last for the grace period', async () => {
     const { a, b } = await pair();
     await a.setKeys(keys(0, 1n));

@@ -38,6 +38,7 @@ export function clearVp8Header(frame: Uint8Array, length: number): Uint8Array {
  * epoch's key as soon as their commit is accepted (or they have processed someone else's), so frames under it can
  * overtake the commit on its way to us; held for a moment they decrypt in order once it arrives, instead of being
  * dropped and leaving the picture frozen until the next key frame. A joiner's first frames wait for its Welcome alike.
+ * The receiver waits, never the sender (docs/call-keys.md §7.1, §7.2).
  */
 export const KEY_WAIT_MS = 400;
 
@@ -127,7 +128,8 @@ export class FrameCryptor {
     // Only now: a frame that failed meanwhile sees an epoch still ahead of ours and waits for the signal below.
     this.#receiverEpoch = message.epoch;
     // Receivers that have not installed this epoch yet hold our frames until they have (see KEY_WAIT_MS), so the
-    // sender switches at once: a joiner decodes from its Welcome on, and a removed member gets nothing new.
+    // sender switches at once: a joiner decodes from its Welcome on, and a removed member gets nothing new
+    // (docs/call-keys.md §7.1). The key frame asked for here is the joiner's first decodable one (§11).
     if (message.epoch > this.#senderEpoch) {
       await this.#ctx.setSenderKey(message.ownKid, base);
       this.#senderEpoch = message.epoch;
@@ -177,14 +179,21 @@ export class FrameCryptor {
   /** The plaintext of a frame from `participantId`'s stream, or null (counted) if it must not be decoded. */
   async decrypt(data: ArrayBuffer, participantId: string, layout: FrameLayout = 'opaque'): Promise<ArrayBuffer | null> {
     const stats = this.#stats(participantId);
-    const allowed = this.#leaves.get(participantId);
-    if (!allowed) return this.#fail(stats, 'no-participant');
     const input = new Uint8Array(data);
     const clear = clearPrefixLength(layout, input);
     if (input.length <= clear) return this.#fail(stats, 'error');
     const sframe = input.subarray(clear);
     const unprotect = () => this.#ctx.unprotect(sframe, input.subarray(0, clear));
-    const keysBefore = this.#keysIn;
+    let keysBefore = this.#keysIn;
+    let allowed = this.#leaves.get(participantId);
+    // A joiner's first frames (the key frame the SFU asks for as the subscription starts) can come before its
+    // Welcome: held for the first keys and the participant's leaves (both come together), they decode without
+    // another key frame request (docs/call-keys.md §11). Nothing is decrypted before the binding is in.
+    if (!allowed && this.#receiverEpoch < 0n && (await this.#waitForKeys(sframe, keysBefore))) {
+      allowed = this.#leaves.get(participantId);
+      keysBefore = this.#keysIn;
+    }
+    if (!allowed) return this.#fail(stats, 'no-participant');
     let frame: Awaited<ReturnType<SFrameContext['unprotect']>>;
     try {
       frame = await unprotect();

@@ -45,11 +45,10 @@ export class MediaCrypto {
   }
 
   /** Encrypts everything `sender` sends from now on. Call right after addTrack/addTransceiver, before negotiating. */
-  attachSender(sender: RTCRtpSender, label: string): void {
+  attachSender(sender: RTCRtpSender): void {
     if (this.#ids.has(sender)) return;
-    // The frame layout follows the media kind, whatever the caller's label ('main', 'screen', 'video'…) says.
-    const kind = sender.track?.kind ?? (label === 'audio' ? 'audio' : 'video');
-    this.#hook(sender, { side: 'send', id: `s${this.#next++}`, kind });
+    // The frame layout follows the media kind (a screen share is video).
+    this.#hook(sender, { side: 'send', id: `s${this.#next++}`, kind: sender.track?.kind ?? 'video' });
   }
 
   /**

@@ -19,20 +19,21 @@ export interface E2eeMe {
 }
 
 /**
- * How the media of one other participant stands on this device:
- * - `waiting`: no keys shared with them yet ("waiting for keys from <name>");
+ * How the media of one other participant stands on this device, shown on their tile:
+ * - `waiting`: no keys shared with them yet ("Waiting for keys from <name>…");
  * - `unknown-device-key`: their device is not (or differently) in the device-key log, or unnamed: never trusted;
  * - `failing`: keys are in place but their frames do not decrypt (wrong keys, tampering, or an SFU swap);
+ * - `unsupported`: this browser cannot decrypt their media;
  * - `ok`: keys in place and nothing failing.
  */
-export type ParticipantKeyStatus = 'ok' | 'waiting' | 'unknown-device-key' | 'failing';
+export type KeyStatus = 'ok' | 'waiting' | 'unknown-device-key' | 'failing' | 'unsupported';
 
 export interface ParticipantKeys {
   participantId: string;
   userId: string;
   displayName: string;
   deviceId: string | null;
-  status: ParticipantKeyStatus;
+  status: KeyStatus;
   /** Frames of theirs this device decrypted / refused so far (counted in the worker). */
   framesDecrypted: number;
   framesFailed: number;
@@ -59,6 +60,14 @@ export interface MemberDevice {
   participantId: string | null;
 }
 
+/** A member device as the call's verify list shows it. */
+export interface CallMember extends MemberDevice {
+  /** Its participant's name in the call ("(this browser)" added for ours), or "Former participant". */
+  displayName: string;
+  /** `known` (ours, or verified and seen before), `new`, or `changed` (unverified counts as changed). */
+  trust: 'known' | 'new' | 'changed';
+}
+
 export type E2eePhase =
   /** Registering the device, finding or creating the call's MLS group. */
   | 'starting'
@@ -71,15 +80,18 @@ export type E2eePhase =
   /** Cannot go on securely (see `error`); media and chat stay blocked. */
   | 'failed';
 
-export interface E2eeState {
+/** The call's end-to-end encryption as the call room shows it: the one view of `CallE2ee`. */
+export interface CallE2eeView {
   phase: E2eePhase;
   /** MLS epoch (a new one after every join, leave or key update). */
   epoch: number | null;
   /** Read aloud and compare: equal for everyone in the same epoch, new every epoch. */
   safetyCode: string | null;
   deviceId: string | null;
-  members: MemberDevice[];
+  members: CallMember[];
   participants: ParticipantKeys[];
+  /** participantId → its status (the same facts as `participants`, keyed for the tiles). */
+  keys: Record<string, KeyStatus>;
   /** Some member's key is new to this browser or changed: show the fingerprints and ask to compare. */
   keyWarning: boolean;
   /** Frames this device encrypted / dropped because no key was ready (never sent in clear). */
@@ -87,7 +99,7 @@ export interface E2eeState {
   framesDroppedNoKey: number;
   /**
    * In-call chat history starts when this device joined the call's group: earlier messages exist only as
-   * ciphertext the device has no keys for. The UI should say so ("messages from before you joined are not shown").
+   * ciphertext the device has no keys for. The UI says so ("messages sent before you joined cannot be read").
    */
   chatHistoryStartsAtJoin: true;
   error: string | null;

@@ -1,0 +1,345 @@
+/**
+ * A call's end-to-end encryption, as the call session uses it: MLS group keys (RFC 9420) through the Delivery
+ * Service, SFrame (RFC 9605) on every encoded frame in a dedicated worker, and in-call chat as MLS application
+ * messages. One view (`CallE2eeView`) is what the call room shows.
+ *
+ * ```ts
+ * if (!supportsE2ee()) showError('This browser cannot encrypt calls end to end, so it cannot join.');
+ * const e2ee = new CallE2ee({ meetingId, userId });
+ * send({ type: 'call.join', deviceId: await e2ee.prepare() });   // on the pre-join screen: device, key packages
+ * // after `call.joined`, while media is set up (frames wait for the keys):
+ * await e2ee.begin();
+ * const pc = new RTCPeerConnection(e2ee.peerConfig({ iceServers, bundlePolicy: 'max-bundle' }));
+ * e2ee.attachSender(pc.addTrack(track, stream));        // before negotiating; audio, video and screen alike
+ * pc.ontrack = (ev) => e2ee.attachReceiver(ev.receiver, participantIdForMid(ev.transceiver.mid));
+ * e2ee.setRoster(callState.participants);               // on every `call.state`
+ * e2ee.onView(render); e2ee.onChat(append); await e2ee.sendChat('text');
+ * await e2ee.leave(); e2ee.close();                     // leave: the server has a remaining member remove us at once
+ * ```
+ *
+ * Guarantees:
+ * - A sender never emits a plaintext frame: until this device holds the epoch's key, frames are dropped. Audio is
+ *   encrypted whole (RFC 9605); VP8 keeps its payload header in clear, authenticated as SFrame metadata, because
+ *   Chromium's depacketiser needs it to find key frames (see frame-cryptor.ts).
+ * - A receiver accepts only frames whose (authenticated) KID names the MLS leaf of the participant the receiver was
+ *   attached for, so the SFU cannot pass one participant's media off as another's.
+ * - SFrame keys enter the worker as raw base keys, are imported non-extractable there and never come back; the page
+ *   hears counters only. The previous epoch's receive keys live on for the grace only (docs/call-keys.md §7.2).
+ * - Every MLS member's key is checked against the hash-chained device-key log; `members[].warning` flags keys this
+ *   browser had not seen, or a log that no longer extends what it saw.
+ * - Chat history starts when this device joined: earlier messages cannot be read.
+ */
+import { http } from '../api/client.js';
+import { realtime } from '../api/realtime.js';
+import { fromUtf8, utf8 } from './bytes.js';
+import { CallKeyManager } from './call-key-manager.js';
+import { buildState, type MemberFacts, participantLeaves } from './call-state.js';
+import { LocalDevice } from './device.js';
+import { DeviceStore } from './device-store.js';
+import { MediaCrypto } from './media-crypto.js';
+import { callLockName, e2eePeerConnectionConfig, preferE2eeVideoCodecs } from './support.js';
+import { DeviceTrust } from './trust.js';
+import type { CallE2eeView, ChatMessage, E2eeApi, E2eeRealtime, RosterEntry } from './types.js';
+
+export interface CallE2eeOptions {
+  meetingId: string;
+  userId: string;
+  /** Label of this browser's device in the device list (set on first registration only). */
+  deviceLabel?: string;
+  api?: E2eeApi;
+  ws?: E2eeRealtime;
+  /** IndexedDB database name; only tests change it. */
+  storeName?: string;
+}
+
+const MAX_CHAT_CHARS = 4000;
+
+export class CallE2ee {
+  readonly #options: CallE2eeOptions;
+  readonly #api: E2eeApi;
+  readonly #ws: E2eeRealtime;
+  readonly #store: DeviceStore;
+  readonly #trust: DeviceTrust;
+  readonly #viewers = new Set<(view: CallE2eeView) => void>();
+  readonly #chatters = new Set<(message: ChatMessage) => void>();
+  #media: MediaCrypto | undefined;
+  #device: LocalDevice | undefined;
+  #preparing: Promise<string> | undefined;
+  #started: Promise<void> | undefined;
+  #manager: CallKeyManager | undefined;
+  #roster: RosterEntry[] = [];
+  #rosterPeople = '';
+  #members: MemberFacts[] = [];
+  /** Members whose key the device-key log refused: their leaves are never bound to a participant. */
+  readonly #refused = new Set<string>();
+  #refreshing = Promise.resolve();
+  #error: string | null = null;
+  #closed = false;
+  #releaseLock: () => void = () => {};
+  #offWelcomeTopic: () => void = () => {};
+
+  constructor(options: CallE2eeOptions) {
+    this.#options = options;
+    this.#api = options.api ?? http;
+    this.#ws = options.ws ?? realtime;
+    this.#store = new DeviceStore(options.storeName);
+    this.#trust = new DeviceTrust(this.#api, this.#store);
+  }
+
+  /** This browser's MLS device once loaded or registered (what `call.join` names), else null. */
+  get deviceId(): string | null {
+    return this.#device?.deviceId ?? null;
+  }
+
+  get view(): CallE2eeView {
+    const manager = this.#manager;
+    return buildState({
+      phase: manager?.phase ?? (this.#closed ? 'ended' : 'starting'),
+      epoch: manager?.session?.active ? manager.session.epoch : null,
+      safetyCode: manager?.safetyCode ?? null,
+      deviceId: this.deviceId,
+      roster: this.#roster,
+      members: this.#members,
+      stats: this.#media?.stats ?? { type: 'stats', encrypted: 0, droppedNoKey: 0, receivers: {} },
+      error: manager?.error ?? this.#error,
+    });
+  }
+
+  /**
+   * Before joining (on the pre-join screen): loads or registers this browser's device and its key packages, which
+   * need no admission (docs/call-keys.md §5.1). Resolves with the device id; after a failure, the next call tries
+   * again from scratch (a passing network error should not need a reload).
+   */
+  prepare(): Promise<string> {
+    if (!this.#preparing) {
+      if (!this.#media) {
+        this.#media = new MediaCrypto((message) => {
+          this.#error = message;
+          this.#emit();
+        });
+        this.#media.onStats(() => this.#emit());
+      }
+      // Our personal topic is where the Welcome is pushed: subscribed from the pre-join screen on, so the server
+      // already forwards it when someone adds us moments after admission.
+      this.#offWelcomeTopic();
+      this.#offWelcomeTopic = this.#ws.subscribe(`user:${this.#options.userId}`, () => {});
+      const { userId, deviceLabel } = this.#options;
+      const preparing = (async () => {
+        const device = await LocalDevice.open(this.#api, this.#store, userId, deviceLabel);
+        this.#device = device;
+        await device.replenish();
+        this.#emit();
+        return device.deviceId;
+      })();
+      this.#preparing = preparing;
+      preparing.catch(() => {
+        if (this.#preparing === preparing) this.#preparing = undefined;
+      });
+    }
+    return this.#preparing;
+  }
+
+  /**
+   * Admitted: joins (or creates) the call's MLS group; idempotent. Runs alongside publishing and subscribing: no
+   * frame is sent or shown before the keys are in, whatever the order. Rejects if the call is open in another tab;
+   * later failures show in the view's `error`.
+   */
+  begin(): Promise<void> {
+    this.#started ??= (async () => {
+      const locks = (globalThis.navigator as Navigator | undefined)?.locks;
+      if (locks) {
+        const held = await new Promise<boolean>((resolve) => {
+          void locks.request(
+            callLockName(this.#options.meetingId, this.#options.userId),
+            { ifAvailable: true },
+            (lock) => {
+              resolve(lock !== null);
+              return lock ? new Promise<void>((release) => (this.#releaseLock = release)) : undefined;
+            },
+          );
+        });
+        if (!held) throw new Error('This call is already open in another tab of this browser.');
+      }
+      await this.prepare();
+      if (this.#closed || !this.#device) return this.#releaseLock();
+      const media = this.#media!;
+      const manager = new CallKeyManager(
+        this.#options.meetingId,
+        this.#device,
+        this.#store,
+        this.#trust,
+        this.#ws,
+        this.#api,
+        {
+          keys: (message) => media.setKeys(message),
+          changed: () => this.#refresh(),
+          application: (data, from, seq, at) => this.#received(data, from, seq, at),
+        },
+      );
+      this.#manager = manager;
+      manager.setRoster(this.#roster);
+      void manager.start().catch((error: unknown) => {
+        this.#error = error instanceof Error ? error.message : String(error);
+        this.#emit();
+      });
+    })();
+    return this.#started;
+  }
+
+  /** Settings every peer connection of the call needs (the encoded-streams fallback must be switched on). */
+  peerConfig(base: RTCConfiguration): RTCConfiguration {
+    return e2eePeerConnectionConfig(base);
+  }
+
+  /** Codec preferences a video sender needs (whole-frame encryption breaks H.264 packetisation). */
+  prepareVideo(transceiver: RTCRtpTransceiver): void {
+    preferE2eeVideoCodecs(transceiver);
+  }
+
+  /** Encrypts everything `sender` sends; right after addTrack/addTransceiver, before negotiating. */
+  attachSender(sender: RTCRtpSender): void {
+    this.#requireMedia().attachSender(sender);
+  }
+
+  /** Decrypts what `receiver` gets, from `participantId`'s device only; again to rebind it to another participant. */
+  attachReceiver(receiver: RTCRtpReceiver, participantId: string): void {
+    this.#requireMedia().attachReceiver(receiver, participantId);
+  }
+
+  /** The call's roster changed: joiners to add, leavers to remove, device ids to bind to MLS leaves. */
+  setRoster(participants: readonly RosterEntry[]): void {
+    this.#roster = participants.map((p) => ({
+      participantId: p.participantId,
+      userId: p.userId,
+      deviceId: p.deviceId,
+      displayName: p.displayName,
+    }));
+    // Speaking and mute flags change the roster often; the device logs are fetched afresh only when who is in the
+    // call (or with which device) changed.
+    const people = this.#roster
+      .map((r) => `${r.userId}:${r.deviceId ?? ''}`)
+      .sort()
+      .join(',');
+    if (people !== this.#rosterPeople)
+      this.#trust.prefetch(
+        this.#roster.map((r) => r.userId),
+        true,
+      );
+    this.#rosterPeople = people;
+    this.#manager?.setRoster(this.#roster);
+    this.#refresh();
+  }
+
+  /** Called at once with the current view, then on every change. */
+  onView(cb: (view: CallE2eeView) => void): () => void {
+    this.#viewers.add(cb);
+    cb(this.view);
+    return () => this.#viewers.delete(cb);
+  }
+
+  /**
+   * Every chat message once: others' as they arrive, ours when the Delivery Service took it (MLS never lets a
+   * sender decrypt its own application message, so it never comes back).
+   */
+  onChat(cb: (message: ChatMessage) => void): () => void {
+    this.#chatters.add(cb);
+    return () => this.#chatters.delete(cb);
+  }
+
+  async sendChat(text: string): Promise<ChatMessage> {
+    const trimmed = text.trim().slice(0, MAX_CHAT_CHARS);
+    if (!trimmed) throw new Error('Nothing to send.');
+    await this.#started;
+    const manager = this.#manager;
+    if (!manager) throw new Error('The call’s keys are not ready.');
+    const { seq } = await manager.sendApplication(utf8(JSON.stringify({ type: 'chat', text: trimmed })));
+    const at = new Date().toISOString();
+    return this.#deliver({ seq, at, text: trimmed, userId: this.#options.userId, deviceId: this.deviceId ?? '' }, true);
+  }
+
+  /** The person leaves the call: hand our MLS leaf back so a remaining member removes it at once (§6.1). */
+  async leave(): Promise<void> {
+    await this.#started?.catch(() => undefined);
+    await this.#manager?.leave().catch(() => undefined);
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#offWelcomeTopic();
+    this.#manager?.close();
+    this.#media?.close();
+    this.#releaseLock();
+    this.#emit();
+    this.#viewers.clear();
+    this.#chatters.clear();
+    void this.#store.close();
+  }
+
+  #requireMedia(): MediaCrypto {
+    // Media is never set up before `prepare` (the session awaits it before joining).
+    if (!this.#media) throw new Error('End-to-end encryption has not started yet.');
+    return this.#media;
+  }
+
+  #emit(): void {
+    if (this.#viewers.size === 0) return;
+    const view = this.view;
+    for (const cb of this.#viewers) cb(view);
+  }
+
+  /**
+   * Pushes the participant → leaf binding at once, then re-checks member keys against the device-key log (for the
+   * verify list's warnings) and pushes it again without any member that failed. Binding first is safe: MLS accepted
+   * every leaf only after the same check (`verifyMember`), and waiting for the logs would leave a joiner's first
+   * frames unattributed (dropped) for a round trip (docs/call-keys.md §11).
+   */
+  #refresh(): void {
+    const media = this.#media;
+    const session = this.#manager?.session;
+    if (media && session?.active)
+      media.setParticipants(
+        participantLeaves(
+          this.#roster,
+          session.members().filter((m) => !this.#refused.has(`${m.userId}:${m.deviceId}`)),
+        ),
+      );
+    this.#emit();
+    this.#refreshing = this.#refreshing.then(async () => {
+      this.#members = await this.#trust.assessMembers(this.#manager?.session);
+      this.#refused.clear();
+      for (const m of this.#members) if (!m.verified) this.#refused.add(`${m.userId}:${m.deviceId}`);
+      media?.setParticipants(
+        participantLeaves(
+          this.#roster,
+          this.#members.filter((m) => m.verified),
+        ),
+      );
+      this.#emit();
+    });
+  }
+
+  #received(data: Uint8Array, from: { userId: string; deviceId: string }, seq: number, at: string): void {
+    let text: string;
+    try {
+      const parsed = JSON.parse(fromUtf8(data)) as { type?: unknown; text?: unknown };
+      if (parsed.type !== 'chat' || typeof parsed.text !== 'string') return;
+      text = parsed.text.slice(0, MAX_CHAT_CHARS);
+    } catch {
+      return;
+    }
+    this.#deliver({ seq, at, text, ...from }, false);
+  }
+
+  #deliver(m: { seq: number; at: string; text: string; userId: string; deviceId: string }, mine: boolean) {
+    const who = this.#roster.find((p) => p.deviceId === m.deviceId) ?? this.#roster.find((p) => p.userId === m.userId);
+    const message: ChatMessage = {
+      ...m,
+      participantId: who?.participantId ?? null,
+      displayName: who?.displayName ?? 'Former participant',
+      mine,
+    };
+    for (const cb of this.#chatters) cb(message);
+    return message;
+  }
+}
