@@ -116,14 +116,20 @@ describe('realtime', () => {
     const meetingId = '00000000-0000-4000-8000-000000000001';
     // The calls module registered `call.*`: it answers for a meeting that does not exist.
     a.ws.send(JSON.stringify({ type: 'call.join', meetingId, requestId: 'j' }));
-    expect(await a.next((m) => 'requestId' in m && m.requestId === 'j')).toMatchObject({ type: 'call.error', code: 'not_found' });
+    expect(await a.next((m) => 'requestId' in m && m.requestId === 'j')).toMatchObject({
+      type: 'call.error',
+      code: 'not_found',
+    });
     a.ws.send(JSON.stringify({ type: 'call.join', meetingId: 'nope' }));
     expect(await a.next((m) => m.type === 'error')).toMatchObject({ message: 'invalid field: meetingId' });
     // Call signalling may be larger than the socket's own messages.
     const sdp = 'a=x\r\n'.repeat(5_000);
     const publish = { type: 'call.publish', meetingId, stream: 'main', jsep: { type: 'offer', sdp } };
     a.ws.send(JSON.stringify({ ...publish, requestId: 'p' }));
-    expect(await a.next((m) => 'requestId' in m && m.requestId === 'p')).toMatchObject({ type: 'call.error', code: 'not_found' });
+    expect(await a.next((m) => 'requestId' in m && m.requestId === 'p')).toMatchObject({
+      type: 'call.error',
+      code: 'not_found',
+    });
     a.ws.send(JSON.stringify({ type: 'ping', requestId: 'x'.repeat(20_000) }));
     expect(await a.next((m) => m.type === 'error' && String(m.message).includes('KiB'))).toMatchObject({
       message: 'text JSON up to 16 KiB',
