@@ -107,6 +107,25 @@ export type IceServer = z.infer<typeof IceServer>;
 
 const S = { meetingId: Id, requestId: z.string().optional() };
 
+/** Why the server refused a call message; the browser reacts to the code and shows its own words for it. */
+export const CallErrorCode = z.enum([
+  'not_found',
+  'not_running',
+  'conflict',
+  'forbidden',
+  'not_in_call',
+  'no_such_participant',
+  'no_such_feed',
+  'no_such_stream',
+  'unknown_device',
+  'media_unavailable',
+  'media_error',
+  'rate_limited',
+  'superseded',
+  'internal',
+]);
+export type CallErrorCode = z.infer<typeof CallErrorCode>;
+
 export const CallServerMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('call.lobby'), ...S, participantId: Id }),
   /** Admitted: publish now. `mlsContext` names the call's MLS group at the Delivery Service. */
@@ -143,7 +162,7 @@ export const CallServerMessage = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('call.error'),
     meetingId: Id.optional(),
-    code: z.string(),
+    code: CallErrorCode,
     message: z.string(),
     requestId: z.string().optional(),
   }),

@@ -1,15 +1,19 @@
-import type { CallServerMessage, CallStream, IceServer } from '@parley/protocol';
+import type { CallErrorCode, CallServerMessage, CallStream, IceServer } from '@parley/protocol';
 import type { CallE2ee } from '../e2ee/call-e2ee';
 import { Publisher } from './publisher';
 import { CallSignalling } from './signalling';
 import { type CallSnapshot, INITIAL } from './snapshot';
 import { Subscriber } from './subscriber';
 
-const ERROR_TEXT: Record<string, string> = {
+/** What a refusal means to the person; codes without words here show the server's message. */
+const ERROR_TEXT: Partial<Record<CallErrorCode, string>> = {
   not_found: 'This meeting does not exist or is not open to you.',
   not_running: 'The call has not started yet.',
   forbidden: 'You may not join this call.',
-  e2ee_required: 'This call requires end-to-end encryption.',
+  unknown_device:
+    'This browser’s encryption key is no longer registered to you (it may have been revoked). Reload the page to register it again.',
+  media_unavailable: 'The media server is not reachable just now. Try joining again in a moment.',
+  rate_limited: 'Too many attempts; wait a moment and try again.',
 };
 
 /**
@@ -249,7 +253,9 @@ export class CallSession {
           this.feedsKey = '';
           return;
         }
-        if (m.code === 'no_such_stream' || m.code === 'media_unavailable') return;
+        if (m.code === 'no_such_stream') return;
+        // In the call, a media-restart follows and reconnects; a join refused meanwhile is for the person to retry.
+        if (m.code === 'media_unavailable' && this.state.phase !== 'joining') return;
         if (m.code === 'superseded') return this.moveAway();
         // The server's own words say why this person may not join (e.g. a side-only delegate in a shared call).
         const error = m.code === 'forbidden' ? m.message : (ERROR_TEXT[m.code] ?? m.message);

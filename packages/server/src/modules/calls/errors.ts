@@ -1,24 +1,11 @@
-import type { CallClientMessage, CallServerMessage } from '@parley/protocol';
+import type { CallClientMessage, CallErrorCode, CallServerMessage } from '@parley/protocol';
 import { HttpError } from '../../http/errors.js';
 import { JanusError } from '../../janus/index.js';
 
 /** A refusal told to the sender as `call.error` (codes are part of the contract the browser reacts to). */
 export class CallError extends Error {
   constructor(
-    readonly code:
-      | 'not_found'
-      | 'not_running'
-      | 'conflict'
-      | 'forbidden'
-      | 'not_in_call'
-      | 'no_such_participant'
-      | 'no_such_feed'
-      | 'no_such_stream'
-      | 'media_unavailable'
-      | 'media_error'
-      | 'rate_limited'
-      | 'superseded'
-      | 'internal',
+    readonly code: CallErrorCode,
     message: string,
   ) {
     super(message);

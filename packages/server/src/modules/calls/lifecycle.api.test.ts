@@ -102,6 +102,17 @@ describe.skipIf(!janusInstalled)('call lifecycle tied to the meeting (real Janus
     expect(retired.map((m) => m.status)).toEqual(['removed']);
   });
 
+  it("refuses a join that names a device not the person's own and active, saying so", async () => {
+    const id = await h.meeting();
+    await h.startCall(id);
+    const a = await h.connect('chairA', id);
+    const theirs = await registerDevice(await h.http('chairB'), h.w.users.chairB.id);
+    expect(await a.refusal({ type: 'call.join', deviceId: theirs })).toBe('unknown_device');
+    const mine = await registerDevice(await h.http('chairA'), h.w.users.chairA.id);
+    a.send({ type: 'call.join', deviceId: mine });
+    await a.next('call.joined');
+  });
+
   it('a chair in the call can end it over the socket: everyone is told', async () => {
     const id = await h.meeting();
     await h.startCall(id);

@@ -25,7 +25,7 @@ export async function join(
   const device = deviceId
     ? (
         await ownActiveDevice(mgr.ctx.db, person.userId, deviceId).catch(() => {
-          throw new CallError('not_found', 'No such active device of yours');
+          throw new CallError('unknown_device', 'No such active device of yours');
         })
       ).deviceId
     : null;
