@@ -38,6 +38,10 @@ import { LocalDevice } from './device.js';
 import { DeviceStore } from './device-store.js';
 import { MediaCrypto } from './media-crypto.js';
 import { callLockName, e2eePeerConnectionConfig, preferE2eeVideoCodecs } from './support.js';
+
+/** How long a joining tab waits for another tab of the same person to let go of the call's keys. */
+const LOCK_WAIT_MS = 10_000;
+
 import { DeviceTrust } from './trust.js';
 import type { CallE2eeView, ChatMessage, E2eeApi, E2eeRealtime, RosterEntry } from './types.js';
 
@@ -148,15 +152,19 @@ export class CallE2ee {
     this.#started ??= (async () => {
       const locks = (globalThis.navigator as Navigator | undefined)?.locks;
       if (locks) {
+        // A tab this join superseded lets go of the lock as it moves away: wait for that rather than fail, because
+        // giving up here would make this tab leave, and with it the person's one place in the call (§8.4).
         const held = await new Promise<boolean>((resolve) => {
-          void locks.request(
-            callLockName(this.#options.meetingId, this.#options.userId),
-            { ifAvailable: true },
-            (lock) => {
-              resolve(lock !== null);
-              return lock ? new Promise<void>((release) => (this.#releaseLock = release)) : undefined;
-            },
-          );
+          locks
+            .request(
+              callLockName(this.#options.meetingId, this.#options.userId),
+              { signal: AbortSignal.timeout(LOCK_WAIT_MS) },
+              (lock) => {
+                resolve(lock !== null);
+                return new Promise<void>((release) => (this.#releaseLock = release));
+              },
+            )
+            .catch(() => resolve(false));
         });
         if (!held) throw new Error('This call is already open in another tab of this browser.');
       }
