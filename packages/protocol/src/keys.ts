@@ -184,7 +184,15 @@ export const MlsGroup = z.object({
 });
 export type MlsGroup = z.infer<typeof MlsGroup>;
 
-export const ClaimKeyPackagesBody = z.strictObject({ deviceId: DeviceId, userId: Id });
+export const ClaimKeyPackagesBody = z.strictObject({
+  deviceId: DeviceId,
+  userId: Id,
+  /**
+   * Only these devices of the person (e.g. the one in the call): the others' one-time packages are left for when
+   * they are added. Every active device not yet a member when absent.
+   */
+  devices: z.array(DeviceId).min(1).max(20).optional(),
+});
 export const ClaimedKeyPackages = z.object({
   keyPackages: z.array(
     z.object({

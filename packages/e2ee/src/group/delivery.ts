@@ -79,10 +79,11 @@ export class DeliveryService {
     return this.api.get<{ messages: MlsMessage[]; joinedSeq: number }>(`/api/mls/groups/${groupId}/messages?${q}`);
   }
 
-  async claim(groupId: string, userId: string): Promise<ClaimedKeyPackage[]> {
+  /** One key package for each of the person's active devices not yet a member, or only for `devices`. */
+  async claim(groupId: string, userId: string, devices?: string[]): Promise<ClaimedKeyPackage[]> {
     const res = await this.api.post<{ keyPackages: ClaimedKeyPackage[] }>(
       `/api/mls/groups/${groupId}/key-packages/claim`,
-      { deviceId: this.deviceId, userId },
+      { deviceId: this.deviceId, userId, ...(devices ? { devices } : {}) },
     );
     return res.keyPackages;
   }

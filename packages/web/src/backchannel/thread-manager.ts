@@ -197,8 +197,11 @@ export class ThreadKeyManager {
     if (due.length === 0) return [];
     const packages: KeyPackageToAdd[] = [];
     for (const userId of new Set(due.map((d) => d.userId))) {
-      const claimed = await this.#group.ds.claim(groupId, userId).catch(() => []);
-      for (const d of due.filter((x) => x.userId === userId)) {
+      // Only the devices due now: a device not yet due keeps its one-time package for its own turn.
+      const theirs = due.filter((x) => x.userId === userId);
+      const wanted = theirs.map((d) => d.deviceId);
+      const claimed = await this.#group.ds.claim(groupId, userId, wanted).catch(() => []);
+      for (const d of theirs) {
         const kp = claimed.find((k) => k.deviceId === d.deviceId);
         if (kp) packages.push({ deviceId: kp.deviceId, keyPackage: fromB64(kp.keyPackage) });
         else this.#claimedEmpty.set(d.deviceId, now + CLAIM_COOLDOWN_MS);

@@ -197,7 +197,11 @@ export class CallKeyManager {
     // Claimed side by side: several joiners at once wait for one round trip, not one each (docs/call-keys.md §11).
     const claims = await Promise.all(
       // A participant who may not take part (404) or has no key packages is retried later, never fatal.
-      due.map(async (p) => ({ p, claimed: await group.ds.claim(groupId, p.userId).catch(() => []) })),
+      // Only the device in the call is claimed for: the person's other devices keep their one-time packages.
+      due.map(async (p) => ({
+        p,
+        claimed: await group.ds.claim(groupId, p.userId, p.deviceId ? [p.deviceId] : undefined).catch(() => []),
+      })),
     );
     for (const { p, claimed } of claims) {
       const usable = p.deviceId ? claimed.filter((k) => k.deviceId === p.deviceId) : claimed;

@@ -119,6 +119,34 @@ describe('key packages', () => {
     });
   });
 
+  it('claims only for the devices named, leaving the other devices their one-time packages', async () => {
+    const b = await w.client('memberB');
+    const inCall = await device(b, w.users.memberB.id, ['AAEC'], 'BgcI');
+    const other = await device(b, w.users.memberB.id, ['AwQF'], 'CQoL');
+    const a = await w.client('chairA');
+    // The group's own group, keyed by chairA's device: it is the one a member claims packages for.
+    const context = mlsContext({ kind: 'group', groupId: w.group.id });
+    const g = (await a.get(`/api/mls/groups?context=${context}`)).json();
+    const member = g.members[0].deviceId as string;
+    const claimed = await a.post(`/api/mls/groups/${g.id}/key-packages/claim`, {
+      deviceId: member,
+      userId: w.users.memberB.id,
+      devices: [inCall.deviceId],
+    });
+    expect(claimed.statusCode, claimed.body).toBe(200);
+    expect(claimed.json().keyPackages.map((k: { deviceId: string }) => k.deviceId)).toEqual([inCall.deviceId]);
+    const left = (await b.get('/api/devices')).json().devices as { deviceId: string; keyPackages: number }[];
+    expect(left.find((x) => x.deviceId === other.deviceId)?.keyPackages).toBe(1);
+    expect(left.find((x) => x.deviceId === inCall.deviceId)?.keyPackages).toBe(0);
+    const bad = await a.post(`/api/mls/groups/${g.id}/key-packages/claim`, {
+      deviceId: member,
+      userId: w.users.memberB.id,
+      devices: [],
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('devices');
+  });
+
   it('refuses uploads to someone else’s or a revoked device', async () => {
     const a = await w.client('memberA');
     const dev = await device(a, w.users.memberA.id);

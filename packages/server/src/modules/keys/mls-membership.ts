@@ -30,10 +30,11 @@ export async function claimKeyPackages(
   actor: ActorFacts,
   scope: MlsScope,
   mlsGroupId: string,
-  input: { deviceId: string; userId: string },
+  input: { deviceId: string; userId: string; devices?: string[] },
 ) {
   const userId = actor.userId!;
   const target = (await factsOfUsers(ctx.db, [input.userId])).get(input.userId)!;
+  const wanted = input.devices && new Set(input.devices);
   if (!mayTakePart(target, scope)) throw fieldError(404, 'body.userId', 'no such user who may join');
   return runWrite(ctx, userId, async (w) => {
     await memberDevice(w.tx, mlsGroupId, userId, input.deviceId);
@@ -43,7 +44,7 @@ export async function claimKeyPackages(
       .from(devices)
       .where(and(eq(devices.userId, input.userId), eq(devices.status, 'active')));
     const out = [];
-    for (const d of targetDevices.filter((x) => !present.has(x.deviceId))) {
+    for (const d of targetDevices.filter((x) => !present.has(x.deviceId) && (!wanted || wanted.has(x.deviceId)))) {
       // SKIP LOCKED: two adders claiming at once get different packages instead of waiting or sharing one.
       const oneTime = await w.tx.execute<{ key_package: Uint8Array }>(sql`
         delete from ${keyPackages} where ${keyPackages.id} = (
