@@ -1,12 +1,12 @@
+import type { DeliveryApi } from '@parley/e2ee';
 import { type DeviceLog, verifyDeviceChain } from '@parley/protocol';
-import type { E2eeApi } from '../e2ee/types.js';
 
 /**
  * Active devices of allowed users that are not in the group, read from their verified device-key logs: a device is
  * only ever added if its key is in a log that checks out, and nothing is claimed (an audited write) when none is missing.
  */
 export async function missingDevices(
-  api: E2eeApi,
+  api: DeliveryApi,
   users: readonly string[],
   inGroup: ReadonlySet<string>,
 ): Promise<{ userId: string; deviceId: string }[]> {

@@ -2,12 +2,17 @@
 // Service, driven by MlsGroupClient (@parley/e2ee). Unlike a call, nobody needs to be online together: the state survives reloads
 // (SessionStore), what was read is archived on the device (ThreadArchive), and any member adds the allowed devices
 // that are not in yet.
-import { type KeyPackageToAdd, MlsGroupClient, type MlsSession } from '@parley/e2ee';
+import {
+  type DeliveryApi,
+  type GroupEvents,
+  type KeyPackageToAdd,
+  MlsGroupClient,
+  type MlsSession,
+} from '@parley/e2ee';
 import { fromB64, fromUtf8, utf8 } from '../e2ee/bytes.js';
 import type { LocalDevice } from '../e2ee/device.js';
 import type { DeviceStore } from '../e2ee/device-store.js';
 import type { DeviceTrust } from '../e2ee/trust.js';
-import type { E2eeApi, E2eeRealtime } from '../e2ee/types.js';
 import type { ThreadArchive, ThreadMessage } from './archive.js';
 import { missingDevices } from './missing-devices.js';
 
@@ -31,8 +36,8 @@ export class ThreadKeyManager {
     private readonly device: LocalDevice,
     store: DeviceStore,
     private readonly trust: DeviceTrust,
-    ws: E2eeRealtime,
-    private readonly api: E2eeApi,
+    ws: GroupEvents,
+    private readonly api: DeliveryApi,
     private readonly archive: ThreadArchive,
     /** Users who may be in the thread (the server checks again on every call). */
     private readonly allowedUsers: () => readonly string[],

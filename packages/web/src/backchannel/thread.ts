@@ -1,3 +1,4 @@
+import type { DeliveryApi, GroupEvents } from '@parley/e2ee';
 /**
  * A long-lived end-to-end-encrypted thread (back channel between two sides' chairs, or a side's caucus): MLS
  * application messages through the Delivery Service, the server storing ciphertext only. Framework-free.
@@ -15,7 +16,7 @@ import { realtime } from '../api/realtime.js';
 import { LocalDevice } from '../e2ee/device.js';
 import { DeviceStore } from '../e2ee/device-store.js';
 import { DeviceTrust } from '../e2ee/trust.js';
-import type { E2eeApi, E2eeMe, E2eeRealtime, MemberDevice } from '../e2ee/types.js';
+import type { E2eeMe, MemberDevice } from '../e2ee/types.js';
 import { archiveName, ThreadArchive, type ThreadMessage } from './archive.js';
 import { installKeyHook } from './key-hook.js';
 import { type ThreadKeyManager as Manager, ThreadKeyManager, type ThreadPhase } from './thread-manager.js';
@@ -54,8 +55,8 @@ export interface ThreadOptions {
   context: string;
   me: E2eeMe;
   allowedUsers: () => readonly string[];
-  api?: E2eeApi;
-  ws?: E2eeRealtime;
+  api?: DeliveryApi;
+  ws?: GroupEvents;
   storeName?: string;
 }
 

@@ -1,3 +1,4 @@
+import type { DeliveryApi, GroupEvents } from '@parley/e2ee';
 /**
  * A call's end-to-end encryption, as the call session uses it: MLS group keys (RFC 9420) through the Delivery
  * Service, SFrame (RFC 9605) on every encoded frame in a dedicated worker, and in-call chat as MLS application
@@ -43,15 +44,15 @@ import { callLockName, e2eePeerConnectionConfig, preferE2eeVideoCodecs } from '.
 const LOCK_WAIT_MS = 10_000;
 
 import { DeviceTrust } from './trust.js';
-import type { CallE2eeView, ChatMessage, E2eeApi, E2eeRealtime, RosterEntry } from './types.js';
+import type { CallE2eeView, ChatMessage, RosterEntry } from './types.js';
 
 export interface CallE2eeOptions {
   meetingId: string;
   userId: string;
   /** Label of this browser's device in the device list (set on first registration only). */
   deviceLabel?: string;
-  api?: E2eeApi;
-  ws?: E2eeRealtime;
+  api?: DeliveryApi;
+  ws?: GroupEvents;
   /** IndexedDB database name; only tests change it. */
   storeName?: string;
 }
@@ -60,8 +61,8 @@ const MAX_CHAT_CHARS = 4000;
 
 export class CallE2ee {
   readonly #options: CallE2eeOptions;
-  readonly #api: E2eeApi;
-  readonly #ws: E2eeRealtime;
+  readonly #api: DeliveryApi;
+  readonly #ws: GroupEvents;
   readonly #store: DeviceStore;
   readonly #trust: DeviceTrust;
   readonly #viewers = new Set<(view: CallE2eeView) => void>();

@@ -4,6 +4,7 @@
 import {
   type DeliveryApi,
   deriveEpochSenderKeys,
+  type GroupEvents,
   type KeyPackageToAdd,
   MLS_SFRAME_DEFAULT_EPOCH_BITS,
   MlsGroupClient,
@@ -15,7 +16,7 @@ import { fromB64 } from './bytes.js';
 import type { LocalDevice } from './device.js';
 import type { DeviceStore } from './device-store.js';
 import type { DeviceTrust } from './trust.js';
-import type { E2eePhase, E2eeRealtime, RosterEntry } from './types.js';
+import type { E2eePhase, RosterEntry } from './types.js';
 import type { EpochKeysMessage } from './worker-protocol.js';
 
 /** Members other than the lowest leaf step in to add a newcomer after rank × this. */
@@ -42,7 +43,7 @@ export class CallKeyManager {
     device: LocalDevice,
     store: DeviceStore,
     private readonly trust: DeviceTrust,
-    ws: E2eeRealtime,
+    ws: GroupEvents,
     api: DeliveryApi,
     private readonly hooks: ManagerHooks,
   ) {

@@ -3,6 +3,7 @@
 import {
   createDeviceIdentity,
   createKeyPackage,
+  type DeliveryApi,
   type DeviceIdentity,
   decodeDeviceIdentity,
   encodeCredentialIdentity,
@@ -14,7 +15,6 @@ import {
 import type { Device } from '@parley/protocol';
 import { fromB64, fromUtf8, toB64, utf8 } from './bytes.js';
 import type { DeviceStore } from './device-store.js';
-import type { E2eeApi } from './types.js';
 
 /** Below this many one-time key packages at the server, upload more. */
 export const KEY_PACKAGE_LOW_WATER = 4;
@@ -42,7 +42,7 @@ export class LocalDevice {
   private constructor(
     readonly identity: DeviceIdentity,
     private readonly store: DeviceStore,
-    private readonly api: E2eeApi,
+    private readonly api: DeliveryApi,
   ) {}
 
   get deviceId(): string {
@@ -53,7 +53,7 @@ export class LocalDevice {
    * Loads this user's device from IndexedDB, or creates and registers one. A device the server no longer knows as
    * active (revoked, or a server that lost it) is replaced by a new one: its key can never be trusted again.
    */
-  static async open(api: E2eeApi, store: DeviceStore, userId: string, label = 'Browser'): Promise<LocalDevice> {
+  static async open(api: DeliveryApi, store: DeviceStore, userId: string, label = 'Browser'): Promise<LocalDevice> {
     return exclusive(`parley-e2ee-device:${userId}`, async () => {
       const name = `device:${userId}`;
       const stored = await store.getSecret(name);

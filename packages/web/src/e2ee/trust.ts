@@ -1,11 +1,10 @@
 // Device-key checks: every MLS member's signature key must be the active key of that device in its user's
 // append-only, hash-chained device-key log, and the log must extend what this browser saw before
 // (key-transparency-lite: a server that rewrites a user's history, or slips in a device, shows up as a warning).
-import { keyFingerprint, type MemberCredentialCheck, type MlsSession } from '@parley/e2ee';
+import { type DeliveryApi, keyFingerprint, type MemberCredentialCheck, type MlsSession } from '@parley/e2ee';
 import { type DeviceLog, verifyDeviceChain } from '@parley/protocol';
 import { toB64 } from './bytes.js';
 import type { DeviceStore } from './device-store.js';
-import type { E2eeApi } from './types.js';
 
 interface Chain {
   ok: boolean;
@@ -45,7 +44,7 @@ export class DeviceTrust {
   readonly #warnings = new Map<string, KeyWarning>();
 
   constructor(
-    private readonly api: E2eeApi,
+    private readonly api: DeliveryApi,
     private readonly store: DeviceStore,
   ) {}
 

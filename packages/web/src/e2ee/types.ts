@@ -1,16 +1,4 @@
-import type { CallParticipant, DomainEvent, Topic } from '@parley/protocol';
-
-/** The HTTP client the layer talks to the Delivery Service with (the app's `http` fits). Errors carry `status`. */
-export interface E2eeApi {
-  get<T>(url: string): Promise<T>;
-  post<T>(url: string, body?: unknown): Promise<T>;
-}
-
-/** The tab's realtime client (the app's `realtime` fits): topic events and a reconnect hook. */
-export interface E2eeRealtime {
-  subscribe(topic: Topic, listener: (event: DomainEvent) => void): () => void;
-  onReconnect?(handler: () => void): () => void;
-}
+import type { CallParticipant } from '@parley/protocol';
 
 export interface E2eeMe {
   userId: string;
