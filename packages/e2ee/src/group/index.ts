@@ -17,6 +17,7 @@ export {
   publishGroupInfo,
   ThreadRejoin,
 } from './external-join.js';
+export { ADD_FALLBACK_MS, GroupHolder } from './holder.js';
 export { predictLeaves } from './leaves.js';
 export type { GroupDevice, KeyPackageToAdd, MlsGroupOwner, MlsGroupSetup } from './owner.js';
 export {

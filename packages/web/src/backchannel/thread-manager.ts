@@ -3,8 +3,10 @@
 // (SessionStore), what was read is archived on the device (ThreadArchive), and any member adds the allowed devices
 // that are not in yet.
 import {
+  ADD_FALLBACK_MS,
   type DeliveryApi,
   type GroupEvents,
+  GroupHolder,
   type KeyPackageToAdd,
   MlsGroupClient,
   type MlsSession,
@@ -18,16 +20,14 @@ import { missingDevices } from './missing-devices.js';
 
 export type ThreadPhase = 'starting' | 'waiting-for-welcome' | 'ready' | 'ended' | 'failed';
 
-/** Members other than the lowest leaf add a missing device after rank × this (the lowest may be offline). */
-const ADD_FALLBACK_MS = 4000;
 /** A device that had no key package to claim is asked about again after this long. */
 const CLAIM_COOLDOWN_MS = 30_000;
 const MAX_TEXT = 4000;
 
-export class ThreadKeyManager {
+export class ThreadKeyManager extends GroupHolder {
   /** Server seq this device joined at: messages before it are not readable here. */
   joinedSeq: number | null = null;
-  readonly #group: MlsGroupClient;
+  protected readonly group: MlsGroupClient;
   #missingSince = new Map<string, number>();
   #claimedEmpty = new Map<string, number>();
 
@@ -43,8 +43,9 @@ export class ThreadKeyManager {
     private readonly allowedUsers: () => readonly string[],
     private readonly changed: () => void,
   ) {
+    super();
     const persist = () => this.#persist();
-    this.#group = new MlsGroupClient(
+    this.group = new MlsGroupClient(
       {
         context,
         device,
@@ -65,14 +66,14 @@ export class ThreadKeyManager {
         changed: () => this.changed(),
         persist,
         adopted: (groupId, how, seq) => {
-          this.#group.error = null;
+          this.group.error = null;
           this.archive.noteGroup(groupId);
           this.changed();
           if (how !== 'restored') this.joinedSeq = seq;
         },
         created: async () => {
           await persist();
-          await this.#group.maybeAdd();
+          await this.group.maybeAdd();
         },
         joined: async () => {
           await persist();
@@ -82,7 +83,7 @@ export class ThreadKeyManager {
           await persist();
           if (moved) this.trust.invalidate();
           this.changed();
-          await this.#group.maybeAdd();
+          await this.group.maybeAdd();
         },
         application: (data, from, seq, at, epoch) => this.#receive(data, from, seq, at, epoch),
         joinedExternally: (devices, seq, at) => {
@@ -114,47 +115,27 @@ export class ThreadKeyManager {
     );
   }
 
-  get phase(): ThreadPhase {
-    return this.#group.phase;
-  }
-
-  get error(): string | null {
-    return this.#group.error;
-  }
-
-  get session(): MlsSession | undefined {
-    return this.#group.session;
-  }
-
-  get groupId(): string | undefined {
-    return this.#group.groupId;
-  }
-
-  get safetyCode(): string | null {
-    return this.#group.safetyCode;
-  }
-
   /** 'unavailable': nobody added this device and there is no GroupInfo to join from (a chair may start anew). */
   get rejoin(): 'waiting' | 'unavailable' | null {
-    return this.#group.rejoin?.state ?? null;
+    return this.group.rejoin?.state ?? null;
   }
 
   get reestablished() {
-    return this.#group.rejoin?.reestablished ?? null;
+    return this.group.rejoin?.reestablished ?? null;
   }
 
   reestablish(): Promise<void> {
-    return this.#group.reestablish();
+    return this.group.reestablish();
   }
 
   start(): Promise<void> {
-    return this.#group.start();
+    return this.group.start();
   }
 
   /** Archive first, then the MLS state: a crash in between re-reads messages (deduplicated by id), never loses one. */
   async #persist(): Promise<void> {
     await this.archive.save();
-    await this.#group.saveSession();
+    await this.group.saveSession();
   }
 
   #receive(data: Uint8Array, from: { userId: string; deviceId: string }, seq: number, at: string, epoch: number) {
@@ -205,7 +186,7 @@ export class ThreadKeyManager {
       // Only the devices due now: a device not yet due keeps its one-time package for its own turn.
       const theirs = due.filter((x) => x.userId === userId);
       const wanted = theirs.map((d) => d.deviceId);
-      const claimed = await this.#group.ds.claim(groupId, userId, wanted).catch(() => []);
+      const claimed = await this.group.ds.claim(groupId, userId, wanted).catch(() => []);
       for (const d of theirs) {
         const kp = claimed.find((k) => k.deviceId === d.deviceId);
         if (kp) packages.push({ deviceId: kp.deviceId, keyPackage: fromB64(kp.keyPackage) });
@@ -230,10 +211,10 @@ export class ThreadKeyManager {
     };
     this.archive.upsert(message);
     onUpdate(message);
-    return this.#group.run(async () => {
+    return this.group.run(async () => {
       try {
         const payload = utf8(JSON.stringify({ t: 'msg', id: message.id, text: message.text }));
-        const { seq, epoch } = await this.#group.send(payload);
+        const { seq, epoch } = await this.group.send(payload);
         const sent = { ...message, seq, epoch: Number(epoch), status: 'sent' as const };
         this.archive.upsert(sent);
         await this.#persist();
@@ -255,6 +236,6 @@ export class ThreadKeyManager {
   }
 
   close(): void {
-    this.#group.close();
+    this.group.close();
   }
 }

@@ -2,9 +2,11 @@
 // by MlsGroupClient. What is the call's own: every epoch's SFrame keys go to the worker, and the participants in the
 // call's roster are the devices to add.
 import {
+  ADD_FALLBACK_MS,
   type DeliveryApi,
   deriveEpochSenderKeys,
   type GroupEvents,
+  GroupHolder,
   type KeyPackageToAdd,
   MLS_SFRAME_DEFAULT_EPOCH_BITS,
   MlsGroupClient,
@@ -16,11 +18,9 @@ import { fromB64 } from './bytes.js';
 import type { LocalDevice } from './device.js';
 import type { DeviceStore } from './device-store.js';
 import type { DeviceTrust } from './trust.js';
-import type { E2eePhase, RosterEntry } from './types.js';
+import type { RosterEntry } from './types.js';
 import type { EpochKeysMessage } from './worker-protocol.js';
 
-/** Members other than the lowest leaf step in to add a newcomer after rank × this. */
-export const ADD_FALLBACK_MS = 4000;
 /** How long a roster entry whose device just left the group is not added back (see DepartureHold). */
 export const DEPARTED_HOLD_MS = 5000;
 
@@ -32,9 +32,9 @@ export interface ManagerHooks {
   application(data: Uint8Array, from: { userId: string; deviceId: string }, seq: number, at: string): void;
 }
 
-export class CallKeyManager {
+export class CallKeyManager extends GroupHolder {
   roster: RosterEntry[] = [];
-  readonly #group: MlsGroupClient;
+  protected readonly group: MlsGroupClient;
   #missingSince = new Map<string, number>();
   readonly #departed = new DepartureHold(DEPARTED_HOLD_MS);
 
@@ -47,8 +47,9 @@ export class CallKeyManager {
     api: DeliveryApi,
     private readonly hooks: ManagerHooks,
   ) {
-    const save = () => this.#group.saveSession();
-    this.#group = new MlsGroupClient(
+    super();
+    const save = () => this.group.saveSession();
+    this.group = new MlsGroupClient(
       {
         context: mlsContext({ kind: 'call', meetingId }),
         device,
@@ -79,12 +80,12 @@ export class CallKeyManager {
           // A reload restores the epoch the previous page sent frames under, but not the SFrame counter of its sender
           // key: sending under it again would repeat (KID, CTR) nonces, and every receiver would refuse those frames
           // as replays until the counter passed where the previous page stopped. Take the call to a fresh epoch first.
-          if (restored && !(await this.#group.renewEpoch()))
+          if (restored && !(await this.group.renewEpoch()))
             throw new Error('the call’s keys could not be renewed after the page was reloaded');
           if (moved || restored) await this.#epochChanged();
           else {
             await save();
-            await this.#group.maybeAdd();
+            await this.group.maybeAdd();
           }
         },
         application: (data, from, seq, at) => hooks.application(data, from, seq, at),
@@ -97,36 +98,16 @@ export class CallKeyManager {
     );
   }
 
-  get phase(): E2eePhase {
-    return this.#group.phase;
-  }
-
-  get error(): string | null {
-    return this.#group.error;
-  }
-
-  get session(): MlsSession | undefined {
-    return this.#group.session;
-  }
-
-  get groupId(): string | undefined {
-    return this.#group.groupId;
-  }
-
-  get safetyCode(): string | null {
-    return this.#group.safetyCode;
-  }
-
   start(): Promise<void> {
-    return this.#group.start();
+    return this.group.start();
   }
 
   async #epochChanged(): Promise<void> {
     this.#noteDepartures();
     if (!(await this.#pushKeys())) return;
     this.hooks.changed();
-    await this.#group.saveSession();
-    await this.#group.maybeAdd();
+    await this.group.saveSession();
+    await this.group.maybeAdd();
   }
 
   /**
@@ -134,7 +115,7 @@ export class CallKeyManager {
    * exists: before storage and before the next add (docs/call-keys.md §7.3, §11).
    */
   async #pushKeys(): Promise<boolean> {
-    const session = this.#group.session;
+    const session = this.group.session;
     if (!session?.active) return false;
     this.trust.prefetch(
       session.members().map((m) => m.userId),
@@ -157,7 +138,7 @@ export class CallKeyManager {
   }
 
   #noteDepartures(): void {
-    const session = this.#group.session;
+    const session = this.group.session;
     if (session?.active)
       this.#departed.noteMembers(
         session.members().map((m) => m.deviceId),
@@ -171,7 +152,7 @@ export class CallKeyManager {
     this.#departed.forgetGone(roster);
     this.trust.prefetch(roster.map((r) => r.userId));
     this.hooks.changed();
-    void this.#group.run(() => this.#group.maybeAdd());
+    void this.group.run(() => this.group.maybeAdd());
   }
 
   /**
@@ -179,7 +160,7 @@ export class CallKeyManager {
    * once; the next ones step in after rank × ADD_FALLBACK_MS in case it is gone.
    */
   async #toAdd(session: MlsSession, groupId: string): Promise<KeyPackageToAdd[]> {
-    const group = this.#group;
+    const group = this.group;
     const now = Date.now();
     const held = (r: RosterEntry) => this.#departed.held(r, now);
     const { missing, due } = planAdds({
@@ -216,12 +197,12 @@ export class CallKeyManager {
 
   /** Encrypts and posts an application message; re-encrypts in the new epoch if a commit overtook it. */
   sendApplication(data: Uint8Array): Promise<{ seq: number; epoch: bigint }> {
-    return this.#group.run(() => this.#group.send(data));
+    return this.group.run(() => this.group.send(data));
   }
 
   /** Leaves the call's group: the server nominates a remaining member to commit our removal. */
   async leave(): Promise<void> {
-    const group = this.#group;
+    const group = this.group;
     await group.run(async () => {
       if (group.groupId) await group.ds.leave(group.groupId).catch(() => undefined);
       group.left('left the call');
@@ -231,6 +212,6 @@ export class CallKeyManager {
   }
 
   close(): void {
-    this.#group.close();
+    this.group.close();
   }
 }
