@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 
 /**
- * Loader for the RFC 9605 test vectors (/work/shared/vectors/sframe-rfc9605.json, the SFrame working group's
+ * Loader for the RFC 9605 test vectors (`../shared/vectors/sframe-rfc9605.json` beside the repository, the SFrame working group's
  * test-vectors.json). Several KID/CTR values exceed 2^53, and JSON.parse would round them silently; Node 20
  * has no reviver `context.source`, so the integer literals of "kid" and "ctr" are quoted before parsing and
  * read back as bigint.
