@@ -4,7 +4,7 @@ import { createTestApp, type TestApp } from '../../test-support/app.js';
 import { buildWorld, type World } from '../../test-support/world.js';
 import { addMembership, createAgency, createGroup, createSide } from '../groups/service.js';
 import { mlsRuntimeOf } from './runtime.js';
-import { GroupMember } from './test-support/group-clients.js';
+import { barrier, GroupMember } from './test-support/group-clients.js';
 
 /**
  * Several devices, each running the one MLS group client of @parley/e2ee, against the real server: Delivery
@@ -128,8 +128,14 @@ describe('the MLS group client against the real Delivery Service', () => {
     const epoch = a.session!.epoch;
     a.wants.add(c.device);
     b.wants.add(d.device);
-    // Both queues prepare their Add from the same epoch before either has seen the other's commit.
+    // Both queues prepare their Add from the same epoch: neither posts until both have chosen whom to add, so
+    // neither can have seen the other's commit (a periodic catch-up cannot bring what was not yet sent).
+    const bothChosen = barrier(2);
+    a.beforeAdd = bothChosen;
+    b.beforeAdd = bothChosen;
     await Promise.all([a.addNow(), b.addNow()]);
+    a.beforeAdd = undefined;
+    b.beforeAdd = undefined;
     await until('both joiners in', () => agreed([a, b, c, d]));
     const lost = [...a.trace, ...b.trace].filter((l) => l.includes(`commit for epoch ${epoch} lost the race (409)`));
     expect(lost).toHaveLength(1);

@@ -16,6 +16,8 @@ export class GroupMember {
   readonly received: string[] = [];
   readonly joins: string[] = [];
   readonly trace: string[] = [];
+  /** Awaited after this member has chosen whom to add and before it prepares the commit (tests that stage a race). */
+  beforeAdd?: () => Promise<void>;
   client!: MlsGroupClient;
 
   private constructor(
@@ -102,6 +104,21 @@ export class GroupMember {
       const kp = claimed.find((k) => k.deviceId === d.deviceId);
       if (kp) packages.push({ deviceId: d.deviceId, keyPackage: fromB64(kp.keyPackage) });
     }
+    if (packages.length > 0) await this.beforeAdd?.();
     return packages;
   }
+}
+
+/** Resolves for everyone once `count` callers wait on it: members that must all prepare before any of them posts. */
+export function barrier(count: number): () => Promise<void> {
+  let release!: () => void;
+  const all = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let waiting = 0;
+  return () => {
+    waiting += 1;
+    if (waiting === count) release();
+    return all;
+  };
 }
