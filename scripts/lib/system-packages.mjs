@@ -25,6 +25,11 @@ export const SYSTEM_PACKAGES = {
     noAutostart: true,
     afterEnsure: disableJanusService,
   },
+  'redis-server': {
+    present: () => existsSync('/usr/bin/redis-server'),
+    // Tests and the bench run their own redis-server on a loopback port; the packaged service is not needed.
+    noAutostart: true,
+  },
 };
 
 /** Newest /usr/lib/postgresql/<ver>/bin that contains initdb, or undefined. */

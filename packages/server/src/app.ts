@@ -7,6 +7,8 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { type Cluster, localCluster } from './cluster/cluster.js';
+import { redisCluster } from './cluster/redis.js';
 import type { Config } from './config.js';
 import type { AppContext } from './context.js';
 import type { Database } from './db/client.js';
@@ -19,13 +21,14 @@ import type { JanusService } from './janus/index.js';
 import { secretBoxLoader } from './lib/secret-box.js';
 import { registerModules } from './modules/index.js';
 import { createMetrics, observeHttpLatency, systemRoutes } from './modules/system/metrics.js';
-import { type Fanout, LocalFanout, RealtimeHub } from './realtime/hub.js';
+import { RealtimeHub } from './realtime/hub.js';
 import { realtimeRoutes } from './realtime/ws-route.js';
 
 export interface BuildOptions {
   config: Config;
   database: Database;
-  fanout?: Fanout;
+  /** Shared state across nodes; default: Redis when REDIS_URL is set, else in memory (one node). */
+  cluster?: Cluster;
   /** Silence request logs (tests). */
   logger?: boolean;
   /** Where log lines go (tests capture them to prove secrets are redacted). */
@@ -65,9 +68,10 @@ export async function buildApp(opts: BuildOptions): Promise<{ app: FastifyInstan
         : config.trustProxy,
     requestIdHeader: false,
   });
-  const hub = new RealtimeHub(opts.fanout ?? new LocalFanout());
+  const cluster = opts.cluster ?? (await openCluster(config, app.log));
+  const hub = new RealtimeHub(cluster.fanout);
   const secrets = secretBoxLoader(config.secretsKey, (message) => app.log.warn(message));
-  const ctx: AppContext = { config, database, db: database.db, hub, log: app.log, secrets };
+  const ctx: AppContext = { config, database, db: database.db, hub, cluster, log: app.log, secrets };
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -105,6 +109,7 @@ export async function buildApp(opts: BuildOptions): Promise<{ app: FastifyInstan
     metrics,
     readiness: async () => ({
       database: await database.ping(),
+      ...(cluster.kind === 'redis' ? { redis: await cluster.ping() } : {}),
       janus: ctx.janus ? ctx.janus.isUp() : true, // [janus hook] true when connected or not configured
     }),
   });
@@ -114,8 +119,14 @@ export async function buildApp(opts: BuildOptions): Promise<{ app: FastifyInstan
 
   app.addHook('onClose', async () => {
     await hub.close();
+    await cluster.close();
   });
   return { app, ctx };
+}
+
+function openCluster(config: Config, log: FastifyBaseLogger): Promise<Cluster> | Cluster {
+  const onError = (err: unknown, what: string) => log.error({ err }, `cluster: ${what} failed`);
+  return config.redisUrl ? redisCluster(config.redisUrl, config.nodeId, onError) : localCluster(config.nodeId, onError);
 }
 
 /**

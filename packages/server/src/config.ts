@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { defaultNodeId } from './cluster/cluster.js';
 import { type JanusOptions, janusOptionsFromEnv } from './janus/config.js';
 import { type CallOptions, callOptionsFromEnv } from './modules/calls/ice.js';
 
@@ -7,6 +8,10 @@ export interface Config {
   host: string;
   dataDir: string;
   databaseUrl: string | null;
+  /** Several nodes share events, presence, counters and delayed jobs through this Redis (REDIS_URL). */
+  redisUrl: string | null;
+  /** This node's name in /metrics and in shared presence (NODE_ID; default: host name and a random suffix). */
+  nodeId: string;
   publicUrl: string;
   /** Origins allowed to make state-changing requests and open the WebSocket. */
   allowedOrigins: string[];
@@ -107,6 +112,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     host,
     dataDir,
     databaseUrl: env.DATABASE_URL || null,
+    redisUrl: env.REDIS_URL || null,
+    nodeId: defaultNodeId(env),
     publicUrl,
     allowedOrigins: [...origins],
     secureCookies: publicUrl.startsWith('https://'),

@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
+import type { Cluster } from './cluster/cluster.js';
 import type { Config } from './config.js';
 import type { Database, Db } from './db/client.js';
 import type { JanusService } from './janus/index.js';
@@ -11,6 +12,8 @@ export interface AppContext {
   database: Database;
   db: Db;
   hub: RealtimeHub;
+  /** What this node shares with the others (in memory when it is the only one). */
+  cluster: Cluster;
   log: FastifyBaseLogger;
   /** The server's secrets key (sealed TOTP seeds); loaded, or generated into DATA_DIR, on first use. */
   secrets: () => SecretBox;

@@ -1,41 +1,29 @@
+import type { WindowCounters } from '../cluster/cluster.js';
+
 /**
- * Counts failures per key in a fixed window. In-process: with several server nodes each node limits
- * on its own, which still bounds guessing to (nodes × limit) per window.
+ * Counts failures per key in a fixed window. The counts live in the cluster's shared counters: with several
+ * server nodes (REDIS_URL) a guess counts wherever it lands, so the limit holds across nodes.
  */
 export class FailureLimiter {
-  private readonly entries = new Map<string, { count: number; resetAt: number }>();
-
   constructor(
     private readonly limit: number,
     private readonly windowMs: number,
-    private readonly now: () => number = Date.now,
+    private readonly counters: WindowCounters,
+    /** Keeps this limiter's keys apart from others' in the shared store. */
+    private readonly name: string,
   ) {}
 
   /** Seconds until the key may try again, or 0 when it may try now. */
-  retryAfter(key: string): number {
-    const e = this.entries.get(key);
-    if (!e) return 0;
-    const t = this.now();
-    if (t >= e.resetAt) {
-      this.entries.delete(key);
-      return 0;
-    }
-    return e.count >= this.limit ? Math.ceil((e.resetAt - t) / 1000) : 0;
+  async retryAfter(key: string): Promise<number> {
+    const e = await this.counters.get(`${this.name}:${key}`);
+    return e && e.count >= this.limit ? Math.ceil(e.resetInMs / 1000) : 0;
   }
 
-  fail(key: string): void {
-    const t = this.now();
-    const e = this.entries.get(key);
-    if (!e || t >= e.resetAt) this.entries.set(key, { count: 1, resetAt: t + this.windowMs });
-    else e.count += 1;
-    if (this.entries.size > 100_000) this.sweep(t);
+  fail(key: string): Promise<void> {
+    return this.counters.add(`${this.name}:${key}`, this.windowMs);
   }
 
-  reset(key: string): void {
-    this.entries.delete(key);
-  }
-
-  private sweep(t: number): void {
-    for (const [k, e] of this.entries) if (t >= e.resetAt) this.entries.delete(k);
+  reset(key: string): Promise<void> {
+    return this.counters.reset(`${this.name}:${key}`);
   }
 }

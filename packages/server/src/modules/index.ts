@@ -26,7 +26,7 @@ import { trackRoutes } from './tracks/routes.js';
 /** Each domain module registers its own routes; this is the one list of them. */
 export async function registerModules(app: FastifyInstance, ctx: AppContext): Promise<void> {
   await app.register(authPlugin, { ctx });
-  const limiters = createLoginLimiters();
+  const limiters = createLoginLimiters(ctx);
   await app.register(loginRoutes, { ctx, limiters });
   await app.register(accountRoutes, { ctx, limiters });
   await app.register(totpRoutes, { ctx, limiters });

@@ -72,9 +72,9 @@ export async function accountRoutes(app: FastifyInstance, opts: { ctx: AppContex
     async (request) => {
       const user = requireUser(request);
       // A stolen session must not become a way to guess the password without limit.
-      assertNotLimited(limiters, request, user.email);
+      await assertNotLimited(limiters, request, user.email);
       if (!(await verifyPassword(user.passwordHash, request.body.currentPassword))) {
-        recordFailure(limiters, request, user.email);
+        await recordFailure(limiters, request, user.email);
         throw new HttpError(403, 'Forbidden', 'The current password is wrong', [
           { path: 'body.currentPassword', message: 'wrong password' },
         ]);

@@ -17,14 +17,23 @@ export interface LoginLimiters {
   perIp: FailureLimiter;
 }
 
-export const createLoginLimiters = (): LoginLimiters => ({
-  perAccount: new FailureLimiter(5, 15 * 60_000),
-  perIp: new FailureLimiter(30, 15 * 60_000),
+/** Shared by all nodes through the cluster's counters (await every call: an unawaited check limits nothing). */
+export const createLoginLimiters = (ctx: AppContext): LoginLimiters => ({
+  perAccount: new FailureLimiter(5, 15 * 60_000, ctx.cluster.counters, 'login-account'),
+  perIp: new FailureLimiter(30, 15 * 60_000, ctx.cluster.counters, 'login-ip'),
 });
 
 /** 429 when either the account or the address has failed too often; checked before any password work. */
-export function assertNotLimited(limiters: LoginLimiters, request: FastifyRequest, accountKey: string): void {
-  const wait = Math.max(limiters.perAccount.retryAfter(accountKey), limiters.perIp.retryAfter(request.ip));
+export async function assertNotLimited(
+  limiters: LoginLimiters,
+  request: FastifyRequest,
+  accountKey: string,
+): Promise<void> {
+  const [account, ip] = await Promise.all([
+    limiters.perAccount.retryAfter(accountKey),
+    limiters.perIp.retryAfter(request.ip),
+  ]);
+  const wait = Math.max(account, ip);
   if (wait > 0) throw tooManyRequests(wait);
 }
 
@@ -34,9 +43,8 @@ export function assertNotLimited(limiters: LoginLimiters, request: FastifyReques
  */
 export const secondFactorKey = (userId: string): string => `2fa:${userId}`;
 
-export function recordFailure(limiters: LoginLimiters, request: FastifyRequest, accountKey: string): void {
-  limiters.perAccount.fail(accountKey);
-  limiters.perIp.fail(request.ip);
+export async function recordFailure(limiters: LoginLimiters, request: FastifyRequest, accountKey: string) {
+  await Promise.all([limiters.perAccount.fail(accountKey), limiters.perIp.fail(request.ip)]);
 }
 
 export async function loginRoutes(app: FastifyInstance, opts: { ctx: AppContext; limiters: LoginLimiters }) {
@@ -48,14 +56,14 @@ export async function loginRoutes(app: FastifyInstance, opts: { ctx: AppContext;
     { schema: { tags: ['auth'], body: LoginBody, response: { 200: LoginResult } } },
     async (request, reply) => {
       const { email, password } = request.body;
-      assertNotLimited(limiters, request, email);
+      await assertNotLimited(limiters, request, email);
       const user = await findUserByEmail(ctx.db, email);
       if (!(await verifyPassword(user?.passwordHash ?? null, password)) || !user) {
-        recordFailure(limiters, request, email);
+        await recordFailure(limiters, request, email);
         request.log.info({ event: 'login_failed' }, 'login failed');
         throw new HttpError(401, 'Unauthorized', 'Wrong email or password');
       }
-      limiters.perAccount.reset(email);
+      await limiters.perAccount.reset(email);
       const [pk] = await ctx.db.select({ id: passkeys.id }).from(passkeys).where(eq(passkeys.userId, user.id)).limit(1);
       const methods = [...(user.totpEnabled ? (['totp'] as const) : []), ...(pk ? (['passkey'] as const) : [])];
       if (methods.length > 0) {

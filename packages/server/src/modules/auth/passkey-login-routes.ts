@@ -74,18 +74,18 @@ export async function passkeyLoginRoutes(app: FastifyInstance, opts: { ctx: AppC
       const credentialId = typeof response.id === 'string' ? response.id.slice(0, 1024) : '';
       const passkey = credentialId ? await findPasskeyByCredentialId(ctx.db, credentialId) : undefined;
       const accountKey = secondFactorKey(flow.userId ?? passkey?.userId ?? `credential:${credentialId}`);
-      assertNotLimited(limiters, request, accountKey);
+      await assertNotLimited(limiters, request, accountKey);
       const owner = passkey ? await findUserById(ctx.db, passkey.userId) : undefined;
-      const fail = (reason: string) => {
-        recordFailure(limiters, request, accountKey);
+      const fail = async (reason: string) => {
+        await recordFailure(limiters, request, accountKey);
         request.log.info({ event: 'passkey_login_failed', reason }, 'passkey refused');
         return refused();
       };
-      if (!passkey || !owner) throw fail('unknown credential');
-      if (flow.userId && passkey.userId !== flow.userId) throw fail('credential of another account');
-      if (flow.email && owner.email !== flow.email) throw fail('credential of another email');
+      if (!passkey || !owner) throw await fail('unknown credential');
+      if (flow.userId && passkey.userId !== flow.userId) throw await fail('credential of another account');
+      if (flow.email && owner.email !== flow.email) throw await fail('credential of another email');
       const handle = response.response?.userHandle;
-      if (handle && handle !== owner.webauthnUserId) throw fail('user handle mismatch');
+      if (handle && handle !== owner.webauthnUserId) throw await fail('user handle mismatch');
       let newCounter: number;
       try {
         const verified = await verifyAuthenticationResponse({
@@ -103,7 +103,7 @@ export async function passkeyLoginRoutes(app: FastifyInstance, opts: { ctx: AppC
         if (!verified.verified) throw new Error('not verified');
         newCounter = verified.authenticationInfo.newCounter;
       } catch (err) {
-        throw fail((err as Error).message);
+        throw await fail((err as Error).message);
       }
       await startSession(
         ctx,
@@ -119,7 +119,7 @@ export async function passkeyLoginRoutes(app: FastifyInstance, opts: { ctx: AppC
             .where(eq(passkeys.id, passkey.id))
             .then(() => undefined),
       );
-      limiters.perAccount.reset(accountKey);
+      await limiters.perAccount.reset(accountKey);
       return { status: 'ok' as const, user: await toUserDto(ctx.db, owner) };
     },
   );

@@ -58,7 +58,7 @@ export async function recoveryRoutes(app: FastifyInstance, opts: { ctx: AppConte
       const pending = request.auth.session;
       if (pending?.stage !== 'second_factor') throw unauthorized('No sign-in is waiting for a second factor');
       const key = secondFactorKey(pending.userId);
-      assertNotLimited(limiters, request, key);
+      await assertNotLimited(limiters, request, key);
       const miss = () =>
         new HttpError(401, 'Unauthorized', 'This recovery code is wrong or was already used', [
           { path: 'body.code', message: 'wrong or already used recovery code' },
@@ -69,12 +69,12 @@ export async function recoveryRoutes(app: FastifyInstance, opts: { ctx: AppConte
         });
       } catch (err) {
         if (err instanceof HttpError && err.status === 401) {
-          recordFailure(limiters, request, key);
+          await recordFailure(limiters, request, key);
           request.log.info({ event: 'recovery_code_failed' }, 'recovery code refused');
         }
         throw err;
       }
-      limiters.perAccount.reset(key);
+      await limiters.perAccount.reset(key);
       const user = await findUserById(ctx.db, pending.userId);
       return { status: 'ok' as const, user: await toUserDto(ctx.db, user!) };
     },

@@ -26,12 +26,12 @@ export async function totpRoutes(app: FastifyInstance, opts: { ctx: AppContext; 
   const tags = ['account'];
 
   /** Checks a code against the limiter and the replay guard; every miss counts as a failed guess. */
-  const acceptCode = (request: FastifyRequest, user: UserRow, stored: string, code: string, miss: HttpError) => {
+  const acceptCode = async (request: FastifyRequest, user: UserRow, stored: string, code: string, miss: HttpError) => {
     const key = secondFactorKey(user.id);
-    assertNotLimited(limiters, request, key);
+    await assertNotLimited(limiters, request, key);
     const step = matchTotp(openTotpSecret(ctx.secrets, user.id, stored), code);
     if (step === null || !isFreshStep(step, user.totpLastStep)) {
-      recordFailure(limiters, request, key);
+      await recordFailure(limiters, request, key);
       request.log.info({ event: 'totp_failed' }, 'TOTP code refused');
       throw miss;
     }
@@ -61,7 +61,7 @@ export async function totpRoutes(app: FastifyInstance, opts: { ctx: AppContext; 
       const user = requireUser(request);
       if (user.totpEnabled || !user.totpSecret) throw conflict('Start the enrolment first');
       const secret = user.totpSecret;
-      const step = acceptCode(request, user, secret, request.body.code, badCode());
+      const step = await acceptCode(request, user, secret, request.body.code, badCode());
       await runWrite(ctx, user.id, async (w) => {
         const [row] = await w.tx
           .update(users)
@@ -71,7 +71,7 @@ export async function totpRoutes(app: FastifyInstance, opts: { ctx: AppContext; 
         if (!row) throw conflict('The enrolment changed meanwhile; start again');
         await accountAudit(w, 'auth.totp_enable', user.id);
       });
-      limiters.perAccount.reset(secondFactorKey(user.id));
+      await limiters.perAccount.reset(secondFactorKey(user.id));
       return { ok: true as const };
     },
   );
@@ -82,7 +82,7 @@ export async function totpRoutes(app: FastifyInstance, opts: { ctx: AppContext; 
     async (request) => {
       const user = requireUser(request);
       if (!user.totpEnabled || !user.totpSecret) throw conflict('No authenticator app is set up');
-      const step = acceptCode(request, user, user.totpSecret, request.body.code, badCode());
+      const step = await acceptCode(request, user, user.totpSecret, request.body.code, badCode());
       await runWrite(ctx, user.id, async (w) => {
         const [row] = await w.tx
           .update(users)
@@ -110,7 +110,7 @@ export async function totpRoutes(app: FastifyInstance, opts: { ctx: AppContext; 
         new HttpError(401, 'Unauthorized', 'Wrong or already used code', [
           { path: 'body.code', message: 'wrong or already used code' },
         ]);
-      const step = acceptCode(request, user, user.totpSecret, request.body.code, miss());
+      const step = await acceptCode(request, user, user.totpSecret, request.body.code, miss());
       try {
         await startSession(ctx, request, reply, user.id, 'full', 'auth.login', async (w) => {
           // Two requests racing with the same code: only one may move the step forward.
@@ -122,10 +122,11 @@ export async function totpRoutes(app: FastifyInstance, opts: { ctx: AppContext; 
           if (!row) throw miss();
         });
       } catch (err) {
-        if (err instanceof HttpError && err.status === 401) recordFailure(limiters, request, secondFactorKey(user.id));
+        if (err instanceof HttpError && err.status === 401)
+          await recordFailure(limiters, request, secondFactorKey(user.id));
         throw err;
       }
-      limiters.perAccount.reset(secondFactorKey(user.id));
+      await limiters.perAccount.reset(secondFactorKey(user.id));
       return { status: 'ok' as const, user: await toUserDto(ctx.db, user) };
     },
   );

@@ -34,6 +34,10 @@ export class LiveCall {
   /** Janus is away (or the room is being recreated): media operations are refused meanwhile. */
   mediaDown = false;
   ending = false;
+  /** Participants admitted through other server nodes (their sockets are there), as those nodes share them. */
+  remote: CallParticipant[] = [];
+  /** Runs after each roster flush (the node shares its own participants with the other nodes). */
+  onFlush: (() => void) | null = null;
   private flushQueued = false;
 
   constructor(
@@ -70,22 +74,7 @@ export class LiveCall {
 
   /** The roster as every participant sees it, plus the lobby of the recipient's own side if they admit. */
   stateFor(recipient: Member): CallServerMessage {
-    const participants: CallParticipant[] = this.admitted().map((m) => ({
-      participantId: m.participantId,
-      userId: m.person.userId,
-      deviceId: m.deviceId,
-      displayName: m.person.displayName,
-      sideId: m.person.sideId,
-      agencyName: m.person.agencyName,
-      title: m.person.title,
-      role: m.person.role,
-      audio: m.audio,
-      video: m.video,
-      sharing: m.feeds.has('screen'),
-      speaking: m.speaking,
-      feeds: [...m.feeds].map(([stream, feedId]) => ({ feedId, stream })),
-      joinedAt: m.since.toISOString(),
-    }));
+    const participants: CallParticipant[] = [...this.admitted().map(participantOf), ...this.remote];
     const lobby: LobbyEntry[] = recipient.person.admits
       ? [...this.members.values()]
           .filter((m) => m.state === 'lobby' && m.person.sideId === recipient.person.sideId)
@@ -116,8 +105,29 @@ export class LiveCall {
       this.flushQueued = false;
       if (this.ending) return;
       for (const m of this.admitted()) this.send(m, this.stateFor(m));
+      this.onFlush?.();
     });
   }
+}
+
+/** An admitted member as every participant's roster shows them (also what this node shares with the others). */
+export function participantOf(m: Member): CallParticipant {
+  return {
+    participantId: m.participantId,
+    userId: m.person.userId,
+    deviceId: m.deviceId,
+    displayName: m.person.displayName,
+    sideId: m.person.sideId,
+    agencyName: m.person.agencyName,
+    title: m.person.title,
+    role: m.person.role,
+    audio: m.audio,
+    video: m.video,
+    sharing: m.feeds.has('screen'),
+    speaking: m.speaking,
+    feeds: [...m.feeds].map(([stream, feedId]) => ({ feedId, stream })),
+    joinedAt: m.since.toISOString(),
+  };
 }
 
 export function newMember(

@@ -9,6 +9,7 @@ import { CallError } from './errors.js';
 import { LiveCall, type Member } from './live.js';
 import { type MediaEvents, ParticipantMedia } from './media.js';
 import { activeCall, recordCallEnd, recordCallEndWithMeeting, recordCallStart, recordRoom } from './service.js';
+import { SharedRoster } from './shared-roster.js';
 
 const DEFAULT_GRACE_MS = 15_000;
 
@@ -27,7 +28,17 @@ export class CallManager {
   graceMs = DEFAULT_GRACE_MS;
   closed = false;
 
-  constructor(readonly ctx: AppContext) {}
+  /** Who is in each call through the other server nodes (nothing to do on a single node). */
+  readonly roster: SharedRoster;
+
+  constructor(readonly ctx: AppContext) {
+    this.roster = new SharedRoster(
+      ctx.cluster,
+      () => this.calls.values(),
+      (meetingId) => this.calls.get(meetingId),
+      (err) => ctx.log.warn({ err }, 'calls: sharing the roster failed'),
+    );
+  }
 
   /** The Janus service, watched for restarts from the first time calls use it (it starts when the app is ready). */
   janus(): JanusService | null {
@@ -77,6 +88,7 @@ export class CallManager {
       call = new LiveCall(row.id, facts, at);
       call.room = room;
       this.calls.set(facts.id, call);
+      this.roster.attach(call);
       return call;
     } finally {
       this.loading.delete(facts.id);
@@ -98,6 +110,7 @@ export class CallManager {
       call.room = await this.createRoom(janus, []);
       await recordRoom(this.ctx.db, row.id, call.room.room);
       this.calls.set(facts.id, call);
+      this.roster.attach(call);
       return call;
     })();
     this.loading.set(facts.id, p);
@@ -116,7 +129,7 @@ export class CallManager {
       meetingId: facts.id,
       active: startedAt !== null,
       startedAt: startedAt?.toISOString() ?? null,
-      participantCount: call?.admitted().length ?? 0,
+      participantCount: call ? call.admitted().length + call.remote.length : 0,
       e2ee: true,
     };
   }
@@ -144,6 +157,7 @@ export class CallManager {
     if (call.ending) return;
     call.ending = true;
     this.calls.delete(call.meetingId);
+    await this.roster.detach(call).catch(() => {});
     for (const m of call.members.values()) {
       if (m.grace) clearTimeout(m.grace);
       call.send(m, { type: 'call.ended', meetingId: call.meetingId });
@@ -247,6 +261,7 @@ export class CallManager {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.roster.close();
     for (const call of this.calls.values()) {
       call.ending = true;
       for (const m of call.members.values()) if (m.grace) clearTimeout(m.grace);

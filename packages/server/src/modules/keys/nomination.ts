@@ -61,42 +61,46 @@ export async function nominateInTx(
   return { mlsGroupId: group.id, deviceId: pick.deviceId, epoch: group.epoch };
 }
 
+const JOB = 'mls-nomination';
+
+interface Fallback {
+  n: Nomination;
+  attempt: number;
+}
+
 /**
  * Timers behind the nominations: if no commit for the nominated epoch has arrived in time, the next member is
- * asked. Timers live in this process; the nomination itself is in the database, so a restart loses only the
- * fallback, and the next leave, removal or commit nominates again.
+ * asked. The timers are the cluster's delayed jobs: with several nodes, a fallback fires on exactly one of them,
+ * also when the node that nominated is gone. The nomination itself is in the database, and the fallback re-checks
+ * it under a row lock, so a stale or repeated timer changes nothing.
  */
 export class Nominator {
-  private readonly timers = new Map<string, NodeJS.Timeout>();
   private closed = false;
+  private readonly unhandle: () => void;
 
   constructor(
     private readonly ctx: AppContext,
     public timeoutMs: number,
-  ) {}
+  ) {
+    this.unhandle = ctx.cluster.jobs.handle(JOB, async (payload) => {
+      const { n, attempt } = payload as Fallback;
+      if (!this.closed) await this.expire(n, attempt);
+    });
+  }
 
   /** Each fallback for the same epoch waits twice as long, so an all-offline group is not polled forever. */
   schedule(n: Nomination | null, mlsGroupId?: string, attempt = 0): void {
     const id = n?.mlsGroupId ?? mlsGroupId;
     if (!id || this.closed) return;
-    clearTimeout(this.timers.get(id));
-    this.timers.delete(id);
-    if (!n) return;
-    const timer = setTimeout(
-      () => {
-        this.timers.delete(id);
-        this.expire(n, attempt).catch((err) =>
-          this.ctx.log.error({ err, mlsGroupId: id }, 'mls nomination fallback failed'),
-        );
-      },
-      this.timeoutMs * 2 ** Math.min(attempt, 6),
-    );
-    timer.unref();
-    this.timers.set(id, timer);
+    const jobs = this.ctx.cluster.jobs;
+    const fallback: Fallback | null = n ? { n, attempt } : null;
+    (fallback
+      ? jobs.schedule(JOB, id, fallback, this.timeoutMs * 2 ** Math.min(attempt, 6))
+      : jobs.cancel(JOB, id)
+    ).catch((err) => this.ctx.log.error({ err, mlsGroupId: id }, 'mls nomination timer failed'));
   }
 
   private async expire(n: Nomination, attempt: number): Promise<void> {
-    if (this.closed) return;
     const current = await findMlsGroup(this.ctx.db, n.mlsGroupId);
     // A commit for that epoch arrived (or someone re-nominated): nothing to fall back from.
     if (!current || current.epoch !== n.epoch || current.nomineeDeviceId !== n.deviceId) return;
@@ -118,9 +122,9 @@ export class Nominator {
     this.schedule(next, n.mlsGroupId, next?.epoch === n.epoch ? attempt + 1 : 0);
   }
 
+  /** This node stops running fallbacks; in a cluster the others take them over. */
   close(): void {
     this.closed = true;
-    for (const t of this.timers.values()) clearTimeout(t);
-    this.timers.clear();
+    this.unhandle();
   }
 }

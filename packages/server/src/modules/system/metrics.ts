@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { AppContext } from '../../context.js';
+import { callManagerOf } from '../calls/index.js';
 
 export interface Metrics {
   registry: Registry;
@@ -43,6 +44,39 @@ export function createMetrics(ctx: AppContext): Metrics {
     collect() {
       this.reset();
       this.inc(ctx.janus?.restarts() ?? 0);
+    },
+  });
+  // Per node: behind a load balancer each node reports the calls whose participants it holds.
+  new Gauge({
+    name: 'parley_node_info',
+    help: 'This node: its id and whether it shares state through Redis (cluster="redis") or alone ("local")',
+    labelNames: ['node', 'cluster'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.set({ node: ctx.cluster.nodeId, cluster: ctx.cluster.kind }, 1);
+    },
+  });
+  new Gauge({
+    name: 'parley_calls_running',
+    help: 'Calls with a room driven by this node',
+    labelNames: ['node'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.set({ node: ctx.cluster.nodeId }, callManagerOf(ctx)?.calls.size ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'parley_call_participants',
+    help: 'Admitted call participants whose socket is on this node',
+    labelNames: ['node'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      let n = 0;
+      for (const call of callManagerOf(ctx)?.calls.values() ?? []) n += call.admitted().length;
+      this.set({ node: ctx.cluster.nodeId }, n);
     },
   });
   const dbQuerySeconds = new Histogram({

@@ -1,0 +1,168 @@
+import { mlsContext } from '@parley/protocol';
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditLog } from '../db/schema.js';
+import { janusInstalled } from '../janus/test-support/janus.js';
+import { InjectClient } from '../lib/inject-client.js';
+import { callManagerOf } from '../modules/calls/runtime.js';
+import { CallClient } from '../modules/calls/test-support/call-client.js';
+import { mlsRuntimeOf } from '../modules/keys/runtime.js';
+import { MlsDevice, TestSocket } from '../modules/keys/test-support/mls-client.js';
+import * as meetings from '../modules/meetings/service.js';
+import { chairA as chairAActor, slot, unique } from '../modules/meetings/test-support/fixtures.js';
+import { TEST_ORIGIN } from '../test-support/app.js';
+import { type TwoNodes, twoNodeSkipReason, twoNodes } from '../test-support/two-nodes.js';
+import { buildWorld, sessionCookieFor, type World } from '../test-support/world.js';
+
+/**
+ * Two server nodes on one PostgreSQL and one real Redis (docs/deploy.md, "Several nodes"): what one node changes,
+ * the other node's sockets see, policy-filtered; limits and timers hold across both.
+ */
+const skip = twoNodeSkipReason() ?? (janusInstalled ? null : 'two-node calls need Janus (/usr/bin/janus)');
+if (skip) console.log(`two server nodes: skipped: ${skip}`);
+
+describe.skipIf(skip !== null)('two server nodes on PostgreSQL and Redis', () => {
+  let n: TwoNodes;
+  let w: World;
+  const sockets: TestSocket[] = [];
+  const calls: CallClient[] = [];
+  const socketOn = async (node: 'a' | 'b', userId: string) => {
+    const s = await TestSocket.open(n[node].ws, await sessionCookieFor(n[node].ctx, userId));
+    sockets.push(s);
+    return s;
+  };
+
+  beforeAll(async () => {
+    n = await twoNodes({ janus: true });
+    w = await buildWorld(n.a.app, n.a.ctx);
+  }, 120_000);
+  afterAll(async () => {
+    for (const s of sockets) s.ws.close();
+    for (const c of calls) c.close();
+    await n?.close();
+  });
+
+  it('a socket on node B gets the event of a write on node A, side-only events only on their own side', async () => {
+    const a = await socketOn('b', w.users.chairA.id);
+    const b = await socketOn('b', w.users.chairB.id);
+    for (const s of [a, b]) await s.subscribe(`group:${w.group.id}`);
+    const chairA = await w.client('chairA'); // requests to node A
+    const hidden = (
+      await chairA.post(`/api/groups/${w.group.id}/sides/${w.sideA}/agencies`, {
+        name: 'Cyber Unit A',
+        marking: 'side-only',
+      })
+    ).json();
+    const shared = (
+      await chairA.post(`/api/groups/${w.group.id}/sides/${w.sideA}/agencies`, { name: 'Energy A' })
+    ).json();
+    const isFor = (id: string) => (m: TestSocket['messages'][number]) =>
+      m.type === 'event' && m.event.resourceId === id;
+    await a.next(isFor(hidden.id));
+    await a.next(isFor(shared.id));
+    // Events reach a node in the order they were published: once B has the shared one, a leaked hidden one would be here.
+    await b.next(isFor(shared.id));
+    expect(JSON.stringify(b.messages)).not.toContain(hidden.id);
+    expect(JSON.stringify(b.messages)).not.toContain('Cyber Unit A');
+  });
+
+  it('counts wrong passwords across nodes: the limit holds wherever the guesses land', async () => {
+    const onA = new InjectClient(n.a.app, TEST_ORIGIN);
+    const onB = new InjectClient(n.b.app, TEST_ORIGIN);
+    const guess = (c: InjectClient) => c.post('/api/auth/login', { email: w.users.memberB.email, password: 'wrong' });
+    // Five failures per account are allowed per window: three land on A, two on B.
+    for (const c of [onA, onA, onA, onB, onB]) expect((await guess(c)).statusCode).toBe(401);
+    for (const c of [onA, onB]) {
+      const res = await guess(c);
+      expect(res.statusCode).toBe(429);
+      expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+    }
+  });
+
+  it('a nomination made on node A falls back once, on node B, after node A stopped running fallbacks', async () => {
+    mlsRuntimeOf(n.a.ctx).nominator.timeoutMs = 300;
+    // The next fallback (if any) is far away: only the first one is under test.
+    mlsRuntimeOf(n.b.ctx).nominator.timeoutMs = 600_000;
+    const d = {} as Record<'chairA' | 'chairB' | 'memberB', MlsDevice>;
+    for (const p of ['chairA', 'chairB', 'memberB'] as const) {
+      d[p] = await MlsDevice.register(p, await w.client(p), w.users[p].id);
+      await d[p].uploadKeyPackages(1);
+    }
+    const mlsGroupId = await d.chairA.createGroup(mlsContext({ kind: 'group', groupId: w.group.id }));
+    for (const joiner of [d.chairB, d.memberB]) {
+      const claim = await d.chairA.http.post(`/api/mls/groups/${mlsGroupId}/key-packages/claim`, {
+        deviceId: d.chairA.deviceId,
+        userId: joiner.userId,
+      });
+      const [kp] = claim.json().keyPackages;
+      const pending = await d.chairA.s.prepareAdd([new Uint8Array(Buffer.from(kp.keyPackage, 'base64'))]);
+      expect((await d.chairA.postCommit(mlsGroupId, pending, { welcomeTo: [joiner] })).status).toBe(201);
+      for (const x of [d.chairB, d.memberB]) if (x.session?.active) await x.sync(mlsGroupId);
+      await joiner.joinFromWelcome(mlsGroupId);
+      await d.chairA.sync(mlsGroupId);
+      if (joiner === d.memberB) await d.chairB.sync(mlsGroupId);
+    }
+    // chairB listens on node A; node B will be the one to ask it.
+    const wsChairB = await socketOn('a', w.users.chairB.id);
+    await wsChairB.subscribe(`mls:${mlsGroupId}`);
+    const left = await d.memberB.http.post(`/api/mls/groups/${mlsGroupId}/leave`, { deviceId: d.memberB.deviceId });
+    expect(left.statusCode).toBe(200);
+    const first = left.json().nominee.deviceId as string;
+    expect(first).toBe(d.chairA.deviceId);
+    mlsRuntimeOf(n.a.ctx).nominator.close(); // node A is going away: its fallbacks are for the others to run
+    const asked = await wsChairB.nextEvent('mls.commit-requested', (e) => e.data.deviceId === d.chairB.deviceId);
+    expect(asked.data.remove).toEqual([{ deviceId: d.memberB.deviceId, leafIndex: d.memberB.s.ownLeafIndex }]);
+    await new Promise((r) => setTimeout(r, 1_000)); // room for a second firing, were there one
+    const fallbacks = await n.b.ctx.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, 'mls.nominate'), eq(auditLog.resourceId, mlsGroupId)));
+    expect(fallbacks).toHaveLength(1);
+  });
+
+  it('a participant joined through node A shows in the roster of a participant on node B', async () => {
+    const s = slot(0.01);
+    const meeting = await meetings.createMeeting(n.a.ctx, chairAActor(w), w.group, {
+      title: `Call ${unique()}`,
+      format: 'video',
+      location: '',
+      start: s.start,
+      end: s.end,
+      timeZone: 'UTC',
+      marking: 'shared',
+      sideId: null,
+    });
+    expect((await (await w.client('chairA')).post(`/api/meetings/${meeting.id}/call/start`)).statusCode).toBe(201);
+    const onB = await CallClient.open(n.b.ws, await sessionCookieFor(n.b.ctx, w.users.chairB.id), meeting.id);
+    calls.push(onB);
+    onB.send({ type: 'call.join' });
+    await onB.next('call.joined');
+    const onA = await CallClient.open(n.a.ws, await sessionCookieFor(n.a.ctx, w.users.chairA.id), meeting.id);
+    calls.push(onA);
+    onA.send({ type: 'call.join' });
+    await onA.next('call.joined');
+    const ids = (st: { participants: { userId: string }[] }) => st.participants.map((p) => p.userId).sort();
+    const both = [w.users.chairA.id, w.users.chairB.id].sort();
+    expect(ids(await onB.state((st) => st.participants.length === 2))).toEqual(both);
+    expect(ids(await onA.state((st) => st.participants.length === 2))).toEqual(both);
+    const status = await (await w.client('chairA')).get(`/api/meetings/${meeting.id}/call`);
+    expect(status.json()).toMatchObject({ participantCount: 2 });
+    // Operators see, per node, the calls it drives and the participants whose sockets it holds.
+    for (const [node, id] of [
+      [n.a, 'node-a'],
+      [n.b, 'node-b'],
+    ] as const) {
+      const metrics = (await node.app.inject({ url: '/metrics' })).body;
+      expect(metrics).toContain(`parley_node_info{node="${id}",cluster="redis"} 1`);
+      expect(metrics).toContain(`parley_calls_running{node="${id}"} 1`);
+      expect(metrics).toContain(`parley_call_participants{node="${id}"} 1`);
+      const ready = (await node.app.inject({ url: '/readyz' })).json();
+      expect(ready.checks).toMatchObject({ database: true, redis: true });
+    }
+    // Leaving through node A takes them off node B's roster.
+    const mark = onB.mark();
+    onA.send({ type: 'call.leave' });
+    expect(ids(await onB.state((st) => st.participants.length === 1, mark))).toEqual([w.users.chairB.id]);
+    expect(callManagerOf(n.b.ctx)!.calls.get(meeting.id)?.remote).toEqual([]);
+  });
+});
