@@ -21,8 +21,9 @@ import { REDIS_SERVER, startRedis } from '../packages/server/src/test-support/tw
 import { buildWorld, sessionCookieFor } from '../packages/server/src/test-support/world.js';
 import type { BenchResult } from './types.js';
 
-const SOCKETS = 1_000;
-const ROUNDS = 30;
+/** Smaller runs for a quick check of the bench itself: BENCH_FANOUT_SOCKETS, BENCH_ROUNDS. */
+const SOCKETS = Number(process.env.BENCH_FANOUT_SOCKETS) || 1_000;
+const ROUNDS = Number(process.env.BENCH_ROUNDS) || 30;
 const WARMUP_ROUNDS = 3;
 const ROUND_TIMEOUT_MS = 15_000;
 const OPEN_BATCH = 50;
@@ -200,7 +201,7 @@ export async function run(): Promise<BenchResult[]> {
     const base = percentile(baseline, p);
     console.log(`p${p}: two nodes via Redis ${value.toFixed(2)} ms, raw ws ${base.toFixed(2)} ms`);
     results.push({
-      name: `realtime fan-out, 1,000 sockets on two nodes via Redis: p${p} delivery`,
+      name: `realtime fan-out, ${SOCKETS} sockets on two nodes via Redis: p${p} delivery`,
       value: Number(value.toFixed(3)),
       baseline: Number(base.toFixed(3)),
       ratio: Number((value / base).toFixed(2)),

@@ -7,6 +7,20 @@ import { type Connection, MAX_MESSAGE_BYTES } from './hub.js';
 
 const MAX_TOPICS = 200;
 const FACTS_TTL_MS = 2_000;
+/**
+ * The hub hands one event message object to every reader of the event: it is serialised once, not once per socket.
+ * Only events: other messages are built per recipient.
+ */
+const serialised = new WeakMap<ServerMessage, string>();
+const textOf = (m: ServerMessage): string => {
+  if (m.type !== 'event') return JSON.stringify(m);
+  let text = serialised.get(m);
+  if (text === undefined) {
+    text = JSON.stringify(m);
+    serialised.set(m, text);
+  }
+  return text;
+};
 
 /**
  * One authenticated socket per tab. The upgrade passed the Origin check in the onRequest hook. The socket answers
@@ -26,7 +40,7 @@ export async function realtimeRoutes(app: FastifyInstance, opts: { ctx: AppConte
       at: Date.now(),
     };
     const send = (m: ServerMessage) => {
-      if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(m));
+      if (socket.readyState === socket.OPEN) socket.send(textOf(m));
     };
     const conn: Connection = {
       userId: user.id,
