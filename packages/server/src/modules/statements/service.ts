@@ -1,7 +1,7 @@
-import { domainEvent, type StatementEvent } from '@parley/protocol';
+import { canonicalLanguage, domainEvent, type StatementEvent, secondTextProblem } from '@parley/protocol';
 import { and, eq } from 'drizzle-orm';
 import type { AppContext } from '../../context.js';
-import { conflict, notFound } from '../../http/errors.js';
+import { badRequest, conflict, notFound } from '../../http/errors.js';
 import type { ActorFacts, GroupFacts } from '../../policy/policy.js';
 import { runWrite, type WriteScope } from '../../services/write.js';
 import { checkMeetingRefs } from '../outcomes/meeting-refs.js';
@@ -24,6 +24,33 @@ const stale = (row: StatementRow, path: string) =>
     [{ path, message: `the current text hash is ${row.textHash}` }],
   );
 
+export interface LanguageChange {
+  language?: string | undefined;
+  secondLanguage?: string | null | undefined;
+  secondText?: string | null | undefined;
+}
+
+/** A text's languages after a change (absent fields keep what it had), tags in canonical form; 400 naming the field. */
+export function applyLanguages(
+  before: { language: string; secondLanguage: string | null; secondText: string | null },
+  change: LanguageChange,
+) {
+  const next = {
+    language: canonicalLanguage(change.language ?? before.language) ?? 'en',
+    secondLanguage:
+      change.secondLanguage === undefined
+        ? before.secondLanguage
+        : change.secondLanguage && canonicalLanguage(change.secondLanguage),
+    secondText: change.secondText === undefined ? before.secondText : change.secondText,
+  };
+  const problem = secondTextProblem(next);
+  if (problem)
+    throw badRequest(`${problem.path} ${problem.message}`, [
+      { path: `body.${problem.path}`, message: problem.message },
+    ]);
+  return next;
+}
+
 const final = (row: StatementRow) =>
   conflict('A published statement is final', { textHash: row.textHash, revision: row.revision, status: row.status });
 
@@ -31,8 +58,9 @@ export async function createStatement(
   ctx: Ctx,
   actor: ActorFacts,
   group: GroupFacts,
-  input: { text: string; meetingId: string | null },
+  input: { text: string; meetingId: string | null } & LanguageChange,
 ) {
+  const languages = applyLanguages({ language: 'en', secondLanguage: null, secondText: null }, input);
   return runWrite(ctx, actor.userId, async (w) => {
     await checkMeetingRefs(w.tx, actor, group, { marking: 'shared', meetingId: input.meetingId, agendaItemId: null });
     const [row] = await w.tx
@@ -41,7 +69,8 @@ export async function createStatement(
         groupId: group.id,
         meetingId: input.meetingId,
         text: input.text,
-        textHash: textHashOf(input.text),
+        ...languages,
+        textHash: textHashOf({ text: input.text, ...languages }),
         createdBy: actor.userId,
       })
       .returning();
@@ -68,17 +97,24 @@ export async function editStatement(
   actor: ActorFacts,
   group: GroupFacts,
   id: string,
-  input: { text: string; baseHash: string },
+  input: { text: string; baseHash: string } & LanguageChange,
 ) {
   return runWrite(ctx, actor.userId, async (w) => {
     const before = await findStatement(w.tx, id, true);
     if (!before) throw notFound('Statement');
     if (before.status === 'published') throw final(before);
     if (input.baseHash !== before.textHash) throw stale(before, 'body.baseHash');
+    const languages = applyLanguages(before, input);
     const voided = await w.tx.delete(statementApprovals).where(eq(statementApprovals.statementId, id)).returning();
     const [row] = await w.tx
       .update(jointStatements)
-      .set({ text: input.text, textHash: textHashOf(input.text), revision: before.revision + 1, updatedAt: new Date() })
+      .set({
+        text: input.text,
+        ...languages,
+        textHash: textHashOf({ text: input.text, ...languages }),
+        revision: before.revision + 1,
+        updatedAt: new Date(),
+      })
       .where(eq(jointStatements.id, id))
       .returning();
     await w.audit({

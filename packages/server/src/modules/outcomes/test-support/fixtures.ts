@@ -5,7 +5,7 @@ import type { Persona, World } from '../../../test-support/world.js';
 import { membersOfGroup } from '../../groups/queries.js';
 import { createMeeting } from '../../meetings/service.js';
 import { createReadout, publishReadout } from '../../readouts/service.js';
-import { approveStatement, createStatement } from '../../statements/service.js';
+import { approveStatement, createStatement, type LanguageChange } from '../../statements/service.js';
 import { createOutcome } from '../service.js';
 
 type Member = Exclude<Persona, 'anonymous' | 'outsider'>;
@@ -59,12 +59,16 @@ export async function publishedReadout(w: World, text: string) {
   return publishReadout(w.ctx, await actor(w, 'chairB'), w.group, r.id, 1);
 }
 
-export async function makeStatement(w: World, text = 'Both sides agreed on a shared objective.') {
-  return createStatement(w.ctx, await actor(w, 'memberA'), w.group, { text, meetingId: null });
+export async function makeStatement(
+  w: World,
+  text = 'Both sides agreed on a shared objective.',
+  languages: LanguageChange = {},
+) {
+  return createStatement(w.ctx, await actor(w, 'memberA'), w.group, { text, meetingId: null, ...languages });
 }
 
-export async function publishedStatement(w: World, text: string) {
-  const s = await makeStatement(w, text);
+export async function publishedStatement(w: World, text: string, languages: LanguageChange = {}) {
+  const s = await makeStatement(w, text, languages);
   await approveStatement(w.ctx, await actor(w, 'chairA'), w.group, s.id, w.sideA, s.textHash);
   return approveStatement(w.ctx, await actor(w, 'chairB'), w.group, s.id, w.sideB, s.textHash);
 }
