@@ -151,14 +151,15 @@ describe('readouts', () => {
     expect(res.statusCode, res.body).toBe(201);
     const r = res.json();
     expect(r).toMatchObject({ language: 'fr', secondLanguage: 'ar', secondText: 'اجتمعت الوفود.' });
-    // A save that names no language keeps the version's languages; half a second text is refused.
+    // A save that names no language keeps the version's languages; removing the second language but not its
+    // text would leave half of one, and is refused naming the field sent.
     const half = await memberB.post(`/api/readouts/${r.id}/versions`, {
       text: 'x',
       secondLanguage: null,
       baseVersion: 1,
     });
     expect(half.statusCode).toBe(400);
-    expect(half.json().errors.map((e: { path: string }) => e.path)).toContain('body.secondText');
+    expect(half.json().errors.map((e: { path: string }) => e.path)).toContain('body.secondLanguage');
     const v2 = await memberB.post(`/api/readouts/${r.id}/versions`, {
       text: 'Les délégations se sont réunies deux heures.',
       baseVersion: 1,
