@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PublicEntry } from './entries.js';
 import { renderPdf } from './pdf.js';
-import { pdfText } from './test-support/poppler.js';
+import { pdfText, pdfWords } from './test-support/poppler.js';
 
 const entry = (text: string, language: string): PublicEntry => ({
   id: '00000000-0000-4000-8000-000000000001',
@@ -45,5 +45,16 @@ describe('PDF text setting', () => {
     expect(letterWords(out)).toEqual(expect.arrayContaining(['הפגישה', 'ביום', 'במאי', 'הסתיימה']));
     expect(out).toMatch(/(^|\D)12(\D|$)/);
     expect(out).toMatch(/(^|\D)2026(\D|$)/);
+  });
+
+  it('breaks a word wider than the line between characters instead of running off the page', async () => {
+    const url = `https://example.org/${'statements/fourth-round/'.repeat(8)}annex`;
+    const pdf = await renderPdf(entry(`See ${url} for the annex.`, 'en'));
+    // A4 is 595 points wide, with 72-point margins.
+    for (const w of pdfWords(pdf)) expect(w.xMax, w.word).toBeLessThanOrEqual(595.28 - 72 + 0.5);
+    const out = pdfText(pdf);
+    const body = out.slice(out.indexOf('See'));
+    expect(body.trim().split('\n').filter(Boolean).length).toBeGreaterThan(1);
+    expect(body.replace(/\s+/g, '')).toContain(`See${url}fortheannex.`);
   });
 });

@@ -99,12 +99,24 @@ export class ParagraphSetter {
     return w;
   }
 
-  /** Breaks at spaces; a word wider than the line gets a line of its own. Returns [start, end) per line. */
+  /** Breaks at spaces, and a word wider than a line (a long address) between characters. Returns [start, end). */
   private lines(text: string, faces: Face[], size: number): [number, number][] {
     const words: [number, number][] = []; // start and end of each word, without the spaces after it
     for (const m of text.matchAll(/[^ ]+ */g)) {
       const end = m.index + m[0].trimEnd().length;
-      words.push([m.index, end]);
+      if (this.widthOf(text, faces, m.index, end, size) <= this.width) {
+        words.push([m.index, end]);
+        continue;
+      }
+      let from = m.index;
+      for (const { index, segment } of new Intl.Segmenter().segment(text.slice(m.index, end))) {
+        const at = m.index + index;
+        if (at > from && this.widthOf(text, faces, from, at + segment.length, size) > this.width) {
+          words.push([from, at]);
+          from = at;
+        }
+      }
+      words.push([from, end]);
     }
     const out: [number, number][] = [];
     let start = -1;

@@ -34,6 +34,16 @@ export function pdfText(pdf: Buffer): string {
   );
 }
 
+/** Every word pdftotext finds, with its box in points from the page's top left corner. */
+export function pdfWords(pdf: Buffer): { word: string; xMin: number; xMax: number }[] {
+  const html = withFile(pdf, (file) =>
+    execFileSync('pdftotext', ['-bbox', '-enc', 'UTF-8', file, '-'], { encoding: 'utf8' }),
+  );
+  return [...html.matchAll(/<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)<\/word>/g)].map(
+    (m) => ({ word: m[3]!, xMin: Number(m[1]), xMax: Number(m[2]) }),
+  );
+}
+
 /** The first page as a PNG (pdftoppm), for a person to look at. */
 export function pdfPagePng(pdf: Buffer, out: string, dpi = 110): void {
   withFile(pdf, (file, dir) => {
