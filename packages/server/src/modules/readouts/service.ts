@@ -2,10 +2,10 @@ import { domainEvent, type ReadoutEvent } from '@parley/protocol';
 import { and, eq } from 'drizzle-orm';
 import type { AppContext } from '../../context.js';
 import { conflict, notFound } from '../../http/errors.js';
+import { applyLanguages, type LanguageChange } from '../../lib/languages.js';
 import { type ActorFacts, type GroupFacts, mayShareDerived, membershipIn } from '../../policy/policy.js';
 import { runWrite, type WriteScope } from '../../services/write.js';
 import { checkMeetingRefs } from '../outcomes/meeting-refs.js';
-import { applyLanguages, type LanguageChange } from '../statements/service.js';
 import { findReadout, type ReadoutRow, readoutItem, readoutSource } from './queries.js';
 import { readouts, readoutVersions } from './schema.js';
 

@@ -1,7 +1,8 @@
-import { canonicalLanguage, domainEvent, type StatementEvent, secondTextProblem } from '@parley/protocol';
+import { domainEvent, type StatementEvent } from '@parley/protocol';
 import { and, eq } from 'drizzle-orm';
 import type { AppContext } from '../../context.js';
-import { badRequest, conflict, notFound } from '../../http/errors.js';
+import { conflict, notFound } from '../../http/errors.js';
+import { applyLanguages, type LanguageChange } from '../../lib/languages.js';
 import type { ActorFacts, GroupFacts } from '../../policy/policy.js';
 import { runWrite, type WriteScope } from '../../services/write.js';
 import { checkMeetingRefs } from '../outcomes/meeting-refs.js';
@@ -23,33 +24,6 @@ const stale = (row: StatementRow, path: string) =>
     { textHash: row.textHash, revision: row.revision, status: row.status },
     [{ path, message: `the current text hash is ${row.textHash}` }],
   );
-
-export interface LanguageChange {
-  language?: string | undefined;
-  secondLanguage?: string | null | undefined;
-  secondText?: string | null | undefined;
-}
-
-/** A text's languages after a change (absent fields keep what it had), tags in canonical form; 400 naming the field. */
-export function applyLanguages(
-  before: { language: string; secondLanguage: string | null; secondText: string | null },
-  change: LanguageChange,
-) {
-  const next = {
-    language: canonicalLanguage(change.language ?? before.language) ?? 'en',
-    secondLanguage:
-      change.secondLanguage === undefined
-        ? before.secondLanguage
-        : change.secondLanguage && canonicalLanguage(change.secondLanguage),
-    secondText: change.secondText === undefined ? before.secondText : change.secondText,
-  };
-  const problem = secondTextProblem(next);
-  if (problem)
-    throw badRequest(`${problem.path} ${problem.message}`, [
-      { path: `body.${problem.path}`, message: problem.message },
-    ]);
-  return next;
-}
 
 const final = (row: StatementRow) =>
   conflict('A published statement is final', { textHash: row.textHash, revision: row.revision, status: row.status });

@@ -1,11 +1,12 @@
 import type { CreateOutcomeBody, Marking } from '@parley/protocol';
+import type { LanguageChange } from '../../../lib/languages.js';
 import { loadActorFacts } from '../../../policy/actor.js';
 import type { ActorFacts, GroupFacts } from '../../../policy/policy.js';
 import type { Persona, World } from '../../../test-support/world.js';
 import { membersOfGroup } from '../../groups/queries.js';
 import { createMeeting } from '../../meetings/service.js';
 import { createReadout, publishReadout } from '../../readouts/service.js';
-import { approveStatement, createStatement, type LanguageChange } from '../../statements/service.js';
+import { approveStatement, createStatement } from '../../statements/service.js';
 import { createOutcome } from '../service.js';
 
 type Member = Exclude<Persona, 'anonymous' | 'outsider'>;
