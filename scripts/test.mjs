@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Usage: npm test [-- <vitest args>]        e.g. `npm test -- --project unit`
 // Brings Node 22 when the machine's Node is older (scripts/lib/node-runtime.mjs), installs what the tests need (npm
-// deps, Debian chromium and janus), builds, runs `vitest run` (all projects by default), prints the Node version
+// deps, Debian chromium, janus and poppler-utils), builds, runs `vitest run` (all projects by default), prints the Node version
 // used and ends with the line `tests: N passed, N failed, N skipped`. Exits non-zero when anything failed, vitest
 // crashed, or no test ran.
 //
@@ -24,8 +24,9 @@ import { formatCounts, isGreen, readReport } from './lib/vitest-results.mjs';
 await useProjectNode();
 
 const SKIP_BUILD_FLAGS = new Set(['--skip-build', '--no-build']);
-// e2e drives Debian's chromium through playwright-core; the media tests run a real, supervised Janus.
-const TEST_SYSTEM_PACKAGES = ['chromium', 'janus'];
+// e2e drives Debian's chromium through playwright-core; the media tests run a real, supervised Janus; the PDF
+// tests read statements back with poppler's pdftotext.
+const TEST_SYSTEM_PACKAGES = ['chromium', 'janus', 'poppler-utils'];
 
 const args = process.argv.slice(2);
 const skipBuild = args.some((arg) => SKIP_BUILD_FLAGS.has(arg)) || isOn(process.env.PARLEY_SKIP_BUILD);

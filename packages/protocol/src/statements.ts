@@ -1,11 +1,59 @@
 import { z } from 'zod';
 import { freeText, Id, singleLine, Timestamp } from './common.js';
+import { canonicalLanguage, LanguageTag } from './language.js';
 
 /** Lower-case hex SHA-256. */
 export const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'must be a lower-case hex SHA-256');
 
 const Title = singleLine(z.string().trim().min(1).max(300));
 const Body = freeText(z.string().trim().min(1).max(50_000));
+
+/**
+ * A text is written in one language, and may carry the same text in a second language, shown beside it (a
+ * bilingual statement). The second language and its text come together or not at all.
+ */
+const SecondText = {
+  secondLanguage: LanguageTag.nullable().default(null),
+  secondText: Body.nullable().default(null),
+};
+/** On a save, an absent field keeps what the text had; null removes the second-language text. */
+const SecondTextChange = {
+  language: LanguageTag.optional(),
+  secondLanguage: LanguageTag.nullable().optional(),
+  secondText: Body.nullable().optional(),
+};
+
+/** The both-or-neither and must-differ rules, for a whole text after any change is applied; null when it holds. */
+export function secondTextProblem(v: {
+  language: string;
+  secondLanguage: string | null;
+  secondText: string | null;
+}): { path: 'secondLanguage' | 'secondText'; message: string } | null {
+  if (v.secondLanguage !== null && v.secondText === null)
+    return { path: 'secondText', message: 'is required when a second language is given' };
+  if (v.secondLanguage === null && v.secondText !== null)
+    return { path: 'secondLanguage', message: 'is required when a second-language text is given' };
+  if (v.secondLanguage !== null && canonicalLanguage(v.secondLanguage) === canonicalLanguage(v.language))
+    return { path: 'secondLanguage', message: 'must differ from language' };
+  return null;
+}
+
+const withSecondText = <
+  T extends z.ZodType<{ language: string; secondLanguage: string | null; secondText: string | null }>,
+>(
+  schema: T,
+) =>
+  schema.superRefine((v, ctx) => {
+    const p = secondTextProblem(v);
+    if (p) ctx.addIssue({ code: 'custom', path: [p.path], message: p.message });
+  });
+
+/** What a reader needs to set a text: its language and, when there is one, the second-language text. */
+const Languages = {
+  language: z.string(),
+  secondLanguage: z.string().nullable(),
+  secondText: z.string().nullable(),
+};
 
 // ---- Readouts: a side's own account of a meeting, side-only until a chair of that side publishes it. ----
 
@@ -21,6 +69,7 @@ export const Readout = z.object({
   status: ReadoutStatus,
   title: z.string(),
   text: z.string(),
+  ...Languages,
   /** The latest saved version; every save makes a new one. */
   version: z.number().int(),
   publishedVersion: z.number().int().nullable(),
@@ -37,16 +86,20 @@ export const ReadoutVersion = z.object({
   version: z.number().int(),
   title: z.string(),
   text: z.string(),
+  ...Languages,
   author: Author,
   createdAt: Timestamp,
 });
 export const ReadoutVersionList = z.object({ versions: z.array(ReadoutVersion) });
 
-export const CreateReadoutBody = z.strictObject({ meetingId: Id, title: Title, text: Body });
+export const CreateReadoutBody = withSecondText(
+  z.strictObject({ meetingId: Id, title: Title, text: Body, language: LanguageTag.default('en'), ...SecondText }),
+);
 /** A save names the version it was made from, so a concurrent save is a 409 instead of a lost update. */
 export const SaveReadoutBody = z.strictObject({
   title: Title.optional(),
   text: Body,
+  ...SecondTextChange,
   baseVersion: z.number().int().min(1),
 });
 export const PublishReadoutBody = z.strictObject({ version: z.number().int().min(1) });
@@ -72,7 +125,11 @@ export const JointStatement = z.object({
   meetingId: Id.nullable(),
   status: StatementStatus,
   text: z.string(),
-  /** SHA-256 (hex) of the UTF-8 bytes of `text`, exactly as stored; approvals bind this value. */
+  ...Languages,
+  /**
+   * SHA-256 (hex) of the UTF-8 bytes of `statementDigestInput(statement)`: the text exactly as stored, or for a
+   * statement in two languages both tags and both texts. Approvals bind this value.
+   */
   textHash: Sha256Hex,
   /** Increases with every edit. */
   revision: z.number().int(),
@@ -88,8 +145,15 @@ export const JointStatement = z.object({
 export type JointStatement = z.infer<typeof JointStatement>;
 export const JointStatementList = z.object({ statements: z.array(JointStatement) });
 
-export const CreateStatementBody = z.strictObject({ text: Body, meetingId: Id.nullable().default(null) });
-export const EditStatementBody = z.strictObject({ text: Body, baseHash: Sha256Hex });
+export const CreateStatementBody = withSecondText(
+  z.strictObject({
+    text: Body,
+    meetingId: Id.nullable().default(null),
+    language: LanguageTag.default('en'),
+    ...SecondText,
+  }),
+);
+export const EditStatementBody = z.strictObject({ text: Body, ...SecondTextChange, baseHash: Sha256Hex });
 export const ApproveStatementBody = z.strictObject({ textHash: Sha256Hex });
 export const StatementParams = z.strictObject({ statementId: Id });
 export const StatementQuery = z.strictObject({ meetingId: Id.optional() });

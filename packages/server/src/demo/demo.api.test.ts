@@ -68,6 +68,12 @@ describe('the demo group', () => {
     expect(page.body).toContain('Readout of the Commonwealth of Belmora');
     const feed = await t.app.inject('/statements/feed.atom');
     expect(feed.body).toContain('<feed');
+    // The statement is published in English and French, side by side.
+    const id = /href="\/statements\/([0-9a-f-]{36})">Joint statement/.exec(page.body)?.[1];
+    const statement = await t.app.inject(`/statements/${id}`);
+    expect(statement.body).toContain('<section class="text" lang="en" dir="ltr">');
+    expect(statement.body).toContain('<section class="text" lang="fr" dir="ltr">');
+    expect(statement.body).toContain('quatrième cycle du Groupe consultatif stratégique');
   });
 
   it('keeps the quiet re-request in the back channel as ciphertext only, linked from the history', async () => {

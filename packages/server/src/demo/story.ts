@@ -218,11 +218,16 @@ export async function tellDemoStory(
     await ok('publish readout', await chair.post(`/api/readouts/${r.id}/publish`, { version: 1 }));
   }
 
-  // 8. The joint statement: one text, approved by a chair of every side, then published.
+  // 8. The joint statement, issued in English and in French side by side, approved
+  // as one text by a chair of every side, then published.
   const statement = await ok<{ id: string; textHash: string }>(
     'statement',
     await aldSec.post(`/api/groups/${g}/statements`, {
       meetingId: meeting.id,
+      language: 'en',
+      secondLanguage: 'fr',
+      secondText:
+        'La République d’Aldoria et le Commonwealth de Belmora ont tenu le quatrième cycle du Groupe consultatif stratégique par visioconférence sécurisée. Les deux parties sont convenues de l’objectif commun de prévenir toute erreur d’appréciation dans la région frontalière et de maintenir ouverts les canaux de communication de crise. Elles tiendront des discussions d’experts de suivi, sous la supervision du groupe, à commencer par une réunion en présentiel la semaine prochaine.',
       text: 'The Republic of Aldoria and the Commonwealth of Belmora held the fourth round of the Strategic Consultative Group by secure video conference. The two sides agreed on the shared objective of preventing miscalculation in the border region and of keeping channels of crisis communication open. They will hold follow-up expert discussions, overseen by the group, beginning with an in-person meeting next week.',
     }),
   );

@@ -21,6 +21,9 @@ import type {
 import type { z } from 'zod';
 import { http } from './client';
 
+/** A statement's language and, when it has one, the same text in a second language. */
+type StatementLanguages = { language: string; secondLanguage: string | null; secondText: string | null };
+
 export type ReadoutVersion = z.infer<typeof ReadoutVersionListSchema>['versions'][number];
 
 const enc = encodeURIComponent;
@@ -120,10 +123,10 @@ export const lifecycle = {
   statements: {
     list: (groupId: string, meetingId?: string) =>
       http.get<{ statements: JointStatement[] }>(`${g(groupId)}/statements${query({ meetingId })}`),
-    create: (groupId: string, body: { text: string; meetingId: string | null }) =>
+    create: (groupId: string, body: { text: string; meetingId: string | null } & StatementLanguages) =>
       http.post<JointStatement>(`${g(groupId)}/statements`, body),
     get: (statementId: string) => http.get<JointStatement>(`/api/statements/${enc(statementId)}`),
-    edit: (statementId: string, body: { text: string; baseHash: string }) =>
+    edit: (statementId: string, body: { text: string; baseHash: string } & StatementLanguages) =>
       http.patch<JointStatement>(`/api/statements/${enc(statementId)}`, body),
     approve: (statementId: string, textHash: string) =>
       http.post<JointStatement>(`/api/statements/${enc(statementId)}/approvals`, { textHash }),

@@ -16,7 +16,14 @@ export interface PublicEntry {
   publishedAt: Date;
   meeting: { title: string; startsAt: Date } | null;
   text: string;
+  /** BCP 47 tag of the text (and of a readout's title). */
+  language: string;
+  /** The same text in a second language, to be shown beside it. */
+  second: { language: string; text: string } | null;
 }
+
+const secondOf = (r: { secondLanguage: string | null; secondText: string | null }) =>
+  r.secondLanguage !== null && r.secondText !== null ? { language: r.secondLanguage, text: r.secondText } : null;
 
 const sideView = (s: SideRow) => ({ name: s.name, shortCode: s.shortCode, colour: s.colour });
 
@@ -52,6 +59,8 @@ export async function publicEntries(db: DbOrTx, id?: string): Promise<PublicEntr
       publishedAt: s.publishedAt!,
       meeting: await meetingOf(s.meetingId),
       text: s.text,
+      language: s.language,
+      second: secondOf(s),
     });
   }
   for (const r of readouts) {
@@ -66,6 +75,8 @@ export async function publicEntries(db: DbOrTx, id?: string): Promise<PublicEntr
       publishedAt: r.publishedAt,
       meeting: await meetingOf(r.meetingId),
       text: r.text,
+      language: r.language,
+      second: secondOf(r),
     });
   }
   return entries.sort((a, b) => b.publishedAt.getTime() - a.publishedAt.getTime() || a.id.localeCompare(b.id));

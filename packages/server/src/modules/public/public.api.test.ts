@@ -10,7 +10,7 @@ import {
   publishedStatement,
 } from '../outcomes/test-support/fixtures.js';
 import { publicEntries } from './entries.js';
-import { renderPdf } from './pdf.js';
+import { pdfPagePng, pdfText } from './test-support/poppler.js';
 
 let t: TestApp;
 let w: World;
@@ -44,8 +44,8 @@ describe('public statements', () => {
 
     const page = await anon.get(`/statements/${joint.id}`);
     expect(page.statusCode).toBe(200);
-    expect(page.body).toContain('<h1>Joint statement of the Test Group</h1>');
-    expect(page.body).toContain('<p>Second paragraph: expert talks follow next week.</p>');
+    expect(page.body).toContain('<h1 dir="auto">Joint statement of the Test Group</h1>');
+    expect(page.body).toContain('<p dir="auto">Second paragraph: expert talks follow next week.</p>');
     expect(page.body).toContain('Side A and Side B');
     expect(page.body).not.toContain('<script>');
   });
@@ -109,16 +109,88 @@ describe('public statements', () => {
     expect(pdf.toString('latin1')).toMatch(/\/Type \/Page\b/);
     expect(pdf.toString('latin1')).toContain('(Joint statement of the Test Group)');
 
-    // Uncompressed, the page content can be read back: pdfkit writes each line as hex strings in TJ arrays.
     const [entry] = await publicEntries(t.ctx.db, joint.id);
-    const raw = (await renderPdf(entry!, { compress: false })).toString('latin1');
-    const lines = [...raw.matchAll(/\[([^\]]*)\] TJ/g)].map((m) =>
-      [...m[1]!.matchAll(/<([0-9a-f]*)>/g)].map((h) => Buffer.from(h[1]!, 'hex').toString('latin1')).join(''),
-    );
-    const text = lines.join(' ').replace(/\s+/g, ' ');
+    const text = pdfText(pdf).replace(/\s+/g, ' ');
     expect(text).toContain('Joint statement of the Test Group');
     expect(text).toContain('Side A · Side B');
     expect(text).toContain(entry!.publishedAt.getUTCFullYear().toString());
     expect(text).toContain(`${JOINT} Second paragraph: expert talks follow next week.`.replace(/\s+/g, ' '));
+  });
+
+  it('prints Latin with diacritics, Hebrew, Arabic and Cyrillic with every word intact, in embedded fonts', async () => {
+    const mixed = [
+      'Ministar Kovač pozdravlja sporazum.',
+      'שלום עולם, אמרה המשלחת.',
+      'السلام عليكم من الوفد.',
+      'Привет мир от делегации.',
+    ].join('\n\n');
+    const s = await publishedStatement(w, mixed, { language: 'hr' });
+    const res = await (await w.client('anonymous')).get(`/statements/${s.id}.pdf`);
+    expect(res.statusCode).toBe(200);
+    const pdf = res.rawPayload;
+    // Fonts are embedded subsets of the Unicode fonts, none of the 14 standard PDF fonts (Latin-1 only).
+    const raw = pdf.toString('latin1');
+    expect(raw).toMatch(/\/BaseFont \/[A-Z]{6}\+NotoSans-Regular/);
+    expect(raw).toMatch(/\/BaseFont \/[A-Z]{6}\+NotoSansHebrew-Regular/);
+    expect(raw).toMatch(/\/BaseFont \/[A-Z]{6}\+IBMPlexSansArabic-Regular/);
+    expect(raw).not.toMatch(/\/BaseFont \/(Helvetica|Times)/);
+
+    const text = pdfText(pdf);
+    const words = new Set(text.split(/[\s\p{P}]+/u));
+    for (const word of ['Kovač', 'שלום', 'עולם', 'המשלחת', 'السلام', 'عليكم', 'الوفد', 'Привет', 'мир', 'делегации'])
+      expect(words, `${word} in:\n${text}`).toContain(word);
+    // Right-to-left paragraphs come out in logical (reading) order, the paragraphs in the order written.
+    const flat = text.replace(/\s+/g, ' ');
+    for (const phrase of ['Ministar Kovač pozdravlja', 'שלום עולם', 'السلام عليكم من الوفد', 'Привет мир от делегации'])
+      expect(flat).toContain(phrase);
+    const at = (p: string) => flat.indexOf(p);
+    expect(at('Kovač')).toBeLessThan(at('שלום'));
+    expect(at('שלום')).toBeLessThan(at('السلام'));
+    expect(at('السلام')).toBeLessThan(at('Привет'));
+    if (process.env.PARLEY_PDF_PNG) pdfPagePng(pdf, process.env.PARLEY_PDF_PNG);
+  });
+
+  it('marks the language and direction of every text on the page and in the feed', async () => {
+    const en = 'The delegations met in Geneva.';
+    const he = 'המשלחות נפגשו בז׳נבה.\n\nשלום עולם.';
+    const s = await publishedStatement(w, en, { language: 'en', secondLanguage: 'he', secondText: he });
+    const mixed = await publishedStatement(w, 'Ministar Kovač.\n\nשלום עולם.', { language: 'hr' });
+    const anon = await w.client('anonymous');
+
+    const page = (await anon.get(`/statements/${s.id}`)).body;
+    expect(page).toContain('<section class="text" lang="en" dir="ltr">');
+    expect(page).toContain('<section class="text" lang="he" dir="rtl">');
+    expect(page).toContain('<p dir="auto">המשלחות נפגשו בז׳נבה.</p>');
+    expect(page).toContain('<p dir="auto">The delegations met in Geneva.</p>');
+    expect(page).toContain('Hebrew');
+    // A paragraph in another script than the statement's language still finds its own direction.
+    const mixedPage = (await anon.get(`/statements/${mixed.id}`)).body;
+    expect(mixedPage).toContain('<section class="text" lang="hr" dir="ltr">');
+    expect(mixedPage).toContain('<p dir="auto">שלום עולם.</p>');
+
+    const feed = (await anon.get('/statements/feed.atom')).body;
+    expect(XMLValidator.validate(feed)).toBe(true);
+    const doc = new XMLParser({
+      ignoreAttributes: false,
+      isArray: (name) => ['entry', 'link', 'div', 'p'].includes(name),
+    }).parse(feed);
+    const entryOf = (id: string) => doc.feed.entry.find((e: { id: string }) => e.id === `urn:uuid:${id}`);
+    expect(entryOf(mixed.id)['@_xml:lang']).toBe('hr');
+    expect(entryOf(mixed.id).content['@_type']).toBe('text');
+    expect(entryOf(joint.id)['@_xml:lang']).toBe('en');
+    const bilingual = entryOf(s.id);
+    expect(bilingual['@_xml:lang']).toBe('en');
+    expect(bilingual.content['@_type']).toBe('xhtml');
+    const blocks = bilingual.content.div[0].div;
+    expect(blocks.map((d: Record<string, string>) => [d['@_xml:lang'], d['@_dir']])).toEqual([
+      ['en', 'ltr'],
+      ['he', 'rtl'],
+    ]);
+    expect(blocks[1].p.map((p: { '#text': string }) => p['#text'])).toEqual(['המשלחות נפגשו בז׳נבה.', 'שלום עולם.']);
+
+    // The PDF prints both texts.
+    const text = pdfText((await anon.get(`/statements/${s.id}.pdf`)).rawPayload).replace(/\s+/g, ' ');
+    expect(text).toContain('The delegations met in Geneva.');
+    expect(text).toContain('שלום עולם');
   });
 });

@@ -124,6 +124,9 @@ export async function readoutDtos(
       status: r.status,
       title: current.title,
       text: current.text,
+      language: current.language,
+      secondLanguage: current.secondLanguage,
+      secondText: current.secondText,
       version: mine ? r.currentVersion : r.publishedVersion!,
       publishedVersion: r.publishedVersion,
       publishedAt: r.publishedAt?.toISOString() ?? null,
@@ -141,6 +144,9 @@ export interface PublicReadout {
   meetingId: string;
   title: string;
   text: string;
+  language: string;
+  secondLanguage: string | null;
+  secondText: string | null;
   publishedAt: Date;
 }
 
@@ -157,6 +163,9 @@ export async function publishedReadouts(db: DbOrTx, id?: string): Promise<Public
       meetingId: readouts.meetingId,
       title: readoutVersions.title,
       text: readoutVersions.text,
+      language: readoutVersions.language,
+      secondLanguage: readoutVersions.secondLanguage,
+      secondText: readoutVersions.secondText,
       publishedAt: readouts.publishedAt,
     })
     .from(readouts)

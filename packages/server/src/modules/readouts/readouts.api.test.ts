@@ -127,4 +127,48 @@ describe('readouts', () => {
     expect((await memberA.get(url)).json().readouts.length).toBe(before);
     expect((await memberA.get(`/api/readouts/${a.json().id}`)).json().version).toBe(1);
   });
+
+  it("keeps a readout's language and second-language text across saves, and publishes them", async () => {
+    const memberB = await w.client('memberB');
+    const chairB = await w.client('chairB');
+    const meeting = await makeMeeting(w, { title: 'Bilingual session' });
+    const bad = await memberB.post(`/api/groups/${w.group.id}/readouts`, {
+      meetingId: meeting.id,
+      title: 'Compte rendu',
+      text: 'Les délégations se sont réunies.',
+      language: 'french',
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().errors.map((e: { path: string }) => e.path)).toContain('body.language');
+    const res = await memberB.post(`/api/groups/${w.group.id}/readouts`, {
+      meetingId: meeting.id,
+      title: 'Compte rendu',
+      text: 'Les délégations se sont réunies.',
+      language: 'fr',
+      secondLanguage: 'ar',
+      secondText: 'اجتمعت الوفود.',
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const r = res.json();
+    expect(r).toMatchObject({ language: 'fr', secondLanguage: 'ar', secondText: 'اجتمعت الوفود.' });
+    // A save that names no language keeps the version's languages; removing the second language but not its
+    // text would leave half of one, and is refused naming the field sent.
+    const half = await memberB.post(`/api/readouts/${r.id}/versions`, {
+      text: 'x',
+      secondLanguage: null,
+      baseVersion: 1,
+    });
+    expect(half.statusCode).toBe(400);
+    expect(half.json().errors.map((e: { path: string }) => e.path)).toContain('body.secondLanguage');
+    const v2 = await memberB.post(`/api/readouts/${r.id}/versions`, {
+      text: 'Les délégations se sont réunies deux heures.',
+      baseVersion: 1,
+    });
+    expect(v2.statusCode, v2.body).toBe(201);
+    expect(v2.json()).toMatchObject({ version: 2, language: 'fr', secondLanguage: 'ar', secondText: 'اجتمعت الوفود.' });
+    expect((await chairB.post(`/api/readouts/${r.id}/publish`, { version: 2 })).statusCode).toBe(200);
+    const page = (await (await w.client('anonymous')).get(`/statements/${r.id}`)).body;
+    expect(page).toContain('<h1 dir="auto" lang="fr">Compte rendu</h1>');
+    expect(page).toContain('<section class="text" lang="ar" dir="rtl">');
+  });
 });

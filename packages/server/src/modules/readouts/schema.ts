@@ -36,6 +36,11 @@ export const readoutVersions = pgTable(
     version: integer('version').notNull(),
     title: text('title').notNull(),
     text: text('text').notNull(),
+    /** BCP 47 tag of `title` and `text`; versions from before languages were recorded are English. */
+    language: text('language').notNull().default('en'),
+    /** The same readout in a second language, shown beside the first; both null for a single language. */
+    secondLanguage: text('second_language'),
+    secondText: text('second_text'),
     authorUserId: uuid('author_user_id').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },

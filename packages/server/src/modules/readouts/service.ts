@@ -2,6 +2,7 @@ import { domainEvent, type ReadoutEvent } from '@parley/protocol';
 import { and, eq } from 'drizzle-orm';
 import type { AppContext } from '../../context.js';
 import { conflict, notFound } from '../../http/errors.js';
+import { applyLanguages, type LanguageChange } from '../../lib/languages.js';
 import { type ActorFacts, type GroupFacts, mayShareDerived, membershipIn } from '../../policy/policy.js';
 import { runWrite, type WriteScope } from '../../services/write.js';
 import { checkMeetingRefs } from '../outcomes/meeting-refs.js';
@@ -21,8 +22,9 @@ export async function createReadout(
   ctx: Ctx,
   actor: ActorFacts,
   group: GroupFacts,
-  input: { meetingId: string; title: string; text: string },
+  input: { meetingId: string; title: string; text: string } & LanguageChange,
 ) {
+  const languages = applyLanguages({ language: 'en', secondLanguage: null, secondText: null }, input);
   const own = membershipIn(actor, group.id);
   if (!own) throw notFound('Group');
   return runWrite(ctx, actor.userId, async (w) => {
@@ -46,7 +48,14 @@ export async function createReadout(
       .returning();
     const [v] = await w.tx
       .insert(readoutVersions)
-      .values({ readoutId: row!.id, version: 1, title: input.title, text: input.text, authorUserId: actor.userId! })
+      .values({
+        readoutId: row!.id,
+        version: 1,
+        title: input.title,
+        text: input.text,
+        ...languages,
+        authorUserId: actor.userId!,
+      })
       .returning();
     await w.audit({
       action: 'readout.create',
@@ -68,7 +77,7 @@ export async function saveReadoutVersion(
   actor: ActorFacts,
   group: GroupFacts,
   id: string,
-  input: { title?: string | undefined; text: string; baseVersion: number },
+  input: { title?: string | undefined; text: string; baseVersion: number } & LanguageChange,
 ) {
   return runWrite(ctx, actor.userId, async (w) => {
     const before = await findReadout(w.tx, id, true);
@@ -79,9 +88,15 @@ export async function saveReadoutVersion(
         { path: 'body.baseVersion', message: `the current version is ${before.currentVersion}` },
       ]);
     const [prev] = await w.tx
-      .select({ title: readoutVersions.title })
+      .select({
+        title: readoutVersions.title,
+        language: readoutVersions.language,
+        secondLanguage: readoutVersions.secondLanguage,
+        secondText: readoutVersions.secondText,
+      })
       .from(readoutVersions)
       .where(and(eq(readoutVersions.readoutId, id), eq(readoutVersions.version, before.currentVersion)));
+    const languages = applyLanguages(prev!, input);
     const version = before.currentVersion + 1;
     const [v] = await w.tx
       .insert(readoutVersions)
@@ -90,6 +105,7 @@ export async function saveReadoutVersion(
         version,
         title: input.title ?? prev!.title,
         text: input.text,
+        ...languages,
         authorUserId: actor.userId!,
       })
       .returning();

@@ -1,4 +1,4 @@
-import type { JointStatement } from '@parley/protocol';
+import { type JointStatement, statementDigestInput } from '@parley/protocol';
 import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { sha256Hex } from '../../lib/crypto.js';
@@ -10,8 +10,12 @@ import { jointStatements, statementApprovals } from './schema.js';
 export type StatementRow = typeof jointStatements.$inferSelect;
 export type ApprovalRow = typeof statementApprovals.$inferSelect;
 
-/** The digest an approval binds: SHA-256 over the UTF-8 bytes of the exact stored text. */
-export const textHashOf = (text: string): string => sha256Hex(Buffer.from(text, 'utf8'));
+/**
+ * The digest an approval binds: SHA-256 over the UTF-8 bytes of the exact stored text, or of both texts and
+ * their languages for a statement in two languages (see statementDigestInput).
+ */
+export const textHashOf = (s: Parameters<typeof statementDigestInput>[0]): string =>
+  sha256Hex(Buffer.from(statementDigestInput(s), 'utf8'));
 
 /** Joint statements belong to the group as a whole and are shared with every side. */
 export const statementItem = (group: GroupFacts): ItemFacts => ({ group, sideId: null, marking: 'shared' });
@@ -89,6 +93,9 @@ export async function statementDtos(
     meetingId: r.meetingId,
     status: r.status,
     text: r.text,
+    language: r.language,
+    secondLanguage: r.secondLanguage,
+    secondText: r.secondText,
     textHash: r.textHash,
     revision: r.revision,
     approvals: approvals

@@ -13,6 +13,11 @@ export const jointStatements = pgTable(
       .notNull()
       .default('draft'),
     text: text('text').notNull(),
+    /** BCP 47 tag of `text`; rows from before languages were recorded are English. */
+    language: text('language').notNull().default('en'),
+    /** The same statement in a second language, shown beside the first; both null for a single language. */
+    secondLanguage: text('second_language'),
+    secondText: text('second_text'),
     textHash: text('text_hash').notNull(),
     revision: integer('revision').notNull().default(1),
     createdBy: uuid('created_by'),

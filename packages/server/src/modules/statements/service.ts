@@ -2,6 +2,7 @@ import { domainEvent, type StatementEvent } from '@parley/protocol';
 import { and, eq } from 'drizzle-orm';
 import type { AppContext } from '../../context.js';
 import { conflict, notFound } from '../../http/errors.js';
+import { applyLanguages, type LanguageChange } from '../../lib/languages.js';
 import type { ActorFacts, GroupFacts } from '../../policy/policy.js';
 import { runWrite, type WriteScope } from '../../services/write.js';
 import { checkMeetingRefs } from '../outcomes/meeting-refs.js';
@@ -31,8 +32,9 @@ export async function createStatement(
   ctx: Ctx,
   actor: ActorFacts,
   group: GroupFacts,
-  input: { text: string; meetingId: string | null },
+  input: { text: string; meetingId: string | null } & LanguageChange,
 ) {
+  const languages = applyLanguages({ language: 'en', secondLanguage: null, secondText: null }, input);
   return runWrite(ctx, actor.userId, async (w) => {
     await checkMeetingRefs(w.tx, actor, group, { marking: 'shared', meetingId: input.meetingId, agendaItemId: null });
     const [row] = await w.tx
@@ -41,7 +43,8 @@ export async function createStatement(
         groupId: group.id,
         meetingId: input.meetingId,
         text: input.text,
-        textHash: textHashOf(input.text),
+        ...languages,
+        textHash: textHashOf({ text: input.text, ...languages }),
         createdBy: actor.userId,
       })
       .returning();
@@ -68,17 +71,24 @@ export async function editStatement(
   actor: ActorFacts,
   group: GroupFacts,
   id: string,
-  input: { text: string; baseHash: string },
+  input: { text: string; baseHash: string } & LanguageChange,
 ) {
   return runWrite(ctx, actor.userId, async (w) => {
     const before = await findStatement(w.tx, id, true);
     if (!before) throw notFound('Statement');
     if (before.status === 'published') throw final(before);
     if (input.baseHash !== before.textHash) throw stale(before, 'body.baseHash');
+    const languages = applyLanguages(before, input);
     const voided = await w.tx.delete(statementApprovals).where(eq(statementApprovals.statementId, id)).returning();
     const [row] = await w.tx
       .update(jointStatements)
-      .set({ text: input.text, textHash: textHashOf(input.text), revision: before.revision + 1, updatedAt: new Date() })
+      .set({
+        text: input.text,
+        ...languages,
+        textHash: textHashOf({ text: input.text, ...languages }),
+        revision: before.revision + 1,
+        updatedAt: new Date(),
+      })
       .where(eq(jointStatements.id, id))
       .returning();
     await w.audit({

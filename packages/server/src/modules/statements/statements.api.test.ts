@@ -117,4 +117,90 @@ describe('joint statements', () => {
     const now = (await memberA.get(`/api/statements/${s.id}`)).json();
     expect(now).toMatchObject({ text: 'Unchanged text.', revision: 1, approvals: [] });
   });
+
+  it('records a language and an optional second-language text, and the hash binds both texts', async () => {
+    const memberA = await w.client('memberA');
+    const en = 'The two sides agreed to continue the talks.';
+    const he = 'שני הצדדים הסכימו להמשיך בשיחות.';
+    const res = await memberA.post(`/api/groups/${w.group.id}/statements`, {
+      text: en,
+      language: 'EN-gb',
+      secondLanguage: 'he',
+      secondText: he,
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const s = res.json();
+    // Tags are stored in their canonical form; the hash covers both tags and both texts.
+    expect(s).toMatchObject({ language: 'en-GB', secondLanguage: 'he', secondText: he });
+    expect(s.textHash).toBe(sha(JSON.stringify(['en-GB', en, 'he', he])));
+    expect(s.textHash).not.toBe(sha(en));
+
+    // A change of the second text alone is an edit: a new hash, a new revision.
+    const he2 = 'שני הצדדים הסכימו להמשיך בשיחות בשבוע הבא.';
+    const edited = await memberA.patch(`/api/statements/${s.id}`, { text: en, secondText: he2, baseHash: s.textHash });
+    expect(edited.statusCode, edited.body).toBe(200);
+    expect(edited.json()).toMatchObject({ language: 'en-GB', secondLanguage: 'he', secondText: he2, revision: 2 });
+    expect(edited.json().textHash).toBe(sha(JSON.stringify(['en-GB', en, 'he', he2])));
+
+    // null removes the second text; a single-language statement's hash is that of its text, as always.
+    const single = await memberA.patch(`/api/statements/${s.id}`, {
+      text: en,
+      language: 'fr',
+      secondLanguage: null,
+      secondText: null,
+      baseHash: edited.json().textHash,
+    });
+    expect(single.statusCode, single.body).toBe(200);
+    expect(single.json()).toMatchObject({ language: 'fr', secondLanguage: null, secondText: null, textHash: sha(en) });
+
+    // Without a language, a statement is English.
+    expect((await create('Plain text.')) as unknown).toMatchObject({ language: 'en', secondLanguage: null });
+  });
+
+  it('rejects a bad language tag or half a second text, naming the field, and stores nothing', async () => {
+    const memberA = await w.client('memberA');
+    const before = (await memberA.get(`/api/groups/${w.group.id}/statements`)).json().statements.length;
+    const cases: [unknown, string][] = [
+      [{ text: 't', language: 'english' }, 'body.language'],
+      [{ text: 't', language: 'en_US!' }, 'body.language'],
+      [{ text: 't', language: '' }, 'body.language'],
+      [{ text: 't', language: 12 }, 'body.language'],
+      [{ text: 't', secondLanguage: 'not a tag', secondText: 'x' }, 'body.secondLanguage'],
+      [{ text: 't', secondLanguage: 'fr' }, 'body.secondText'],
+      [{ text: 't', secondText: 'texte' }, 'body.secondLanguage'],
+      [{ text: 't', language: 'fr', secondLanguage: 'FR', secondText: 'texte' }, 'body.secondLanguage'],
+      [{ text: 't', secondLanguage: 'fr', secondText: '' }, 'body.secondText'],
+    ];
+    for (const [body, path] of cases) {
+      const res = await memberA.post(`/api/groups/${w.group.id}/statements`, body);
+      expect(res.statusCode, JSON.stringify(body)).toBe(400);
+      expect(
+        res.json().errors.map((e: { path: string }) => e.path),
+        JSON.stringify(body),
+      ).toContain(path);
+    }
+    expect((await memberA.get(`/api/groups/${w.group.id}/statements`)).json().statements).toHaveLength(before);
+
+    const s = await create('Unchanged text.');
+    const patches: [unknown, string][] = [
+      [{ text: 'new', language: 'x', baseHash: s.textHash }, 'body.language'],
+      // The statement has no second language: a second text alone is half of one.
+      [{ text: 'new', secondText: 'nouveau', baseHash: s.textHash }, 'body.secondLanguage'],
+      [{ text: 'new', secondLanguage: 'en', secondText: 'same language', baseHash: s.textHash }, 'body.secondLanguage'],
+    ];
+    for (const [body, path] of patches) {
+      const res = await memberA.patch(`/api/statements/${s.id}`, body);
+      expect(res.statusCode, JSON.stringify(body)).toBe(400);
+      expect(
+        res.json().errors.map((e: { path: string }) => e.path),
+        JSON.stringify(body),
+      ).toContain(path);
+    }
+    expect((await memberA.get(`/api/statements/${s.id}`)).json()).toMatchObject({
+      text: 'Unchanged text.',
+      language: 'en',
+      secondText: null,
+      revision: 1,
+    });
+  });
 });

@@ -7,6 +7,7 @@ import { TextAreaField } from '../../components/lifecycle/fields';
 import { maxLengthOf } from '../../components/limits';
 import { Panel } from '../../components/ui';
 import { canWrite } from '../lifecycle-access';
+import { bodyOf, draftOf, LanguageFields, StatementTexts, sameLanguages } from './languages';
 
 export const STATEMENT_LIMIT = maxLengthOf(EditStatementBody.shape.text);
 
@@ -26,10 +27,11 @@ export function StatementEditor({
   onChanged: () => Promise<void>;
 }) {
   const [text, setText] = useState(s.text);
-  const [base, setBase] = useState({ hash: s.textHash, text: s.text });
+  const [languages, setLanguages] = useState(draftOf(s));
+  const [base, setBase] = useState({ hash: s.textHash, text: s.text, languages: draftOf(s) });
   const [conflict, setConflict] = useState(false);
   const save = useAction();
-  const dirty = text !== base.text;
+  const dirty = text !== base.text || !sameLanguages(languages, base.languages);
   const editable = s.status === 'draft' && canWrite(group);
 
   useEffect(() => onDirty(dirty), [dirty, onDirty]);
@@ -38,17 +40,19 @@ export function StatementEditor({
     if (s.textHash === base.hash) return;
     if (!dirty) {
       setText(s.text);
-      setBase({ hash: s.textHash, text: s.text });
+      setLanguages(draftOf(s));
+      setBase({ hash: s.textHash, text: s.text, languages: draftOf(s) });
     }
-  }, [s.textHash, s.text, base.hash, dirty]);
+  }, [s, base.hash, dirty]);
   const behind = s.textHash !== base.hash;
 
   const submit = (baseHash: string) =>
     void save.run(async () => {
       try {
-        const r = await lifecycle.statements.edit(s.id, { text, baseHash });
-        setBase({ hash: r.textHash, text: r.text });
+        const r = await lifecycle.statements.edit(s.id, { text, ...bodyOf(languages), baseHash });
+        setBase({ hash: r.textHash, text: r.text, languages: draftOf(r) });
         setText(r.text);
+        setLanguages(draftOf(r));
         setConflict(false);
       } catch (err) {
         if (err instanceof ApiError && err.status === 409) {
@@ -70,7 +74,8 @@ export function StatementEditor({
   };
   const takeLatest = () => {
     setText(s.text);
-    setBase({ hash: s.textHash, text: s.text });
+    setLanguages(draftOf(s));
+    setBase({ hash: s.textHash, text: s.text, languages: draftOf(s) });
     setConflict(false);
     save.reset();
   };
@@ -78,9 +83,7 @@ export function StatementEditor({
   if (!editable) {
     return (
       <Panel title="Text" id="statement-text">
-        <div className="statement-text" data-testid="statement-text">
-          {s.text}
-        </div>
+        <StatementTexts {...s} />
       </Panel>
     );
   }
@@ -112,7 +115,10 @@ export function StatementEditor({
           error={save.fields.text}
           rows={14}
           maxLength={STATEMENT_LIMIT}
+          lang={languages.language.trim() || undefined}
+          dir="auto"
         />
+        <LanguageFields draft={languages} onChange={setLanguages} fields={save.fields} limit={STATEMENT_LIMIT} />
         <div className="form-actions">
           <p className="muted small">
             {s.approvals.length > 0

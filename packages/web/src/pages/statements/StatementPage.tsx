@@ -1,4 +1,4 @@
-import type { Group, JointStatement } from '@parley/protocol';
+import { type Group, type JointStatement, statementDigestInput } from '@parley/protocol';
 import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { api } from '../../api/endpoints';
@@ -62,11 +62,11 @@ function StatementView({
   const [verified, setVerified] = useState<boolean | null>(null);
   useEffect(() => {
     let live = true;
-    void sha256Hex(s.text).then((h) => live && setVerified(h === null ? null : h === s.textHash));
+    void sha256Hex(statementDigestInput(s)).then((h) => live && setVerified(h === null ? null : h === s.textHash));
     return () => {
       live = false;
     };
-  }, [s.text, s.textHash]);
+  }, [s]);
   const published = s.status === 'published';
   const origin = window.location.origin;
 

@@ -11,6 +11,7 @@ import { useResource } from '../../components/useResource';
 import { useGroupContext } from '../group/context';
 import { canWrite } from '../lifecycle-access';
 import '../lifecycle.css';
+import { bodyOf, type LanguageDraft, LanguageFields, NO_SECOND } from './languages';
 import { STATEMENT_LIMIT } from './StatementEditor';
 
 export function StatementsView() {
@@ -88,12 +89,17 @@ export function StatementCard({
 function NewStatement({ groupId, meetings }: { groupId: string; meetings: { id: string; title: string }[] }) {
   const navigate = useNavigate();
   const [text, setText] = useState('');
+  const [languages, setLanguages] = useState<LanguageDraft>({ language: 'en', ...NO_SECOND });
   const [meetingId, setMeetingId] = useState('');
   const create = useAction();
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
     void create.run(async () => {
-      const s = await lifecycle.statements.create(groupId, { text, meetingId: meetingId || null });
+      const s = await lifecycle.statements.create(groupId, {
+        text,
+        meetingId: meetingId || null,
+        ...bodyOf(languages),
+      });
       navigate(`/groups/${groupId}/statements/${s.id}`);
     });
   };
@@ -108,7 +114,10 @@ function NewStatement({ groupId, meetings }: { groupId: string; meetings: { id: 
           error={create.fields.text}
           rows={6}
           maxLength={STATEMENT_LIMIT}
+          lang={languages.language.trim() || undefined}
+          dir="auto"
         />
+        <LanguageFields draft={languages} onChange={setLanguages} fields={create.fields} limit={STATEMENT_LIMIT} />
         <SelectField
           label="About the meeting"
           value={meetingId}

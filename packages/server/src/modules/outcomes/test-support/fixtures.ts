@@ -1,4 +1,5 @@
 import type { CreateOutcomeBody, Marking } from '@parley/protocol';
+import type { LanguageChange } from '../../../lib/languages.js';
 import { loadActorFacts } from '../../../policy/actor.js';
 import type { ActorFacts, GroupFacts } from '../../../policy/policy.js';
 import type { Persona, World } from '../../../test-support/world.js';
@@ -59,12 +60,16 @@ export async function publishedReadout(w: World, text: string) {
   return publishReadout(w.ctx, await actor(w, 'chairB'), w.group, r.id, 1);
 }
 
-export async function makeStatement(w: World, text = 'Both sides agreed on a shared objective.') {
-  return createStatement(w.ctx, await actor(w, 'memberA'), w.group, { text, meetingId: null });
+export async function makeStatement(
+  w: World,
+  text = 'Both sides agreed on a shared objective.',
+  languages: LanguageChange = {},
+) {
+  return createStatement(w.ctx, await actor(w, 'memberA'), w.group, { text, meetingId: null, ...languages });
 }
 
-export async function publishedStatement(w: World, text: string) {
-  const s = await makeStatement(w, text);
+export async function publishedStatement(w: World, text: string, languages: LanguageChange = {}) {
+  const s = await makeStatement(w, text, languages);
   await approveStatement(w.ctx, await actor(w, 'chairA'), w.group, s.id, w.sideA, s.textHash);
   return approveStatement(w.ctx, await actor(w, 'chairB'), w.group, s.id, w.sideB, s.textHash);
 }
