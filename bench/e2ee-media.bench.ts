@@ -7,7 +7,9 @@
 // resolution held) so every mode decodes the same media. Rounds rotate the order of the modes so drift and load
 // from other processes fall on all of them alike; figures are medians over rounds. A third mode routes the frames
 // through an encoded transform that hands them back untouched, to tell Chromium's cost of moving every frame
-// through a worker from the cost of the SFrame decryption itself.
+// through a worker from the cost of the SFrame decryption itself. A fourth runs LiveKit's own frame encryption
+// worker, as the livekit-client package ships it, over the same connections and media: the peer to compare with.
+// The senders' browser is measured over the same window too (its encoding and encryption).
 // Run: npm run bench -- e2ee-media
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -96,15 +98,22 @@ async function browserCpu(browser: Browser): Promise<number> {
   }
 }
 
-type Mode = 'off' | 'transform' | 'e2ee';
+type Mode = 'off' | 'transform' | 'e2ee' | 'livekit';
 const LABEL: Record<Mode, string> = {
   off: 'E2EE off         ',
   transform: 'bare transform   ',
-  e2ee: 'E2EE on          ',
+  e2ee: 'Parley SFrame    ',
+  livekit: 'LiveKit worker   ',
 };
+interface Sample {
+  cpuMsPerS: number;
+  senderCpuMsPerS: number;
+  fps: number;
+}
 
-async function measure(url: string, senders: Browser, receiver: Browser, mode: Mode) {
-  const e2ee = mode === 'e2ee';
+async function measure(url: string, senders: Browser, receiver: Browser, mode: Mode): Promise<Sample> {
+  const e2ee = mode === 'e2ee' || mode === 'livekit';
+  const withLivekit = mode === 'livekit';
   const key = e2ee ? randomBytes(16).toString('hex') : null;
   const open = async (b: Browser) => {
     const page = await (await b.newContext()).newPage();
@@ -117,8 +126,17 @@ async function measure(url: string, senders: Browser, receiver: Browser, mode: M
   try {
     const leaves = { 'participant-0': [0], 'participant-1': [1] };
     for (const [leaf, page] of sendPages.entries()) {
-      const pub = await call(page, 'publish', key, leaf);
-      const sub = await call(recv, 'receive', pub.offer, key, `participant-${leaf}`, leaves, mode === 'transform');
+      const pub = await call(page, 'publish', key, leaf, withLivekit);
+      const sub = await call(
+        recv,
+        'receive',
+        pub.offer,
+        key,
+        `participant-${leaf}`,
+        leaves,
+        mode === 'transform',
+        withLivekit,
+      );
       await call(page, 'accept', pub.id, sub.answer);
       await call(page, 'fixEncoding', pub.id);
     }
@@ -126,19 +144,31 @@ async function measure(url: string, senders: Browser, receiver: Browser, mode: M
       (await call(recv, 'frames')).every((n) => n > 30) ? true : undefined,
     );
     await sleep(WARMUP_MS);
-    const [cpu0, frames0, t0] = [await browserCpu(receiver), await call(recv, 'frames'), Date.now()];
+    const [cpu0, send0, frames0, t0] = [
+      await browserCpu(receiver),
+      await browserCpu(senders),
+      await call(recv, 'frames'),
+      Date.now(),
+    ];
     await sleep(WINDOW_MS);
-    const [cpu1, frames1, t1] = [await browserCpu(receiver), await call(recv, 'frames'), Date.now()];
+    const [cpu1, send1, frames1, t1] = [
+      await browserCpu(receiver),
+      await browserCpu(senders),
+      await call(recv, 'frames'),
+      Date.now(),
+    ];
     const resolutions = await call(recv, 'resolutions');
     const errors = await call(recv, 'errors');
     if (errors.length > 0) throw new Error(`receiver E2EE errors: ${errors.join('; ')}`);
     const seconds = (t1 - t0) / 1000;
     const fps = frames1.reduce((s, n, i) => s + n - frames0[i]!, 0) / seconds;
     const cpuMsPerS = ((cpu1 - cpu0) * 1000) / seconds;
+    const senderCpuMsPerS = ((send1 - send0) * 1000) / seconds;
     console.log(
-      `  ${LABEL[mode]}: ${cpuMsPerS.toFixed(0)} ms CPU/s, ${fps.toFixed(1)} video frames/s (${resolutions.join(' + ')})`,
+      `  ${LABEL[mode]}: receiver ${cpuMsPerS.toFixed(0)} ms CPU/s, senders ${senderCpuMsPerS.toFixed(0)} ms CPU/s, ` +
+        `${fps.toFixed(1)} video frames/s (${resolutions.join(' + ')})`,
     );
-    return { cpuMsPerS, fps };
+    return { cpuMsPerS, senderCpuMsPerS, fps };
   } finally {
     for (const page of [...sendPages, recv]) await page.context().close();
   }
@@ -150,8 +180,8 @@ export async function run(): Promise<BenchResult[]> {
   const senders = await launchBenchChromium();
   const receiver = await launchBenchChromium();
   try {
-    const runs: Record<Mode, { cpuMsPerS: number; fps: number }[]> = { off: [], transform: [], e2ee: [] };
-    const modes: Mode[] = ['off', 'e2ee', 'transform'];
+    const runs: Record<Mode, Sample[]> = { off: [], transform: [], e2ee: [], livekit: [] };
+    const modes: Mode[] = ['off', 'e2ee', 'livekit', 'transform'];
     for (let round = 0; round < ROUNDS; round++) {
       console.log(`round ${round + 1} of ${ROUNDS}`);
       for (let i = 0; i < modes.length; i++) {
@@ -159,33 +189,63 @@ export async function run(): Promise<BenchResult[]> {
         runs[mode].push(await measure(site.url, senders, receiver, mode));
       }
     }
-    const cpu = (mode: Mode) => median(runs[mode].map((r) => r.cpuMsPerS));
+    const cpu = (mode: Mode, side: 'cpuMsPerS' | 'senderCpuMsPerS' = 'cpuMsPerS') =>
+      median(runs[mode].map((r) => r[side]));
     const fps = (mode: Mode) => median(runs[mode].map((r) => r.fps));
-    const [on, off, bare] = [cpu('e2ee'), cpu('off'), cpu('transform')];
-    const pct = (x: number, y: number) => `${((x / y - 1) * 100).toFixed(1)} %`;
+    /** The median over rounds of one mode's figure over another's in the same round (drift cancels out). */
+    const ratio = (a: Mode, b: Mode, side: 'cpuMsPerS' | 'senderCpuMsPerS' = 'cpuMsPerS') =>
+      median(runs[a].map((r, i) => r[side] / runs[b][i]![side]));
+    const pct = (x: number) => `${((x - 1) * 100).toFixed(1)} %`;
+    const [on, off, bare, lk] = [cpu('e2ee'), cpu('off'), cpu('transform'), cpu('livekit')];
     console.log(
-      `receiver CPU, 2 incoming streams: E2EE on ${on.toFixed(0)} ms/s (${fps('e2ee').toFixed(1)} fps), ` +
-        `off ${off.toFixed(0)} ms/s (${fps('off').toFixed(1)} fps), overhead ${pct(on, off)} (target ≤ 10 %); ` +
-        `a transform that only hands frames back costs ${bare.toFixed(0)} ms/s (${pct(bare, off)}), ` +
-        `so SFrame itself adds ${pct(on, bare)}`,
+      `receiver CPU, 2 incoming streams (medians of ${ROUNDS} rounds; ratios are medians of same-round ratios):\n` +
+        `  off ${off.toFixed(0)} ms/s (${fps('off').toFixed(1)} fps), bare transform ${bare.toFixed(0)} ms/s ` +
+        `(${pct(ratio('transform', 'off'))}), Parley ${on.toFixed(0)} ms/s (${pct(ratio('e2ee', 'off'))}, ` +
+        `${fps('e2ee').toFixed(1)} fps), LiveKit ${lk.toFixed(0)} ms/s (${pct(ratio('livekit', 'off'))}, ` +
+        `${fps('livekit').toFixed(1)} fps)\n` +
+        `  SFrame's share over the bare transform: Parley ${pct(ratio('e2ee', 'transform'))}, ` +
+        `LiveKit's ${pct(ratio('livekit', 'transform'))}; Parley vs LiveKit ${pct(ratio('e2ee', 'livekit'))}`,
     );
-    const row = (name: string, value: number, baseline: number, target: string): BenchResult => ({
+    const send = (mode: Mode) => cpu(mode, 'senderCpuMsPerS');
+    console.log(
+      `sender CPU, 2 outgoing camera+microphone streams: off ${send('off').toFixed(0)} ms/s, bare transform ` +
+        `${send('transform').toFixed(0)} ms/s, Parley ${send('e2ee').toFixed(0)} ms/s ` +
+        `(${pct(ratio('e2ee', 'off', 'senderCpuMsPerS'))}), LiveKit ${send('livekit').toFixed(0)} ms/s ` +
+        `(${pct(ratio('livekit', 'off', 'senderCpuMsPerS'))})`,
+    );
+    const row = (name: string, value: number, baseline: number, r: number, target: string): BenchResult => ({
       name,
       value,
       baseline,
-      ratio: value / baseline,
+      ratio: r,
       unit: 'ms CPU/s',
       target,
     });
     return [
-      row('receiver CPU, E2EE on vs off (3 participants)', on, off, '≤ 1.10x (≤ 10 % overhead)'),
+      row('receiver CPU, E2EE on vs off (3 participants)', on, off, ratio('e2ee', 'off'), '≤ 1.10x (≤ 10 % overhead)'),
       row(
         'receiver CPU, encoded transform with no crypto vs off (Chromium’s share)',
         bare,
         off,
+        ratio('transform', 'off'),
         'info: the floor of any encoded transform',
       ),
-      row('receiver CPU, E2EE on vs the same transform with no crypto (SFrame’s share)', on, bare, '≤ 1.10x'),
+      row(
+        'receiver CPU, E2EE on vs the same transform with no crypto (SFrame’s share)',
+        on,
+        bare,
+        ratio('e2ee', 'transform'),
+        '≤ 1.05x',
+      ),
+      row('receiver CPU, LiveKit’s E2EE worker vs off (peer)', lk, off, ratio('livekit', 'off'), 'info: the peer'),
+      row('receiver CPU, Parley vs LiveKit’s E2EE worker', on, lk, ratio('e2ee', 'livekit'), '≤ 1.00x'),
+      row(
+        'sender CPU, Parley vs LiveKit’s E2EE worker',
+        send('e2ee'),
+        send('livekit'),
+        ratio('e2ee', 'livekit', 'senderCpuMsPerS'),
+        'info: both encrypt every frame',
+      ),
     ];
   } finally {
     await senders.close().catch(() => undefined);

@@ -3,18 +3,21 @@
 // transform. Keys are a fixed random base key per run rather than an MLS epoch's: the per-frame work (what the
 // bench measures) is the same, and MLS keying is covered by bench/mls.bench.ts.
 import { kidFor } from '@parley/e2ee';
+// LiveKit's own frame encryption worker, exactly as the livekit-client package ships it (the peer row).
+import livekitWorkerUrl from 'livekit-client/e2ee-worker?worker&url';
 import { MediaCrypto } from '../../packages/web/src/e2ee/media-crypto.js';
 import { e2eePeerConnectionConfig, preferE2eeVideoCodecs } from '../../packages/web/src/e2ee/support.js';
 
 const EPOCH = 1n;
 const EPOCH_BITS = 4;
-/** The Janus room's publisher bitrate (packages/server/src/janus/videoroom.ts). */
+/** One 720p stream at about the camera's top simulcast layer (1.2 Mbit/s, packages/web/src/call/layers.ts); kept at 1 Mbit/s so figures compare with earlier runs. */
 const ROOM_BITRATE = 1_024_000;
 const VIDEO: MediaTrackConstraints = { width: { ideal: 1280 }, height: { ideal: 720 }, frameRate: { ideal: 30 } };
 
 /** A worker whose encoded transform pipes frames straight back: no per-frame JavaScript at all. */
 const PASS_THROUGH = 'onrtctransform = (event) => { event.transformer.readable.pipeTo(event.transformer.writable); };';
 let passWorker: Worker | undefined;
+let livekit: Worker | undefined;
 
 const pcs = new Map<string, RTCPeerConnection>();
 let next = 0;
@@ -44,6 +47,61 @@ function keyed(keyHex: string, ownLeaf: number, senderLeaves: number[]): MediaCr
   return crypto;
 }
 
+/**
+ * LiveKit's worker set up as its ExternalE2EEKeyProvider does: one shared key (raw bytes imported as HKDF material,
+ * from which the worker derives its AES-GCM key), no ratcheting, encryption enabled for every participant.
+ */
+async function livekitKeyed(keyHex: string, identities: string[]): Promise<Worker> {
+  if (!livekit) {
+    const worker = new Worker(livekitWorkerUrl, { type: 'module', name: 'livekit-e2ee' });
+    worker.onmessage = (event: MessageEvent<{ kind: string; data?: { error?: unknown } }>) => {
+      if (event.data.kind === 'error') errors.push(`livekit: ${String(event.data.data?.error)}`);
+    };
+    worker.postMessage({
+      kind: 'init',
+      data: {
+        keyProviderOptions: {
+          sharedKey: true,
+          ratchetSalt: 'LKFrameEncryptionKey',
+          ratchetWindowSize: 0,
+          failureTolerance: 10,
+          keyringSize: 16,
+          keySize: 128,
+        },
+        loglevel: 'warn',
+      },
+    });
+    const material = await globalThis.crypto.subtle.importKey('raw', bytes(keyHex), 'HKDF', false, [
+      'deriveBits',
+      'deriveKey',
+    ]);
+    worker.postMessage({ kind: 'setKey', data: { key: material, keyIndex: 0, updateCurrentKeyIndex: true } });
+    livekit = worker;
+  }
+  for (const participantIdentity of identities)
+    livekit.postMessage({ kind: 'enable', data: { enabled: true, participantIdentity } });
+  return livekit;
+}
+
+function livekitTransform(
+  endpoint: RTCRtpSender | RTCRtpReceiver,
+  worker: Worker,
+  kind: 'encode' | 'decode',
+  participantIdentity: string,
+  track: MediaStreamTrack,
+): void {
+  const Transform = (
+    globalThis as unknown as { RTCRtpScriptTransform: new (worker: Worker, options: unknown) => unknown }
+  ).RTCRtpScriptTransform;
+  (endpoint as unknown as { transform: unknown }).transform = new Transform(worker, {
+    kind,
+    participantIdentity,
+    trackId: track.id,
+    ...(track.kind === 'video' ? { codec: 'vp8' } : {}),
+    hasPacketTrailer: false,
+  });
+}
+
 const register = (pc: RTCPeerConnection) => {
   const id = `pc${next++}`;
   pcs.set(id, pc);
@@ -51,15 +109,21 @@ const register = (pc: RTCPeerConnection) => {
 };
 
 const api = {
-  /** Publishes the fake camera and microphone, SFrame-encrypted as leaf `leaf` when `keyHex` is given. */
-  async publish(keyHex: string | null, leaf: number) {
+  /**
+   * Publishes the fake camera and microphone, SFrame-encrypted as leaf `leaf` when `keyHex` is given (with LiveKit's
+   * worker instead when `withLivekit`).
+   */
+  async publish(keyHex: string | null, leaf: number, withLivekit = false) {
     const media = await navigator.mediaDevices.getUserMedia({ video: VIDEO, audio: true });
     const pc = new RTCPeerConnection(keyHex ? e2eePeerConnectionConfig() : {});
-    const mc = keyHex ? keyed(keyHex, leaf, []) : undefined;
+    const identity = `participant-${leaf}`;
+    const lk = keyHex && withLivekit ? await livekitKeyed(keyHex, [identity]) : undefined;
+    const mc = keyHex && !lk ? keyed(keyHex, leaf, []) : undefined;
     for (const track of media.getTracks()) {
       const t = pc.addTransceiver(track, { direction: 'sendonly', streams: [media] });
       if (track.kind === 'video') preferE2eeVideoCodecs(t);
       mc?.attachSender(t.sender);
+      if (lk) livekitTransform(t.sender, lk, 'encode', identity, track);
     }
     await pc.setLocalDescription(await pc.createOffer());
     return { id: register(pc), offer: await gathered(pc) };
@@ -91,10 +155,12 @@ const api = {
     participantId: string,
     leaves: Record<string, number[]>,
     passThrough = false,
+    withLivekit = false,
   ) {
     const pc = new RTCPeerConnection(keyHex ? e2eePeerConnectionConfig() : {});
     const senderLeaves = Object.values(leaves).flat();
-    const mc = keyHex ? keyed(keyHex, Math.max(...senderLeaves) + 1, senderLeaves) : undefined;
+    const lk = keyHex && withLivekit ? await livekitKeyed(keyHex, Object.keys(leaves)) : undefined;
+    const mc = keyHex && !lk ? keyed(keyHex, Math.max(...senderLeaves) + 1, senderLeaves) : undefined;
     mc?.setParticipants(leaves);
     const video = document.createElement('video');
     video.muted = true;
@@ -104,6 +170,7 @@ const api = {
     document.body.append(video);
     pc.ontrack = (event) => {
       mc?.attachReceiver(event.receiver, participantId);
+      if (lk) livekitTransform(event.receiver, lk, 'decode', participantId, event.track);
       if (passThrough && !mc) {
         passWorker ??= new Worker(URL.createObjectURL(new Blob([PASS_THROUGH], { type: 'text/javascript' })));
         (event.receiver as unknown as { transform: unknown }).transform = new (

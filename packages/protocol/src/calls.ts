@@ -53,6 +53,18 @@ export const CallClientMessage = z.discriminatedUnion('type', [
     ...M,
     feeds: z.array(z.strictObject({ feedId: z.string().max(64), mid: z.string().max(16).optional() })).max(100),
   }),
+  /**
+   * Which simulcast layer of each subscribed camera the caller wants (0 lowest .. 2 highest), by the mid of the
+   * caller's own subscriber connection: the layer that fits the tile it is shown in. Other mids are ignored.
+   */
+  z.strictObject({
+    type: z.literal('call.layers'),
+    ...M,
+    layers: z
+      .array(z.strictObject({ mid: z.string().min(1).max(16), substream: z.number().int().min(0).max(2) }))
+      .min(1)
+      .max(100),
+  }),
   /** The browser's answer to the server's `call.offer` for the subscriber connection. */
   z.strictObject({ type: z.literal('call.subscribe-answer'), ...M, jsep: JsepAnswer }),
   z.strictObject({ type: z.literal('call.trickle'), ...M, target: CallTarget, candidate: IceCandidate.nullable() }),

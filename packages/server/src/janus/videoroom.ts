@@ -10,6 +10,12 @@ export function randomRoomId(): number {
   return Number(randomBytes(8).readBigUInt64BE(0) & 0x1f_ffff_ffff_ffffn) || 1;
 }
 
+/**
+ * The cap Janus sets on each publisher (REMB). A camera sends three simulcast layers (about 0.15 + 0.5 + 1.2 Mbit/s
+ * at 720p): below about 1.9 Mbit/s the browser drops the top layer, and every receiver gets at most half resolution.
+ */
+export const DEFAULT_PUBLISHER_BITRATE = 2_048_000;
+
 export interface CreateRoomOptions {
   room?: number;
   description?: string;
@@ -171,7 +177,7 @@ export class VideoRoomAdmin {
       publishers: o.publishers ?? 25,
       audiocodec: 'opus',
       videocodec: o.videocodec ?? 'vp8',
-      bitrate: o.bitrate ?? 1_024_000,
+      bitrate: o.bitrate ?? DEFAULT_PUBLISHER_BITRATE,
       audiolevel_ext: true,
       audiolevel_event: true,
       notify_joining: o.notifyJoining ?? true,
@@ -345,6 +351,16 @@ export class VideoRoomSubscriber extends VideoRoomPeer {
   }): Promise<Jsep | undefined> {
     const { jsep } = await this.handle.message({ request: 'update', ...o });
     return jsep;
+  }
+
+  /**
+   * Picks the simulcast layer (0 lowest .. 2 highest) Janus relays on each of this subscription's video mids. Janus
+   * switches at the next key frame of that layer (it asks the publisher for one): it reads only the RTP header,
+   * the VP8 payload descriptor and the key-frame bit and start code of the VP8 payload header, all of which an
+   * end-to-end encrypted frame keeps in clear, so the switch needs neither keys nor a renegotiation.
+   */
+  async configure(streams: { mid: string; substream: number }[]): Promise<void> {
+    await this.handle.message({ request: 'configure', streams });
   }
 
   async pause(): Promise<void> {

@@ -42,7 +42,7 @@ export function Stage({ group, session, snap }: { group: Group; session: CallSes
       media={mediaOf(p, 'main')}
       isMe={p.participantId === me}
       keyStatus={keyOf(p)}
-      {...(p.participantId !== me ? { onFirstFrame } : {})}
+      {...(p.participantId !== me ? { onFirstFrame, onSize: session.tileSize } : {})}
       menu={
         mayModerate && p.participantId !== me ? (
           <ParticipantMenu participant={p} ownSide={p.sideId === mine?.sideId} session={session} />

@@ -21,6 +21,7 @@ export function Tile({
   keyStatus,
   large,
   onFirstFrame,
+  onSize,
   menu,
 }: {
   participant: CallParticipant;
@@ -31,9 +32,22 @@ export function Tile({
   keyStatus: KeyStatus | undefined;
   large?: boolean;
   onFirstFrame?: () => void;
+  /** The tile's height in device pixels, on mount and on every resize (picks the simulcast layer to receive). */
+  onSize?: (participantId: string, heightPx: number) => void;
   menu?: React.ReactNode;
 }) {
   const video = useRef<HTMLVideoElement>(null);
+  const figure = useRef<HTMLElement>(null);
+  const participantId = participant.participantId;
+  useEffect(() => {
+    const el = figure.current;
+    if (!el || !onSize) return;
+    const report = () => onSize(participantId, el.getBoundingClientRect().height * window.devicePixelRatio);
+    report();
+    const ro = new ResizeObserver(report);
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, [onSize, participantId]);
   useEffect(() => {
     const el = video.current;
     if (!el || el.srcObject === media) return;
@@ -61,6 +75,7 @@ export function Tile({
   const label = screen ? `${who}: shared screen` : who;
   return (
     <figure
+      ref={figure}
       className={`call-tile${large ? ' call-tile--large' : ''}${participant.speaking && !screen ? ' call-tile--speaking' : ''}${screen ? ' call-tile--screen' : ''}`}
       style={{ '--side': side?.colour ?? '#667085' } as CSSProperties}
       data-participant-id={participant.participantId}

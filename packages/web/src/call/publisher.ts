@@ -1,5 +1,6 @@
 import type { CallStream, IceServer } from '@parley/protocol';
 import type { CallE2ee } from '../e2ee/call-e2ee';
+import { CAMERA_ENCODINGS } from './layers';
 import type { CallSignalling } from './signalling';
 
 /** How long a `disconnected` connection may stay so before we restart ICE (it often recovers on its own). */
@@ -39,7 +40,13 @@ export class Publisher {
     // Audio first, then video: the SFU reads the m-lines in this order.
     const tracks = [...this.media.getAudioTracks(), ...this.media.getVideoTracks()];
     for (const track of tracks) {
-      const t = pc.addTransceiver(track, { direction: 'sendonly', streams: [this.media] });
+      // The camera in three layers for receivers to pick from; a screen share stays one full-resolution layer.
+      const simulcast = track.kind === 'video' && this.stream === 'main';
+      const t = pc.addTransceiver(track, {
+        direction: 'sendonly',
+        streams: [this.media],
+        ...(simulcast ? { sendEncodings: CAMERA_ENCODINGS.map((e) => ({ ...e })) } : {}),
+      });
       if (track.kind === 'video') this.crypto.prepareVideo(t);
       this.crypto.attachSender(t.sender);
     }

@@ -1,8 +1,10 @@
 import type { CallErrorCode, CallServerMessage, CallStream, IceServer } from '@parley/protocol';
 import type { CallE2ee } from '../e2ee/call-e2ee';
+import { LayerPlan } from './layers';
 import { Publisher } from './publisher';
 import { CallSignalling } from './signalling';
 import { type CallSnapshot, INITIAL } from './snapshot';
+import { type InboundStat, inboundStats, type OutboundStat, outboundStats } from './stats';
 import { Subscriber } from './subscriber';
 
 /** What a refusal means to the person; codes without words here show the server's message. */
@@ -15,6 +17,9 @@ const ERROR_TEXT: Partial<Record<CallErrorCode, string>> = {
   media_unavailable: 'The media server is not reachable just now. Try joining again in a moment.',
   rate_limited: 'Too many attempts; wait a moment and try again.',
 };
+
+/** Tiles settle after a resize in a few frames; layer requests wait for that rather than follow every step. */
+const LAYER_SETTLE_MS = 250;
 
 /**
  * One participation in a meeting's call: signalling, the published streams, the subscription and the roster.
@@ -33,6 +38,8 @@ export class CallSession {
   /** The device preparation the pre-join screen's state follows. */
   private preparing: Promise<string> | null = null;
   private offs: (() => void)[] = [];
+  private readonly layers = new LayerPlan();
+  private layerTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
     readonly meetingId: string,
@@ -135,37 +142,40 @@ export class CallSession {
   dismissNotice = () => this.set({ notice: null });
 
   /** Media statistics for diagnostics (and the end-to-end tests). */
-  async inboundStats(): Promise<
-    ({ participantId: string; stream: CallStream; kind: string; framesDecoded: number; bytes: number } & Record<
-      string,
-      unknown
-    >)[]
-  > {
+  inboundStats(): Promise<InboundStat[]> {
+    return inboundStats(this.subscriber);
+  }
+
+  /** What the camera sends, one entry per simulcast layer (diagnostics and the end-to-end tests). */
+  outboundStats(): Promise<OutboundStat[]> {
+    return outboundStats(this.publishers.get('main') ?? null);
+  }
+
+  /**
+   * A remote camera's tile is now `heightPx` device pixels tall: receive the simulcast layer that fits it (the
+   * SFU switches at that layer's next key frame, under the same keys).
+   */
+  tileSize = (participantId: string, heightPx: number): void => {
+    if (this.layers.want(participantId, heightPx)) this.scheduleLayers();
+  };
+
+  private scheduleLayers(): void {
+    if (this.layerTimer) return;
+    this.layerTimer = setTimeout(() => {
+      this.layerTimer = null;
+      this.sendLayers();
+    }, LAYER_SETTLE_MS);
+  }
+
+  private sendLayers(): void {
     const sub = this.subscriber;
-    const report = await sub?.stats();
-    if (!sub || !report) return [];
-    const byTrack = new Map<string, { participantId: string; stream: CallStream }>();
-    for (const r of sub.remote.values())
-      for (const rec of r.receivers) byTrack.set(rec.track.id, { participantId: r.participantId, stream: r.stream });
-    const out = [];
-    for (const s of report.values()) {
-      if (s.type !== 'inbound-rtp') continue;
-      const owner = byTrack.get(s.trackIdentifier);
-      if (owner)
-        out.push({
-          ...owner,
-          kind: s.kind,
-          framesDecoded: s.framesDecoded ?? 0,
-          bytes: s.bytesReceived ?? 0,
-          framesReceived: s.framesReceived,
-          keyFramesDecoded: s.keyFramesDecoded,
-          pliCount: s.pliCount,
-          framesDropped: s.framesDropped,
-          decoder: s.decoderImplementation,
-          codec: report.get(s.codecId)?.mimeType,
-        });
-    }
-    return out;
+    if (this.state.phase !== 'joined' || !sub) return;
+    const mids = new Map<string, string>();
+    for (const r of sub.remote.values()) if (r.stream === 'main' && r.videoMid) mids.set(r.participantId, r.videoMid);
+    const layers = this.layers.pending(mids);
+    if (layers.length === 0) return;
+    this.layers.asked(layers);
+    void this.signal.send({ type: 'call.layers', layers: layers.map(({ mid, substream }) => ({ mid, substream })) });
   }
 
   /** The first remote video frame on screen (reported by the tile). */
@@ -227,6 +237,7 @@ export class CallSession {
       case 'call.state': {
         this.set({ participants: m.participants, lobby: m.lobby, startedAt: m.startedAt });
         this.e2ee.setRoster(m.participants);
+        this.layers.forget((id) => m.participants.some((p) => p.participantId === id));
         return this.updateSubscription();
       }
       case 'call.answer':
@@ -294,10 +305,13 @@ export class CallSession {
     sub.onRemote = (remote) => {
       this.set({ remote });
       this.refreshHealth();
+      this.scheduleLayers();
     };
     sub.onFailure = () => this.resubscribe();
     sub.onStateChange = () => this.refreshHealth();
     this.subscriber = sub;
+    // A new subscription starts every camera at its highest layer: ask again for what the tiles want.
+    this.layers.reset();
     return sub;
   }
 
@@ -353,6 +367,8 @@ export class CallSession {
   }
 
   private teardown(phase: CallSnapshot['phase']): void {
+    if (this.layerTimer) clearTimeout(this.layerTimer);
+    this.layerTimer = null;
     for (const p of this.publishers.values()) p.close();
     this.publishers.clear();
     this.subscriber?.close();

@@ -9,6 +9,8 @@ export interface RemoteMedia {
   stream: CallStream;
   media: MediaStream;
   receivers: RTCRtpReceiver[];
+  /** The subscriber connection's mid of the video, which the simulcast layer requests name. */
+  videoMid?: string;
 }
 
 /**
@@ -113,6 +115,7 @@ export class Subscriber {
       }
       entry.media.addTrack(t.receiver.track);
       entry.receivers.push(t.receiver);
+      if (t.receiver.track.kind === 'video' && t.mid) entry.videoMid = t.mid;
     }
     // Keep the old MediaStream object when its tracks are unchanged, so <video> elements do not flicker.
     for (const [key, entry] of next) {
@@ -121,7 +124,7 @@ export class Subscriber {
         old &&
         old.media.getTracks().length === entry.media.getTracks().length &&
         entry.media.getTracks().every((t) => old.media.getTrackById(t.id));
-      if (old && same) next.set(key, old);
+      if (old && same) next.set(key, { ...old, ...(entry.videoMid ? { videoMid: entry.videoMid } : {}) });
     }
     this.remote = next;
     this.onRemote?.(next);

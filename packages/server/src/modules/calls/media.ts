@@ -194,6 +194,13 @@ export class ParticipantMedia {
     return true;
   }
 
+  /** The simulcast layer per subscribed video mid; false when there is no subscription to configure. */
+  async setLayers(layers: { mid: string; substream: number }[]): Promise<boolean> {
+    if (!this.sub?.handle.alive) return false;
+    await this.sub.configure(layers.map((l) => ({ mid: l.mid, substream: l.substream })));
+    return true;
+  }
+
   /** Candidates go to the caller's own handle for that target, and nowhere else. */
   async trickle(target: CallTarget, candidate: IceCandidate | null): Promise<boolean> {
     const peer = target === 'subscriber' ? this.sub : this.pubs.get(target)?.peer;

@@ -146,6 +146,12 @@ async function dispatch(mgr: CallManager, conn: Connection, call: LiveCall, me: 
         throw new CallError('no_such_stream', 'Subscribe first');
       return;
     }
+    case 'call.layers': {
+      const media = admitted(me);
+      if (!(await enqueue(me, 'subscriber', () => media.setLayers(msg.layers))))
+        throw new CallError('no_such_stream', 'Subscribe first');
+      return;
+    }
     case 'call.trickle': {
       const media = admitted(me);
       const { candidate } = msg;
