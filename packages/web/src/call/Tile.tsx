@@ -22,6 +22,7 @@ export function Tile({
   large,
   onFirstFrame,
   menu,
+  floorBadge,
 }: {
   participant: CallParticipant;
   side: Side | undefined;
@@ -32,6 +33,8 @@ export function Tile({
   large?: boolean;
   onFirstFrame?: () => void;
   menu?: React.ReactNode;
+  /** The speakers' list's badge: this person has the floor (and for how long) or waits for it. */
+  floorBadge?: React.ReactNode;
 }) {
   const video = useRef<HTMLVideoElement>(null);
   useEffect(() => {
@@ -61,7 +64,7 @@ export function Tile({
   const label = screen ? `${who}: shared screen` : who;
   return (
     <figure
-      className={`call-tile${large ? ' call-tile--large' : ''}${participant.speaking && !screen ? ' call-tile--speaking' : ''}${screen ? ' call-tile--screen' : ''}`}
+      className={`call-tile${large ? ' call-tile--large' : ''}${participant.speaking && !screen ? ' call-tile--speaking' : ''}${screen ? ' call-tile--screen' : ''}${floorBadge && !screen ? ' call-tile--floor' : ''}`}
       style={{ '--side': side?.colour ?? '#667085' } as CSSProperties}
       data-participant-id={participant.participantId}
       data-stream={stream}
@@ -96,6 +99,7 @@ export function Tile({
             </span>
           ) : null}
         </span>
+        {!screen && floorBadge ? floorBadge : null}
         {!screen ? (
           <span className="call-tile__badges">
             {!participant.audio ? (
