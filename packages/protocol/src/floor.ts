@@ -63,10 +63,10 @@ export type FloorState = z.infer<typeof FloorState>;
 export const FloorAddBody = z.strictObject({ userId: Id });
 /** A chair gives the floor: to the named person, or (without `userId`) to the first in the queue. */
 export const FloorGiveBody = z.strictObject({ userId: Id.optional() });
-/** A chair sets (or, with null, clears) a side's time allowance, in whole seconds (at most a day). */
+/** A chair sets (or, with null, clears) a side's time allowance, in whole seconds (15 s to a day). */
 export const FloorAllowanceBody = z.strictObject({
   sideId: Id,
-  seconds: z.number().int().min(60).max(86_400).nullable(),
+  seconds: z.number().int().min(15).max(86_400).nullable(),
 });
 export const FloorQueueParams = z.strictObject({ meetingId: Id, userId: Id });
 

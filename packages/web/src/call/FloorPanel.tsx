@@ -182,7 +182,7 @@ function SideTimes({
 
 function AllowanceForm({ side, current, floor }: { side: Side; current: number | null; floor: Floor }) {
   const id = useId();
-  const [minutes, setMinutes] = useState(current ? String(Math.round(current / 60)) : '');
+  const [minutes, setMinutes] = useState(current ? String(current / 60) : '');
   const submit = (e: FormEvent) => {
     e.preventDefault();
     const n = Number(minutes);
@@ -195,8 +195,9 @@ function AllowanceForm({ side, current, floor }: { side: Side; current: number |
       <input
         id={id}
         type="number"
-        inputMode="numeric"
-        min={1}
+        inputMode="decimal"
+        min={0.25}
+        step={0.25}
         max={1440}
         value={minutes}
         placeholder="None"
