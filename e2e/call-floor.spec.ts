@@ -88,7 +88,7 @@ describe("speakers' list: two sides, one floor", () => {
     for (const seat of seats()) {
       await seat.page.getByRole('button', { name: `${belName()} has the floor` }).waitFor();
       await expect.poll(() => seat.page.getByTestId('floor-badge').count()).toBe(1);
-      const tile = seat.page.locator('.call-tile--floor');
+      const tile = seat.page.locator('.call-tile', { has: seat.page.getByTestId('floor-badge') });
       await expect.poll(() => tile.getAttribute('aria-label')).toContain(belName());
     }
     await bel.page.getByRole('button', { name: 'Raise hand', pressed: false }).waitFor();

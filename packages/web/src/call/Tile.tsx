@@ -64,7 +64,7 @@ export function Tile({
   const label = screen ? `${who}: shared screen` : who;
   return (
     <figure
-      className={`call-tile${large ? ' call-tile--large' : ''}${participant.speaking && !screen ? ' call-tile--speaking' : ''}${screen ? ' call-tile--screen' : ''}${floorBadge && !screen ? ' call-tile--floor' : ''}`}
+      className={`call-tile${large ? ' call-tile--large' : ''}${participant.speaking && !screen ? ' call-tile--speaking' : ''}${screen ? ' call-tile--screen' : ''}`}
       style={{ '--side': side?.colour ?? '#667085' } as CSSProperties}
       data-participant-id={participant.participantId}
       data-stream={stream}
