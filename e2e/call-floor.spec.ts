@@ -85,8 +85,10 @@ describe("speakers' list: two sides, one floor", () => {
       .first()
       .click();
 
+    // Her own screen says it to her; the chair's names her.
+    await ald.page.getByRole('button', { name: `${belName()} has the floor` }).waitFor();
+    await bel.page.getByRole('button', { name: 'You have the floor' }).waitFor();
     for (const seat of seats()) {
-      await seat.page.getByRole('button', { name: `${belName()} has the floor` }).waitFor();
       await expect.poll(() => seat.page.getByTestId('floor-badge').count()).toBe(1);
       const tile = seat.page.locator('.call-tile', { has: seat.page.getByTestId('floor-badge') });
       await expect.poll(() => tile.getAttribute('aria-label')).toContain(belName());
@@ -104,7 +106,7 @@ describe("speakers' list: two sides, one floor", () => {
       await seat.page.getByTestId('floor-allowance-spent').waitFor();
     }
     // Spent is only a warning: she still has the floor.
-    await bel.page.getByRole('button', { name: `${belName()} has the floor` }).waitFor();
+    await bel.page.getByRole('button', { name: 'You have the floor' }).waitFor();
     expect(await sideTime(bel, 'ALD')).toMatch(/^0:00/);
   });
 

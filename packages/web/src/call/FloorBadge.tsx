@@ -1,3 +1,4 @@
+import { HandIcon } from './icons';
 import { clock, useNow } from './useFloor';
 
 /** "Has the floor 2:14" on the speaker's tile and roster row; orange once their side's allowance is spent. */
@@ -16,7 +17,7 @@ export function FloorBadge({ since, skew, over }: { since: string; skew: number;
 export function HandBadge({ position }: { position: number }) {
   return (
     <span className="floor-badge floor-badge--hand">
-      <span aria-hidden="true">✋</span> {position}
+      <HandIcon /> {position}
       <span className="visually-hidden">: number {position} on the speakers' list</span>
     </span>
   );

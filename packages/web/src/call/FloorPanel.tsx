@@ -201,6 +201,7 @@ function AllowanceForm({ side, current, floor }: { side: Side; current: number |
         max={1440}
         value={minutes}
         placeholder="None"
+        style={{ width: '7em' }}
         onChange={(e) => setMinutes(e.target.value)}
       />
       <button type="submit" className="btn btn--secondary btn--small">
