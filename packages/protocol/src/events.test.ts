@@ -38,6 +38,7 @@ const samples: { [K in DomainEventKind]: DomainEventOf<K> } = {
   'meeting.started': meeting('meeting.started'),
   'meeting.ended': meeting('meeting.ended'),
   'meeting.shared': meeting('meeting.shared'),
+  'meeting.speaking_time': meeting('meeting.speaking_time'),
   'agenda.item_created': ids('agenda.item_created', 'agenda_item'),
   'agenda.item_updated': ids('agenda.item_updated', 'agenda_item'),
   'agenda.item_deleted': ids('agenda.item_deleted', 'agenda_item'),
@@ -53,6 +54,12 @@ const samples: { [K in DomainEventKind]: DomainEventOf<K> } = {
   'statement.edited': ids('statement.edited', 'statement'),
   'statement.approved': ids('statement.approved', 'statement'),
   'statement.published': ids('statement.published', 'statement'),
+  'floor.hand_raised': { ...ids('floor.hand_raised', 'floor'), data: { version: 3, userId: deviceId } },
+  'floor.hand_lowered': { ...ids('floor.hand_lowered', 'floor'), data: { version: 4, userId: deviceId } },
+  'floor.given': { ...ids('floor.given', 'floor'), data: { version: 5, userId: deviceId } },
+  'floor.taken': { ...ids('floor.taken', 'floor'), data: { version: 6, userId: deviceId } },
+  'floor.allowance_set': { ...ids('floor.allowance_set', 'floor'), data: { version: 7, userId: null } },
+  'floor.closed': { ...ids('floor.closed', 'floor'), data: { version: 8, userId: null } },
   'roster.changed': ids('roster.changed', 'membership'),
   'track.created': ids('track.created', 'track'),
   'mls.welcome': {
@@ -118,6 +125,7 @@ describe('domain events', () => {
       ['mls.message', { ...samples['mls.message'].data, kind: 'proposal' }],
       ['mls.commit-requested', { ...samples['mls.commit-requested'].data, remove: [{ deviceId }] }],
       ['mls.reestablished', { ...samples['mls.reestablished'].data, at: 'yesterday' }],
+      ['floor.given', { version: 5, userId: 'Helena Varga' }],
     ];
     for (const [kind, data] of bad)
       expect(DomainEvent.safeParse({ ...samples[kind], data }).success, `${kind} with ${JSON.stringify(data)}`).toBe(

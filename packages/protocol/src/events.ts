@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Id } from './common.js';
+import { FloorChange } from './floor.js';
 import { MlsCommitRequestedEvent, MlsMessageEvent, MlsReestablishedEvent, MlsWelcomeEvent } from './keys.js';
 import { MeetingPhase, MeetingStatus } from './meetings.js';
 
@@ -35,6 +36,8 @@ const agenda = idOnly(z.literal('agenda_item'));
 const readout = idOnly(z.literal('readout'));
 const outcome = idOnly(z.literal('outcome'));
 const statement = idOnly(z.literal('statement'));
+/** Floor events go to the meeting's topic and name the meeting; clients refetch the speakers' list. */
+const floor = withData(z.literal('floor'), FloorChange);
 const mlsGroup = z.literal('mls-group');
 
 export const DomainEvent = z.discriminatedUnion('kind', [
@@ -50,6 +53,7 @@ export const DomainEvent = z.discriminatedUnion('kind', [
   meeting('meeting.started'),
   meeting('meeting.ended'),
   meeting('meeting.shared'),
+  meeting('meeting.speaking_time'),
   agenda('agenda.item_created'),
   agenda('agenda.item_updated'),
   agenda('agenda.item_deleted'),
@@ -65,6 +69,12 @@ export const DomainEvent = z.discriminatedUnion('kind', [
   statement('statement.edited'),
   statement('statement.approved'),
   statement('statement.published'),
+  floor('floor.hand_raised'),
+  floor('floor.hand_lowered'),
+  floor('floor.given'),
+  floor('floor.taken'),
+  floor('floor.allowance_set'),
+  floor('floor.closed'),
   idOnly(RosterResource)('roster.changed'),
   idOnly(z.literal('track'))('track.created'),
   // On the `user:` topic of the device's owner.
@@ -90,6 +100,7 @@ export type AgendaEvent = Family<'agenda'>;
 export type ReadoutEvent = Family<'readout'>;
 export type OutcomeEvent = Family<'outcome'>;
 export type StatementEvent = Family<'statement'>;
+export type FloorEvent = Family<'floor'>;
 export type RosterChangedEvent = DomainEventOf<'roster.changed'>;
 export type TrackCreatedEvent = DomainEventOf<'track.created'>;
 export type MlsWelcomeDomainEvent = DomainEventOf<'mls.welcome'>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { freeText, Id, Marking, singleLine, Timestamp } from './common.js';
+import { SpeakingTimeRecord } from './floor.js';
 
 export const MeetingFormat = z.enum(['in_person', 'video', 'hybrid']);
 export type MeetingFormat = z.infer<typeof MeetingFormat>;
@@ -24,6 +25,7 @@ export const MeetingEventKind = z.enum([
   'started',
   'ended',
   'shared',
+  'speaking_time',
 ]);
 export type MeetingEventKind = z.infer<typeof MeetingEventKind>;
 
@@ -95,6 +97,8 @@ export const MeetingEventDetails = z.discriminatedUnion('kind', [
   }),
   /** A side-only meeting reclassified by a chair of its side: from here on every side sees it. */
   z.object({ kind: z.literal('shared'), bySideId: Id }),
+  /** The call's speakers' list closed with the call: time per side and per speaker. */
+  SpeakingTimeRecord,
 ]);
 export type MeetingEventDetails = z.infer<typeof MeetingEventDetails>;
 

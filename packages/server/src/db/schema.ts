@@ -4,6 +4,7 @@ export * from '../modules/audit/schema.js';
 export * from '../modules/auth/schema.js';
 export * from '../modules/calendar/schema.js';
 export * from '../modules/calls/schema.js';
+export * from '../modules/floor/schema.js';
 export * from '../modules/groups/schema.js';
 export * from '../modules/invitations/schema.js';
 export * from '../modules/keys/schema.js';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type MeetingDetail, mlsContext } from '@parley/protocol';
+import { type FloorState, type MeetingDetail, mlsContext } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InjectClient } from '../lib/inject-client.js';
 import { verifyAuditChain } from '../modules/audit/chain.js';
@@ -96,6 +96,17 @@ describe('the demo group', () => {
     expect(
       meetings.map((m: { title: string; format: string; status: string }) => `${m.title}|${m.format}|${m.status}`),
     ).toContain('Fifth round of consultations|video|planned');
+  });
+
+  it('has the fifth round’s speakers’ list ready: a name of each side down to speak, fifteen minutes a side', async () => {
+    const chair = await as('amara.okafor@belmora.example');
+    const [group] = (await chair.get('/api/groups')).json().groups.filter((g: { kind: string }) => g.kind === 'group');
+    const meetings = (await chair.get(`/api/groups/${group.id}/meetings`)).json().meetings;
+    const fifth = meetings.find((m: { title: string }) => m.title === 'Fifth round of consultations');
+    const floor = (await chair.get(`/api/meetings/${fifth.id}/floor`)).json() as FloorState;
+    expect(floor.queue.map((q) => q.displayName)).toEqual(['Ines Kovač', 'Leila Haddad']);
+    expect(floor.sides.map((s) => s.allowanceSeconds)).toEqual([900, 900]);
+    expect(floor).toMatchObject({ callRunning: false, speaker: null });
   });
 
   it('lets a chair’s first device join the back channel by itself, reading nothing said before it joined', async () => {

@@ -163,6 +163,11 @@ export async function tellDemoStory(
     await aldChair.get(`/api/groups/${g}/roster`),
   );
   const everyone = roster.sides.flatMap((s) => s.agencies.flatMap((a) => a.roles.flatMap((r) => r.members)));
+  const userIdOf = (name: string) => {
+    const found = everyone.find((p) => p.displayName === name);
+    if (!found) throw new Error(`demo story: no delegate ${name}`);
+    return found.userId;
+  };
   const expert = (name: string) => {
     const found = everyone.find((p) => p.displayName === name);
     if (!found) throw new Error(`demo story: no delegate ${name}`);
@@ -240,8 +245,9 @@ export async function tellDemoStory(
     await belChair.post(`/api/statements/${statement.id}/approvals`, { textHash: statement.textHash }),
   );
 
-  // 9. The next round, planned by secure video from the start: a chair can start its call right away.
-  await ok(
+  // 9. The next round, planned by secure video from the start: a chair can start its call right away. Its
+  // speakers' list is ready: a delegate of each side is down to speak, and each side has fifteen minutes.
+  const next = await ok<{ id: string }>(
     'plan next round',
     await belSec.post(`/api/groups/${g}/meetings`, {
       title: 'Fifth round of consultations',
@@ -252,5 +258,10 @@ export async function tellDemoStory(
       timeZone: 'Europe/Vienna',
     }),
   );
+  const floor = `/api/meetings/${next.id}/floor`;
+  for (const name of ['Ines Kovač', 'Leila Haddad'])
+    await ok(`speakers' list: ${name}`, await aldChair.post(`${floor}/queue`, { userId: userIdOf(name) }));
+  for (const sideId of [ids.sides.ALD, ids.sides.BEL])
+    await ok('speaking time allowance', await belChair.post(`${floor}/allowance`, { sideId, seconds: 15 * 60 }));
   return { meetingId: meeting.id, trackId, statementId: statement.id };
 }

@@ -12,6 +12,7 @@ import { recoveryRoutes } from './auth/recovery-routes.js';
 import { totpRoutes } from './auth/totp-routes.js';
 import { calendarRoutes } from './calendar/routes.js';
 import { callsModule } from './calls/index.js';
+import { floorModule } from './floor/index.js';
 import { groupRoutes } from './groups/routes.js';
 import { registerGroupTopics } from './groups/topics.js';
 import { invitationRoutes } from './invitations/routes.js';
@@ -43,6 +44,7 @@ export async function registerModules(app: FastifyInstance, ctx: AppContext): Pr
   await app.register(calendarRoutes, { ctx });
   await app.register(keysModule, { ctx });
   await app.register(callsModule, { ctx });
+  await app.register(floorModule, { ctx });
   await app.register(outcomeRoutes, { ctx });
   await app.register(trackRoutes, { ctx });
   await app.register(readoutRoutes, { ctx });

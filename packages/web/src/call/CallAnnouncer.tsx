@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { announcement, type CallChanges } from './announcement';
+import type { News } from './floor-news';
 import type { CallSnapshot } from './snapshot';
 
 /** Arrivals and departures are gathered this long before they are said. */
@@ -11,10 +12,11 @@ const FLOOR_MS = 3_000;
  * The call's one polite live region: who joined or left, and who has the floor, coalesced, so that a screen reader
  * hears a sentence every few seconds at most and not each flicker of the roster or of the speaking flags.
  */
-export function CallAnnouncer({ snap }: { snap: CallSnapshot }) {
+export function CallAnnouncer({ snap, news = [] }: { snap: CallSnapshot; news?: News[] }) {
   const [message, setMessage] = useState('');
   const known = useRef<Map<string, string> | null>(null);
-  const pending = useRef<CallChanges>({ joined: [], left: [], floor: null });
+  const pending = useRef<CallChanges>({ joined: [], left: [], floor: null, news: [] });
+  const said = useRef(new Set<string>());
   const timer = useRef<number | undefined>(undefined);
   const announcedFloor = useRef<string | null>(null);
 
@@ -23,7 +25,7 @@ export function CallAnnouncer({ snap }: { snap: CallSnapshot }) {
     timer.current = window.setTimeout(() => {
       timer.current = undefined;
       setMessage(announcement(pending.current));
-      pending.current = { joined: [], left: [], floor: null };
+      pending.current = { joined: [], left: [], floor: null, news: [] };
     }, GATHER_MS);
   }, []);
   useEffect(() => () => window.clearTimeout(timer.current), []);
@@ -51,6 +53,14 @@ export function CallAnnouncer({ snap }: { snap: CallSnapshot }) {
     }, FLOOR_MS);
     return () => window.clearTimeout(t);
   }, [speaker, schedule]);
+
+  useEffect(() => {
+    const fresh = news.filter((n) => !said.current.has(n.id));
+    if (!fresh.length) return;
+    for (const n of fresh) said.current.add(n.id);
+    pending.current.news = [...(pending.current.news ?? []), ...fresh.map((n) => n.text)];
+    schedule();
+  }, [news, schedule]);
 
   return (
     <p className="visually-hidden" role="status" aria-live="polite" aria-atomic="true">

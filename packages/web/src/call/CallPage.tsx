@@ -18,6 +18,7 @@ import { TabHandover } from './tab-handover';
 import { useCallSnapshot } from './useCallSession';
 import './call.css';
 import './call-panels.css';
+import './floor.css';
 import './call-small-screens.css';
 
 export interface CallContext {

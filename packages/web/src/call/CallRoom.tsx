@@ -1,17 +1,24 @@
+import type { CallParticipant } from '@parley/protocol';
 import { useEffect, useRef, useState } from 'react';
 import { CallAnnouncer } from './CallAnnouncer';
 import type { CallContext } from './CallPage';
 import { ControlBar, type PanelName } from './ControlBar';
+import { FloorBadge, HandBadge } from './FloorBadge';
+import { FloorPanel } from './FloorPanel';
+import { floorApi } from './floor-api';
+import { useFloorNews } from './floor-news';
 import { ChatPanel, PeoplePanel, VerifyPanel } from './Panels';
 import { Stage } from './Stage';
 import type { CallSession } from './session';
 import type { CallSnapshot } from './snapshot';
 import { useElapsed } from './useCallSession';
+import { sideSeconds, useFloor, useNow } from './useFloor';
 
 const PANEL_TITLES: Record<Exclude<PanelName, null>, string> = {
   people: 'People',
   chat: 'Chat',
   verify: 'Verify encryption',
+  floor: 'Speakers’ list',
 };
 
 export function CallRoom({ ctx, session, snap }: { ctx: CallContext; session: CallSession; snap: CallSnapshot }) {
@@ -22,6 +29,35 @@ export function CallRoom({ ctx, session, snap }: { ctx: CallContext; session: Ca
   const [confirmEnd, setConfirmEnd] = useState(false);
   const elapsed = useElapsed(snap.startedAt);
   const panelRef = useRef<HTMLElement>(null);
+
+  // Only a meeting of both sides keeps a speakers' list.
+  const hasFloor = ctx.meeting.marking === 'shared';
+  const floor = useFloor(ctx.meeting.id, hasFloor);
+  const fs = floor.state;
+  const myUserId = snap.participants.find((p) => p.participantId === snap.participantId)?.userId ?? null;
+  const news = useFloorNews(fs, floor.skew, ctx.group, myUserId);
+  const now = useNow(!!fs?.speaker, floor.skew);
+  const overSides = new Set(
+    fs?.sides
+      .filter((t) => t.allowanceSeconds !== null && sideSeconds(fs, t.sideId, now) >= t.allowanceSeconds)
+      .map((t) => t.sideId),
+  );
+  const floorBadge = (p: CallParticipant) => {
+    if (!fs) return null;
+    if (fs.speaker?.userId === p.userId)
+      return <FloorBadge since={fs.speaker.since} skew={floor.skew} over={overSides.has(p.sideId)} />;
+    const place = fs.queue.findIndex((q) => q.userId === p.userId);
+    return place >= 0 ? <HandBadge position={place + 1} /> : null;
+  };
+  const raised = !!fs?.queue.some((q) => q.userId === myUserId);
+  const hand = fs
+    ? {
+        raised,
+        waiting: fs.queue.length,
+        toggle: () => void floor.run(raised ? floorApi.lowerHand : floorApi.raiseHand),
+      }
+    : undefined;
+  const spentCodes = ctx.group.sides.filter((s) => overSides.has(s.id)).map((s) => s.shortCode);
 
   // A newcomer in the lobby opens the people panel for those who can admit them (once per arrival).
   const lobbyCount = snap.lobby.length;
@@ -36,7 +72,7 @@ export function CallRoom({ ctx, session, snap }: { ctx: CallContext; session: Ca
 
   return (
     <div className="call-room" data-media={snap.media} data-theme="dark">
-      <CallAnnouncer snap={snap} />
+      <CallAnnouncer snap={snap} news={news} />
       <header className="call-head">
         <div className="call-head__title">
           <h1>{ctx.meeting.title}</h1>
@@ -51,6 +87,21 @@ export function CallRoom({ ctx, session, snap }: { ctx: CallContext; session: Ca
           </span>
         </div>
         <div className="call-head__status">
+          {fs?.speaker ? (
+            <button
+              type="button"
+              className="call-pill call-pill--floor"
+              onClick={() => setPanel('floor')}
+              title="Open the speakers’ list"
+            >
+              {fs.speaker.userId === myUserId ? 'You have the floor' : `${fs.speaker.displayName} has the floor`}
+            </button>
+          ) : null}
+          {spentCodes.length ? (
+            <span className="call-pill call-pill--warn" data-testid="floor-warning">
+              {spentCodes.join(' and ')}: speaking time allowance used
+            </span>
+          ) : null}
           {snap.media !== 'connected' ? (
             <span className="call-pill call-pill--warn" role="status">
               {snap.media === 'reconnecting' ? 'Reconnecting media…' : 'Connecting media…'}
@@ -83,7 +134,7 @@ export function CallRoom({ ctx, session, snap }: { ctx: CallContext; session: Ca
         </div>
       ) : null}
       <div className="call-body">
-        <Stage group={ctx.group} session={session} snap={snap} />
+        <Stage group={ctx.group} session={session} snap={snap} floorBadge={floorBadge} />
         {panel ? (
           <aside
             id="call-panel"
@@ -100,7 +151,10 @@ export function CallRoom({ ctx, session, snap }: { ctx: CallContext; session: Ca
               </button>
             </div>
             <div className="call-panel__body">
-              {panel === 'people' ? <PeoplePanel group={ctx.group} session={session} snap={snap} /> : null}
+              {panel === 'people' ? (
+                <PeoplePanel group={ctx.group} session={session} snap={snap} floorBadge={floorBadge} />
+              ) : null}
+              {panel === 'floor' ? <FloorPanel group={ctx.group} floor={floor} snap={snap} isChair={isChair} /> : null}
               {panel === 'chat' ? <ChatPanel session={session} snap={snap} /> : null}
               {panel === 'verify' ? <VerifyPanel snap={snap} /> : null}
             </div>
@@ -126,6 +180,7 @@ export function CallRoom({ ctx, session, snap }: { ctx: CallContext; session: Ca
         mayAdmit={mayAdmit}
         isChair={isChair}
         onEnd={() => setConfirmEnd(true)}
+        hand={hand}
       />
     </div>
   );

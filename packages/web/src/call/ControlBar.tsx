@@ -1,10 +1,27 @@
 import { useState } from 'react';
 import { pickScreen } from './devices';
-import { CameraIcon, ChatIcon, LeaveIcon, MicIcon, PeopleIcon, ScreenIcon, ShieldIcon } from './icons';
+import {
+  CameraIcon,
+  ChatIcon,
+  HandIcon,
+  LeaveIcon,
+  MicIcon,
+  PeopleIcon,
+  QueueIcon,
+  ScreenIcon,
+  ShieldIcon,
+} from './icons';
 import type { CallSession } from './session';
 import type { CallSnapshot } from './snapshot';
 
-export type PanelName = 'chat' | 'verify' | 'people' | null;
+export type PanelName = 'chat' | 'verify' | 'people' | 'floor' | null;
+
+/** The speakers' list as the bar shows it: one's own hand, and how many wait. */
+export interface HandControl {
+  raised: boolean;
+  waiting: number;
+  toggle(): void;
+}
 
 /** Bottom bar. Labels say what pressing does now; toggled panels report aria-expanded. */
 export function ControlBar({
@@ -15,6 +32,7 @@ export function ControlBar({
   mayAdmit,
   isChair,
   onEnd,
+  hand,
 }: {
   session: CallSession;
   snap: CallSnapshot;
@@ -23,6 +41,8 @@ export function ControlBar({
   mayAdmit: boolean;
   isChair: boolean;
   onEnd: () => void;
+  /** Absent when the call keeps no speakers' list (a side-only meeting). */
+  hand?: HandControl | undefined;
 }) {
   const [shareError, setShareError] = useState<string | null>(null);
   const toggle = (p: Exclude<PanelName, null>) => setPanel(panel === p ? null : p);
@@ -61,6 +81,17 @@ export function ControlBar({
           <ScreenIcon />
           {snap.screen ? 'Stop sharing' : 'Share screen'}
         </button>
+        {hand ? (
+          <button
+            type="button"
+            className={`call-btn${hand.raised ? ' call-btn--on' : ''}`}
+            aria-pressed={hand.raised}
+            onClick={hand.toggle}
+          >
+            <HandIcon />
+            {hand.raised ? 'Lower hand' : 'Raise hand'}
+          </button>
+        ) : null}
         {shareError ? (
           <span className="call-controls__error" role="alert">
             {shareError}
@@ -84,6 +115,24 @@ export function ControlBar({
             </span>
           ) : null}
         </button>
+        {hand ? (
+          <button
+            type="button"
+            className={`call-btn${panel === 'floor' ? ' call-btn--on' : ''}`}
+            aria-expanded={panel === 'floor'}
+            aria-controls="call-panel"
+            onClick={() => toggle('floor')}
+          >
+            <QueueIcon />
+            Speakers
+            {hand.waiting > 0 ? (
+              <span className="call-count">
+                {hand.waiting}
+                <span className="visually-hidden"> waiting to speak</span>
+              </span>
+            ) : null}
+          </button>
+        ) : null}
         <button
           type="button"
           className={`call-btn${panel === 'chat' ? ' call-btn--on' : ''}`}

@@ -8,7 +8,18 @@ import type { CallSession } from './session';
 import type { CallSnapshot } from './snapshot';
 
 /** Who is here, and (for chairs and secretariat) who waits in the lobby for their own side to admit them. */
-export function PeoplePanel({ group, session, snap }: { group: Group; session: CallSession; snap: CallSnapshot }) {
+export function PeoplePanel({
+  group,
+  session,
+  snap,
+  floorBadge,
+}: {
+  group: Group;
+  session: CallSession;
+  snap: CallSnapshot;
+  /** Who has the floor, or their place on the speakers' list. */
+  floorBadge?: (p: CallSnapshot['participants'][number]) => React.ReactNode;
+}) {
   const mine = group.myMembership;
   const mayAdmit = mine?.role === 'chair' || mine?.role === 'secretariat';
   const mayModerate = mine?.role === 'chair';
@@ -72,6 +83,7 @@ export function PeoplePanel({ group, session, snap }: { group: Group; session: C
                   <span>{[p.title || ROLE_LABELS[p.role], p.agencyName].filter(Boolean).join(' · ')}</span>
                 </span>
                 <span className="call-list__badges">
+                  {floorBadge?.(p)}
                   {!p.audio ? <MicIcon off /> : null}
                   {!p.video ? <CameraIcon off /> : null}
                   <span className="visually-hidden">

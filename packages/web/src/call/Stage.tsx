@@ -11,7 +11,18 @@ import { useTileLayout } from './useTileLayout';
  * The tiles: grouped by side in the group's side order; a screen share, when there is one, large on the left. On a
  * phone, one person large (the one chosen, else whoever spoke last) and everyone else in a strip beneath.
  */
-export function Stage({ group, session, snap }: { group: Group; session: CallSession; snap: CallSnapshot }) {
+export function Stage({
+  group,
+  session,
+  snap,
+  floorBadge,
+}: {
+  group: Group;
+  session: CallSession;
+  snap: CallSnapshot;
+  /** The speakers' list's badge for a participant's tile, if they have the floor. */
+  floorBadge?: (p: CallParticipant) => React.ReactNode;
+}) {
   const me = snap.participantId;
   const mine = group.myMembership;
   // Asking to mute and removing are a chair's (the server checks again); the secretariat only admits.
@@ -43,6 +54,7 @@ export function Stage({ group, session, snap }: { group: Group; session: CallSes
       isMe={p.participantId === me}
       keyStatus={keyOf(p)}
       {...(p.participantId !== me ? { onFirstFrame, onSize: session.tileSize } : {})}
+      floorBadge={floorBadge?.(p)}
       menu={
         mayModerate && p.participantId !== me ? (
           <ParticipantMenu participant={p} ownSide={p.sideId === mine?.sideId} session={session} />

@@ -23,6 +23,7 @@ export function Tile({
   onFirstFrame,
   onSize,
   menu,
+  floorBadge,
 }: {
   participant: CallParticipant;
   side: Side | undefined;
@@ -35,6 +36,8 @@ export function Tile({
   /** The tile's height in device pixels, on mount and on every resize (picks the simulcast layer to receive). */
   onSize?: (participantId: string, heightPx: number) => void;
   menu?: React.ReactNode;
+  /** The speakers' list's badge: this person has the floor (and for how long) or waits for it. */
+  floorBadge?: React.ReactNode;
 }) {
   const video = useRef<HTMLVideoElement>(null);
   const figure = useRef<HTMLElement>(null);
@@ -111,6 +114,7 @@ export function Tile({
             </span>
           ) : null}
         </span>
+        {!screen && floorBadge ? floorBadge : null}
         {!screen ? (
           <span className="call-tile__badges">
             {!participant.audio ? (

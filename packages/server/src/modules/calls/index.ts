@@ -36,4 +36,14 @@ export async function callsModule(app: FastifyInstance, opts: { ctx: AppContext 
   await app.register(callRoutes, { ctx: opts.ctx, mgr });
 }
 
+export {
+  type CallEndHook,
+  type CallPerson,
+  callPersonOf,
+  callStanding,
+  isCallChair,
+  onCallEnd,
+  runningCall,
+  waitsInLobby,
+} from './api.js';
 export { callManagerOf } from './runtime.js';

@@ -7,6 +7,7 @@ import { runWrite, type WriteScope } from '../../services/write.js';
 import { retireKeys } from '../keys/index.js';
 import { findMeetingFacts, type MeetingFacts } from '../meetings/index.js';
 import { endMeeting, type MeetingActor, startMeeting } from '../meetings/service.js';
+import { callEndHooks } from './end-hooks.js';
 import { calls } from './schema.js';
 
 export type CallRow = typeof calls.$inferSelect;
@@ -113,5 +114,6 @@ async function markEnded(
     after: { meetingId: facts.id, endedAt: at.toISOString(), ...extra },
   });
   await retireKeys(w.nested(ctx), mlsContext({ kind: 'call', meetingId: facts.id }));
+  for (const hook of callEndHooks(ctx)) await hook(w.nested(ctx), { facts, callId: row.id, at, endedBy });
   return row;
 }

@@ -56,6 +56,7 @@ export const meetingEvents = pgTable(
         'started',
         'ended',
         'shared',
+        'speaking_time',
       ],
     }).notNull(),
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),

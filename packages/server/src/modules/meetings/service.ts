@@ -5,6 +5,7 @@ import {
   type MeetingEventDetails,
   type MeetingFormat,
   type RequestChannel,
+  type SpeakingTimeRecord,
 } from '@parley/protocol';
 import { eq } from 'drizzle-orm';
 import type { AppContext } from '../../context.js';
@@ -376,5 +377,34 @@ export function endMeeting(
       // Calendars move the entry to when it was held only if SEQUENCE moves with it.
       bump: moved,
     };
+  });
+}
+
+/**
+ * The speakers' list of the meeting's call closed: its time per side and per speaker joins the meeting's history
+ * (the record shows it). Not a lifecycle change, so the state machine is not asked; the meeting row is locked so the
+ * entry lands in order with a concurrent end.
+ */
+export function recordSpeakingTime(
+  ctx: Ctx,
+  actorUserId: string | null,
+  group: GroupFacts,
+  meetingId: string,
+  record: Omit<SpeakingTimeRecord, 'kind'>,
+  at: Date,
+): Promise<void> {
+  return runWrite(ctx, actorUserId, async (w) => {
+    const m = await findMeeting(w.tx, meetingId, true);
+    await appendEvent(w, m, null, { kind: 'speaking_time', ...record }, at);
+    await w.audit({
+      action: 'meeting.speaking_time',
+      resourceType: 'meeting',
+      resourceId: m.id,
+      groupId: m.groupId,
+      sideId: m.sideId,
+      marking: m.marking,
+      after: record,
+    });
+    announce(w, m, group, 'meeting.speaking_time');
   });
 }

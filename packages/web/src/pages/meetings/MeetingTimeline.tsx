@@ -1,4 +1,4 @@
-import type { Group, MeetingEvent } from '@parley/protocol';
+import type { Group, MeetingEvent, SpeakingTimeRecord } from '@parley/protocol';
 import type { CSSProperties, ReactNode } from 'react';
 import { LinkedBackChannelMessage } from '../../backchannel/LinkedMessage';
 import { FORMAT_LABELS } from '../../components/lifecycle/badges';
@@ -74,6 +74,8 @@ function title(e: MeetingEvent, group: Group): string {
       return 'Meeting ended';
     case 'shared':
       return `Shared with every side by ${sideName(d.bySideId)} (it was side-only until then)`;
+    case 'speaking_time':
+      return 'Speaking time in the call';
   }
 }
 
@@ -139,8 +141,55 @@ function Details({ event, group }: { event: MeetingEvent; group: Group }) {
       break;
     case 'shared':
       break;
+    case 'speaking_time':
+      rows.push(<SpeakingTime key="t" record={d} group={group} />);
+      break;
   }
   return rows.length ? <div className="timeline__details">{rows}</div> : null;
+}
+
+/** The call's speakers' list as it closed: each side's time (against its allowance) and each speaker's. */
+function SpeakingTime({ record, group }: { record: SpeakingTimeRecord; group: Group }) {
+  const side = (id: string) => sideById(group, id);
+  return (
+    <div className="timeline__speaking" data-testid="speaking-time">
+      <table className="timeline__table">
+        <caption className="visually-hidden">Speaking time per side</caption>
+        <thead>
+          <tr>
+            <th scope="col">Side</th>
+            <th scope="col">Spoke</th>
+            <th scope="col">Allowance</th>
+          </tr>
+        </thead>
+        <tbody>
+          {record.sides.map((s) => (
+            <tr key={s.sideId} data-side-id={s.sideId}>
+              <th scope="row">{side(s.sideId)?.name ?? 'Another side'}</th>
+              <td>{minutesAndSeconds(s.seconds)}</td>
+              <td>
+                {s.allowanceSeconds === null ? '—' : minutesAndSeconds(s.allowanceSeconds)}
+                {s.allowanceSeconds !== null && s.seconds > s.allowanceSeconds ? ' (exceeded)' : ''}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {record.speakers.length ? (
+        <p className="timeline__note">
+          {record.speakers
+            .map((p) => `${p.name} (${side(p.sideId)?.shortCode ?? '?'}) ${minutesAndSeconds(p.seconds)}`)
+            .join(' · ')}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+function minutesAndSeconds(seconds: number): string {
+  const m = Math.floor(seconds / 60);
+  const s = seconds % 60;
+  return m ? `${m} min ${String(s).padStart(2, '0')} s` : `${s} s`;
 }
 
 function Slot({ slot }: { slot: { start: string; end: string; timeZone: string } }) {
