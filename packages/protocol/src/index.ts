@@ -5,6 +5,7 @@ export * from './calls.js';
 export * from './common.js';
 export * from './events.js';
 export * from './groups.js';
+export * from './identity.js';
 export * from './keys.js';
 export * from './meetings.js';
 export * from './messages.js';
