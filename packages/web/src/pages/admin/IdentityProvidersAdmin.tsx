@@ -228,7 +228,7 @@ function SideBindings({
     ...providers.map((p) => ({ value: p.id, label: p.name })),
   ];
   return (
-    <section className="stack stack--tight" aria-labelledby="side-sign-in">
+    <section className="stack stack--tight side-bindings" aria-labelledby="side-sign-in">
       <h3 className="form-title" id="side-sign-in">
         Sign-in for each side
       </h3>
@@ -237,10 +237,10 @@ function SideBindings({
       {groups
         .filter((g) => g.sides.length > 0)
         .map((g) => (
-          <fieldset key={g.id} className="stack stack--tight">
+          <fieldset key={g.id} className="stack stack--tight side-bindings__group">
             <legend className="strong">{g.name}</legend>
             {g.sides.map((s) => (
-              <div key={s.id} className="inline-codes">
+              <div key={s.id} className="side-bindings__side">
                 <SideCode side={s} />
                 <SelectField
                   label={`${s.name} signs in through`}
