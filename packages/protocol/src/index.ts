@@ -6,6 +6,7 @@ export * from './common.js';
 export * from './events.js';
 export * from './floor.js';
 export * from './groups.js';
+export * from './identity.js';
 export * from './keys.js';
 export * from './language.js';
 export * from './meetings.js';

@@ -19,6 +19,8 @@ export interface Config {
   logLevel: string;
   bodyLimitBytes: number;
   sessionTtlHours: number;
+  /** How often each account signed in through an identity provider is checked there (IDENTITY_CHECK_MINUTES). */
+  identityCheckMinutes: number;
   webRoot: string | null;
   rpName: string;
   /**
@@ -120,6 +122,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     logLevel: env.LOG_LEVEL || 'info',
     bodyLimitBytes: intFromEnv('BODY_LIMIT_BYTES', 256 * 1024, env),
     sessionTtlHours: intFromEnv('SESSION_TTL_HOURS', 12, env),
+    identityCheckMinutes: intFromEnv('IDENTITY_CHECK_MINUTES', 10, env),
     webRoot: env.WEB_ROOT || null,
     rpName: env.RP_NAME || 'Parley',
     trustProxy: parseTrustProxy(env.TRUST_PROXY),

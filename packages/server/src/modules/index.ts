@@ -15,6 +15,7 @@ import { callsModule } from './calls/index.js';
 import { floorModule } from './floor/index.js';
 import { groupRoutes } from './groups/routes.js';
 import { registerGroupTopics } from './groups/topics.js';
+import { identityModule } from './identity/index.js';
 import { invitationRoutes } from './invitations/routes.js';
 import { keysModule } from './keys/index.js';
 import { meetingsModule } from './meetings/index.js';
@@ -34,6 +35,7 @@ export async function registerModules(app: FastifyInstance, ctx: AppContext): Pr
   await app.register(passkeyAccountRoutes, { ctx });
   await app.register(passkeyLoginRoutes, { ctx, limiters });
   await app.register(recoveryRoutes, { ctx, limiters });
+  await app.register(identityModule, { ctx });
   await app.register(invitationRoutes, { ctx });
   await app.register(adminRoutes, { ctx });
   await app.register(accountHelpRoutes, { ctx });

@@ -3,6 +3,7 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import { SecretBox, secretBoxLoader, writeKeyFile } from '../lib/secret-box.js';
 import { resealTotpSecrets } from '../modules/auth/totp-secret.js';
+import { resealIdentitySecrets } from '../modules/identity/provider-secret.js';
 
 export interface RotationReport {
   resealed: number;
@@ -33,7 +34,9 @@ export async function rotateSecretsKey(
   writeKeyFile(staged, next);
   let resealed: number;
   try {
-    resealed = await db.transaction((tx) => resealTotpSecrets(tx, current, next));
+    resealed = await db.transaction(
+      async (tx) => (await resealTotpSecrets(tx, current, next)) + (await resealIdentitySecrets(tx, current, next)),
+    );
   } catch (err) {
     fs.rmSync(staged, { force: true });
     throw err;

@@ -2,7 +2,9 @@ import type {
   AccountHelpKind,
   AccountHelpRequest,
   Agency,
+  CreateIdentityProviderBody,
   Group,
+  IdentityProvider,
   LoginResult,
   Membership,
   Problem,
@@ -11,6 +13,7 @@ import type {
   Roster,
   Side,
   ThemePreference,
+  UpdateIdentityProviderBody,
   User,
 } from '@parley/protocol';
 import { http } from './client';
@@ -41,6 +44,9 @@ export const api = {
     passkeyVerify: (flowId: string, response: unknown) =>
       http.post<LoginResult>('/api/auth/passkey/verify', { flowId, response }),
     logout: () => http.post<{ ok: true }>('/api/auth/logout'),
+    providers: () => http.get<{ providers: { id: string; name: string }[] }>('/api/auth/providers'),
+    /** A full navigation, not a fetch: the browser goes to the provider and comes back. */
+    providerStartUrl: (id: string) => `/api/auth/oidc/${enc(id)}/start`,
   },
   account: {
     totpEnrol: () => http.post<TotpEnrolment>('/api/account/totp/enrol'),
@@ -108,6 +114,16 @@ export const api = {
     join: (token: string) => http.post<InvitationAccepted>(`/api/invitations/${enc(token)}/join`),
   },
   admin: {
+    identityProviders: () => http.get<{ providers: IdentityProvider[] }>('/api/admin/identity-providers'),
+    createIdentityProvider: (body: CreateIdentityProviderBody) =>
+      http.post<IdentityProvider>('/api/admin/identity-providers', body),
+    updateIdentityProvider: (id: string, body: UpdateIdentityProviderBody) =>
+      http.patch<IdentityProvider>(`/api/admin/identity-providers/${enc(id)}`, body),
+    deleteIdentityProvider: (id: string) => http.delete<unknown>(`/api/admin/identity-providers/${enc(id)}`),
+    sideProviders: (groupId: string) =>
+      http.get<{ sides: { sideId: string; providerId: string | null }[] }>(`${g(groupId)}/identity-providers`),
+    bindSide: (groupId: string, sideId: string, providerId: string | null) =>
+      http.put<unknown>(`${g(groupId)}/sides/${enc(sideId)}/identity-provider`, { providerId }),
     users: () => http.get<{ users: User[] }>('/api/admin/users'),
     createUser: (body: { email: string; displayName: string; password: string; isAdmin: boolean }) =>
       http.post<User>('/api/admin/users', body),

@@ -3,10 +3,12 @@ import { Navigate, useLocation, useNavigate, useSearchParams } from 'react-route
 import { api } from '../api/endpoints';
 import { safeNext } from '../auth/next-target';
 import { passkeysSupported, signInWithPasskey } from '../auth/passkeys';
+import { providerRefusal } from '../auth/provider-refusals';
 import { useAuth } from '../auth/session';
 import { AuthShell } from '../components/AuthShell';
 import { FormAlert, TextField, useAction } from '../components/forms';
 import { Loading } from '../components/ui';
+import { useResource } from '../components/useResource';
 
 type Method = 'totp' | 'passkey';
 type Step = Method | 'recovery';
@@ -21,6 +23,8 @@ export function SignInPage() {
   const [password, setPassword] = useState('');
   const [methods, setMethods] = useState<Method[] | null>(null);
   const action = useAction();
+  const providers = useResource(() => api.auth.providers(), '');
+  const refused = providerRefusal(params.get('oidc_error'));
 
   // A reload in the middle of a login resumes at the second step.
   useEffect(() => {
@@ -76,7 +80,7 @@ export function SignInPage() {
             Your session has ended. Sign in again to go back to where you were.
           </p>
         ) : null}
-        <FormAlert message={action.error} />
+        <FormAlert message={action.error ?? refused} />
         <TextField
           label="Email"
           type="email"
@@ -110,6 +114,18 @@ export function SignInPage() {
             Sign in with a passkey
           </button>
         </>
+      ) : null}
+      {(providers.data?.providers.length ?? 0) > 0 ? (
+        <nav className="stack stack--tight" aria-label="Sign in through your government’s identity provider">
+          <div className="divider" aria-hidden="true">
+            <span>or through your ministry</span>
+          </div>
+          {providers.data!.providers.map((p) => (
+            <a key={p.id} className="btn btn--secondary btn--block" href={api.auth.providerStartUrl(p.id)}>
+              Sign in with {p.name}
+            </a>
+          ))}
+        </nav>
       ) : null}
     </AuthShell>
   );

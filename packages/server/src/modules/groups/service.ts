@@ -272,7 +272,7 @@ export async function addMembership(ctx: Ctx, actorUserId: string | null, group:
 
 export async function updateMembership(
   ctx: Ctx,
-  actorUserId: string,
+  actorUserId: string | null,
   group: GroupFacts,
   membershipId: string,
   patch: { role?: Role; agencyId?: string | null; title?: string; marking?: Marking },

@@ -3,6 +3,7 @@ import { useUser } from '../../auth/session';
 import { EmptyState, PageHeader } from '../../components/ui';
 import { AccountRequestsAdmin } from './AccountRequestsAdmin';
 import { GroupsAdmin } from './GroupsAdmin';
+import { IdentityProvidersAdmin } from './IdentityProvidersAdmin';
 import { UsersAdmin } from './UsersAdmin';
 
 export function AdminPage() {
@@ -26,6 +27,7 @@ export function AdminPage() {
         <AccountRequestsAdmin onChanged={() => setAccountsVersion((v) => v + 1)} />
         <UsersAdmin reloadKey={accountsVersion} />
         <GroupsAdmin />
+        <IdentityProvidersAdmin />
       </div>
     </div>
   );
