@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // Usage: npm test [-- <vitest args>]        e.g. `npm test -- --project unit`
 // Brings Node 22 when the machine's Node is older (scripts/lib/node-runtime.mjs), installs what the tests need (npm
-// deps, Debian chromium, janus and poppler-utils), builds, runs `vitest run` (all projects by default), prints the Node version
-// used and ends with the line `tests: N passed, N failed, N skipped`. Exits non-zero when anything failed, vitest
-// crashed, or no test ran.
+// deps, Debian chromium, firefox-esr, janus and poppler-utils), builds, runs `vitest run` (all projects by default),
+// prints the Node version used and ends with the line `tests: N passed, N failed, N skipped`. Exits non-zero when
+// anything failed, vitest crashed, or no test ran.
 //
 // Own options, not passed to vitest:
 //   --skip-build or PARLEY_SKIP_BUILD=1   skip `tsc -b` + web build (tests read src/ anyway; e2e needs the build)
@@ -24,9 +24,10 @@ import { formatCounts, isGreen, readReport } from './lib/vitest-results.mjs';
 await useProjectNode();
 
 const SKIP_BUILD_FLAGS = new Set(['--skip-build', '--no-build']);
-// e2e drives Debian's chromium through playwright-core; the media tests run a real, supervised Janus; the PDF
-// tests read statements back with poppler's pdftotext.
-const TEST_SYSTEM_PACKAGES = ['chromium', 'janus', 'poppler-utils'];
+// e2e drives Debian's chromium through playwright-core and Debian's Firefox ESR through puppeteer-core (WebDriver
+// BiDi, for the mixed-browser call); the media tests run a real, supervised Janus; the PDF tests read statements back
+// with poppler's pdftotext.
+const TEST_SYSTEM_PACKAGES = ['chromium', 'firefox-esr', 'janus', 'poppler-utils'];
 
 const args = process.argv.slice(2);
 const skipBuild = args.some((arg) => SKIP_BUILD_FLAGS.has(arg)) || isOn(process.env.PARLEY_SKIP_BUILD);
@@ -46,7 +47,7 @@ try {
   try {
     await ensureSystemPackages(TEST_SYSTEM_PACKAGES);
   } catch (error) {
-    // Unit and API tests do not need chromium; the e2e tests will fail on their own and say why.
+    // Unit and API tests do not need the browsers; the e2e tests will fail on their own and say why.
     warn(`${describeError(error)} (e2e tests cannot run without it)`);
   }
 

@@ -88,6 +88,12 @@ export async function createVideoMeeting(
   return (res.body as { id: string }).id;
 }
 
+/**
+ * What the call helpers below need of a page: to evaluate in it and to wait. A Playwright page (Chromium), or a
+ * Firefox page driven over WebDriver BiDi (support/firefox.ts).
+ */
+export type CallPage = Pick<Page, 'evaluate' | 'waitForTimeout'>;
+
 /** The call room's session object, exposed on window by the call page for diagnostics and these tests. */
 interface Inbound {
   participantId: string;
@@ -95,16 +101,17 @@ interface Inbound {
   kind: string;
   framesDecoded: number;
   bytes: number;
+  audioEnergy?: number;
 }
 
-export async function inbound(page: Page): Promise<Inbound[]> {
+export async function inbound(page: CallPage): Promise<Inbound[]> {
   return page.evaluate(async () => {
     const s = (window as unknown as { __parleyCall?: { inboundStats(): Promise<Inbound[]> } }).__parleyCall;
     return s ? s.inboundStats() : [];
   });
 }
 
-export async function roster(page: Page): Promise<{ participantId: string; displayName: string }[]> {
+export async function roster(page: CallPage): Promise<{ participantId: string; displayName: string }[]> {
   return page.evaluate(() => {
     const s = (
       window as unknown as {
@@ -118,7 +125,7 @@ export async function roster(page: Page): Promise<{ participantId: string; displ
   });
 }
 
-export async function snapshotField<T>(page: Page, field: string): Promise<T> {
+export async function snapshotField<T>(page: CallPage, field: string): Promise<T> {
   return page.evaluate(
     (f) => (window as unknown as { __parleyCall: { snapshot(): Record<string, unknown> } }).__parleyCall.snapshot()[f],
     field,
@@ -126,7 +133,7 @@ export async function snapshotField<T>(page: Page, field: string): Promise<T> {
 }
 
 /** The participantId of `displayName` as `page` sees the roster (waits until they are in it). */
-export async function idOf(page: Page, displayName: string, timeoutMs = 30_000): Promise<string> {
+export async function idOf(page: CallPage, displayName: string, timeoutMs = 30_000): Promise<string> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const p = (await roster(page)).find((r) => r.displayName === displayName);
@@ -141,7 +148,7 @@ export async function idOf(page: Page, displayName: string, timeoutMs = 30_000):
  * so a frozen or undecryptable stream does not pass.
  */
 export async function waitDecoding(
-  page: Page,
+  page: CallPage,
   participantId: string,
   stream: 'main' | 'screen' = 'main',
   timeoutMs = 45_000,
@@ -160,8 +167,24 @@ export async function waitDecoding(
   }
 }
 
+/** Waits until `page` plays `participantId`'s microphone: the energy of the decoded audio keeps rising. */
+export async function waitHearing(page: CallPage, participantId: string, timeoutMs = 45_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  let last = -1;
+  for (;;) {
+    const a = (await inbound(page)).find(
+      (s) => s.participantId === participantId && s.stream === 'main' && s.kind === 'audio',
+    );
+    const energy = a?.audioEnergy ?? 0;
+    if (energy > 0 && last > 0 && energy > last) return;
+    if (energy > 0) last = energy;
+    if (Date.now() > until) throw new Error(`no rising audio energy from ${participantId} (last ${energy})`);
+    await page.waitForTimeout(500);
+  }
+}
+
 /** Frames decoded from `participantId` now, 0 when nothing of theirs is subscribed. */
-export async function framesFrom(page: Page, participantId: string, stream: 'main' | 'screen' = 'main') {
+export async function framesFrom(page: CallPage, participantId: string, stream: 'main' | 'screen' = 'main') {
   const v = (await inbound(page)).find(
     (s) => s.participantId === participantId && s.stream === stream && s.kind === 'video',
   );
@@ -169,7 +192,7 @@ export async function framesFrom(page: Page, participantId: string, stream: 'mai
 }
 
 /** Mean luminance (0-255) of what the tile's <video> shows, drawn onto a canvas. */
-export async function tileLuminance(page: Page, participantId: string, stream: 'main' | 'screen' = 'main') {
+export async function tileLuminance(page: CallPage, participantId: string, stream: 'main' | 'screen' = 'main') {
   return page.evaluate(
     ({ participantId, stream }) => {
       const video = document.querySelector<HTMLVideoElement>(

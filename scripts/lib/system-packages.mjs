@@ -14,6 +14,10 @@ export const SYSTEM_PACKAGES = {
   chromium: {
     present: () => existsSync('/usr/bin/chromium'),
   },
+  // The mixed-browser call test drives Debian's Firefox ESR over WebDriver BiDi (puppeteer-core).
+  'firefox-esr': {
+    present: () => existsSync('/usr/bin/firefox-esr'),
+  },
   postgresql: {
     // Only the server binaries matter (CI runs a private cluster); any major version will do.
     present: () => findPostgresBinDir() !== undefined,

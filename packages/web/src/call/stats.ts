@@ -34,6 +34,8 @@ export async function inboundStats(sub: Subscriber | null): Promise<InboundStat[
         ...owner,
         kind: s.kind,
         framesDecoded: s.framesDecoded ?? 0,
+        // Energy of what was decoded and played out: silence (or nothing) when frames do not decrypt.
+        audioEnergy: s.totalAudioEnergy,
         bytes: s.bytesReceived ?? 0,
         framesReceived: s.framesReceived,
         keyFramesDecoded: s.keyFramesDecoded,

@@ -1,23 +1,15 @@
 // The E2EE worker: every encoded frame of every published track passes through here to be SFrame-encrypted, and
 // every received frame to be decrypted. Keys arrive from the page and never leave; the page only hears counters.
-// Entered through RTCRtpScriptTransform (`rtctransform` events) or, on older Chromium, through encoded streams the
-// page transfers in an `attach` message.
+// Entered through RTCRtpScriptTransform (`rtctransform` events: Firefox, Safari, current Chromium) or, on older
+// Chromium, through encoded streams the page transfers in an `attach` message.
 import { FrameCryptor, type FrameLayout } from './frame-cryptor.js';
+import { type EncodedFrame, layoutOf } from './frame-layout.js';
 import type { FromWorker, ToWorker, TransformOptions } from './worker-protocol.js';
 
-interface EncodedFrame {
-  data: ArrayBuffer;
-  getMetadata?(): { mimeType?: string };
-}
-
-/** VP8 is the Janus room's codec (and the default when the browser does not name the codec); others stay opaque. */
-function layoutOf(kind: string, frame: EncodedFrame): FrameLayout {
-  if (kind === 'audio') return 'opaque';
-  const mime = frame.getMetadata?.().mimeType?.toLowerCase();
-  return mime === undefined || mime === 'video/vp8' ? 'vp8' : 'opaque';
-}
-
-/** RTCRtpScriptTransformer as Chromium exposes it in the worker (keyframe calls are newer: feature-tested). */
+/**
+ * RTCRtpScriptTransformer as Chromium and Firefox expose it in the worker (`rtctransform` events; the key frame
+ * calls are newer: feature-tested).
+ */
 interface ScriptTransformer {
   readonly readable: ReadableStream<EncodedFrame>;
   readonly writable: WritableStream<EncodedFrame>;

@@ -1,0 +1,187 @@
+import type { Browser as PlaywrightBrowser } from 'playwright-core';
+import type { Browser as FirefoxBrowser } from 'puppeteer-core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { launchChromium, SHOTS_DIR, screenshot } from './support/browser.js';
+import {
+  type CallPage,
+  type CallSeat,
+  callSeat,
+  createVideoMeeting,
+  idOf,
+  inbound,
+  joinFromPreJoin,
+  openPreJoin,
+  reportSeats,
+  snapshotField,
+  tileLuminance,
+  waitDecoding,
+  waitHearing,
+  waitInRoom,
+} from './support/call-room.js';
+import { type CallServer, startCallServer } from './support/call-server.js';
+import { type FirefoxSeat, firefoxJoins, firefoxScreenshot, firefoxSeat, launchFirefox } from './support/firefox.js';
+import { seedWorld, type World } from './support/world.js';
+
+interface E2eeView {
+  safetyCode: string | null;
+  epoch: number | null;
+  participants: { participantId: string; framesDecrypted: number; framesFailed: number; mediaEpoch: number | null }[];
+}
+
+/**
+ * One E2EE call across two browser engines: Aldoria's chair and expert in Chromium, Belmora's chair in Firefox ESR
+ * (driven over WebDriver BiDi). Every frame is SFrame-encrypted in each engine's own RTCRtpScriptTransform worker;
+ * each decodes the others' camera and microphone, all three show one safety code, and the rekey when the expert
+ * leaves keeps the two engines decoding each other under the new keys.
+ */
+describe('secure call across Chromium and Firefox', () => {
+  let server: CallServer;
+  let chromium: PlaywrightBrowser;
+  let firefox: FirefoxBrowser;
+  let world: World;
+  let meetingId: string;
+  let chair: CallSeat;
+  let bel: FirefoxSeat;
+  let expert: CallSeat;
+  const ids: Record<string, string> = {};
+  const pageOf = (seat: CallSeat | FirefoxSeat): CallPage => ('call' in seat ? seat.call : seat.page);
+
+  beforeAll(async () => {
+    server = await startCallServer();
+    world = await seedWorld(server.ctx);
+    chromium = await launchChromium();
+    firefox = await launchFirefox();
+    chair = await callSeat(chromium, server.url, world.users.aldChair!.email, 'mixed-ald-chair');
+    bel = await firefoxSeat(firefox, server.url, world.users.belChair!.email, 'mixed-bel-chair-firefox');
+    expert = await callSeat(chromium, server.url, world.users.aldExpert!.email, 'mixed-ald-expert');
+    // Two engines and the SFU on a small machine: pages take longer to come up than with Chromium alone.
+    for (const seat of [chair, expert]) seat.context.setDefaultTimeout(45_000);
+    meetingId = await createVideoMeeting(chair.page, world.groupId, 'Strategic Consultative Group — mixed browsers');
+    // Two browser engines start and three delegates sign in on a shared machine.
+  }, 300_000);
+  beforeEach(({ onTestFailed }) =>
+    onTestFailed(async () => {
+      await reportSeats([chair, expert]);
+      for (const seat of [chair, expert])
+        console.error(
+          seat.name,
+          await seat.page
+            .evaluate(() =>
+              JSON.stringify({
+                visibility: document.visibilityState,
+                headings: [...document.querySelectorAll('h1,h2')].map((h) => h.textContent),
+              }),
+            )
+            .catch(String),
+        );
+      if (!bel) return;
+      await firefoxScreenshot(bel, `failed-call-${bel.name}`, SHOTS_DIR).catch(() => undefined);
+      const diag = await bel.page
+        .evaluate(async () => {
+          const c = (
+            window as unknown as { __parleyCall?: { inboundStats(): Promise<unknown>; snapshot(): { e2ee: unknown } } }
+          ).__parleyCall;
+          return JSON.stringify({ inbound: await c?.inboundStats(), e2ee: c?.snapshot().e2ee }, null, 1);
+        })
+        .catch((e) => String(e));
+      console.error(`--- browser console (${bel.name}) ---\n${bel.log.slice(-80).join('\n')}\n${diag}`);
+    }),
+  );
+  afterAll(async () => {
+    await firefox?.close();
+    await chromium?.close();
+    await server?.stop();
+  });
+
+  /** Every seat decodes rising video and audio of every other seat, and what it renders is not black. */
+  const everyoneDecodesEveryone = async (present: (CallSeat | FirefoxSeat)[]) => {
+    for (const viewer of present)
+      for (const other of present) {
+        if (other === viewer) continue;
+        const id = ids[other.name]!;
+        const page = pageOf(viewer);
+        await waitDecoding(page, id);
+        await expect.poll(() => tileLuminance(page, id), { timeout: 15_000 }).toBeGreaterThan(20);
+        await waitHearing(page, id);
+      }
+  };
+  /** Per direction: video frames received, decoded and dropped by the receiving engine (for the figures, not asserted). */
+  const printMedia = async (present: (CallSeat | FirefoxSeat)[]) => {
+    const lines: string[] = [];
+    for (const viewer of present)
+      for (const s of await inbound(pageOf(viewer))) {
+        if (s.kind !== 'video') continue;
+        const from = present.find((p) => ids[p.name] === s.participantId)?.name ?? s.participantId;
+        const x = s as typeof s & { framesReceived?: number; framesDropped?: number };
+        lines.push(
+          `${from} -> ${viewer.name}: received ${x.framesReceived}, decoded ${s.framesDecoded}, dropped ${x.framesDropped}`,
+        );
+      }
+    console.info(lines.join('\n'));
+  };
+  const views = (present: (CallSeat | FirefoxSeat)[]) =>
+    Promise.all(present.map((s) => snapshotField<E2eeView>(pageOf(s), 'e2ee')));
+
+  it('Chromium and Firefox delegates decode each other and show one safety code', async () => {
+    await openPreJoin(chair, meetingId);
+    await chair.page.getByText('The call has not started yet.').waitFor();
+    await chair.page.getByRole('button', { name: 'Start the call' }).click();
+    await waitInRoom(chair);
+
+    await openPreJoin(expert, meetingId);
+    await firefoxJoins(bel, server.url, meetingId);
+    await joinFromPreJoin(expert);
+    const lobby = chair.page.getByRole('region', { name: 'Lobby (1)' });
+    await lobby.getByRole('button', { name: `Admit ${world.users.aldExpert!.displayName}` }).click();
+    await waitInRoom(expert);
+
+    ids[chair.name] = await idOf(bel.call, world.users.aldChair!.displayName);
+    ids[bel.name] = await idOf(chair.page, world.users.belChair!.displayName);
+    ids[expert.name] = await idOf(chair.page, world.users.aldExpert!.displayName);
+    const all = [chair, bel, expert];
+    await everyoneDecodesEveryone(all);
+
+    await expect
+      .poll(async () => new Set((await views(all)).map((v) => v.safetyCode)).size, { timeout: 20_000 })
+      .toBe(1);
+    expect((await views(all))[0]!.safetyCode).toMatch(/\d/);
+    await printMedia(all);
+    await firefoxScreenshot(bel, 'call-mixed-firefox', SHOTS_DIR);
+    await screenshot(chair.page, 'call-mixed-chromium');
+  });
+
+  it('when the expert leaves, the new keys are used in both engines and both keep decoding', async () => {
+    const before = (await views([chair, bel]))[0]!;
+    await expert.page.getByRole('toolbar', { name: 'Call controls' }).getByRole('button', { name: 'Leave' }).click();
+    await expert.page.getByRole('heading', { name: 'You left the call' }).waitFor();
+    // One new epoch for the two who stay, the same code on both screens, and it is not the three-party one.
+    await expect
+      .poll(
+        async () => {
+          const [a, b] = await views([chair, bel]);
+          return (
+            a!.epoch !== null && a!.epoch === b!.epoch && a!.epoch > before.epoch! && a!.safetyCode === b!.safetyCode
+          );
+        },
+        { timeout: 60_000 },
+      )
+      .toBe(true);
+    const [after] = await views([chair, bel]);
+    expect(after!.safetyCode).not.toBe(before.safetyCode);
+    // Each side decrypts the other's media under the keys both now hold (the latest epoch, should another commit
+    // follow the Remove), and the pictures keep moving.
+    await expect
+      .poll(
+        async () => {
+          const [a, b] = await views([chair, bel]);
+          const fromBel = a!.participants.find((p) => p.participantId === ids[bel.name]);
+          const fromChair = b!.participants.find((p) => p.participantId === ids[chair.name]);
+          return a!.epoch === b!.epoch && fromBel?.mediaEpoch === a!.epoch && fromChair?.mediaEpoch === b!.epoch;
+        },
+        { timeout: 30_000 },
+      )
+      .toBe(true);
+    await everyoneDecodesEveryone([chair, bel]);
+    await printMedia([chair, bel]);
+  });
+});
