@@ -23,6 +23,11 @@ export interface Member {
   grace: NodeJS.Timeout | null;
   /** Operations per peer connection run one after another (a trickle must not overtake its publish). */
   queues: Map<string, Promise<unknown>>;
+  /**
+   * A key package of the device, claimed at admission: it rides in the next roster only, for the member who commits
+   * the Add to use without a claim round trip (docs/call-keys.md §5.2 item 4, §11).
+   */
+  keyPackage?: string | null;
 }
 
 /** A running call in this process: the Janus room and everyone in it. */
@@ -74,6 +79,7 @@ export class LiveCall {
       participantId: m.participantId,
       userId: m.person.userId,
       deviceId: m.deviceId,
+      ...(m.keyPackage ? { keyPackage: m.keyPackage } : {}),
       displayName: m.person.displayName,
       sideId: m.person.sideId,
       agencyName: m.person.agencyName,
@@ -116,6 +122,8 @@ export class LiveCall {
       this.flushQueued = false;
       if (this.ending) return;
       for (const m of this.admitted()) this.send(m, this.stateFor(m));
+      // Once: a member that missed it claims as usual, and a one-time package must not be offered twice.
+      for (const m of this.members.values()) m.keyPackage = null;
     });
   }
 }
