@@ -252,10 +252,18 @@ export class MlsGroupClient {
       return false;
     }
     this.trace(`joining from the Welcome of seq ${mine.seq}`);
-    // A Welcome once tried is not tried again (§8.1), whether it failed for a lost key package or a refused tree.
-    this.#skipWelcomesUpTo = mine.seq;
-    const joined = await joinFromWelcome(this.#device, mine, this.#setup.trust.verifyMember);
-    if (!joined) return false;
+    // A Welcome that failed is not tried again (§8.1), whether for a lost key package or a refused tree.
+    const skip = () => {
+      this.#skipWelcomesUpTo = mine.seq;
+    };
+    const joined = await joinFromWelcome(this.#device, mine, this.#setup.trust.verifyMember).catch((error) => {
+      skip();
+      throw error;
+    });
+    if (!joined) {
+      skip();
+      return false;
+    }
     this.#adopt(joined.session, mine.mlsGroupId, mine.seq, 'welcomed');
     // The epoch's keys go out before anything else that waits (storage, the catch-up round trip): the others
     // already send under them (docs/call-keys.md §11).
