@@ -59,6 +59,52 @@ const PARLEY_PROBE = `(() => {
   void tick();
 })()`;
 
+/**
+ * With BENCH_TRACE=1 each join prints a timeline: the MLS group client's trace lines (console.debug `[mls …]`) of
+ * all three pages and the joiner's own steps, in ms since the click. Pages share the machine's clock
+ * (performance.timeOrigin + now), so the lines of different pages sort together.
+ */
+const TRACE = process.env.BENCH_TRACE === '1';
+const TRACE_HOOK = `(() => {
+  if (window.__trace) return;
+  const lines = (window.__trace = []);
+  const debug = console.debug.bind(console);
+  console.debug = (...args) => {
+    const line = args.map(String).join(' ');
+    if (line.startsWith('[mls')) lines.push([performance.timeOrigin + performance.now(), line]);
+    debug(...args);
+  };
+})()`;
+
+async function printTimeline(joiner: Seat, others: { name: string; seat: Seat }[]): Promise<void> {
+  const b = (await joiner.page.evaluate(
+    '({ origin: performance.timeOrigin, ...window.__bench, trace: window.__trace.splice(0) })',
+  )) as {
+    origin: number;
+    clickAt: number;
+    joinedMs: number | null;
+    keysMs: number | null;
+    mediaMs: number | null;
+    firstFrameMs: number;
+    trace: [number, string][];
+  };
+  const click = b.origin + b.clickAt;
+  const rows: [number, string][] = b.trace.map(([t, line]) => [t - click, `joiner  ${line}`]);
+  for (const [what, ms] of [
+    ['admitted (call.joined)', b.joinedMs],
+    ['call keys in the view', b.keysMs],
+    ['media connected', b.mediaMs],
+    ['first remote frame decoded', b.firstFrameMs],
+  ] as const)
+    if (ms !== null) rows.push([ms, `joiner  ** ${what}`]);
+  for (const { name, seat: s } of others) {
+    const lines = (await s.page.evaluate('window.__trace.splice(0)')) as [number, string][];
+    for (const [t, line] of lines) if (t >= click - 50) rows.push([t - click, `${name.padEnd(7)} ${line}`]);
+  }
+  rows.sort((x, y) => x[0] - y[0]);
+  for (const [t, line] of rows) console.log(`    ${t.toFixed(0).padStart(6)} ms  ${line}`);
+}
+
 /** What the joiner's call page knows, for a failure message (phase, E2EE state, inbound media). */
 function joinerDiagnostics(s: Seat): Promise<unknown> {
   return s.page
@@ -97,11 +143,13 @@ async function parleyJoins(server: CallServer, browser: Browser): Promise<number
       (await decodingVideos(chair)) > 0 && (await decodingVideos(bel)) > 0 ? true : undefined,
     );
 
+    if (TRACE) for (const s of [chair, bel]) await s.page.evaluate(TRACE_HOOK);
     console.log(`  call set up with two publishers in ${((Date.now() - started) / 1000).toFixed(0)} s`);
     const times: number[] = [];
     for (let i = 0; i < JOINS; i++) {
       await openPreJoin(joiner, meetingId);
       await joiner.page.evaluate(PARLEY_PROBE);
+      if (TRACE) await joiner.page.evaluate(TRACE_HOOK);
       await clickJoin(joiner);
       const ms = await until(
         `Parley join ${i + 1}: first remote frame`,
@@ -122,6 +170,13 @@ async function parleyJoins(server: CallServer, browser: Browser): Promise<number
         `  parley join ${i + 1}: ${ms.toFixed(0)} ms (admitted ${at(steps.joinedMs)}, call keys ${at(steps.keysMs)}, media connected ${at(steps.mediaMs)})`,
       );
       await waitInRoom(joiner);
+      if (TRACE) {
+        await sleep(1_000); // the path update's epoch, after the first frame
+        await printTimeline(joiner, [
+          { name: 'chair', seat: chair },
+          { name: 'bel', seat: bel },
+        ]);
+      }
       await leaveCall(joiner);
       await until('the chairs seeing the joiner leave', async () =>
         (await participantCount(chair)) === 2 && (await participantCount(bel)) === 2 ? true : undefined,

@@ -85,6 +85,12 @@ export const CallParticipant = z.object({
   userId: Id,
   /** The MLS device this participant keys the call with (registered in the device-key log). */
   deviceId: z.string().nullable(),
+  /**
+   * A key package of that device (base64 MLSMessage), claimed by the call manager at admission and sent in the
+   * first roster that lists the participant only: the member who adds the device to the call's MLS group uses it
+   * instead of claiming one (docs/call-keys.md §5.2 item 4).
+   */
+  keyPackage: z.string().optional(),
   displayName: z.string(),
   sideId: Id,
   agencyName: z.string().nullable(),

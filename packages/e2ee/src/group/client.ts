@@ -5,14 +5,16 @@
 // removals and application messages never interleave, and local state only moves when the server has accepted a
 // commit (or delivered someone else's). Isomorphic: transport, storage and device are injected (owner.ts).
 import type { DomainEvent } from '@parley/protocol';
-import { MLS_DEFAULT_CIPHER_SUITE, MlsSession, MlsSessionError, type PendingCommit, safetyCode } from '../mls/index.js';
+import { MLS_DEFAULT_CIPHER_SUITE, MlsSession, type PendingCommit, safetyCode } from '../mls/index.js';
+import { readLog } from './catch-up.js';
 import { type CommitChange, postCommit, prepareAdds, prepareRemovals } from './commits.js';
-import { DeliveryService, decodeMessage, type WelcomeEntry } from './delivery.js';
+import { DeliveryService, type WelcomeEntry } from './delivery.js';
 import { EXTERNAL_JOIN_WAIT_MS, publishGroupInfo, ThreadRejoin } from './external-join.js';
 import type { GroupDevice, MlsGroupOwner, MlsGroupSetup } from './owner.js';
 import { type GroupEvent, type GroupPhase, nextPhase } from './phases.js';
 import { SessionStore } from './session-store.js';
-import { fromB64, statusOf } from './transport.js';
+import { statusOf } from './transport.js';
+import { joinFromWelcome, pickWelcome } from './welcome.js';
 import { WorkQueue } from './work-queue.js';
 
 /** Safety-net catch-up, for pushed events that never arrived (docs/call-keys.md §2.2). */
@@ -74,12 +76,12 @@ export class MlsGroupClient {
   /** Moves the phase by the transition table (§4); a pair the table lacks throws IllegalTransitionError. */
   #go(event: GroupEvent): void {
     const to = nextPhase(this.#phase, event);
-    if (to !== this.#phase) this.#trace(`${this.#phase} → ${to} (${event})`);
+    if (to !== this.#phase) this.trace(`${this.#phase} → ${to} (${event})`);
     this.#phase = to;
   }
 
   /** What the group did, at debug level: the order of epochs and commits is what one needs to tell a stall. */
-  #trace(what: string): void {
+  trace(what: string): void {
     const line = `[mls ${this.#setup.context}] epoch ${this.session?.epoch ?? '-'}: ${what}`;
     if (this.#setup.trace) this.#setup.trace(line);
     else console.debug(line);
@@ -94,7 +96,7 @@ export class MlsGroupClient {
     const transient = statusOf(error) !== undefined || error instanceof TypeError;
     if (!transient) this.#go('failed');
     this.error = error instanceof Error ? error.message : String(error);
-    this.#trace(`${transient ? 'passing error' : 'failed'}: ${this.error}`);
+    this.trace(`${transient ? 'passing error' : 'failed'}: ${this.error}`);
     this.owner.changed();
   }
 
@@ -109,6 +111,7 @@ export class MlsGroupClient {
         // A small Welcome rides in the event itself: one fewer round trip before the joiner holds the keys (§11).
         // It is the same Delivery Service text the list would return, and MLS checks it all the same.
         const { welcome, ...entry } = event.data;
+        this.trace(`Welcome pushed (seq ${entry.seq}${welcome === undefined ? '' : ', inline'})`);
         const inline = this.#setup.inlineWelcome && welcome !== undefined ? { ...entry, welcome } : undefined;
         void this.run(() => this.#welcome(inline));
       }),
@@ -127,6 +130,7 @@ export class MlsGroupClient {
   async #begin(): Promise<void> {
     const { context, text, trust } = this.#setup;
     const deviceId = this.#device.deviceId;
+    this.trace('looking up the group');
     let group = await this.ds.findGroup(context);
     if (!group) {
       if (await this.#create()) return;
@@ -153,7 +157,7 @@ export class MlsGroupClient {
     // Nobody is left who could add this device: a call is keyed afresh, the Delivery Service retiring the old group
     // (§6.4). If another device keyed it first (409), that device adds this one.
     if (this.#setup.afreshWhenAlone && !group.members.some((m) => m.status === 'active' && m.deviceId !== deviceId)) {
-      this.#trace('no other member is left: keying the context afresh');
+      this.trace('no other member is left: keying the context afresh');
       if (await this.#create()) return;
     }
     this.#go('awaits-welcome');
@@ -183,7 +187,7 @@ export class MlsGroupClient {
   /** Joins by an external commit (RFC 9420 §12.4.3.2) once the wait is over (§9). */
   async #external(rejoin: ThreadRejoin): Promise<void> {
     const joined = await rejoin.tryJoin();
-    this.#trace(`external join: ${joined ? 'joined' : (rejoin.state ?? 'not yet')}`);
+    this.trace(`external join: ${joined ? 'joined' : (rejoin.state ?? 'not yet')}`);
     if (!joined) return this.owner.changed();
     this.#adopt(joined.session, joined.groupId, joined.seq, 'external');
     await this.owner.joined();
@@ -194,7 +198,7 @@ export class MlsGroupClient {
   /** After every epoch of a long-lived thread, its GroupInfo goes to the Delivery Service (§9). */
   async #publish(): Promise<void> {
     if (!this.rejoin || !this.session || !this.#groupId) return;
-    await publishGroupInfo(this.ds, this.#groupId, this.session).catch((e: unknown) => this.#trace(`GroupInfo: ${e}`));
+    await publishGroupInfo(this.ds, this.#groupId, this.session).catch((e: unknown) => this.trace(`GroupInfo: ${e}`));
   }
 
   /**
@@ -231,7 +235,7 @@ export class MlsGroupClient {
     this.#offGroup?.();
     this.#offGroup = this.#setup.ws.subscribe(`mls:${groupId}`, (event) => this.#onGroupEvent(event));
     this.owner.adopted?.(groupId, how, cursor);
-    this.#trace(`${how} at seq ${cursor}`);
+    this.trace(`${how} at seq ${cursor}`);
   }
 
   /** Joins from a Welcome addressed to this device for this context; false if there is none it can use (§5.3). */
@@ -242,27 +246,23 @@ export class MlsGroupClient {
       return true;
     }
     const all = pushed ? [pushed] : await this.ds.welcomes();
-    const mine = all
-      .filter((w: WelcomeEntry) => w.context === this.#setup.context && w.seq > this.#skipWelcomesUpTo)
-      .sort((a, b) => b.seq - a.seq)[0];
+    const mine = pickWelcome(all, this.#setup.context, this.#skipWelcomesUpTo);
     if (!mine) {
-      this.#trace(`no usable Welcome (${all.length} listed, skipping up to seq ${this.#skipWelcomesUpTo})`);
+      this.trace(`no usable Welcome (${all.length} listed, skipping up to seq ${this.#skipWelcomesUpTo})`);
       return false;
     }
-    let joined: Awaited<ReturnType<typeof MlsSession.join>>;
-    try {
-      joined = await MlsSession.join({
-        identity: this.#device.identity,
-        welcome: fromB64(mine.welcome),
-        keyPackages: await this.#device.keyPackages(),
-        options: { verifyMember: this.#setup.trust.verifyMember },
-      });
-    } catch (error) {
-      // Our key package's private half is gone (another browser profile, cleared storage) or the tree is refused:
-      // a Welcome once tried is not tried again (§8.1).
+    this.trace(`joining from the Welcome of seq ${mine.seq}`);
+    // A Welcome that failed is not tried again (§8.1), whether for a lost key package or a refused tree.
+    const skip = () => {
       this.#skipWelcomesUpTo = mine.seq;
-      if (error instanceof MlsSessionError && error.code === 'NO_KEY_PACKAGE') return false;
+    };
+    const joined = await joinFromWelcome(this.#device, mine, this.#setup.trust.verifyMember).catch((error) => {
+      skip();
       throw error;
+    });
+    if (!joined) {
+      skip();
+      return false;
     }
     this.#adopt(joined.session, mine.mlsGroupId, mine.seq, 'welcomed');
     // The epoch's keys go out before anything else that waits (storage, the catch-up round trip): the others
@@ -286,7 +286,7 @@ export class MlsGroupClient {
   async #post(pending: PendingCommit, change: CommitChange = {}): Promise<boolean> {
     const ok = await postCommit(this.ds, this.#groupId!, pending, change);
     if (ok) await this.#publish();
-    this.#trace(`commit for epoch ${pending.epoch} ${ok ? 'accepted' : 'lost the race (409)'}`);
+    this.trace(`commit for epoch ${pending.epoch} ${ok ? 'accepted' : 'lost the race (409)'}`);
     return ok;
   }
 
@@ -307,7 +307,7 @@ export class MlsGroupClient {
 
   /** A chair started the thread anew: this device's group is retired, so it looks up the context afresh (§9). */
   async #restart(): Promise<void> {
-    this.#trace('the thread was started anew');
+    this.trace('the thread was started anew');
     this.#go('restarted');
     this.session = undefined;
     this.#offGroup?.();
@@ -320,36 +320,21 @@ export class MlsGroupClient {
     const session = this.session;
     if (!session?.active || !this.#groupId) return;
     const before = session.epoch;
-    let removed = false;
-    for (;;) {
-      const { messages: batch, joinedSeq } = await this.ds.messages(this.#groupId, this.#cursor);
-      if (joinedSeq > this.#cursor) return this.#replaced(joinedSeq);
-      for (const m of batch) {
-        this.#cursor = m.seq;
-        if (m.kind === 'application') {
-          // MLS never lets a sender decrypt its own application message; the owner kept it when it was sent.
-          if (m.senderDeviceId === this.#device.deviceId) continue;
-          try {
-            const got = await session.processMessage(decodeMessage(m));
-            if (got.kind === 'application') this.owner.application(got.data, got.sender, m.seq, m.createdAt, m.epoch);
-          } catch {
-            // A message we cannot read (e.g. sent in an epoch before we joined) is skipped, not fatal.
-          }
-          continue;
-        }
-        const got = await session.processMessage(decodeMessage(m));
-        if (got.kind !== 'commit') continue;
-        // No committing member: a device committed itself in from a GroupInfo (an external join, §9).
-        if (!got.committer && got.added.length > 0) this.owner.joinedExternally?.(got.added, m.seq, m.createdAt);
-        this.#trace(`processed commit seq ${m.seq}${got.removed.length > 0 ? ' (removal)' : ''}`);
-        if (got.removed.length > 0) removed = true;
-        if (got.removedSelf) {
-          this.#end('removed', this.#setup.text.removed);
-          return;
-        }
-      }
-      if (batch.length < 200) break;
-    }
+    const read = await readLog({
+      ds: this.ds,
+      groupId: this.#groupId,
+      session,
+      ownDeviceId: this.#device.deviceId,
+      owner: this.owner,
+      cursor: () => this.#cursor,
+      advance: (seq) => {
+        this.#cursor = seq;
+      },
+      trace: (what) => this.trace(what),
+    });
+    if (read.kind === 'replaced') return this.#replaced(read.joinedSeq);
+    if (read.kind === 'removed-self') return this.#end('removed', this.#setup.text.removed);
+    const removed = read.removed;
     if (this.#phase !== 'failed') this.error = null;
     if (session.epoch !== before && this.rejoin) {
       // Whoever committed should have published; if they did not (went offline), this member does (§9).
@@ -365,7 +350,7 @@ export class MlsGroupClient {
    * of the current membership (§8.2).
    */
   async #replaced(joinedSeq: number): Promise<void> {
-    this.#trace(`membership replaced (joined again at seq ${joinedSeq}): starting over from its Welcome`);
+    this.trace(`membership replaced (joined again at seq ${joinedSeq}): starting over from its Welcome`);
     if (this.#groupId) await this.#sessions.erase(this.#groupId).catch(() => undefined);
     this.#go('replaced');
     this.session = undefined;
@@ -401,9 +386,9 @@ export class MlsGroupClient {
     if (!session?.active || !this.#groupId || session.pendingCommit || session.needsPathUpdate) return;
     const packages = await this.owner.toAdd(session, this.#groupId);
     if (packages.length === 0) return;
-    this.#trace(`adding ${packages.map((p) => p.deviceId.slice(0, 8)).join(', ')}`);
+    this.trace(`adding ${packages.map((p) => p.deviceId.slice(0, 8)).join(', ')}`);
     const add = await prepareAdds(session, packages);
-    if (!add) return this.#trace('add deferred: an earlier joiner has not committed its path update');
+    if (!add) return this.trace('add deferred: an earlier joiner has not committed its path update');
     if (await this.#post(add.pending, add.change)) await this.owner.added();
     else await this.#catchUp();
   }
@@ -414,7 +399,7 @@ export class MlsGroupClient {
     const session = this.session;
     if (!session?.active) return;
     const removal = await prepareRemovals(session, deviceIds);
-    this.#trace(
+    this.trace(
       `nominated to remove ${deviceIds.map((d) => d.slice(0, 8)).join(', ')}: ${removal ? 'committing' : 'none left'}`,
     );
     if (!removal) return;

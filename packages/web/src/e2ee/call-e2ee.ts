@@ -222,6 +222,7 @@ export class CallE2ee {
       userId: p.userId,
       deviceId: p.deviceId,
       displayName: p.displayName,
+      ...(p.keyPackage ? { keyPackage: p.keyPackage } : {}),
     }));
     // Speaking and mute flags change the roster often; the device logs are fetched afresh only when who is in the
     // call (or with which device) changed.

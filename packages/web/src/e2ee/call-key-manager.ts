@@ -23,6 +23,8 @@ import type { EpochKeysMessage } from './worker-protocol.js';
 
 /** How long a roster entry whose device just left the group is not added back (see DepartureHold). */
 export const DEPARTED_HOLD_MS = 5000;
+/** How long a key package from the roster stays usable: the first two adders by rank (§5.2) may need it. */
+const CLAIMED_KEEP_MS = 2 * ADD_FALLBACK_MS;
 
 export interface ManagerHooks {
   keys(message: EpochKeysMessage): void;
@@ -36,6 +38,12 @@ export class CallKeyManager extends GroupHolder {
   roster: RosterEntry[] = [];
   protected readonly group: MlsGroupClient;
   #missingSince = new Map<string, number>();
+  /**
+   * Key packages the call manager claimed at admission, by device, from the one roster that carried them: used once,
+   * instead of a claim round trip, and dropped as soon as the device is a member or after CLAIMED_KEEP_MS
+   * (docs/call-keys.md §5.2 item 4).
+   */
+  readonly #claimed = new Map<string, { keyPackage: Uint8Array; at: number }>();
   readonly #departed = new DepartureHold(DEPARTED_HOLD_MS);
 
   constructor(
@@ -104,6 +112,7 @@ export class CallKeyManager extends GroupHolder {
 
   async #epochChanged(): Promise<void> {
     this.#noteDepartures();
+    this.#dropClaimedOfMembers();
     if (!(await this.#pushKeys())) return;
     this.hooks.changed();
     await this.group.saveSession();
@@ -126,6 +135,7 @@ export class CallKeyManager extends GroupHolder {
     if (!own) throw new Error('own leaf missing from the epoch’s senders');
     const baseKey = keys.baseKey.slice().buffer;
     keys.baseKey.fill(0);
+    this.group.trace('keys to the worker');
     this.hooks.keys({
       type: 'keys',
       epoch: keys.epoch,
@@ -147,8 +157,20 @@ export class CallKeyManager extends GroupHolder {
       );
   }
 
+  /** A package claimed for a device that is a member now was used (or lost a race): it is never offered again. */
+  #dropClaimedOfMembers(): void {
+    const session = this.group.session;
+    if (session?.active) for (const m of session.members()) this.#claimed.delete(m.deviceId);
+    const now = Date.now();
+    for (const [deviceId, { at }] of this.#claimed) if (now - at > CLAIMED_KEEP_MS) this.#claimed.delete(deviceId);
+  }
+
   setRoster(roster: RosterEntry[]): void {
+    if (roster.some((r) => r.keyPackage)) this.group.trace('roster with a key package claimed at admission');
     this.roster = roster;
+    for (const r of roster)
+      if (r.deviceId && r.keyPackage)
+        this.#claimed.set(r.deviceId, { keyPackage: fromB64(r.keyPackage), at: Date.now() });
     this.#departed.forgetGone(roster);
     this.trust.prefetch(roster.map((r) => r.userId));
     this.hooks.changed();
@@ -176,14 +198,23 @@ export class CallKeyManager extends GroupHolder {
     if (due.length === 0) return [];
 
     const packages: KeyPackageToAdd[] = [];
+    this.#dropClaimedOfMembers();
+    // Claimed at admission by the call manager: no round trip; used once, a lost race claims afresh (§5.2 item 4).
+    const claimedAtAdmission = due.filter((p) => p.deviceId && this.#claimed.has(p.deviceId));
+    for (const p of claimedAtAdmission) {
+      packages.push({ deviceId: p.deviceId!, keyPackage: this.#claimed.get(p.deviceId!)!.keyPackage });
+      this.#claimed.delete(p.deviceId!);
+    }
     // Claimed side by side: several joiners at once wait for one round trip, not one each (docs/call-keys.md §11).
     const claims = await Promise.all(
       // A participant who may not take part (404) or has no key packages is retried later, never fatal.
       // Only the device in the call is claimed for: the person's other devices keep their one-time packages.
-      due.map(async (p) => ({
-        p,
-        claimed: await group.ds.claim(groupId, p.userId, p.deviceId ? [p.deviceId] : undefined).catch(() => []),
-      })),
+      due
+        .filter((p) => !claimedAtAdmission.includes(p))
+        .map(async (p) => ({
+          p,
+          claimed: await group.ds.claim(groupId, p.userId, p.deviceId ? [p.deviceId] : undefined).catch(() => []),
+        })),
     );
     for (const { p, claimed } of claims) {
       const usable = p.deviceId ? claimed.filter((k) => k.deviceId === p.deviceId) : claimed;

@@ -106,4 +106,4 @@ export interface ChatMessage {
   mine: boolean;
 }
 
-export type RosterEntry = Pick<CallParticipant, 'participantId' | 'userId' | 'deviceId' | 'displayName'>;
+export type RosterEntry = Pick<CallParticipant, 'participantId' | 'userId' | 'deviceId' | 'displayName' | 'keyPackage'>;

@@ -23,6 +23,11 @@ export interface Member {
   grace: NodeJS.Timeout | null;
   /** Operations per peer connection run one after another (a trickle must not overtake its publish). */
   queues: Map<string, Promise<unknown>>;
+  /**
+   * A key package of the device, claimed at admission: it rides in the next roster only, for the member who commits
+   * the Add to use without a claim round trip (docs/call-keys.md §5.2 item 4, §11).
+   */
+  keyPackage?: string | null;
 }
 
 /** A running call in this process: the Janus room and everyone in it. */
@@ -74,7 +79,12 @@ export class LiveCall {
 
   /** The roster as every participant sees it, plus the lobby of the recipient's own side if they admit. */
   stateFor(recipient: Member): CallServerMessage {
-    const participants: CallParticipant[] = [...this.admitted().map(participantOf), ...this.remote];
+    // A joiner's key package claimed at admission rides in this node's first roster only (docs/call-keys.md §5.2);
+    // it is never shared with other nodes.
+    const participants: CallParticipant[] = [
+      ...this.admitted().map((m) => ({ ...participantOf(m), ...(m.keyPackage ? { keyPackage: m.keyPackage } : {}) })),
+      ...this.remote,
+    ];
     const lobby: LobbyEntry[] = recipient.person.admits
       ? [...this.members.values()]
           .filter((m) => m.state === 'lobby' && m.person.sideId === recipient.person.sideId)
@@ -105,6 +115,8 @@ export class LiveCall {
       this.flushQueued = false;
       if (this.ending) return;
       for (const m of this.admitted()) this.send(m, this.stateFor(m));
+      // Once: a member that missed it claims as usual, and a one-time package must not be offered twice.
+      for (const m of this.members.values()) m.keyPackage = null;
       this.onFlush?.();
     });
   }

@@ -1,7 +1,7 @@
 import { mlsContext } from '@parley/protocol';
 import type { ActorFacts } from '../../policy/policy.js';
 import type { Connection } from '../../realtime/hub.js';
-import { ownActiveDevice } from '../keys/index.js';
+import { claimAtAdmission, ownActiveDevice } from '../keys/index.js';
 import type { CallPerson } from './access.js';
 import { CallError } from './errors.js';
 import { iceServersFor } from './ice.js';
@@ -91,12 +91,23 @@ function joined(mgr: CallManager, call: LiveCall, m: Member, requestId: string |
 }
 
 async function admitMember(mgr: CallManager, call: LiveCall, m: Member, requestId?: string): Promise<void> {
-  const media = await enqueue(m, 'main', () => mgr.openMedia(call, m));
+  // The joiner's key package is claimed while its media session opens, so the member who adds it to the call's
+  // MLS group commits as soon as the roster lists it (docs/call-keys.md §5.2 item 4, §11). Never fatal: without it
+  // the member claims one itself.
+  const context = mlsContext({ kind: 'call', meetingId: call.meetingId });
+  const claiming = m.deviceId
+    ? claimAtAdmission(mgr.ctx, context, m.person.userId, m.deviceId).catch((err: unknown) => {
+        mgr.ctx.log.warn({ err, meetingId: call.meetingId }, 'calls: key package claim at admission failed');
+        return null;
+      })
+    : null;
+  const [media, keyPackage] = await Promise.all([enqueue(m, 'main', () => mgr.openMedia(call, m)), claiming]);
   if (call.members.get(m.participantId) !== m || call.ending) {
     await media.close(); // they left (or the call ended) while their session was opening
     return;
   }
   m.media = media;
+  m.keyPackage = keyPackage;
   m.state = 'admitted';
   m.since = new Date();
   joined(mgr, call, m, requestId);

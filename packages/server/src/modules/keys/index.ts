@@ -3,7 +3,7 @@ import type { DbOrTx } from '../../db/client.js';
 import type { ActorFacts } from '../../policy/policy.js';
 import type { WriteContext } from '../../services/write.js';
 import { resolveContext } from './contexts.js';
-import { leaveGroup, type MembershipRef, requestRemoval } from './mls-membership.js';
+import { claimJoinerKeyPackage, leaveGroup, type MembershipRef, requestRemoval } from './mls-membership.js';
 import { currentMembers, factsOfUsers, findMlsGroupByContext } from './mls-queries.js';
 import { retireContext } from './mls-service.js';
 import { mlsRuntimeOf } from './runtime.js';
@@ -34,6 +34,24 @@ export async function heldMemberships(db: DbOrTx, context: string, userId: strin
     .filter((m) => m.userId === userId && m.status === 'active')
     .map((m) => ({ deviceId: m.deviceId, joinedSeq: m.joinedSeq }));
   return refs.length > 0 ? { context, mlsGroupId: group.id, userId, refs } : null;
+}
+
+/**
+ * A joiner admitted to a call with `deviceId`: one key package of that device, claimed now, for the member who
+ * commits the Add to use without a claim of its own (docs/call-keys.md §5.2 item 4, §11). Null when the context
+ * has no group yet, the device is a member already or has no package: the member then claims as usual.
+ */
+export async function claimAtAdmission(
+  ctx: AppContext,
+  context: string,
+  userId: string,
+  deviceId: string,
+): Promise<string | null> {
+  const group = await findMlsGroupByContext(ctx.db, context);
+  const scope = group && (await resolveContext(ctx.db, context));
+  if (!group || !scope) return null;
+  const joiner = (await factsOfUsers(ctx.db, [userId])).get(userId);
+  return joiner ? claimJoinerKeyPackage(ctx, scope, group.id, joiner, deviceId) : null;
 }
 
 /**

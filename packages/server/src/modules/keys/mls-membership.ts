@@ -4,7 +4,7 @@ import type { DbOrTx } from '../../db/client.js';
 import { fieldError, notFound } from '../../http/errors.js';
 import { sha256Hex } from '../../lib/crypto.js';
 import type { ActorFacts } from '../../policy/policy.js';
-import { runWrite } from '../../services/write.js';
+import { runWrite, type WriteScope } from '../../services/write.js';
 import { auditPlacement, type MlsScope, mayRequestRemoval, mayTakePart } from './contexts.js';
 import { b64 } from './device-log.js';
 import {
@@ -45,26 +45,9 @@ export async function claimKeyPackages(
       .where(and(eq(devices.userId, input.userId), eq(devices.status, 'active')));
     const out = [];
     for (const d of targetDevices.filter((x) => !present.has(x.deviceId) && (!wanted || wanted.has(x.deviceId)))) {
-      // SKIP LOCKED: two adders claiming at once get different packages instead of waiting or sharing one.
-      const oneTime = await w.tx.execute<{ key_package: Uint8Array }>(sql`
-        delete from ${keyPackages} where ${keyPackages.id} = (
-          select ${keyPackages.id} from ${keyPackages}
-          where ${keyPackages.deviceId} = ${d.deviceId} and ${keyPackages.lastResort} = false
-          order by ${keyPackages.createdAt} limit 1 for update skip locked)
-        returning ${keyPackages.keyPackage}`);
-      let kp = rowsOf<{ key_package: Uint8Array }>(oneTime)[0]?.key_package;
-      let lastResort = false;
-      if (!kp) {
-        const [lr] = await w.tx
-          .select({ keyPackage: keyPackages.keyPackage })
-          .from(keyPackages)
-          .where(and(eq(keyPackages.deviceId, d.deviceId), eq(keyPackages.lastResort, true)))
-          .orderBy(desc(keyPackages.createdAt))
-          .limit(1);
-        kp = lr?.keyPackage;
-        lastResort = true;
-      }
-      if (!kp) continue;
+      const taken = await takeKeyPackage(w.tx, d.deviceId);
+      if (!taken) continue;
+      const { keyPackage: kp, lastResort } = taken;
       out.push({
         userId: input.userId,
         deviceId: d.deviceId,
@@ -73,17 +56,87 @@ export async function claimKeyPackages(
         signaturePublicKey: b64(d.signaturePublicKey),
       });
     }
-    await w.audit({
-      ...auditPlacement(scope, actor),
-      action: 'key-packages.claim',
-      resourceType: 'mls-group',
-      resourceId: mlsGroupId,
-      after: {
-        forUserId: input.userId,
-        claimed: out.map((k) => ({ deviceId: k.deviceId, lastResort: k.lastResort, digest: sha256Hex(k.keyPackage) })),
-      },
-    });
+    await auditClaim(w, scope, actor, mlsGroupId, input.userId, out);
     return { keyPackages: out };
+  });
+}
+
+/**
+ * Hands out one key package of a device: a one-time one, deleted as it goes (SKIP LOCKED: two adders claiming at
+ * once get different packages instead of waiting or sharing one), else its last-resort one, which stays.
+ */
+async function takeKeyPackage(
+  tx: DbOrTx,
+  deviceId: string,
+): Promise<{ keyPackage: Uint8Array; lastResort: boolean } | undefined> {
+  const oneTime = await tx.execute<{ key_package: Uint8Array }>(sql`
+    delete from ${keyPackages} where ${keyPackages.id} = (
+      select ${keyPackages.id} from ${keyPackages}
+      where ${keyPackages.deviceId} = ${deviceId} and ${keyPackages.lastResort} = false
+      order by ${keyPackages.createdAt} limit 1 for update skip locked)
+    returning ${keyPackages.keyPackage}`);
+  const kp = rowsOf<{ key_package: Uint8Array }>(oneTime)[0]?.key_package;
+  if (kp) return { keyPackage: kp, lastResort: false };
+  const [lr] = await tx
+    .select({ keyPackage: keyPackages.keyPackage })
+    .from(keyPackages)
+    .where(and(eq(keyPackages.deviceId, deviceId), eq(keyPackages.lastResort, true)))
+    .orderBy(desc(keyPackages.createdAt))
+    .limit(1);
+  return lr ? { keyPackage: lr.keyPackage, lastResort: true } : undefined;
+}
+
+/**
+ * A call's joiner is admitted: one key package of the device it joins with, claimed by the call manager on the
+ * joiner's behalf so that the member who commits the Add needs no claim round trip (docs/call-keys.md §5.2, §11).
+ * Nothing when the context has no group yet (the joiner creates it) or the device is a member already.
+ */
+export async function claimJoinerKeyPackage(
+  ctx: Ctx,
+  scope: MlsScope,
+  mlsGroupId: string,
+  joiner: ActorFacts,
+  deviceId: string,
+): Promise<string | null> {
+  if (!mayTakePart(joiner, scope)) return null;
+  return runWrite(ctx, joiner.userId!, async (w) => {
+    if ((await currentMembers(w.tx, mlsGroupId)).some((m) => m.deviceId === deviceId)) return null;
+    const [device] = await w.tx
+      .select({ deviceId: devices.deviceId })
+      .from(devices)
+      .where(and(eq(devices.deviceId, deviceId), eq(devices.userId, joiner.userId!), eq(devices.status, 'active')));
+    const taken = device && (await takeKeyPackage(w.tx, deviceId));
+    const keyPackage = taken ? b64(new Uint8Array(taken.keyPackage)) : null;
+    const claimed = taken && keyPackage ? [{ deviceId, lastResort: taken.lastResort, keyPackage }] : [];
+    await auditClaim(w, scope, joiner, mlsGroupId, joiner.userId!, claimed, { atAdmission: true });
+    return keyPackage;
+  });
+}
+
+/** Who was handed which key package: by digest, never the package itself. */
+function auditClaim(
+  w: WriteScope,
+  scope: MlsScope,
+  actor: ActorFacts,
+  mlsGroupId: string,
+  forUserId: string,
+  claimed: readonly { deviceId: string; lastResort: boolean; keyPackage: string }[],
+  extra: Record<string, unknown> = {},
+): Promise<void> {
+  return w.audit({
+    ...auditPlacement(scope, actor),
+    action: 'key-packages.claim',
+    resourceType: 'mls-group',
+    resourceId: mlsGroupId,
+    after: {
+      forUserId,
+      ...extra,
+      claimed: claimed.map((k) => ({
+        deviceId: k.deviceId,
+        lastResort: k.lastResort,
+        digest: sha256Hex(k.keyPackage),
+      })),
+    },
   });
 }
 
