@@ -1,4 +1,3 @@
-import { mlsContext } from '@parley/protocol';
 import type { ActorFacts } from '../../policy/policy.js';
 import type { Connection } from '../../realtime/hub.js';
 import { ownActiveDevice } from '../keys/index.js';
@@ -84,7 +83,7 @@ function joined(mgr: CallManager, call: LiveCall, m: Member, requestId: string |
     meetingId: call.meetingId,
     participantId: m.participantId,
     iceServers: iceServersFor(mgr.ctx.config.calls, m.person.userId),
-    mlsContext: mlsContext({ kind: 'call', meetingId: call.meetingId }),
+    mlsContext: call.mlsContext,
     ...rid(requestId),
   });
   call.broadcast();
@@ -129,8 +128,12 @@ export async function leave(mgr: CallManager, call: LiveCall, m: Member, removed
   call.broadcast();
   // The MLS Remove starts now, alongside the media teardown: the sooner the keys change, the sooner the departed
   // participant stops being able to read the call, and a slow Janus must not hold the rekey back.
+  // Leaving the plenary while stepped out leaves the caucus too.
+  const caucus = m.away ? call.caucuses.get(m.person.sideId) : undefined;
+  const inCaucus = caucus?.byUser(m.person.userId);
+  const leavingCaucus = inCaucus ? leave(mgr, caucus!, inCaucus, removedBy) : undefined;
   const evicting = wasAdmitted
-    ? evictFromCallGroup(mgr.ctx, call.meetingId, m.person.userId, removedBy).catch((err) =>
+    ? evictFromCallGroup(mgr.ctx, call.mlsContext, m.person.userId, removedBy).catch((err) =>
         mgr.ctx.log.error({ err, meetingId: call.meetingId }, 'calls: MLS removal request failed'),
       )
     : undefined;
@@ -147,6 +150,7 @@ export async function leave(mgr: CallManager, call: LiveCall, m: Member, removed
   for (const feedId of m.feeds.values()) for (const other of call.members.values()) other.media?.forgetFeed(feedId);
   m.feeds.clear();
   await evicting;
+  await leavingCaucus;
 }
 
 /** A chair of the group removes anyone from the call; if they knock again they wait in the lobby. */
@@ -160,7 +164,7 @@ export async function remove(mgr: CallManager, call: LiveCall, actor: ActorFacts
 
 /** The socket closed: waiting delegates leave the lobby at once, participants after the grace period. */
 export function disconnected(mgr: CallManager, conn: Connection): void {
-  for (const call of mgr.calls.values()) {
+  for (const call of mgr.allCalls()) {
     const m = call.byConn(conn);
     if (!m) continue;
     m.conn = null;
