@@ -159,6 +159,15 @@ describe.skipIf(!janusInstalled)('side caucus calls (real Janus)', () => {
     expect((await b.get(`/api/mls/welcomes?deviceId=${bd}`)).json().welcomes).toEqual([]);
   });
 
+  it('a caucus closed with nobody left in it is gone from everyone’s plenary roster', async () => {
+    const { id, memberB } = await plenary();
+    expect((await (await h.http('chairA')).post(`/api/meetings/${id}/call/caucus`)).statusCode).toBe(201);
+    await memberB.state((s) => s.sidesInCaucus.length === 1);
+    const from = memberB.mark();
+    expect((await (await h.http('chairA')).post(`/api/meetings/${id}/call/caucus/close`)).statusCode).toBe(200);
+    await memberB.state((s) => s.sidesInCaucus.length === 0, from);
+  });
+
   it('ends with the plenary: the caucus row ends and its participants get the end', async () => {
     const { id, chairA } = await plenary();
     const caucusId = (await (await h.http('chairA')).post(`/api/meetings/${id}/call/caucus`)).json().caucusId;

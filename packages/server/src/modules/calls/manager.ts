@@ -227,6 +227,8 @@ export class CallManager {
       this.caucuses.delete(call.callId);
       if (call.caucusOf.parent.caucuses.get(call.caucusOf.sideId) === call)
         call.caucusOf.parent.caucuses.delete(call.caucusOf.sideId);
+      // Everyone's plenary roster stops saying the side is in caucus, even when nobody was left in it.
+      call.caucusOf.parent.broadcast();
     } else this.calls.delete(call.meetingId);
     for (const m of call.members.values()) {
       if (m.grace) clearTimeout(m.grace);
