@@ -31,7 +31,12 @@ export const CallTarget = z.enum(['main', 'screen', 'subscriber']);
 export type CallTarget = z.infer<typeof CallTarget>;
 
 const RequestId = z.string().max(64).optional();
-const M = { meetingId: Id, requestId: RequestId };
+/**
+ * Which call of the meeting a message is about: absent for the plenary, the caucus's id for a side's caucus (a call
+ * with the plenary as parent, its own Janus room and its own MLS group, context `caucus-call:<meetingId>:<sideId>`).
+ */
+const CaucusRef = { caucusId: Id.optional() };
+const M = { meetingId: Id, requestId: RequestId, ...CaucusRef };
 
 export const CallClientMessage = z.discriminatedUnion('type', [
   /** Ask to join the meeting's running call; delegates wait in the lobby until their own side admits them. */
@@ -80,6 +85,13 @@ export type CallClientMessage = z.infer<typeof CallClientMessage>;
 
 export const CallFeed = z.object({ feedId: z.string(), stream: CallStream });
 
+/**
+ * Where a plenary participant is: `in-caucus` is told only to their own side; the other side sees `away` (their
+ * media stops, which it would notice anyway) and never learns where they went.
+ */
+export const CallPresence = z.enum(['here', 'away', 'in-caucus']);
+export type CallPresence = z.infer<typeof CallPresence>;
+
 export const CallParticipant = z.object({
   participantId: Id,
   userId: Id,
@@ -102,6 +114,7 @@ export const CallParticipant = z.object({
   speaking: z.boolean(),
   feeds: z.array(CallFeed),
   joinedAt: Timestamp,
+  presence: CallPresence,
 });
 export type CallParticipant = z.infer<typeof CallParticipant>;
 
@@ -123,7 +136,17 @@ export const IceServer = z.object({
 });
 export type IceServer = z.infer<typeof IceServer>;
 
-const S = { meetingId: Id, requestId: z.string().optional() };
+const S = { meetingId: Id, requestId: z.string().optional(), ...CaucusRef };
+
+/** A side's open caucus, as its own side sees it (the other side only learns that the side is in caucus). */
+export const CallCaucus = z.object({
+  caucusId: Id,
+  meetingId: Id,
+  sideId: Id,
+  openedAt: Timestamp,
+  participantCount: z.number().int(),
+});
+export type CallCaucus = z.infer<typeof CallCaucus>;
 
 /** Why the server refused a call message; the browser reacts to the code and shows its own words for it. */
 export const CallErrorCode = z.enum([
@@ -159,8 +182,13 @@ export const CallServerMessage = z.discriminatedUnion('type', [
     type: z.literal('call.state'),
     meetingId: Id,
     startedAt: Timestamp,
+    ...CaucusRef,
     participants: z.array(CallParticipant),
     lobby: z.array(LobbyEntry),
+    /** In the plenary: the recipient's own side's open caucus, if any. */
+    caucus: CallCaucus.nullable(),
+    /** In the plenary: every side that has a caucus open (all a side learns of another side's caucus). */
+    sidesInCaucus: z.array(Id),
   }),
   z.object({ type: z.literal('call.answer'), ...S, stream: CallStream, jsep: JsepAnswer }),
   z.object({
@@ -171,15 +199,19 @@ export const CallServerMessage = z.discriminatedUnion('type', [
       z.object({ mid: z.string(), feedId: z.string(), participantId: Id, stream: CallStream, kind: z.string() }),
     ),
   }),
-  z.object({ type: z.literal('call.mute-requested'), meetingId: Id, byName: z.string() }),
-  z.object({ type: z.literal('call.denied'), meetingId: Id }),
-  z.object({ type: z.literal('call.removed'), meetingId: Id, reason: z.string() }),
-  z.object({ type: z.literal('call.ended'), meetingId: Id }),
+  z.object({ type: z.literal('call.mute-requested'), meetingId: Id, ...CaucusRef, byName: z.string() }),
+  z.object({ type: z.literal('call.denied'), meetingId: Id, ...CaucusRef }),
+  z.object({ type: z.literal('call.removed'), meetingId: Id, ...CaucusRef, reason: z.string() }),
+  /** The call ended; with `caucusId`: that caucus closed, and its participants go back to the plenary. */
+  z.object({ type: z.literal('call.ended'), meetingId: Id, ...CaucusRef }),
   /** The media server restarted: every participant republishes and resubscribes (keys are unaffected). */
-  z.object({ type: z.literal('call.media-restart'), meetingId: Id }),
+  z.object({ type: z.literal('call.media-restart'), meetingId: Id, ...CaucusRef }),
+  /** A chair of the side calls the caucus's participants back to the plenary (they return with one click). */
+  z.object({ type: z.literal('call.caucus-recall'), meetingId: Id, caucusId: Id, byName: z.string() }),
   z.object({
     type: z.literal('call.error'),
     meetingId: Id.optional(),
+    ...CaucusRef,
     code: CallErrorCode,
     message: z.string(),
     requestId: z.string().optional(),
@@ -194,6 +226,10 @@ export const CallStatus = z.object({
   startedAt: Timestamp.nullable(),
   participantCount: z.number().int(),
   e2ee: z.literal(true),
+  /** The caller's own side's open caucus, if any. */
+  caucus: CallCaucus.nullable(),
+  /** Sides with a caucus open: what the other side learns of a caucus, and nothing more. */
+  sidesInCaucus: z.array(Id),
 });
 export type CallStatus = z.infer<typeof CallStatus>;
 export const IceServerList = z.object({ iceServers: z.array(IceServer) });

@@ -146,6 +146,7 @@ export async function verifyDeviceChain(
  */
 export const MlsContext = z.union([
   z.templateLiteral(['call:', z.uuid()]),
+  z.templateLiteral(['caucus-call:', z.uuid(), ':', z.uuid()]),
   z.templateLiteral(['caucus:', z.uuid(), ':', z.uuid()]),
   z.templateLiteral(['backchannel:', z.uuid(), ':', z.uuid(), ':', z.uuid()]),
   z.templateLiteral(['group:', z.uuid()]),

@@ -12,6 +12,7 @@ describe('MLS context ids', () => {
       [{ kind: 'group', groupId: group }, `group:${group}`],
       [{ kind: 'call', meetingId: meeting }, `call:${meeting}`],
       [{ kind: 'caucus', groupId: group, sideId: low }, `caucus:${group}:${low}`],
+      [{ kind: 'caucus-call', meetingId: meeting, sideId: low }, `caucus-call:${meeting}:${low}`],
       [{ kind: 'backchannel', groupId: group, sideIds: [low, high] }, `backchannel:${group}:${low}:${high}`],
     ];
     for (const [parts, written] of cases) {
@@ -37,6 +38,7 @@ describe('MLS context ids', () => {
       `call:${meeting}:extra`,
       'call:not-a-uuid',
       `caucus:${group}`,
+      `caucus-call:${meeting}`,
       `backchannel:${group}:${low}:${low}`,
       `meeting:${meeting}`,
       '',

@@ -4,6 +4,8 @@ import { MlsContext } from './keys.js';
 export type MlsContextParts =
   | { kind: 'group'; groupId: string }
   | { kind: 'call'; meetingId: string }
+  /** A side's caucus during a meeting's call: its own MLS group, never shared with the other side. */
+  | { kind: 'caucus-call'; meetingId: string; sideId: string }
   | { kind: 'caucus'; groupId: string; sideId: string }
   | { kind: 'backchannel'; groupId: string; sideIds: readonly [string, string] };
 
@@ -17,6 +19,8 @@ export function mlsContext(parts: MlsContextParts): MlsContext {
       return `group:${parts.groupId}`;
     case 'call':
       return `call:${parts.meetingId}`;
+    case 'caucus-call':
+      return `caucus-call:${parts.meetingId}:${parts.sideId}`;
     case 'caucus':
       return `caucus:${parts.groupId}:${parts.sideId}`;
     case 'backchannel': {
@@ -38,6 +42,8 @@ export function parseMlsContext(context: string): MlsContextParts | undefined {
       return { kind, groupId: first };
     case 'call':
       return { kind, meetingId: first };
+    case 'caucus-call':
+      return { kind, meetingId: first, sideId: second };
     case 'caucus':
       return { kind, groupId: first, sideId: second };
     case 'backchannel':

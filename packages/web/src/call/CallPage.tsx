@@ -11,7 +11,8 @@ import { useResource } from '../components/useResource';
 import { CallE2ee } from '../e2ee/call-e2ee';
 import { supportsE2ee } from '../e2ee/support';
 import { callApi } from './api';
-import { CallRoom } from './CallRoom';
+import { CallRoomWithCaucus } from './CaucusRoom';
+import { CaucusController } from './caucus';
 import { PreJoin } from './PreJoin';
 import { CallSession } from './session';
 import { TabHandover } from './tab-handover';
@@ -60,6 +61,13 @@ export function CallPage() {
     return () => created.dispose();
   }, [meetingId, userId, supported]);
   const snap = useCallSnapshot(session);
+  const [caucus, setCaucus] = useState<CaucusController | null>(null);
+  useEffect(() => {
+    if (!session) return;
+    const c = new CaucusController(session, userId);
+    setCaucus(c);
+    return () => void c.back();
+  }, [session, userId]);
 
   // Another tab of this browser in the call: ask before taking it over (see TabHandover).
   const [tab, setTab] = useState<TabState>({ kind: 'checking' });
@@ -145,7 +153,7 @@ export function CallPage() {
     case 'lobby':
       return <LobbyWait ctx={ctx} session={session} />;
     case 'joined':
-      return <CallRoom ctx={ctx} session={session} snap={snap} />;
+      return caucus ? <CallRoomWithCaucus ctx={ctx} session={session} snap={snap} controller={caucus} /> : null;
     case 'denied':
       return (
         <CallMessage title="You were not admitted" back={back}>

@@ -21,10 +21,24 @@ const PANEL_TITLES: Record<Exclude<PanelName, null>, string> = {
   floor: 'Speakers’ list',
 };
 
-export function CallRoom({ ctx, session, snap }: { ctx: CallContext; session: CallSession; snap: CallSnapshot }) {
+export function CallRoom({
+  ctx,
+  session,
+  snap,
+  banner,
+  caucus = false,
+}: {
+  ctx: CallContext;
+  session: CallSession;
+  snap: CallSnapshot;
+  /** The caucus strip (plenary) or banner (caucus), under the header. */
+  banner?: React.ReactNode;
+  /** This room is the side's caucus: it is closed from its banner, not ended for everyone. */
+  caucus?: boolean;
+}) {
   const role = ctx.group.myMembership?.role;
   const mayAdmit = role === 'chair' || role === 'secretariat';
-  const isChair = role === 'chair';
+  const isChair = role === 'chair' && !caucus;
   const [panel, setPanel] = useState<PanelName>(null);
   const [confirmEnd, setConfirmEnd] = useState(false);
   const elapsed = useElapsed(snap.startedAt);
@@ -71,7 +85,7 @@ export function CallRoom({ ctx, session, snap }: { ctx: CallContext; session: Ca
   }, [panel]);
 
   return (
-    <div className="call-room" data-media={snap.media} data-theme="dark">
+    <div className="call-room" data-media={snap.media} data-theme="dark" data-call={caucus ? 'caucus' : 'plenary'}>
       <CallAnnouncer snap={snap} news={news} />
       <header className="call-head">
         <div className="call-head__title">
@@ -125,6 +139,7 @@ export function CallRoom({ ctx, session, snap }: { ctx: CallContext; session: Ca
           </button>
         </div>
       </header>
+      {banner}
       {snap.notice ? (
         <div className="call-notice" role="status">
           {snap.notice}

@@ -92,7 +92,12 @@ export function Tile({
           {initials(participant.displayName)}
         </div>
       ) : null}
-      {keyText ? (
+      {participant.presence !== 'here' && !screen ? (
+        <div className="call-tile__presence" role="status">
+          {participant.presence === 'in-caucus' ? 'In caucus' : 'Away'}
+        </div>
+      ) : null}
+      {keyText && participant.presence === 'here' ? (
         <div className={`call-tile__keys call-tile__keys--${keyStatus}`} role="status">
           {keyText}
         </div>

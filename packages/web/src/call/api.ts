@@ -1,4 +1,4 @@
-import type { CallStatus } from '@parley/protocol';
+import type { CallCaucus, CallStatus } from '@parley/protocol';
 import { http } from '../api/client';
 
 const base = (meetingId: string) => `/api/meetings/${encodeURIComponent(meetingId)}/call`;
@@ -8,4 +8,8 @@ export const callApi = {
   status: (meetingId: string) => http.get<CallStatus>(base(meetingId)),
   start: (meetingId: string) => http.post<CallStatus>(`${base(meetingId)}/start`, {}),
   end: (meetingId: string) => http.post<CallStatus>(`${base(meetingId)}/end`, {}),
+  /** A chair's own side's caucus: open it, call its participants back, close it. */
+  openCaucus: (meetingId: string) => http.post<CallCaucus>(`${base(meetingId)}/caucus`, {}),
+  recallCaucus: (meetingId: string) => http.post<CallCaucus>(`${base(meetingId)}/caucus/recall`, {}),
+  closeCaucus: (meetingId: string) => http.post<CallStatus>(`${base(meetingId)}/caucus/close`, {}),
 };

@@ -44,8 +44,10 @@ export class CallSession {
   constructor(
     readonly meetingId: string,
     readonly e2ee: CallE2ee,
+    /** Set for a side's caucus: the call whose parent is the meeting's plenary (docs/call-keys.md §12). */
+    readonly caucusId?: string,
   ) {
-    this.signal = new CallSignalling(meetingId);
+    this.signal = new CallSignalling(meetingId, caucusId);
     this.offs.push(
       this.signal.on((m) => void this.handle(m).catch((err) => this.fail(err))),
       this.signal.onReconnect(() => this.rejoinAfterReconnect()),
@@ -120,7 +122,7 @@ export class CallSession {
     if (this.state.screen) this.stopShare();
     for (const t of screen.getVideoTracks()) t.addEventListener('ended', () => this.stopShare(), { once: true });
     this.set({ screen });
-    if (this.state.phase === 'joined') await this.publish('screen', screen);
+    if (this.state.phase === 'joined' && !this.state.away) await this.publish('screen', screen);
   }
 
   stopShare(): void {
@@ -139,6 +141,33 @@ export class CallSession {
   remove = (participantId: string) => void this.signal.send({ type: 'call.remove', participantId });
   endForAll = () => void this.signal.send({ type: 'call.end' });
   sendChat = async (text: string): Promise<void> => void (await this.e2ee.sendChat(text));
+
+  /**
+   * Steps out to the side's caucus: stops publishing and receiving the plenary's media, but stays in the plenary
+   * and in its MLS group, so keys keep up with every epoch and the way back needs no rejoin (docs/call-keys.md §12).
+   */
+  async pause(): Promise<void> {
+    if (this.state.phase !== 'joined' || this.state.away) return;
+    this.set({ away: true, remote: new Map() });
+    for (const p of this.publishers.values()) p.close();
+    this.publishers.clear();
+    this.subscriber?.close();
+    this.subscriber = null;
+    this.feedsKey = '';
+    await this.signal.send({ type: 'call.unpublish', stream: 'main' });
+    if (this.state.screen) await this.signal.send({ type: 'call.unpublish', stream: 'screen' });
+    await this.signal.send({ type: 'call.subscribe', feeds: [] });
+  }
+
+  /**
+   * Back from the caucus: the SFU cannot take a new browser connection on the old subscriber handle, so we join
+   * again (our place is kept); `call.joined` then publishes and subscribes afresh under the plenary's current keys.
+   */
+  async resume(): Promise<void> {
+    if (!this.state.away) return;
+    this.set({ away: false, media: 'connecting' });
+    if (this.state.phase === 'joined') await this.signal.send(this.joinMessage());
+  }
   dismissNotice = () => this.set({ notice: null });
 
   /** Media statistics for diagnostics (and the end-to-end tests). */
@@ -233,9 +262,16 @@ export class CallSession {
             this.set({ error: `End-to-end encryption could not start: ${err instanceof Error ? err.message : err}` });
           });
         }
+        if (this.state.away) return;
         return this.republishAll();
       case 'call.state': {
-        this.set({ participants: m.participants, lobby: m.lobby, startedAt: m.startedAt });
+        this.set({
+          participants: m.participants,
+          lobby: m.lobby,
+          startedAt: m.startedAt,
+          caucus: m.caucus,
+          sidesInCaucus: m.sidesInCaucus,
+        });
         this.e2ee.setRoster(m.participants);
         this.layers.forget((id) => m.participants.some((p) => p.participantId === id));
         return this.updateSubscription();
@@ -243,7 +279,11 @@ export class CallSession {
       case 'call.answer':
         return this.publishers.get(m.stream)?.answer(m.jsep);
       case 'call.offer':
+        // Stepped out: the plenary's renegotiations wait for the return, which subscribes afresh.
+        if (this.state.away) return;
         return this.ensureSubscriber().handleOffer(m);
+      case 'call.caucus-recall':
+        return this.set({ recalledBy: m.byName });
       case 'call.mute-requested':
         this.setAudio(false);
         return this.set({ notice: `${m.byName} asked you to mute. Your microphone is now off.` });
@@ -256,6 +296,7 @@ export class CallSession {
         return this.teardown('ended');
       case 'call.media-restart':
         this.set({ media: 'reconnecting', notice: 'The media server restarted; reconnecting…' });
+        if (this.state.away) return;
         return this.republishAll();
       case 'call.error': {
         console.warn(`call.error ${m.code}: ${m.message}`);
@@ -317,7 +358,7 @@ export class CallSession {
 
   /** Subscribes to every feed of everyone else; sent only when that set changes (speaking flags change often). */
   private async updateSubscription(): Promise<void> {
-    if (this.state.phase !== 'joined') return;
+    if (this.state.phase !== 'joined' || this.state.away) return;
     const me = this.state.participantId;
     const feeds = this.state.participants
       .filter((p) => p.participantId !== me)
@@ -362,7 +403,7 @@ export class CallSession {
   }
 
   private sendMediaState(): void {
-    if (this.state.phase !== 'joined') return;
+    if (this.state.phase !== 'joined' || this.state.away) return;
     void this.signal.send({ type: 'call.media-state', audio: this.state.audio, video: this.state.video });
   }
 

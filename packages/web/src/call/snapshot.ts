@@ -1,4 +1,4 @@
-import type { CallParticipant, LobbyEntry } from '@parley/protocol';
+import type { CallCaucus, CallParticipant, LobbyEntry } from '@parley/protocol';
 import type { CallE2eeView, ChatMessage } from '../e2ee/types';
 import type { RemoteKey, RemoteMedia } from './subscriber';
 
@@ -38,6 +38,14 @@ export interface CallSnapshot {
   device: 'preparing' | 'ready' | 'failed';
   /** ms from pressing Join to the first decoded remote video frame (shown in diagnostics, read by tests). */
   firstFrameMs: number | null;
+  /** In the plenary: this person's side's open caucus, if any. */
+  caucus: CallCaucus | null;
+  /** In the plenary: sides that have a caucus open. */
+  sidesInCaucus: string[];
+  /** In the plenary: stepped out to the side's caucus (publishing and subscribing paused, keys kept). */
+  away: boolean;
+  /** In a caucus: the chair who called everyone back to the plenary, until the person returns. */
+  recalledBy: string | null;
 }
 
 export const INITIAL: CallSnapshot = {
@@ -71,4 +79,8 @@ export const INITIAL: CallSnapshot = {
   chat: [],
   device: 'preparing',
   firstFrameMs: null,
+  caucus: null,
+  sidesInCaucus: [],
+  away: false,
+  recalledBy: null,
 };

@@ -49,6 +49,11 @@ import type { CallE2eeView, ChatMessage, RosterEntry } from './types.js';
 export interface CallE2eeOptions {
   meetingId: string;
   userId: string;
+  /**
+   * The MLS context keying this call when it is not the meeting's plenary: a side's caucus
+   * (`caucus-call:<meetingId>:<sideId>`, docs/call-keys.md §12), with its own group, keys, worker and chat.
+   */
+  context?: string;
   /** Label of this browser's device in the device list (set on first registration only). */
   deviceLabel?: string;
   api?: DeliveryApi;
@@ -158,7 +163,7 @@ export class CallE2ee {
         const held = await new Promise<boolean>((resolve) => {
           locks
             .request(
-              callLockName(this.#options.meetingId, this.#options.userId),
+              callLockName(this.#options.context ?? this.#options.meetingId, this.#options.userId),
               { signal: AbortSignal.timeout(LOCK_WAIT_MS) },
               (lock) => {
                 resolve(lock !== null);
@@ -174,6 +179,7 @@ export class CallE2ee {
       const media = this.#media!;
       const manager = new CallKeyManager(
         this.#options.meetingId,
+        this.#options.context,
         this.#device,
         this.#store,
         this.#trust,

@@ -1,4 +1,5 @@
-// One device's membership in one call's MLS group (context `call:<meetingId>`), driven through the Delivery Service
+// One device's membership in one call's MLS group (context `call:<meetingId>`, or a side's caucus's
+// `caucus-call:<meetingId>:<sideId>`, docs/call-keys.md §12), driven through the Delivery Service
 // by MlsGroupClient. What is the call's own: every epoch's SFrame keys go to the worker, and the participants in the
 // call's roster are the devices to add.
 import {
@@ -48,6 +49,7 @@ export class CallKeyManager extends GroupHolder {
 
   constructor(
     meetingId: string,
+    context: string | undefined,
     device: LocalDevice,
     store: DeviceStore,
     private readonly trust: DeviceTrust,
@@ -59,7 +61,7 @@ export class CallKeyManager extends GroupHolder {
     const save = () => this.group.saveSession();
     this.group = new MlsGroupClient(
       {
-        context: mlsContext({ kind: 'call', meetingId }),
+        context: context ?? mlsContext({ kind: 'call', meetingId }),
         device,
         store,
         trust,

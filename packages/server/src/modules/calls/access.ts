@@ -111,3 +111,24 @@ export async function restCallAccess(
   }
   return { actor, facts, userId: user.id, sideId: membershipIn(actor, facts.groupId)?.sideId ?? null };
 }
+
+/**
+ * REST for a side's caucus: the caller must take part in the call and chair their own side in the meeting's group
+ * (an overseeing parent chair keys no caucus of a track). Returns who they are in the call.
+ */
+export async function restSideChair(
+  ctx: AppContext,
+  request: FastifyRequest,
+  meetingId: string,
+): Promise<{ facts: MeetingFacts; person: CallPerson }> {
+  if (!request.auth.user) throw unauthorized();
+  const actor = await actorOf(ctx, request);
+  const facts = await findMeetingFacts(ctx.db, meetingId);
+  if (!facts || !canSeeItem(actor, facts.item)) throw notFound('Meeting');
+  const s = await callStanding(ctx.db, actor, facts);
+  if (s.kind === 'not_found') throw notFound('Meeting');
+  if (s.kind === 'forbidden') throw forbidden(s.reason);
+  if (s.person.overseer || !chairsSide(actor, facts, s.person.sideId))
+    throw forbidden('Only a chair of your side opens, recalls or closes its caucus');
+  return { facts, person: s.person };
+}

@@ -13,10 +13,14 @@ export class CallError extends Error {
 }
 
 /** Never echoes Janus's own words (they may name rooms or handles); the code says what to do. */
-export function callErrorOf(err: unknown, msg?: Pick<CallClientMessage, 'meetingId' | 'requestId'>): CallServerMessage {
+export function callErrorOf(
+  err: unknown,
+  msg?: Pick<CallClientMessage, 'meetingId' | 'requestId' | 'caucusId'>,
+): CallServerMessage {
   const base = {
     type: 'call.error' as const,
     ...(msg ? { meetingId: msg.meetingId } : {}),
+    ...(msg?.caucusId ? { caucusId: msg.caucusId } : {}),
     ...(msg?.requestId ? { requestId: msg.requestId } : {}),
   };
   if (err instanceof CallError) return { ...base, code: err.code, message: err.message };

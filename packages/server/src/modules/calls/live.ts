@@ -1,4 +1,12 @@
-import type { CallParticipant, CallServerMessage, CallStream, LobbyEntry } from '@parley/protocol';
+import {
+  type CallCaucus,
+  type CallParticipant,
+  type CallPresence,
+  type CallServerMessage,
+  type CallStream,
+  type LobbyEntry,
+  mlsContext,
+} from '@parley/protocol';
 import type { RoomHandle } from '../../janus/index.js';
 import type { Connection } from '../../realtime/hub.js';
 import type { MeetingFacts } from '../meetings/index.js';
@@ -28,6 +36,14 @@ export interface Member {
    * the Add to use without a claim round trip (docs/call-keys.md §5.2 item 4, §11).
    */
   keyPackage?: string | null;
+  /** In the plenary: the id of the side's caucus this participant stepped out to, else null. */
+  away: string | null;
+}
+
+/** What makes a call a caucus: the plenary it belongs to and the one side that may be in it. */
+export interface CaucusOf {
+  parent: LiveCall;
+  sideId: string;
 }
 
 /** A running call in this process: the Janus room and everyone in it. */
@@ -43,16 +59,43 @@ export class LiveCall {
   remote: CallParticipant[] = [];
   /** Runs after each roster flush (the node shares its own participants with the other nodes). */
   onFlush: (() => void) | null = null;
+  /** In the plenary: each side's open caucus, by side id. */
+  readonly caucuses = new Map<string, LiveCall>();
   private flushQueued = false;
 
   constructor(
     readonly callId: string,
     readonly facts: MeetingFacts,
     readonly startedAt: Date,
+    readonly caucusOf: CaucusOf | null = null,
   ) {}
 
   get meetingId(): string {
     return this.facts.id;
+  }
+
+  /** A caucus's id (its row in `calls`), which every message about it carries; undefined for the plenary. */
+  get caucusId(): string | undefined {
+    return this.caucusOf ? this.callId : undefined;
+  }
+
+  /** The MLS context keying this call's media and chat (docs/call-keys.md §12 for a caucus). */
+  get mlsContext(): string {
+    return this.caucusOf
+      ? mlsContext({ kind: 'caucus-call', meetingId: this.meetingId, sideId: this.caucusOf.sideId })
+      : mlsContext({ kind: 'call', meetingId: this.meetingId });
+  }
+
+  /** A caucus as its own side sees it. */
+  caucusView(): CallCaucus | null {
+    if (!this.caucusOf) return null;
+    return {
+      caucusId: this.callId,
+      meetingId: this.meetingId,
+      sideId: this.caucusOf.sideId,
+      openedAt: this.startedAt.toISOString(),
+      participantCount: this.admitted().length,
+    };
   }
 
   admitted(): Member[] {
@@ -74,7 +117,13 @@ export class LiveCall {
   }
 
   send(m: Member, message: CallServerMessage): void {
-    m.conn?.send(message);
+    m.conn?.send(this.caucusOf ? { ...message, caucusId: this.callId } : message);
+  }
+
+  /** Only the participant's own side learns that they are in its caucus; the other side sees them away. */
+  private presence(m: Member, recipient: Member): CallPresence {
+    if (!m.away) return 'here';
+    return m.person.sideId === recipient.person.sideId ? 'in-caucus' : 'away';
   }
 
   /** The roster as every participant sees it, plus the lobby of the recipient's own side if they admit. */
@@ -82,7 +131,11 @@ export class LiveCall {
     // A joiner's key package claimed at admission rides in this node's first roster only (docs/call-keys.md §5.2);
     // it is never shared with other nodes.
     const participants: CallParticipant[] = [
-      ...this.admitted().map((m) => ({ ...participantOf(m), ...(m.keyPackage ? { keyPackage: m.keyPackage } : {}) })),
+      ...this.admitted().map((m) => ({
+        ...participantOf(m),
+        presence: this.presence(m, recipient),
+        ...(m.keyPackage ? { keyPackage: m.keyPackage } : {}),
+      })),
       ...this.remote,
     ];
     const lobby: LobbyEntry[] = recipient.person.admits
@@ -104,7 +157,29 @@ export class LiveCall {
       startedAt: this.startedAt.toISOString(),
       participants,
       lobby,
+      caucus: this.caucuses.get(recipient.person.sideId)?.caucusView() ?? null,
+      sidesInCaucus: [...this.caucuses.keys()].sort(),
     };
+  }
+
+  /**
+   * A caucus's roster changed: its side's plenary participants who are in it show as stepped out, the others as
+   * back (and the plenary's roster goes out again when that changed).
+   */
+  private syncAway(): void {
+    const of = this.caucusOf;
+    if (!of) return;
+    let changed = false;
+    for (const m of of.parent.members.values()) {
+      if (m.person.sideId !== of.sideId) continue;
+      const inHere = this.byUser(m.person.userId)?.state === 'admitted' && !this.ending;
+      const away = inHere ? this.callId : m.away === this.callId ? null : m.away;
+      if (away !== m.away) {
+        m.away = away;
+        changed = true;
+      }
+    }
+    if (changed) of.parent.broadcast();
   }
 
   /** Coalesces the changes of one tick into one roster message per participant. */
@@ -113,6 +188,7 @@ export class LiveCall {
     this.flushQueued = true;
     setImmediate(() => {
       this.flushQueued = false;
+      this.syncAway();
       if (this.ending) return;
       for (const m of this.admitted()) this.send(m, this.stateFor(m));
       // Once: a member that missed it claims as usual, and a one-time package must not be offered twice.
@@ -139,6 +215,8 @@ export function participantOf(m: Member): CallParticipant {
     speaking: m.speaking,
     feeds: [...m.feeds].map(([stream, feedId]) => ({ feedId, stream })),
     joinedAt: m.since.toISOString(),
+    // What anyone may learn (shared with other server nodes too); each node's own roster tells the own side more.
+    presence: m.away ? 'away' : 'here',
   };
 }
 
@@ -162,6 +240,7 @@ export function newMember(
     media: null,
     grace: null,
     queues: new Map(),
+    away: null,
   };
 }
 

@@ -5,6 +5,14 @@ import { conflict, HttpError } from '../../http/errors.js';
 import type { JanusService, RoomHandle } from '../../janus/index.js';
 import type { MeetingFacts } from '../meetings/index.js';
 import type { MeetingActor } from '../meetings/service.js';
+import {
+  type CaucusRow,
+  openCaucusRow,
+  openCaucusRows,
+  recordCaucusClose,
+  recordCaucusOpen,
+  recordCaucusRecall,
+} from './caucus-service.js';
 import { CallError } from './errors.js';
 import { LiveCall, type Member } from './live.js';
 import { type MediaEvents, ParticipantMedia } from './media.js';
@@ -20,7 +28,10 @@ export const newToken = () => randomBytes(24).toString('base64url');
  * (who is in, their handles, the room secret) is here, and is rebuilt when Janus restarts.
  */
 export class CallManager {
+  /** Plenary calls, by meeting id. */
   readonly calls = new Map<string, LiveCall>();
+  /** Open caucuses, by caucus id (each also listed in its plenary's `caucuses`). */
+  readonly caucuses = new Map<string, LiveCall>();
   private readonly loading = new Map<string, Promise<LiveCall | undefined>>();
   private watched: JanusService | null = null;
   private restarting: Promise<void> = Promise.resolve();
@@ -109,6 +120,14 @@ export class CallManager {
       const call = new LiveCall(row.id, facts, row.startedAt);
       call.room = await this.createRoom(janus, []);
       await recordRoom(this.ctx.db, row.id, call.room.room);
+      // Caucuses open before a server restart come back with new rooms too; their MLS groups live on.
+      for (const c of await openCaucusRows(this.ctx.db, row.id)) {
+        const caucus = new LiveCall(c.id, facts, c.startedAt, { parent: call, sideId: c.sideId });
+        caucus.room = await this.createRoom(janus, []);
+        await recordRoom(this.ctx.db, c.id, caucus.room.room);
+        call.caucuses.set(c.sideId, caucus);
+        this.caucuses.set(c.id, caucus);
+      }
       this.calls.set(facts.id, call);
       this.roster.attach(call);
       return call;
@@ -121,7 +140,65 @@ export class CallManager {
     }
   }
 
-  async status(facts: MeetingFacts): Promise<CallStatus> {
+  /**
+   * A side's chair opens the side's caucus in the running plenary: its own room and, once its first participant is
+   * in, its own MLS group (docs/call-keys.md §12). 409 when the plenary is not running or the side's caucus is open.
+   */
+  async openCaucus(userId: string, facts: MeetingFacts, sideId: string): Promise<LiveCall> {
+    const janus = this.requireJanus();
+    const plenary = await this.live(facts);
+    if (!plenary || plenary.ending) throw conflict('The call of this meeting is not running');
+    if (plenary.caucuses.has(sideId)) throw conflict('Your side’s caucus is already open');
+    const room = await this.createRoom(janus, []);
+    const at = new Date();
+    const row = await recordCaucusOpen(this.ctx, userId, facts, plenary.callId, sideId, room.room, at).catch(
+      async (err) => {
+        await janus.rooms.destroy(room).catch(() => {});
+        throw err;
+      },
+    );
+    const caucus = new LiveCall(row.id, facts, at, { parent: plenary, sideId });
+    caucus.room = room;
+    plenary.caucuses.set(sideId, caucus);
+    this.caucuses.set(row.id, caucus);
+    plenary.broadcast();
+    return caucus;
+  }
+
+  /** The side's open caucus in the meeting's running call, if any. */
+  async caucusOf(facts: MeetingFacts, sideId: string): Promise<LiveCall | undefined> {
+    return (await this.live(facts))?.caucuses.get(sideId);
+  }
+
+  /** Closes a caucus for everyone in it (they are back in the plenary) and retires its keys. */
+  async closeCaucus(userId: string, caucus: LiveCall): Promise<void> {
+    const of = caucus.caucusOf;
+    if (!of) return;
+    const row = await openCaucusRow(this.ctx.db, of.parent.callId, of.sideId);
+    if (row) await recordCaucusClose(this.ctx, userId, caucus.facts, row);
+    await this.teardown(caucus);
+  }
+
+  /** A chair calls the caucus's participants back: a notice with a one-click return on each of their screens. */
+  async recallCaucus(userId: string, byName: string, caucus: LiveCall): Promise<void> {
+    const of = caucus.caucusOf;
+    if (!of) return;
+    const row: CaucusRow | undefined = await openCaucusRow(this.ctx.db, of.parent.callId, of.sideId);
+    if (row) await recordCaucusRecall(this.ctx, userId, caucus.facts, row);
+    for (const m of caucus.admitted())
+      caucus.send(m, { type: 'call.caucus-recall', meetingId: caucus.meetingId, caucusId: caucus.callId, byName });
+  }
+
+  /** Every live call: plenaries and caucuses. */
+  allCalls(): LiveCall[] {
+    return [...this.calls.values(), ...this.caucuses.values()];
+  }
+
+  private isLive(call: LiveCall): boolean {
+    return call.caucusOf ? this.caucuses.get(call.callId) === call : this.calls.get(call.meetingId) === call;
+  }
+
+  async status(facts: MeetingFacts, sideId: string | null = null): Promise<CallStatus> {
     const call = this.calls.get(facts.id);
     const row = call ? undefined : await activeCall(this.ctx.db, facts.id);
     const startedAt = call?.startedAt ?? row?.startedAt ?? null;
@@ -131,6 +208,8 @@ export class CallManager {
       startedAt: startedAt?.toISOString() ?? null,
       participantCount: call ? call.admitted().length + call.remote.length : 0,
       e2ee: true,
+      caucus: (sideId && call?.caucuses.get(sideId)?.caucusView()) || null,
+      sidesInCaucus: call ? [...call.caucuses.keys()].sort() : [],
     };
   }
 
@@ -156,14 +235,25 @@ export class CallManager {
   async teardown(call: LiveCall): Promise<void> {
     if (call.ending) return;
     call.ending = true;
-    this.calls.delete(call.meetingId);
-    await this.roster.detach(call).catch(() => {});
+    await Promise.all([...call.caucuses.values()].map((c) => this.teardown(c)));
+    if (call.caucusOf) {
+      this.caucuses.delete(call.callId);
+      if (call.caucusOf.parent.caucuses.get(call.caucusOf.sideId) === call)
+        call.caucusOf.parent.caucuses.delete(call.caucusOf.sideId);
+      // Everyone's plenary roster stops saying the side is in caucus, even when nobody was left in it.
+      call.caucusOf.parent.broadcast();
+    } else {
+      this.calls.delete(call.meetingId);
+      await this.roster.detach(call).catch(() => {});
+    }
     for (const m of call.members.values()) {
       if (m.grace) clearTimeout(m.grace);
       call.send(m, { type: 'call.ended', meetingId: call.meetingId });
     }
     await Promise.all([...call.members.values()].map((m) => m.media?.close()));
     call.members.clear();
+    // A closed caucus's participants are back in the plenary: everyone's plenary roster says so.
+    call.broadcast();
     const janus = this.janus();
     if (call.room && janus?.isUp()) await janus.rooms.destroy(call.room).catch(() => {});
   }
@@ -211,7 +301,7 @@ export class CallManager {
 
   /** Janus went away: every handle is gone; feeds disappear from the roster until the room is rebuilt. */
   private mediaLost(): void {
-    for (const call of this.calls.values()) {
+    for (const call of this.allCalls()) {
       call.mediaDown = true;
       for (const m of call.members.values()) {
         m.feeds.clear();
@@ -226,8 +316,8 @@ export class CallManager {
    * list holds new tokens of the admitted participants, who are told to republish and resubscribe. MLS is untouched.
    */
   private async restartMedia(janus: JanusService): Promise<void> {
-    for (const call of [...this.calls.values()]) {
-      for (let attempt = 0; !this.closed && this.calls.get(call.meetingId) === call; attempt++) {
+    for (const call of this.allCalls()) {
+      for (let attempt = 0; !this.closed && this.isLive(call); attempt++) {
         try {
           await this.rebuild(janus, call);
           break;
@@ -262,12 +352,13 @@ export class CallManager {
   async close(): Promise<void> {
     this.closed = true;
     this.roster.close();
-    for (const call of this.calls.values()) {
+    for (const call of this.allCalls()) {
       call.ending = true;
       for (const m of call.members.values()) if (m.grace) clearTimeout(m.grace);
       await Promise.all([...call.members.values()].map((m) => m.media?.close()));
     }
     this.calls.clear();
+    this.caucuses.clear();
   }
 }
 

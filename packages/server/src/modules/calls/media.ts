@@ -132,7 +132,8 @@ export class ParticipantMedia {
     const pub = this.pubs.get(stream);
     if (!pub?.published) return;
     if (stream === 'main') {
-      await pub.peer.unpublish();
+      // The browser may have closed the connection first (stepping out to a caucus): then Janus has unpublished it.
+      await pub.peer.unpublish().catch(() => {});
       pub.published = false;
       this.events.feed(stream, pub.feedId, false);
     } else await this.dropPublisher(stream);

@@ -1,4 +1,3 @@
-import { mlsContext } from '@parley/protocol';
 import type { ActorFacts } from '../../policy/policy.js';
 import type { Connection } from '../../realtime/hub.js';
 import { claimAtAdmission, ownActiveDevice } from '../keys/index.js';
@@ -84,7 +83,7 @@ function joined(mgr: CallManager, call: LiveCall, m: Member, requestId: string |
     meetingId: call.meetingId,
     participantId: m.participantId,
     iceServers: iceServersFor(mgr.ctx.config.calls, m.person.userId),
-    mlsContext: mlsContext({ kind: 'call', meetingId: call.meetingId }),
+    mlsContext: call.mlsContext,
     ...rid(requestId),
   });
   call.broadcast();
@@ -94,9 +93,8 @@ async function admitMember(mgr: CallManager, call: LiveCall, m: Member, requestI
   // The joiner's key package is claimed while its media session opens, so the member who adds it to the call's
   // MLS group commits as soon as the roster lists it (docs/call-keys.md §5.2 item 4, §11). Never fatal: without it
   // the member claims one itself.
-  const context = mlsContext({ kind: 'call', meetingId: call.meetingId });
   const claiming = m.deviceId
-    ? claimAtAdmission(mgr.ctx, context, m.person.userId, m.deviceId).catch((err: unknown) => {
+    ? claimAtAdmission(mgr.ctx, call.mlsContext, m.person.userId, m.deviceId).catch((err: unknown) => {
         mgr.ctx.log.warn({ err, meetingId: call.meetingId }, 'calls: key package claim at admission failed');
         return null;
       })
@@ -140,8 +138,12 @@ export async function leave(mgr: CallManager, call: LiveCall, m: Member, removed
   call.broadcast();
   // The MLS Remove starts now, alongside the media teardown: the sooner the keys change, the sooner the departed
   // participant stops being able to read the call, and a slow Janus must not hold the rekey back.
+  // Leaving the plenary while stepped out leaves the caucus too.
+  const caucus = m.away ? call.caucuses.get(m.person.sideId) : undefined;
+  const inCaucus = caucus?.byUser(m.person.userId);
+  const leavingCaucus = inCaucus ? leave(mgr, caucus!, inCaucus, removedBy) : undefined;
   const evicting = wasAdmitted
-    ? evictFromCallGroup(mgr.ctx, call.meetingId, m.person.userId, removedBy).catch((err) =>
+    ? evictFromCallGroup(mgr.ctx, call.mlsContext, m.person.userId, removedBy).catch((err) =>
         mgr.ctx.log.error({ err, meetingId: call.meetingId }, 'calls: MLS removal request failed'),
       )
     : undefined;
@@ -158,6 +160,7 @@ export async function leave(mgr: CallManager, call: LiveCall, m: Member, removed
   for (const feedId of m.feeds.values()) for (const other of call.members.values()) other.media?.forgetFeed(feedId);
   m.feeds.clear();
   await evicting;
+  await leavingCaucus;
 }
 
 /** A chair of the group removes anyone from the call; if they knock again they wait in the lobby. */
@@ -171,7 +174,7 @@ export async function remove(mgr: CallManager, call: LiveCall, actor: ActorFacts
 
 /** The socket closed: waiting delegates leave the lobby at once, participants after the grace period. */
 export function disconnected(mgr: CallManager, conn: Connection): void {
-  for (const call of mgr.calls.values()) {
+  for (const call of mgr.allCalls()) {
     const m = call.byConn(conn);
     if (!m) continue;
     m.conn = null;

@@ -1,11 +1,10 @@
-import { mlsContext } from '@parley/protocol';
 import type { AppContext } from '../../context.js';
 import { HttpError } from '../../http/errors.js';
 import type { ActorFacts } from '../../policy/policy.js';
 import { heldMemberships, leaveMemberships, requestMembershipsRemoval } from '../keys/index.js';
 
 /**
- * Takes a departed participant's devices out of the call's MLS group: the Delivery Service marks them leaving and
+ * Takes a departed participant's devices out of the call's (or the caucus's) MLS group: the Delivery Service marks them leaving and
  * nominates a remaining member to commit the Remove (new epoch, new SFrame keys; docs/call-keys.md §6.1). `by` is
  * the chair who removed them; absent when they left or their socket did not come back, and then the departure is
  * recorded as their own leave. Only the memberships held when this starts are ended (by device and joining seq):
@@ -13,11 +12,11 @@ import { heldMemberships, leaveMemberships, requestMembershipsRemoval } from '..
  */
 export async function evictFromCallGroup(
   ctx: AppContext,
-  meetingId: string,
+  context: string,
   userId: string,
   by?: ActorFacts,
 ): Promise<void> {
-  const held = await heldMemberships(ctx.db, mlsContext({ kind: 'call', meetingId }), userId);
+  const held = await heldMemberships(ctx.db, context, userId);
   if (!held) return;
   if (by) {
     try {

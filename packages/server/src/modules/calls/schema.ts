@@ -1,10 +1,12 @@
 import { sql } from 'drizzle-orm';
-import { bigint, index, pgTable, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { type AnyPgColumn, bigint, index, pgTable, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { sides } from '../groups/schema.js';
 import { meetings } from '../meetings/schema.js';
 
 /**
  * One row per secure call of a meeting. Live participant state stays in memory (one node); the row says a call is
- * running, so a restarted server recreates its media room when the first participant comes back.
+ * running, so a restarted server recreates its media room when the first participant comes back. A side's caucus is
+ * a call too: it has the plenary as parent and names its side; it ends when its chair closes it or the plenary ends.
  */
 export const calls = pgTable(
   'calls',
@@ -19,10 +21,18 @@ export const calls = pgTable(
     startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
     endedBy: uuid('ended_by'),
     endedAt: timestamp('ended_at', { withTimezone: true }),
+    /** A caucus's plenary call; null for the plenary itself. */
+    parentCallId: uuid('parent_call_id').references((): AnyPgColumn => calls.id),
+    /** A caucus's side (side-only: its rows are never shown to the other side). */
+    sideId: uuid('side_id').references(() => sides.id),
   },
   (t) => [
     // At most one running call per meeting, even if two chairs press "start" at once.
-    uniqueIndex('calls_one_active_uq').on(t.meetingId).where(sql`${t.endedAt} is null`),
+    uniqueIndex('calls_one_active_uq').on(t.meetingId).where(sql`${t.endedAt} is null and ${t.parentCallId} is null`),
+    // At most one open caucus per side of a call.
+    uniqueIndex('calls_one_caucus_uq')
+      .on(t.parentCallId, t.sideId)
+      .where(sql`${t.endedAt} is null and ${t.parentCallId} is not null`),
     index('calls_meeting_idx').on(t.meetingId),
   ],
 );

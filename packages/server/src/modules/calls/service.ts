@@ -7,21 +7,22 @@ import { runWrite, type WriteScope } from '../../services/write.js';
 import { retireKeys } from '../keys/index.js';
 import { findMeetingFacts, type MeetingFacts } from '../meetings/index.js';
 import { endMeeting, type MeetingActor, startMeeting } from '../meetings/service.js';
+import { endCaucusesOf } from './caucus-service.js';
 import { callEndHooks } from './end-hooks.js';
 import { calls } from './schema.js';
 
 export type CallRow = typeof calls.$inferSelect;
-type Ctx = Pick<AppContext, 'db' | 'hub' | 'config'>;
+export type Ctx = Pick<AppContext, 'db' | 'hub' | 'config'>;
 
 export async function activeCall(db: DbOrTx, meetingId: string): Promise<CallRow | undefined> {
   const [row] = await db
     .select()
     .from(calls)
-    .where(and(eq(calls.meetingId, meetingId), isNull(calls.endedAt)));
+    .where(and(eq(calls.meetingId, meetingId), isNull(calls.endedAt), isNull(calls.parentCallId)));
   return row;
 }
 
-const placement = (facts: MeetingFacts) => ({
+export const placement = (facts: MeetingFacts) => ({
   groupId: facts.groupId,
   sideId: facts.item.sideId,
   marking: facts.item.marking,
@@ -103,9 +104,11 @@ async function markEnded(
   const [row] = await w.tx
     .update(calls)
     .set({ endedAt: at, endedBy })
-    .where(and(eq(calls.meetingId, facts.id), isNull(calls.endedAt)))
+    .where(and(eq(calls.meetingId, facts.id), isNull(calls.endedAt), isNull(calls.parentCallId)))
     .returning();
   if (!row) throw conflict('The call of this meeting is not running');
+  // Its caucuses end with it, each audited with its own side only.
+  await endCaucusesOf(ctx, w, facts, row.id, at, endedBy);
   await w.audit({
     ...placement(facts),
     action: 'call.end',

@@ -46,7 +46,7 @@ async function handleOne(ctx: AppContext, mgr: CallManager, conn: Connection, ms
   try {
     if (!withinBudget(conn)) throw new CallError('rate_limited', 'Too many call messages; slow down');
     if (msg.type === 'call.join') return await onJoin(ctx, mgr, conn, msg);
-    const { call, me } = await sender(mgr, conn, msg.meetingId);
+    const { call, me } = await sender(mgr, conn, msg.meetingId, msg.caucusId);
     await dispatch(mgr, conn, call, me, msg);
   } catch (err) {
     if (!(err instanceof CallError)) ctx.log.warn({ err, type: msg.type }, 'calls: message failed');
@@ -66,19 +66,40 @@ async function onJoin(
   if (standing.kind === 'forbidden') throw new CallError('forbidden', standing.reason);
   const call = await mgr.live(facts);
   if (!call || call.ending) throw new CallError('not_running', 'The call of this meeting has not started');
-  await join(mgr, call, conn, standing.person, msg.deviceId, msg.requestId);
+  if (msg.caucusId === undefined) return join(mgr, call, conn, standing.person, msg.deviceId, msg.requestId);
+  // A caucus: only its own side knows it exists (anyone else gets the answer of a caucus that never was), and its
+  // delegates step out to it from the plenary, where their side admitted them; so no lobby here.
+  const person = standing.person;
+  const caucus = call.caucuses.get(person.sideId);
+  if (!caucus || caucus.callId !== msg.caucusId || caucus.ending || person.overseer)
+    throw new CallError('not_found', 'No such caucus');
+  if (call.byUser(person.userId)?.state !== 'admitted')
+    throw new CallError('not_in_call', 'Join the call first, then step out to your side’s caucus');
+  await join(mgr, caucus, conn, { ...person, admits: true }, msg.deviceId, msg.requestId);
 }
 
 /**
  * The sender's place in the call, bound to this very socket. Someone who may not see the meeting gets the same
  * answer whether or not a call runs; standing is re-checked on every message (memberships can change mid-call).
  */
-async function sender(mgr: CallManager, conn: Connection, meetingId: string): Promise<{ call: LiveCall; me: Member }> {
-  const call = mgr.calls.get(meetingId);
+async function sender(
+  mgr: CallManager,
+  conn: Connection,
+  meetingId: string,
+  caucusId: string | undefined,
+): Promise<{ call: LiveCall; me: Member }> {
+  const plenary = mgr.calls.get(meetingId);
+  const call = caucusId === undefined ? plenary : mgr.caucuses.get(caucusId);
   const actor = await conn.actor();
-  if (!call || !canSeeItem(actor, call.facts.item)) throw new CallError('not_found', 'No such call');
+  if (!call || call.meetingId !== meetingId || !canSeeItem(actor, call.facts.item))
+    throw new CallError('not_found', 'No such call');
   const me = call.byConn(conn);
-  if (!me) throw new CallError('not_in_call', 'Join the call first');
+  // Someone of the other side asking about a caucus learns nothing from the answer.
+  if (!me)
+    throw new CallError(
+      call.caucusOf ? 'not_found' : 'not_in_call',
+      call.caucusOf ? 'No such call' : 'Join the call first',
+    );
   const s = standingIn(actor, call.facts.group).kind;
   if (s !== 'member' && s !== 'overseer') {
     await leave(mgr, call, me);
@@ -193,6 +214,12 @@ async function dispatch(mgr: CallManager, conn: Connection, call: LiveCall, me: 
     case 'call.end': {
       admitted(me);
       const actor = await conn.actor();
+      if (call.caucusOf) {
+        // In a caucus, ending means closing the caucus: everyone in it goes back to the plenary.
+        if (!chairsSide(actor, call.facts, call.caucusOf.sideId))
+          throw new CallError('forbidden', 'Only a chair of your side closes its caucus');
+        return mgr.closeCaucus(me.person.userId, call);
+      }
       if (!isCallChair(actor, call.facts)) throw new CallError('forbidden', 'Only a chair ends the call');
       const sideId = membershipIn(actor, call.facts.groupId)?.sideId ?? null;
       return mgr.end({ userId: me.person.userId, sideId }, call.facts);

@@ -18,12 +18,14 @@ import { findMeetingFacts } from '../meetings/queries.js';
 export type MlsScope =
   | { kind: 'group'; group: GroupFacts }
   | { kind: 'call'; group: GroupFacts; meeting: ItemFacts }
+  | { kind: 'caucus-call'; group: GroupFacts; meeting: ItemFacts; sideId: string }
   | { kind: 'caucus'; group: GroupFacts; sideId: string }
   | { kind: 'backchannel'; group: GroupFacts; sideIds: readonly [string, string] };
 
 /**
  * Who may join, read and post:
  * - call: whoever may see the meeting as a delegate of the group, or as a parent-group chair overseeing a track;
+ * - caucus call: delegates of that side who may see the meeting (never the other side, whatever the server is told);
  * - caucus: delegates of that side only;
  * - back channel: the chairs of the two sides only;
  * - group: the group's delegates.
@@ -37,6 +39,8 @@ export function mayTakePart(actor: ActorFacts, scope: MlsScope): boolean {
       return standing.kind === 'member';
     case 'call':
       return (standing.kind === 'member' || standing.kind === 'overseer') && canSeeItem(actor, scope.meeting);
+    case 'caucus-call':
+      return standing.kind === 'member' && standing.sideId === scope.sideId && canSeeItem(actor, scope.meeting);
     case 'caucus':
       return standing.kind === 'member' && standing.sideId === scope.sideId;
     case 'backchannel':
@@ -48,7 +52,7 @@ export function mayTakePart(actor: ActorFacts, scope: MlsScope): boolean {
  * Long-lived threads (back channel, caucus, a group's or track's channel) take external joins (RFC 9420
  * §12.4.3.2): their members may be offline for weeks. A call's group lives only while its participants are there.
  */
-export const takesExternalJoins = (scope: MlsScope): boolean => scope.kind !== 'call';
+export const takesExternalJoins = (scope: MlsScope): boolean => scope.kind !== 'call' && scope.kind !== 'caucus-call';
 
 /**
  * Starting a long-lived thread anew (when no usable GroupInfo is left) is a chair's decision: a chair of either
@@ -83,7 +87,8 @@ export function auditPlacement(
   actor: ActorFacts | null,
 ): { groupId: string; sideId: string | null; marking: 'shared' | 'side-only' } {
   const groupId = scope.group.id;
-  if (scope.kind === 'caucus') return { groupId, sideId: scope.sideId, marking: 'side-only' };
+  if (scope.kind === 'caucus' || scope.kind === 'caucus-call')
+    return { groupId, sideId: scope.sideId, marking: 'side-only' };
   if (scope.kind === 'backchannel') {
     const side = (actor && membershipIn(actor, groupId)?.sideId) ?? scope.sideIds[0];
     return { groupId, sideId: side, marking: 'side-only' };
@@ -126,6 +131,11 @@ export async function resolveContext(db: DbOrTx, context: string): Promise<MlsSc
     case 'call': {
       const m = await findMeetingFacts(db, parts.meetingId);
       return m && { kind: 'call', group: m.group, meeting: m.item };
+    }
+    case 'caucus-call': {
+      const m = await findMeetingFacts(db, parts.meetingId);
+      if (!m || !(await sideExists(m.group.id, parts.sideId))) return undefined;
+      return { kind: 'caucus-call', group: m.group, meeting: m.item, sideId: parts.sideId };
     }
     case 'caucus': {
       const group = await groupOf(parts.groupId);
