@@ -5,6 +5,7 @@ import { launchChromium, SHOTS_DIR, screenshot } from './support/browser.js';
 import {
   type CallPage,
   type CallSeat,
+  callDiagnostics,
   callSeat,
   createVideoMeeting,
   idOf,
@@ -76,14 +77,7 @@ describe('secure call across Chromium and Firefox', () => {
         );
       if (!bel) return;
       await firefoxScreenshot(bel, `failed-call-${bel.name}`, SHOTS_DIR).catch(() => undefined);
-      const diag = await bel.page
-        .evaluate(async () => {
-          const c = (
-            window as unknown as { __parleyCall?: { inboundStats(): Promise<unknown>; snapshot(): { e2ee: unknown } } }
-          ).__parleyCall;
-          return JSON.stringify({ inbound: await c?.inboundStats(), e2ee: c?.snapshot().e2ee }, null, 1);
-        })
-        .catch((e) => String(e));
+      const diag = await callDiagnostics(bel.page);
       console.error(`--- browser console (${bel.name}) ---\n${bel.log.slice(-80).join('\n')}\n${diag}`);
     }),
   );

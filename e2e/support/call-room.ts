@@ -34,18 +34,23 @@ export async function callSeat(
   return { name, context, page, log };
 }
 
+/** The call's inbound media and key state as the page sees them, for a failed test's report (either engine). */
+export function callDiagnostics(page: Pick<CallPage, 'evaluate'>): Promise<string> {
+  return page
+    .evaluate(async () => {
+      const c = (
+        window as unknown as { __parleyCall?: { inboundStats(): Promise<unknown>; snapshot(): { e2ee: unknown } } }
+      ).__parleyCall;
+      return JSON.stringify({ inbound: await c?.inboundStats(), e2ee: c?.snapshot().e2ee }, null, 1);
+    })
+    .catch((e: unknown) => String(e));
+}
+
 export async function reportSeats(seats: (CallSeat | undefined)[]): Promise<void> {
   for (const s of seats) {
     if (!s || s.page.isClosed()) continue;
     await screenshot(s.page, `failed-call-${s.name}`).catch(() => undefined);
-    const diag = await s.page
-      .evaluate(async () => {
-        const c = (
-          window as unknown as { __parleyCall?: { inboundStats(): Promise<unknown>; snapshot(): { e2ee: unknown } } }
-        ).__parleyCall;
-        return JSON.stringify({ inbound: await c?.inboundStats(), e2ee: c?.snapshot().e2ee }, null, 1);
-      })
-      .catch((e) => String(e));
+    const diag = await callDiagnostics(s.page);
     fs.writeFileSync(path.join(SHOTS_DIR, `failed-call-${s.name}.json`), diag);
     console.error(`--- browser console (${s.name}) ---\n${s.log.slice(-80).join('\n')}\n--- url: ${s.page.url()}`);
   }
