@@ -1,6 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import type { Browser as PlaywrightBrowser } from 'playwright-core';
 import type { Browser as FirefoxBrowser } from 'puppeteer-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type Jsep, VideoRoomParticipant } from '../packages/server/src/janus/index.js';
+import { callManagerOf } from '../packages/server/src/modules/calls/index.js';
 import { launchChromium, SHOTS_DIR, screenshot } from './support/browser.js';
 import {
   type CallPage,
@@ -8,6 +11,7 @@ import {
   callDiagnostics,
   callSeat,
   createVideoMeeting,
+  framesFrom,
   idOf,
   inbound,
   joinFromPreJoin,
@@ -142,6 +146,97 @@ describe('secure call across Chromium and Firefox', () => {
     await printMedia(all);
     await firefoxScreenshot(bel, 'call-mixed-firefox', SHOTS_DIR);
     await screenshot(chair.page, 'call-mixed-chromium');
+  });
+
+  it('a Chromium delegate shares the screen and Firefox decodes it, not black', async () => {
+    // Chromium picks the whole screen by itself (--auto-select-desktop-capture-source). Headless Firefox ESR has no
+    // screen to capture (getDisplayMedia fails with NotFoundError even with fake media), so only this direction runs.
+    const sharer = ids[chair.name]!;
+    await chair.page.getByRole('button', { name: 'Share screen' }).click();
+    await chair.page.getByRole('button', { name: 'Stop sharing' }).waitFor();
+    for (const viewer of [bel, expert]) {
+      const page = pageOf(viewer);
+      await waitDecoding(page, sharer, 'screen');
+      await expect.poll(() => tileLuminance(page, sharer, 'screen'), { timeout: 15_000 }).toBeGreaterThan(20);
+    }
+    await firefoxScreenshot(bel, 'call-mixed-firefox-screen-share', SHOTS_DIR);
+    await chair.page.getByRole('button', { name: 'Stop sharing' }).click();
+    await bel.page.waitForSelector('[data-stream="screen"]', { hidden: true, timeout: 30_000 });
+  });
+
+  it('a subscriber without the keys receives Firefox’s frames from Janus and decodes not one of them', async () => {
+    // A listener the SFU lets in (a room token and its private id, as a compromised server could mint) but who
+    // holds no MLS keys: a plain RTCPeerConnection in Chromium, no transform. Were Firefox's frames sent in clear,
+    // this receiver would decode them like any WebRTC video.
+    const call = callManagerOf(server.ctx)!.calls.get(meetingId)!;
+    const member = [...call.members.values()].find((m) => m.participantId === ids[bel.name]);
+    const feed = Number(member?.feeds.get('main'));
+    expect(feed).toBeGreaterThan(0);
+    const janus = server.ctx.janus!;
+    const room = call.room!;
+    const token = randomBytes(24).toString('base64url');
+    await janus.rooms.allow(room, [token]);
+    const participant = await VideoRoomParticipant.open(janus.client);
+    const context = await chromium.newContext();
+    try {
+      const listener = await participant.publisher('keyless-listener');
+      const joined = await listener.join({ room: room.room, token, display: 'keyless-listener' });
+      const sub = await participant.subscriber('keyless-listener');
+      const { offer } = await sub.join({ room: room.room, privateId: joined.privateId, streams: [{ feed }] });
+      const page = await context.newPage();
+      const answer = await page.evaluate(async (offer: { type: string; sdp?: string }) => {
+        const pc = new RTCPeerConnection();
+        (window as unknown as { keyless: RTCPeerConnection }).keyless = pc;
+        pc.ontrack = (e) => {
+          if (e.track.kind !== 'video') return;
+          const video = document.createElement('video');
+          video.muted = true;
+          video.autoplay = true;
+          video.srcObject = new MediaStream([e.track]);
+          document.body.append(video);
+        };
+        await pc.setRemoteDescription(offer as RTCSessionDescriptionInit);
+        await pc.setLocalDescription(await pc.createAnswer());
+        // The answer carries the candidates: nothing trickles from this page.
+        await new Promise<void>((resolve) => {
+          if (pc.iceGatheringState === 'complete') resolve();
+          pc.onicegatheringstatechange = () => pc.iceGatheringState === 'complete' && resolve();
+        });
+        return { type: 'answer', sdp: pc.localDescription!.sdp };
+      }, offer);
+      await sub.start(answer as Jsep);
+      const received = () =>
+        page.evaluate(async () => {
+          const pc = (window as unknown as { keyless: RTCPeerConnection }).keyless;
+          const out: Record<string, Record<string, number>> = {};
+          for (const s of (await pc.getStats()).values())
+            if (s.type === 'inbound-rtp')
+              out[s.kind] = {
+                bytes: s.bytesReceived ?? 0,
+                framesReceived: s.framesReceived ?? 0,
+                framesDecoded: s.framesDecoded ?? 0,
+                keyFramesDecoded: s.keyFramesDecoded ?? 0,
+                audioEnergy: s.totalAudioEnergy ?? 0,
+              };
+          const video = document.querySelector('video');
+          out.picture = { width: video?.videoWidth ?? 0 };
+          return out;
+        });
+      const chairFramesBefore = await framesFrom(chair.page, ids[bel.name]!);
+      await expect.poll(async () => (await received()).video?.bytes ?? 0, { timeout: 30_000 }).toBeGreaterThan(300_000);
+      const got = await received();
+      console.info(`keyless listener on Firefox's camera and microphone: ${JSON.stringify(got)}`);
+      // Firefox's frames came through the SFU, whole (frames assembled), and none decoded to a picture...
+      expect(got.video!.framesReceived).toBeGreaterThan(30);
+      expect(got.video!.framesDecoded).toBe(0);
+      expect(got.picture!.width).toBe(0);
+      // ...while a member with the keys decoded the same sender all along.
+      expect(await framesFrom(chair.page, ids[bel.name]!)).toBeGreaterThan(chairFramesBefore + 30);
+    } finally {
+      await context.close().catch(() => undefined);
+      await participant.close().catch(() => undefined);
+      await janus.rooms.disallow(room, [token]).catch(() => undefined);
+    }
   });
 
   it('when the expert leaves, the new keys are used in both engines and both keep decoding', async () => {
