@@ -1,6 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import type { Browser as PlaywrightBrowser } from 'playwright-core';
 import type { Browser as FirefoxBrowser } from 'puppeteer-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type Jsep, VideoRoomParticipant } from '../packages/server/src/janus/index.js';
+import { callManagerOf } from '../packages/server/src/modules/calls/index.js';
 import { launchChromium, SHOTS_DIR, screenshot } from './support/browser.js';
 import {
   type CallPage,
@@ -32,8 +35,9 @@ interface E2eeView {
 /**
  * One E2EE call across two browser engines: Aldoria's chair and expert in Chromium, Belmora's chair in Firefox ESR
  * (driven over WebDriver BiDi). Every frame is SFrame-encrypted in each engine's own RTCRtpScriptTransform worker;
- * each decodes the others' camera and microphone, all three show one safety code, and the rekey when the expert
- * leaves keeps the two engines decoding each other under the new keys.
+ * each decodes the others' camera and microphone and a Chromium screen share, all three show one safety code, a
+ * listener without the keys (in either engine) decodes nothing of the other engine's frames, and the rekey when the
+ * expert leaves keeps the two engines decoding each other under the new keys.
  */
 describe('secure call across Chromium and Firefox', () => {
   let server: CallServer;
@@ -142,6 +146,134 @@ describe('secure call across Chromium and Firefox', () => {
     await printMedia(all);
     await firefoxScreenshot(bel, 'call-mixed-firefox', SHOTS_DIR);
     await screenshot(chair.page, 'call-mixed-chromium');
+  });
+
+  it('a Chromium delegate shares the screen and Firefox decodes it, not black', async () => {
+    // Chromium picks the whole screen by itself (--auto-select-desktop-capture-source). Headless Firefox ESR has no
+    // screen to capture (getDisplayMedia fails with NotFoundError even with fake media), so only this direction runs.
+    const sharer = ids[chair.name]!;
+    await chair.page.getByRole('button', { name: 'Share screen' }).click();
+    await chair.page.getByRole('button', { name: 'Stop sharing' }).waitFor();
+    for (const viewer of [bel, expert]) {
+      const page = pageOf(viewer);
+      await waitDecoding(page, sharer, 'screen');
+      await expect.poll(() => tileLuminance(page, sharer, 'screen'), { timeout: 15_000 }).toBeGreaterThan(20);
+    }
+    await firefoxScreenshot(bel, 'call-mixed-firefox-screen-share', SHOTS_DIR);
+    await chair.page.getByRole('button', { name: 'Stop sharing' }).click();
+    await bel.page.waitForSelector('[data-stream="screen"]', { hidden: true, timeout: 30_000 });
+  });
+
+  /**
+   * A listener the SFU lets in (a room token and its private id, as a compromised server could mint) but who holds
+   * no MLS keys: a plain RTCPeerConnection on `page` (either engine), no transform, subscribed to `participantId`'s
+   * camera and microphone. Were that sender's frames in clear, this receiver would decode them like any WebRTC video.
+   */
+  const listenWithoutKeys = async (page: CallPage, participantId: string) => {
+    const call = callManagerOf(server.ctx)!.calls.get(meetingId)!;
+    const member = [...call.members.values()].find((m) => m.participantId === participantId);
+    const feed = Number(member?.feeds.get('main'));
+    expect(feed).toBeGreaterThan(0);
+    const janus = server.ctx.janus!;
+    const room = call.room!;
+    const token = randomBytes(24).toString('base64url');
+    await janus.rooms.allow(room, [token]);
+    const participant = await VideoRoomParticipant.open(janus.client);
+    const close = async () => {
+      await participant.close().catch(() => undefined);
+      await janus.rooms.disallow(room, [token]).catch(() => undefined);
+    };
+    try {
+      const listener = await participant.publisher('keyless-listener');
+      const joined = await listener.join({ room: room.room, token, display: 'keyless-listener' });
+      const sub = await participant.subscriber('keyless-listener');
+      const { offer } = await sub.join({ room: room.room, privateId: joined.privateId, streams: [{ feed }] });
+      const answer = await page.evaluate(async (offer: { type: string; sdp?: string }) => {
+        const pc = new RTCPeerConnection();
+        (window as unknown as { keyless: RTCPeerConnection }).keyless = pc;
+        pc.ontrack = (e) => {
+          if (e.track.kind !== 'video') return;
+          const video = document.createElement('video');
+          video.muted = true;
+          video.autoplay = true;
+          video.srcObject = new MediaStream([e.track]);
+          document.body.append(video);
+        };
+        await pc.setRemoteDescription(offer as RTCSessionDescriptionInit);
+        await pc.setLocalDescription(await pc.createAnswer());
+        // The answer carries the candidates: nothing trickles from this page.
+        await new Promise<void>((resolve) => {
+          if (pc.iceGatheringState === 'complete') resolve();
+          pc.onicegatheringstatechange = () => pc.iceGatheringState === 'complete' && resolve();
+        });
+        return { type: 'answer', sdp: pc.localDescription!.sdp };
+      }, offer);
+      await sub.start(answer as Jsep);
+    } catch (error) {
+      await close();
+      throw error;
+    }
+    const received = () =>
+      page.evaluate(async () => {
+        const pc = (window as unknown as { keyless: RTCPeerConnection }).keyless;
+        const out: Record<string, Record<string, number>> = {};
+        for (const s of (await pc.getStats()).values())
+          if (s.type === 'inbound-rtp')
+            out[s.kind] = {
+              bytes: s.bytesReceived ?? 0,
+              packets: s.packetsReceived ?? 0,
+              framesReceived: s.framesReceived ?? 0,
+              framesDecoded: s.framesDecoded ?? 0,
+              keyFramesDecoded: s.keyFramesDecoded ?? 0,
+            };
+        const video = document.querySelector('video');
+        out.picture = { width: video?.videoWidth ?? 0 };
+        return out;
+      });
+    return { received, close };
+  };
+
+  /** What a keyless listener on `page` gets of `from`, while `witness` (a member) keeps decoding the same sender. */
+  const keylessDecodesNothing = async (page: CallPage, from: string, witness: CallPage, label: string) => {
+    const keyless = await listenWithoutKeys(page, from);
+    try {
+      await expect
+        .poll(async () => (await keyless.received()).video?.bytes ?? 0, { timeout: 30_000 })
+        .toBeGreaterThan(300_000);
+      const got = await keyless.received();
+      console.info(`${label}: ${JSON.stringify(got)}`);
+      // The sender's video came through the SFU, and not one frame of it decoded to a picture...
+      expect(got.video!.packets).toBeGreaterThan(200);
+      expect(got.video!.framesDecoded).toBe(0);
+      expect(got.picture!.width).toBe(0);
+      // ...while a member with the keys keeps decoding the same sender.
+      await waitDecoding(witness, from);
+    } finally {
+      await keyless.close();
+    }
+  };
+
+  it('a subscriber without the keys receives Firefox’s frames from Janus and decodes not one of them', async () => {
+    const context = await chromium.newContext();
+    try {
+      const page = await context.newPage();
+      await keylessDecodesNothing(page, ids[bel.name]!, chair.page, 'keyless Chromium listener on Firefox');
+    } finally {
+      await context.close().catch(() => undefined);
+    }
+  });
+
+  it('a Firefox subscriber without the keys receives Chromium’s frames and decodes not one of them', async () => {
+    const context = await firefox.createBrowserContext();
+    try {
+      const page = await context.newPage();
+      const call = {
+        evaluate: (fn: unknown, arg: unknown) => page.evaluate(fn as (a: unknown) => unknown, arg),
+      } as unknown as CallPage;
+      await keylessDecodesNothing(call, ids[chair.name]!, bel.call, 'keyless Firefox listener on Chromium');
+    } finally {
+      await context.close().catch(() => undefined);
+    }
   });
 
   it('when the expert leaves, the new keys are used in both engines and both keep decoding', async () => {
