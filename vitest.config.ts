@@ -24,7 +24,9 @@ export default defineConfig({
           include: ['packages/*/src/**/*.api.test.ts'],
           exclude: ['**/node_modules/**', '**/dist/**'],
           testTimeout: 60_000,
-          hookTimeout: 60_000,
+          // Each file opens its own PGlite and migrates it: with browsers and Janus running beside the API files on
+          // two cores, that start-up alone can take over a minute.
+          hookTimeout: 120_000,
         },
       },
       {
