@@ -94,7 +94,7 @@ export function FloorPanel({
                       type="button"
                       className="btn btn--secondary btn--small"
                       disabled={!state.callRunning}
-                      aria-label={`Give the floor to ${q.displayName}`}
+                      aria-label={`Give floor to ${q.displayName}`}
                       onClick={() => void floor.run((id) => floorApi.give(id, q.userId))}
                     >
                       Give floor
