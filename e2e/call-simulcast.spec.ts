@@ -148,7 +148,10 @@ describe('simulcast: each tile gets the layer that fits it, every layer end-to-e
     await expect
       .poll(
         async () => {
-          for (const id of [before, other]) darkest[id] = Math.min(darkest[id]!, await tileLuminance(viewer.page, id));
+          for (const id of [before, other]) {
+            const luminance = await tileLuminance(viewer.page, id);
+            if (luminance >= 0) darkest[id] = Math.min(darkest[id]!, luminance);
+          }
           return (await decodedHeight(viewer.page, other)) > (await decodedHeight(viewer.page, before));
         },
         { timeout: 30_000, interval: 200 },

@@ -203,7 +203,9 @@ export async function tileLuminance(page: CallPage, participantId: string, strea
       const video = document.querySelector<HTMLVideoElement>(
         `[data-participant-id="${participantId}"][data-stream="${stream}"] video`,
       );
-      if (!video || video.videoWidth === 0) return -1;
+      // No picture yet (an element just mounted knows its size before it holds a frame): nothing to measure, and
+      // drawing it would read as black.
+      if (!video || video.videoWidth === 0 || video.readyState < HTMLMediaElement.HAVE_CURRENT_DATA) return -1;
       const canvas = document.createElement('canvas');
       canvas.width = 160;
       canvas.height = 90;
