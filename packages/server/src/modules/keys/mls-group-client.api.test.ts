@@ -123,6 +123,11 @@ describe('the MLS group client against the real Delivery Service', () => {
   it('lets one of two commits in the same epoch win; the other catches up and retries (§5.2)', async () => {
     const [a, b, c, d] = await devices('chairA', 'memberA', 'chairB', 'memberB');
     await form(a, b);
+    // The joiner's own path update comes after the Welcome: until it is in, no Add may be prepared (§5.3).
+    await until(
+      'the joiner has committed its path update',
+      () => b.session?.needsPathUpdate === false && agreed([a, b]),
+    );
     await c.start();
     await d.start();
     const epoch = a.session!.epoch;
