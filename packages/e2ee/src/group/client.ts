@@ -295,7 +295,7 @@ export class MlsGroupClient {
     else if (event.kind === 'mls.reestablished') void this.run(() => this.#restart());
     else if (event.kind === 'mls.commit-requested' && event.data.deviceId === this.#device.deviceId) {
       const removed = event.data.remove.map((r) => r.deviceId);
-      void this.run(() => this.#commitRemovals(removed));
+      void this.run(() => this.#commitRemovals(removed, event.data.epoch));
     }
   }
 
@@ -393,11 +393,17 @@ export class MlsGroupClient {
     else await this.#catchUp();
   }
 
-  /** Nominated by the server (§6.1): commit the Remove of the leaving devices now, so they lose the group's keys. */
-  async #commitRemovals(deviceIds: string[]): Promise<void> {
+  /**
+   * Nominated by the server (§6.1): commit the Remove of the leaving devices now, so they lose the group's keys. A
+   * nomination holds for its epoch only (§6.2): once any commit has moved the group on, the server has nominated
+   * again if removals are still due, and a device named in the old one may since have been added back.
+   */
+  async #commitRemovals(deviceIds: string[], epoch: number): Promise<void> {
     await this.#catchUp();
     const session = this.session;
     if (!session?.active) return;
+    if (session.epoch !== BigInt(epoch))
+      return this.trace(`nomination for epoch ${epoch} is stale (the group is at ${session.epoch})`);
     const removal = await prepareRemovals(session, deviceIds);
     this.trace(
       `nominated to remove ${deviceIds.map((d) => d.slice(0, 8)).join(', ')}: ${removal ? 'committing' : 'none left'}`,

@@ -15,6 +15,7 @@ export class HubEvents implements GroupEvents {
   readonly #listeners = new Map<Topic, Set<(event: DomainEvent) => void>>();
   readonly #reconnects = new Set<() => void>();
   readonly #conn: Connection;
+  #closed = false;
   /** Every event delivered, for assertions on what the device was told. */
   readonly seen: { topic: Topic; event: DomainEvent }[] = [];
 
@@ -39,9 +40,15 @@ export class HubEvents implements GroupEvents {
     const set = this.#listeners.get(topic) ?? new Set();
     this.#listeners.set(topic, set);
     set.add(listener);
-    void this.#conn.actor().then(async (actor) => {
-      if (set.has(listener) && (await this.ctx.hub.mayListen(actor, topic))) this.#conn.topics.add(topic);
-    });
+    this.#conn
+      .actor()
+      .then(async (actor) => {
+        if (set.has(listener) && (await this.ctx.hub.mayListen(actor, topic))) this.#conn.topics.add(topic);
+      })
+      // A grant still on its way when the app shuts down finds the database gone: nobody is listening any more.
+      .catch((err: unknown) => {
+        if (!this.#closed) this.ctx.log.warn({ err, topic }, 'subscription check failed');
+      });
     return () => {
       set.delete(listener);
       if (set.size === 0) this.#conn.topics.delete(topic);
@@ -59,6 +66,7 @@ export class HubEvents implements GroupEvents {
   }
 
   close(): void {
+    this.#closed = true;
     this.ctx.hub.remove(this.#conn);
   }
 }

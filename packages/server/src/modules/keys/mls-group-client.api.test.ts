@@ -90,7 +90,7 @@ async function serverMembers(by: GroupMember): Promise<string[]> {
     .sort();
 }
 
-/** `first` creates the group, then adds the others, who wait for their Welcome. */
+/** `first` creates the group, then adds the others, who wait for their Welcome and then commit their path update. */
 async function form(first: GroupMember, ...others: GroupMember[]): Promise<void> {
   await first.start();
   expect(first.client.phase).toBe('ready');
@@ -100,7 +100,12 @@ async function form(first: GroupMember, ...others: GroupMember[]): Promise<void>
     first.wants.add(m.device);
   }
   await first.addNow();
-  await until('everyone in one epoch', () => agreed([first, ...others]));
+  // Each joiner commits its own path update after its Welcome (§5.3); a test that starts from a formed group must not
+  // see those commits land in the middle of what it stages.
+  await until(
+    'everyone in one epoch, every path update in',
+    () => agreed([first, ...others]) && others.every((m) => m.session?.needsPathUpdate === false),
+  );
 }
 
 describe('the MLS group client against the real Delivery Service', () => {
@@ -123,11 +128,6 @@ describe('the MLS group client against the real Delivery Service', () => {
   it('lets one of two commits in the same epoch win; the other catches up and retries (§5.2)', async () => {
     const [a, b, c, d] = await devices('chairA', 'memberA', 'chairB', 'memberB');
     await form(a, b);
-    // The joiner's own path update comes after the Welcome: until it is in, no Add may be prepared (§5.3).
-    await until(
-      'the joiner has committed its path update',
-      () => b.session?.needsPathUpdate === false && agreed([a, b]),
-    );
     await c.start();
     await d.start();
     const epoch = a.session!.epoch;
