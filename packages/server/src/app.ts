@@ -18,6 +18,7 @@ import { registerOriginCheck } from './http/origin.js';
 import { logRedaction, redactUrl } from './http/redact.js';
 import { registerSecurityHeaders, swaggerPolicy } from './http/security-headers.js';
 import type { JanusService } from './janus/index.js';
+import { JanusPool } from './janus/pool.js';
 import { secretBoxLoader } from './lib/secret-box.js';
 import { registerModules } from './modules/index.js';
 import { createMetrics, observeHttpLatency, systemRoutes } from './modules/system/metrics.js';
@@ -37,7 +38,7 @@ export interface BuildOptions {
    * [janus hook] Starts the media server; the app runs it when it gets ready (before it takes requests) and stops
    * it when it closes, after the calls have ended. Absent: calls are off.
    */
-  janus?: (log: FastifyBaseLogger) => Promise<JanusService>;
+  janus?: (log: FastifyBaseLogger) => Promise<JanusService | JanusPool>;
 }
 
 export async function buildApp(opts: BuildOptions): Promise<{ app: FastifyInstance; ctx: AppContext }> {
@@ -110,8 +111,10 @@ export async function buildApp(opts: BuildOptions): Promise<{ app: FastifyInstan
     readiness: async () => ({
       database: await database.ping(),
       ...(cluster.kind === 'redis' ? { redis: await cluster.ping() } : {}),
-      janus: ctx.janus ? ctx.janus.isUp() : true, // [janus hook] true when connected or not configured
+      // [janus hook] true when some media server is connected (or none is configured).
+      janus: ctx.janusPool ? ctx.janusPool.anyUp() : true,
     }),
+    details: () => (ctx.janusPool ? { janusNodes: ctx.janusPool.health() } : {}),
   });
   await registerModules(app, ctx);
   await app.register(realtimeRoutes, { ctx });
@@ -135,10 +138,16 @@ function openCluster(config: Config, log: FastifyBaseLogger): Promise<Cluster> |
  */
 function wireJanus(app: FastifyInstance, ctx: AppContext, start: NonNullable<BuildOptions['janus']>): void {
   app.addHook('onReady', async () => {
-    ctx.janus = await start(app.log.child({ module: 'janus' }));
+    const started = await start(app.log.child({ module: 'janus' }));
+    const pool =
+      started instanceof JanusPool
+        ? started
+        : new JanusPool(new Map([[`child-${ctx.config.nodeId}`, started]]), ctx.config.janus.failoverMs);
+    ctx.janusPool = pool;
+    ctx.janus = pool.first;
   });
   app.addHook('onClose', async () => {
-    await ctx.janus?.stop();
+    await ctx.janusPool?.stop();
   });
 }
 

@@ -3,6 +3,7 @@ import type { Cluster } from './cluster/cluster.js';
 import type { Config } from './config.js';
 import type { Database, Db } from './db/client.js';
 import type { JanusService } from './janus/index.js';
+import type { JanusPool } from './janus/pool.js';
 import type { SecretBox } from './lib/secret-box.js';
 import type { RealtimeHub } from './realtime/hub.js';
 
@@ -19,4 +20,6 @@ export interface AppContext {
   secrets: () => SecretBox;
   /** [janus hook] The Janus media server, from when the app is ready until it closes; absent when calls are off. */
   janus?: JanusService | null;
+  /** [janus hook] Every media server calls may be placed on (one for a single Janus); `janus` is its first. */
+  janusPool?: JanusPool | null;
 }

@@ -5,7 +5,7 @@ import type { Config } from './config.js';
 import type { AppContext } from './context.js';
 import { type Database, openDatabase } from './db/client.js';
 import { type DemoLogin, loadDemo } from './demo/load.js';
-import { startJanus } from './janus/index.js';
+import { startMedia } from './janus/pool.js';
 import { users } from './modules/auth/schema.js';
 import { sealClearTotpSecrets } from './modules/auth/totp-secret.js';
 
@@ -54,7 +54,7 @@ export async function startServer(
   const { app, ctx } = await buildApp({
     config,
     database,
-    ...(withJanus ? { janus: (log) => step('janus', () => startJanus(config.janus, log)) } : {}),
+    ...(withJanus ? { janus: (log) => step('janus', () => startMedia(config.janus, log, config.nodeId)) } : {}),
   });
   let demoLogins: DemoLogin[] | null = null;
   try {

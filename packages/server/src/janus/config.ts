@@ -21,6 +21,10 @@ export interface JanusOptions {
   /** Unprivileged account the child runs as when Parley runs as root. */
   runAs: string;
   ice: IceOptions;
+  /** Several external media servers (JANUS_NODES); when set, `url` and the child are not used. */
+  nodes: JanusNodeSpec[];
+  /** How long a node may stay unreachable before its calls move to another node (JANUS_FAILOVER_MS). */
+  failoverMs: number;
 }
 
 export interface IceOptions {
@@ -35,6 +39,38 @@ export interface IceOptions {
   /** "min-max" UDP ports for RTP; must match the firewall. */
   rtpPortRange: string | null;
 }
+
+/** One media server of `JANUS_NODES`: an id stored with each call placed on it, its WebSocket API and admin key. */
+export interface JanusNodeSpec {
+  id: string;
+  url: string;
+  adminKey: string;
+}
+
+const NODE_ID = /^[A-Za-z0-9_.-]{1,64}$/;
+
+/**
+ * `JANUS_NODES="media-1 ws://10.0.0.5:8188 KEY1; media-2 ws://10.0.0.6:8188 KEY2"`: entries separated by `;` or
+ * new lines, each an id, a ws:// or wss:// URL and the VideoRoom admin_key of that Janus.
+ */
+export function parseJanusNodes(value: string | undefined): JanusNodeSpec[] {
+  const nodes: JanusNodeSpec[] = [];
+  for (const entry of (value ?? '').split(/[;\n]/)) {
+    const fields = entry.trim().split(/\s+/).filter(Boolean);
+    if (fields.length === 0) continue;
+    const [id, url, adminKey] = fields;
+    if (fields.length !== 3 || !id || !url || !adminKey)
+      throw new Error(`JANUS_NODES: each entry is "<id> <ws-url> <admin-key>", got ${fields.length} fields`);
+    if (!NODE_ID.test(id)) throw new Error(`JANUS_NODES: invalid node id "${id}" (letters, digits, . _ -)`);
+    if (!/^wss?:\/\/\S+$/.test(url)) throw new Error(`JANUS_NODES: node ${id} needs a ws:// or wss:// URL`);
+    if (nodes.some((n) => n.id === id)) throw new Error(`JANUS_NODES: node id "${id}" is listed twice`);
+    nodes.push({ id, url, adminKey });
+  }
+  return nodes;
+}
+
+/** How long a node may stay unreachable before its calls move (a supervised child restarts well within it). */
+export const DEFAULT_FAILOVER_MS = 4_000;
 
 const DEBIAN_MULTIARCH: Record<string, string> = { x64: 'x86_64-linux-gnu', arm64: 'aarch64-linux-gnu' };
 
@@ -62,8 +98,14 @@ export function janusOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Janus
     const [lo, hi] = range.split('-').map(Number) as [number, number];
     if (lo < 1024 || hi > 65535 || lo >= hi) throw new Error(`JANUS_RTP_PORT_RANGE is not a usable range: "${range}"`);
   }
+  const nodes = parseJanusNodes(env.JANUS_NODES);
+  const failoverMs = Number(env.JANUS_FAILOVER_MS ?? DEFAULT_FAILOVER_MS);
+  if (!Number.isInteger(failoverMs) || failoverMs < 500)
+    throw new Error(`JANUS_FAILOVER_MS must be a whole number of milliseconds >= 500, got "${env.JANUS_FAILOVER_MS}"`);
   return {
-    enabled: url !== null || /^(1|true|on|yes)$/i.test(env.JANUS ?? ''),
+    enabled: nodes.length > 0 || url !== null || /^(1|true|on|yes)$/i.test(env.JANUS ?? ''),
+    nodes,
+    failoverMs,
     url,
     adminSecret: str(env, 'JANUS_ADMIN_SECRET'),
     adminKey: str(env, 'JANUS_ADMIN_KEY'),

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { JanusClient, JanusHandle, JanusSession, Jsep } from './client.js';
 import type { LineRedactor } from './redact.js';
@@ -158,11 +158,20 @@ export class VideoRoomAdmin {
     return (await h.message<T>(body)).data;
   }
 
+  /**
+   * The room's handle, secret included. The secret is derived from the admin key, so every Parley node that knows
+   * this Janus's admin key can drive a room another node created, and no secret is stored anywhere.
+   */
+  handleFor(room: number): RoomHandle {
+    const secret = createHmac('sha256', this.opts.adminKey).update(`parley-room:${room}`).digest('base64url');
+    this.opts.redactor?.add(secret);
+    return { room, secret };
+  }
+
   /** Creates an E2EE-only, private room whose participants need a token from `allowed`. */
   async create(o: CreateRoomOptions): Promise<RoomHandle> {
-    const room = o.room ?? randomRoomId();
-    const secret = randomBytes(24).toString('base64url');
-    this.opts.redactor?.add(secret, ...o.allowed);
+    const { room, secret } = this.handleFor(o.room ?? randomRoomId());
+    this.opts.redactor?.add(...o.allowed);
     await this.request({
       request: 'create',
       admin_key: this.opts.adminKey,

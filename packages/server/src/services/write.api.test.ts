@@ -102,7 +102,7 @@ describe('writes compose in one transaction (docs/architecture.md §3.3)', () =>
     const facts = (await findMeetingFacts(t.ctx.db, m.id))!;
     const before = await lastAuditSeq();
     const hub = listen();
-    const call = await recordCallStart(t.ctx, chairA(w), facts, 4242, new Date());
+    const call = await recordCallStart(t.ctx, chairA(w), facts, { node: null, room: 4242 }, new Date());
     hub.stop();
 
     expect((await findMeetingFacts(t.ctx.db, m.id))?.startedAt).not.toBeNull();

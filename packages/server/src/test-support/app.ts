@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../app.js';
+import { type BuildOptions, buildApp } from '../app.js';
 import { loadConfig } from '../config.js';
 import type { AppContext } from '../context.js';
 import { startJanus } from '../janus/index.js';
@@ -19,7 +19,7 @@ export const TEST_SECRETS_KEY = Buffer.alloc(32, 7).toString('base64');
 /** A real app on a fresh in-memory database; `janus` gives it a real Janus child for its lifetime, as in production. */
 export async function createTestApp(
   env: Record<string, string> = {},
-  opts: { janus?: boolean } = {},
+  opts: { janus?: boolean | NonNullable<BuildOptions['janus']> } = {},
 ): Promise<TestApp> {
   const database = await freshDatabase();
   // API tests speak to the server as 127.0.0.1 (an IP is fine for the server's own checks; only browsers refuse it).
@@ -38,7 +38,7 @@ export async function createTestApp(
     config,
     database,
     logger: false,
-    ...(opts.janus ? { janus: startTestJanus } : {}),
+    ...(opts.janus ? { janus: opts.janus === true ? startTestJanus : opts.janus } : {}),
   });
   await app.ready();
   return {

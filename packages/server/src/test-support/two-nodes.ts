@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import net, { type AddressInfo } from 'node:net';
-import { buildApp } from '../app.js';
+import { type BuildOptions, buildApp } from '../app.js';
 import { loadConfig } from '../config.js';
 import { type Database, openDatabase } from '../db/client.js';
 import { startJanus } from '../janus/index.js';
@@ -78,9 +78,10 @@ export interface TwoNodes {
 
 /**
  * Two real apps ("node-a", "node-b") in this process, each with its own connection pool on one fresh PostgreSQL
- * database and both on one real Redis, each listening on its own port. `janus`: each node drives its own Janus child.
+ * database and both on one real Redis, each listening on its own port. `janus: true`: each node drives its own Janus
+ * child; a function: how each node reaches its media servers (e.g. the same JANUS_NODES for both).
  */
-export async function twoNodes(opts: { janus?: boolean } = {}): Promise<TwoNodes> {
+export async function twoNodes(opts: { janus?: boolean | NonNullable<BuildOptions['janus']> } = {}): Promise<TwoNodes> {
   const redis = await startRedis();
   const pgDb = await emptyPostgresDatabase(process.env.DATABASE_URL!);
   const databases: Database[] = [];
@@ -106,7 +107,7 @@ export async function twoNodes(opts: { janus?: boolean } = {}): Promise<TwoNodes
         config,
         database,
         logger: false,
-        ...(opts.janus ? { janus: startTestJanus } : {}),
+        ...(opts.janus ? { janus: opts.janus === true ? startTestJanus : opts.janus } : {}),
       });
       await app.ready();
       await app.listen({ port: 0, host: '127.0.0.1' });

@@ -5,6 +5,7 @@ import { conflict } from '../../http/errors.js';
 import { runWrite, type WriteScope } from '../../services/write.js';
 import { retireKeys } from '../keys/index.js';
 import type { MeetingFacts } from '../meetings/index.js';
+import type { Placement } from './placement.js';
 import { calls } from './schema.js';
 import type { Ctx } from './service.js';
 
@@ -46,13 +47,21 @@ export async function recordCaucusOpen(
   facts: MeetingFacts,
   parentCallId: string,
   sideId: string,
-  roomId: number,
+  where: Placement,
   at: Date,
 ): Promise<CaucusRow> {
   return runWrite(ctx, userId, async (w) => {
     const [row] = await w.tx
       .insert(calls)
-      .values({ meetingId: facts.id, roomId, startedBy: userId, startedAt: at, parentCallId, sideId })
+      .values({
+        meetingId: facts.id,
+        roomId: where.room,
+        janusNode: where.node,
+        startedBy: userId,
+        startedAt: at,
+        parentCallId,
+        sideId,
+      })
       .onConflictDoNothing()
       .returning();
     if (!row) throw conflict('Your side’s caucus is already open');

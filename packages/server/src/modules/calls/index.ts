@@ -46,4 +46,5 @@ export {
   runningCall,
   waitsInLobby,
 } from './api.js';
+export { callLoad } from './placement.js';
 export { callManagerOf } from './runtime.js';

@@ -52,6 +52,8 @@ export class LiveCall {
   /** Users a chair removed: if they knock again they wait in the lobby, whatever their role. */
   readonly removedUsers = new Set<string>();
   room: RoomHandle | null = null;
+  /** The Janus node of `room` (an id of the pool). */
+  janusNode: string | null = null;
   /** Janus is away (or the room is being recreated): media operations are refused meanwhile. */
   mediaDown = false;
   ending = false;
@@ -113,6 +115,16 @@ export class LiveCall {
   ownerOfFeed(feedId: string): { member: Member; stream: CallStream } | undefined {
     for (const member of this.members.values())
       for (const [stream, id] of member.feeds) if (id === feedId) return { member, stream };
+    return undefined;
+  }
+
+  /**
+   * A feed of a participant on another server node, in the same room (the room is shared by every node driving the
+   * call): subscribable like a local one, its owner as that node shares them.
+   */
+  remoteFeed(feedId: string): { participantId: string; stream: CallStream } | undefined {
+    for (const p of this.remote)
+      for (const f of p.feeds) if (f.feedId === feedId) return { participantId: p.participantId, stream: f.stream };
     return undefined;
   }
 

@@ -13,10 +13,10 @@ import {
   recordCaucusOpen,
   recordCaucusRecall,
 } from './caucus-service.js';
-import { CallError } from './errors.js';
 import { LiveCall, type Member } from './live.js';
 import { type MediaEvents, ParticipantMedia } from './media.js';
-import { activeCall, recordCallEnd, recordCallEndWithMeeting, recordCallStart, recordRoom } from './service.js';
+import { CallRooms } from './rooms.js';
+import { activeCall, recordCallEnd, recordCallEndWithMeeting, recordCallStart } from './service.js';
 import { SharedRoster } from './shared-roster.js';
 
 const DEFAULT_GRACE_MS = 15_000;
@@ -33,16 +33,23 @@ export class CallManager {
   /** Open caucuses, by caucus id (each also listed in its plenary's `caucuses`). */
   readonly caucuses = new Map<string, LiveCall>();
   private readonly loading = new Map<string, Promise<LiveCall | undefined>>();
-  private watched: JanusService | null = null;
-  private restarting: Promise<void> = Promise.resolve();
   /** How long an admitted participant whose socket dropped keeps their place (tests shorten it). */
   graceMs = DEFAULT_GRACE_MS;
   closed = false;
 
   /** Who is in each call through the other server nodes (nothing to do on a single node). */
   readonly roster: SharedRoster;
+  /** Where each call's media room is, and its rebuilding when a media server restarts or dies. */
+  readonly rooms: CallRooms;
 
   constructor(readonly ctx: AppContext) {
+    this.rooms = new CallRooms(ctx, {
+      allCalls: () => this.allCalls(),
+      isLive: (call) => this.isLive(call),
+      isClosed: () => this.closed,
+      mediaEvents: (call, m) => this.mediaEvents(call, m),
+      newToken,
+    });
     this.roster = new SharedRoster(
       ctx.cluster,
       () => this.calls.values(),
@@ -51,53 +58,32 @@ export class CallManager {
     );
   }
 
-  /** The Janus service, watched for restarts from the first time calls use it (it starts when the app is ready). */
-  janus(): JanusService | null {
-    const j = this.ctx.janus ?? null;
-    if (j && j !== this.watched) {
-      this.watched = j;
-      j.client.on('disconnected', () => this.mediaLost());
-      j.client.on('reset', () => {
-        this.restarting = this.restarting.then(() => this.restartMedia(j));
-      });
-    }
-    return j;
-  }
-
-  requireJanus(): JanusService {
-    const j = this.janus();
-    if (!j) throw new HttpError(503, 'Service Unavailable', 'Calls are not available on this server');
-    if (!j.isUp()) throw new HttpError(503, 'Service Unavailable', 'The media server is restarting; try again shortly');
-    return j;
+  /** The media server of the call's room. */
+  janusOf(call: LiveCall): JanusService | undefined {
+    return this.rooms.janusOf(call);
   }
 
   mediaFor(call: LiveCall): { janus: JanusService; room: RoomHandle } {
-    const janus = this.janus();
-    if (!janus?.isUp() || call.mediaDown || !call.room)
-      throw new CallError('media_unavailable', 'The media server is restarting; wait for call.media-restart');
-    return { janus, room: call.room };
-  }
-
-  private createRoom(janus: JanusService, allowed: string[]): Promise<RoomHandle> {
-    return janus.rooms.create({ allowed, publishers: 50, description: 'parley-call', notifyJoining: false });
+    return this.rooms.mediaFor(call);
   }
 
   async start(who: MeetingActor, facts: MeetingFacts): Promise<LiveCall> {
-    const janus = this.requireJanus();
+    this.rooms.require();
     if (this.calls.has(facts.id) || this.loading.has(facts.id))
       throw conflict('The call of this meeting is already running');
     let resolve!: (c: LiveCall | undefined) => void;
     this.loading.set(facts.id, new Promise((r) => (resolve = r)));
     let call: LiveCall | undefined;
     try {
-      const room = await this.createRoom(janus, []);
+      const placed = await this.rooms.create();
       const at = new Date();
-      const row = await recordCallStart(this.ctx, who, facts, room.room, at).catch(async (err) => {
-        await janus.rooms.destroy(room).catch(() => {});
+      const where = { node: placed.node, room: placed.room.room };
+      const row = await recordCallStart(this.ctx, who, facts, where, at).catch(async (err) => {
+        await placed.janus.rooms.destroy(placed.room).catch(() => {});
         throw err;
       });
       call = new LiveCall(row.id, facts, at);
-      call.room = room;
+      this.rooms.use(call, placed);
       this.calls.set(facts.id, call);
       this.roster.attach(call);
       return call;
@@ -107,7 +93,10 @@ export class CallManager {
     }
   }
 
-  /** The live call of a meeting; after a server restart a running call gets a new room on first use. */
+  /**
+   * The live call of a meeting: on first use on this node (another node started it, or this one restarted) it joins
+   * the room its row names, or gets a new one if that room is gone.
+   */
   async live(facts: MeetingFacts): Promise<LiveCall | undefined> {
     const known = this.calls.get(facts.id);
     if (known) return known;
@@ -116,15 +105,12 @@ export class CallManager {
     const p = (async () => {
       const row = await activeCall(this.ctx.db, facts.id);
       if (!row) return undefined;
-      const janus = this.requireJanus();
       const call = new LiveCall(row.id, facts, row.startedAt);
-      call.room = await this.createRoom(janus, []);
-      await recordRoom(this.ctx.db, row.id, call.room.room);
-      // Caucuses open before a server restart come back with new rooms too; their MLS groups live on.
+      await this.rooms.settle(call, { node: row.janusNode, room: row.roomId });
+      // Open caucuses come along, in their own rooms; their MLS groups live on.
       for (const c of await openCaucusRows(this.ctx.db, row.id)) {
         const caucus = new LiveCall(c.id, facts, c.startedAt, { parent: call, sideId: c.sideId });
-        caucus.room = await this.createRoom(janus, []);
-        await recordRoom(this.ctx.db, c.id, caucus.room.room);
+        await this.rooms.settle(caucus, { node: c.janusNode, room: c.roomId });
         call.caucuses.set(c.sideId, caucus);
         this.caucuses.set(c.id, caucus);
       }
@@ -145,20 +131,21 @@ export class CallManager {
    * in, its own MLS group (docs/call-keys.md §12). 409 when the plenary is not running or the side's caucus is open.
    */
   async openCaucus(userId: string, facts: MeetingFacts, sideId: string): Promise<LiveCall> {
-    const janus = this.requireJanus();
+    this.rooms.require();
     const plenary = await this.live(facts);
     if (!plenary || plenary.ending) throw conflict('The call of this meeting is not running');
     if (plenary.caucuses.has(sideId)) throw conflict('Your side’s caucus is already open');
-    const room = await this.createRoom(janus, []);
+    const placed = await this.rooms.create();
     const at = new Date();
-    const row = await recordCaucusOpen(this.ctx, userId, facts, plenary.callId, sideId, room.room, at).catch(
+    const where = { node: placed.node, room: placed.room.room };
+    const row = await recordCaucusOpen(this.ctx, userId, facts, plenary.callId, sideId, where, at).catch(
       async (err) => {
-        await janus.rooms.destroy(room).catch(() => {});
+        await placed.janus.rooms.destroy(placed.room).catch(() => {});
         throw err;
       },
     );
     const caucus = new LiveCall(row.id, facts, at, { parent: plenary, sideId });
-    caucus.room = room;
+    this.rooms.use(caucus, placed);
     plenary.caucuses.set(sideId, caucus);
     this.caucuses.set(row.id, caucus);
     plenary.broadcast();
@@ -194,7 +181,7 @@ export class CallManager {
     return [...this.calls.values(), ...this.caucuses.values()];
   }
 
-  private isLive(call: LiveCall): boolean {
+  isLive(call: LiveCall): boolean {
     return call.caucusOf ? this.caucuses.get(call.callId) === call : this.calls.get(call.meetingId) === call;
   }
 
@@ -254,8 +241,7 @@ export class CallManager {
     call.members.clear();
     // A closed caucus's participants are back in the plenary: everyone's plenary roster says so.
     call.broadcast();
-    const janus = this.janus();
-    if (call.room && janus?.isUp()) await janus.rooms.destroy(call.room).catch(() => {});
+    await this.rooms.destroy(call);
   }
 
   /** Opens a participant's Janus session with a fresh one-time token on the room's allowed list. */
@@ -270,7 +256,7 @@ export class CallManager {
     }
   }
 
-  private mediaEvents(call: LiveCall, m: Member): MediaEvents {
+  mediaEvents(call: LiveCall, m: Member): MediaEvents {
     return {
       feed: (stream, feedId, live) => {
         if (live) m.feeds.set(stream, feedId);
@@ -299,56 +285,6 @@ export class CallManager {
     };
   }
 
-  /** Janus went away: every handle is gone; feeds disappear from the roster until the room is rebuilt. */
-  private mediaLost(): void {
-    for (const call of this.allCalls()) {
-      call.mediaDown = true;
-      for (const m of call.members.values()) {
-        m.feeds.clear();
-        m.speaking = false;
-      }
-      call.broadcast();
-    }
-  }
-
-  /**
-   * Janus is back (restarted: rooms, sessions and handles are gone). Each running call gets a new room whose allowed
-   * list holds new tokens of the admitted participants, who are told to republish and resubscribe. MLS is untouched.
-   */
-  private async restartMedia(janus: JanusService): Promise<void> {
-    for (const call of this.allCalls()) {
-      for (let attempt = 0; !this.closed && this.isLive(call); attempt++) {
-        try {
-          await this.rebuild(janus, call);
-          break;
-        } catch (err) {
-          this.ctx.log.warn({ err, meetingId: call.meetingId, attempt }, 'calls: rebuilding the room failed');
-          if (!janus.isUp() || attempt >= 5) break; // the next reset tries again
-          await new Promise((r) => setTimeout(r, 200 * 2 ** attempt).unref());
-        }
-      }
-    }
-  }
-
-  private async rebuild(janus: JanusService, call: LiveCall): Promise<void> {
-    call.mediaDown = true;
-    const admitted = call.admitted();
-    await Promise.all(admitted.map((m) => m.media?.close()));
-    const tokens = new Map(admitted.map((m) => [m, newToken()]));
-    const old = call.room;
-    if (old && (await janus.rooms.exists(old.room).catch(() => false))) await janus.rooms.destroy(old).catch(() => {});
-    const room = await this.createRoom(janus, [...tokens.values()]);
-    call.room = room;
-    await recordRoom(this.ctx.db, call.callId, room.room);
-    call.mediaDown = false;
-    for (const [m, token] of tokens) {
-      m.feeds.clear();
-      m.media = await ParticipantMedia.open(janus.client, room, token, m.participantId, this.mediaEvents(call, m));
-    }
-    for (const m of admitted) call.send(m, { type: 'call.media-restart', meetingId: call.meetingId });
-    call.broadcast();
-  }
-
   async close(): Promise<void> {
     this.closed = true;
     this.roster.close();
@@ -365,17 +301,11 @@ export class CallManager {
 /** Janus's description of a subscription, in Parley's terms; streams of unknown feeds are left out. */
 export function mapStreams(call: LiveCall, streams: { mid: string; type: string; feedId: string; active: boolean }[]) {
   return streams.flatMap((s) => {
-    const owner = s.active ? call.ownerOfFeed(s.feedId) : undefined;
-    return owner
-      ? [
-          {
-            mid: s.mid,
-            feedId: s.feedId,
-            participantId: owner.member.participantId,
-            stream: owner.stream,
-            kind: s.type,
-          },
-        ]
+    const local = s.active ? call.ownerOfFeed(s.feedId) : undefined;
+    const owner = local ? { participantId: local.member.participantId, stream: local.stream } : undefined;
+    const found = owner ?? (s.active ? call.remoteFeed(s.feedId) : undefined);
+    return found
+      ? [{ mid: s.mid, feedId: s.feedId, participantId: found.participantId, stream: found.stream, kind: s.type }]
       : [];
   });
 }

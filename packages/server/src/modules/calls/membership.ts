@@ -150,7 +150,7 @@ export async function leave(mgr: CallManager, call: LiveCall, m: Member, removed
   const media = m.media;
   m.media = null;
   if (media) {
-    const janus = mgr.janus();
+    const janus = mgr.janusOf(call);
     if (removedBy && call.room && janus?.isUp())
       // Kick first: Janus ends their presence at once, even if closing their session were to fail.
       await Promise.all(media.janusIds.map((id) => janus.rooms.kick(call.room!, id).catch(() => {})));

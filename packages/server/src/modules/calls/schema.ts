@@ -1,11 +1,11 @@
 import { sql } from 'drizzle-orm';
-import { type AnyPgColumn, bigint, index, pgTable, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { type AnyPgColumn, bigint, index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { sides } from '../groups/schema.js';
 import { meetings } from '../meetings/schema.js';
 
 /**
  * One row per secure call of a meeting. Live participant state stays in memory (one node); the row says a call is
- * running, so a restarted server recreates its media room when the first participant comes back. A side's caucus is
+ * running and where its media room is, so any server node drives that room and a restarted one finds it again. A side's caucus is
  * a call too: it has the plenary as parent and names its side; it ends when its chair closes it or the plenary ends.
  */
 export const calls = pgTable(
@@ -17,6 +17,11 @@ export const calls = pgTable(
       .references(() => meetings.id),
     /** The current Janus VideoRoom (it changes when Janus restarts); its secret never leaves memory. */
     roomId: bigint('room_id', { mode: 'number' }).notNull(),
+    /**
+     * The Janus node holding the room (an id of JANUS_NODES, "janus" for JANUS_URL, "child-<node>" for a Parley
+     * node's own child); null for calls placed before nodes had ids. Any Parley node drives the room from these two.
+     */
+    janusNode: text('janus_node'),
     startedBy: uuid('started_by'),
     startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
     endedBy: uuid('ended_by'),

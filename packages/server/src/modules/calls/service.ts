@@ -9,6 +9,7 @@ import { findMeetingFacts, type MeetingFacts } from '../meetings/index.js';
 import { endMeeting, type MeetingActor, startMeeting } from '../meetings/service.js';
 import { endCaucusesOf } from './caucus-service.js';
 import { callEndHooks } from './end-hooks.js';
+import type { Placement } from './placement.js';
 import { calls } from './schema.js';
 
 export type CallRow = typeof calls.$inferSelect;
@@ -36,7 +37,7 @@ export async function recordCallStart(
   ctx: Ctx,
   who: MeetingActor,
   facts: MeetingFacts,
-  roomId: number,
+  where: Placement,
   at: Date,
 ): Promise<CallRow> {
   if (facts.format === 'in_person')
@@ -44,7 +45,7 @@ export async function recordCallStart(
   return runWrite(ctx, who.userId, async (w) => {
     const [row] = await w.tx
       .insert(calls)
-      .values({ meetingId: facts.id, roomId, startedBy: who.userId, startedAt: at })
+      .values({ meetingId: facts.id, roomId: where.room, janusNode: where.node, startedBy: who.userId, startedAt: at })
       .onConflictDoNothing()
       .returning();
     if (!row) throw conflict('The call of this meeting is already running');
@@ -69,11 +70,6 @@ export async function recordCallEnd(ctx: Ctx, who: MeetingActor, facts: MeetingF
     if (current?.startedAt && !current.endedAt) await endMeeting(w.nested(ctx), who, facts.group, facts.id, { at });
     return row;
   });
-}
-
-/** Janus restarted: the call lives on in a new room. */
-export async function recordRoom(db: DbOrTx, callId: string, roomId: number): Promise<void> {
-  await db.update(calls).set({ roomId }).where(eq(calls.id, callId));
 }
 
 /**

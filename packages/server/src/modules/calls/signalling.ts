@@ -147,7 +147,8 @@ async function dispatch(mgr: CallManager, conn: Connection, call: LiveCall, me: 
       const media = admitted(me);
       for (const f of msg.feeds) {
         const owner = call.ownerOfFeed(f.feedId);
-        if (!owner || owner.member === me || owner.member.state !== 'admitted')
+        const local = owner && owner.member !== me && owner.member.state === 'admitted';
+        if (!local && !call.remoteFeed(f.feedId))
           throw new CallError('no_such_feed', `No live feed ${f.feedId} of another participant`);
       }
       const offer = await enqueue(me, 'subscriber', () => media.subscribe(msg.feeds));

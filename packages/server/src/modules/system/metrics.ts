@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { AppContext } from '../../context.js';
-import { callManagerOf } from '../calls/index.js';
+import { callLoad, callManagerOf } from '../calls/index.js';
 
 export interface Metrics {
   registry: Registry;
@@ -31,10 +31,33 @@ export function createMetrics(ctx: AppContext): Metrics {
   // [janus hook] Media server liveness and restarts of the supervised child (0 when Janus is off).
   new Gauge({
     name: 'parley_janus_up',
-    help: 'Whether Parley is connected to a running Janus (1) or not (0)',
+    help: 'Whether Parley is connected to some running Janus (1) or not (0)',
     registers: [registry],
     collect() {
-      this.set(ctx.janus?.isUp() ? 1 : 0);
+      this.set(ctx.janusPool?.anyUp() ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'parley_janus_node_up',
+    help: 'Whether this Parley node is connected to each Janus node (1) or not (0)',
+    labelNames: ['janus_node'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [id, up] of Object.entries(ctx.janusPool?.health() ?? {})) this.set({ janus_node: id }, up ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'parley_janus_node_calls',
+    help: 'Running calls and caucuses placed on each Janus node (from the database: the same on every Parley node)',
+    labelNames: ['janus_node'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      const pool = ctx.janusPool;
+      if (!pool) return;
+      const load = await callLoad(ctx.db);
+      for (const id of pool.nodes.keys()) this.set({ janus_node: id }, load.get(id) ?? 0);
     },
   });
   new Counter({
@@ -111,7 +134,13 @@ export function observeHttpLatency(app: FastifyInstance, metrics: Metrics): void
 
 export async function systemRoutes(
   app: FastifyInstance,
-  opts: { ctx: AppContext; metrics: Metrics; readiness: () => Promise<Record<string, boolean>> },
+  opts: {
+    ctx: AppContext;
+    metrics: Metrics;
+    readiness: () => Promise<Record<string, boolean>>;
+    /** Reported beside the checks without deciding readiness: one dead media server must not take every node out. */
+    details?: () => Record<string, unknown>;
+  },
 ) {
   const { metrics } = opts;
 
@@ -120,7 +149,7 @@ export async function systemRoutes(
     const checks = await opts.readiness();
     const ready = Object.values(checks).every(Boolean);
     reply.status(ready ? 200 : 503);
-    return { status: ready ? 'ready' : 'not ready', checks };
+    return { status: ready ? 'ready' : 'not ready', checks, ...opts.details?.() };
   });
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
     reply.type(metrics.registry.contentType);

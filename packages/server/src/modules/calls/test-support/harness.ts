@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { MeetingFormat } from '@parley/protocol';
+import type { BuildOptions } from '../../../app.js';
 import { createTestApp, type TestApp, type TestClient } from '../../../test-support/app.js';
 import { buildWorld, type Persona, sessionCookieFor, type World } from '../../../test-support/world.js';
 import * as meetings from '../../meetings/service.js';
@@ -21,8 +22,8 @@ export interface Harness {
 }
 
 /** The real app listening on a port, a world of two sides, and a real Janus. */
-export async function callHarness(): Promise<Harness> {
-  const t = await createTestApp({}, { janus: true });
+export async function callHarness(janus: NonNullable<BuildOptions['janus']> | true = true): Promise<Harness> {
+  const t = await createTestApp({}, { janus });
   const w = await buildWorld(t.app, t.ctx);
   await t.app.listen({ port: 0, host: '127.0.0.1' });
   const port = (t.app.server.address() as AddressInfo).port;
