@@ -133,7 +133,7 @@ export function PreJoin({
     <div className="call-prejoin" data-theme="dark">
       <header className="call-prejoin__head">
         <Link to={`/meetings/${ctx.meeting.id}`} className="call-back">
-          <span className="call-back__arrow" aria-hidden="true">
+          <span className="flip-rtl" aria-hidden="true">
             ←
           </span>{' '}
           {ctx.meeting.title}
