@@ -61,7 +61,11 @@ function GroupRow({ group, parent }: { group: Group; parent: Group | undefined }
           {group.kind === 'track' ? <Badge>{t('groups.track')}</Badge> : null}
           {group.overseeing ? <Badge tone="accent">{t('groups.overseeing')}</Badge> : null}
         </div>
-        {group.description ? <p className="group-row__desc">{group.description}</p> : null}
+        {group.description ? (
+          <p className="group-row__desc" dir="auto">
+            {group.description}
+          </p>
+        ) : null}
         {group.kind === 'track' && parent ? (
           <p className="group-row__meta">{t('groups.trackOf', { parent: parent.name })}</p>
         ) : null}

@@ -94,7 +94,7 @@ export function GroupPage() {
         }
       >
         {group.kind === 'track' ? <TrackParent group={group} /> : null}
-        {group.description ? <p>{group.description}</p> : null}
+        {group.description ? <p dir="auto">{group.description}</p> : null}
         <p className="muted small">{t('groups.summary', { sides: group.sides.length, delegates: memberCount })}</p>
       </PageHeader>
       <nav className="subnav" aria-label={t('groups.sections')}>
