@@ -6,6 +6,14 @@ export const ThemePreference = z.enum(['system', 'light', 'dark']);
 export type ThemePreference = z.infer<typeof ThemePreference>;
 export const ThemeBody = z.strictObject({ theme: ThemePreference });
 
+/** The languages the web app is written in; `system` follows the browser's preferred languages. */
+export const UI_LANGUAGES = ['en', 'fr', 'he', 'ar'] as const;
+export const UiLanguage = z.enum(UI_LANGUAGES);
+export type UiLanguage = z.infer<typeof UiLanguage>;
+export const LanguagePreference = z.enum(['system', ...UI_LANGUAGES]);
+export type LanguagePreference = z.infer<typeof LanguagePreference>;
+export const LanguageBody = z.strictObject({ language: LanguagePreference });
+
 export const User = z.object({
   id: Id,
   email: z.string(),
@@ -16,6 +24,7 @@ export const User = z.object({
   /** Disabled by the instance administrator: cannot sign in until re-enabled. */
   disabled: z.boolean(),
   theme: ThemePreference,
+  language: LanguagePreference,
 });
 export type User = z.infer<typeof User>;
 

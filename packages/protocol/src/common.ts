@@ -64,6 +64,13 @@ export const Problem = z.object({
   title: z.string(),
   status: z.number().int(),
   detail: z.string().optional(),
+  /**
+   * Stable and machine-readable (`wrong_credentials`, `validation`, `not_found`…): the web app translates the code
+   * and falls back to `detail` for a code it does not know yet.
+   */
+  code: z.string().optional(),
+  /** With `too_many_requests`: seconds to wait, as the Retry-After header says. */
+  retryAfter: z.number().int().optional(),
   instance: z.string().optional(),
   errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
   currentState: z.unknown().optional(),

@@ -7,3 +7,15 @@ try {
 } catch {
   // Storage may be refused (private modes); the system's scheme then applies.
 }
+
+// The same for the language this device last showed: `lang` and `dir` are right from the first paint, so a
+// right-to-left reader never sees the layout flip.
+try {
+  const language = localStorage.getItem('parley-language');
+  if (language === 'en' || language === 'fr' || language === 'he' || language === 'ar') {
+    document.documentElement.lang = language;
+    document.documentElement.dir = language === 'he' || language === 'ar' ? 'rtl' : 'ltr';
+  }
+} catch {
+  // Storage may be refused; the app sets the browser's language once it starts.
+}

@@ -20,6 +20,13 @@ afterAll(() => t.close());
 const as = (email: string) => new InjectClient(t.app).login(email, DEMO_PASSWORD);
 
 describe('the demo group', () => {
+  it('has a French- and a Hebrew-speaking delegate, chosen in their profiles; the others follow their browser', async () => {
+    const language = async (email: string) => (await (await as(email)).get('/api/auth/me')).json().user.language;
+    expect(await language('ines.kovac@aldoria.example')).toBe('fr');
+    expect(await language('leila.haddad@belmora.example')).toBe('he');
+    expect(await language('helena.varga@aldoria.example')).toBe('system');
+  });
+
   it('has two chairs and 3–4 experts per side, all able to sign in', async () => {
     expect(logins.length).toBe(13);
     const helena = await as('helena.varga@aldoria.example');

@@ -53,6 +53,12 @@ export async function loadDemo(app: FastifyInstance, ctx: AppContext): Promise<D
         await admin.post('/api/admin/users', { email: p.email, displayName: p.displayName, password: DEMO_PASSWORD }),
       );
       userIdsByEmail.set(p.email, u.id);
+      if (p.language) {
+        await expectOk(
+          `language of ${p.email}`,
+          await (await as(p.email)).put('/api/account/language', { language: p.language }),
+        );
+      }
     }
     const [firstChair] = s.people.filter((p) => p.role === 'chair');
     if (!firstChair) throw new Error(`demo: side ${s.shortCode} has no chair`);

@@ -9,6 +9,8 @@ export interface DemoPerson {
   role: 'chair' | 'member' | 'observer' | 'secretariat';
   agency: string;
   title: string;
+  /** The language of their Parley, chosen in their profile; without it the browser's language applies. */
+  language?: 'fr' | 'he';
 }
 
 export interface DemoSide {
@@ -68,6 +70,7 @@ export const DEMO_SIDES: DemoSide[] = [
         role: 'member',
         agency: 'Ministry of Foreign Affairs',
         title: 'Director, Arms Control and Disarmament',
+        language: 'fr',
       },
       {
         key: 'ald-def',
@@ -129,6 +132,7 @@ export const DEMO_SIDES: DemoSide[] = [
         role: 'member',
         agency: 'Department of External Affairs',
         title: 'Legal Adviser',
+        language: 'he',
       },
       {
         key: 'bel-def',

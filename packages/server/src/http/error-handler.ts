@@ -33,11 +33,17 @@ export function registerErrorHandling(app: FastifyInstance): void {
     } else if (hasZodFastifySchemaValidationErrors(error)) {
       const errors = validationErrors(error as never);
       const listed = errors.map((e) => `${e.path.replace(/^(body|params|querystring)\./, '')} ${e.message}`);
-      problem = new HttpError(400, 'Bad Request', `Please correct: ${listed.join('; ')}`, errors);
+      problem = new HttpError(400, 'Bad Request', `Please correct: ${listed.join('; ')}`, errors, {
+        code: 'validation',
+      });
     } else if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
-      problem = new HttpError(400, 'Bad Request', 'The body is not valid JSON', [
-        { path: 'body', message: error.message },
-      ]);
+      problem = new HttpError(
+        400,
+        'Bad Request',
+        'The body is not valid JSON',
+        [{ path: 'body', message: error.message }],
+        { code: 'invalid_json' },
+      );
     } else if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
       problem = new HttpError(413, 'Payload Too Large', 'The body is too large', [
         { path: 'body', message: 'too large' },
@@ -60,7 +66,9 @@ export function registerErrorHandling(app: FastifyInstance): void {
   });
 
   app.setNotFoundHandler((request, reply) => {
-    const p = new HttpError(404, 'Not Found', `No route ${request.method} ${request.url.split('?')[0]}`);
+    const p = new HttpError(404, 'Not Found', `No route ${request.method} ${request.url.split('?')[0]}`, undefined, {
+      code: 'no_route',
+    });
     reply.status(404).type(PROBLEM).send(p.toProblem());
   });
 }

@@ -5,6 +5,24 @@ export interface FieldError {
   message: string;
 }
 
+/** What a problem's `code` says when the thrower named nothing more precise (see Problem.code). */
+const STATUS_CODES: Record<number, string> = {
+  400: 'bad_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  409: 'conflict',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'too_many_requests',
+  500: 'internal',
+};
+
+/** Names a refusal that people read with a stable code, so the web app can say it in the reader's language. */
+export function withCode(err: HttpError, code: string): HttpError {
+  return new HttpError(err.status, err.title, err.detail, err.errors, { ...err.extra, code }, err.headers);
+}
+
 /** An error that becomes an RFC 9457 problem document; anything else is a 500 with no detail leaked. */
 export class HttpError extends Error {
   constructor(
@@ -24,6 +42,7 @@ export class HttpError extends Error {
       title: this.title,
       status: this.status,
       ...(this.detail ? { detail: this.detail } : {}),
+      code: STATUS_CODES[this.status] ?? (this.status >= 500 ? 'internal' : 'bad_request'),
       ...(instance ? { instance } : {}),
       ...(this.errors ? { errors: this.errors } : {}),
       ...this.extra,
@@ -32,10 +51,12 @@ export class HttpError extends Error {
 }
 
 export const badRequest = (detail: string, errors?: FieldError[]) => new HttpError(400, 'Bad Request', detail, errors);
-export const unauthorized = (detail = 'Sign in first') => new HttpError(401, 'Unauthorized', detail);
+export const unauthorized = (detail = 'Sign in first') =>
+  new HttpError(401, 'Unauthorized', detail, undefined, detail === 'Sign in first' ? { code: 'sign_in_required' } : {});
 export const forbidden = (detail = 'You may not do this') => new HttpError(403, 'Forbidden', detail);
 /** Used both for missing resources and for ones the caller may not know exist, so the two look the same. */
-export const notFound = (what = 'Resource') => new HttpError(404, 'Not Found', `${what} not found`);
+export const notFound = (what = 'Resource') =>
+  new HttpError(404, 'Not Found', `${what} not found`, undefined, { code: 'not_found' });
 export const conflict = (detail: string, currentState?: unknown, errors?: FieldError[]) =>
   new HttpError(409, 'Conflict', detail, errors, currentState === undefined ? {} : { currentState });
 export const tooManyRequests = (retryAfterSeconds: number) =>
@@ -44,7 +65,7 @@ export const tooManyRequests = (retryAfterSeconds: number) =>
     'Too Many Requests',
     `Try again in ${retryAfterSeconds} s`,
     undefined,
-    {},
+    { code: 'too_many_requests', retryAfter: retryAfterSeconds },
     {
       'retry-after': String(retryAfterSeconds),
     },

@@ -7,11 +7,17 @@ const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 export function checkOrigin(request: FastifyRequest, allowed: readonly string[]): void {
   const origin = request.headers.origin;
   if (!origin)
-    throw new HttpError(403, 'Forbidden', 'Missing Origin header', [{ path: 'headers.origin', message: 'required' }]);
+    throw new HttpError(403, 'Forbidden', 'Missing Origin header', [{ path: 'headers.origin', message: 'required' }], {
+      code: 'origin_refused',
+    });
   if (!allowed.includes(origin)) {
-    throw new HttpError(403, 'Forbidden', 'Origin not allowed', [
-      { path: 'headers.origin', message: 'not an allowed origin' },
-    ]);
+    throw new HttpError(
+      403,
+      'Forbidden',
+      'Origin not allowed',
+      [{ path: 'headers.origin', message: 'not an allowed origin' }],
+      { code: 'origin_refused' },
+    );
   }
 }
 

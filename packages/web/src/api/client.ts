@@ -50,6 +50,7 @@ async function request<T>(method: Method, url: string, body?: unknown): Promise<
       type: 'about:blank',
       title: 'Network error',
       status: 0,
+      code: 'network',
       detail: 'The server could not be reached. Check your connection and try again.',
     });
   }
@@ -71,6 +72,8 @@ async function request<T>(method: Method, url: string, body?: unknown): Promise<
       title: p.title ?? res.statusText ?? 'Error',
       status: res.status,
       ...(p.detail ? { detail: p.detail } : {}),
+      ...(p.code ? { code: p.code } : {}),
+      ...(p.retryAfter ? { retryAfter: p.retryAfter } : {}),
       ...(p.errors ? { errors: p.errors } : {}),
       // A 409 names the resource's state as the server sees it, so a view can redraw instead of guessing.
       ...(p.currentState !== undefined ? { currentState: p.currentState } : {}),
@@ -87,14 +90,29 @@ export const http = {
   delete: <T>(url: string) => request<T>('DELETE', url),
 };
 
-/** A human sentence for any error, for the form-level message area. */
+/**
+ * A refusal's code in the reader's language, or null to use the server's own words. Set by the i18n module (this
+ * file stays free of it, so test harnesses can use the client alone).
+ */
+export type ErrorWords = (code: string, values: Record<string, number>, detail: string | undefined) => string | null;
+let words: ErrorWords = () => null;
+export function setErrorWords(fn: ErrorWords): void {
+  words = fn;
+}
+
+/** A human sentence for any error, in the reader's language, for the form-level message area. */
 export function errorMessage(err: unknown): string {
   if (err instanceof ApiError) {
-    if (err.status === 429) return err.problem.detail ?? 'Too many attempts. Wait a moment and try again.';
-    if (err.status === 403) return err.problem.detail ?? 'You are not allowed to do this.';
-    return err.problem.detail ?? err.problem.title;
+    const { code, detail, retryAfter } = err.problem;
+    const said = code ? words(code, retryAfter ? { seconds: retryAfter } : {}, detail) : null;
+    if (said) return said;
+    if (err.status === 429) return detail ?? 'Too many attempts. Wait a moment and try again.';
+    if (err.status === 403) return detail ?? 'You are not allowed to do this.';
+    return detail ?? err.problem.title;
   }
-  if (err instanceof DOMException && err.name === 'NotAllowedError') return 'The request was cancelled or timed out.';
+  if (err instanceof DOMException && err.name === 'NotAllowedError') {
+    return words('cancelled', {}, undefined) ?? 'The request was cancelled or timed out.';
+  }
   if (err instanceof Error) return err.message;
-  return 'Something went wrong.';
+  return words('unknown', {}, undefined) ?? 'Something went wrong.';
 }

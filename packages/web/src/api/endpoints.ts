@@ -5,6 +5,7 @@ import type {
   CreateIdentityProviderBody,
   Group,
   IdentityProvider,
+  LanguagePreference,
   LoginResult,
   Membership,
   Problem,
@@ -64,6 +65,8 @@ export const api = {
     changePassword: (currentPassword: string, newPassword: string) =>
       http.post<unknown>('/api/account/password', { currentPassword, newPassword }),
     setTheme: (theme: ThemePreference) => http.put<{ theme: ThemePreference }>('/api/account/theme', { theme }),
+    setLanguage: (language: LanguagePreference) =>
+      http.put<{ language: LanguagePreference }>('/api/account/language', { language }),
   },
   groups: {
     list: () => http.get<{ groups: Group[] }>('/api/groups'),

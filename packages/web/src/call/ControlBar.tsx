@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { useT } from '../i18n/I18nProvider';
 import { pickScreen } from './devices';
 import {
   CameraIcon,
@@ -45,6 +46,7 @@ export function ControlBar({
   hand?: HandControl | undefined;
 }) {
   const [shareError, setShareError] = useState<string | null>(null);
+  const t = useT();
   const toggle = (p: Exclude<PanelName, null>) => setPanel(panel === p ? null : p);
   const share = async () => {
     setShareError(null);
@@ -53,12 +55,12 @@ export function ControlBar({
       const s = await pickScreen();
       if (s) await session.startShare(s);
     } catch (err) {
-      setShareError(err instanceof Error ? err.message : 'The screen could not be shared.');
+      setShareError(err instanceof Error ? err.message : t('call.shareFailed'));
     }
   };
   const waiting = snap.lobby.length;
   return (
-    <div className="call-controls" role="toolbar" aria-label="Call controls">
+    <div className="call-controls" role="toolbar" aria-label={t('call.controls')}>
       <div className="call-controls__group">
         <button
           type="button"
@@ -66,7 +68,7 @@ export function ControlBar({
           onClick={() => session.setAudio(!snap.audio)}
         >
           <MicIcon off={!snap.audio} />
-          {snap.audio ? 'Mute' : 'Unmute'}
+          {snap.audio ? t('call.mute') : t('call.unmute')}
         </button>
         <button
           type="button"
@@ -75,11 +77,11 @@ export function ControlBar({
           onClick={() => session.setVideo(!snap.video)}
         >
           <CameraIcon off={!snap.video} />
-          {snap.video ? 'Stop camera' : 'Start camera'}
+          {snap.video ? t('call.stopCamera') : t('call.startCamera')}
         </button>
         <button type="button" className={`call-btn${snap.screen ? ' call-btn--on' : ''}`} onClick={() => void share()}>
           <ScreenIcon />
-          {snap.screen ? 'Stop sharing' : 'Share screen'}
+          {snap.screen ? t('call.stopSharing') : t('call.shareScreen')}
         </button>
         {hand ? (
           <button
@@ -89,7 +91,7 @@ export function ControlBar({
             onClick={hand.toggle}
           >
             <HandIcon />
-            {hand.raised ? 'Lower hand' : 'Raise hand'}
+            {hand.raised ? t('call.lowerHand') : t('call.raiseHand')}
           </button>
         ) : null}
         {shareError ? (
@@ -107,11 +109,11 @@ export function ControlBar({
           onClick={() => toggle('people')}
         >
           <PeopleIcon />
-          People
+          {t('call.people')}
           {mayAdmit && waiting > 0 ? (
             <span className="call-count">
               {waiting}
-              <span className="visually-hidden"> waiting</span>
+              <span className="visually-hidden">{t('call.waiting')}</span>
             </span>
           ) : null}
         </button>
@@ -124,11 +126,11 @@ export function ControlBar({
             onClick={() => toggle('floor')}
           >
             <QueueIcon />
-            Speakers
+            {t('call.speakers')}
             {hand.waiting > 0 ? (
               <span className="call-count">
                 {hand.waiting}
-                <span className="visually-hidden"> waiting to speak</span>
+                <span className="visually-hidden">{t('call.waitingToSpeak')}</span>
               </span>
             ) : null}
           </button>
@@ -141,7 +143,7 @@ export function ControlBar({
           onClick={() => toggle('chat')}
         >
           <ChatIcon />
-          Chat
+          {t('call.chat')}
         </button>
         <button
           type="button"
@@ -151,18 +153,18 @@ export function ControlBar({
           onClick={() => toggle('verify')}
         >
           <ShieldIcon />
-          Verify
+          {t('call.verify')}
         </button>
       </div>
       <div className="call-controls__group">
         {isChair ? (
           <button type="button" className="call-btn call-btn--danger-outline" onClick={onEnd}>
-            End for everyone
+            {t('call.endForEveryone')}
           </button>
         ) : null}
         <button type="button" className="call-btn call-btn--danger" onClick={() => void session.leave()}>
           <LeaveIcon />
-          Leave
+          {t('call.leave')}
         </button>
       </div>
     </div>

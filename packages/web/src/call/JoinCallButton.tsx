@@ -2,6 +2,7 @@ import type { CallStatus, Topic } from '@parley/protocol';
 import { Link } from 'react-router';
 import { useLive } from '../components/lifecycle/useLive';
 import { useResource } from '../components/useResource';
+import { useT } from '../i18n/I18nProvider';
 import { callApi } from './api';
 
 /**
@@ -17,6 +18,7 @@ export function JoinCallButton({
   format: 'in_person' | 'video' | 'hybrid';
   mayStart: boolean;
 }) {
+  const t = useT();
   const status = useResource<CallStatus | null>(() => callApi.status(meetingId).catch(() => null), meetingId);
   useLive([`meeting:${meetingId}` as Topic], () => void status.reload());
   if (format === 'in_person' && !status.data?.active) return null;
@@ -24,16 +26,16 @@ export function JoinCallButton({
   if (status.data?.active)
     return (
       <Link className="btn btn--primary" to={to}>
-        Join secure call
+        {t('call.join')}
         {status.data.participantCount ? (
-          <span className="badge badge--neutral">{status.data.participantCount} in call</span>
+          <span className="badge badge--neutral">{t('call.inCall', { count: status.data.participantCount })}</span>
         ) : null}
       </Link>
     );
   if (!mayStart) return null;
   return (
     <Link className="btn btn--secondary" to={to}>
-      Open call room
+      {t('call.openRoom')}
     </Link>
   );
 }

@@ -1,6 +1,7 @@
 import type { Group } from '@parley/protocol';
 import { type CSSProperties, type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { ROLE_LABELS } from '../components/ui';
+import { locale } from '../i18n/intl';
 import { type CheckedKeys, isKeyChecked, loadCheckedKeys, markKeyChecked } from './checked-keys';
 import { CameraIcon, MicIcon } from './icons';
 import { ParticipantMenu } from './ParticipantMenu';
@@ -209,7 +210,7 @@ export function ChatPanel({ session, snap }: { session: CallSession; snap: CallS
             <span className="call-chat__from">
               {m.mine ? 'You' : m.displayName}{' '}
               <time dateTime={m.at}>
-                {new Date(m.at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}
+                {new Date(m.at).toLocaleTimeString(locale(), { hour: '2-digit', minute: '2-digit' })}
               </time>
             </span>
             <span className="call-chat__text">{m.text}</span>

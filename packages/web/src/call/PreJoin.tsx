@@ -1,6 +1,8 @@
 import { useEffect, useId, useRef, useState } from 'react';
+import { FormattedMessage } from 'react-intl';
 import { Link } from 'react-router';
 import { errorMessage } from '../api/client';
+import { useT } from '../i18n/I18nProvider';
 import { callApi } from './api';
 import type { CallContext } from './CallPage';
 import { listDevices, mediaErrorText, openLocalMedia, saveDevices, savedDevices } from './devices';
@@ -41,6 +43,7 @@ export function PreJoin({
   const preview = useRef<HTMLVideoElement>(null);
   const camId = useId();
   const micId = useId();
+  const t = useT();
 
   useEffect(() => {
     let alive = true;
@@ -48,7 +51,7 @@ export function PreJoin({
     openLocalMedia(choice)
       .then(async (s) => {
         if (!alive) {
-          for (const t of s.getTracks()) t.stop();
+          for (const track of s.getTracks()) track.stop();
           return;
         }
         opened = s;
@@ -60,7 +63,7 @@ export function PreJoin({
     return () => {
       alive = false;
       // Once joined, the session owns the tracks.
-      if (!handedOver.current) for (const t of opened?.getTracks() ?? []) t.stop();
+      if (!handedOver.current) for (const track of opened?.getTracks() ?? []) track.stop();
     };
   }, [choice]);
 
@@ -68,10 +71,10 @@ export function PreJoin({
     if (preview.current) preview.current.srcObject = media;
   }, [media]);
   useEffect(() => {
-    for (const t of media?.getAudioTracks() ?? []) t.enabled = audio;
+    for (const track of media?.getAudioTracks() ?? []) track.enabled = audio;
   }, [media, audio]);
   useEffect(() => {
-    for (const t of media?.getVideoTracks() ?? []) t.enabled = video;
+    for (const track of media?.getVideoTracks() ?? []) track.enabled = video;
   }, [media, video]);
 
   const pick = (next: Partial<typeof choice>) => {
@@ -130,19 +133,21 @@ export function PreJoin({
     <div className="call-prejoin" data-theme="dark">
       <header className="call-prejoin__head">
         <Link to={`/meetings/${ctx.meeting.id}`} className="call-back">
-          ← {ctx.meeting.title}
+          <span className="flip-rtl" aria-hidden="true">
+            ←
+          </span>{' '}
+          {ctx.meeting.title}
         </Link>
-        <h1>Join the secure call</h1>
+        <h1>{t('call.joinTitle')}</h1>
         <p className="call-prejoin__e2ee">
-          <strong>End-to-end encrypted.</strong> Only the people in the call can see and hear it, not the server
-          operator.
+          <FormattedMessage id="call.e2ee" values={{ strong: (words) => <strong>{words}</strong> }} />
         </p>
       </header>
       <div className="call-prejoin__body">
         <div className="call-prejoin__preview">
-          <video ref={preview} autoPlay playsInline muted aria-label="Your camera preview" />
+          <video ref={preview} autoPlay playsInline muted aria-label={t('call.preview')} />
           {!video || !media?.getVideoTracks().length ? (
-            <div className="call-prejoin__off">{mediaError ? '' : 'Camera off'}</div>
+            <div className="call-prejoin__off">{mediaError ? '' : t('call.cameraOff')}</div>
           ) : null}
           <div className="call-prejoin__toggles">
             <button
@@ -150,14 +155,14 @@ export function PreJoin({
               className={`call-btn${audio ? '' : ' call-btn--off'}`}
               onClick={() => setAudio(!audio)}
             >
-              <MicIcon off={!audio} /> {audio ? 'Mute' : 'Unmute'}
+              <MicIcon off={!audio} /> {audio ? t('call.mute') : t('call.unmute')}
             </button>
             <button
               type="button"
               className={`call-btn${video ? '' : ' call-btn--off'}`}
               onClick={() => setVideo(!video)}
             >
-              <CameraIcon off={!video} /> {video ? 'Turn camera off' : 'Turn camera on'}
+              <CameraIcon off={!video} /> {video ? t('call.turnCameraOff') : t('call.turnCameraOn')}
             </button>
           </div>
         </div>
@@ -168,39 +173,41 @@ export function PreJoin({
             </div>
           ) : null}
           <div className="field">
-            <label htmlFor={camId}>Camera</label>
+            <label htmlFor={camId}>{t('call.camera')}</label>
             <select
               id={camId}
               value={choice.cameraId ?? ''}
               onChange={(e) => pick({ cameraId: e.target.value || null })}
             >
-              <option value="">Default camera</option>
+              <option value="">{t('call.defaultCamera')}</option>
               {devices.cameras.map((d, i) => (
                 <option key={d.deviceId} value={d.deviceId}>
-                  {d.label || `Camera ${i + 1}`}
+                  {d.label || t('call.cameraN', { n: i + 1 })}
                 </option>
               ))}
             </select>
           </div>
           <div className="field">
-            <label htmlFor={micId}>Microphone</label>
+            <label htmlFor={micId}>{t('call.microphone')}</label>
             <select
               id={micId}
               value={choice.microphoneId ?? ''}
               onChange={(e) => pick({ microphoneId: e.target.value || null })}
             >
-              <option value="">Default microphone</option>
+              <option value="">{t('call.defaultMicrophone')}</option>
               {devices.microphones.map((d, i) => (
                 <option key={d.deviceId} value={d.deviceId}>
-                  {d.label || `Microphone ${i + 1}`}
+                  {d.label || t('call.microphoneN', { n: i + 1 })}
                 </option>
               ))}
             </select>
           </div>
           <p className="call-prejoin__status" role="status">
             {active
-              ? `The call is running${ctx.status?.participantCount ? ` with ${ctx.status.participantCount} ${ctx.status.participantCount === 1 ? 'person' : 'people'}` : ''}.`
-              : 'The call has not started yet.'}
+              ? ctx.status?.participantCount
+                ? t('call.runningWith', { count: ctx.status.participantCount })
+                : t('call.running')
+              : t('call.notStarted')}
           </p>
           {snap.phase === 'error' && snap.error ? (
             <div className="alert alert--error" role="alert">
@@ -214,7 +221,7 @@ export function PreJoin({
           ) : null}
           {!active && mayStart ? (
             <button type="button" className="btn btn--primary btn--block" disabled={busy} onClick={() => void start()}>
-              {busy ? 'Starting…' : 'Start the call'}
+              {busy ? t('call.starting') : t('call.start')}
             </button>
           ) : null}
           <button
@@ -223,14 +230,10 @@ export function PreJoin({
             disabled={!active || !media || joining || snap.device === 'preparing'}
             onClick={() => void join()}
           >
-            {joining ? 'Joining…' : 'Join secure call'}
+            {joining ? t('call.joining') : t('call.join')}
           </button>
-          {active && snap.device === 'preparing' ? (
-            <p className="field__hint">Preparing end-to-end encryption…</p>
-          ) : null}
-          {!active && !mayStart ? (
-            <p className="field__hint">A chair starts the call; this page updates when it does.</p>
-          ) : null}
+          {active && snap.device === 'preparing' ? <p className="field__hint">{t('call.preparing')}</p> : null}
+          {!active && !mayStart ? <p className="field__hint">{t('call.chairStarts')}</p> : null}
         </div>
       </div>
     </div>

@@ -1,12 +1,14 @@
 import { useEffect, useRef, useState } from 'react';
 import { NavLink, Outlet, useLocation } from 'react-router';
 import { useAuth, useUser } from '../auth/session';
+import { useT } from '../i18n/I18nProvider';
 import { BrandMark } from './BrandMark';
 
 export function AppLayout() {
   const user = useUser();
   const { signOut } = useAuth();
   const location = useLocation();
+  const t = useT();
   const main = useRef<HTMLElement>(null);
   const menuButton = useRef<HTMLButtonElement>(null);
   const nav = useRef<HTMLElement>(null);
@@ -44,7 +46,7 @@ export function AppLayout() {
   return (
     <div className={menuOpen ? 'shell shell--menu-open' : 'shell'}>
       <a className="skip-link" href="#main">
-        Skip to content
+        {t('common.skipToContent')}
       </a>
       <header className="topbar">
         <div className="topbar__brand">
@@ -60,54 +62,54 @@ export function AppLayout() {
           onClick={toggleMenu}
         >
           <NavIcon d={menuOpen ? 'M5 5l10 10M15 5L5 15' : 'M3 5h14M3 10h14M3 15h14'} />
-          Menu
+          {t('common.menu')}
         </button>
       </header>
-      <nav className="sidenav" id="main-nav" aria-label="Main" ref={nav}>
+      <nav className="sidenav" id="main-nav" aria-label={t('common.mainNav')} ref={nav}>
         <div className="sidenav__brand">
           <BrandMark />
           <span className="sidenav__product">Parley</span>
         </div>
-        <p className="sidenav__section">Workspace</p>
+        <p className="sidenav__section">{t('common.workspace')}</p>
         <ul className="sidenav__list">
           <li>
             <NavLink to="/groups" className="sidenav__link">
               <NavIcon d="M3 5h14M3 10h14M3 15h9" />
-              Groups
+              {t('common.groups')}
             </NavLink>
           </li>
           <li>
             <NavLink to="/meetings" className="sidenav__link">
               <NavIcon d="M4 4h12v12H4zM4 8h12M8 2v4M12 2v4" />
-              Meetings
+              {t('common.meetings')}
             </NavLink>
           </li>
           <li>
             <NavLink to="/joint-statements" className="sidenav__link">
               <NavIcon d="M5 3h7l3 3v11H5zM8 9h5M8 12h5" />
-              Statements
+              {t('common.statements')}
             </NavLink>
           </li>
           <li>
             <NavLink to="/calls" className="sidenav__link">
               <NavIcon d="M3 6h9v8H3zM12 9l5-3v8l-5-3" />
-              Calls
+              {t('common.calls')}
             </NavLink>
           </li>
         </ul>
-        <p className="sidenav__section">Account</p>
+        <p className="sidenav__section">{t('common.account')}</p>
         <ul className="sidenav__list">
           <li>
             <NavLink to="/account" className="sidenav__link">
               <NavIcon d="M10 2l6 3v5c0 4-3 7-6 8-3-1-6-4-6-8V5z" />
-              Security
+              {t('common.security')}
             </NavLink>
           </li>
           {user.isAdmin ? (
             <li>
               <NavLink to="/admin" className="sidenav__link">
                 <NavIcon d="M10 7a3 3 0 110 6 3 3 0 010-6zM10 2v3M10 15v3M2 10h3M15 10h3" />
-                Administration
+                {t('common.administration')}
               </NavLink>
             </li>
           ) : null}
@@ -118,7 +120,7 @@ export function AppLayout() {
             <span className="sidenav__user-email">{user.email}</span>
           </div>
           <button type="button" className="btn btn--ghost btn--block" onClick={() => void signOut()}>
-            Sign out
+            {t('common.signOut')}
           </button>
         </div>
       </nav>

@@ -1,8 +1,10 @@
 import type { ReactNode } from 'react';
+import { useT } from '../i18n/I18nProvider';
 import { BrandMark } from './BrandMark';
 
 /** The frame around pages seen before signing in: a single centred card under the product mark. */
 export function AuthShell({ title, lede, children }: { title: string; lede?: ReactNode; children: ReactNode }) {
+  const t = useT();
   return (
     <div className="auth">
       <main className="auth__main" id="main">
@@ -10,7 +12,7 @@ export function AuthShell({ title, lede, children }: { title: string; lede?: Rea
           <BrandMark size={36} />
           <div>
             <span className="auth__product">Parley</span>
-            <span className="auth__tagline">Secure consultative workspace</span>
+            <span className="auth__tagline">{t('sign-in.tagline')}</span>
           </div>
         </div>
         <div className="auth__card">
@@ -18,9 +20,7 @@ export function AuthShell({ title, lede, children }: { title: string; lede?: Rea
           {lede ? <p className="auth__lede">{lede}</p> : null}
           {children}
         </div>
-        <p className="auth__footnote">
-          Authorised users only. Activity on this system is recorded in a tamper-evident audit log.
-        </p>
+        <p className="auth__footnote">{t('sign-in.footnote')}</p>
       </main>
     </div>
   );

@@ -1,5 +1,6 @@
 import { type InputHTMLAttributes, type ReactNode, useCallback, useId, useState } from 'react';
 import { ApiError, errorMessage } from '../api/client';
+import { t } from '../i18n/intl';
 
 /** A submit refused before it left the browser, with a message for each field (all of them, not the first). */
 export class FieldProblems extends Error {
@@ -80,8 +81,8 @@ export interface FieldLimit {
 }
 
 export function limitText({ length, max }: FieldLimit): string {
-  if (length === 0) return `${max.toLocaleString('en')} characters at most`;
-  return `${length.toLocaleString('en')} of ${max.toLocaleString('en')} characters`;
+  if (length === 0) return t('common.charactersAtMost', { max });
+  return t('common.charactersOf', { length, max });
 }
 
 /** Label, hint and error around any control: every field of every form uses this one shell. */

@@ -1,21 +1,17 @@
 import type { Role, Side } from '@parley/protocol';
 import { type CSSProperties, type ReactNode, useEffect, useId, useRef, useState } from 'react';
+import { useT } from '../i18n/I18nProvider';
+import { locale, translatedRecord } from '../i18n/intl';
 
-export const ROLE_LABELS: Record<Role, string> = {
-  chair: 'Chair',
-  secretariat: 'Secretariat',
-  member: 'Member',
-  observer: 'Observer',
-};
-export const ROLE_PLURAL: Record<Role, string> = {
-  chair: 'Chairs',
-  secretariat: 'Secretariat',
-  member: 'Members',
-  observer: 'Observers',
-};
-export const ROLE_OPTIONS = (['chair', 'secretariat', 'member', 'observer'] as const).map((r) => ({
+const ROLES = ['chair', 'secretariat', 'member', 'observer'] as const satisfies readonly Role[];
+
+export const ROLE_LABELS = translatedRecord(ROLES, (r) => `common.role_${r}` as const);
+export const ROLE_PLURAL = translatedRecord(ROLES, (r) => `common.roles_${r}` as const);
+export const ROLE_OPTIONS: { value: Role; label: string }[] = ROLES.map((r) => ({
   value: r,
-  label: ROLE_LABELS[r],
+  get label() {
+    return ROLE_LABELS[r];
+  },
 }));
 
 export function PageHeader({
@@ -54,7 +50,9 @@ export function Panel({
   actions?: ReactNode;
   id?: string;
 }) {
-  const headingId = `${id ?? title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-heading`;
+  // Not derived from the title: in Hebrew or Arabic it has no Latin letters, and every panel would share one id.
+  const generated = useId();
+  const headingId = `${id ?? generated}-heading`;
   return (
     <section className="panel" aria-labelledby={headingId} id={id}>
       <div className="panel__head">
@@ -83,9 +81,10 @@ export function SideCode({ side, large }: { side: Pick<Side, 'shortCode' | 'colo
 }
 
 export function SideOnlyBadge() {
+  const t = useT();
   return (
-    <span className="badge badge--side-only" title="Visible to this side only">
-      Side-only
+    <span className="badge badge--side-only" title={t('common.sideOnlyTitle')}>
+      {t('common.sideOnly')}
     </span>
   );
 }
@@ -94,10 +93,11 @@ export function Badge({ children, tone = 'neutral' }: { children: ReactNode; ton
   return <span className={`badge badge--${tone}`}>{children}</span>;
 }
 
-export function Loading({ label = 'Loading…' }: { label?: string }) {
+export function Loading({ label }: { label?: string }) {
+  const t = useT();
   return (
     <p className="loading" role="status">
-      {label}
+      {label ?? t('common.loading')}
     </p>
   );
 }
@@ -116,6 +116,7 @@ export function CopyField({ label, value, hint }: { label: string; value: string
   const [copied, setCopied] = useState<'idle' | 'done' | 'failed'>('idle');
   const ref = useRef<HTMLInputElement>(null);
   const id = useId();
+  const t = useT();
   useEffect(() => {
     if (copied === 'idle') return;
     const t = setTimeout(() => setCopied('idle'), 2500);
@@ -136,16 +137,16 @@ export function CopyField({ label, value, hint }: { label: string; value: string
       <div className="copy-field__row">
         <input id={id} ref={ref} readOnly value={value} onFocus={(e) => e.currentTarget.select()} className="mono" />
         <button type="button" className="btn btn--secondary" onClick={copy}>
-          Copy
+          {t('common.copy')}
         </button>
       </div>
       <p className="field__hint" aria-live="polite">
-        {copied === 'done' ? 'Copied to the clipboard.' : copied === 'failed' ? 'Press Ctrl+C to copy.' : hint}
+        {copied === 'done' ? t('common.copied') : copied === 'failed' ? t('common.copyFailed') : hint}
       </p>
     </div>
   );
 }
 
 export function formatDateTime(iso: string): string {
-  return new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
+  return new Intl.DateTimeFormat(locale(), { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
 }

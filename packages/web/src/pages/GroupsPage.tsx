@@ -1,37 +1,40 @@
 import type { Group } from '@parley/protocol';
+import { FormattedMessage } from 'react-intl';
 import { Link } from 'react-router';
 import { api } from '../api/endpoints';
 import { useUser } from '../auth/session';
 import { FormAlert } from '../components/forms';
 import { Badge, EmptyState, Loading, PageHeader, ROLE_LABELS, SideCode } from '../components/ui';
 import { useResource } from '../components/useResource';
+import { useT } from '../i18n/I18nProvider';
 
 export function GroupsPage() {
   const user = useUser();
+  const t = useT();
   const groups = useResource(() => api.groups.list(), '');
   const list = groups.data?.groups ?? [];
   const byId = new Map(list.map((g) => [g.id, g]));
   // Tracks are listed right under their parent group.
   const ordered = list
     .filter((g) => g.kind === 'group' || !g.parentGroupId || !byId.has(g.parentGroupId))
-    .flatMap((g) => [g, ...list.filter((t) => t.kind === 'track' && t.parentGroupId === g.id)]);
+    .flatMap((g) => [g, ...list.filter((k) => k.kind === 'track' && k.parentGroupId === g.id)]);
 
   return (
     <div className="page">
-      <PageHeader title="Groups" eyebrow="Workspace">
-        Consultative groups and expert tracks you take part in or oversee.
+      <PageHeader title={t('groups.title')} eyebrow={t('common.workspace')}>
+        {t('groups.lede')}
       </PageHeader>
       <FormAlert message={groups.error} />
       {groups.loading ? (
         <Loading />
       ) : ordered.length === 0 ? (
-        <EmptyState title="You are not in any group yet.">
+        <EmptyState title={t('groups.emptyTitle')}>
           {user.isAdmin ? (
             <p>
-              Create one in <Link to="/admin">Administration</Link>.
+              <FormattedMessage id="groups.emptyAdmin" values={{ link: (words) => <Link to="/admin">{words}</Link> }} />
             </p>
           ) : (
-            <p>Your secretariat will add you to a delegation.</p>
+            <p>{t('groups.emptyMember')}</p>
           )}
         </EmptyState>
       ) : (
@@ -47,6 +50,7 @@ export function GroupsPage() {
 
 function GroupRow({ group, parent }: { group: Group; parent: Group | undefined }) {
   const mySide = group.sides.find((s) => s.id === group.myMembership?.sideId);
+  const t = useT();
   return (
     <li className={`group-row${group.kind === 'track' && parent ? ' group-row--track' : ''}`}>
       <div className="group-row__main">
@@ -54,11 +58,17 @@ function GroupRow({ group, parent }: { group: Group; parent: Group | undefined }
           <Link to={`/groups/${group.id}`} className="group-row__link">
             {group.name}
           </Link>
-          {group.kind === 'track' ? <Badge>Track</Badge> : null}
-          {group.overseeing ? <Badge tone="accent">Overseeing</Badge> : null}
+          {group.kind === 'track' ? <Badge>{t('groups.track')}</Badge> : null}
+          {group.overseeing ? <Badge tone="accent">{t('groups.overseeing')}</Badge> : null}
         </div>
-        {group.description ? <p className="group-row__desc">{group.description}</p> : null}
-        {group.kind === 'track' && parent ? <p className="group-row__meta">Track of {parent.name}</p> : null}
+        {group.description ? (
+          <p className="group-row__desc" dir="auto">
+            {group.description}
+          </p>
+        ) : null}
+        {group.kind === 'track' && parent ? (
+          <p className="group-row__meta">{t('groups.trackOf', { parent: parent.name })}</p>
+        ) : null}
       </div>
       <div className="group-row__sides">
         {group.sides.map((s) => (
@@ -68,13 +78,13 @@ function GroupRow({ group, parent }: { group: Group; parent: Group | undefined }
       <div className="group-row__me">
         {mySide && group.myMembership ? (
           <>
-            <span className="group-row__me-label">Your seat</span>
+            <span className="group-row__me-label">{t('groups.yourSeat')}</span>
             <span>
               {ROLE_LABELS[group.myMembership.role]} · {mySide.name}
             </span>
           </>
         ) : (
-          <span className="muted">{group.overseeing ? 'Oversight' : 'Administrator access'}</span>
+          <span className="muted">{group.overseeing ? t('groups.oversight') : t('groups.adminAccess')}</span>
         )}
       </div>
     </li>

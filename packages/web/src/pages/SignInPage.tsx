@@ -9,6 +9,7 @@ import { AuthShell } from '../components/AuthShell';
 import { FormAlert, TextField, useAction } from '../components/forms';
 import { Loading } from '../components/ui';
 import { useResource } from '../components/useResource';
+import { useT } from '../i18n/I18nProvider';
 
 type Method = 'totp' | 'passkey';
 type Step = Method | 'recovery';
@@ -25,13 +26,14 @@ export function SignInPage() {
   const action = useAction();
   const providers = useResource(() => api.auth.providers(), '');
   const refused = providerRefusal(params.get('oidc_error'));
+  const t = useT();
 
   // A reload in the middle of a login resumes at the second step.
   useEffect(() => {
     if (state.status === 'second_factor' && methods === null) setMethods(['totp', 'passkey']);
   }, [state.status, methods]);
 
-  if (state.status === 'loading') return <Loading label="Checking your session…" />;
+  if (state.status === 'loading') return <Loading label={t('sign-in.checkingSession')} />;
   if (state.status === 'signed_in') return <Navigate to={next} replace />;
 
   const finish = async () => {
@@ -57,7 +59,7 @@ export function SignInPage() {
 
   if (methods) {
     return (
-      <AuthShell title="Confirm it’s you" lede="Your account is protected by a second factor.">
+      <AuthShell title={t('sign-in.confirmTitle')} lede={t('sign-in.confirmLede')}>
         <SecondFactor
           methods={methods}
           email={email}
@@ -73,16 +75,16 @@ export function SignInPage() {
   }
 
   return (
-    <AuthShell title="Sign in" lede="Use the account your secretariat set up for you.">
+    <AuthShell title={t('sign-in.title')} lede={t('sign-in.lede')}>
       <form className="stack" onSubmit={onPassword} noValidate>
         {sessionEnded && !action.error ? (
           <p className="alert alert--info" role="status">
-            Your session has ended. Sign in again to go back to where you were.
+            {t('sign-in.sessionEnded')}
           </p>
         ) : null}
         <FormAlert message={action.error ?? refused} />
         <TextField
-          label="Email"
+          label={t('sign-in.email')}
           type="email"
           name="email"
           autoComplete="username webauthn"
@@ -92,7 +94,7 @@ export function SignInPage() {
           error={action.fields.email}
         />
         <TextField
-          label="Password"
+          label={t('sign-in.password')}
           type="password"
           name="password"
           autoComplete="current-password"
@@ -102,27 +104,27 @@ export function SignInPage() {
           error={action.fields.password}
         />
         <button type="submit" className="btn btn--primary btn--block" disabled={action.busy}>
-          {action.busy ? 'Signing in…' : 'Sign in'}
+          {action.busy ? t('sign-in.submitting') : t('sign-in.submit')}
         </button>
       </form>
       {passkeysSupported() ? (
         <>
           <div className="divider" aria-hidden="true">
-            <span>or</span>
+            <span>{t('sign-in.or')}</span>
           </div>
           <button type="button" className="btn btn--secondary btn--block" onClick={onPasskey} disabled={action.busy}>
-            Sign in with a passkey
+            {t('sign-in.withPasskey')}
           </button>
         </>
       ) : null}
       {(providers.data?.providers.length ?? 0) > 0 ? (
-        <nav className="stack stack--tight" aria-label="Sign in through your government’s identity provider">
+        <nav className="stack stack--tight" aria-label={t('sign-in.providersLabel')}>
           <div className="divider" aria-hidden="true">
-            <span>or through your ministry</span>
+            <span>{t('sign-in.orProvider')}</span>
           </div>
           {providers.data!.providers.map((p) => (
             <a key={p.id} className="btn btn--secondary btn--block" href={api.auth.providerStartUrl(p.id)}>
-              Sign in with {p.name}
+              {t('sign-in.withProvider', { provider: p.name })}
             </a>
           ))}
         </nav>
@@ -145,6 +147,7 @@ function SecondFactor({
   const [method, setMethod] = useState<Step>(methods.includes('totp') ? 'totp' : 'passkey');
   const [code, setCode] = useState('');
   const action = useAction();
+  const t = useT();
 
   const onTotp = (e: FormEvent) => {
     e.preventDefault();
@@ -177,26 +180,24 @@ function SecondFactor({
       {method === 'recovery' ? (
         <form className="stack" onSubmit={onRecovery} noValidate>
           <TextField
-            label="Recovery code"
+            label={t('sign-in.recoveryCode')}
             name="recoveryCode"
             autoComplete="off"
             autoFocus
-            hint="One of the codes you saved when you set up your second factor, such as abcde-23456."
+            hint={t('sign-in.recoveryHint')}
             value={code}
             onChange={setCode}
             error={action.fields.code}
           />
           <button type="submit" className="btn btn--primary btn--block" disabled={action.busy}>
-            {action.busy ? 'Verifying…' : 'Use this code'}
+            {action.busy ? t('sign-in.verifying') : t('sign-in.useCode')}
           </button>
-          <p className="muted">
-            No codes left? Ask your delegation’s chair or the Parley administrator to reset your second factor.
-          </p>
+          <p className="muted">{t('sign-in.noCodesLeft')}</p>
         </form>
       ) : method === 'totp' ? (
         <form className="stack" onSubmit={onTotp} noValidate>
           <TextField
-            label="Authentication code"
+            label={t('sign-in.totpCode')}
             name="code"
             inputMode="numeric"
             autoComplete="one-time-code"
@@ -204,41 +205,41 @@ function SecondFactor({
             maxLength={7}
             autoFocus
             className="field--code"
-            hint="The 6-digit code from your authenticator app."
+            hint={t('sign-in.totpHint')}
             value={code}
             onChange={setCode}
             error={action.fields.code}
           />
           <button type="submit" className="btn btn--primary btn--block" disabled={action.busy}>
-            {action.busy ? 'Verifying…' : 'Verify'}
+            {action.busy ? t('sign-in.verifying') : t('sign-in.verify')}
           </button>
         </form>
       ) : (
         <div className="stack">
-          <p className="muted">Use the passkey stored on this device or your security key.</p>
+          <p className="muted">{t('sign-in.passkeyHelp')}</p>
           <button type="button" className="btn btn--primary btn--block" onClick={onPasskey} disabled={action.busy}>
-            {action.busy ? 'Waiting for your passkey…' : 'Use my passkey'}
+            {action.busy ? t('sign-in.waitingPasskey') : t('sign-in.usePasskey')}
           </button>
         </div>
       )}
       <div className="auth-alt">
         {methods.includes('totp') && method !== 'totp' ? (
           <button type="button" className="btn btn--link" onClick={() => choose('totp')}>
-            Use an authenticator code instead
+            {t('sign-in.insteadTotp')}
           </button>
         ) : null}
         {methods.includes('passkey') && method !== 'passkey' ? (
           <button type="button" className="btn btn--link" onClick={() => choose('passkey')}>
-            Use a passkey instead
+            {t('sign-in.insteadPasskey')}
           </button>
         ) : null}
         {method !== 'recovery' ? (
           <button type="button" className="btn btn--link" onClick={() => choose('recovery')}>
-            Use a recovery code
+            {t('sign-in.insteadRecovery')}
           </button>
         ) : null}
         <button type="button" className="btn btn--link" onClick={() => void onCancel()}>
-          Start again
+          {t('sign-in.startAgain')}
         </button>
       </div>
     </div>

@@ -1,4 +1,4 @@
-import { ChangePasswordBody, IdParams, Ok, SessionList, ThemeBody } from '@parley/protocol';
+import { ChangePasswordBody, IdParams, LanguageBody, Ok, SessionList, ThemeBody } from '@parley/protocol';
 import { and, desc, eq, gt, ne } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -75,9 +75,13 @@ export async function accountRoutes(app: FastifyInstance, opts: { ctx: AppContex
       await assertNotLimited(limiters, request, user.email);
       if (!(await verifyPassword(user.passwordHash, request.body.currentPassword))) {
         await recordFailure(limiters, request, user.email);
-        throw new HttpError(403, 'Forbidden', 'The current password is wrong', [
-          { path: 'body.currentPassword', message: 'wrong password' },
-        ]);
+        throw new HttpError(
+          403,
+          'Forbidden',
+          'The current password is wrong',
+          [{ path: 'body.currentPassword', message: 'wrong password' }],
+          { code: 'wrong_current_password' },
+        );
       }
       const passwordHash = await hashPassword(request.body.newPassword);
       const current = request.auth.session!.id;
@@ -115,4 +119,26 @@ export async function accountRoutes(app: FastifyInstance, opts: { ctx: AppContex
     });
     return { theme };
   });
+
+  r.put(
+    '/api/account/language',
+    { schema: { tags, body: LanguageBody, response: { 200: LanguageBody } } },
+    async (request) => {
+      const user = requireUser(request);
+      const { language } = request.body;
+      await runWrite(ctx, user.id, async (w) => {
+        await w.tx.update(users).set({ language }).where(eq(users.id, user.id));
+        await w.audit({
+          action: 'account.language_change',
+          resourceType: 'user',
+          resourceId: user.id,
+          groupId: null,
+          sideId: null,
+          marking: 'shared',
+          after: { language },
+        });
+      });
+      return { language };
+    },
+  );
 }

@@ -61,7 +61,7 @@ export async function loginRoutes(app: FastifyInstance, opts: { ctx: AppContext;
       if (!(await verifyPassword(user?.passwordHash ?? null, password)) || !user) {
         await recordFailure(limiters, request, email);
         request.log.info({ event: 'login_failed' }, 'login failed');
-        throw new HttpError(401, 'Unauthorized', 'Wrong email or password');
+        throw new HttpError(401, 'Unauthorized', 'Wrong email or password', undefined, { code: 'wrong_credentials' });
       }
       await limiters.perAccount.reset(email);
       const [pk] = await ctx.db.select({ id: passkeys.id }).from(passkeys).where(eq(passkeys.userId, user.id)).limit(1);

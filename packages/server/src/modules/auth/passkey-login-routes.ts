@@ -17,9 +17,13 @@ import { startSession } from './sessions.js';
 import { consumeFlow, createFlow, FLOW_TTL_MS, findPasskeyByCredentialId, rpIdOf, verifyTarget } from './webauthn.js';
 
 const refused = () =>
-  new HttpError(401, 'Unauthorized', 'The passkey was not accepted', [
-    { path: 'body.response', message: 'not accepted' },
-  ]);
+  new HttpError(
+    401,
+    'Unauthorized',
+    'The passkey was not accepted',
+    [{ path: 'body.response', message: 'not accepted' }],
+    { code: 'passkey_refused' },
+  );
 
 /**
  * Passkey sign-in, two ways. After the password step (a `second_factor` session) it is the second factor and

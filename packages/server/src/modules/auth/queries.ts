@@ -42,6 +42,7 @@ export async function toUserDto(db: DbOrTx, u: UserRow): Promise<User> {
     passkeyCount: row?.n ?? 0,
     disabled: u.disabledAt !== null,
     theme: u.theme,
+    language: u.language,
   };
 }
 

@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from '../../context.js';
-import { conflict, HttpError, unauthorized } from '../../http/errors.js';
+import { conflict, HttpError, unauthorized, withCode } from '../../http/errors.js';
 import { runWrite } from '../../services/write.js';
 import { assertNotLimited, type LoginLimiters, recordFailure, secondFactorKey } from './login-routes.js';
 import { requireUser } from './plugin.js';
@@ -56,13 +56,18 @@ export async function recoveryRoutes(app: FastifyInstance, opts: { ctx: AppConte
     { schema: { tags: ['auth'], body: RecoveryCodeBody, response: { 200: LoginResult } } },
     async (request, reply) => {
       const pending = request.auth.session;
-      if (pending?.stage !== 'second_factor') throw unauthorized('No sign-in is waiting for a second factor');
+      if (pending?.stage !== 'second_factor')
+        throw withCode(unauthorized('No sign-in is waiting for a second factor'), 'no_pending_sign_in');
       const key = secondFactorKey(pending.userId);
       await assertNotLimited(limiters, request, key);
       const miss = () =>
-        new HttpError(401, 'Unauthorized', 'This recovery code is wrong or was already used', [
-          { path: 'body.code', message: 'wrong or already used recovery code' },
-        ]);
+        new HttpError(
+          401,
+          'Unauthorized',
+          'This recovery code is wrong or was already used',
+          [{ path: 'body.code', message: 'wrong or already used recovery code' }],
+          { code: 'wrong_recovery_code' },
+        );
       try {
         await startSession(ctx, request, reply, pending.userId, 'full', 'auth.login_recovery_code', async (w) => {
           if (!(await consumeRecoveryCode(w.tx, pending.userId, request.body.code))) throw miss();

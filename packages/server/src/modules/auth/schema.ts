@@ -18,6 +18,10 @@ export const users = pgTable('users', {
   theme: text('theme', { enum: ['system', 'light', 'dark'] })
     .notNull()
     .default('system'),
+  /** The language of the person's web app, or `system` to follow the browser (see LanguagePreference). */
+  language: text('language', { enum: ['system', 'en', 'fr', 'he', 'ar'] })
+    .notNull()
+    .default('system'),
 });
 
 export const sessions = pgTable(

@@ -10,7 +10,15 @@ import { setSessionCookie } from './session-cookie.js';
 const SECOND_FACTOR_WINDOW_MS = 5 * 60_000;
 
 export const accountDisabled = () =>
-  new HttpError(403, 'Forbidden', 'This account is disabled. Ask your Parley administrator to re-enable it.');
+  new HttpError(
+    403,
+    'Forbidden',
+    'This account is disabled. Ask your Parley administrator to re-enable it.',
+    undefined,
+    {
+      code: 'account_disabled',
+    },
+  );
 
 /**
  * Starts a session after the first factor; `second_factor` sessions may only finish the login.

@@ -3,7 +3,7 @@ import { and, eq, isNull, lt, or } from 'drizzle-orm';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from '../../context.js';
-import { conflict, fieldError, HttpError, unauthorized } from '../../http/errors.js';
+import { conflict, fieldError, HttpError, unauthorized, withCode } from '../../http/errors.js';
 import { runWrite, type WriteScope } from '../../services/write.js';
 import { assertNotLimited, type LoginLimiters, recordFailure, secondFactorKey } from './login-routes.js';
 import { requireUser } from './plugin.js';
@@ -101,15 +101,20 @@ export async function totpRoutes(app: FastifyInstance, opts: { ctx: AppContext; 
     { schema: { tags: ['auth'], body: TotpCodeBody, response: { 200: LoginResult } } },
     async (request, reply) => {
       const pending = request.auth.session;
-      if (pending?.stage !== 'second_factor') throw unauthorized('No sign-in is waiting for a second factor');
+      if (pending?.stage !== 'second_factor')
+        throw withCode(unauthorized('No sign-in is waiting for a second factor'), 'no_pending_sign_in');
       const user = await findUserById(ctx.db, pending.userId);
       if (!user?.totpEnabled || !user.totpSecret) {
         throw fieldError(400, 'body.code', 'this account has no authenticator app; use a passkey');
       }
       const miss = () =>
-        new HttpError(401, 'Unauthorized', 'Wrong or already used code', [
-          { path: 'body.code', message: 'wrong or already used code' },
-        ]);
+        new HttpError(
+          401,
+          'Unauthorized',
+          'Wrong or already used code',
+          [{ path: 'body.code', message: 'wrong or already used code' }],
+          { code: 'wrong_code' },
+        );
       const step = await acceptCode(request, user, user.totpSecret, request.body.code, miss());
       try {
         await startSession(ctx, request, reply, user.id, 'full', 'auth.login', async (w) => {

@@ -1,23 +1,20 @@
 import type { MeetingFormat, MeetingPhase, OutcomeKind, OutcomeStatus, Side } from '@parley/protocol';
 import type { CSSProperties } from 'react';
+import { translatedRecord } from '../../i18n/intl';
 
-export const PHASE_LABELS: Record<MeetingPhase, string> = {
-  planned: 'Planned',
-  in_progress: 'In progress',
-  postponed: 'Postponed',
-  cancelled: 'Cancelled',
-  held: 'Held',
-};
+export const PHASE_LABELS = translatedRecord(
+  ['planned', 'in_progress', 'postponed', 'cancelled', 'held'] as const satisfies readonly MeetingPhase[],
+  (p) => `meetings.phase_${p}` as const,
+);
 
-export const FORMAT_LABELS: Record<MeetingFormat, string> = {
-  in_person: 'In person',
-  video: 'Secure video',
-  hybrid: 'Hybrid',
-};
+const FORMATS = ['in_person', 'video', 'hybrid'] as const satisfies readonly MeetingFormat[];
+export const FORMAT_LABELS = translatedRecord(FORMATS, (f) => `meetings.format_${f}` as const);
 
-export const FORMAT_OPTIONS = (['in_person', 'video', 'hybrid'] as const).map((f) => ({
+export const FORMAT_OPTIONS: { value: MeetingFormat; label: string }[] = FORMATS.map((f) => ({
   value: f,
-  label: FORMAT_LABELS[f],
+  get label() {
+    return FORMAT_LABELS[f];
+  },
 }));
 
 export function PhaseBadge({ phase }: { phase: MeetingPhase }) {
@@ -60,20 +57,15 @@ export function FormatLabel({ format }: { format: MeetingFormat }) {
   );
 }
 
-export const KIND_LABELS: Record<OutcomeKind, string> = {
-  agreement: 'Agreement',
-  concern: 'Concern',
-  commitment: 'Commitment',
-  action: 'Action',
-  disagreement: 'Disagreement',
-};
+export const KIND_LABELS = translatedRecord(
+  ['agreement', 'concern', 'commitment', 'action', 'disagreement'] as const satisfies readonly OutcomeKind[],
+  (k) => `meetings.kind_${k}` as const,
+);
 
-export const OUTCOME_STATUS_LABELS: Record<OutcomeStatus, string> = {
-  open: 'Open',
-  in_progress: 'In progress',
-  done: 'Done',
-  dropped: 'Dropped',
-};
+export const OUTCOME_STATUS_LABELS = translatedRecord(
+  ['open', 'in_progress', 'done', 'dropped'] as const satisfies readonly OutcomeStatus[],
+  (o) => `meetings.outcome_${o}` as const,
+);
 
 export function KindBadge({ kind }: { kind: OutcomeKind }) {
   return <span className={`kind kind--${kind}`}>{KIND_LABELS[kind]}</span>;

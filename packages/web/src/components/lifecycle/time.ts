@@ -1,4 +1,9 @@
-/** Time zone arithmetic on top of Intl only: meetings are stored as instants plus the IANA zone they were planned in. */
+import { locale } from '../../i18n/intl';
+
+/**
+ * Time zone arithmetic on top of Intl only: meetings are stored as instants plus the IANA zone they were planned in.
+ * What people read is formatted in the language they chose (`locale()`), whatever the browser's own setting.
+ */
 
 export const browserZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 
@@ -52,13 +57,13 @@ export function dayKey(iso: string | number, zone: string): string {
 }
 
 export function formatDate(iso: string, zone?: string): string {
-  return new Intl.DateTimeFormat(undefined, { dateStyle: 'full', ...(zone ? { timeZone: zone } : {}) }).format(
+  return new Intl.DateTimeFormat(locale(), { dateStyle: 'full', ...(zone ? { timeZone: zone } : {}) }).format(
     new Date(iso),
   );
 }
 
 export function formatTime(iso: string, zone?: string): string {
-  return new Intl.DateTimeFormat(undefined, { timeStyle: 'short', ...(zone ? { timeZone: zone } : {}) }).format(
+  return new Intl.DateTimeFormat(locale(), { timeStyle: 'short', ...(zone ? { timeZone: zone } : {}) }).format(
     new Date(iso),
   );
 }
@@ -66,15 +71,15 @@ export function formatTime(iso: string, zone?: string): string {
 /** "Tue 12 Mar 2030, 09:00 – 11:00 CET" (the end's date only when it differs). */
 export function formatSlot(start: string, end: string, zone?: string): string {
   const opts: Intl.DateTimeFormatOptions = zone ? { timeZone: zone } : {};
-  const day = new Intl.DateTimeFormat(undefined, {
+  const day = new Intl.DateTimeFormat(locale(), {
     weekday: 'short',
     day: 'numeric',
     month: 'short',
     year: 'numeric',
     ...opts,
   });
-  const time = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', ...opts });
-  const zoned = new Intl.DateTimeFormat(undefined, {
+  const time = new Intl.DateTimeFormat(locale(), { hour: '2-digit', minute: '2-digit', ...opts });
+  const zoned = new Intl.DateTimeFormat(locale(), {
     hour: '2-digit',
     minute: '2-digit',
     timeZoneName: 'short',
@@ -88,19 +93,21 @@ export function formatSlot(start: string, end: string, zone?: string): string {
 }
 
 export function formatWhen(iso: string): string {
-  return new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
+  return new Intl.DateTimeFormat(locale(), { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
 }
 
 export function formatDuration(minutes: number): string {
   const h = Math.floor(minutes / 60);
   const m = minutes % 60;
-  if (h === 0) return `${m} min`;
-  return m === 0 ? `${h} h` : `${h} h ${m} min`;
+  const unit = (n: number, u: 'hour' | 'minute') =>
+    new Intl.NumberFormat(locale(), { style: 'unit', unit: u, unitDisplay: 'short' }).format(n);
+  if (h === 0) return unit(m, 'minute');
+  return m === 0 ? unit(h, 'hour') : `${unit(h, 'hour')} ${unit(m, 'minute')}`;
 }
 
 /** A day string (`YYYY-MM-DD`) as "12 Mar 2030", without shifting it through a time zone. */
 export function formatDay(day: string): string {
-  return new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeZone: 'UTC' }).format(
+  return new Intl.DateTimeFormat(locale(), { dateStyle: 'medium', timeZone: 'UTC' }).format(
     new Date(`${day}T00:00:00Z`),
   );
 }

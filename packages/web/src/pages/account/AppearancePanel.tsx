@@ -3,19 +3,22 @@ import { api } from '../../api/endpoints';
 import { useAuth, useUser } from '../../auth/session';
 import { FormAlert, useAction } from '../../components/forms';
 import { Panel } from '../../components/ui';
+import type { MessageId } from '../../i18n/catalogue';
+import { useT } from '../../i18n/I18nProvider';
 import { applyTheme } from '../../theme';
 
-const CHOICES: { value: ThemePreference; label: string }[] = [
-  { value: 'system', label: 'System' },
-  { value: 'light', label: 'Light' },
-  { value: 'dark', label: 'Dark' },
-];
+const CHOICES = [
+  { value: 'system', label: 'account.themeSystem' },
+  { value: 'light', label: 'account.themeLight' },
+  { value: 'dark', label: 'account.themeDark' },
+] as const satisfies readonly { value: ThemePreference; label: MessageId }[];
 
 /** Light, dark, or the device's own setting; kept in the profile, so it follows the person to every device. */
 export function AppearancePanel() {
   const user = useUser();
   const { refresh } = useAuth();
   const action = useAction();
+  const t = useT();
 
   const choose = (theme: ThemePreference) =>
     void action.run(async () => {
@@ -25,14 +28,11 @@ export function AppearancePanel() {
     });
 
   return (
-    <Panel
-      title="Appearance"
-      description="System follows your device’s light or dark setting. The call room is always dark."
-    >
+    <Panel title={t('account.appearance')} description={t('account.appearanceHelp')}>
       <div className="stack stack--tight">
         <FormAlert message={action.error} />
         <fieldset className="segmented">
-          <legend className="visually-hidden">Theme</legend>
+          <legend className="visually-hidden">{t('account.theme')}</legend>
           {CHOICES.map((c) => (
             <button
               key={c.value}
@@ -41,7 +41,7 @@ export function AppearancePanel() {
               disabled={action.busy}
               onClick={() => choose(c.value)}
             >
-              {c.label}
+              {t(c.label)}
             </button>
           ))}
         </fieldset>

@@ -4,9 +4,10 @@ import { useUser } from '../../auth/session';
 import { FormAlert, useAction } from '../../components/forms';
 import { Badge, Loading, Panel } from '../../components/ui';
 import { useResource } from '../../components/useResource';
+import { locale } from '../../i18n/intl';
 
 const formatDate = (iso: string) =>
-  new Date(iso).toLocaleDateString(undefined, { day: 'numeric', month: 'long', year: 'numeric' });
+  new Date(iso).toLocaleDateString(locale(), { day: 'numeric', month: 'long', year: 'numeric' });
 
 /**
  * Codes that stand in for a lost phone or security key. They are made as soon as a second factor is enrolled

@@ -1,6 +1,9 @@
+import { FormattedMessage } from 'react-intl';
 import { useUser } from '../../auth/session';
 import { PageHeader } from '../../components/ui';
+import { useT } from '../../i18n/I18nProvider';
 import { AppearancePanel } from './AppearancePanel';
+import { LanguagePanel } from './LanguagePanel';
 import { PasskeysPanel } from './PasskeysPanel';
 import { PasswordPanel } from './PasswordPanel';
 import { RecoveryCodesPanel } from './RecoveryCodesPanel';
@@ -9,12 +12,19 @@ import { TotpPanel } from './TotpPanel';
 
 export function SecurityPage() {
   const user = useUser();
+  const t = useT();
   return (
     <div className="page page--narrow">
-      <PageHeader title="Account security" eyebrow="Account">
+      <PageHeader title={t('account.title')} eyebrow={t('account.eyebrow')}>
         <p>
-          Signed in as <span className="strong">{user.displayName}</span> ({user.email}). Protect your account with a
-          second factor: an authenticator app, a passkey, or both.
+          <FormattedMessage
+            id="account.lede"
+            values={{
+              name: user.displayName,
+              email: <bdi>{user.email}</bdi>,
+              strong: (words) => <span className="strong">{words}</span>,
+            }}
+          />
         </p>
       </PageHeader>
       <div className="stack stack--loose">
@@ -24,6 +34,7 @@ export function SecurityPage() {
         <SessionsPanel />
         <PasswordPanel />
         <AppearancePanel />
+        <LanguagePanel />
       </div>
     </div>
   );

@@ -3,6 +3,7 @@ import { api } from '../../api/endpoints';
 import { FormAlert, useAction } from '../../components/forms';
 import { Badge, EmptyState, Loading, Panel } from '../../components/ui';
 import { useResource } from '../../components/useResource';
+import { locale } from '../../i18n/intl';
 import { KIND_LABELS, STATUS_LABELS } from './account-help-labels';
 
 /** What delegations' chairs asked the administrator to do; carrying one out is the account action itself. */
@@ -51,7 +52,7 @@ export function AccountRequestsAdmin({ onChanged }: { onChanged: () => void }) {
                 </p>
                 <p className="muted">
                   Asked by {r.requestedBy.displayName}, {r.side.name} — {r.group.name},{' '}
-                  {new Date(r.createdAt).toLocaleString()}
+                  {new Date(r.createdAt).toLocaleString(locale())}
                 </p>
                 {r.note ? <p className="request-card__note">“{r.note}”</p> : null}
               </div>

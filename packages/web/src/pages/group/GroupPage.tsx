@@ -7,12 +7,14 @@ import { useUser } from '../../auth/session';
 import { FormAlert } from '../../components/forms';
 import { Badge, Loading, PageHeader, ROLE_LABELS, SideCode } from '../../components/ui';
 import { useResource } from '../../components/useResource';
+import { useT } from '../../i18n/I18nProvider';
 import { TrackParent } from '../tracks/TrackParent';
 import { type GroupContext, managedSides } from './context';
 
 export function GroupPage() {
   const { groupId = '' } = useParams();
   const user = useUser();
+  const t = useT();
   const data = useResource(async () => {
     const [group, roster] = await Promise.all([api.groups.get(groupId), api.groups.roster(groupId)]);
     return { group, roster };
@@ -50,13 +52,9 @@ export function GroupPage() {
   if (!context) {
     return (
       <div className="page">
-        <PageHeader title="Group unavailable" />
-        <FormAlert
-          message={
-            data.status === 404 || data.status === 403 ? 'This group does not exist or is not open to you.' : data.error
-          }
-        />
-        <Link to="/groups">Back to groups</Link>
+        <PageHeader title={t('groups.unavailable')} />
+        <FormAlert message={data.status === 404 || data.status === 403 ? t('groups.unavailableBody') : data.error} />
+        <Link to="/groups">{t('groups.backToGroups')}</Link>
       </div>
     );
   }
@@ -70,8 +68,8 @@ export function GroupPage() {
 
   return (
     <div className="page">
-      <nav aria-label="Breadcrumb" className="breadcrumb">
-        <Link to="/groups">Groups</Link>
+      <nav aria-label={t('groups.breadcrumb')} className="breadcrumb">
+        <Link to="/groups">{t('groups.title')}</Link>
         <span aria-hidden="true">/</span>
         <span aria-current="page">{group.name}</span>
       </nav>
@@ -79,8 +77,8 @@ export function GroupPage() {
         title={group.name}
         eyebrow={
           <>
-            {group.kind === 'track' ? 'Expert track' : 'Consultative group'}
-            {group.overseeing ? <Badge tone="accent">Overseeing</Badge> : null}
+            {group.kind === 'track' ? t('groups.expertTrack') : t('groups.consultativeGroup')}
+            {group.overseeing ? <Badge tone="accent">{t('groups.overseeing')}</Badge> : null}
           </>
         }
         actions={
@@ -88,7 +86,7 @@ export function GroupPage() {
             <div className="my-seat">
               <SideCode side={mySide} />
               <span>
-                <span className="my-seat__label">Your seat</span>
+                <span className="my-seat__label">{t('groups.yourSeat')}</span>
                 {ROLE_LABELS[group.myMembership.role]}, {mySide.name}
               </span>
             </div>
@@ -96,37 +94,36 @@ export function GroupPage() {
         }
       >
         {group.kind === 'track' ? <TrackParent group={group} /> : null}
-        {group.description ? <p>{group.description}</p> : null}
-        <p className="muted small">
-          {group.sides.length} {group.sides.length === 1 ? 'side' : 'sides'} · {memberCount} delegates visible to you
-        </p>
+        {group.description ? <p dir="auto">{group.description}</p> : null}
+        <p className="muted small">{t('groups.summary', { sides: group.sides.length, delegates: memberCount })}</p>
       </PageHeader>
-      <nav className="subnav" aria-label="Group sections">
+      <nav className="subnav" aria-label={t('groups.sections')}>
         <NavLink to={`/groups/${group.id}`} end className="subnav__link">
-          Overview<span className="visually-hidden"> and roster</span>
+          {t('groups.overview')}
+          <span className="visually-hidden">{t('groups.andRoster')}</span>
         </NavLink>
         <NavLink to={`/groups/${group.id}/meetings`} className="subnav__link">
-          Meetings
+          {t('groups.meetings')}
         </NavLink>
         <NavLink to={`/groups/${group.id}/outcomes`} className="subnav__link">
-          Outcomes
+          {t('groups.outcomes')}
         </NavLink>
         <NavLink to={`/groups/${group.id}/statements`} className="subnav__link">
-          Statements
+          {t('groups.statements')}
         </NavLink>
         {group.myMembership?.role === 'chair' && group.sides.length > 1 ? (
           <NavLink to={`/groups/${group.id}/backchannel`} className="subnav__link">
-            Back channel
+            {t('groups.backChannel')}
           </NavLink>
         ) : null}
         {group.myMembership ? (
           <NavLink to={`/groups/${group.id}/caucus`} className="subnav__link">
-            Caucus
+            {t('groups.caucus')}
           </NavLink>
         ) : null}
         {managed.map((s) => (
           <NavLink key={s.id} to={`/groups/${group.id}/delegation/${s.id}`} className="subnav__link">
-            Manage delegation{managed.length > 1 ? ` · ${s.shortCode}` : ''}
+            {managed.length > 1 ? t('groups.manageDelegationOf', { side: s.shortCode }) : t('groups.manageDelegation')}
           </NavLink>
         ))}
       </nav>

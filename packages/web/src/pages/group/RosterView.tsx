@@ -2,14 +2,16 @@ import type { Membership, Roster } from '@parley/protocol';
 import type { CSSProperties } from 'react';
 import { Link } from 'react-router';
 import { EmptyState, ROLE_PLURAL, SideCode, SideOnlyBadge } from '../../components/ui';
+import { useT } from '../../i18n/I18nProvider';
 import { useGroupContext } from './context';
 
 type RosterSide = Roster['sides'][number];
 
 export function RosterView() {
   const { roster, group, managedSideIds } = useGroupContext();
+  const t = useT();
   if (roster.sides.length === 0) {
-    return <EmptyState title="No sides yet.">An administrator adds the sides of this group.</EmptyState>;
+    return <EmptyState title={t('groups.noSides')}>{t('groups.noSidesBody')}</EmptyState>;
   }
   return (
     <div className="roster">
@@ -29,6 +31,7 @@ function SideColumn({ entry, own, manageHref }: { entry: RosterSide; own: boolea
   const { side, agencies } = entry;
   const count = agencies.reduce((n, a) => n + a.roles.reduce((m, r) => m + r.members.length, 0), 0);
   const headingId = `side-${side.id}`;
+  const t = useT();
   return (
     <section
       className="roster-side"
@@ -41,25 +44,25 @@ function SideColumn({ entry, own, manageHref }: { entry: RosterSide; own: boolea
         <div className="roster-side__title">
           <h2 id={headingId}>{side.name}</h2>
           <p className="muted small">
-            {count} {count === 1 ? 'delegate' : 'delegates'}
-            {own ? ' · your side' : ''}
+            {t('groups.delegateCount', { count })}
+            {own ? t('groups.yourSide') : ''}
           </p>
         </div>
         {manageHref ? (
           <Link to={manageHref} className="btn btn--secondary btn--small">
-            Manage
+            {t('groups.manage')}
           </Link>
         ) : null}
       </header>
-      {agencies.length === 0 ? <p className="muted roster-side__empty">No delegates yet.</p> : null}
+      {agencies.length === 0 ? <p className="muted roster-side__empty">{t('groups.noDelegates')}</p> : null}
       {agencies.map((a) => (
         <div className="roster-agency" key={a.agency?.id ?? 'none'} data-agency={a.agency?.name ?? ''}>
           <h3 className="roster-agency__name">
-            {a.agency ? a.agency.name : 'No agency'}
+            {a.agency ? a.agency.name : t('groups.noAgency')}
             {a.agency?.marking === 'side-only' ? <SideOnlyBadge /> : null}
           </h3>
           {a.roles.length === 0 ? (
-            <p className="muted small roster-agency__empty">No delegates in this agency.</p>
+            <p className="muted small roster-agency__empty">{t('groups.noDelegatesInAgency')}</p>
           ) : null}
           {a.roles.map((r) => (
             <div className="roster-role" key={r.role}>

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { lifecycle } from '../../api/lifecycle';
 import { FormAlert, useAction } from '../../components/forms';
 import { Modal } from '../../components/lifecycle/Modal';
+import { t } from '../../i18n/intl';
 import { canRepresent, canWrite, isChair } from '../lifecycle-access';
 import { ActionForm, type ActionKind } from './ActionForms';
 import { asConflict, type Conflict } from './conflict';
@@ -16,23 +17,11 @@ const BY_PHASE: Record<MeetingPhase, ReadonlySet<string>> = {
   held: new Set(['share']),
 };
 
-const TITLES: Record<ActionKind, { title: string; description: string }> = {
-  cancel: {
-    title: 'Cancel the meeting',
-    description: 'Calendars receive the cancellation; it can be re-requested later.',
-  },
-  re_request: { title: 'Re-request the meeting', description: 'Puts the meeting back on the calendar as planned.' },
-  postpone: { title: 'Postpone the meeting', description: 'The meeting stays on the books until a new date is set.' },
-  reschedule: { title: 'Reschedule', description: 'Every side’s calendar moves with it.' },
-  change_format: {
-    title: 'Change the format',
-    description: 'For example: hold it by secure video instead of travelling.',
-  },
-  share: {
-    title: 'Share this meeting with the other side',
-    description: 'It is side-only now: the other side does not know it exists.',
-  },
-};
+/** The dialog's heading and explanation for each action (`meetings.action_<kind>_title` / `_help`). */
+const TITLES = (kind: ActionKind) => ({
+  title: t(`meetings.action_${kind}_title`),
+  description: t(`meetings.action_${kind}_help`),
+});
 
 export function MeetingActions({
   meeting,
@@ -78,24 +67,24 @@ export function MeetingActions({
   }[] = [
     {
       key: 'start',
-      label: 'Start meeting',
+      label: t('meetings.startMeeting'),
       show: chair,
       primary: true,
       run: () => void direct.run(() => submit(() => lifecycle.meetings.start(meeting.id))),
     },
     {
       key: 'end',
-      label: 'End meeting',
+      label: t('meetings.endMeeting'),
       show: chair,
       primary: true,
       run: () => void direct.run(() => submit(() => lifecycle.meetings.end(meeting.id))),
     },
-    { key: 're_request', label: 'Re-request', show: rep, primary: true },
-    { key: 'reschedule', label: 'Reschedule', show: writer },
-    { key: 'change_format', label: 'Change format', show: writer },
-    { key: 'postpone', label: 'Postpone', show: rep },
-    { key: 'cancel', label: 'Cancel meeting', show: rep, danger: true },
-    { key: 'share', label: 'Share with the other side…', show: chair && meeting.marking === 'side-only' },
+    { key: 're_request', label: t('meetings.reRequest'), show: rep, primary: true },
+    { key: 'reschedule', label: t('meetings.reschedule'), show: writer },
+    { key: 'change_format', label: t('meetings.changeFormat'), show: writer },
+    { key: 'postpone', label: t('meetings.postpone'), show: rep },
+    { key: 'cancel', label: t('meetings.cancelMeeting'), show: rep, danger: true },
+    { key: 'share', label: t('meetings.shareWithOther'), show: chair && meeting.marking === 'side-only' },
   ];
   const visible = buttons.filter((b) => b.show && allowed.has(b.key));
 
@@ -103,7 +92,7 @@ export function MeetingActions({
     <>
       {visible.length > 0 ? (
         <fieldset className="meeting-actions">
-          <legend className="visually-hidden">Meeting actions</legend>
+          <legend className="visually-hidden">{t('meetings.actions')}</legend>
           {visible.map((b) => (
             <button
               key={b.key}
@@ -121,8 +110,8 @@ export function MeetingActions({
       <Modal
         open={open !== null}
         onClose={() => setOpen(null)}
-        title={open ? TITLES[open].title : ''}
-        description={open ? TITLES[open].description : undefined}
+        title={open ? TITLES(open).title : ''}
+        description={open ? TITLES(open).description : undefined}
       >
         {open ? (
           <ActionForm kind={open} meeting={meeting} group={group} submit={submit} onCancel={() => setOpen(null)} />

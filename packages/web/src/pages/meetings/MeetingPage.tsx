@@ -10,6 +10,8 @@ import { browserZone, formatSlot, zoneLabel } from '../../components/lifecycle/t
 import { useLive } from '../../components/lifecycle/useLive';
 import { Loading, PageHeader, Panel, SideOnlyBadge } from '../../components/ui';
 import { useResource } from '../../components/useResource';
+import { useT } from '../../i18n/I18nProvider';
+import { locale } from '../../i18n/intl';
 import { MeetingOutcomes } from '../outcomes/MeetingOutcomes';
 import { AgendaPanel } from './AgendaPanel';
 import type { Conflict } from './conflict';
@@ -26,6 +28,7 @@ export function MeetingPage() {
     return { detail, group };
   }, meetingId);
   const [conflict, setConflict] = useState<Conflict | null>(null);
+  const t = useT();
   const groupId = data.data?.group.id ?? null;
   useLive([`meeting:${meetingId}`, groupId ? `group:${groupId}` : null], () => void data.reload());
 
@@ -33,9 +36,9 @@ export function MeetingPage() {
   if (!data.data) {
     return (
       <div className="page">
-        <PageHeader title="Meeting unavailable" />
-        <FormAlert message={data.status === 404 ? 'This meeting does not exist or is not open to you.' : data.error} />
-        <Link to="/meetings">Back to meetings</Link>
+        <PageHeader title={t('meetings.unavailable')} />
+        <FormAlert message={data.status === 404 ? t('meetings.unavailableBody') : data.error} />
+        <Link to="/meetings">{t('meetings.backToMeetings')}</Link>
       </div>
     );
   }
@@ -60,14 +63,15 @@ function MeetingView({
 }) {
   const { meeting: m, history, agenda } = detail;
   const here = browserZone();
+  const t = useT();
   return (
     <div className="page">
-      <nav aria-label="Breadcrumb" className="breadcrumb">
-        <Link to="/groups">Groups</Link>
+      <nav aria-label={t('groups.breadcrumb')} className="breadcrumb">
+        <Link to="/groups">{t('groups.title')}</Link>
         <span aria-hidden="true">/</span>
         <Link to={`/groups/${group.id}`}>{group.name}</Link>
         <span aria-hidden="true">/</span>
-        <Link to={`/groups/${group.id}/meetings`}>Meetings</Link>
+        <Link to={`/groups/${group.id}/meetings`}>{t('groups.meetings')}</Link>
         <span aria-hidden="true">/</span>
         <span aria-current="page">{m.title}</span>
       </nav>
@@ -75,7 +79,7 @@ function MeetingView({
         title={m.title}
         eyebrow={
           <>
-            Meeting
+            {t('meetings.meeting')}
             <PhaseBadge phase={m.phase} />
             {m.marking === 'side-only' ? <SideOnlyBadge /> : null}
           </>
@@ -92,30 +96,30 @@ function MeetingView({
                 strokeLinejoin="round"
               />
             </svg>
-            Download invitation (.ics)
+            {t('meetings.downloadInvitation')}
           </a>
         }
       >
         <dl className="meeting-facts">
           <div>
-            <dt>Format</dt>
+            <dt>{t('meetings.format')}</dt>
             <dd>
               <FormatLabel format={m.format} />
             </dd>
           </div>
           {m.location ? (
             <div>
-              <dt>Location</dt>
+              <dt>{t('meetings.location')}</dt>
               <dd>{m.location}</dd>
             </div>
           ) : null}
           <div>
-            <dt>Time ({zoneLabel(m.timeZone)})</dt>
+            <dt>{t('meetings.time', { zone: zoneLabel(m.timeZone) })}</dt>
             <dd data-testid="meeting-time">{formatSlot(m.start, m.end, m.timeZone)}</dd>
           </div>
           {m.timeZone !== here ? (
             <div>
-              <dt>Your time ({zoneLabel(here)})</dt>
+              <dt>{t('meetings.yourTime', { zone: zoneLabel(here) })}</dt>
               <dd>{formatSlot(m.start, m.end, here)}</dd>
             </div>
           ) : null}
@@ -124,19 +128,25 @@ function MeetingView({
       {conflict ? (
         <div className="alert alert--error conflict" role="alert">
           <p>
-            <strong>Not done: {conflict.message}.</strong>
+            <strong>{t('meetings.notDone', { reason: conflict.message })}</strong>
           </p>
           <p>
             {conflict.phase
-              ? `The meeting is now ${PHASE_LABELS[conflict.phase as keyof typeof PHASE_LABELS]?.toLowerCase() ?? conflict.phase}; someone may have changed it while you were looking. `
+              ? `${t('meetings.nowPhase', {
+                  phase: (
+                    PHASE_LABELS[conflict.phase as keyof typeof PHASE_LABELS] ?? conflict.phase
+                  ).toLocaleLowerCase(locale()),
+                })} `
               : ''}
             {conflict.allowed.length > 0
-              ? `What can be done now: ${conflict.allowed.map((a) => a.replaceAll('_', ' ')).join(', ')}.`
-              : 'No further changes are possible.'}{' '}
-            The page now shows the current state.
+              ? t('meetings.canDoNow', {
+                  actions: new Intl.ListFormat(locale()).format(conflict.allowed.map((a) => a.replaceAll('_', ' '))),
+                })
+              : t('meetings.noFurtherChanges')}{' '}
+            {t('meetings.nowCurrent')}
           </p>
           <button type="button" className="btn btn--link" onClick={() => setConflict(null)}>
-            Dismiss
+            {t('meetings.dismiss')}
           </button>
         </div>
       ) : null}
@@ -150,7 +160,7 @@ function MeetingView({
           <MeetingOutcomes meeting={m} group={group} />
           <ReadoutsPanel meeting={m} group={group} />
         </div>
-        <Panel title="History" id="history" description="Everything that happened to this meeting, oldest first.">
+        <Panel title={t('meetings.history')} id="history" description={t('meetings.historyHelp')}>
           <MeetingTimeline history={history} group={group} />
         </Panel>
       </div>

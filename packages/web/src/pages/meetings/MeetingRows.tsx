@@ -3,6 +3,7 @@ import { Link } from 'react-router';
 import { FormatLabel, PhaseBadge } from '../../components/lifecycle/badges';
 import { browserZone, formatSlot, zoneLabel } from '../../components/lifecycle/time';
 import { SideOnlyBadge } from '../../components/ui';
+import { locale } from '../../i18n/intl';
 
 /** Upcoming first (soonest at the top), then the past (most recent at the top). */
 export function splitMeetings(meetings: Meeting[], now = Date.now()) {
@@ -37,9 +38,9 @@ function MeetingRow({ meeting: m, groupName }: { meeting: Meeting; groupName: st
   const start = new Date(m.start);
   const zone = m.timeZone;
   const here = browserZone();
-  const day = new Intl.DateTimeFormat(undefined, { day: 'numeric', timeZone: zone }).format(start);
-  const month = new Intl.DateTimeFormat(undefined, { month: 'short', timeZone: zone }).format(start);
-  const weekday = new Intl.DateTimeFormat(undefined, { weekday: 'short', timeZone: zone }).format(start);
+  const day = new Intl.DateTimeFormat(locale(), { day: 'numeric', timeZone: zone }).format(start);
+  const month = new Intl.DateTimeFormat(locale(), { month: 'short', timeZone: zone }).format(start);
+  const weekday = new Intl.DateTimeFormat(locale(), { weekday: 'short', timeZone: zone }).format(start);
   return (
     <li className={`meeting-row meeting-row--${m.phase}`} data-meeting={m.title}>
       <div className="meeting-row__date" aria-hidden="true">

@@ -107,7 +107,7 @@ function Details({ event, group }: { event: MeetingEvent; group: Group }) {
           <span className="timeline__from">
             <Slot slot={d.from} />
           </span>
-          <span className="timeline__arrow" aria-hidden="true">
+          <span className="timeline__arrow flip-rtl" aria-hidden="true">
             →
           </span>
           <span className="visually-hidden">to</span>

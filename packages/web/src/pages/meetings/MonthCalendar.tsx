@@ -3,11 +3,13 @@ import { useMemo, useState } from 'react';
 import { Link } from 'react-router';
 import { PHASE_LABELS } from '../../components/lifecycle/badges';
 import { browserZone, dayKey, formatTime } from '../../components/lifecycle/time';
+import { locale } from '../../i18n/intl';
 
-const WEEKDAYS = Array.from({ length: 7 }, (_, i) =>
-  // 2024-01-01 was a Monday.
-  new Intl.DateTimeFormat(undefined, { weekday: 'short', timeZone: 'UTC' }).format(Date.UTC(2024, 0, 1 + i)),
-);
+const weekdays = () =>
+  Array.from({ length: 7 }, (_, i) =>
+    // 2024-01-01 was a Monday.
+    new Intl.DateTimeFormat(locale(), { weekday: 'short', timeZone: 'UTC' }).format(Date.UTC(2024, 0, 1 + i)),
+  );
 
 /** A month grid (weeks start on Monday) in the viewer's own time zone. */
 export function MonthCalendar({ meetings }: { meetings: Meeting[] }) {
@@ -30,7 +32,7 @@ export function MonthCalendar({ meetings }: { meetings: Meeting[] }) {
   const daysInMonth = new Date(Date.UTC(y, mo, 0)).getUTCDate();
   const cells = Math.ceil((lead + daysInMonth) / 7) * 7;
   const days = Array.from({ length: cells }, (_, i) => new Date(Date.UTC(y, mo - 1, 1 + i - lead)));
-  const title = new Intl.DateTimeFormat(undefined, { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(first);
+  const title = new Intl.DateTimeFormat(locale(), { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(first);
   const shift = (n: number) => {
     const d = new Date(Date.UTC(y, mo - 1 + n, 1));
     setMonth(d.toISOString().slice(0, 7));
@@ -58,7 +60,7 @@ export function MonthCalendar({ meetings }: { meetings: Meeting[] }) {
         <caption className="visually-hidden">Meetings in {title}</caption>
         <thead>
           <tr>
-            {WEEKDAYS.map((w) => (
+            {weekdays().map((w) => (
               <th key={w} scope="col" className="calendar__weekday">
                 {w}
               </th>
@@ -79,7 +81,7 @@ export function MonthCalendar({ meetings }: { meetings: Meeting[] }) {
                   >
                     <span className="calendar__daynum">
                       <span className="visually-hidden">
-                        {new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeZone: 'UTC' }).format(d)}
+                        {new Intl.DateTimeFormat(locale(), { dateStyle: 'full', timeZone: 'UTC' }).format(d)}
                       </span>
                       <span aria-hidden="true">{d.getUTCDate()}</span>
                     </span>

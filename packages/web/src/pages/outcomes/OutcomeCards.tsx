@@ -35,7 +35,7 @@ export function OutcomeCards({
               {raised ? <SideCode side={raised} /> : null}
               {to ? (
                 <>
-                  <span className="muted small" aria-hidden="true">
+                  <span className="muted small flip-rtl" aria-hidden="true">
                     →
                   </span>
                   <span className="visually-hidden">addressed to</span>

@@ -76,7 +76,7 @@ export function OutcomeTable({
                   {raised ? <SideCode side={raised} /> : <span className="muted">—</span>}
                   {to ? (
                     <>
-                      <span className="muted" aria-hidden="true">
+                      <span className="muted flip-rtl" aria-hidden="true">
                         →
                       </span>
                       <span className="visually-hidden">addressed to</span>

@@ -5,6 +5,7 @@ import { FormatLabel, PhaseBadge } from '../../components/lifecycle/badges';
 import { formatSlot } from '../../components/lifecycle/time';
 import { useLive } from '../../components/lifecycle/useLive';
 import { useResource } from '../../components/useResource';
+import { useT } from '../../i18n/I18nProvider';
 import { useGroupContext } from '../group/context';
 import { RosterView } from '../group/RosterView';
 import { splitMeetings } from '../meetings/MeetingRows';
@@ -16,6 +17,7 @@ import '../lifecycle.css';
 /** The group at a glance: what is next, what is open, the follow-up work; then the delegations. */
 export function GroupOverview() {
   const { group } = useGroupContext();
+  const t = useT();
   const data = useResource(async () => {
     const [summary, meetings, tracks, statements] = await Promise.all([
       lifecycle.outcomes.summary(group.id),
@@ -39,36 +41,40 @@ export function GroupOverview() {
         <div className="overview">
           <section className="card" aria-labelledby="ov-next">
             <div className="card__head">
-              <h2 id="ov-next">Next meetings</h2>
+              <h2 id="ov-next">{t('groups.nextMeetings')}</h2>
               <Link to={`/groups/${group.id}/meetings`} className="small">
-                All meetings
+                {t('groups.allMeetings')}
               </Link>
             </div>
-            {next.length === 0 ? <p className="muted small">Nothing planned.</p> : <NextMeetings meetings={next} />}
+            {next.length === 0 ? (
+              <p className="muted small">{t('groups.nothingPlanned')}</p>
+            ) : (
+              <NextMeetings meetings={next} />
+            )}
           </section>
           <section className="card" aria-labelledby="ov-actions">
             <div className="card__head">
               <h2 id="ov-actions">
-                Open actions <span className="count">{d.summary.openActions.length}</span>
+                {t('groups.openActions')} <span className="count">{d.summary.openActions.length}</span>
               </h2>
               <Link to={`/groups/${group.id}/outcomes?kind=action`} className="small">
-                Register
+                {t('groups.register')}
               </Link>
             </div>
-            {d.summary.openActions.length === 0 ? <p className="muted small">No open actions.</p> : null}
+            {d.summary.openActions.length === 0 ? <p className="muted small">{t('groups.noOpenActions')}</p> : null}
             <OutcomeCards outcomes={d.summary.openActions.slice(0, 4)} group={group} showStatus={false} />
           </section>
           <section className="card" aria-labelledby="ov-concerns">
             <div className="card__head">
               <h2 id="ov-concerns">
-                Unanswered concerns <span className="count">{d.summary.unansweredConcerns.length}</span>
+                {t('groups.unansweredConcerns')} <span className="count">{d.summary.unansweredConcerns.length}</span>
               </h2>
               <Link to={`/groups/${group.id}/outcomes?kind=concern`} className="small">
-                Register
+                {t('groups.register')}
               </Link>
             </div>
             {d.summary.unansweredConcerns.length === 0 ? (
-              <p className="muted small">Every concern has a response.</p>
+              <p className="muted small">{t('groups.everyConcernAnswered')}</p>
             ) : null}
             <OutcomeCards outcomes={d.summary.unansweredConcerns.slice(0, 4)} group={group} showStatus={false} />
           </section>
@@ -76,12 +82,12 @@ export function GroupOverview() {
           {group.kind === 'track' ? (
             <section className="card card--wide" aria-labelledby="ov-statements">
               <div className="card__head">
-                <h2 id="ov-statements">Statements</h2>
+                <h2 id="ov-statements">{t('groups.statements')}</h2>
                 <Link to={`/groups/${group.id}/statements`} className="small">
-                  All statements
+                  {t('groups.allStatements')}
                 </Link>
               </div>
-              {d.statements.length === 0 ? <p className="muted small">No statements yet.</p> : null}
+              {d.statements.length === 0 ? <p className="muted small">{t('groups.noStatements')}</p> : null}
               <ul className="statement-list statement-list--compact">
                 {d.statements.slice(0, 3).map((s) => (
                   <StatementCard key={s.id} statement={s} groupId={group.id} />
@@ -93,7 +99,7 @@ export function GroupOverview() {
       ) : null}
       <section aria-labelledby="ov-delegations" className="stack stack--tight">
         <h2 id="ov-delegations" className="section-title">
-          Delegations
+          {t('groups.delegations')}
         </h2>
         <RosterView />
       </section>

@@ -105,6 +105,12 @@ export const accountMatrix: MatrixCase[] = [
     request: () => ({ url: '/api/account/theme', body: { theme: 'dark' } }),
   },
   {
+    route: 'PUT /api/account/language',
+    allow: SIGNED_IN,
+    why: 'one’s own language of the app, nobody else’s',
+    request: () => ({ url: '/api/account/language', body: { language: 'he' } }),
+  },
+  {
     route: 'POST /api/account/password',
     allow: SIGNED_IN,
     why: 'changing one’s own password needs the current one; the row sets the same password again',

@@ -1,0 +1,53 @@
+import { type LanguagePreference, UI_LANGUAGES, type UiLanguage } from '@parley/protocol';
+
+/** Each language named in itself, so a reader finds their own whatever the app is showing now. */
+export const LANGUAGE_NAMES: Record<UiLanguage, string> = {
+  en: 'English',
+  fr: 'Français',
+  he: 'עברית',
+  ar: 'العربية',
+};
+
+const RTL = new Set<UiLanguage>(['he', 'ar']);
+
+export const directionOf = (language: UiLanguage): 'rtl' | 'ltr' => (RTL.has(language) ? 'rtl' : 'ltr');
+
+const isUiLanguage = (tag: string): tag is UiLanguage => (UI_LANGUAGES as readonly string[]).includes(tag);
+
+/** The first of the browser's preferred languages that the app is written in (`he-IL` → `he`), else English. */
+export function browserLanguage(
+  preferred: readonly string[] = navigator.languages ?? [navigator.language],
+): UiLanguage {
+  for (const tag of preferred) {
+    const primary = tag.toLowerCase().split('-')[0] ?? '';
+    // `iw` is Hebrew's withdrawn code, still sent by some older systems.
+    const language = primary === 'iw' ? 'he' : primary;
+    if (isUiLanguage(language)) return language;
+  }
+  return 'en';
+}
+
+/** Kept on the device too, so /theme.js can set `lang` and `dir` before the first paint of the next visit. */
+const KEY = 'parley-language';
+
+/** What this device last showed, for the pages before sign-in; the profile's choice wins once signed in. */
+export function rememberedLanguage(): UiLanguage | null {
+  try {
+    const stored = localStorage.getItem(KEY);
+    return stored && isUiLanguage(stored) ? stored : null;
+  } catch {
+    return null;
+  }
+}
+
+export function rememberLanguage(preference: LanguagePreference): void {
+  try {
+    if (preference === 'system') localStorage.removeItem(KEY);
+    else localStorage.setItem(KEY, preference);
+  } catch {
+    // Storage may be refused; the profile still holds the choice and the next sign-in applies it.
+  }
+}
+
+export const resolveLanguage = (preference: LanguagePreference | null): UiLanguage =>
+  preference && preference !== 'system' ? preference : (rememberedLanguage() ?? browserLanguage());
