@@ -99,8 +99,9 @@ export async function claimJoinerKeyPackage(
   deviceId: string,
 ): Promise<string | null> {
   if (!mayTakePart(joiner, scope)) return null;
+  // Still a member (a page reloaded within the departure hold): nothing to claim, and so nothing to write.
+  if ((await currentMembers(ctx.db, mlsGroupId)).some((m) => m.deviceId === deviceId)) return null;
   return runWrite(ctx, joiner.userId!, async (w) => {
-    if ((await currentMembers(w.tx, mlsGroupId)).some((m) => m.deviceId === deviceId)) return null;
     const [device] = await w.tx
       .select({ deviceId: devices.deviceId })
       .from(devices)
