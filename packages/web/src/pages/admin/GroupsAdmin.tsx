@@ -165,17 +165,25 @@ function CreateSideForm({ groups, onCreated }: { groups: Group[]; onCreated: () 
 /** The group's own setting: chairs signed in through an identity provider confirm a factor Parley checks itself. */
 function ChairStepUpToggle({ group, onChanged }: { group: Group; onChanged: () => void }) {
   const action = useAction();
+  // Shown at once; put back if the server refuses.
+  const [on, setOn] = useState(group.chairStepUp);
   return (
     <span className="plain-list__setting">
       <CheckboxField
         label={`Chairs of ${group.name} who sign in through an identity provider confirm a passkey or authenticator code`}
-        checked={group.chairStepUp}
-        onChange={(chairStepUp) =>
+        checked={on}
+        onChange={(chairStepUp) => {
+          setOn(chairStepUp);
           void action.run(async () => {
-            await api.groups.update(group.id, { chairStepUp });
+            try {
+              await api.groups.update(group.id, { chairStepUp });
+            } catch (err) {
+              setOn(!chairStepUp);
+              throw err;
+            }
             onChanged();
-          })
-        }
+          });
+        }}
       />
       <FormAlert message={action.error} />
     </span>
