@@ -132,3 +132,20 @@ export const CreateUserBody = z.strictObject({
   isAdmin: z.boolean().default(false),
 });
 export const UserList = z.object({ users: z.array(User) });
+
+/**
+ * Why a chair action was refused while the group asks for a step-up: `chair_step_up_required` (confirm a passkey or
+ * authenticator code first) or `chair_step_up_no_factor` (the account has neither: add one first).
+ */
+export const StepUpCode = z.enum(['chair_step_up_required', 'chair_step_up_no_factor']);
+export type StepUpCode = z.infer<typeof StepUpCode>;
+
+/** This session's standing for chair step-up. */
+export const StepUpStatus = z.object({
+  /** The session began at an identity provider, so groups that ask for it want a step-up from its chairs. */
+  owed: z.boolean(),
+  steppedUp: z.boolean(),
+  totp: z.boolean(),
+  passkeys: z.number().int(),
+});
+export type StepUpStatus = z.infer<typeof StepUpStatus>;

@@ -154,6 +154,8 @@ export const CallErrorCode = z.enum([
   'not_running',
   'conflict',
   'forbidden',
+  /** A chair action in a group that asks chairs signed in at an identity provider to step up first. */
+  'chair_step_up_required',
   'not_in_call',
   'no_such_participant',
   'no_such_feed',

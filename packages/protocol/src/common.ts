@@ -74,6 +74,8 @@ export const Problem = z.object({
   instance: z.string().optional(),
   errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
   currentState: z.unknown().optional(),
+  /** A stable machine-readable reason where the UI reacts to it (e.g. `chair_step_up_required`). */
+  code: z.string().optional(),
 });
 export type Problem = z.infer<typeof Problem>;
 

@@ -35,6 +35,11 @@ export const Group = z.object({
   myMembership: z.object({ sideId: Id, role: Role }).nullable(),
   /** True when the caller reads this track as a chair of its parent group. */
   overseeing: z.boolean(),
+  /**
+   * Chairs who signed in through an identity provider confirm a passkey or authenticator code once per session
+   * before chair actions in this group (docs/threat-model.md, "Chair step-up").
+   */
+  chairStepUp: z.boolean(),
 });
 export type Group = z.infer<typeof Group>;
 
@@ -49,6 +54,7 @@ export const CreateGroupBody = z.strictObject({
 export const UpdateGroupBody = z.strictObject({
   name: singleLine(z.string().trim().min(1).max(200)).optional(),
   description: freeText(z.string().trim().max(4000)).optional(),
+  chairStepUp: z.boolean().optional(),
 });
 
 export const CreateSideBody = z.strictObject({

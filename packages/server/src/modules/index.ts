@@ -9,6 +9,7 @@ import { passkeyAccountRoutes } from './auth/passkey-account-routes.js';
 import { passkeyLoginRoutes } from './auth/passkey-login-routes.js';
 import { authPlugin } from './auth/plugin.js';
 import { recoveryRoutes } from './auth/recovery-routes.js';
+import { stepUpRoutes } from './auth/step-up-routes.js';
 import { totpRoutes } from './auth/totp-routes.js';
 import { calendarRoutes } from './calendar/routes.js';
 import { callsModule } from './calls/index.js';
@@ -35,6 +36,7 @@ export async function registerModules(app: FastifyInstance, ctx: AppContext): Pr
   await app.register(passkeyAccountRoutes, { ctx });
   await app.register(passkeyLoginRoutes, { ctx, limiters });
   await app.register(recoveryRoutes, { ctx, limiters });
+  await app.register(stepUpRoutes, { ctx, limiters });
   await app.register(identityModule, { ctx });
   await app.register(invitationRoutes, { ctx });
   await app.register(adminRoutes, { ctx });

@@ -1,8 +1,24 @@
 import type { DbOrTx } from '../db/client.js';
-import { membershipFactsOf, overseenSidesOf } from '../modules/groups/queries.js';
+import { chairStepUpGroupsOf, membershipFactsOf, overseenSidesOf } from '../modules/groups/queries.js';
 import type { ActorFacts } from './policy.js';
 
-export async function loadActorFacts(db: DbOrTx, userId: string, isAdmin: boolean): Promise<ActorFacts> {
+/**
+ * `owesStepUp`: the session began at an identity provider and has not confirmed a passkey or TOTP code; chair
+ * powers in groups that ask for a step-up then wait for one (docs/threat-model.md, "Chair step-up").
+ */
+export async function loadActorFacts(
+  db: DbOrTx,
+  userId: string,
+  isAdmin: boolean,
+  owesStepUp = false,
+): Promise<ActorFacts> {
   const memberships = await membershipFactsOf(db, userId);
-  return { userId, isAdmin, memberships, overseenSides: await overseenSidesOf(db, memberships) };
+  const chaired = memberships.filter((m) => m.role === 'chair').map((m) => m.groupId);
+  return {
+    userId,
+    isAdmin,
+    memberships,
+    overseenSides: await overseenSidesOf(db, memberships),
+    ...(owesStepUp && chaired.length > 0 ? { stepUpPending: await chairStepUpGroupsOf(db, chaired) } : {}),
+  };
 }

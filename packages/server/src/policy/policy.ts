@@ -17,6 +17,11 @@ export interface ActorFacts {
   memberships: readonly MembershipFact[];
   /** Track sides standing for a parent-group side this actor chairs (see `standingIn`). */
   overseenSides?: readonly { groupId: string; sideId: string }[];
+  /**
+   * Groups whose chair powers this actor holds only after a step-up (the group asks for one and the session, begun
+   * at an identity provider, has not confirmed a passkey or TOTP code yet). Standing and reading are unchanged.
+   */
+  stepUpPending?: readonly string[];
 }
 
 export const ANONYMOUS: ActorFacts = { userId: null, isAdmin: false, memberships: [] };
@@ -80,6 +85,16 @@ export function standingIn(actor: ActorFacts, group: GroupFacts): Standing {
   return { kind: 'none' };
 }
 
+/** Whether chair powers in `groupId` wait for this session's step-up. */
+export function chairPowersWait(actor: ActorFacts, groupId: string | null): boolean {
+  return groupId !== null && (actor.stepUpPending?.includes(groupId) ?? false);
+}
+
+/** The actor as they stand once stepped up: tells a refusal that a step-up would lift from any other. */
+export function steppedUp(actor: ActorFacts): ActorFacts {
+  return actor.stepUpPending?.length ? { ...actor, stepUpPending: [] } : actor;
+}
+
 const MANAGING_ROLES: ReadonlySet<Role> = new Set(['chair', 'secretariat']);
 const WRITING_ROLES: ReadonlySet<Role> = new Set(['chair', 'member', 'secretariat']);
 
@@ -131,11 +146,13 @@ export function decide(actor: ActorFacts, action: Action, resource: Resource): b
     case 'group.chair': {
       if (resource.type !== 'group') return false;
       const s = standingIn(actor, resource.group);
-      return s.kind === 'member' && s.role === 'chair';
+      return s.kind === 'member' && s.role === 'chair' && !chairPowersWait(actor, resource.group.id);
     }
     case 'group.oversee': {
       if (resource.type !== 'group') return false;
-      return standingIn(actor, resource.group).kind === 'overseer';
+      return (
+        standingIn(actor, resource.group).kind === 'overseer' && !chairPowersWait(actor, resource.group.parentGroupId)
+      );
     }
     case 'audit.read': {
       if (resource.type !== 'group') return false;
@@ -152,7 +169,12 @@ export function decide(actor: ActorFacts, action: Action, resource: Resource): b
       // Only a chair vouches for a person's identity; the administrator, who acts, has no need to ask.
       if (resource.type !== 'side') return false;
       const s = standingIn(actor, resource.group);
-      return s.kind === 'member' && s.sideId === resource.sideId && s.role === 'chair';
+      return (
+        s.kind === 'member' &&
+        s.sideId === resource.sideId &&
+        s.role === 'chair' &&
+        !chairPowersWait(actor, resource.group.id)
+      );
     }
     case 'side.represent': {
       if (resource.type !== 'side') return false;
@@ -174,6 +196,7 @@ export function decide(actor: ActorFacts, action: Action, resource: Resource): b
       return (
         s.kind === 'member' &&
         s.role === 'chair' &&
+        !chairPowersWait(actor, resource.item.group.id) &&
         (resource.item.sideId === null || resource.item.sideId === s.sideId)
       );
     }

@@ -1,6 +1,7 @@
 import { ClientMessage, type ServerMessage, type Topic } from '@parley/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
+import { sessionOwesStepUp } from '../modules/auth/step-up.js';
 import { loadActorFacts } from '../policy/actor.js';
 import type { ActorFacts } from '../policy/policy.js';
 import { type Connection, MAX_MESSAGE_BYTES } from './hub.js';
@@ -35,10 +36,10 @@ export async function realtimeRoutes(app: FastifyInstance, opts: { ctx: AppConte
       socket.close(4401, 'sign in first');
       return;
     }
-    let facts: { value: ActorFacts; at: number } = {
-      value: await loadActorFacts(ctx.db, user.id, user.isAdmin),
-      at: Date.now(),
-    };
+    const sessionId = request.auth.session!.id;
+    // Read afresh each time: a step-up in another request lifts the wait without reconnecting the socket.
+    const load = async () => loadActorFacts(ctx.db, user.id, user.isAdmin, await sessionOwesStepUp(ctx.db, sessionId));
+    let facts: { value: ActorFacts; at: number } = { value: await load(), at: Date.now() };
     const send = (m: ServerMessage) => {
       if (socket.readyState === socket.OPEN) socket.send(textOf(m));
     };
@@ -47,8 +48,7 @@ export async function realtimeRoutes(app: FastifyInstance, opts: { ctx: AppConte
       topics: new Set<Topic>(),
       send,
       actor: async () => {
-        if (Date.now() - facts.at > FACTS_TTL_MS)
-          facts = { value: await loadActorFacts(ctx.db, user.id, user.isAdmin), at: Date.now() };
+        if (Date.now() - facts.at > FACTS_TTL_MS) facts = { value: await load(), at: Date.now() };
         return facts.value;
       },
     };

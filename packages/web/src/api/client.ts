@@ -77,6 +77,8 @@ async function request<T>(method: Method, url: string, body?: unknown): Promise<
       ...(p.errors ? { errors: p.errors } : {}),
       // A 409 names the resource's state as the server sees it, so a view can redraw instead of guessing.
       ...(p.currentState !== undefined ? { currentState: p.currentState } : {}),
+      // A stable reason the UI reacts to (a chair's step-up, say).
+      ...(typeof p.code === 'string' ? { code: p.code } : {}),
     });
   }
   return data as T;

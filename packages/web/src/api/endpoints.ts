@@ -67,10 +67,16 @@ export const api = {
     setTheme: (theme: ThemePreference) => http.put<{ theme: ThemePreference }>('/api/account/theme', { theme }),
     setLanguage: (language: LanguagePreference) =>
       http.put<{ language: LanguagePreference }>('/api/account/language', { language }),
+    stepUpTotp: (code: string) => http.post<unknown>('/api/account/step-up/totp', { code }),
+    stepUpPasskeyOptions: () => http.post<PasskeyOptions>('/api/account/step-up/passkey/options'),
+    stepUpPasskeyVerify: (flowId: string, response: unknown) =>
+      http.post<unknown>('/api/account/step-up/passkey/verify', { flowId, response }),
   },
   groups: {
     list: () => http.get<{ groups: Group[] }>('/api/groups'),
     get: (groupId: string) => http.get<Group>(g(groupId)),
+    update: (groupId: string, body: { name?: string; description?: string; chairStepUp?: boolean }) =>
+      http.patch<Group>(g(groupId), body),
     roster: (groupId: string) => http.get<Roster>(`${g(groupId)}/roster`),
     create: (body: { name: string; description: string; kind: 'group' | 'track'; parentGroupId: string | null }) =>
       http.post<Group>('/api/groups', body),

@@ -15,3 +15,10 @@ export async function registerPasskey(name: string): Promise<void> {
   const response = await startRegistration({ optionsJSON: options as never });
   await api.account.passkeyRegistrationVerify(flowId, response, name);
 }
+
+/** Confirms the signed-in session with one of the account's passkeys (a chair's step-up). */
+export async function stepUpWithPasskey(): Promise<void> {
+  const { flowId, options } = await api.account.stepUpPasskeyOptions();
+  const response = await startAuthentication({ optionsJSON: options as never });
+  await api.account.stepUpPasskeyVerify(flowId, response);
+}

@@ -1,6 +1,7 @@
 import type { MatrixCase } from '../../test-support/matrix.js';
 import { accountMatrix } from './test-support/account-matrix.js';
 import { recoveryMatrix } from './test-support/recovery-matrix.js';
+import { stepUpMatrix } from './test-support/step-up-matrix.js';
 
 const SIGNED_IN = ['admin', 'chairA', 'memberA', 'observerA', 'chairB', 'memberB', 'outsider'] as const;
 const EVERYONE = [...SIGNED_IN, 'anonymous'] as const;
@@ -31,4 +32,5 @@ export const matrix: MatrixCase[] = [
   },
   ...accountMatrix,
   ...recoveryMatrix,
+  ...stepUpMatrix,
 ];

@@ -9,6 +9,7 @@ import { type ActorFacts, ANONYMOUS } from '../../policy/policy.js';
 import { findLiveSession, findUserById, type SessionRow, type UserRow } from './queries.js';
 import { sessions } from './schema.js';
 import { SESSION_COOKIE } from './session-cookie.js';
+import { owesStepUp } from './step-up.js';
 
 export interface RequestAuth {
   session: SessionRow | null;
@@ -57,6 +58,6 @@ export function requireUser(request: FastifyRequest): UserRow {
 export function actorOf(ctx: AppContext, request: FastifyRequest): Promise<ActorFacts> {
   const user = request.auth.user;
   if (!user) return Promise.resolve(ANONYMOUS);
-  request.actorFacts ??= loadActorFacts(ctx.db, user.id, user.isAdmin);
+  request.actorFacts ??= loadActorFacts(ctx.db, user.id, user.isAdmin, owesStepUp(request.auth.session));
   return request.actorFacts;
 }

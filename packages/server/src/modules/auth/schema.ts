@@ -34,6 +34,12 @@ export const sessions = pgTable(
       .references(() => users.id, { onDelete: 'cascade' }),
     /** `second_factor` sessions only allow finishing the login; `full` sessions are signed in. */
     stage: text('stage', { enum: ['second_factor', 'full'] }).notNull(),
+    /** How the first factor was given: an `oidc` session may owe a step-up before chair actions. */
+    method: text('method', { enum: ['local', 'oidc'] })
+      .notNull()
+      .default('local'),
+    /** When this session proved a passkey or TOTP code on top of an identity provider's sign-in. */
+    steppedUpAt: timestamp('stepped_up_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),

@@ -33,6 +33,8 @@ export async function startSession(
   action: string,
   /** Runs in the same transaction before the session is created; throwing aborts the login. */
   within?: (w: WriteScope) => Promise<void>,
+  /** `oidc` when an identity provider gave the first factor: such a session may owe a chair step-up. */
+  method: 'local' | 'oidc' = 'local',
 ): Promise<void> {
   const token = randomToken();
   const expiresAt = new Date(
@@ -54,6 +56,7 @@ export async function startSession(
         tokenHash: sha256Hex(token),
         userId,
         stage,
+        method,
         expiresAt,
         userAgent: (request.headers['user-agent'] ?? '').slice(0, 300),
         ip: request.ip,
@@ -66,7 +69,7 @@ export async function startSession(
       groupId: null,
       sideId: null,
       marking: 'shared',
-      after: { stage, userId },
+      after: { stage, userId, method },
     });
   });
   setSessionCookie(reply, ctx.config, token, expiresAt);

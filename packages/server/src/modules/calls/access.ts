@@ -3,11 +3,21 @@ import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../../context.js';
 import type { DbOrTx } from '../../db/client.js';
 import { forbidden, notFound, unauthorized } from '../../http/errors.js';
-import { type ActorFacts, canSeeItem, decide, membershipIn, standingIn } from '../../policy/policy.js';
+import {
+  type ActorFacts,
+  canSeeItem,
+  chairPowersWait,
+  decide,
+  membershipIn,
+  standingIn,
+  steppedUp,
+} from '../../policy/policy.js';
 import { actorOf } from '../auth/plugin.js';
 import { userNames } from '../auth/queries.js';
+import { stepUpRefusal } from '../auth/step-up.js';
 import { agenciesOfGroup, membersOfGroup, sidesOf } from '../groups/queries.js';
 import { findMeetingFacts, type MeetingFacts } from '../meetings/index.js';
+import { CallError } from './errors.js';
 
 /** Who someone is in a call: what the roster shows and what they may do there. */
 export interface CallPerson {
@@ -87,7 +97,17 @@ export function isCallChair(actor: ActorFacts, facts: MeetingFacts): boolean {
 /** A chair of this side in the meeting's group: may ask that side's delegates to mute. */
 export function chairsSide(actor: ActorFacts, facts: MeetingFacts, sideId: string): boolean {
   const m = membershipIn(actor, facts.groupId);
-  return !!m && m.role === 'chair' && m.sideId === sideId;
+  return !!m && m.role === 'chair' && m.sideId === sideId && !chairPowersWait(actor, facts.groupId);
+}
+
+/** A chair refused only because this group wants their step-up first: told so, with the code the browser knows. */
+export function chairRefusal(actor: ActorFacts, facts: MeetingFacts, message: string): CallError {
+  return chairPowersWait(actor, facts.groupId)
+    ? new CallError(
+        'chair_step_up_required',
+        'Confirm with a passkey or an authenticator code first: this group asks it of chairs who signed in through an identity provider',
+      )
+    : new CallError('forbidden', message);
 }
 
 /** REST: the meeting, if the caller may know it exists; then `need` decides 403. */
@@ -103,7 +123,10 @@ export async function restCallAccess(
   const facts = await findMeetingFacts(ctx.db, meetingId);
   if (!facts || !canSeeItem(actor, facts.item)) throw notFound('Meeting');
   if (need === 'chair') {
-    if (!isCallChair(actor, facts)) throw forbidden('Only a chair of the group starts or ends its call');
+    if (!isCallChair(actor, facts)) {
+      if (isCallChair(steppedUp(actor), facts)) throw await stepUpRefusal(ctx.db, request);
+      throw forbidden('Only a chair of the group starts or ends its call');
+    }
   } else {
     const s = await callStanding(ctx.db, actor, facts);
     if (s.kind === 'not_found') throw notFound('Meeting');
@@ -128,6 +151,12 @@ export async function restSideChair(
   const s = await callStanding(ctx.db, actor, facts);
   if (s.kind === 'not_found') throw notFound('Meeting');
   if (s.kind === 'forbidden') throw forbidden(s.reason);
+  if (
+    !s.person.overseer &&
+    chairsSide(steppedUp(actor), facts, s.person.sideId) &&
+    !chairsSide(actor, facts, s.person.sideId)
+  )
+    throw await stepUpRefusal(ctx.db, request);
   if (s.person.overseer || !chairsSide(actor, facts, s.person.sideId))
     throw forbidden('Only a chair of your side opens, recalls or closes its caucus');
   return { facts, person: s.person };

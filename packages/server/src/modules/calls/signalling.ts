@@ -3,7 +3,7 @@ import type { AppContext } from '../../context.js';
 import { canSeeItem, membershipIn, standingIn } from '../../policy/policy.js';
 import type { Connection } from '../../realtime/hub.js';
 import { findMeetingFacts } from '../meetings/index.js';
-import { callStanding, chairsSide, isCallChair } from './access.js';
+import { callStanding, chairRefusal, chairsSide, isCallChair } from './access.js';
 import { CallError, callErrorOf } from './errors.js';
 import { enqueue, type LiveCall, type Member } from './live.js';
 import { type CallManager, mapStreams } from './manager.js';
@@ -201,14 +201,15 @@ async function dispatch(mgr: CallManager, conn: Connection, call: LiveCall, me: 
       admitted(me);
       const target = call.members.get(msg.participantId);
       if (target?.state !== 'admitted') throw new CallError('no_such_participant', 'No such participant');
-      if (!chairsSide(await conn.actor(), call.facts, target.person.sideId))
-        throw new CallError('forbidden', 'Only a chair of their own side may ask them to mute');
+      const actor = await conn.actor();
+      if (!chairsSide(actor, call.facts, target.person.sideId))
+        throw chairRefusal(actor, call.facts, 'Only a chair of their own side may ask them to mute');
       return call.send(target, { type: 'call.mute-requested', meetingId, byName: me.person.displayName });
     }
     case 'call.remove': {
       admitted(me);
       const actor = await conn.actor();
-      if (!isCallChair(actor, call.facts)) throw new CallError('forbidden', 'Only a chair removes participants');
+      if (!isCallChair(actor, call.facts)) throw chairRefusal(actor, call.facts, 'Only a chair removes participants');
       if (msg.participantId === me.participantId) throw new CallError('no_such_participant', 'Leave instead');
       return remove(mgr, call, actor, msg.participantId);
     }
@@ -218,10 +219,10 @@ async function dispatch(mgr: CallManager, conn: Connection, call: LiveCall, me: 
       if (call.caucusOf) {
         // In a caucus, ending means closing the caucus: everyone in it goes back to the plenary.
         if (!chairsSide(actor, call.facts, call.caucusOf.sideId))
-          throw new CallError('forbidden', 'Only a chair of your side closes its caucus');
+          throw chairRefusal(actor, call.facts, 'Only a chair of your side closes its caucus');
         return mgr.closeCaucus(me.person.userId, call);
       }
-      if (!isCallChair(actor, call.facts)) throw new CallError('forbidden', 'Only a chair ends the call');
+      if (!isCallChair(actor, call.facts)) throw chairRefusal(actor, call.facts, 'Only a chair ends the call');
       const sideId = membershipIn(actor, call.facts.groupId)?.sideId ?? null;
       return mgr.end({ userId: me.person.userId, sideId }, call.facts);
     }

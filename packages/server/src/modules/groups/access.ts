@@ -8,8 +8,10 @@ import {
   type GroupFacts,
   type Resource,
   standingIn,
+  steppedUp,
 } from '../../policy/policy.js';
 import { actorOf } from '../auth/plugin.js';
+import { stepUpRefusal } from '../auth/step-up.js';
 import { groupFacts } from './queries.js';
 
 /**
@@ -25,6 +27,7 @@ export async function authorize(
   const actor = await actorOf(ctx, request);
   if (decide(actor, action, resource)) return actor;
   if (actor.userId === null) throw unauthorized();
+  if (decide(steppedUp(actor), action, resource)) throw await stepUpRefusal(ctx.db, request);
   const group = resourceGroup(resource);
   if (group && standingIn(actor, group).kind === 'none') throw notFound('Group');
   throw forbidden();

@@ -17,6 +17,16 @@ export async function membershipFactsOf(db: DbOrTx, userId: string): Promise<Mem
     .where(eq(memberships.userId, userId));
 }
 
+/** Which of these groups ask chairs for a step-up. */
+export async function chairStepUpGroupsOf(db: DbOrTx, groupIds: readonly string[]): Promise<string[]> {
+  if (groupIds.length === 0) return [];
+  const rows = await db
+    .select({ id: groups.id })
+    .from(groups)
+    .where(and(inArray(groups.id, [...groupIds]), eq(groups.chairStepUp, true)));
+  return rows.map((r) => r.id);
+}
+
 /**
  * The track sides a user oversees: each side of a track that stands for a parent-group side the user chairs.
  * Overseeing chairs see their own side's people and items in the track, as they do in the parent group.
@@ -106,6 +116,7 @@ export function groupDto(
     sides: groupSides.filter((s) => s.groupId === g.id).map(sideDto),
     myMembership: mine ? { sideId: mine.sideId, role: mine.role } : null,
     overseeing,
+    chairStepUp: g.chairStepUp,
   };
 }
 

@@ -1,4 +1,4 @@
-import { type AnyPgColumn, integer, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
+import { type AnyPgColumn, boolean, integer, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
 
 const markingEnum = ['shared', 'side-only'] as const;
 const roleEnum = ['chair', 'member', 'observer', 'secretariat'] as const;
@@ -9,6 +9,8 @@ export const groups = pgTable('groups', {
   description: text('description').notNull().default(''),
   kind: text('kind', { enum: ['group', 'track'] }).notNull(),
   parentGroupId: uuid('parent_group_id').references((): AnyPgColumn => groups.id),
+  /** Chairs who signed in through an identity provider confirm a passkey or TOTP code before chair actions. */
+  chairStepUp: boolean('chair_step_up').notNull().default(false),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 

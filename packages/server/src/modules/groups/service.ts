@@ -56,7 +56,7 @@ export async function updateGroup(
   ctx: Ctx,
   actorUserId: string,
   groupId: string,
-  patch: { name?: string; description?: string },
+  patch: { name?: string; description?: string; chairStepUp?: boolean },
 ) {
   return runWrite(ctx, actorUserId, async (w) => {
     const before = await findGroup(w.tx, groupId);

@@ -86,6 +86,16 @@ export async function provision(
       .update(identityLinks)
       .set({ refreshToken: sealed(link.id), revokedAt: null, lastCheckedAt: new Date() })
       .where(eq(identityLinks.id, link.id));
+    // The link's new refresh token is a change too; without an entry a sign-in that changes nothing else fails.
+    await w.audit({
+      action: 'identity.refresh_link',
+      resourceType: 'user',
+      resourceId: userId,
+      groupId: null,
+      sideId: null,
+      marking: 'shared',
+      after: { providerId: p.id, subject: who.subject },
+    });
   } else {
     const [row] = await tx
       .insert(identityLinks)

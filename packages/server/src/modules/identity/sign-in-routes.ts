@@ -119,7 +119,7 @@ export async function signInRoutes(app: FastifyInstance, opts: { ctx: AppContext
     if (q.iss !== undefined && q.iss !== p.issuer) return refuse(request, reply, 'wrong_issuer');
     try {
       const userId = await completeSignIn(ctx, p, request, flow);
-      await startSession(ctx, request, reply, userId, 'full', 'auth.login_oidc');
+      await startSession(ctx, request, reply, userId, 'full', 'auth.login_oidc', undefined, 'oidc');
     } catch (err) {
       return refuse(request, reply, refusalOf(err), err);
     }

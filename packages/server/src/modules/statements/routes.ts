@@ -12,8 +12,9 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from '../../context.js';
 import { forbidden, notFound, unauthorized } from '../../http/errors.js';
-import { type ActorFacts, canSeeItem, type GroupFacts } from '../../policy/policy.js';
+import { type ActorFacts, canSeeItem, type GroupFacts, steppedUp } from '../../policy/policy.js';
 import { actorOf } from '../auth/plugin.js';
+import { stepUpRefusal } from '../auth/step-up.js';
 import { authorize, authorizeGroup } from '../groups/access.js';
 import { groupFacts } from '../groups/queries.js';
 import {
@@ -90,6 +91,8 @@ export async function statementRoutes(app: FastifyInstance, opts: { ctx: AppCont
     async (request) => {
       const { row, group, actor } = await visible(request, request.params.statementId);
       const sideId = await approvingSideOf(ctx.db, actor, group);
+      if (!sideId && (await approvingSideOf(ctx.db, steppedUp(actor), group)))
+        throw await stepUpRefusal(ctx.db, request);
       if (!sideId) throw forbidden(group.kind === 'track' ? 'Chairs of the parent group approve' : 'Chairs approve');
       return one(actor, group, await svc.approveStatement(ctx, actor, group, row.id, sideId, request.body.textHash));
     },

@@ -2,7 +2,7 @@ import type { Group } from '@parley/protocol';
 import { type FormEvent, useState } from 'react';
 import { Link } from 'react-router';
 import { api } from '../../api/endpoints';
-import { FormAlert, SelectField, TextField, useAction } from '../../components/forms';
+import { CheckboxField, FormAlert, SelectField, TextField, useAction } from '../../components/forms';
 import { Loading, Panel, SideCode } from '../../components/ui';
 import { useResource } from '../../components/useResource';
 
@@ -32,6 +32,7 @@ export function GroupsAdmin() {
                   <SideCode key={s.id} side={s} />
                 ))}
               </span>
+              <ChairStepUpToggle group={g} onChanged={list.reload} />
             </li>
           ))}
         </ul>
@@ -158,5 +159,33 @@ function CreateSideForm({ groups, onCreated }: { groups: Group[]; onCreated: () 
         </button>
       </div>
     </form>
+  );
+}
+
+/** The group's own setting: chairs signed in through an identity provider confirm a factor Parley checks itself. */
+function ChairStepUpToggle({ group, onChanged }: { group: Group; onChanged: () => void }) {
+  const action = useAction();
+  // Shown at once; put back if the server refuses.
+  const [on, setOn] = useState(group.chairStepUp);
+  return (
+    <span className="plain-list__setting">
+      <CheckboxField
+        label={`Chairs of ${group.name} who sign in through an identity provider confirm a passkey or authenticator code`}
+        checked={on}
+        onChange={(chairStepUp) => {
+          setOn(chairStepUp);
+          void action.run(async () => {
+            try {
+              await api.groups.update(group.id, { chairStepUp });
+            } catch (err) {
+              setOn(!chairStepUp);
+              throw err;
+            }
+            onChanged();
+          });
+        }}
+      />
+      <FormAlert message={action.error} />
+    </span>
   );
 }

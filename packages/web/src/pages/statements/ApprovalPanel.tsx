@@ -1,8 +1,9 @@
-import type { Group, JointStatement, Side } from '@parley/protocol';
-import type { CSSProperties } from 'react';
+import type { Group, JointStatement, Side, StepUpCode } from '@parley/protocol';
+import { type CSSProperties, useState } from 'react';
 import { lifecycle } from '../../api/lifecycle';
 import { FormAlert, useAction } from '../../components/forms';
 import { formatWhen } from '../../components/lifecycle/time';
+import { StepUpPrompt, stepUpCodeOf } from '../../components/StepUpPrompt';
 import { Panel, SideCode } from '../../components/ui';
 import { hashPrefix } from './hash';
 
@@ -33,9 +34,18 @@ export function ApprovalPanel({
     .map((id) => group.sides.find((s) => s.id === id))
     .filter((s): s is Side => !!s);
 
+  const [stepUp, setStepUp] = useState<StepUpCode | null>(null);
   const onApprove = () =>
     void approve.run(async () => {
-      await lifecycle.statements.approve(statement.id, statement.textHash);
+      try {
+        await lifecycle.statements.approve(statement.id, statement.textHash);
+      } catch (err) {
+        const code = stepUpCodeOf(err);
+        if (!code) throw err;
+        setStepUp(code);
+        return;
+      }
+      setStepUp(null);
       await onChanged();
     });
 
@@ -55,6 +65,7 @@ export function ApprovalPanel({
         {verified === false ? <span className="hash-line__bad">does not match the text shown; reload</span> : null}
       </p>
       <FormAlert message={approve.error} />
+      {stepUp ? <StepUpPrompt code={stepUp} onDone={onApprove} onCancel={() => setStepUp(null)} /> : null}
       <ul className="approvals">
         {sides.map((side) => {
           const a = statement.approvals.find((x) => x.sideId === side.id);
