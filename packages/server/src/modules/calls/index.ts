@@ -41,9 +41,11 @@ export {
   type CallPerson,
   callPersonOf,
   callStanding,
+  chairsSide,
   isCallChair,
   onCallEnd,
   runningCall,
   waitsInLobby,
 } from './api.js';
+export { gatePublish } from './publish-gates.js';
 export { callManagerOf } from './runtime.js';
