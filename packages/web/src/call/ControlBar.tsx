@@ -4,6 +4,7 @@ import {
   CameraIcon,
   ChatIcon,
   HandIcon,
+  LanguageIcon,
   LeaveIcon,
   MicIcon,
   PeopleIcon,
@@ -14,7 +15,7 @@ import {
 import type { CallSession } from './session';
 import type { CallSnapshot } from './snapshot';
 
-export type PanelName = 'chat' | 'verify' | 'people' | 'floor' | null;
+export type PanelName = 'chat' | 'verify' | 'people' | 'floor' | 'language' | null;
 
 /** The speakers' list as the bar shows it: one's own hand, and how many wait. */
 export interface HandControl {
@@ -33,6 +34,7 @@ export function ControlBar({
   isChair,
   onEnd,
   hand,
+  channel,
 }: {
   session: CallSession;
   snap: CallSnapshot;
@@ -43,6 +45,8 @@ export function ControlBar({
   onEnd: () => void;
   /** Absent when the call keeps no speakers' list (a side-only meeting). */
   hand?: HandControl | undefined;
+  /** What this person hears (`FLOOR` or a language tag); absent when no channel is offered and they assign none. */
+  channel?: string | undefined;
 }) {
   const [shareError, setShareError] = useState<string | null>(null);
   const toggle = (p: Exclude<PanelName, null>) => setPanel(panel === p ? null : p);
@@ -131,6 +135,22 @@ export function ControlBar({
                 <span className="visually-hidden"> waiting to speak</span>
               </span>
             ) : null}
+          </button>
+        ) : null}
+        {channel ? (
+          <button
+            type="button"
+            className={`call-btn${panel === 'language' ? ' call-btn--on' : ''}`}
+            aria-expanded={panel === 'language'}
+            aria-controls="call-panel"
+            onClick={() => toggle('language')}
+          >
+            <LanguageIcon />
+            Language
+            <span className="call-count call-count--lang">
+              <span className="visually-hidden">: </span>
+              {channel}
+            </span>
           </button>
         ) : null}
         <button
