@@ -97,12 +97,7 @@ export function InterpretationPanel({
         </section>
       ) : null}
       {mayAssign ? (
-        <Assignments
-          interp={interp}
-          channels={channels}
-          participants={snap.participants}
-          sideCode={sideCode}
-        />
+        <Assignments interp={interp} channels={channels} participants={snap.participants} sideCode={sideCode} />
       ) : null}
     </div>
   );
