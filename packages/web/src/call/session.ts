@@ -149,7 +149,7 @@ export class CallSession {
 
   /**
    * An assigned interpreter goes on air: the microphone is published as a third, audio-only stream through the same
-   * E2EE worker as every other (one SFrame counter per key across all of them, §13), and muted towards the floor.
+   * E2EE worker as every other (one SFrame counter per key across all of them, docs/call-keys.md §13), and muted towards the floor.
    */
   async startInterpreting(): Promise<void> {
     const mic = this.state.local?.getAudioTracks()[0];
