@@ -55,7 +55,7 @@ describe('interpretation: a French channel under the call’s keys', () => {
   });
 
   const openLanguage = async (page: Page) => {
-    const toggle = page.getByRole('button', { name: /^Language/ });
+    const toggle = page.getByRole('button', { name: /^Language:/ });
     if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
     await page.getByRole('complementary', { name: 'Interpretation' }).waitFor();
   };
@@ -73,7 +73,7 @@ describe('interpretation: a French channel under the call’s keys', () => {
     return [...call.members.values()].find((x) => x.participantId === participantId)?.feeds.get('interp');
   };
 
-  it('the chair assigns an interpreter, who goes on air into French', async () => {
+  it('three delegates of both sides join the call', async () => {
     await openPreJoin(chair, meetingId);
     await chair.page.getByRole('button', { name: 'Start the call' }).click();
     await waitInRoom(chair);
@@ -81,6 +81,10 @@ describe('interpretation: a French channel under the call’s keys', () => {
     await joinFromPreJoin(bel);
     await waitInRoom(bel);
     await openPreJoin(expert, meetingId);
+    // Preparing a third device's keys takes a while on a busy machine.
+    await expect
+      .poll(() => expert.page.getByRole('button', { name: 'Join secure call' }).isEnabled(), { timeout: 120_000 })
+      .toBe(true);
     await joinFromPreJoin(expert);
     const lobby = chair.page.getByRole('region', { name: 'Lobby (1)' });
     await lobby.getByRole('button', { name: `Admit ${world.users.aldExpert!.displayName}` }).click();
@@ -88,7 +92,9 @@ describe('interpretation: a French channel under the call’s keys', () => {
     ids.bel = await idOf(chair.page, world.users.belChair!.displayName);
     ids.chair = await idOf(bel.page, world.users.aldChair!.displayName);
     ids.expert = await idOf(chair.page, world.users.aldExpert!.displayName);
+  });
 
+  it('the chair assigns an interpreter, who goes on air into French', async () => {
     // The chair assigns with the keyboard-usable form; a tag that is not a language is refused, naming the field.
     await openLanguage(chair.page);
     await chair.page.getByLabel('Interpreter').selectOption({ label: `${world.users.belChair!.displayName} (BEL)` });
@@ -117,7 +123,7 @@ describe('interpretation: a French channel under the call’s keys', () => {
   it('the listener who picks French decodes the channel over the lowered floor; the Floor listener receives none of it', async () => {
     await openLanguage(expert.page);
     await expert.page.getByRole('radio', { name: /French/ }).check();
-    await expect.poll(() => expert.page.getByRole('button', { name: /^Language/ }).textContent()).toContain('FR');
+    await expect.poll(() => expert.page.getByRole('button', { name: /^Language:/ }).textContent()).toContain('FR');
     // Audio frames of the channel decrypt and play: the decoded energy keeps rising.
     let last = -1;
     await expect

@@ -143,14 +143,12 @@ export function ControlBar({
             className={`call-btn${panel === 'language' ? ' call-btn--on' : ''}`}
             aria-expanded={panel === 'language'}
             aria-controls="call-panel"
+            aria-label={`Language: ${channel}`}
+            title="Interpretation: choose what you hear"
             onClick={() => toggle('language')}
           >
             <LanguageIcon />
-            Language
-            <span className="call-count call-count--lang">
-              <span className="visually-hidden">: </span>
-              {channel}
-            </span>
+            {channel}
           </button>
         ) : null}
         <button
