@@ -97,7 +97,9 @@ describe('interpretation: a French channel under the call’s keys', () => {
   it('the chair assigns an interpreter, who goes on air into French', async () => {
     // The chair assigns with the keyboard-usable form; a tag that is not a language is refused, naming the field.
     await openLanguage(chair.page);
-    await chair.page.getByLabel('Interpreter').selectOption({ label: `${world.users.belChair!.displayName} (BEL)` });
+    await chair.page
+      .getByLabel('Interpreter', { exact: true })
+      .selectOption({ label: `${world.users.belChair!.displayName} (BEL)` });
     await chair.page.getByLabel('From (language tag)').fill('en');
     await chair.page.getByLabel('Into (language tag)').fill('french');
     await chair.page.getByRole('button', { name: 'Assign' }).click();
