@@ -116,10 +116,12 @@ describe('interpretation: a French channel under the call’s keys', () => {
     await bel.page.getByRole('button', { name: 'Stop interpreting', pressed: true }).waitFor();
     await expect.poll(() => interpFeedOf(ids.bel!), { timeout: 30_000 }).toBeTruthy();
     // Every roster offers the channel.
-    for (const seat of [chair, expert])
+    for (const seat of [chair, expert]) {
+      await openLanguage(seat.page);
       await expect
         .poll(() => seat.page.getByRole('radio', { name: /French/ }).isEnabled(), { timeout: 30_000 })
         .toBe(true);
+    }
   });
 
   it('the listener who picks French decodes the channel over the lowered floor; the Floor listener receives none of it', async () => {
