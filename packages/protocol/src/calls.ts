@@ -7,8 +7,11 @@ import { Id, Role, Timestamp } from './common.js';
  * Media is end-to-end encrypted with SFrame keyed by the call's MLS group (context `call:<meetingId>`).
  */
 
-/** A participant publishes at most two streams: camera+microphone, and a screen share. */
-export const CallStream = z.enum(['main', 'screen']);
+/**
+ * A participant publishes at most three streams: camera+microphone, a screen share, and (an assigned interpreter
+ * only) the interpretation channel of their target language, audio only.
+ */
+export const CallStream = z.enum(['main', 'screen', 'interp']);
 export type CallStream = z.infer<typeof CallStream>;
 
 const Sdp = z
@@ -27,7 +30,7 @@ export const IceCandidate = z.strictObject({
 });
 
 /** Which of the caller's own peer connections a trickle candidate belongs to. */
-export const CallTarget = z.enum(['main', 'screen', 'subscriber']);
+export const CallTarget = z.enum(['main', 'screen', 'interp', 'subscriber']);
 export type CallTarget = z.infer<typeof CallTarget>;
 
 const RequestId = z.string().max(64).optional();

@@ -65,8 +65,8 @@ export const Problem = z.object({
   status: z.number().int(),
   detail: z.string().optional(),
   /**
-   * Stable and machine-readable (`wrong_credentials`, `validation`, `not_found`…): the web app translates the code
-   * and falls back to `detail` for a code it does not know yet.
+   * Stable and machine-readable (`wrong_credentials`, `validation`, `not_found`, `chair_step_up_required`…): the web
+   * app translates the code, or reacts to it, and falls back to `detail` for a code it does not know yet.
    */
   code: z.string().optional(),
   /** With `too_many_requests`: seconds to wait, as the Retry-After header says. */
@@ -74,8 +74,6 @@ export const Problem = z.object({
   instance: z.string().optional(),
   errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
   currentState: z.unknown().optional(),
-  /** A stable machine-readable reason where the UI reacts to it (e.g. `chair_step_up_required`). */
-  code: z.string().optional(),
 });
 export type Problem = z.infer<typeof Problem>;
 

@@ -60,6 +60,14 @@ const samples: { [K in DomainEventKind]: DomainEventOf<K> } = {
   'floor.taken': { ...ids('floor.taken', 'floor'), data: { version: 6, userId: deviceId } },
   'floor.allowance_set': { ...ids('floor.allowance_set', 'floor'), data: { version: 7, userId: null } },
   'floor.closed': { ...ids('floor.closed', 'floor'), data: { version: 8, userId: null } },
+  'interpretation.assigned': {
+    ...ids('interpretation.assigned', 'interpretation'),
+    data: { version: 1, userId: deviceId },
+  },
+  'interpretation.removed': {
+    ...ids('interpretation.removed', 'interpretation'),
+    data: { version: 2, userId: deviceId },
+  },
   'roster.changed': ids('roster.changed', 'membership'),
   'track.created': ids('track.created', 'track'),
   'mls.welcome': {

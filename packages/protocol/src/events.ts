@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Id } from './common.js';
 import { FloorChange } from './floor.js';
+import { InterpretationChange } from './interpretation.js';
 import { MlsCommitRequestedEvent, MlsMessageEvent, MlsReestablishedEvent, MlsWelcomeEvent } from './keys.js';
 import { MeetingPhase, MeetingStatus } from './meetings.js';
 
@@ -38,6 +39,8 @@ const outcome = idOnly(z.literal('outcome'));
 const statement = idOnly(z.literal('statement'));
 /** Floor events go to the meeting's topic and name the meeting; clients refetch the speakers' list. */
 const floor = withData(z.literal('floor'), FloorChange);
+/** Interpretation events go to the meeting's topic and name the meeting; clients refetch the assignments. */
+const interpretation = withData(z.literal('interpretation'), InterpretationChange);
 const mlsGroup = z.literal('mls-group');
 
 export const DomainEvent = z.discriminatedUnion('kind', [
@@ -75,6 +78,8 @@ export const DomainEvent = z.discriminatedUnion('kind', [
   floor('floor.taken'),
   floor('floor.allowance_set'),
   floor('floor.closed'),
+  interpretation('interpretation.assigned'),
+  interpretation('interpretation.removed'),
   idOnly(RosterResource)('roster.changed'),
   idOnly(z.literal('track'))('track.created'),
   // On the `user:` topic of the device's owner.
@@ -101,6 +106,7 @@ export type ReadoutEvent = Family<'readout'>;
 export type OutcomeEvent = Family<'outcome'>;
 export type StatementEvent = Family<'statement'>;
 export type FloorEvent = Family<'floor'>;
+export type InterpretationEvent = Family<'interpretation'>;
 export type RosterChangedEvent = DomainEventOf<'roster.changed'>;
 export type TrackCreatedEvent = DomainEventOf<'track.created'>;
 export type MlsWelcomeDomainEvent = DomainEventOf<'mls.welcome'>;

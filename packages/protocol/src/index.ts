@@ -7,6 +7,7 @@ export * from './events.js';
 export * from './floor.js';
 export * from './groups.js';
 export * from './identity.js';
+export * from './interpretation.js';
 export * from './keys.js';
 export * from './language.js';
 export * from './meetings.js';

@@ -7,6 +7,7 @@ export * from '../modules/calls/schema.js';
 export * from '../modules/floor/schema.js';
 export * from '../modules/groups/schema.js';
 export * from '../modules/identity/schema.js';
+export * from '../modules/interpretation/schema.js';
 export * from '../modules/invitations/schema.js';
 export * from '../modules/keys/schema.js';
 export * from '../modules/meetings/schema.js';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type FloorState, type MeetingDetail, mlsContext } from '@parley/protocol';
+import { type FloorState, type InterpretationState, type MeetingDetail, mlsContext } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InjectClient } from '../lib/inject-client.js';
 import { verifyAuditChain } from '../modules/audit/chain.js';
@@ -114,6 +114,10 @@ describe('the demo group', () => {
     expect(floor.queue.map((q) => q.displayName)).toEqual(['Ines Kovač', 'Leila Haddad']);
     expect(floor.sides.map((s) => s.allowanceSeconds)).toEqual([900, 900]);
     expect(floor).toMatchObject({ callRunning: false, speaker: null });
+    const interp = (await chair.get(`/api/meetings/${fifth.id}/interpretation`)).json() as InterpretationState;
+    expect(interp.interpreters).toEqual([
+      expect.objectContaining({ displayName: 'Yuki Tanaka', from: 'en', to: 'fr' }),
+    ]);
   });
 
   it('lets a chair’s first device join the back channel by itself, reading nothing said before it joined', async () => {

@@ -263,5 +263,14 @@ export async function tellDemoStory(
     await ok(`speakers' list: ${name}`, await aldChair.post(`${floor}/queue`, { userId: userIdOf(name) }));
   for (const sideId of [ids.sides.ALD, ids.sides.BEL])
     await ok('speaking time allowance', await belChair.post(`${floor}/allowance`, { sideId, seconds: 15 * 60 }));
+  // Belmora brings an interpreter into French: the channel is on offer as soon as she goes on air in the call.
+  await ok(
+    'interpreter',
+    await belChair.post(`/api/meetings/${next.id}/interpretation`, {
+      userId: userIdOf('Yuki Tanaka'),
+      from: 'en',
+      to: 'fr',
+    }),
+  );
   return { meetingId: meeting.id, trackId, statementId: statement.id };
 }

@@ -17,6 +17,7 @@ import { floorModule } from './floor/index.js';
 import { groupRoutes } from './groups/routes.js';
 import { registerGroupTopics } from './groups/topics.js';
 import { identityModule } from './identity/index.js';
+import { interpretationModule } from './interpretation/index.js';
 import { invitationRoutes } from './invitations/routes.js';
 import { keysModule } from './keys/index.js';
 import { meetingsModule } from './meetings/index.js';
@@ -49,6 +50,7 @@ export async function registerModules(app: FastifyInstance, ctx: AppContext): Pr
   await app.register(keysModule, { ctx });
   await app.register(callsModule, { ctx });
   await app.register(floorModule, { ctx });
+  await app.register(interpretationModule, { ctx });
   await app.register(outcomeRoutes, { ctx });
   await app.register(trackRoutes, { ctx });
   await app.register(readoutRoutes, { ctx });

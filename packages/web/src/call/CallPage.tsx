@@ -20,6 +20,7 @@ import { useCallSnapshot } from './useCallSession';
 import './call.css';
 import './call-panels.css';
 import './floor.css';
+import './interpretation.css';
 import './call-small-screens.css';
 
 export interface CallContext {

@@ -7,6 +7,8 @@ import { FloorBadge, HandBadge } from './FloorBadge';
 import { FloorPanel } from './FloorPanel';
 import { floorApi } from './floor-api';
 import { useFloorNews } from './floor-news';
+import { ChannelAudio, InterpretationPanel, InterpreterBadge } from './InterpretationPanel';
+import { type Channel, DUCKED_FLOOR_VOLUME, FloorVolume, useInterpretation } from './interpretation-api';
 import { ChatPanel, PeoplePanel, VerifyPanel } from './Panels';
 import { Stage } from './Stage';
 import type { CallSession } from './session';
@@ -19,6 +21,7 @@ const PANEL_TITLES: Record<Exclude<PanelName, null>, string> = {
   chat: 'Chat',
   verify: 'Verify encryption',
   floor: 'Speakers’ list',
+  language: 'Interpretation',
 };
 
 export function CallRoom({
@@ -71,6 +74,31 @@ export function CallRoom({
         toggle: () => void floor.run(raised ? floorApi.lowerHand : floorApi.raiseHand),
       }
     : undefined;
+
+  // Interpretation is a plenary matter: a caucus is one side speaking among itself.
+  const interp = useInterpretation(ctx.meeting.id, !caucus);
+  const channels: Channel[] = (interp.state?.interpreters ?? []).map((assignment) => ({
+    assignment,
+    participantId:
+      snap.participants.find((p) => p.userId === assignment.userId && p.feeds.some((f) => f.stream === 'interp'))
+        ?.participantId ?? null,
+  }));
+  const heard = channels.find((c) => c.participantId !== null && c.participantId === snap.listening);
+  // The chosen interpreter went off air (or was unassigned): back to the floor.
+  useEffect(() => {
+    if (snap.listening && !heard) session.setListening(null);
+  }, [snap.listening, heard, session]);
+  const channelMedia = heard ? (snap.remote.get(`${heard.participantId}:interp`)?.media ?? null) : null;
+  const mayAssign = role === 'chair' && !caucus;
+  const badges = (p: CallParticipant) => {
+    const c = channels.find((x) => x.assignment.userId === p.userId);
+    return (
+      <>
+        {floorBadge(p)}
+        {c ? <InterpreterBadge to={c.assignment.to} onAir={c.participantId === p.participantId} /> : null}
+      </>
+    );
+  };
   const spentCodes = ctx.group.sides.filter((s) => overSides.has(s.id)).map((s) => s.shortCode);
 
   // A newcomer in the lobby opens the people panel for those who can admit them (once per arrival).
@@ -149,7 +177,10 @@ export function CallRoom({
         </div>
       ) : null}
       <div className="call-body">
-        <Stage group={ctx.group} session={session} snap={snap} floorBadge={floorBadge} />
+        <FloorVolume.Provider value={channelMedia ? DUCKED_FLOOR_VOLUME : 1}>
+          <Stage group={ctx.group} session={session} snap={snap} floorBadge={badges} />
+        </FloorVolume.Provider>
+        <ChannelAudio media={channelMedia} />
         {panel ? (
           <aside
             id="call-panel"
@@ -167,9 +198,20 @@ export function CallRoom({
             </div>
             <div className="call-panel__body">
               {panel === 'people' ? (
-                <PeoplePanel group={ctx.group} session={session} snap={snap} floorBadge={floorBadge} />
+                <PeoplePanel group={ctx.group} session={session} snap={snap} floorBadge={badges} />
               ) : null}
               {panel === 'floor' ? <FloorPanel group={ctx.group} floor={floor} snap={snap} isChair={isChair} /> : null}
+              {panel === 'language' ? (
+                <InterpretationPanel
+                  group={ctx.group}
+                  session={session}
+                  snap={snap}
+                  interp={interp}
+                  channels={channels}
+                  myUserId={myUserId}
+                  mayAssign={mayAssign}
+                />
+              ) : null}
               {panel === 'chat' ? <ChatPanel session={session} snap={snap} /> : null}
               {panel === 'verify' ? <VerifyPanel snap={snap} /> : null}
             </div>
@@ -196,6 +238,7 @@ export function CallRoom({
         isChair={isChair}
         onEnd={() => setConfirmEnd(true)}
         hand={hand}
+        channel={channels.length > 0 || mayAssign ? (heard ? heard.assignment.to.toUpperCase() : 'Floor') : undefined}
       />
     </div>
   );

@@ -5,6 +5,7 @@ import {
   CameraIcon,
   ChatIcon,
   HandIcon,
+  LanguageIcon,
   LeaveIcon,
   MicIcon,
   PeopleIcon,
@@ -15,7 +16,7 @@ import {
 import type { CallSession } from './session';
 import type { CallSnapshot } from './snapshot';
 
-export type PanelName = 'chat' | 'verify' | 'people' | 'floor' | null;
+export type PanelName = 'chat' | 'verify' | 'people' | 'floor' | 'language' | null;
 
 /** The speakers' list as the bar shows it: one's own hand, and how many wait. */
 export interface HandControl {
@@ -34,6 +35,7 @@ export function ControlBar({
   isChair,
   onEnd,
   hand,
+  channel,
 }: {
   session: CallSession;
   snap: CallSnapshot;
@@ -44,6 +46,8 @@ export function ControlBar({
   onEnd: () => void;
   /** Absent when the call keeps no speakers' list (a side-only meeting). */
   hand?: HandControl | undefined;
+  /** What this person hears (`FLOOR` or a language tag); absent when no channel is offered and they assign none. */
+  channel?: string | undefined;
 }) {
   const [shareError, setShareError] = useState<string | null>(null);
   const t = useT();
@@ -133,6 +137,20 @@ export function ControlBar({
                 <span className="visually-hidden">{t('call.waitingToSpeak')}</span>
               </span>
             ) : null}
+          </button>
+        ) : null}
+        {channel ? (
+          <button
+            type="button"
+            className={`call-btn${panel === 'language' ? ' call-btn--on' : ''}`}
+            aria-expanded={panel === 'language'}
+            aria-controls="call-panel"
+            aria-label={`Language: ${channel}`}
+            title="Interpretation: choose what you hear"
+            onClick={() => toggle('language')}
+          >
+            <LanguageIcon />
+            {channel}
           </button>
         ) : null}
         <button

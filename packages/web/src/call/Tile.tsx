@@ -1,8 +1,9 @@
 import type { CallParticipant, Side } from '@parley/protocol';
-import { type CSSProperties, useEffect, useRef } from 'react';
+import { type CSSProperties, useContext, useEffect, useRef } from 'react';
 import { ROLE_LABELS } from '../components/ui';
 import type { KeyStatus } from '../e2ee/types';
 import { CameraIcon, MicIcon } from './icons';
+import { FloorVolume } from './interpretation-api';
 
 const KEY_TEXT: Record<KeyStatus, ((name: string) => string) | null> = {
   ok: null,
@@ -57,6 +58,11 @@ export function Tile({
     el.srcObject = media;
     if (media) void el.play().catch(() => {});
   }, [media]);
+  // Lowered beneath a chosen interpretation channel (ducking); the tile's own audio plays through this element.
+  const volume = useContext(FloorVolume);
+  useEffect(() => {
+    if (video.current) video.current.volume = volume;
+  }, [volume]);
   useEffect(() => {
     const el = video.current;
     if (!el || !onFirstFrame) return;

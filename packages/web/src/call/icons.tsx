@@ -24,4 +24,6 @@ export const LeaveIcon = () => <Icon d="M8 4H4v12h4M12 6l4 4-4 4M16 10H8" />;
 export const HandIcon = () => (
   <Icon d="M7 10V4.5a1.2 1.2 0 012.4 0V9M9.4 9V3.5a1.2 1.2 0 012.4 0V9M11.8 9V4.5a1.2 1.2 0 012.4 0V11c0 3.5-2 6-5 6-2 0-3.2-1-4.3-2.7L3 11.5a1.2 1.2 0 012-1.3L7 12" />
 );
+/** Speech bubbles in two directions: interpretation. */
+export const LanguageIcon = () => <Icon d="M2.5 3.5h8v6h-4l-3 2.5v-2.5h-1zM9.5 12.5v1h4l3 2.5v-2.5h1v-6h-4" />;
 export const QueueIcon = () => <Icon d="M3 5h2M8 5h9M3 10h2M8 10h9M3 15h2M8 15h9" />;

@@ -40,6 +40,8 @@ export class CallSession {
   private offs: (() => void)[] = [];
   private readonly layers = new LayerPlan();
   private layerTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The interpreter's channel: a clone of the microphone, so muting the floor leaves the channel on air. */
+  private interpMedia: MediaStream | null = null;
 
   constructor(
     readonly meetingId: string,
@@ -135,6 +137,41 @@ export class CallSession {
     if (this.state.phase === 'joined') void this.signal.send({ type: 'call.unpublish', stream: 'screen' });
   }
 
+  /**
+   * Listens to an interpreter's channel (their participant id) or, with null, to the floor alone. Only the chosen
+   * channel is subscribed: a Floor listener receives no interpretation stream at all (docs/call-keys.md §13).
+   */
+  setListening(participantId: string | null): void {
+    if (participantId === this.state.listening) return;
+    this.set({ listening: participantId });
+    void this.updateSubscription();
+  }
+
+  /**
+   * An assigned interpreter goes on air: the microphone is published as a third, audio-only stream through the same
+   * E2EE worker as every other (one SFrame counter per key across all of them, docs/call-keys.md §13), and muted towards the floor.
+   */
+  async startInterpreting(): Promise<void> {
+    const mic = this.state.local?.getAudioTracks()[0];
+    if (!mic || this.state.interpreting) return;
+    const track = mic.clone();
+    track.enabled = true;
+    this.interpMedia = new MediaStream([track]);
+    this.setAudio(false);
+    this.set({ interpreting: true });
+    if (this.state.phase === 'joined' && !this.state.away) await this.publish('interp', this.interpMedia);
+  }
+
+  stopInterpreting(): void {
+    if (!this.state.interpreting) return;
+    for (const t of this.interpMedia?.getTracks() ?? []) t.stop();
+    this.interpMedia = null;
+    this.publishers.get('interp')?.close();
+    this.publishers.delete('interp');
+    this.set({ interpreting: false });
+    if (this.state.phase === 'joined') void this.signal.send({ type: 'call.unpublish', stream: 'interp' });
+  }
+
   admit = (participantId: string) => void this.signal.send({ type: 'call.admit', participantId });
   deny = (participantId: string) => void this.signal.send({ type: 'call.deny', participantId });
   requestMute = (participantId: string) => void this.signal.send({ type: 'call.mute', participantId });
@@ -156,6 +193,7 @@ export class CallSession {
     this.feedsKey = '';
     await this.signal.send({ type: 'call.unpublish', stream: 'main' });
     if (this.state.screen) await this.signal.send({ type: 'call.unpublish', stream: 'screen' });
+    if (this.interpMedia) await this.signal.send({ type: 'call.unpublish', stream: 'interp' });
     await this.signal.send({ type: 'call.subscribe', feeds: [] });
   }
 
@@ -327,6 +365,7 @@ export class CallSession {
     const { local, screen } = this.state;
     if (local) await this.publish('main', local);
     if (screen) await this.publish('screen', screen);
+    if (this.interpMedia) await this.publish('interp', this.interpMedia);
     this.sendMediaState();
     await this.updateSubscription();
   }
@@ -356,13 +395,20 @@ export class CallSession {
     return sub;
   }
 
-  /** Subscribes to every feed of everyone else; sent only when that set changes (speaking flags change often). */
+  /**
+   * Subscribes to every feed of everyone else but interpretation channels, of which only the chosen one; sent only
+   * when that set changes (speaking flags change often).
+   */
   private async updateSubscription(): Promise<void> {
     if (this.state.phase !== 'joined' || this.state.away) return;
     const me = this.state.participantId;
     const feeds = this.state.participants
       .filter((p) => p.participantId !== me)
-      .flatMap((p) => p.feeds.map((f) => ({ feedId: f.feedId })))
+      .flatMap((p) =>
+        p.feeds
+          .filter((f) => f.stream !== 'interp' || p.participantId === this.state.listening)
+          .map((f) => ({ feedId: f.feedId })),
+      )
       .sort((a, b) => a.feedId.localeCompare(b.feedId));
     const key = feeds.map((f) => f.feedId).join(',');
     if (key === this.feedsKey) return;
@@ -415,7 +461,9 @@ export class CallSession {
     this.subscriber?.close();
     this.subscriber = null;
     for (const t of this.state.screen?.getTracks() ?? []) t.stop();
-    this.set({ phase, remote: new Map(), screen: null, lobby: [], participants: [] });
+    for (const t of this.interpMedia?.getTracks() ?? []) t.stop();
+    this.interpMedia = null;
+    this.set({ phase, remote: new Map(), screen: null, lobby: [], participants: [], interpreting: false });
   }
 
   private fail(err: unknown): void {

@@ -46,6 +46,10 @@ export interface CallSnapshot {
   away: boolean;
   /** In a caucus: the chair who called everyone back to the plenary, until the person returns. */
   recalledBy: string | null;
+  /** The interpreter whose channel this person listens to (subscribed and played over the lowered floor); null: Floor. */
+  listening: string | null;
+  /** An assigned interpreter's own channel is on air: their microphone goes to it, not to the floor. */
+  interpreting: boolean;
 }
 
 export const INITIAL: CallSnapshot = {
@@ -78,6 +82,8 @@ export const INITIAL: CallSnapshot = {
   },
   chat: [],
   device: 'preparing',
+  listening: null,
+  interpreting: false,
   firstFrameMs: null,
   caucus: null,
   sidesInCaucus: [],

@@ -49,6 +49,8 @@ const attached = new Map<string, Attached>();
 /** Latest participant per receiver id; a rebind may overtake the transform's creation. */
 const rebinds = new Map<string, string>();
 
+// One cryptor for every track of the call (camera, microphone, screen, interpretation channel): one send counter per
+// key shared by them all, so no (key, counter) nonce repeats across tracks (docs/call-keys.md §13).
 const cryptor = new FrameCryptor({
   onSenderKey: () => {
     for (const a of attached.values())

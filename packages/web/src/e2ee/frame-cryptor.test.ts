@@ -1,4 +1,4 @@
-import { kidFor } from '@parley/e2ee';
+import { decodeHeader, kidFor } from '@parley/e2ee';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { clearPrefixLength, FrameCryptor } from './frame-cryptor.js';
 import type { EpochKeysMessage } from './worker-protocol.js';
@@ -46,6 +46,18 @@ describe('FrameCryptor', () => {
     expect(await c.encrypt(vp8(true).buffer, 'vp8')).toBeNull();
     expect(await c.encrypt(new Uint8Array([1, 2, 3]).buffer)).toBeNull();
     expect(c.stats()).toMatchObject({ encrypted: 0, droppedNoKey: 2 });
+  });
+
+  it('shares one counter per key across tracks: a microphone and an interpretation channel never reuse a nonce', async () => {
+    const { a, b } = await pair();
+    // Two audio tracks of one device sealing at once (docs/call-keys.md §13): every frame gets its own counter.
+    const frames = Array.from({ length: 40 }, () => crypto.getRandomValues(new Uint8Array(60)));
+    const sealed = (await Promise.all(frames.map((f) => a.encrypt(f.slice().buffer)))).map(bytes);
+    const ctrs = sealed.map((f) => decodeHeader(f).ctr);
+    expect(new Set(ctrs).size).toBe(frames.length);
+    expect(new Set(sealed.map((f) => decodeHeader(f).kid)).size).toBe(1);
+    // And the receiver decrypts the interleaved frames of both tracks under the one KID.
+    for (const [i, f] of sealed.entries()) expect(bytes(await b.decrypt(f.slice().buffer, 'alice'))).toEqual(frames[i]);
   });
 
   it('round-trips audio whole and VP8 with only its payload header in clear', async () => {

@@ -28,5 +28,5 @@ export function waitsInLobby(ctx: AppContext, meetingId: string, userId: string)
   return callManagerOf(ctx)?.calls.get(meetingId)?.byUser(userId)?.state === 'lobby';
 }
 
-export { type CallPerson, callStanding, isCallChair } from './access.js';
+export { type CallPerson, callStanding, chairsSide, isCallChair } from './access.js';
 export { type CallEndHook, onCallEnd } from './end-hooks.js';

@@ -41,10 +41,12 @@ export {
   type CallPerson,
   callPersonOf,
   callStanding,
+  chairsSide,
   isCallChair,
   onCallEnd,
   runningCall,
   waitsInLobby,
 } from './api.js';
 export { callLoad } from './placement.js';
+export { gatePublish } from './publish-gates.js';
 export { callManagerOf } from './runtime.js';

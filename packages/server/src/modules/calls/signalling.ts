@@ -8,6 +8,7 @@ import { CallError, callErrorOf } from './errors.js';
 import { enqueue, type LiveCall, type Member } from './live.js';
 import { type CallManager, mapStreams } from './manager.js';
 import { admit, join, leave, remove } from './membership.js';
+import { mayPublish } from './publish-gates.js';
 
 const WINDOW_MS = 10_000;
 const MAX_PER_WINDOW = 400;
@@ -128,6 +129,12 @@ async function dispatch(mgr: CallManager, conn: Connection, call: LiveCall, me: 
     case 'call.publish': {
       mgr.mediaFor(call);
       const media = admitted(me);
+      // An interpretation channel belongs to the plenary and to its assigned interpreters only (§13).
+      if (
+        msg.stream === 'interp' &&
+        (call.caucusOf || !(await mayPublish(mgr.ctx, msg.stream, meetingId, me.person.userId)))
+      )
+        throw new CallError('forbidden', 'Only an assigned interpreter publishes an interpretation channel');
       const jsep = await enqueue(me, msg.stream, () => media.publish(msg.stream, msg.jsep));
       if (jsep.type !== 'answer') throw new CallError('media_error', 'The media server sent no answer');
       return call.send(me, {

@@ -1,0 +1,103 @@
+import { domainEvent, type InterpretationEvent } from '@parley/protocol';
+import { and, eq } from 'drizzle-orm';
+import { conflict, fieldError, notFound } from '../../http/errors.js';
+import { runWrite, type WriteContext, type WriteScope } from '../../services/write.js';
+import type { CallPerson } from '../calls/index.js';
+import type { MeetingFacts } from '../meetings/index.js';
+import { interpretations, interpreters } from './schema.js';
+
+type Person = Pick<CallPerson, 'userId' | 'displayName' | 'sideId'>;
+
+/** Every change locks the meeting's row first, so two chairs assigning one language at once give one answer. */
+async function lock(w: WriteScope, meetingId: string): Promise<number> {
+  await w.tx.insert(interpretations).values({ meetingId }).onConflictDoNothing();
+  const [row] = await w.tx.select().from(interpretations).where(eq(interpretations.meetingId, meetingId)).for('update');
+  return row!.version;
+}
+
+/**
+ * Bumps the version, audits the change (with the meeting's marking, so a side-only meeting's entry stays with its
+ * side) and announces it on the meeting's topic to those who may see the meeting (ids only, never names).
+ */
+async function changed(
+  w: WriteScope,
+  facts: MeetingFacts,
+  version: number,
+  kind: InterpretationEvent['kind'],
+  userId: string,
+  after: Record<string, unknown>,
+): Promise<void> {
+  const next = version + 1;
+  await w.tx
+    .update(interpretations)
+    .set({ version: next, updatedAt: new Date() })
+    .where(eq(interpretations.meetingId, facts.id));
+  await w.audit({
+    action: kind,
+    resourceType: 'interpretation',
+    resourceId: facts.id,
+    groupId: facts.groupId,
+    sideId: facts.item.sideId,
+    marking: facts.item.marking,
+    after: { ...after, userId, version: next },
+  });
+  const event = domainEvent(kind, {
+    groupId: facts.groupId,
+    resourceType: 'interpretation',
+    resourceId: facts.id,
+    data: { version: next, userId },
+  });
+  w.emit({ topic: `meeting:${facts.id}`, event, audience: { item: facts.item } });
+}
+
+/**
+ * Assigns (or re-assigns) a person to a language pair. A language has one channel: a second interpreter into it
+ * is refused, naming the field, rather than silently replacing the first.
+ */
+export function assign(
+  ctx: WriteContext,
+  facts: MeetingFacts,
+  who: Person,
+  pair: { from: string; to: string },
+  actor: string,
+) {
+  return runWrite(ctx, actor, async (w) => {
+    const version = await lock(w, facts.id);
+    const [taken] = await w.tx
+      .select()
+      .from(interpreters)
+      .where(and(eq(interpreters.meetingId, facts.id), eq(interpreters.toLanguage, pair.to)));
+    if (taken && taken.userId !== who.userId)
+      throw fieldError(409, 'body.to', `already has an interpreter (${taken.displayName})`);
+    await w.tx
+      .delete(interpreters)
+      .where(and(eq(interpreters.meetingId, facts.id), eq(interpreters.userId, who.userId)));
+    await w.tx.insert(interpreters).values({
+      meetingId: facts.id,
+      userId: who.userId,
+      displayName: who.displayName,
+      sideId: who.sideId,
+      fromLanguage: pair.from,
+      toLanguage: pair.to,
+      assignedBy: actor,
+    });
+    await changed(w, facts, version, 'interpretation.assigned', who.userId, { from: pair.from, to: pair.to });
+  });
+}
+
+/** Ends a person's assignment; their channel leaves every listener's picker. */
+export function unassign(ctx: WriteContext, facts: MeetingFacts, userId: string, actor: string) {
+  return runWrite(ctx, actor, async (w) => {
+    const version = await lock(w, facts.id);
+    const gone = await w.tx
+      .delete(interpreters)
+      .where(and(eq(interpreters.meetingId, facts.id), eq(interpreters.userId, userId)))
+      .returning();
+    if (gone.length === 0) throw notFound('Interpreter');
+    await changed(w, facts, version, 'interpretation.removed', userId, { to: gone[0]!.toLanguage });
+  });
+}
+
+export const refuseClosed = (facts: MeetingFacts): void => {
+  if (facts.status !== 'planned' || facts.endedAt) throw conflict('The meeting is over: its interpreters are fixed');
+};

@@ -1,0 +1,202 @@
+import type { CallParticipant, Group } from '@parley/protocol';
+import { type FormEvent, useId, useState } from 'react';
+import { type Channel, type Interpretation, interpretationApi, languageName } from './interpretation-api';
+import type { CallSession } from './session';
+import type { CallSnapshot } from './snapshot';
+
+/**
+ * Simultaneous interpretation: every listener picks the floor or a language (the chosen channel plays over the
+ * lowered floor); an interpreter goes on air into their language, hearing the floor or another channel (relay);
+ * chairs assign interpreters to language pairs.
+ */
+export function InterpretationPanel({
+  group,
+  session,
+  snap,
+  interp,
+  channels,
+  myUserId,
+  mayAssign,
+}: {
+  group: Group;
+  session: CallSession;
+  snap: CallSnapshot;
+  interp: Interpretation;
+  channels: Channel[];
+  myUserId: string | null;
+  mayAssign: boolean;
+}) {
+  const name = useId();
+  const mine = channels.find((c) => c.assignment.userId === myUserId)?.assignment;
+  const others = channels.filter((c) => c.assignment.userId !== myUserId);
+  const sideCode = (id: string) => group.sides.find((s) => s.id === id)?.shortCode ?? '';
+  return (
+    <div className="interp">
+      {interp.error ? (
+        <p className="field__error" role="alert">
+          {interp.error}
+        </p>
+      ) : null}
+      <fieldset className="call-panel__section interp__listen">
+        <legend>{mine ? 'You interpret from' : 'Listen to'}</legend>
+        <label className="interp__choice">
+          <input
+            type="radio"
+            name={name}
+            checked={snap.listening === null}
+            onChange={() => session.setListening(null)}
+          />
+          <span className="interp__lang">Floor</span>
+          <span className="interp__who">the original, as spoken</span>
+        </label>
+        {others.map(({ assignment: a, participantId }) => (
+          <label key={a.userId} className="interp__choice" data-language={a.to}>
+            <input
+              type="radio"
+              name={name}
+              disabled={!participantId}
+              checked={participantId !== null && snap.listening === participantId}
+              onChange={() => participantId && session.setListening(participantId)}
+            />
+            <span className="interp__lang">
+              {mine ? `Relay: ${languageName(a.to)}` : languageName(a.to)}
+              {participantId ? <span className="interp__live">On air</span> : null}
+            </span>
+            <span className="interp__who">
+              {a.displayName} · from {languageName(a.from)}
+              {participantId ? '' : ' · not on air'}
+            </span>
+          </label>
+        ))}
+        {others.length === 0 ? <p className="call-panel__hint">No interpretation channel is offered yet.</p> : null}
+        {snap.listening ? (
+          <p className="call-panel__hint">The floor plays lowered beneath the channel you chose.</p>
+        ) : null}
+      </fieldset>
+      {mine ? (
+        <section className="call-panel__section interp__booth" aria-labelledby="interp-booth-h">
+          <h3 id="interp-booth-h">Your booth</h3>
+          <p className="interp__pair">
+            {languageName(mine.from)} <span aria-hidden="true">→</span>
+            <span className="visually-hidden"> into </span> {languageName(mine.to)}
+          </p>
+          <button
+            type="button"
+            className={`btn ${snap.interpreting ? 'btn--danger' : 'btn--primary'}`}
+            aria-pressed={snap.interpreting}
+            disabled={!snap.local?.getAudioTracks().length}
+            onClick={() => (snap.interpreting ? session.stopInterpreting() : void session.startInterpreting())}
+          >
+            {snap.interpreting ? 'Stop interpreting' : `Interpret into ${languageName(mine.to)}`}
+          </button>
+          <p className="call-panel__hint" role="status">
+            {snap.interpreting
+              ? `On air: your microphone goes to the ${languageName(mine.to)} channel only, not to the floor.`
+              : 'Off air: your microphone goes to the floor as usual.'}
+          </p>
+        </section>
+      ) : null}
+      {mayAssign ? (
+        <Assignments interp={interp} channels={channels} participants={snap.participants} sideCode={sideCode} />
+      ) : null}
+    </div>
+  );
+}
+
+/** Chairs: the interpreters with their pairs, and the form that assigns one. */
+function Assignments({
+  interp,
+  channels,
+  participants,
+  sideCode,
+}: {
+  interp: Interpretation;
+  channels: Channel[];
+  participants: CallParticipant[];
+  sideCode: (sideId: string) => string;
+}) {
+  const ids = { who: useId(), from: useId(), to: useId() };
+  const [userId, setUserId] = useState('');
+  const [from, setFrom] = useState('en');
+  const [to, setTo] = useState('');
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (await interp.run((id) => interpretationApi.assign(id, { userId, from: from.trim(), to: to.trim() }))) setTo('');
+  };
+  return (
+    <section className="call-panel__section" aria-labelledby="interp-assign-h">
+      <h3 id="interp-assign-h">Interpreters</h3>
+      <ul className="interp__list" data-testid="interp-list">
+        {channels.map(({ assignment: a }) => (
+          <li key={a.userId}>
+            <span>
+              <strong>{a.displayName}</strong> <span className="muted">{sideCode(a.sideId)}</span>
+              <br />
+              {languageName(a.from)} → {languageName(a.to)}
+            </span>
+            <button
+              type="button"
+              className="btn btn--ghost btn--small"
+              onClick={() => void interp.run((id) => interpretationApi.remove(id, a.userId))}
+            >
+              Remove<span className="visually-hidden"> {a.displayName} as interpreter</span>
+            </button>
+          </li>
+        ))}
+      </ul>
+      <form className="interp__form" onSubmit={(e) => void submit(e)}>
+        <label htmlFor={ids.who}>Interpreter</label>
+        <select id={ids.who} value={userId} onChange={(e) => setUserId(e.target.value)} required>
+          <option value="">Choose someone in the call</option>
+          {participants.map((p) => (
+            <option key={p.participantId} value={p.userId}>
+              {p.displayName} ({sideCode(p.sideId)})
+            </option>
+          ))}
+        </select>
+        <div className="interp__pair-fields">
+          <span>
+            <label htmlFor={ids.from}>From (language tag)</label>
+            <input id={ids.from} value={from} onChange={(e) => setFrom(e.target.value)} required placeholder="en" />
+          </span>
+          <span>
+            <label htmlFor={ids.to}>Into (language tag)</label>
+            <input id={ids.to} value={to} onChange={(e) => setTo(e.target.value)} required placeholder="fr" />
+          </span>
+        </div>
+        <button type="submit" className="btn btn--secondary btn--small">
+          Assign
+        </button>
+      </form>
+    </section>
+  );
+}
+
+/** The chosen channel, played in full over the ducked floor (the floor's volume is set on each tile). */
+export function ChannelAudio({ media }: { media: MediaStream | null }) {
+  return media ? (
+    // biome-ignore lint/a11y/useMediaCaption: a live interpreter's voice has no caption track to offer (nor has the floor)
+    <audio
+      autoPlay
+      data-testid="interp-audio"
+      ref={(el) => {
+        if (el && el.srcObject !== media) {
+          el.srcObject = media;
+          void el.play().catch(() => {});
+        }
+      }}
+    />
+  ) : null;
+}
+
+/** "Interpreter · FR, on air" in the roster and on the interpreter's tile. */
+export function InterpreterBadge({ to, onAir }: { to: string; onAir: boolean }) {
+  return (
+    <span className={`floor-badge interp-badge${onAir ? ' interp-badge--live' : ''}`}>
+      <span className="visually-hidden">Interpreter into </span>
+      <span aria-hidden="true">Interp · </span>
+      {to.toUpperCase()}
+      {onAir ? <span className="visually-hidden">, on air</span> : null}
+    </span>
+  );
+}
