@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Usage: npm test [-- <vitest args>]        e.g. `npm test -- --project unit`
 // Brings Node 22 when the machine's Node is older (scripts/lib/node-runtime.mjs), installs what the tests need (npm
-// deps, Debian chromium, firefox-esr, janus and poppler-utils), builds, runs `vitest run` (all projects by default),
+// deps, Debian chromium, firefox-esr, janus, poppler-utils, postgresql, redis-server and nginx), builds, runs `vitest run` (all projects by default),
 // prints the Node version used and ends with the line `tests: N passed, N failed, N skipped`. Exits non-zero when
 // anything failed, vitest crashed, or no test ran.
 //
@@ -26,8 +26,9 @@ await useProjectNode();
 const SKIP_BUILD_FLAGS = new Set(['--skip-build', '--no-build']);
 // e2e drives Debian's chromium through playwright-core and Debian's Firefox ESR through puppeteer-core (WebDriver
 // BiDi, for the mixed-browser call); the media tests run a real, supervised Janus; the PDF tests read statements back
-// with poppler's pdftotext.
-const TEST_SYSTEM_PACKAGES = ['chromium', 'firefox-esr', 'janus', 'poppler-utils'];
+// with poppler's pdftotext; the failover test (e2e/cluster-failover.spec.ts) runs its own PostgreSQL cluster,
+// redis-server and nginx on loopback.
+const TEST_SYSTEM_PACKAGES = ['chromium', 'firefox-esr', 'janus', 'poppler-utils', 'postgresql', 'redis-server', 'nginx'];
 
 const args = process.argv.slice(2);
 const skipBuild = args.some((arg) => SKIP_BUILD_FLAGS.has(arg)) || isOn(process.env.PARLEY_SKIP_BUILD);

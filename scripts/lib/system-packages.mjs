@@ -34,6 +34,11 @@ export const SYSTEM_PACKAGES = {
     // Tests and the bench run their own redis-server on a loopback port; the packaged service is not needed.
     noAutostart: true,
   },
+  // The failover test runs its own nginx as the load balancer, with a private config on loopback ports.
+  nginx: {
+    present: () => existsSync('/usr/sbin/nginx'),
+    noAutostart: true,
+  },
 };
 
 /** Newest /usr/lib/postgresql/<ver>/bin that contains initdb, or undefined. */
