@@ -113,7 +113,7 @@ describe('interpretation: a French channel under the call’s keys', () => {
     const onAir = bel.page.getByRole('button', { name: 'Interpret into French' });
     await onAir.focus();
     await bel.page.keyboard.press('Enter');
-    await bel.page.getByRole('button', { name: 'Stop interpreting', pressed: true }).waitFor();
+    await bel.page.getByRole('button', { name: 'Stop interpreting', pressed: true }).waitFor({ timeout: 60_000 });
     await expect.poll(() => interpFeedOf(ids.bel!), { timeout: 30_000 }).toBeTruthy();
     // Every roster offers the channel.
     for (const seat of [chair, expert]) {
