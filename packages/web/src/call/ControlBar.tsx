@@ -53,7 +53,7 @@ export function ControlBar({
       const s = await pickScreen();
       if (s) await session.startShare(s);
     } catch (err) {
-      setShareError(err instanceof Error ? err.message : 'The screen could not be shared.');
+      setShareError(err instanceof Error ? err.message : 'Your screen could not be shared.');
     }
   };
   const waiting = snap.lobby.length;
