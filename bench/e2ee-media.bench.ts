@@ -9,7 +9,11 @@
 // through an encoded transform that hands them back untouched, to tell Chromium's cost of moving every frame
 // through a worker from the cost of the SFrame decryption itself. A fourth runs LiveKit's own frame encryption
 // worker, as the livekit-client package ships it, over the same connections and media: the peer to compare with.
-// The senders' browser is measured over the same window too (its encoding and encryption).
+// The senders' browser is measured over the same window too (its encoding and encryption). In the same rounds a
+// Firefox ESR receiver (WebDriver BiDi; its CPU is its process tree's, read from /proc) decodes the same senders off,
+// through the bare transform and through Parley's worker: the Firefox figures beside Chromium's. A last mode is
+// Parley's E2EE with Opus at 40 ms frames instead of 20 (the answer's ptime): half the audio packets to encrypt and
+// decrypt, for 20 ms more latency per packet.
 // Run: npm run bench -- e2ee-media
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -18,9 +22,11 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import type { Browser as FirefoxBrowser } from 'puppeteer-core';
 import { build, defaultClientConditions } from 'vite';
 import { launchBenchChromium, median, sleep, until } from './support/chromium.js';
+import { launchBenchFirefox, processTreeCpu } from './support/firefox.js';
 import type { BenchMedia } from './support/media-harness.js';
 import type { BenchResult } from './types.js';
 
@@ -75,8 +81,12 @@ async function serve(dir: string) {
   };
 }
 
+/** A page of either engine: Playwright's (Chromium) and puppeteer's (Firefox) both evaluate a function with one argument. */
+interface EvalPage {
+  evaluate(fn: (arg: [string, unknown[]]) => unknown, arg: [string, unknown[]]): Promise<unknown>;
+}
 type Call = <K extends keyof BenchMedia>(
-  page: Page,
+  page: EvalPage,
   name: K,
   ...args: Parameters<BenchMedia[K]>
 ) => Promise<Awaited<ReturnType<BenchMedia[K]>>>;
@@ -98,35 +108,66 @@ async function browserCpu(browser: Browser): Promise<number> {
   }
 }
 
-type Mode = 'off' | 'transform' | 'e2ee' | 'livekit';
+type Mode = 'off' | 'transform' | 'e2ee' | 'livekit' | 'opus40' | 'ff-off' | 'ff-transform' | 'ff-e2ee';
 const LABEL: Record<Mode, string> = {
   off: 'E2EE off         ',
   transform: 'bare transform   ',
   e2ee: 'Parley SFrame    ',
   livekit: 'LiveKit worker   ',
+  opus40: 'Parley, Opus 40ms',
+  'ff-off': 'Firefox: off     ',
+  'ff-transform': 'Firefox: bare    ',
+  'ff-e2ee': 'Firefox: Parley  ',
 };
 interface Sample {
   cpuMsPerS: number;
   senderCpuMsPerS: number;
   fps: number;
+  audioPacketsPerS: number;
 }
 
-async function measure(url: string, senders: Browser, receiver: Browser, mode: Mode): Promise<Sample> {
-  const e2ee = mode === 'e2ee' || mode === 'livekit';
-  const withLivekit = mode === 'livekit';
-  const key = e2ee ? randomBytes(16).toString('hex') : null;
-  const open = async (b: Browser) => {
-    const page = await (await b.newContext()).newPage();
-    await page.goto(url);
-    await page.waitForFunction(() => 'benchMedia' in globalThis);
-    return page;
+/** The receiving browser of a mode: a page on the bench site, and the CPU seconds of all its processes. */
+interface Receiver {
+  open(url: string): Promise<{ page: EvalPage; close(): Promise<void> }>;
+  cpu(): Promise<number>;
+}
+
+async function openChromium(b: Browser, url: string) {
+  const page = await (await b.newContext()).newPage();
+  await page.goto(url);
+  await page.waitForFunction(() => 'benchMedia' in globalThis);
+  return { page: page as unknown as EvalPage, close: () => page.context().close() };
+}
+
+const chromiumReceiver = (b: Browser): Receiver => ({ open: (url) => openChromium(b, url), cpu: () => browserCpu(b) });
+
+function firefoxReceiver(b: FirefoxBrowser): Receiver {
+  const pid = b.process()?.pid;
+  if (!pid) throw new Error('Firefox runs without a process of its own to measure');
+  return {
+    async open(url) {
+      const context = await b.createBrowserContext();
+      const page = await context.newPage();
+      await page.goto(url);
+      await page.waitForFunction(() => 'benchMedia' in globalThis);
+      return { page: page as unknown as EvalPage, close: () => context.close() };
+    },
+    cpu: async () => processTreeCpu(pid),
   };
-  const sendPages = [await open(senders), await open(senders)];
-  const recv = await open(receiver);
+}
+
+async function measure(url: string, senders: Browser, receiver: Receiver, mode: Mode): Promise<Sample> {
+  const e2ee = mode === 'e2ee' || mode === 'livekit' || mode === 'opus40' || mode === 'ff-e2ee';
+  const withLivekit = mode === 'livekit';
+  const passThrough = mode === 'transform' || mode === 'ff-transform';
+  const key = e2ee ? randomBytes(16).toString('hex') : null;
+  const sendPages = [await openChromium(senders, url), await openChromium(senders, url)];
+  const opened = await receiver.open(url);
+  const recv = opened.page;
   try {
     const leaves = { 'participant-0': [0], 'participant-1': [1] };
     for (const [leaf, page] of sendPages.entries()) {
-      const pub = await call(page, 'publish', key, leaf, withLivekit);
+      const pub = await call(page.page, 'publish', key, leaf, withLivekit);
       const sub = await call(
         recv,
         'receive',
@@ -134,27 +175,30 @@ async function measure(url: string, senders: Browser, receiver: Browser, mode: M
         key,
         `participant-${leaf}`,
         leaves,
-        mode === 'transform',
+        passThrough,
         withLivekit,
+        mode === 'opus40' ? 40 : null,
       );
-      await call(page, 'accept', pub.id, sub.answer);
-      await call(page, 'fixEncoding', pub.id);
+      await call(page.page, 'accept', pub.id, sub.answer);
+      await call(page.page, 'fixEncoding', pub.id);
     }
     await until(`${mode} video decoding from both senders`, async () =>
       (await call(recv, 'frames')).every((n) => n > 30) ? true : undefined,
     );
     await sleep(WARMUP_MS);
-    const [cpu0, send0, frames0, t0] = [
-      await browserCpu(receiver),
+    const [cpu0, send0, frames0, audio0, t0] = [
+      await receiver.cpu(),
       await browserCpu(senders),
       await call(recv, 'frames'),
+      await call(recv, 'audioPackets'),
       Date.now(),
     ];
     await sleep(WINDOW_MS);
-    const [cpu1, send1, frames1, t1] = [
-      await browserCpu(receiver),
+    const [cpu1, send1, frames1, audio1, t1] = [
+      await receiver.cpu(),
       await browserCpu(senders),
       await call(recv, 'frames'),
+      await call(recv, 'audioPackets'),
       Date.now(),
     ];
     const resolutions = await call(recv, 'resolutions');
@@ -164,13 +208,14 @@ async function measure(url: string, senders: Browser, receiver: Browser, mode: M
     const fps = frames1.reduce((s, n, i) => s + n - frames0[i]!, 0) / seconds;
     const cpuMsPerS = ((cpu1 - cpu0) * 1000) / seconds;
     const senderCpuMsPerS = ((send1 - send0) * 1000) / seconds;
+    const audioPacketsPerS = (audio1 - audio0) / seconds;
     console.log(
       `  ${LABEL[mode]}: receiver ${cpuMsPerS.toFixed(0)} ms CPU/s, senders ${senderCpuMsPerS.toFixed(0)} ms CPU/s, ` +
-        `${fps.toFixed(1)} video frames/s (${resolutions.join(' + ')})`,
+        `${fps.toFixed(1)} video frames/s (${resolutions.join(' + ')}), ${audioPacketsPerS.toFixed(0)} audio packets/s`,
     );
-    return { cpuMsPerS, senderCpuMsPerS, fps };
+    return { cpuMsPerS, senderCpuMsPerS, fps, audioPacketsPerS };
   } finally {
-    for (const page of [...sendPages, recv]) await page.context().close();
+    for (const page of [...sendPages, opened]) await page.close();
   }
 }
 
@@ -179,14 +224,27 @@ export async function run(): Promise<BenchResult[]> {
   const site = await serve(dir);
   const senders = await launchBenchChromium();
   const receiver = await launchBenchChromium();
+  const firefox = await launchBenchFirefox();
   try {
-    const runs: Record<Mode, Sample[]> = { off: [], transform: [], e2ee: [], livekit: [] };
-    const modes: Mode[] = ['off', 'e2ee', 'livekit', 'transform'];
+    const chromiumSide = chromiumReceiver(receiver);
+    const firefoxSide = firefoxReceiver(firefox);
+    const runs: Record<Mode, Sample[]> = {
+      off: [],
+      transform: [],
+      e2ee: [],
+      livekit: [],
+      opus40: [],
+      'ff-off': [],
+      'ff-transform': [],
+      'ff-e2ee': [],
+    };
+    const modes: Mode[] = ['off', 'ff-off', 'e2ee', 'ff-e2ee', 'livekit', 'transform', 'ff-transform', 'opus40'];
     for (let round = 0; round < ROUNDS; round++) {
       console.log(`round ${round + 1} of ${ROUNDS}`);
       for (let i = 0; i < modes.length; i++) {
         const mode = modes[(round + i) % modes.length]!;
-        runs[mode].push(await measure(site.url, senders, receiver, mode));
+        const side = mode.startsWith('ff-') ? firefoxSide : chromiumSide;
+        runs[mode].push(await measure(site.url, senders, side, mode));
       }
     }
     const cpu = (mode: Mode, side: 'cpuMsPerS' | 'senderCpuMsPerS' = 'cpuMsPerS') =>
@@ -212,6 +270,20 @@ export async function run(): Promise<BenchResult[]> {
         `${send('transform').toFixed(0)} ms/s, Parley ${send('e2ee').toFixed(0)} ms/s ` +
         `(${pct(ratio('e2ee', 'off', 'senderCpuMsPerS'))}), LiveKit ${send('livekit').toFixed(0)} ms/s ` +
         `(${pct(ratio('livekit', 'off', 'senderCpuMsPerS'))})`,
+    );
+    const [ffOff, ffBare, ffOn] = [cpu('ff-off'), cpu('ff-transform'), cpu('ff-e2ee')];
+    console.log(
+      `Firefox ESR receiver, same senders and rounds: off ${ffOff.toFixed(0)} ms/s (${fps('ff-off').toFixed(1)} fps), ` +
+        `bare transform ${ffBare.toFixed(0)} ms/s (${pct(ratio('ff-transform', 'ff-off'))}), Parley ${ffOn.toFixed(0)} ` +
+        `ms/s (${pct(ratio('ff-e2ee', 'ff-off'))}, ${fps('ff-e2ee').toFixed(1)} fps); SFrame's share over the bare ` +
+        `transform ${pct(ratio('ff-e2ee', 'ff-transform'))}`,
+    );
+    const audioRate = (mode: Mode) => median(runs[mode].map((r) => r.audioPacketsPerS));
+    console.log(
+      `Opus frame size under Parley's E2EE: 20 ms (${audioRate('e2ee').toFixed(0)} audio packets/s received) vs 40 ms ` +
+        `(${audioRate('opus40').toFixed(0)}/s): receiver ${on.toFixed(0)} vs ${cpu('opus40').toFixed(0)} ms/s ` +
+        `(${pct(ratio('opus40', 'e2ee'))}), senders ${send('e2ee').toFixed(0)} vs ${send('opus40').toFixed(0)} ms/s ` +
+        `(${pct(ratio('opus40', 'e2ee', 'senderCpuMsPerS'))}); latency cost: +20 ms per audio packet`,
     );
     const row = (name: string, value: number, baseline: number, r: number, target: string): BenchResult => ({
       name,
@@ -246,8 +318,38 @@ export async function run(): Promise<BenchResult[]> {
         ratio('e2ee', 'livekit', 'senderCpuMsPerS'),
         'info: both encrypt every frame',
       ),
+      row('Firefox receiver CPU, E2EE on vs off', ffOn, ffOff, ratio('ff-e2ee', 'ff-off'), 'info: beside Chromium’s'),
+      row(
+        'Firefox receiver CPU, encoded transform with no crypto vs off (Firefox’s share)',
+        ffBare,
+        ffOff,
+        ratio('ff-transform', 'ff-off'),
+        'info: the floor of any encoded transform',
+      ),
+      row(
+        'Firefox receiver CPU, E2EE on vs the same transform with no crypto (SFrame’s share)',
+        ffOn,
+        ffBare,
+        ratio('ff-e2ee', 'ff-transform'),
+        '≤ 1.05x',
+      ),
+      row(
+        'receiver CPU, E2EE with Opus 40 ms vs 20 ms frames (+20 ms latency per packet)',
+        cpu('opus40'),
+        on,
+        ratio('opus40', 'e2ee'),
+        'info: worth +20 ms only if clearly cheaper',
+      ),
+      row(
+        'sender CPU, E2EE with Opus 40 ms vs 20 ms frames (+20 ms latency per packet)',
+        send('opus40'),
+        send('e2ee'),
+        ratio('opus40', 'e2ee', 'senderCpuMsPerS'),
+        'info: worth +20 ms only if clearly cheaper',
+      ),
     ];
   } finally {
+    await firefox.close().catch(() => undefined);
     await senders.close().catch(() => undefined);
     await receiver.close().catch(() => undefined);
     await site.close();

@@ -1,9 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import type { Browser as PlaywrightBrowser } from 'playwright-core';
 import type { Browser as FirefoxBrowser } from 'puppeteer-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type Jsep, VideoRoomParticipant } from '../packages/server/src/janus/index.js';
-import { callManagerOf } from '../packages/server/src/modules/calls/index.js';
 import { launchChromium, SHOTS_DIR, screenshot } from './support/browser.js';
 import {
   type CallPage,
@@ -24,6 +21,7 @@ import {
 } from './support/call-room.js';
 import { type CallServer, startCallServer } from './support/call-server.js';
 import { type FirefoxSeat, firefoxJoins, firefoxScreenshot, firefoxSeat, launchFirefox } from './support/firefox.js';
+import { listenOnJanus } from './support/janus-listener.js';
 import { seedWorld, type World } from './support/world.js';
 
 interface E2eeView {
@@ -149,8 +147,8 @@ describe('secure call across Chromium and Firefox', () => {
   });
 
   it('a Chromium delegate shares the screen and Firefox decodes it, not black', async () => {
-    // Chromium picks the whole screen by itself (--auto-select-desktop-capture-source). Headless Firefox ESR has no
-    // screen to capture (getDisplayMedia fails with NotFoundError even with fake media), so only this direction runs.
+    // Chromium picks the whole screen by itself (--auto-select-desktop-capture-source). Headless Firefox has no screen
+    // to capture: its share runs on a display of its own (call-firefox-screen-share.spec.ts).
     const sharer = ids[chair.name]!;
     await chair.page.getByRole('button', { name: 'Share screen' }).click();
     await chair.page.getByRole('button', { name: 'Stop sharing' }).waitFor();
@@ -164,78 +162,9 @@ describe('secure call across Chromium and Firefox', () => {
     await bel.page.waitForSelector('[data-stream="screen"]', { hidden: true, timeout: 30_000 });
   });
 
-  /**
-   * A listener the SFU lets in (a room token and its private id, as a compromised server could mint) but who holds
-   * no MLS keys: a plain RTCPeerConnection on `page` (either engine), no transform, subscribed to `participantId`'s
-   * camera and microphone. Were that sender's frames in clear, this receiver would decode them like any WebRTC video.
-   */
-  const listenWithoutKeys = async (page: CallPage, participantId: string) => {
-    const call = callManagerOf(server.ctx)!.calls.get(meetingId)!;
-    const member = [...call.members.values()].find((m) => m.participantId === participantId);
-    const feed = Number(member?.feeds.get('main'));
-    expect(feed).toBeGreaterThan(0);
-    const janus = server.ctx.janus!;
-    const room = call.room!;
-    const token = randomBytes(24).toString('base64url');
-    await janus.rooms.allow(room, [token]);
-    const participant = await VideoRoomParticipant.open(janus.client);
-    const close = async () => {
-      await participant.close().catch(() => undefined);
-      await janus.rooms.disallow(room, [token]).catch(() => undefined);
-    };
-    try {
-      const listener = await participant.publisher('keyless-listener');
-      const joined = await listener.join({ room: room.room, token, display: 'keyless-listener' });
-      const sub = await participant.subscriber('keyless-listener');
-      const { offer } = await sub.join({ room: room.room, privateId: joined.privateId, streams: [{ feed }] });
-      const answer = await page.evaluate(async (offer: { type: string; sdp?: string }) => {
-        const pc = new RTCPeerConnection();
-        (window as unknown as { keyless: RTCPeerConnection }).keyless = pc;
-        pc.ontrack = (e) => {
-          if (e.track.kind !== 'video') return;
-          const video = document.createElement('video');
-          video.muted = true;
-          video.autoplay = true;
-          video.srcObject = new MediaStream([e.track]);
-          document.body.append(video);
-        };
-        await pc.setRemoteDescription(offer as RTCSessionDescriptionInit);
-        await pc.setLocalDescription(await pc.createAnswer());
-        // The answer carries the candidates: nothing trickles from this page.
-        await new Promise<void>((resolve) => {
-          if (pc.iceGatheringState === 'complete') resolve();
-          pc.onicegatheringstatechange = () => pc.iceGatheringState === 'complete' && resolve();
-        });
-        return { type: 'answer', sdp: pc.localDescription!.sdp };
-      }, offer);
-      await sub.start(answer as Jsep);
-    } catch (error) {
-      await close();
-      throw error;
-    }
-    const received = () =>
-      page.evaluate(async () => {
-        const pc = (window as unknown as { keyless: RTCPeerConnection }).keyless;
-        const out: Record<string, Record<string, number>> = {};
-        for (const s of (await pc.getStats()).values())
-          if (s.type === 'inbound-rtp')
-            out[s.kind] = {
-              bytes: s.bytesReceived ?? 0,
-              packets: s.packetsReceived ?? 0,
-              framesReceived: s.framesReceived ?? 0,
-              framesDecoded: s.framesDecoded ?? 0,
-              keyFramesDecoded: s.keyFramesDecoded ?? 0,
-            };
-        const video = document.querySelector('video');
-        out.picture = { width: video?.videoWidth ?? 0 };
-        return out;
-      });
-    return { received, close };
-  };
-
   /** What a keyless listener on `page` gets of `from`, while `witness` (a member) keeps decoding the same sender. */
   const keylessDecodesNothing = async (page: CallPage, from: string, witness: CallPage, label: string) => {
-    const keyless = await listenWithoutKeys(page, from);
+    const keyless = await listenOnJanus(server, meetingId, page, from);
     try {
       await expect
         .poll(async () => (await keyless.received()).video?.bytes ?? 0, { timeout: 30_000 })

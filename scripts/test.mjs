@@ -25,10 +25,19 @@ await useProjectNode();
 
 const SKIP_BUILD_FLAGS = new Set(['--skip-build', '--no-build']);
 // e2e drives Debian's chromium through playwright-core and Debian's Firefox ESR through puppeteer-core (WebDriver
-// BiDi, for the mixed-browser call); the media tests run a real, supervised Janus; the PDF tests read statements back
-// with poppler's pdftotext; the failover test (e2e/cluster-failover.spec.ts) runs its own PostgreSQL cluster,
-// redis-server and nginx on loopback.
-const TEST_SYSTEM_PACKAGES = ['chromium', 'firefox-esr', 'janus', 'poppler-utils', 'postgresql', 'redis-server', 'nginx'];
+// BiDi, for the mixed-browser call; on an Xvfb display where it shares its screen); the media tests run a real,
+// supervised Janus; the PDF tests read statements back with poppler's pdftotext; the failover test
+// (e2e/cluster-failover.spec.ts) runs its own PostgreSQL cluster, redis-server and nginx on loopback.
+const TEST_SYSTEM_PACKAGES = [
+  'chromium',
+  'firefox-esr',
+  'xvfb',
+  'janus',
+  'poppler-utils',
+  'postgresql',
+  'redis-server',
+  'nginx',
+];
 
 const args = process.argv.slice(2);
 const skipBuild = args.some((arg) => SKIP_BUILD_FLAGS.has(arg)) || isOn(process.env.PARLEY_SKIP_BUILD);

@@ -102,6 +102,18 @@ function livekitTransform(
   });
 }
 
+/** `sdp` with `a=ptime` and `a=maxptime` of `ms` in its audio section. */
+function withPtime(sdp: string, ms: number): string {
+  const sections = sdp.split(/(?=^m=)/m);
+  return sections
+    .map((section) =>
+      section.startsWith('m=audio')
+        ? `${section.replace(/^a=(max)?ptime:.*\r\n/gm, '').trimEnd()}\r\na=ptime:${ms}\r\na=maxptime:${ms}\r\n`
+        : section,
+    )
+    .join('');
+}
+
 const register = (pc: RTCPeerConnection) => {
   const id = `pc${next++}`;
   pcs.set(id, pc);
@@ -156,6 +168,7 @@ const api = {
     leaves: Record<string, number[]>,
     passThrough = false,
     withLivekit = false,
+    opusPtimeMs: number | null = null,
   ) {
     const pc = new RTCPeerConnection(keyHex ? e2eePeerConnectionConfig() : {});
     const senderLeaves = Object.values(leaves).flat();
@@ -183,7 +196,10 @@ const api = {
     };
     await pc.setRemoteDescription({ type: 'offer', sdp: offer });
     await pc.setLocalDescription(await pc.createAnswer());
-    return { id: register(pc), answer: await gathered(pc) };
+    const answer = await gathered(pc);
+    // The sender's Opus encoder takes its frame length from the answer's ptime (RFC 4566 §6; libwebrtc reads it as
+    // the codec's "ptime" parameter), as a Janus room's answer would carry it.
+    return { id: register(pc), answer: opusPtimeMs ? withPtime(answer, opusPtimeMs) : answer };
   },
 
   async accept(id: string, answer: string) {
@@ -200,6 +216,15 @@ const api = {
       out.push(n);
     }
     return out;
+  },
+
+  /** Audio packets received so far on every connection (50/s per stream at 20 ms frames, 25/s at 40 ms). */
+  async audioPackets(): Promise<number> {
+    let n = 0;
+    for (const pc of pcs.values())
+      for (const s of (await pc.getStats()).values())
+        if (s.type === 'inbound-rtp' && s.kind === 'audio') n += s.packetsReceived ?? 0;
+    return n;
   },
 
   /** The resolution of every received video stream, to show that every mode decoded the same media. */

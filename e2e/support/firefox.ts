@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
@@ -9,30 +9,71 @@ import { PASSWORD } from './world.js';
 /** Debian's Firefox ESR, driven over WebDriver BiDi: nothing here downloads a browser. */
 export const FIREFOX = '/usr/bin/firefox-esr';
 
-function ensureFirefox(): void {
-  if (fs.existsSync(FIREFOX)) return;
-  execFileSync('node', [path.join(repoRoot, 'scripts/ensure-system.mjs'), 'firefox-esr'], { stdio: 'inherit' });
+const XVFB = '/usr/bin/Xvfb';
+
+function ensureSystem(binary: string, pkg: string): void {
+  if (fs.existsSync(binary)) return;
+  execFileSync('node', [path.join(repoRoot, 'scripts/ensure-system.mjs'), pkg], { stdio: 'inherit' });
+}
+
+/** An X server of its own on a free display (Xvfb picks the number and writes it to fd 3). */
+async function privateDisplay(): Promise<{ display: string; xvfb: ChildProcess }> {
+  ensureSystem(XVFB, 'xvfb');
+  const xvfb = spawn(XVFB, ['-displayfd', '3', '-screen', '0', '1280x720x24', '-nolisten', 'tcp'], {
+    stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
+  });
+  const display = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    xvfb.stdio[3]!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.includes('\n')) resolve(`:${out.trim()}`);
+    });
+    xvfb.once('exit', (code) => reject(new Error(`Xvfb exited (${code}) before naming its display`)));
+    setTimeout(() => reject(new Error('Xvfb named no display within 10 s')), 10_000).unref();
+  });
+  return { display, xvfb };
+}
+
+export interface FirefoxOptions {
+  /**
+   * A screen to share: headless Firefox has none (getDisplayMedia fails with NotFoundError, fake media or not), so
+   * Firefox runs with a window on a private Xvfb display, whose whole screen getDisplayMedia then returns without a
+   * picker (the permission prompt is off).
+   */
+  screen?: boolean;
 }
 
 /**
- * Headless Firefox ESR for calls: fake camera and microphone without a permission prompt, and ICE candidates on
- * loopback (where the test's Janus listens) in the clear rather than as mDNS names.
+ * Firefox ESR for calls (headless unless it must share a screen): fake camera and microphone without a permission
+ * prompt, and ICE candidates on loopback (where the test's Janus listens) in the clear rather than as mDNS names.
  */
-export async function launchFirefox(): Promise<Browser> {
-  ensureFirefox();
-  return puppeteer.launch({
-    browser: 'firefox',
-    executablePath: FIREFOX,
-    headless: true,
-    extraPrefsFirefox: {
-      'media.navigator.streams.fake': true,
-      'media.navigator.permission.disabled': true,
-      'media.peerconnection.ice.loopback': true,
-      'media.peerconnection.ice.obfuscate_host_addresses': false,
-      // Background tabs must keep decoding and painting: each seat is its own page.
-      'dom.min_background_timeout_value': 4,
-    },
-  });
+export async function launchFirefox(options: FirefoxOptions = {}): Promise<Browser> {
+  ensureSystem(FIREFOX, 'firefox-esr');
+  const screen = options.screen ? await privateDisplay() : null;
+  try {
+    const browser = await puppeteer.launch({
+      browser: 'firefox',
+      executablePath: FIREFOX,
+      headless: !screen,
+      ...(screen ? { env: { ...process.env, DISPLAY: screen.display } } : {}),
+      extraPrefsFirefox: {
+        'media.navigator.streams.fake': true,
+        'media.navigator.permission.disabled': true,
+        'media.peerconnection.ice.loopback': true,
+        'media.peerconnection.ice.obfuscate_host_addresses': false,
+        'media.getdisplaymedia.enabled': true,
+        // No sharing indicator window over the captured screen.
+        'privacy.webrtc.legacyGlobalIndicator': false,
+        // Background tabs must keep decoding and painting: each seat is its own page.
+        'dom.min_background_timeout_value': 4,
+      },
+    });
+    if (screen) browser.once('disconnected', () => screen.xvfb.kill());
+    return browser;
+  } catch (error) {
+    screen?.xvfb.kill();
+    throw error;
+  }
 }
 
 /** A delegate in Firefox: one page of its own browser context, signed in through the form. */

@@ -23,31 +23,37 @@ interface TapWindow {
   __rekeyTap?: WorkerTap & { workers: Worker[] };
 }
 
-/** Installs the tap; call before the page creates its E2EE layer (the worker is found on its first message). */
-export async function installWorkerTap(page: Page): Promise<void> {
-  await page.evaluate(() => {
-    const w = window as unknown as TapWindow;
-    if (w.__rekeyTap) return;
-    const tap: WorkerTap & { workers: Worker[] } = { workers: [], keyEpochs: [], participants: null, stats: null };
-    w.__rekeyTap = tap;
-    const post = Worker.prototype.postMessage as (this: Worker, message: unknown, ...rest: unknown[]) => void;
-    Worker.prototype.postMessage = function (this: Worker, message: unknown, ...rest: unknown[]) {
-      if (!tap.workers.includes(this)) {
-        tap.workers.push(this);
-        this.addEventListener('message', (event: MessageEvent) => {
-          const data = event.data as { type?: string } | null;
-          if (data?.type === 'stats') tap.stats = data as unknown as WorkerTap['stats'];
-        });
-      }
-      const m = message as { type?: string; epoch?: bigint; leaves?: Record<string, number[]> } | null;
-      if (m?.type === 'keys') tap.keyEpochs.push(Number(m.epoch));
-      if (m?.type === 'participants' && m.leaves) tap.participants = structuredClone(m.leaves);
-      post.call(this, message, ...rest);
-    } as typeof Worker.prototype.postMessage;
-  });
+/**
+ * The tap itself, self-contained so it can run in a page now (Playwright) or in every new document before the app's
+ * scripts (puppeteer's evaluateOnNewDocument, in Firefox).
+ */
+export function workerTapScript(): void {
+  const w = window as unknown as TapWindow;
+  if (w.__rekeyTap) return;
+  const tap: WorkerTap & { workers: Worker[] } = { workers: [], keyEpochs: [], participants: null, stats: null };
+  w.__rekeyTap = tap;
+  const post = Worker.prototype.postMessage as (this: Worker, message: unknown, ...rest: unknown[]) => void;
+  Worker.prototype.postMessage = function (this: Worker, message: unknown, ...rest: unknown[]) {
+    if (!tap.workers.includes(this)) {
+      tap.workers.push(this);
+      this.addEventListener('message', (event: MessageEvent) => {
+        const data = event.data as { type?: string } | null;
+        if (data?.type === 'stats') tap.stats = data as unknown as WorkerTap['stats'];
+      });
+    }
+    const m = message as { type?: string; epoch?: bigint; leaves?: Record<string, number[]> } | null;
+    if (m?.type === 'keys') tap.keyEpochs.push(Number(m.epoch));
+    if (m?.type === 'participants' && m.leaves) tap.participants = structuredClone(m.leaves);
+    post.call(this, message, ...rest);
+  } as typeof Worker.prototype.postMessage;
 }
 
-export async function readWorkerTap(page: Page): Promise<WorkerTap> {
+/** Installs the tap; call before the page creates its E2EE layer (the worker is found on its first message). */
+export async function installWorkerTap(page: Page): Promise<void> {
+  await page.evaluate(workerTapScript);
+}
+
+export async function readWorkerTap(page: Pick<Page, 'evaluate'>): Promise<WorkerTap> {
   return page.evaluate(() => {
     const tap = (window as unknown as TapWindow).__rekeyTap;
     if (!tap) throw new Error('worker tap not installed');
@@ -59,7 +65,7 @@ export async function readWorkerTap(page: Page): Promise<WorkerTap> {
  * Sends `leaves` to the page's (single) E2EE worker as its participant binding: a removed member who keeps its old
  * state keeps the binding it had, whatever its page would do on removal. Keys are untouched.
  */
-export async function rebindWorker(page: Page, leaves: Record<string, number[]>): Promise<number> {
+export async function rebindWorker(page: Pick<Page, 'evaluate'>, leaves: Record<string, number[]>): Promise<number> {
   return page.evaluate((l) => {
     const tap = (window as unknown as TapWindow).__rekeyTap;
     if (!tap) throw new Error('worker tap not installed');

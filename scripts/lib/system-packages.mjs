@@ -18,6 +18,10 @@ export const SYSTEM_PACKAGES = {
   'firefox-esr': {
     present: () => existsSync('/usr/bin/firefox-esr'),
   },
+  // Headless Firefox has no screen to share: the Firefox screen-share test gives it a private X display.
+  xvfb: {
+    present: () => existsSync('/usr/bin/Xvfb'),
+  },
   postgresql: {
     // Only the server binaries matter (CI runs a private cluster); any major version will do.
     present: () => findPostgresBinDir() !== undefined,

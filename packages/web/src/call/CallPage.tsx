@@ -117,7 +117,7 @@ export function CallPage() {
     return (
       <CallMessage title="This browser cannot join the secure call" back={back}>
         This browser cannot encrypt calls end to end, so it cannot join. Use a current version of Chrome, Edge, Firefox
-        or Safari.
+        (117 or later) or Safari.
       </CallMessage>
     );
   if (ctx.refused)

@@ -66,6 +66,19 @@ export async function pickScreen(): Promise<MediaStream | null> {
     return await navigator.mediaDevices.getDisplayMedia({ video: { frameRate: { ideal: 15 } }, audio: false });
   } catch (err) {
     if (err instanceof DOMException && err.name === 'NotAllowedError') return null;
-    throw err;
+    throw new Error(screenErrorText(err));
   }
+}
+
+/**
+ * What to tell someone whose screen could not be captured. The browsers' own messages are not for people (Firefox
+ * without a display to capture says "The object can not be found here.").
+ */
+export function screenErrorText(err: unknown): string {
+  const name = err instanceof DOMException || err instanceof Error ? err.name : '';
+  if (name === 'NotFoundError') return 'This browser found no screen or window to share.';
+  if (name === 'NotReadableError' || name === 'AbortError')
+    return 'Your screen could not be captured: the system or another application refused it.';
+  if (name === 'NotSupportedError' || name === 'TypeError') return 'This browser cannot share a screen.';
+  return 'Your screen could not be shared.';
 }
