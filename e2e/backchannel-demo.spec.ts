@@ -160,9 +160,10 @@ describe('the demo’s back channel and caucuses, from the first sign-in', () =>
   });
 
   it('a delegate of each side uses their side’s caucus', async () => {
+    // Delegates whose interface is in English: the demo sets Ines Kovač's to French and Leila Haddad's to Hebrew.
     for (const [email, name] of [
-      ['ines.kovac@aldoria.example', 'Ines'],
-      ['leila.haddad@belmora.example', 'Leila'],
+      ['mara.lindqvist@aldoria.example', 'Mara'],
+      ['samuel.achebe@belmora.example', 'Samuel'],
     ] as const) {
       const s = await demoSeat(email, name);
       extra.push(s);
@@ -171,7 +172,7 @@ describe('the demo’s back channel and caucuses, from the first sign-in', () =>
       await send(s.page, say(name));
       await keyOf(s.page, `${name}'s caucus`);
     }
-    // A second Aldorian delegate, with Ines offline, joins Aldoria's caucus by itself and reads from then on.
+    // A second Aldorian delegate, with Mara offline, joins Aldoria's caucus by itself and reads from then on.
     await extra[0]!.page.close();
     const piotr = await demoSeat('piotr.adamek@aldoria.example', 'Piotr');
     extra.push(piotr);
