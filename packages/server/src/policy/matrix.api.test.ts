@@ -52,6 +52,7 @@ describe('authorization matrix', () => {
           const client = new TestClient(t.app);
           if (persona !== 'anonymous') client.cookie = await sessionCookieFor(t.ctx, w.users[persona].id);
           const prepared = await c.request(w, persona);
+          if (prepared.cookie) client.cookie = prepared.cookie;
           const [method] = c.route.split(' ') as [string];
           const res = await client.request(
             method as never,

@@ -5,6 +5,11 @@ export type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 export interface PreparedRequest {
   url: string;
   body?: unknown;
+  /**
+   * The persona's session to send it in, when the row had to begin something bound to one session (a passkey
+   * ceremony started by that session): still the persona's own, only not the fresh one the matrix opens.
+   */
+  cookie?: string;
 }
 
 /**

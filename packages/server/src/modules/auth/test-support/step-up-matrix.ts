@@ -51,6 +51,7 @@ export const stepUpMatrix: MatrixCase[] = [
       return {
         url: '/api/account/step-up/passkey/verify',
         body: { flowId, response: await authenticator.authenticate(options, TEST_ORIGIN) },
+        ...(client.cookie ? { cookie: client.cookie } : {}),
       };
     },
   },
