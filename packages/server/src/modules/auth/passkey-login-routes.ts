@@ -1,10 +1,5 @@
 import { LoginResult, PasskeyAuthenticationVerifyBody, PasskeyOptions, PasskeyOptionsBody } from '@parley/protocol';
-import {
-  type AuthenticationResponseJSON,
-  generateAuthenticationOptions,
-  verifyAuthenticationResponse,
-} from '@simplewebauthn/server';
-import { isoBase64URL } from '@simplewebauthn/server/helpers';
+import { type AuthenticationResponseJSON, generateAuthenticationOptions } from '@simplewebauthn/server';
 import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -14,7 +9,14 @@ import { assertNotLimited, type LoginLimiters, recordFailure, secondFactorKey } 
 import { findUserById, toUserDto } from './queries.js';
 import { passkeys } from './schema.js';
 import { startSession } from './sessions.js';
-import { consumeFlow, createFlow, FLOW_TTL_MS, findPasskeyByCredentialId, rpIdOf, verifyTarget } from './webauthn.js';
+import {
+  consumeFlow,
+  createFlow,
+  FLOW_TTL_MS,
+  findPasskeyByCredentialId,
+  rpIdOf,
+  verifyPasskeyAssertion,
+} from './webauthn.js';
 
 const refused = () =>
   new HttpError(
@@ -92,20 +94,7 @@ export async function passkeyLoginRoutes(app: FastifyInstance, opts: { ctx: AppC
       if (handle && handle !== owner.webauthnUserId) throw await fail('user handle mismatch');
       let newCounter: number;
       try {
-        const verified = await verifyAuthenticationResponse({
-          response,
-          expectedChallenge: flow.challenge,
-          ...verifyTarget(ctx.config),
-          credential: {
-            id: passkey.credentialId,
-            publicKey: isoBase64URL.toBuffer(passkey.publicKey),
-            counter: passkey.counter,
-            transports: passkey.transports,
-          },
-          requireUserVerification: !secondFactor,
-        });
-        if (!verified.verified) throw new Error('not verified');
-        newCounter = verified.authenticationInfo.newCounter;
+        newCounter = await verifyPasskeyAssertion(ctx.config, response, flow.challenge, passkey, !secondFactor);
       } catch (err) {
         throw await fail((err as Error).message);
       }

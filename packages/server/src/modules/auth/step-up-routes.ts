@@ -1,10 +1,5 @@
 import { Ok, PasskeyAuthenticationVerifyBody, PasskeyOptions, StepUpStatus, TotpCodeBody } from '@parley/protocol';
-import {
-  type AuthenticationResponseJSON,
-  generateAuthenticationOptions,
-  verifyAuthenticationResponse,
-} from '@simplewebauthn/server';
-import { isoBase64URL } from '@simplewebauthn/server/helpers';
+import { type AuthenticationResponseJSON, generateAuthenticationOptions } from '@simplewebauthn/server';
 import { and, eq, isNull, lt, or } from 'drizzle-orm';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -17,7 +12,14 @@ import { passkeys, sessions, users } from './schema.js';
 import { owesStepUp, passkeyCount } from './step-up.js';
 import { isFreshStep, matchTotp } from './totp.js';
 import { openTotpSecret } from './totp-secret.js';
-import { consumeFlow, createFlow, FLOW_TTL_MS, findPasskeyByCredentialId, rpIdOf, verifyTarget } from './webauthn.js';
+import {
+  consumeFlow,
+  createFlow,
+  FLOW_TTL_MS,
+  findPasskeyByCredentialId,
+  rpIdOf,
+  verifyPasskeyAssertion,
+} from './webauthn.js';
 
 /**
  * Step-up of a signed-in session with a factor Parley checks itself. It lasts as long as the session does
@@ -149,20 +151,7 @@ export async function stepUpRoutes(app: FastifyInstance, opts: { ctx: AppContext
       if (!passkey || passkey.userId !== user.id) throw await refused('not a passkey of this account');
       let newCounter: number;
       try {
-        const verified = await verifyAuthenticationResponse({
-          response,
-          expectedChallenge: flow.challenge,
-          ...verifyTarget(ctx.config),
-          credential: {
-            id: passkey.credentialId,
-            publicKey: isoBase64URL.toBuffer(passkey.publicKey),
-            counter: passkey.counter,
-            transports: passkey.transports,
-          },
-          requireUserVerification: false,
-        });
-        if (!verified.verified) throw new Error('not verified');
-        newCounter = verified.authenticationInfo.newCounter;
+        newCounter = await verifyPasskeyAssertion(ctx.config, response, flow.challenge, passkey, false);
       } catch (err) {
         throw await refused((err as Error).message);
       }

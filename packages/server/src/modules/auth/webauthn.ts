@@ -1,3 +1,5 @@
+import { type AuthenticationResponseJSON, verifyAuthenticationResponse } from '@simplewebauthn/server';
+import { isoBase64URL } from '@simplewebauthn/server/helpers';
 import { and, eq, lt } from 'drizzle-orm';
 import type { Config } from '../../config.js';
 import type { DbOrTx } from '../../db/client.js';
@@ -45,6 +47,33 @@ export async function consumeFlow(db: DbOrTx, id: string, purpose: FlowRow['purp
     throw fieldError(404, 'body.flowId', 'unknown or expired ceremony; start again');
   }
   return flow;
+}
+
+/**
+ * Checks a passkey's assertion against the ceremony's challenge and returns the authenticator's new signature
+ * counter; throws when the assertion does not verify.
+ */
+export async function verifyPasskeyAssertion(
+  config: Config,
+  response: AuthenticationResponseJSON,
+  challenge: string,
+  passkey: PasskeyRow,
+  requireUserVerification: boolean,
+): Promise<number> {
+  const verified = await verifyAuthenticationResponse({
+    response,
+    expectedChallenge: challenge,
+    ...verifyTarget(config),
+    credential: {
+      id: passkey.credentialId,
+      publicKey: isoBase64URL.toBuffer(passkey.publicKey),
+      counter: passkey.counter,
+      transports: passkey.transports,
+    },
+    requireUserVerification,
+  });
+  if (!verified.verified) throw new Error('not verified');
+  return verified.authenticationInfo.newCounter;
 }
 
 export async function findPasskeyByCredentialId(db: DbOrTx, credentialId: string): Promise<PasskeyRow | undefined> {
