@@ -117,6 +117,14 @@ describe('a chair signed in through an identity provider steps up before approvi
     const secret = String(enrol.json!.secret);
     expect((await call(page, 'POST', '/api/account/totp/confirm', { code: codeOf(secret, 0) })).status).toBe(200);
 
+    // The back channel is a chair's power too: it asks first and opens no thread until the step-up is done.
+    const statementUrl = page.url();
+    await page.goto(`/groups/${e2e.world.groupId}/backchannel`);
+    await page.getByRole('heading', { name: 'Confirm it is you' }).waitFor();
+    expect(await page.getByRole('note').filter({ hasText: 'End-to-end encrypted' }).count()).toBe(0);
+    await screenshot(page, 'step-up-03-back-channel-asks');
+    await page.goto(statementUrl);
+
     await page.getByRole('button', { name: 'Approve this exact text' }).click();
     await page.getByRole('heading', { name: 'Confirm it is you' }).waitFor();
     await screenshot(page, 'step-up-03-asked-for-code');
@@ -129,6 +137,11 @@ describe('a chair signed in through an identity provider steps up before approvi
     await page.getByText('Approved by Cara Lind').waitFor();
     expect(await page.getByRole('heading', { name: 'Confirm it is you' }).count()).toBe(0);
     await screenshot(page, 'step-up-04-approved');
+
+    // Stepped up once for the session: the back channel opens without asking again.
+    await page.goto(`/groups/${e2e.world.groupId}/backchannel`);
+    await page.getByRole('note').filter({ hasText: 'End-to-end encrypted' }).waitFor();
+    expect(await page.getByRole('heading', { name: 'Confirm it is you' }).count()).toBe(0);
     await context.close();
   });
 });

@@ -13,6 +13,7 @@ import type {
   Role,
   Roster,
   Side,
+  StepUpStatus,
   ThemePreference,
   UpdateIdentityProviderBody,
   User,
@@ -67,6 +68,7 @@ export const api = {
     setTheme: (theme: ThemePreference) => http.put<{ theme: ThemePreference }>('/api/account/theme', { theme }),
     setLanguage: (language: LanguagePreference) =>
       http.put<{ language: LanguagePreference }>('/api/account/language', { language }),
+    stepUpStatus: () => http.get<StepUpStatus>('/api/account/step-up'),
     stepUpTotp: (code: string) => http.post<unknown>('/api/account/step-up/totp', { code }),
     stepUpPasskeyOptions: () => http.post<PasskeyOptions>('/api/account/step-up/passkey/options'),
     stepUpPasskeyVerify: (flowId: string, response: unknown) =>

@@ -4,6 +4,7 @@ import { NavLink, useParams, useSearchParams } from 'react-router';
 import { useUser } from '../auth/session';
 import { EmptyState, Panel } from '../components/ui';
 import { useGroupContext } from '../pages/group/context';
+import { useBackChannelStepUp } from './step-up-gate';
 import { ThreadView, useThread } from './ThreadView';
 
 /** User ids of a side's members in the given role (or all roles), as far as the roster shows them. */
@@ -25,8 +26,9 @@ export function BackChannelPage() {
   const others = group.sides.filter((s) => s.id !== mine?.sideId);
   const other = others.find((s) => s.id === otherSideId) ?? others[0];
   const isChair = mine?.role === 'chair';
+  const stepUp = useBackChannelStepUp(group, isChair);
   const context =
-    isChair && mine && other
+    isChair && stepUp.open && mine && other
       ? mlsContext({ kind: 'backchannel', groupId: group.id, sideIds: [mine.sideId, other.id] })
       : null;
   const allowed = useMemo(
@@ -55,15 +57,17 @@ export function BackChannelPage() {
           ))}
         </nav>
       ) : null}
-      <ThreadView
-        title="Back channel"
-        group={group}
-        roster={roster}
-        state={state}
-        thread={thread}
-        highlight={search.get('message')}
-        mayReestablish
-      />
+      {stepUp.prompt ?? (
+        <ThreadView
+          title="Back channel"
+          group={group}
+          roster={roster}
+          state={state}
+          thread={thread}
+          highlight={search.get('message')}
+          mayReestablish
+        />
+      )}
     </Panel>
   );
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { mlsContext } from '@parley/protocol';
 import { eq } from 'drizzle-orm';
 import { Secret, TOTP } from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -73,6 +74,10 @@ async function draft(text: string) {
   return res.json().id as string;
 }
 
+/** The back channel between the two sides: 404 while nobody has opened it yet, once the caller may reach it. */
+const backChannel = () =>
+  `/api/mls/groups?context=${encodeURIComponent(mlsContext({ kind: 'backchannel', groupId: w.group.id, sideIds: [w.sideA, w.sideB] }))}`;
+
 const approvalsOf = async (id: string) =>
   (await (await w.client('memberA')).get(`/api/statements/${id}`)).json().approvals as unknown[];
 
@@ -108,6 +113,11 @@ describe('chair step-up after an identity provider’s sign-in', () => {
     expect(res.json()).toMatchObject({ code: 'chair_step_up_no_factor' });
     expect(res.json().detail).toMatch(/Account page/);
     expect(await approvalsOf(id)).toEqual([]);
+    // The back channel is a chair's power too: refused with the same code, while a password chair reaches it.
+    const thread = await cara.get(backChannel());
+    expect(thread.statusCode).toBe(403);
+    expect(thread.json()).toMatchObject({ code: 'chair_step_up_no_factor' });
+    expect((await (await w.client('chairB')).get(backChannel())).statusCode).toBe(404);
     // Reading stays as it was: only chair powers wait.
     expect((await cara.get(`/api/groups/${w.group.id}`)).json().myMembership).toMatchObject({ role: 'chair' });
   });
@@ -148,6 +158,7 @@ describe('chair step-up after an identity provider’s sign-in', () => {
     const ok = await cara.post(`/api/statements/${id}/approvals`, { textHash: sha(text) });
     expect(ok.statusCode, ok.body).toBe(200);
     expect(await approvalsOf(id)).toHaveLength(1);
+    expect((await cara.get(backChannel())).statusCode).toBe(404);
   });
 
   it('lasts for the session only: a new sign-in at the provider owes it again', async () => {
@@ -156,6 +167,7 @@ describe('chair step-up after an identity provider’s sign-in', () => {
     const id = await draft(text);
     const res = await again.post(`/api/statements/${id}/approvals`, { textHash: sha(text) });
     expect(res.json()).toMatchObject({ code: 'chair_step_up_required' });
+    expect((await again.get(backChannel())).json()).toMatchObject({ code: 'chair_step_up_required' });
     const oidcSessions = await t.ctx.db.select().from(sessions).where(eq(sessions.method, 'oidc'));
     expect(oidcSessions.map((s) => s.steppedUpAt !== null).sort()).toEqual([false, true]);
   });

@@ -3,10 +3,14 @@ import type { AppContext } from '../../context.js';
 import { notFound, unauthorized } from '../../http/errors.js';
 import type { ActorFacts } from '../../policy/policy.js';
 import { actorOf } from '../auth/plugin.js';
-import { type MlsScope, mayTakePart, resolveContext } from './contexts.js';
+import { stepUpRefusal } from '../auth/step-up.js';
+import { type MlsScope, mayTakePart, resolveContext, waitsForStepUp } from './contexts.js';
 import { findMlsGroup, type MlsGroupRow, scopeOfGroup } from './mls-queries.js';
 
-/** 401 for anonymous callers; 404 for everyone the policy keeps out, so MLS group ids and contexts cannot be probed. */
+/**
+ * 401 for anonymous callers; 404 for everyone the policy keeps out, so MLS group ids and contexts cannot be probed;
+ * 403 with a step-up code for a chair whose session owes the group's step-up (they know the thread exists).
+ */
 export async function authorizeContext(
   ctx: AppContext,
   request: FastifyRequest,
@@ -16,6 +20,7 @@ export async function authorizeContext(
   const actor = await actorOf(ctx, request);
   const scope = await resolveContext(ctx.db, context);
   if (!scope || !mayTakePart(actor, scope)) throw notFound('Context');
+  if (waitsForStepUp(actor, scope)) throw await stepUpRefusal(ctx.db, request);
   return { actor, scope };
 }
 
@@ -30,5 +35,6 @@ export async function authorizeMlsGroup(
   if (!group) throw notFound('MLS group');
   const scope = await scopeOfGroup(ctx.db, group);
   if (!mayTakePart(actor, scope)) throw notFound('MLS group');
+  if (waitsForStepUp(actor, scope)) throw await stepUpRefusal(ctx.db, request);
   return { actor, scope, group };
 }

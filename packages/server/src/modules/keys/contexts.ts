@@ -3,6 +3,7 @@ import type { DbOrTx } from '../../db/client.js';
 import {
   type ActorFacts,
   canSeeItem,
+  chairPowersWait,
   type GroupFacts,
   type ItemFacts,
   membershipIn,
@@ -47,6 +48,15 @@ export function mayTakePart(actor: ActorFacts, scope: MlsScope): boolean {
       return standing.kind === 'member' && standing.role === 'chair' && scope.sideIds.includes(standing.sideId);
   }
 }
+
+/**
+ * The back channel is a chair's power like any other: in a group that asks chairs signed in through an identity
+ * provider to step up, their session reaches it only after the step-up (docs/threat-model.md, "Chair step-up").
+ * Kept apart from `mayTakePart`, which also judges other people's standing (removals, rosters): a chair who has not
+ * stepped up in one session is still a member, and their devices stay in the group.
+ */
+export const waitsForStepUp = (actor: ActorFacts, scope: MlsScope): boolean =>
+  scope.kind === 'backchannel' && chairPowersWait(actor, scope.group.id);
 
 /**
  * Long-lived threads (back channel, caucus, a group's or track's channel) take external joins (RFC 9420

@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import type { AppContext } from '../../context.js';
-import { mayTakePart } from './contexts.js';
+import { mayTakePart, waitsForStepUp } from './contexts.js';
 import { findMlsGroup, scopeOfGroup } from './mls-queries.js';
 import { mlsMembers } from './schema.js';
 
@@ -9,7 +9,9 @@ export function registerMlsTopics(ctx: AppContext): void {
   ctx.hub.registerTopic('mls', async (actor, id) => {
     if (!actor.userId) return false;
     const group = await findMlsGroup(ctx.db, id);
-    if (!group || !mayTakePart(actor, await scopeOfGroup(ctx.db, group))) return false;
+    if (!group) return false;
+    const scope = await scopeOfGroup(ctx.db, group);
+    if (!mayTakePart(actor, scope) || waitsForStepUp(actor, scope)) return false;
     const [m] = await ctx.db
       .select({ status: mlsMembers.status })
       .from(mlsMembers)
