@@ -165,4 +165,88 @@ describe.skipIf(skip !== null)('two server nodes on PostgreSQL and Redis', () =>
     expect(ids(await onB.state((st) => st.participants.length === 1, mark))).toEqual([w.users.chairB.id]);
     expect(callManagerOf(n.b.ctx)!.calls.get(meeting.id)?.remote).toEqual([]);
   });
+  it('admits, mutes, removes and caucuses across nodes: whichever node holds the socket carries it out', async () => {
+    const s = slot(0.01);
+    const meeting = await meetings.createMeeting(n.a.ctx, chairAActor(w), w.group, {
+      title: `Call ${unique()}`,
+      format: 'video',
+      location: '',
+      start: s.start,
+      end: s.end,
+      timeZone: 'UTC',
+      marking: 'shared',
+      sideId: null,
+    });
+    const id = meeting.id;
+    const chairA = await w.client('chairA'); // requests to node A
+    expect((await chairA.post(`/api/meetings/${id}/call/start`)).statusCode).toBe(201);
+    const open = async (node: 'a' | 'b', who: 'chairA' | 'memberA' | 'chairB' | 'memberB') => {
+      const c = await CallClient.open(n[node].ws, await sessionCookieFor(n[node].ctx, w.users[who].id), id);
+      calls.push(c);
+      c.send({ type: 'call.join' });
+      return c;
+    };
+    const cA = await open('a', 'chairA');
+    const cB = await open('b', 'chairB');
+    await cA.next('call.joined');
+    await cB.next('call.joined');
+
+    // Each member waits on the other node than their side's chair, who sees them and lets them in from there.
+    const mA = await open('b', 'memberA');
+    const mB = await open('a', 'memberB');
+    const waitingA = (await mA.next('call.lobby')).participantId;
+    const waitingB = (await mB.next('call.lobby')).participantId;
+    const lobbyOf = (st: { lobby: { participantId: string }[] }) => st.lobby.map((l) => l.participantId);
+    await cA.state((st) => lobbyOf(st).includes(waitingA));
+    await cB.state((st) => lobbyOf(st).includes(waitingB));
+    // A side's lobby stays its own: chair B never sees member A waiting, even through node B.
+    expect(JSON.stringify(cB.messages)).not.toContain(waitingA);
+    expect(await cB.refusal({ type: 'call.admit', participantId: waitingA })).toBe('no_such_participant');
+    cA.send({ type: 'call.admit', participantId: waitingA });
+    cB.send({ type: 'call.admit', participantId: waitingB });
+    await mA.next('call.joined');
+    await mB.next('call.joined');
+    for (const c of [cA, cB, mA, mB]) await c.state((st) => st.participants.length === 4);
+
+    // A chair on node B asks a delegate of their side on node A to mute.
+    cB.send({ type: 'call.mute', participantId: waitingB });
+    expect(await mB.next('call.mute-requested')).toMatchObject({ byName: expect.any(String) });
+
+    // Side A's caucus opened through node A: member A, on node B, steps out to it and sees the chair there.
+    const opened = await chairA.post(`/api/meetings/${id}/call/caucus`);
+    expect(opened.statusCode, opened.body).toBe(201);
+    const caucusId = opened.json().caucusId as string;
+    await mA.state((st) => st.caucus?.caucusId === caucusId);
+    await cB.state((st) => st.sidesInCaucus.length === 1 && st.caucus === null);
+    cA.send({ type: 'call.join', caucusId });
+    mA.send({ type: 'call.join', caucusId });
+    await mA.next('call.joined', (m) => m.caucusId === caucusId);
+    await cA.next('call.joined', (m) => m.caucusId === caucusId);
+    const ids = (st: { participants: { userId: string }[] }) => st.participants.map((p) => p.userId).sort();
+    const sideA = [w.users.chairA.id, w.users.memberA.id].sort();
+    expect(ids(await mA.state((st) => st.caucusId === caucusId && st.participants.length === 2))).toEqual(sideA);
+    expect(ids(await cA.state((st) => st.caucusId === caucusId && st.participants.length === 2))).toEqual(sideA);
+    // In the plenary: "in caucus" to their own side on either node, "away" to the other side.
+    const presence = (st: { participants: { userId: string; presence: string }[] }, userId: string) =>
+      st.participants.find((p) => p.userId === userId)?.presence;
+    await cA.state((st) => !st.caucusId && presence(st, w.users.memberA.id) === 'in-caucus');
+    await mB.state((st) => presence(st, w.users.memberA.id) === 'away' && presence(st, w.users.chairA.id) === 'away');
+    await cB.state((st) => presence(st, w.users.memberA.id) === 'away' && presence(st, w.users.chairA.id) === 'away');
+
+    // The chair's recall through node A reaches member A on node B; closing it brings everyone back.
+    expect((await chairA.post(`/api/meetings/${id}/call/caucus/recall`)).statusCode).toBe(200);
+    expect(await mA.next('call.caucus-recall')).toMatchObject({ caucusId });
+    expect((await chairA.post(`/api/meetings/${id}/call/caucus/close`)).statusCode).toBe(200);
+    await mA.next('call.ended', (m) => m.caucusId === caucusId);
+    await cB.state((st) => st.sidesInCaucus.length === 0 && presence(st, w.users.memberA.id) === 'here');
+    // Side B, on both nodes, never learnt the caucus's id.
+    for (const c of [cB, mB]) expect(JSON.stringify(c.messages)).not.toContain(caucusId);
+
+    // Chair B, on node B, removes member B, whose socket is on node A.
+    const before = cA.mark();
+    cB.send({ type: 'call.remove', participantId: waitingB });
+    expect(await mB.next('call.removed')).toMatchObject({ meetingId: id });
+    const after = await cA.state((st) => st.participants.length === 3, before);
+    expect(ids(after)).not.toContain(w.users.memberB.id);
+  });
 });

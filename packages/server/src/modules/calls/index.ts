@@ -2,7 +2,7 @@ import { CallClientMessage, type DomainEventKind } from '@parley/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.js';
 import { CallManager } from './manager.js';
-import { disconnected } from './membership.js';
+import { answerRemote, disconnected } from './membership.js';
 import { callRoutes } from './routes.js';
 import { setCallManager } from './runtime.js';
 import { handleCallMessage } from './signalling.js';
@@ -15,6 +15,7 @@ const CLOSING = new Set<DomainEventKind>(['meeting.ended', 'meeting.cancelled', 
 /** Secure calls: lifecycle routes, the ICE-server endpoint, and the live calls that `call.*` messages on /ws drive. */
 export async function callsModule(app: FastifyInstance, opts: { ctx: AppContext }) {
   const mgr = new CallManager(opts.ctx);
+  mgr.answerRemote = (call, request) => answerRemote(mgr, call, request);
   setCallManager(opts.ctx, mgr);
   opts.ctx.hub.registerMessages(CallClientMessage, (conn, msg) => handleCallMessage(opts.ctx, mgr, conn, msg), {
     maxBytes: MAX_CALL_MESSAGE_BYTES,

@@ -59,6 +59,8 @@ export class LiveCall {
   ending = false;
   /** Participants admitted through other server nodes (their sockets are there), as those nodes share them. */
   remote: CallParticipant[] = [];
+  /** Delegates waiting in the lobby through other server nodes, as those nodes share them. */
+  remoteLobby: LobbyEntry[] = [];
   /** Runs after each roster flush (the node shares its own participants with the other nodes). */
   onFlush: (() => void) | null = null;
   /** In the plenary: each side's open caucus, by side id. */
@@ -132,10 +134,8 @@ export class LiveCall {
     m.conn?.send(this.caucusOf ? { ...message, caucusId: this.callId } : message);
   }
 
-  /** Only the participant's own side learns that they are in its caucus; the other side sees them away. */
   private presence(m: Member, recipient: Member): CallPresence {
-    if (!m.away) return 'here';
-    return m.person.sideId === recipient.person.sideId ? 'in-caucus' : 'away';
+    return m.away ? awayAs(m.person.sideId, recipient) : 'here';
   }
 
   /** The roster as every participant sees it, plus the lobby of the recipient's own side if they admit. */
@@ -148,20 +148,13 @@ export class LiveCall {
         presence: this.presence(m, recipient),
         ...(m.keyPackage ? { keyPackage: m.keyPackage } : {}),
       })),
-      ...this.remote,
+      ...this.remote.map((p) => (p.presence === 'here' ? p : { ...p, presence: awayAs(p.sideId, recipient) })),
     ];
     const lobby: LobbyEntry[] = recipient.person.admits
-      ? [...this.members.values()]
-          .filter((m) => m.state === 'lobby' && m.person.sideId === recipient.person.sideId)
-          .map((m) => ({
-            participantId: m.participantId,
-            userId: m.person.userId,
-            displayName: m.person.displayName,
-            sideId: m.person.sideId,
-            agencyName: m.person.agencyName,
-            title: m.person.title,
-            waitingSince: m.since.toISOString(),
-          }))
+      ? [
+          ...[...this.members.values()].filter((m) => m.state === 'lobby').map(lobbyEntryOf),
+          ...this.remoteLobby,
+        ].filter((e) => e.sideId === recipient.person.sideId)
       : [];
     return {
       type: 'call.state',
@@ -210,6 +203,13 @@ export class LiveCall {
   }
 }
 
+/**
+ * Only a participant's own side learns that they stepped out to its caucus; the other side sees them away. Other
+ * nodes share every stepped-out participant as away, and each node says more to the participant's own side.
+ */
+const awayAs = (sideId: string, recipient: Member): CallPresence =>
+  sideId === recipient.person.sideId ? 'in-caucus' : 'away';
+
 /** An admitted member as every participant's roster shows them (also what this node shares with the others). */
 export function participantOf(m: Member): CallParticipant {
   return {
@@ -229,6 +229,19 @@ export function participantOf(m: Member): CallParticipant {
     joinedAt: m.since.toISOString(),
     // What anyone may learn (shared with other server nodes too); each node's own roster tells the own side more.
     presence: m.away ? 'away' : 'here',
+  };
+}
+
+/** A delegate waiting to be let in, as the admitters of their side see them (on any node). */
+export function lobbyEntryOf(m: Member): LobbyEntry {
+  return {
+    participantId: m.participantId,
+    userId: m.person.userId,
+    displayName: m.person.displayName,
+    sideId: m.person.sideId,
+    agencyName: m.person.agencyName,
+    title: m.person.title,
+    waitingSince: m.since.toISOString(),
   };
 }
 

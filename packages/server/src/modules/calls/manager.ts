@@ -17,7 +17,7 @@ import { LiveCall, type Member } from './live.js';
 import { type MediaEvents, ParticipantMedia } from './media.js';
 import { CallRooms } from './rooms.js';
 import { activeCall, recordCallEnd, recordCallEndWithMeeting, recordCallStart } from './service.js';
-import { SharedRoster } from './shared-roster.js';
+import { type RemoteRequest, SharedRoster } from './shared-roster.js';
 
 const DEFAULT_GRACE_MS = 15_000;
 
@@ -33,9 +33,18 @@ export class CallManager {
   /** Open caucuses, by caucus id (each also listed in its plenary's `caucuses`). */
   readonly caucuses = new Map<string, LiveCall>();
   private readonly loading = new Map<string, Promise<LiveCall | undefined>>();
+  /** Plenaries whose caucus reconciliation is running (one at a time) or must wait for an opening caucus. */
+  private readonly syncing = new WeakMap<LiveCall, Promise<void>>();
+  private readonly opening = new Set<LiveCall>();
   /** How long an admitted participant whose socket dropped keeps their place (tests shorten it). */
   graceMs = DEFAULT_GRACE_MS;
   closed = false;
+
+  /**
+   * Carries out what another node asked about a participant whose socket is here (membership.ts sets it: the
+   * manager does not reach into joining and leaving).
+   */
+  answerRemote: (call: LiveCall, request: Exclude<RemoteRequest, { op: 'recall' }>) => Promise<void> = async () => {};
 
   /** Who is in each call through the other server nodes (nothing to do on a single node). */
   readonly roster: SharedRoster;
@@ -50,12 +59,21 @@ export class CallManager {
       mediaEvents: (call, m) => this.mediaEvents(call, m),
       newToken,
     });
-    this.roster = new SharedRoster(
-      ctx.cluster,
-      () => this.calls.values(),
-      (meetingId) => this.calls.get(meetingId),
-      (err) => ctx.log.warn({ err }, 'calls: sharing the roster failed'),
-    );
+    this.roster = new SharedRoster(ctx.cluster, {
+      plenaries: () => this.calls.values(),
+      syncCaucuses: async (meetingId) => {
+        const plenary = this.calls.get(meetingId);
+        if (plenary) await this.syncCaucuses(plenary);
+      },
+      asked: async (meetingId, request) => {
+        const plenary = this.calls.get(meetingId);
+        const call = 'caucusId' in request && request.caucusId ? this.caucuses.get(request.caucusId) : plenary;
+        if (!call || call.meetingId !== meetingId) return;
+        if (request.op === 'recall') this.sendRecall(call, request.byName);
+        else await this.answerRemote(call, request);
+      },
+      onError: (err) => ctx.log.warn({ err }, 'calls: sharing the roster failed'),
+    });
   }
 
   /** The media server of the call's room. */
@@ -108,12 +126,7 @@ export class CallManager {
       const call = new LiveCall(row.id, facts, row.startedAt);
       await this.rooms.settle(call, { node: row.janusNode, room: row.roomId });
       // Open caucuses come along, in their own rooms; their MLS groups live on.
-      for (const c of await openCaucusRows(this.ctx.db, row.id)) {
-        const caucus = new LiveCall(c.id, facts, c.startedAt, { parent: call, sideId: c.sideId });
-        await this.rooms.settle(caucus, { node: c.janusNode, room: c.roomId });
-        call.caucuses.set(c.sideId, caucus);
-        this.caucuses.set(c.id, caucus);
-      }
+      for (const c of await openCaucusRows(this.ctx.db, row.id)) await this.adoptCaucus(call, c);
       this.calls.set(facts.id, call);
       this.roster.attach(call);
       return call;
@@ -135,6 +148,15 @@ export class CallManager {
     const plenary = await this.live(facts);
     if (!plenary || plenary.ending) throw conflict('The call of this meeting is not running');
     if (plenary.caucuses.has(sideId)) throw conflict('Your side’s caucus is already open');
+    this.opening.add(plenary);
+    try {
+      return await this.openCaucusIn(plenary, userId, facts, sideId);
+    } finally {
+      this.opening.delete(plenary);
+    }
+  }
+
+  private async openCaucusIn(plenary: LiveCall, userId: string, facts: MeetingFacts, sideId: string) {
     const placed = await this.rooms.create();
     const at = new Date();
     const where = { node: placed.node, room: placed.room.room };
@@ -148,8 +170,42 @@ export class CallManager {
     this.rooms.use(caucus, placed);
     plenary.caucuses.set(sideId, caucus);
     this.caucuses.set(row.id, caucus);
+    this.roster.attach(caucus);
     plenary.broadcast();
+    await this.roster.caucusChanged(caucus, true);
     return caucus;
+  }
+
+  /** A caucus opened through another node (or before this node loaded the plenary): it runs here too. */
+  private async adoptCaucus(plenary: LiveCall, row: CaucusRow): Promise<void> {
+    const caucus = new LiveCall(row.id, plenary.facts, row.startedAt, { parent: plenary, sideId: row.sideId });
+    await this.rooms.settle(caucus, { node: row.janusNode, room: row.roomId });
+    plenary.caucuses.set(row.sideId, caucus);
+    this.caucuses.set(row.id, caucus);
+    this.roster.attach(caucus);
+  }
+
+  /**
+   * The plenary's caucuses as PostgreSQL records them: another node may have opened or closed one (docs/deploy.md,
+   * "Several nodes"). One reconciliation at a time per plenary; a caucus this node is opening is left to it.
+   */
+  syncCaucuses(plenary: LiveCall): Promise<void> {
+    const next = (this.syncing.get(plenary) ?? Promise.resolve()).then(async () => {
+      if (plenary.ending || !this.isLive(plenary) || this.opening.has(plenary)) return;
+      const rows = await openCaucusRows(this.ctx.db, plenary.callId);
+      let changed = false;
+      for (const row of rows) {
+        if (this.caucuses.has(row.id) || plenary.ending) continue;
+        await this.adoptCaucus(plenary, row);
+        changed = true;
+      }
+      const open = new Set(rows.map((r) => r.id));
+      for (const caucus of [...plenary.caucuses.values()]) if (!open.has(caucus.callId)) await this.teardown(caucus);
+      if (changed) plenary.broadcast();
+    });
+    const settled = next.catch(() => {});
+    this.syncing.set(plenary, settled);
+    return next;
   }
 
   /** The side's open caucus in the meeting's running call, if any. */
@@ -164,6 +220,7 @@ export class CallManager {
     const row = await openCaucusRow(this.ctx.db, of.parent.callId, of.sideId);
     if (row) await recordCaucusClose(this.ctx, userId, caucus.facts, row);
     await this.teardown(caucus);
+    await this.roster.caucusChanged(caucus, false);
   }
 
   /** A chair calls the caucus's participants back: a notice with a one-click return on each of their screens. */
@@ -172,6 +229,11 @@ export class CallManager {
     if (!of) return;
     const row: CaucusRow | undefined = await openCaucusRow(this.ctx.db, of.parent.callId, of.sideId);
     if (row) await recordCaucusRecall(this.ctx, userId, caucus.facts, row);
+    this.sendRecall(caucus, byName);
+    await this.roster.ask(caucus.meetingId, { op: 'recall', caucusId: caucus.callId, byName });
+  }
+
+  private sendRecall(caucus: LiveCall, byName: string): void {
     for (const m of caucus.admitted())
       caucus.send(m, { type: 'call.caucus-recall', meetingId: caucus.meetingId, caucusId: caucus.callId, byName });
   }
@@ -225,6 +287,7 @@ export class CallManager {
     await Promise.all([...call.caucuses.values()].map((c) => this.teardown(c)));
     if (call.caucusOf) {
       this.caucuses.delete(call.callId);
+      await this.roster.detach(call).catch(() => {});
       if (call.caucusOf.parent.caucuses.get(call.caucusOf.sideId) === call)
         call.caucusOf.parent.caucuses.delete(call.caucusOf.sideId);
       // Everyone's plenary roster stops saying the side is in caucus, even when nobody was left in it.

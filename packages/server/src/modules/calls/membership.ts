@@ -1,3 +1,4 @@
+import { loadActorFacts } from '../../policy/actor.js';
 import type { ActorFacts } from '../../policy/policy.js';
 import type { Connection } from '../../realtime/hub.js';
 import { claimAtAdmission, ownActiveDevice } from '../keys/index.js';
@@ -7,6 +8,7 @@ import { iceServersFor } from './ice.js';
 import { enqueue, type LiveCall, type Member, newMember } from './live.js';
 import type { CallManager } from './manager.js';
 import { evictFromCallGroup } from './mls.js';
+import type { RemoteRequest } from './shared-roster.js';
 
 /**
  * Joining, the lobby and leaving. Chairs, secretariat and overseers are admitted at once; everyone else waits until
@@ -114,10 +116,14 @@ async function admitMember(mgr: CallManager, call: LiveCall, m: Member, requestI
 /** An admitter of the waiting delegate's own side lets them in (or turns them away). */
 export async function admit(mgr: CallManager, call: LiveCall, by: Member, participantId: string, accept: boolean) {
   const target = call.members.get(participantId);
+  // Waiting through another server node: that node lets them in, once this one has checked the admitter.
+  const elsewhere = target ? undefined : call.remoteLobby.find((e) => e.participantId === participantId);
+  const sideId = target?.state === 'lobby' ? target.person.sideId : elsewhere?.sideId;
   // Another side's lobby is invisible to this admitter: a wrong side looks like a missing entry.
-  if (target?.state !== 'lobby' || target.person.sideId !== by.person.sideId)
+  if (sideId !== by.person.sideId)
     throw new CallError('no_such_participant', 'Nobody of your side is waiting with that id');
   if (!by.person.admits) throw new CallError('forbidden', 'Only a chair or the secretariat of your side admits');
+  if (!target) return mgr.roster.ask(call.meetingId, { op: accept ? 'admit' : 'deny', participantId });
   if (!accept) {
     call.members.delete(participantId);
     call.send(target, { type: 'call.denied', meetingId: call.meetingId });
@@ -166,7 +172,12 @@ export async function leave(mgr: CallManager, call: LiveCall, m: Member, removed
 /** A chair of the group removes anyone from the call; if they knock again they wait in the lobby. */
 export async function remove(mgr: CallManager, call: LiveCall, actor: ActorFacts, participantId: string) {
   const target = call.members.get(participantId);
-  if (!target) throw new CallError('no_such_participant', 'No such participant');
+  if (!target) {
+    if (!call.remote.some((p) => p.participantId === participantId))
+      throw new CallError('no_such_participant', 'No such participant');
+    const byUserId = actor.userId!;
+    return mgr.roster.ask(call.meetingId, { op: 'remove', participantId, caucusId: call.caucusId, byUserId });
+  }
   call.removedUsers.add(target.person.userId);
   call.send(target, { type: 'call.removed', meetingId: call.meetingId, reason: 'Removed by a chair' });
   await leave(mgr, call, target, actor);
@@ -188,5 +199,35 @@ export function disconnected(mgr: CallManager, conn: Connection): void {
       void leave(mgr, call, m);
     }, mgr.graceMs);
     m.grace.unref();
+  }
+}
+
+/**
+ * Another server node checked the asker's right and asks this node, which holds the participant's socket, to carry
+ * it out (docs/deploy.md, "Several nodes").
+ */
+export async function answerRemote(
+  mgr: CallManager,
+  call: LiveCall,
+  request: Exclude<RemoteRequest, { op: 'recall' }>,
+): Promise<void> {
+  const target = call.members.get(request.participantId);
+  if (!target) return;
+  switch (request.op) {
+    case 'admit':
+    case 'deny':
+      if (target.state !== 'lobby') return;
+      if (request.op === 'admit') return admitMember(mgr, call, target);
+      call.members.delete(target.participantId);
+      call.send(target, { type: 'call.denied', meetingId: call.meetingId });
+      return call.broadcast();
+    case 'mute':
+      return call.send(target, { type: 'call.mute-requested', meetingId: call.meetingId, byName: request.byName });
+    case 'remove': {
+      const by = await loadActorFacts(mgr.ctx.db, request.byUserId, false);
+      call.removedUsers.add(target.person.userId);
+      call.send(target, { type: 'call.removed', meetingId: call.meetingId, reason: 'Removed by a chair' });
+      return leave(mgr, call, target, by);
+    }
   }
 }

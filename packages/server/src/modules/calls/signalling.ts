@@ -207,11 +207,21 @@ async function dispatch(mgr: CallManager, conn: Connection, call: LiveCall, me: 
     case 'call.mute': {
       admitted(me);
       const target = call.members.get(msg.participantId);
-      if (target?.state !== 'admitted') throw new CallError('no_such_participant', 'No such participant');
+      const local = target?.state === 'admitted' ? target : undefined;
+      const elsewhere = target ? undefined : call.remote.find((p) => p.participantId === msg.participantId);
+      const sideId = local?.person.sideId ?? elsewhere?.sideId;
+      if (!sideId) throw new CallError('no_such_participant', 'No such participant');
       const actor = await conn.actor();
-      if (!chairsSide(actor, call.facts, target.person.sideId))
+      if (!chairsSide(actor, call.facts, sideId))
         throw chairRefusal(actor, call.facts, 'Only a chair of their own side may ask them to mute');
-      return call.send(target, { type: 'call.mute-requested', meetingId, byName: me.person.displayName });
+      const byName = me.person.displayName;
+      if (local) return call.send(local, { type: 'call.mute-requested', meetingId, byName });
+      return mgr.roster.ask(meetingId, {
+        op: 'mute',
+        participantId: msg.participantId,
+        caucusId: call.caucusId,
+        byName,
+      });
     }
     case 'call.remove': {
       admitted(me);
