@@ -1,9 +1,12 @@
 import { Secret, TOTP } from 'otpauth';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type ProviderProcess,
+  startProviderProcess,
+} from '../packages/server/src/modules/identity/test-support/provider-process.js';
 import { newContext, recordOnFailure, screenshot, signInWithPassword } from './support/browser.js';
 import { ready, useBrowserWorld } from './support/browser-world.js';
-import { type ProviderProcess, startProviderProcess } from './support/oidc-providers.js';
 import { PASSWORD } from './support/world.js';
 
 /** A real code of the authenticator app, one period ahead (the server accepts one either side). */

@@ -1,10 +1,13 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkIdentityLinks } from '../packages/server/src/modules/identity/deprovisioning.js';
+import {
+  type ProviderProcess,
+  startProviderProcess,
+} from '../packages/server/src/modules/identity/test-support/provider-process.js';
 import type { TestAccount } from '../packages/server/src/modules/identity/test-support/test-provider.js';
 import { newContext, recordOnFailure, screenshot, signInWithPassword } from './support/browser.js';
 import { ready, useBrowserWorld } from './support/browser-world.js';
-import { type ProviderProcess, startProviderProcess } from './support/oidc-providers.js';
 import { PASSWORD } from './support/world.js';
 
 /**

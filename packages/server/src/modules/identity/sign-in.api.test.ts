@@ -9,6 +9,7 @@ import { checkIdentityLinks } from './deprovisioning.js';
 import { redirectUri } from './oidc-client.js';
 import { identityFlows, identityLinks, identityProviders } from './schema.js';
 import { signInThrough } from './test-support/browserless-sign-in.js';
+import { startProviderProcess } from './test-support/provider-process.js';
 import { startTestProvider, type TestAccount, type TestProvider } from './test-support/test-provider.js';
 
 /** Two real OpenID Connect providers, one per side, against the real app. */
@@ -31,7 +32,12 @@ const person = (login: string, extra: Partial<TestAccount> = {}): TestAccount =>
   ...extra,
 });
 
-async function register(name: string, p: TestProvider, extra: Record<string, unknown> = {}, issuer = p.issuer) {
+async function register(
+  name: string,
+  p: Pick<TestProvider, 'issuer'>,
+  extra: Record<string, unknown> = {},
+  issuer = p.issuer,
+) {
   const res = await admin.post('/api/admin/identity-providers', {
     name,
     issuer,
@@ -234,6 +240,28 @@ describe('sign-in through a side’s identity provider', () => {
       } finally {
         await admin.put(`/api/groups/${w.group.id}/sides/${w.sideA}/identity-provider`, { providerId: ids.a });
         await hs.close();
+      }
+    });
+
+    it('refuses an ID token that had expired when it arrived (a provider whose clock is two hours behind)', async () => {
+      const late = await startProviderProcess({
+        clientId: 'parley',
+        clientSecret: 'secret-Late',
+        redirectUri: redirectUri(t.ctx),
+        accounts: [person('lena')],
+        clockSkewSeconds: -2 * 3600,
+      });
+      try {
+        const id = await register('Late', late);
+        await admin.put(`/api/groups/${w.group.id}/sides/${w.sideA}/identity-provider`, { providerId: id });
+        const mid = await snapshot();
+        const res = await signInThrough(t.app, id, 'lena', 'pw-lena');
+        expect(res.location).toBe('/sign-in?oidc_error=token_invalid');
+        expect(res.session).toBeNull();
+        expect(await snapshot()).toBe(mid);
+      } finally {
+        await admin.put(`/api/groups/${w.group.id}/sides/${w.sideA}/identity-provider`, { providerId: ids.a });
+        await late.stop();
       }
     });
   });

@@ -1,8 +1,10 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import path from 'node:path';
 import readline from 'node:readline';
-import type { TestAccount } from '../../packages/server/src/modules/identity/test-support/test-provider.js';
-import { repoRoot } from './server.js';
+import { fileURLToPath } from 'node:url';
+import type { TestAccount } from './test-provider.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
 
 export interface ProviderProcess {
   issuer: string;
@@ -11,17 +13,22 @@ export interface ProviderProcess {
   stop(): Promise<void>;
 }
 
-/** Starts a real identity provider (oidc-provider) as a child process on loopback. */
+/**
+ * Starts a real identity provider (oidc-provider) as a child process on loopback. `clockSkewSeconds` sets its clock
+ * off by that much (its own process, so Parley's clock stays true): a provider whose clock is hours behind issues
+ * ID tokens that expired long ago.
+ */
 export async function startProviderProcess(opts: {
   clientId: string;
   clientSecret: string;
   redirectUri: string;
   accounts: TestAccount[];
+  clockSkewSeconds?: number;
 }): Promise<ProviderProcess> {
   const child: ChildProcessWithoutNullStreams = spawn(
     process.execPath,
-    ['--import', 'tsx', path.join(repoRoot, 'e2e/support/oidc-provider-main.ts'), JSON.stringify(opts)],
-    { cwd: repoRoot, stdio: 'pipe', env: { ...process.env, NODE_ENV: 'test' } },
+    ['--import', 'tsx', path.join(here, 'provider-main.ts'), JSON.stringify(opts)],
+    { cwd: here, stdio: 'pipe', env: { ...process.env, NODE_ENV: 'test' } },
   );
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => {

@@ -1,8 +1,5 @@
 import readline from 'node:readline';
-import {
-  startTestProvider,
-  type TestAccount,
-} from '../../packages/server/src/modules/identity/test-support/test-provider.js';
+import type { TestAccount } from './test-provider.js';
 
 /**
  * A government's identity provider as its own process: a real oidc-provider on loopback. Its options come as JSON in
@@ -14,7 +11,15 @@ const opts = JSON.parse(process.argv[2]!) as {
   clientSecret: string;
   redirectUri: string;
   accounts: TestAccount[];
+  clockSkewSeconds?: number;
 };
+if (opts.clockSkewSeconds) {
+  const trueNow = Date.now;
+  const skew = opts.clockSkewSeconds * 1000;
+  Date.now = () => trueNow() + skew;
+}
+// Imported after the clock is set, so every timestamp the provider takes is off by the skew.
+const { startTestProvider } = await import('./test-provider.js');
 const provider = await startTestProvider(opts);
 process.stdout.write(`issuer ${provider.issuer}\n`);
 for await (const line of readline.createInterface({ input: process.stdin })) {
