@@ -12,7 +12,7 @@ import { openDatabase } from '../packages/server/src/db/client.js';
 import { TEST_ORIGIN, TEST_SECRETS_KEY } from '../packages/server/src/test-support/app.js';
 import { startRedis } from '../packages/server/src/test-support/two-nodes.js';
 import { buildWorld, sessionCookieFor } from '../packages/server/src/test-support/world.js';
-import { ensureSystem, type NodeProcess, startNginx, startNode, startPostgres } from './support/cluster.js';
+import { ensureClusterPackages, type NodeProcess, startNginx, startNode, startPostgres } from './support/cluster.js';
 import type { BenchResult } from './types.js';
 
 /** Shorter runs for a quick check of the bench itself: BENCH_API_SECONDS, BENCH_API_MAX_REQUESTS. */
@@ -93,7 +93,7 @@ async function measure(base: string, cookies: string[]): Promise<Load> {
 }
 
 export async function run(): Promise<BenchResult[]> {
-  ensureSystem();
+  ensureClusterPackages(false);
   const pg = await startPostgres();
   const redis = await startRedis();
   const nodes: NodeProcess[] = [];
@@ -163,6 +163,6 @@ export async function run(): Promise<BenchResult[]> {
     await nginx?.stop();
     for (const n of nodes) await n.stop();
     await redis.stop();
-    pg.stop();
+    await pg.stop();
   }
 }

@@ -10,16 +10,20 @@ import { ensureWebBuild, freePort, repoRoot, webDist } from './server.js';
 
 /**
  * A whole multi-node deployment on loopback, every part a real process (docs/deploy.md, "Several nodes"):
- * PostgreSQL, Redis, two Janus media nodes, two Parley nodes (the built `parley serve`) and nginx in front.
+ * PostgreSQL, Redis, two Janus media nodes, two Parley nodes (the built `parley serve`) and nginx in front. The
+ * multi-node API bench starts its own Parley nodes and balancer from the same parts.
  */
 
-const NGINX = '/usr/sbin/nginx';
+export const NGINX = '/usr/sbin/nginx';
 const PARLEY = path.join(repoRoot, 'packages/cli/bin/parley.mjs');
 const SECRETS_KEY = Buffer.alloc(32, 9).toString('base64');
 
-/** Installs what the cluster needs that the machine lacks (as the other tests do: Debian packages, root). */
-export function ensureClusterPackages(): void {
-  const needed = ['nginx', 'redis-server', 'janus'];
+/**
+ * Installs what the cluster needs that the machine lacks (as the other tests do: Debian packages, root); the API
+ * bench needs no Janus.
+ */
+export function ensureClusterPackages(janus = true): void {
+  const needed = ['nginx', 'redis-server', ...(janus ? ['janus'] : [])];
   if (!process.env.DATABASE_URL) needed.push('postgresql');
   execFileSync(process.execPath, [path.join(repoRoot, 'scripts/ensure-system.mjs'), ...needed], { stdio: 'inherit' });
 }
@@ -82,7 +86,12 @@ export interface ParleyNode {
   output(): string;
 }
 
-async function waitFor(what: string, ok: () => Promise<boolean>, timeoutMs: number, detail = () => ''): Promise<void> {
+export async function waitFor(
+  what: string,
+  ok: () => Promise<boolean>,
+  timeoutMs: number,
+  detail = () => '',
+): Promise<void> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     if (await ok().catch(() => false)) return;
@@ -145,8 +154,7 @@ export interface Nginx {
  * Every answer names the node that served it (X-Parley-Upstream).
  */
 export async function startNginx(nodes: [ParleyNode, ParleyNode], port: number): Promise<Nginx> {
-  const prefix = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-failover-nginx-'));
-  fs.chmodSync(prefix, 0o755);
+  const prefix = nginxPrefix('failover');
   const [a, b] = nodes.map((n) => `127.0.0.1:${n.port}`);
   const server = (addr: string, backup = false) =>
     `server ${addr} max_fails=1 fail_timeout=10s${backup ? ' backup' : ''};`;
@@ -159,11 +167,7 @@ error_log ${prefix}/error.log warn;
 events { worker_connections 512; }
 http {
     access_log off;
-    client_body_temp_path ${prefix}/body;
-    proxy_temp_path ${prefix}/proxy;
-    fastcgi_temp_path ${prefix}/fastcgi;
-    uwsgi_temp_path ${prefix}/uwsgi;
-    scgi_temp_path ${prefix}/scgi;
+    ${nginxTempPaths(prefix)}
     upstream parley {
         ${server(a!)}
         ${server(b!)}
@@ -209,30 +213,61 @@ http {
 `;
   const file = path.join(prefix, 'nginx.conf');
   fs.writeFileSync(file, config);
-  const child = spawn(NGINX, ['-p', prefix, '-c', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const run = await runNginx(prefix, file, port);
+  return { url: `http://localhost:${port}`, port, config, stop: run.stop };
+}
+
+/** A nginx config's directory: temp paths inside it, readable by nginx's workers. */
+export function nginxPrefix(name: string): string {
+  const prefix = fs.mkdtempSync(path.join(os.tmpdir(), `parley-${name}-nginx-`));
+  fs.chmodSync(prefix, 0o755);
+  return prefix;
+}
+
+/** The temp-path lines every private nginx config needs (it must not write under /var). */
+export const nginxTempPaths = (prefix: string) =>
+  ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']
+    .map((t) => `${t}_temp_path ${prefix}/${t === 'client_body' ? 'body' : t};`)
+    .join('\n    ');
+
+/**
+ * Debian's nginx in the foreground with a private prefix, up once it answers on `port`; `reload` re-reads the
+ * config file (new workers take over, the old ones finish), `stop` removes the prefix.
+ */
+export async function runNginx(
+  prefix: string,
+  file: string,
+  port: number,
+): Promise<{ reload(): Promise<void>; stop(): Promise<void> }> {
+  const args = ['-p', prefix, '-c', file, '-e', path.join(prefix, 'error.log')];
+  const child = spawn(NGINX, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stderr?.on('data', (d) => {
     out += d;
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = `http://localhost:${port}`;
   const errors = () => `${out}\n${fs.existsSync(`${prefix}/error.log`) ? fs.readFileSync(`${prefix}/error.log`) : ''}`;
-  await waitFor(
-    'nginx',
-    async () => {
-      if (child.exitCode !== null) throw new Error('exited');
-      return (await fetch(`http://127.0.0.1:${port}/healthz`)).status < 500;
-    },
-    20_000,
-    errors,
-  );
+  const up = () =>
+    waitFor(
+      'nginx',
+      async () => {
+        if (child.exitCode !== null) throw new Error('exited');
+        return (await fetch(`http://127.0.0.1:${port}/healthz`)).status < 500;
+      },
+      20_000,
+      errors,
+    );
+  await up();
   return {
-    url,
-    port,
-    config,
+    reload: async () => {
+      execFileSync(NGINX, [...args, '-s', 'reload']);
+      await new Promise((r) => setTimeout(r, 1_000));
+      await up();
+    },
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGQUIT');
-      await exited;
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
+      if (child.exitCode === null) child.kill('SIGKILL');
       fs.rmSync(prefix, { recursive: true, force: true });
     },
   };
