@@ -6,8 +6,7 @@ import { captureLog, eventually, janusInstalled, testJanusOptions } from '../jan
 import { callManagerOf } from '../modules/calls/runtime.js';
 import { calls } from '../modules/calls/schema.js';
 import { CallClient } from '../modules/calls/test-support/call-client.js';
-import * as meetings from '../modules/meetings/service.js';
-import { chairA as chairAActor, slot, unique } from '../modules/meetings/test-support/fixtures.js';
+import { freshMeeting } from '../modules/meetings/test-support/fixtures.js';
 import { type TwoNodes, twoNodeSkipReason, twoNodes } from '../test-support/two-nodes.js';
 import { buildWorld, sessionCookieFor, type World } from '../test-support/world.js';
 
@@ -41,17 +40,7 @@ describe.skipIf(skip !== null)('two server nodes sharing two Janus nodes', () =>
   });
 
   it('participants on both server nodes share the room, and move together when its Janus dies', async () => {
-    const s = slot(0.01);
-    const meeting = await meetings.createMeeting(n.a.ctx, chairAActor(w), w.group, {
-      title: `Call ${unique()}`,
-      format: 'video',
-      location: '',
-      start: s.start,
-      end: s.end,
-      timeZone: 'UTC',
-      marking: 'shared',
-      sideId: null,
-    });
+    const meeting = await freshMeeting(w, 'planned', { format: 'video', days: 0.01 });
     expect((await (await w.client('chairA')).post(`/api/meetings/${meeting.id}/call/start`)).statusCode).toBe(201);
     const open = async (node: 'a' | 'b', who: 'chairA' | 'chairB') => {
       const c = await CallClient.open(n[node].ws, await sessionCookieFor(n[node].ctx, w.users[who].id), meeting.id);

@@ -8,8 +8,7 @@ import { callManagerOf } from '../modules/calls/runtime.js';
 import { CallClient } from '../modules/calls/test-support/call-client.js';
 import { mlsRuntimeOf } from '../modules/keys/runtime.js';
 import { MlsDevice, TestSocket } from '../modules/keys/test-support/mls-client.js';
-import * as meetings from '../modules/meetings/service.js';
-import { chairA as chairAActor, slot, unique } from '../modules/meetings/test-support/fixtures.js';
+import { freshMeeting } from '../modules/meetings/test-support/fixtures.js';
 import { TEST_ORIGIN } from '../test-support/app.js';
 import { type TwoNodes, twoNodeSkipReason, twoNodes } from '../test-support/two-nodes.js';
 import { buildWorld, sessionCookieFor, type World } from '../test-support/world.js';
@@ -121,17 +120,7 @@ describe.skipIf(skip !== null)('two server nodes on PostgreSQL and Redis', () =>
   });
 
   it('a participant joined through node A shows in the roster of a participant on node B', async () => {
-    const s = slot(0.01);
-    const meeting = await meetings.createMeeting(n.a.ctx, chairAActor(w), w.group, {
-      title: `Call ${unique()}`,
-      format: 'video',
-      location: '',
-      start: s.start,
-      end: s.end,
-      timeZone: 'UTC',
-      marking: 'shared',
-      sideId: null,
-    });
+    const meeting = await freshMeeting(w, 'planned', { format: 'video', days: 0.01 });
     expect((await (await w.client('chairA')).post(`/api/meetings/${meeting.id}/call/start`)).statusCode).toBe(201);
     const onB = await CallClient.open(n.b.ws, await sessionCookieFor(n.b.ctx, w.users.chairB.id), meeting.id);
     calls.push(onB);
@@ -166,17 +155,7 @@ describe.skipIf(skip !== null)('two server nodes on PostgreSQL and Redis', () =>
     expect(callManagerOf(n.b.ctx)!.calls.get(meeting.id)?.remote).toEqual([]);
   });
   it('admits, mutes, removes and caucuses across nodes: whichever node holds the socket carries it out', async () => {
-    const s = slot(0.01);
-    const meeting = await meetings.createMeeting(n.a.ctx, chairAActor(w), w.group, {
-      title: `Call ${unique()}`,
-      format: 'video',
-      location: '',
-      start: s.start,
-      end: s.end,
-      timeZone: 'UTC',
-      marking: 'shared',
-      sideId: null,
-    });
+    const meeting = await freshMeeting(w, 'planned', { format: 'video', days: 0.01 });
     const id = meeting.id;
     const chairA = await w.client('chairA'); // requests to node A
     expect((await chairA.post(`/api/meetings/${id}/call/start`)).statusCode).toBe(201);

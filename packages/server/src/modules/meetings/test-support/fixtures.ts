@@ -25,9 +25,9 @@ export type FreshState = 'planned' | 'cancelled' | 'in_progress' | 'held';
 export async function freshMeeting(
   w: World,
   state: FreshState = 'planned',
-  opts: { format?: MeetingFormat; title?: string } = {},
+  opts: { format?: MeetingFormat; title?: string; days?: number } = {},
 ): Promise<MeetingRow> {
-  const s = slot(7);
+  const s = slot(opts.days ?? 7);
   const format = opts.format ?? 'in_person';
   let m = await svc.createMeeting(w.ctx, chairA(w), w.group, {
     title: opts.title ?? `Meeting ${unique()}`,
