@@ -14,6 +14,7 @@ import { api } from '../api/endpoints';
 import { useAuth } from '../auth/session';
 import type { MessageId } from './catalogue';
 import { translateServerErrors } from './error-words';
+import { translateFieldErrors } from './field-words';
 import { type MessageValues, setLanguage } from './intl';
 import {
   directionOf,
@@ -25,6 +26,7 @@ import {
 } from './languages';
 
 translateServerErrors();
+translateFieldErrors();
 
 interface LanguageChoice {
   language: UiLanguage;

@@ -10,6 +10,7 @@ import type invite from './locales/en/invite.json';
 import type meetings from './locales/en/meetings.json';
 import type security from './locales/en/security.json';
 import type signIn from './locales/en/sign-in.json';
+import type validation from './locales/en/validation.json';
 
 /**
  * One JSON file per area per language (locales/<language>/<area>.json); a message's id is `<area>.<key>`, so a
@@ -27,6 +28,7 @@ interface Areas {
   meetings: typeof meetings;
   security: typeof security;
   'sign-in': typeof signIn;
+  validation: typeof validation;
 }
 export type MessageId = { [A in keyof Areas]: `${A}.${keyof Areas[A] & string}` }[keyof Areas];
 export type Messages = Record<string, string>;
