@@ -100,6 +100,89 @@ describe('the app in the person’s language', () => {
     await context.close();
   });
 
+  it('switches language on the sign-in page before anyone signs in, and keeps the choice in a profile that had none', async () => {
+    const { server, world, browser } = e2e;
+    const bel = world.users.belChair!;
+    const context = await browser.newContext({ ...LAPTOP, baseURL: server.url, locale: 'en-GB' });
+    context.setDefaultTimeout(20_000);
+    const page = await context.newPage();
+    recordOnFailure(page, 'languages-sign-in-switch');
+    await page.goto('/sign-in');
+    await page.getByRole('heading', { name: 'Sign in', level: 1 }).waitFor();
+    expect(await documentLanguage(page)).toEqual({ lang: 'en', dir: 'ltr' });
+
+    // Right to left at once, before any sign-in, and the switch names each language in itself.
+    await page.getByRole('combobox', { name: 'Language' }).selectOption('he');
+    await page.locator('html[lang="he"][dir="rtl"]').waitFor({ state: 'attached' });
+    await page.getByRole('heading', { name: 'התחברות', level: 1 }).waitFor();
+    expect(await page.getByRole('combobox', { name: 'שפה' }).locator('option').allTextContents()).toEqual([
+      'English',
+      'Français',
+      'עברית',
+      'العربية',
+    ]);
+    expect(formatViolations('sign-in with the switch (he)', await axeViolations(page))).toBe('');
+    if (SCREENS_DIR) await screenshot(page, 'he-sign-in-switch', SCREENS_DIR);
+
+    // A refused field reads in Hebrew, said from the server's code rather than its English.
+    await page.getByLabel('דוא״ל').fill('not-an-address');
+    await page.getByLabel('סיסמה', { exact: true }).fill(PASSWORD);
+    await page.getByRole('button', { name: 'התחברות', exact: true }).click();
+    await page.getByText('יש להזין כתובת דוא״ל, למשל name@example.org.').waitFor();
+
+    // A reload keeps the device's choice; signing in keeps it and saves it in the profile, which had none.
+    await page.reload();
+    await page.getByRole('heading', { name: 'התחברות', level: 1 }).waitFor();
+    await page.getByLabel('דוא״ל').fill(bel.email);
+    await page.getByLabel('סיסמה', { exact: true }).fill(PASSWORD);
+    await page.getByRole('button', { name: 'התחברות', exact: true }).click();
+    await page.getByRole('heading', { name: 'קבוצות', level: 1 }).waitFor();
+    expect(await documentLanguage(page)).toEqual({ lang: 'he', dir: 'rtl' });
+    await expect
+      .poll(() => page.evaluate(async () => (await (await fetch('/api/auth/me')).json()).user.language))
+      .toBe('he');
+    if (SCREENS_DIR) {
+      await page.goto('/account');
+      await settled(page);
+      await screenshot(page, 'he-account-security', SCREENS_DIR);
+      await page.goto(`/groups/${world.groupId}/delegation/${world.sides.BEL!.id}`);
+      await page.getByRole('heading', { name: /המשלחת של/ }).waitFor();
+      await screenshot(page, 'he-delegation', SCREENS_DIR);
+    }
+    await context.close();
+
+    // A profile that names a language keeps it: Arabic picked on the sign-in page, French (saved earlier) wins.
+    const second = await browser.newContext({ ...LAPTOP, baseURL: server.url, locale: 'en-GB' });
+    second.setDefaultTimeout(20_000);
+    const again = await second.newPage();
+    recordOnFailure(again, 'languages-saved-wins');
+    await again.goto('/sign-in');
+    await again.getByRole('combobox', { name: 'Language' }).selectOption('ar');
+    await again.locator('html[lang="ar"][dir="rtl"]').waitFor({ state: 'attached' });
+    await again.getByLabel('البريد الإلكتروني').fill(world.users.aldChair!.email);
+    await again.getByLabel('كلمة المرور', { exact: true }).fill(PASSWORD);
+    await again.getByRole('button', { name: 'تسجيل الدخول', exact: true }).click();
+    await again.getByRole('heading', { name: 'Groupes', level: 1 }).waitFor();
+    expect(await documentLanguage(again)).toEqual({ lang: 'fr', dir: 'ltr' });
+    await second.close();
+
+    // The administration pages in Hebrew, for the eye.
+    if (SCREENS_DIR) {
+      const third = await browser.newContext({ ...LAPTOP, baseURL: server.url, locale: 'he-IL' });
+      const admin = await third.newPage();
+      await admin.goto('/sign-in');
+      await admin.getByLabel('דוא״ל').fill(world.admin.email);
+      await admin.getByLabel('סיסמה', { exact: true }).fill(PASSWORD);
+      await admin.getByRole('button', { name: 'התחברות', exact: true }).click();
+      await admin.getByRole('heading', { name: 'קבוצות', level: 1 }).waitFor();
+      await admin.goto('/admin');
+      await settled(admin);
+      await admin.getByRole('heading', { name: 'ניהול', level: 1 }).waitFor();
+      await screenshot(admin, 'he-admin', SCREENS_DIR);
+      await third.close();
+    }
+  });
+
   it('starts in the browser’s language before anyone chooses: Hebrew on a Hebrew phone, right to left', async () => {
     const { server, browser } = e2e;
     const context = await browser.newContext({ ...PHONE, baseURL: server.url, locale: 'he-IL' });

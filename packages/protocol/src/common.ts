@@ -39,8 +39,10 @@ export function hasControlCharacters(value: string, singleLine: boolean): boolea
   return false;
 }
 
-const SINGLE_LINE_MESSAGE = 'must be one line of plain text: remove line breaks, tabs and invisible control characters';
-const FREE_TEXT_MESSAGE = 'contains an invisible control character (such as a NUL) that cannot be stored: remove it';
+export const SINGLE_LINE_MESSAGE =
+  'must be one line of plain text: remove line breaks, tabs and invisible control characters';
+export const FREE_TEXT_MESSAGE =
+  'contains an invisible control character (such as a NUL) that cannot be stored: remove it';
 
 /** A title, name or place: one line, no control characters. */
 export const singleLine = <T extends z.ZodString>(s: T): T =>
@@ -72,7 +74,20 @@ export const Problem = z.object({
   /** With `too_many_requests`: seconds to wait, as the Retry-After header says. */
   retryAfter: z.number().int().optional(),
   instance: z.string().optional(),
-  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  /**
+   * Each refused field: `message` in English, `code` (field-codes.ts: `required`, `too_long`…) and its `params`
+   * (`{ max: 120 }`) for the web to say in the reader's language.
+   */
+  errors: z
+    .array(
+      z.object({
+        path: z.string(),
+        message: z.string(),
+        code: z.string().optional(),
+        params: z.record(z.string(), z.union([z.string(), z.number(), z.array(z.string())])).optional(),
+      }),
+    )
+    .optional(),
   currentState: z.unknown().optional(),
 });
 export type Problem = z.infer<typeof Problem>;

@@ -4,6 +4,7 @@ export * from './auth.js';
 export * from './calls.js';
 export * from './common.js';
 export * from './events.js';
+export * from './field-codes.js';
 export * from './floor.js';
 export * from './groups.js';
 export * from './identity.js';

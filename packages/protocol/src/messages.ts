@@ -7,6 +7,9 @@ import { z } from 'zod';
  */
 type Issue = z.core.$ZodRawIssue;
 
+/** Said of a field left out; field-codes.ts knows it by these words. */
+export const REQUIRED_MESSAGE = 'is required';
+
 const TYPE_NAMES: Record<string, string> = {
   string: 'text',
   number: 'a number',
@@ -76,7 +79,7 @@ function tooBig(origin: string, maximum: number | bigint, inclusive: boolean): s
 export function humanIssue(issue: Issue): string {
   // A missing field fails as a wrong type or as no allowed value: either way the person left it out.
   if (issue.input === undefined && ['invalid_type', 'invalid_value', 'invalid_format'].includes(issue.code ?? ''))
-    return 'is required';
+    return REQUIRED_MESSAGE;
   switch (issue.code) {
     case 'invalid_type':
       return `must be ${TYPE_NAMES[issue.expected] ?? issue.expected}`;

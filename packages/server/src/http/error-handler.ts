@@ -1,3 +1,4 @@
+import { fieldCode } from '@parley/protocol';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { HttpError } from './errors.js';
@@ -8,7 +9,7 @@ interface ZodIssueLike {
   keyword?: string;
   instancePath?: string;
   message?: string;
-  params?: { keys?: string[] };
+  params?: { keys?: string[] } & Record<string, unknown>;
 }
 
 function validationErrors(err: { validation: unknown[]; validationContext?: string }) {
@@ -18,9 +19,15 @@ function validationErrors(err: { validation: unknown[]; validationContext?: stri
     const base = [context, ...segments].join('.');
     // Unknown keys are reported on the parent object; name each offending field instead.
     if (v.keyword === 'unrecognized_keys' && v.params?.keys?.length) {
-      return v.params.keys.map((k) => ({ path: `${base}.${k}`, message: 'unknown field' }));
+      return v.params.keys.map((k) => ({ path: `${base}.${k}`, message: 'unknown field', code: 'unknown_field' }));
     }
-    return [{ path: base, message: v.message ?? 'invalid' }];
+    return [
+      {
+        path: base,
+        message: v.message ?? 'invalid',
+        ...fieldCode({ ...v.params, code: v.keyword, message: v.message }),
+      },
+    ];
   });
 }
 

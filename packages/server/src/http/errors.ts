@@ -3,6 +3,9 @@ import type { Problem } from '@parley/protocol';
 export interface FieldError {
   path: string;
   message: string;
+  /** A stable code the web translates (@parley/protocol field-codes.ts), with its values. */
+  code?: string;
+  params?: Record<string, string | number | string[]>;
 }
 
 /** What a problem's `code` says when the thrower named nothing more precise (see Problem.code). */
@@ -70,10 +73,10 @@ export const tooManyRequests = (retryAfterSeconds: number) =>
       'retry-after': String(retryAfterSeconds),
     },
   );
-export const fieldError = (status: number, path: string, message: string) =>
+export const fieldError = (status: number, path: string, message: string, code?: string) =>
   new HttpError(
     status,
     status === 409 ? 'Conflict' : status === 404 ? 'Not Found' : 'Bad Request',
     `${path}: ${message}`,
-    [{ path, message }],
+    [{ path, message, ...(code ? { code } : {}) }],
   );

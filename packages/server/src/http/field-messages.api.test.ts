@@ -67,6 +67,32 @@ describe('field errors are phrased for people and come all at once', () => {
     for (const m of Object.values(fields)) expect(m).not.toMatch(RAW);
   });
 
+  it('each field also carries a stable code and its values, for the web to say in the reader’s language', async () => {
+    const chairA = await w.client('chairA');
+    const res = await chairA.post(`/api/groups/${w.group.id}/meetings`, {
+      title: '   ',
+      format: 'by_carrier_pigeon',
+      location: 'x'.repeat(301),
+      start: 'next Tuesday',
+      colour: 'red',
+    });
+    expect(res.statusCode, res.body).toBe(400);
+    const codes = Object.fromEntries(
+      (res.json() as { errors: { path: string; code?: string; params?: unknown }[] }).errors.map((e) => [
+        e.path,
+        e.params === undefined ? e.code : [e.code, e.params],
+      ]),
+    );
+    expect(codes).toMatchObject({
+      'body.title': 'empty',
+      'body.format': ['one_of', { values: ['in_person', 'video', 'hybrid'] }],
+      'body.location': ['too_long', { max: 300 }],
+      'body.start': 'format_datetime',
+      'body.end': 'required',
+      'body.colour': 'unknown_field',
+    });
+  });
+
   it('a schema’s own message passes through unchanged', async () => {
     const memberA = await w.client('memberA');
     const res = await memberA.post('/api/account/password', { currentPassword: '', newPassword: 'short' });

@@ -9,12 +9,15 @@ export class ApiError extends Error {
     super(problem.detail ?? problem.title);
   }
 
-  /** Field errors keyed by the field's name within the body (`body.email` → `email`). */
+  /**
+   * Field errors keyed by the field's name within the body (`body.email` → `email`), each said from its code in the
+   * reader's language, or in the server's words for a code the web does not know.
+   */
   get fields(): Record<string, string> {
     const out: Record<string, string> = {};
     for (const e of this.problem.errors ?? []) {
       const key = e.path.replace(/^(body|params|querystring)\./, '');
-      out[key] ??= e.message;
+      out[key] ??= (e.code ? fieldWords(e.code, e.params ?? {}) : null) ?? e.message;
     }
     return out;
   }
@@ -100,6 +103,13 @@ export type ErrorWords = (code: string, values: Record<string, number>, detail: 
 let words: ErrorWords = () => null;
 export function setErrorWords(fn: ErrorWords): void {
   words = fn;
+}
+
+/** A field error's code in the reader's language, or null for a code without a message (set like ErrorWords). */
+export type FieldWords = (code: string, params: Record<string, string | number | string[]>) => string | null;
+let fieldWords: FieldWords = () => null;
+export function setFieldWords(fn: FieldWords): void {
+  fieldWords = fn;
 }
 
 /** A human sentence for any error, in the reader's language, for the form-level message area. */

@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { useT } from '../i18n/I18nProvider';
 import { BrandMark } from './BrandMark';
+import { LanguageSwitch } from './LanguageSwitch';
 
 /** The frame around pages seen before signing in: a single centred card under the product mark. */
 export function AuthShell({ title, lede, children }: { title: string; lede?: ReactNode; children: ReactNode }) {
@@ -14,6 +15,7 @@ export function AuthShell({ title, lede, children }: { title: string; lede?: Rea
             <span className="auth__product">Parley</span>
             <span className="auth__tagline">{t('sign-in.tagline')}</span>
           </div>
+          <LanguageSwitch />
         </div>
         <div className="auth__card">
           <h1>{title}</h1>

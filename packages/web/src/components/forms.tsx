@@ -1,26 +1,31 @@
+import type { IssueLike } from '@parley/protocol';
 import { type InputHTMLAttributes, type ReactNode, useCallback, useId, useState } from 'react';
 import { ApiError, errorMessage } from '../api/client';
+import { issueMessage } from '../i18n/field-words';
 import { t } from '../i18n/intl';
 
 /** A submit refused before it left the browser, with a message for each field (all of them, not the first). */
 export class FieldProblems extends Error {
   constructor(readonly fields: Record<string, string>) {
-    super('Please correct the highlighted fields.');
+    super(t('validation.correctFields'));
   }
 }
 
 /** Any protocol schema (structurally: the web does not depend on zod itself). */
 interface Checkable {
-  safeParse(
-    value: unknown,
-  ):
+  safeParse(value: unknown):
     | { success: true }
-    | { success: false; error: { issues: readonly { code: string; path: PropertyKey[]; message: string }[] } };
+    | {
+        success: false;
+        error: {
+          issues: readonly (IssueLike & { code: string; path: PropertyKey[]; message: string })[];
+        };
+      };
 }
 
 /**
- * Every problem the protocol's schema finds in `value`, keyed by field (`start`, `items.0.title`): the same
- * sentences the server would answer, shown before a round trip and all at once.
+ * Every problem the protocol's schema finds in `value`, keyed by field (`start`, `items.0.title`): the same codes
+ * the server would answer, said in the reader's language, shown before a round trip and all at once.
  */
 export function schemaProblems(schema: Checkable, value: unknown): Record<string, string> {
   const out: Record<string, string> = {};
@@ -28,7 +33,7 @@ export function schemaProblems(schema: Checkable, value: unknown): Record<string
   if (result.success) return out;
   for (const issue of result.error.issues) {
     if (issue.code === 'unrecognized_keys') continue;
-    out[issue.path.map(String).join('.')] ??= issue.message;
+    out[issue.path.map(String).join('.')] ??= issueMessage(issue);
   }
   return out;
 }
@@ -54,7 +59,7 @@ export function useAction() {
       const f = err instanceof ApiError || err instanceof FieldProblems ? err.fields : {};
       setFields(f);
       // When every problem is shown beside its field, a short summary is enough at the top.
-      setError(Object.keys(f).length > 0 ? 'Please correct the highlighted fields.' : errorMessage(err));
+      setError(Object.keys(f).length > 0 ? t('validation.correctFields') : errorMessage(err));
       return undefined;
     } finally {
       setBusy(false);

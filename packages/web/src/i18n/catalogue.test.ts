@@ -115,4 +115,10 @@ const SAME_IN_FRENCH = new Set([
   'meetings.format',
   'meetings.kind_action',
   'sign-in.or',
+  'admin.instance',
+  'admin.actions',
+  'admin.description',
+  'admin.clientShort',
+  'delegation.actions',
+  'security.actions',
 ]);

@@ -1,11 +1,16 @@
 import type { UiLanguage } from '@parley/protocol';
 import type account from './locales/en/account.json';
+import type admin from './locales/en/admin.json';
 import type call from './locales/en/call.json';
 import type common from './locales/en/common.json';
+import type delegation from './locales/en/delegation.json';
 import type errors from './locales/en/errors.json';
 import type groups from './locales/en/groups.json';
+import type invite from './locales/en/invite.json';
 import type meetings from './locales/en/meetings.json';
+import type security from './locales/en/security.json';
 import type signIn from './locales/en/sign-in.json';
+import type validation from './locales/en/validation.json';
 
 /**
  * One JSON file per area per language (locales/<language>/<area>.json); a message's id is `<area>.<key>`, so a
@@ -13,12 +18,17 @@ import type signIn from './locales/en/sign-in.json';
  */
 interface Areas {
   account: typeof account;
+  admin: typeof admin;
   call: typeof call;
   common: typeof common;
+  delegation: typeof delegation;
   errors: typeof errors;
   groups: typeof groups;
+  invite: typeof invite;
   meetings: typeof meetings;
+  security: typeof security;
   'sign-in': typeof signIn;
+  validation: typeof validation;
 }
 export type MessageId = { [A in keyof Areas]: `${A}.${keyof Areas[A] & string}` }[keyof Areas];
 export type Messages = Record<string, string>;

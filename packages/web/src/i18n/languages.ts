@@ -49,5 +49,38 @@ export function rememberLanguage(preference: LanguagePreference): void {
   }
 }
 
+/**
+ * A language picked on the sign-in page, waiting for the next sign-in: a person whose profile names no language
+ * (`system`) gets it saved as their preference; one whose profile names a language keeps theirs.
+ */
+const PICKED = 'parley-language-picked';
+
+export function pickedLanguage(): UiLanguage | null {
+  try {
+    const stored = localStorage.getItem(PICKED);
+    return stored && isUiLanguage(stored) ? stored : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The sign-in page's choice: shown at once, remembered on this device, offered to the profile at sign-in. */
+export function pickLanguage(language: UiLanguage): void {
+  try {
+    localStorage.setItem(PICKED, language);
+  } catch {
+    // Without storage the choice lasts as long as the page; the profile's own choice still applies after sign-in.
+  }
+  rememberLanguage(language);
+}
+
+export function forgetPickedLanguage(): void {
+  try {
+    localStorage.removeItem(PICKED);
+  } catch {
+    // Nothing stored, nothing to forget.
+  }
+}
+
 export const resolveLanguage = (preference: LanguagePreference | null): UiLanguage =>
-  preference && preference !== 'system' ? preference : (rememberedLanguage() ?? browserLanguage());
+  preference && preference !== 'system' ? preference : (pickedLanguage() ?? rememberedLanguage() ?? browserLanguage());

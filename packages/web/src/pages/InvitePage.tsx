@@ -1,4 +1,5 @@
 import { type FormEvent, useState } from 'react';
+import { FormattedMessage } from 'react-intl';
 import { Link, useNavigate, useParams } from 'react-router';
 import { api } from '../api/endpoints';
 import { useAuth } from '../auth/session';
@@ -6,6 +7,7 @@ import { AuthShell } from '../components/AuthShell';
 import { FormAlert, TextField, useAction } from '../components/forms';
 import { formatDateTime, Loading, ROLE_LABELS } from '../components/ui';
 import { useResource } from '../components/useResource';
+import { useT } from '../i18n/I18nProvider';
 
 export function InvitePage() {
   const { token = '' } = useParams();
@@ -18,20 +20,21 @@ export function InvitePage() {
   const [confirm, setConfirm] = useState('');
   const [confirmError, setConfirmError] = useState<string | undefined>();
   const action = useAction();
+  const t = useT();
 
-  if (preview.loading) return <Loading label="Opening your invitation…" />;
+  if (preview.loading) return <Loading label={t('invite.opening')} />;
   if (!preview.data) {
     return (
-      <AuthShell title="Invitation unavailable">
+      <AuthShell title={t('invite.unavailable')}>
         <FormAlert
           message={
             preview.status === 404 || preview.status === 410
-              ? 'This invitation link is not valid. It may have expired or already been used. Ask the secretariat that invited you for a new link.'
-              : (preview.error ?? 'The invitation could not be opened.')
+              ? t('invite.notValid')
+              : (preview.error ?? t('invite.couldNotOpen'))
           }
         />
         <p>
-          <Link to="/sign-in">Go to sign in</Link>
+          <Link to="/sign-in">{t('invite.goToSignIn')}</Link>
         </p>
       </AuthShell>
     );
@@ -42,7 +45,7 @@ export function InvitePage() {
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
     if (password !== confirm) {
-      setConfirmError('The two passwords differ.');
+      setConfirmError(t('security.passwordsDiffer'));
       return;
     }
     setConfirmError(undefined);
@@ -66,31 +69,31 @@ export function InvitePage() {
     });
 
   return (
-    <AuthShell title="You are invited" lede="Create your account to join the delegation.">
+    <AuthShell title={t('invite.title')} lede={t('invite.lede')}>
       <dl className="invite-summary">
         <div>
-          <dt>Group</dt>
+          <dt>{t('invite.group')}</dt>
           <dd>{inv.groupName}</dd>
         </div>
         <div>
-          <dt>Side</dt>
+          <dt>{t('invite.side')}</dt>
           <dd>{inv.sideName}</dd>
         </div>
         {inv.agencyName ? (
           <div>
-            <dt>Agency</dt>
+            <dt>{t('invite.agency')}</dt>
             <dd>{inv.agencyName}</dd>
           </div>
         ) : null}
         <div>
-          <dt>Role</dt>
+          <dt>{t('invite.role')}</dt>
           <dd>
             {ROLE_LABELS[inv.role]}
             {inv.title ? ` · ${inv.title}` : ''}
           </dd>
         </div>
         <div>
-          <dt>Expires</dt>
+          <dt>{t('invite.expires')}</dt>
           <dd>{formatDateTime(inv.expiresAt)}</dd>
         </div>
       </dl>
@@ -98,51 +101,57 @@ export function InvitePage() {
         <div className="stack">
           <FormAlert message={action.error} />
           <p>
-            You are signed in as <span className="strong">{state.user.displayName}</span>.
+            <FormattedMessage
+              id="invite.signedInAs"
+              values={{
+                name: state.user.displayName,
+                strong: (words) => <span className="strong">{words}</span>,
+              }}
+            />
           </p>
           <button type="button" className="btn btn--primary btn--block" onClick={onJoin} disabled={action.busy}>
-            Join with this account
+            {t('invite.joinWithAccount')}
           </button>
         </div>
       ) : (
         <form className="stack" onSubmit={onSubmit} noValidate>
           <FormAlert message={action.error} />
           <TextField
-            label="Email"
+            label={t('sign-in.email')}
             type="email"
             name="email"
             autoComplete="username"
             required
             readOnly={Boolean(lockedEmail)}
-            hint={lockedEmail ? 'This invitation is addressed to this email.' : undefined}
+            hint={lockedEmail ? t('invite.addressedTo') : undefined}
             value={lockedEmail ?? email}
             onChange={setEmail}
             error={action.fields.email}
           />
           <TextField
-            label="Full name"
+            label={t('invite.fullName')}
             name="displayName"
             autoComplete="name"
             required
-            hint="As it should appear on the roster."
+            hint={t('invite.fullNameHint')}
             value={displayName}
             onChange={setDisplayName}
             error={action.fields.displayName}
           />
           <TextField
-            label="Password"
+            label={t('sign-in.password')}
             type="password"
             name="password"
             autoComplete="new-password"
             required
             minLength={12}
-            hint="At least 12 characters. A passphrase works well."
+            hint={t('invite.passwordHint')}
             value={password}
             onChange={setPassword}
             error={action.fields.password}
           />
           <TextField
-            label="Confirm password"
+            label={t('invite.confirmPassword')}
             type="password"
             name="confirm"
             autoComplete="new-password"
@@ -152,14 +161,18 @@ export function InvitePage() {
             error={confirmError}
           />
           <button type="submit" className="btn btn--primary btn--block" disabled={action.busy}>
-            {action.busy ? 'Creating your account…' : 'Create account and join'}
+            {action.busy ? t('invite.creating') : t('invite.createAndJoin')}
           </button>
         </form>
       )}
       {state.status === 'signed_in' ? null : (
         <p className="auth__aside">
-          Already have an account? <Link to={`/sign-in?next=${encodeURIComponent(`/invite/${token}`)}`}>Sign in</Link>{' '}
-          first, then open this link again to join with it.
+          <FormattedMessage
+            id="invite.alreadyHaveAccount"
+            values={{
+              link: (words) => <Link to={`/sign-in?next=${encodeURIComponent(`/invite/${token}`)}`}>{words}</Link>,
+            }}
+          />
         </p>
       )}
     </AuthShell>

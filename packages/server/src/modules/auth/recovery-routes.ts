@@ -65,7 +65,7 @@ export async function recoveryRoutes(app: FastifyInstance, opts: { ctx: AppConte
           401,
           'Unauthorized',
           'This recovery code is wrong or was already used',
-          [{ path: 'body.code', message: 'wrong or already used recovery code' }],
+          [{ path: 'body.code', message: 'wrong or already used recovery code', code: 'wrong_recovery_code' }],
           { code: 'wrong_recovery_code' },
         );
       try {

@@ -82,7 +82,9 @@ describe('recovery codes', () => {
     const again = await pendingLogin(p.email);
     const reused = await again.post('/api/auth/login/recovery-code', { code: codes[0] });
     expect(reused.statusCode).toBe(401);
-    expect(reused.json().errors).toEqual([{ path: 'body.code', message: 'wrong or already used recovery code' }]);
+    expect(reused.json().errors).toEqual([
+      { path: 'body.code', message: 'wrong or already used recovery code', code: 'wrong_recovery_code' },
+    ]);
     expect((await again.get('/api/auth/me')).json()).toMatchObject({ user: null, secondFactorPending: true });
     expect((await signedIn.get('/api/account/recovery-codes')).json()).toMatchObject({ remaining: 9 });
 

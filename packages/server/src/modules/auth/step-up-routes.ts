@@ -71,7 +71,7 @@ export async function stepUpRoutes(app: FastifyInstance, opts: { ctx: AppContext
       }
       const key = secondFactorKey(user.id);
       await assertNotLimited(limiters, request, key);
-      const miss = () => fieldError(400, 'body.code', 'wrong or already used code');
+      const miss = () => fieldError(400, 'body.code', 'wrong or already used code', 'wrong_code');
       const step = matchTotp(openTotpSecret(ctx.secrets, user.id, user.totpSecret), request.body.code);
       try {
         if (step === null || !isFreshStep(step, user.totpLastStep)) throw miss();
@@ -146,7 +146,7 @@ export async function stepUpRoutes(app: FastifyInstance, opts: { ctx: AppContext
       const refused = async (reason: string) => {
         await recordFailure(limiters, request, key);
         request.log.info({ event: 'step_up_failed', factor: 'passkey', reason }, 'step-up refused');
-        return fieldError(400, 'body.response', 'the passkey was not accepted');
+        return fieldError(400, 'body.response', 'the passkey was not accepted', 'passkey_refused');
       };
       if (!passkey || passkey.userId !== user.id) throw await refused('not a passkey of this account');
       let newCounter: number;

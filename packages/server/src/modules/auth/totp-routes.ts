@@ -37,7 +37,7 @@ export async function totpRoutes(app: FastifyInstance, opts: { ctx: AppContext; 
     }
     return step;
   };
-  const badCode = () => fieldError(400, 'body.code', 'wrong or already used code');
+  const badCode = () => fieldError(400, 'body.code', 'wrong or already used code', 'wrong_code');
 
   r.post('/api/account/totp/enrol', { schema: { tags, response: { 200: TotpEnrolment } } }, async (request) => {
     const user = requireUser(request);
@@ -112,7 +112,7 @@ export async function totpRoutes(app: FastifyInstance, opts: { ctx: AppContext; 
           401,
           'Unauthorized',
           'Wrong or already used code',
-          [{ path: 'body.code', message: 'wrong or already used code' }],
+          [{ path: 'body.code', message: 'wrong or already used code', code: 'wrong_code' }],
           { code: 'wrong_code' },
         );
       const step = await acceptCode(request, user, user.totpSecret, request.body.code, miss());

@@ -74,7 +74,9 @@ describe('TOTP', () => {
 
     const wrong = await client.post('/api/account/totp/confirm', { code: wrongCodeFor(enrol.secret) });
     expect(wrong.statusCode).toBe(400);
-    expect(wrong.json().errors).toEqual([{ path: 'body.code', message: 'wrong or already used code' }]);
+    expect(wrong.json().errors).toEqual([
+      { path: 'body.code', message: 'wrong or already used code', code: 'wrong_code' },
+    ]);
     expect((await client.post('/api/account/totp/confirm', { code: codeFor(enrol.secret) })).statusCode).toBe(200);
     expect((await client.get('/api/auth/me')).json().user.totpEnabled).toBe(true);
     expect((await client.post('/api/account/totp/enrol')).statusCode).toBe(409);

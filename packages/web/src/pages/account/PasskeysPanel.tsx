@@ -5,6 +5,7 @@ import { useAuth } from '../../auth/session';
 import { FormAlert, TextField, useAction } from '../../components/forms';
 import { formatDateTime, Loading, Panel } from '../../components/ui';
 import { useResource } from '../../components/useResource';
+import { useT } from '../../i18n/I18nProvider';
 
 export function PasskeysPanel() {
   const { refresh } = useAuth();
@@ -14,21 +15,22 @@ export function PasskeysPanel() {
   const add = useAction();
   const remove = useAction();
   const supported = passkeysSupported();
+  const t = useT();
 
   const onAdd = (e: FormEvent) => {
     e.preventDefault();
     setNotice(null);
     void add.run(async () => {
-      const label = name.trim() || 'Passkey';
+      const label = name.trim() || t('security.passkeyDefaultName');
       await registerPasskey(label);
       setName('');
-      setNotice(`Passkey “${label}” added.`);
+      setNotice(t('security.passkeyAdded', { name: label }));
       await Promise.all([list.reload(), refresh()]);
     });
   };
 
   const onRemove = (id: string, label: string) => {
-    if (!window.confirm(`Remove the passkey “${label}”? You will no longer be able to sign in with it.`)) return;
+    if (!window.confirm(t('security.passkeyRemoveConfirm', { name: label }))) return;
     setNotice(null);
     void remove.run(async () => {
       await api.account.deletePasskey(id);
@@ -38,32 +40,36 @@ export function PasskeysPanel() {
 
   const keys = list.data?.passkeys ?? [];
   return (
-    <Panel title="Passkeys" description="Sign in with this device’s screen lock or a hardware security key.">
+    <Panel title={t('security.passkeys')} description={t('security.passkeysHelp')}>
       <FormAlert message={notice} tone="success" />
       <FormAlert message={list.error ?? remove.error} />
       {list.loading ? (
         <Loading />
       ) : keys.length === 0 ? (
-        <p className="muted">No passkeys yet.</p>
+        <p className="muted">{t('security.noPasskeys')}</p>
       ) : (
-        <ul className="plain-list" aria-label="Your passkeys">
+        <ul className="plain-list" aria-label={t('security.yourPasskeys')}>
           {keys.map((k) => (
             <li key={k.id} className="plain-list__row">
               <span>
                 <span className="strong">{k.name}</span>
                 <span className="block muted small">
-                  Added {formatDateTime(k.createdAt)} ·{' '}
-                  {k.lastUsedAt ? `last used ${formatDateTime(k.lastUsedAt)}` : 'never used'}
+                  {k.lastUsedAt
+                    ? t('security.passkeyAddedUsed', {
+                        added: formatDateTime(k.createdAt),
+                        used: formatDateTime(k.lastUsedAt),
+                      })
+                    : t('security.passkeyAddedNeverUsed', { added: formatDateTime(k.createdAt) })}
                 </span>
               </span>
               <button
                 type="button"
                 className="btn btn--danger-ghost btn--small"
                 onClick={() => onRemove(k.id, k.name)}
-                aria-label={`Remove passkey ${k.name}`}
+                aria-label={t('security.removePasskeyLabel', { name: k.name })}
                 disabled={remove.busy}
               >
-                Remove
+                {t('security.remove')}
               </button>
             </li>
           ))}
@@ -74,20 +80,20 @@ export function PasskeysPanel() {
           {add.error ? <FormAlert message={add.error} /> : null}
           <div className="form-row">
             <TextField
-              label="Passkey name"
+              label={t('security.passkeyName')}
               name="passkeyName"
-              placeholder="e.g. Office laptop"
+              placeholder={t('security.passkeyNamePlaceholder')}
               value={name}
               onChange={setName}
               error={add.fields.name}
             />
             <button type="submit" className="btn btn--primary" disabled={add.busy}>
-              {add.busy ? 'Waiting for your device…' : 'Add a passkey'}
+              {add.busy ? t('security.waitingDevice') : t('security.addPasskey')}
             </button>
           </div>
         </form>
       ) : (
-        <FormAlert tone="info" message="This browser does not support passkeys." />
+        <FormAlert tone="info" message={t('security.passkeysUnsupported')} />
       )}
     </Panel>
   );

@@ -2,6 +2,7 @@ import { type FormEvent, useState } from 'react';
 import { api } from '../../api/endpoints';
 import { FormAlert, TextField, useAction } from '../../components/forms';
 import { Panel } from '../../components/ui';
+import { useT } from '../../i18n/I18nProvider';
 
 export function PasswordPanel() {
   const [current, setCurrent] = useState('');
@@ -10,29 +11,30 @@ export function PasswordPanel() {
   const [mismatch, setMismatch] = useState<string | undefined>();
   const [done, setDone] = useState<string | null>(null);
   const action = useAction();
+  const t = useT();
 
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
     setDone(null);
-    if (next !== confirm) return setMismatch('The two passwords differ.');
+    if (next !== confirm) return setMismatch(t('security.passwordsDiffer'));
     setMismatch(undefined);
     void action.run(async () => {
       await api.account.changePassword(current, next);
       setCurrent('');
       setNext('');
       setConfirm('');
-      setDone('Password changed.');
+      setDone(t('security.passwordChanged'));
     });
   };
 
   return (
-    <Panel title="Password" description="At least 12 characters. A long passphrase is easier to remember.">
+    <Panel title={t('security.password')} description={t('security.passwordHelp')}>
       <form className="stack stack--tight" onSubmit={onSubmit} noValidate>
         <FormAlert message={done} tone="success" />
         <FormAlert message={action.error} />
         <div className="form-grid form-grid--3">
           <TextField
-            label="Current password"
+            label={t('security.currentPassword')}
             type="password"
             name="currentPassword"
             autoComplete="current-password"
@@ -41,7 +43,7 @@ export function PasswordPanel() {
             error={action.fields.currentPassword}
           />
           <TextField
-            label="New password"
+            label={t('security.newPassword')}
             type="password"
             name="newPassword"
             autoComplete="new-password"
@@ -50,7 +52,7 @@ export function PasswordPanel() {
             error={action.fields.newPassword}
           />
           <TextField
-            label="Confirm new password"
+            label={t('security.confirmPassword')}
             type="password"
             name="confirmPassword"
             autoComplete="new-password"
@@ -61,7 +63,7 @@ export function PasswordPanel() {
         </div>
         <div>
           <button type="submit" className="btn btn--primary" disabled={action.busy}>
-            Change password
+            {t('security.changePassword')}
           </button>
         </div>
       </form>

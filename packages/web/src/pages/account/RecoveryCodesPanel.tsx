@@ -1,9 +1,11 @@
 import { useEffect, useRef, useState } from 'react';
+import { FormattedMessage } from 'react-intl';
 import { api } from '../../api/endpoints';
 import { useUser } from '../../auth/session';
 import { FormAlert, useAction } from '../../components/forms';
 import { Badge, Loading, Panel } from '../../components/ui';
 import { useResource } from '../../components/useResource';
+import { useT } from '../../i18n/I18nProvider';
 import { locale } from '../../i18n/intl';
 
 const formatDate = (iso: string) =>
@@ -20,6 +22,7 @@ export function RecoveryCodesPanel() {
   const [codes, setCodes] = useState<string[] | null>(null);
   const action = useAction();
   const madeUnasked = useRef(false);
+  const t = useT();
 
   const make = () =>
     action.run(async () => {
@@ -38,26 +41,26 @@ export function RecoveryCodesPanel() {
   const left = status.data?.remaining ?? 0;
   return (
     <Panel
-      title="Recovery codes"
-      description="If you lose your phone or security key, one of these codes signs you in instead. Each works once."
+      title={t('security.recoveryCodes')}
+      description={t('security.recoveryCodesHelp')}
       actions={
         hasSecondFactor && status.data?.createdAt ? (
-          <Badge tone={left > 2 ? 'ok' : 'neutral'}>{`${left} left`}</Badge>
+          <Badge tone={left > 2 ? 'ok' : 'neutral'}>{t('security.codesLeft', { count: left })}</Badge>
         ) : null
       }
     >
       <FormAlert message={action.error ?? status.error} />
       {!hasSecondFactor ? (
-        <p className="muted">
-          Recovery codes come with a second factor: set up an authenticator app or a passkey first.
-        </p>
+        <p className="muted">{t('security.recoveryNeedsFactor')}</p>
       ) : codes ? (
         <div className="stack">
           <p role="status">
-            <span className="strong">Save these codes now.</span> Print them or write them down and keep them apart from
-            your devices: they will not be shown again.
+            <FormattedMessage
+              id="security.saveCodesNow"
+              values={{ strong: (words) => <span className="strong">{words}</span> }}
+            />
           </p>
-          <ul className="recovery-codes" aria-label="Your recovery codes">
+          <ul className="recovery-codes" aria-label={t('security.yourRecoveryCodes')}>
             {codes.map((c) => (
               <li key={c}>
                 <code>{c}</code>
@@ -66,7 +69,7 @@ export function RecoveryCodesPanel() {
           </ul>
           <div className="form-actions">
             <button type="button" className="btn btn--primary" onClick={() => setCodes(null)}>
-              I have saved them
+              {t('security.savedThem')}
             </button>
           </div>
         </div>
@@ -76,13 +79,13 @@ export function RecoveryCodesPanel() {
         <div className="stack">
           <p className="muted">
             {status.data?.createdAt
-              ? `${left} of your codes are unused (made on ${formatDate(status.data.createdAt)}).`
-              : 'You have no recovery codes yet.'}{' '}
-            Making new codes cancels all the old ones.
+              ? t('security.codesUnused', { count: left, date: formatDate(status.data.createdAt) })
+              : t('security.noRecoveryCodes')}{' '}
+            {t('security.newCodesCancelOld')}
           </p>
           <div>
             <button type="button" className="btn btn--secondary" onClick={() => void make()} disabled={action.busy}>
-              Make new recovery codes
+              {t('security.makeCodes')}
             </button>
           </div>
         </div>

@@ -4,19 +4,21 @@ import { useAuth } from '../../auth/session';
 import { FormAlert, useAction } from '../../components/forms';
 import { Badge, formatDateTime, Loading, Panel } from '../../components/ui';
 import { useResource } from '../../components/useResource';
+import { useT } from '../../i18n/I18nProvider';
+import { t as say } from '../../i18n/intl';
 
 /** A short, readable name for a user-agent string ("Chrome on Linux"). */
 export function describeAgent(ua: string): string {
-  if (!ua) return 'Unknown browser';
+  if (!ua) return say('security.unknownBrowser');
   const browser = /Edg\//.test(ua)
     ? 'Edge'
     : /Firefox\//.test(ua)
       ? 'Firefox'
       : /Chrom(e|ium)\//.test(ua)
-        ? 'Chromium-based browser'
+        ? say('security.chromiumBrowser')
         : /Safari\//.test(ua)
           ? 'Safari'
-          : 'Browser';
+          : say('security.browser');
   const os = /Windows/.test(ua)
     ? 'Windows'
     : /Mac OS X/.test(ua)
@@ -27,17 +29,18 @@ export function describeAgent(ua: string): string {
           ? 'iOS'
           : /Linux/.test(ua)
             ? 'Linux'
-            : 'unknown system';
-  return `${browser} on ${os}`;
+            : say('security.unknownSystem');
+  return say('security.browserOnSystem', { browser, os });
 }
 
 export function SessionsPanel() {
   const list = useResource(() => api.account.sessions(), '');
   const { signOut } = useAuth();
   const action = useAction();
+  const t = useT();
 
   const revoke = (s: SessionInfo) => {
-    if (s.current && !window.confirm('This signs you out here. Continue?')) return;
+    if (s.current && !window.confirm(t('security.signOutHereConfirm'))) return;
     void action.run(async () => {
       await api.account.revokeSession(s.id);
       if (s.current) await signOut();
@@ -47,7 +50,7 @@ export function SessionsPanel() {
 
   const sessions = list.data?.sessions ?? [];
   return (
-    <Panel title="Signed-in sessions" description="Every browser currently signed in to your account.">
+    <Panel title={t('security.sessions')} description={t('security.sessionsHelp')}>
       <FormAlert message={list.error ?? action.error} />
       {list.loading ? (
         <Loading />
@@ -56,12 +59,12 @@ export function SessionsPanel() {
           <table className="table">
             <thead>
               <tr>
-                <th scope="col">Device</th>
-                <th scope="col">Address</th>
-                <th scope="col">Signed in</th>
-                <th scope="col">Last active</th>
+                <th scope="col">{t('security.device')}</th>
+                <th scope="col">{t('security.address')}</th>
+                <th scope="col">{t('security.signedIn')}</th>
+                <th scope="col">{t('security.lastActive')}</th>
                 <th scope="col">
-                  <span className="visually-hidden">Actions</span>
+                  <span className="visually-hidden">{t('security.actions')}</span>
                 </th>
               </tr>
             </thead>
@@ -70,9 +73,11 @@ export function SessionsPanel() {
                 <tr key={s.id}>
                   <th scope="row">
                     <span className="strong">{describeAgent(s.userAgent)}</span>{' '}
-                    {s.current ? <Badge tone="ok">This device</Badge> : null}
+                    {s.current ? <Badge tone="ok">{t('security.thisDevice')}</Badge> : null}
                   </th>
-                  <td className="mono small">{s.ip}</td>
+                  <td className="mono small">
+                    <bdi>{s.ip}</bdi>
+                  </td>
                   <td>{formatDateTime(s.createdAt)}</td>
                   <td>{formatDateTime(s.lastSeenAt)}</td>
                   <td className="table__actions">
@@ -81,9 +86,13 @@ export function SessionsPanel() {
                       className="btn btn--danger-ghost btn--small"
                       onClick={() => revoke(s)}
                       disabled={action.busy}
-                      aria-label={s.current ? 'Sign out this device' : `Revoke session ${describeAgent(s.userAgent)}`}
+                      aria-label={
+                        s.current
+                          ? t('security.signOutThisDevice')
+                          : t('security.revokeSessionLabel', { device: describeAgent(s.userAgent) })
+                      }
                     >
-                      {s.current ? 'Sign out' : 'Revoke'}
+                      {s.current ? t('common.signOut') : t('security.revoke')}
                     </button>
                   </td>
                 </tr>

@@ -4,6 +4,7 @@ import type { TotpEnrolment } from '../../api/types';
 import { useAuth, useUser } from '../../auth/session';
 import { FormAlert, TextField, useAction } from '../../components/forms';
 import { Badge, Panel } from '../../components/ui';
+import { useT } from '../../i18n/I18nProvider';
 
 export function TotpPanel() {
   const user = useUser();
@@ -13,6 +14,7 @@ export function TotpPanel() {
   const [code, setCode] = useState('');
   const [notice, setNotice] = useState<string | null>(null);
   const action = useAction();
+  const t = useT();
 
   useEffect(() => {
     if (!enrolment) return setQr(null);
@@ -40,7 +42,7 @@ export function TotpPanel() {
       await api.account.totpConfirm(code.replace(/\s+/g, ''));
       setEnrolment(null);
       setCode('');
-      setNotice('Authenticator app enabled. You will be asked for a code when you sign in.');
+      setNotice(t('security.totpEnabled'));
       await refresh();
     });
   };
@@ -50,25 +52,21 @@ export function TotpPanel() {
     void action.run(async () => {
       await api.account.totpDisable(code.replace(/\s+/g, ''));
       setCode('');
-      setNotice('Authenticator app removed.');
+      setNotice(t('security.totpRemoved'));
       await refresh();
     });
   };
 
-  const status = user.totpEnabled ? <Badge tone="ok">On</Badge> : <Badge>Off</Badge>;
+  const status = user.totpEnabled ? <Badge tone="ok">{t('security.on')}</Badge> : <Badge>{t('security.off')}</Badge>;
 
   return (
-    <Panel
-      title="Authenticator app"
-      description="Time-based six-digit codes from an app such as FreeOTP or Google Authenticator."
-      actions={status}
-    >
+    <Panel title={t('security.totp')} description={t('security.totpHelp')} actions={status}>
       <FormAlert message={notice} tone="success" />
       <FormAlert message={action.error} />
       {user.totpEnabled ? (
         <form className="form-row" onSubmit={disable} noValidate>
           <TextField
-            label="Current code to turn it off"
+            label={t('security.totpDisableCode')}
             name="totpDisableCode"
             inputMode="numeric"
             autoComplete="one-time-code"
@@ -78,32 +76,32 @@ export function TotpPanel() {
             className="field--code"
           />
           <button type="submit" className="btn btn--danger" disabled={action.busy}>
-            Turn off
+            {t('security.turnOff')}
           </button>
         </form>
       ) : enrolment ? (
         <div className="totp-setup">
           <div className="totp-setup__qr">
             {qr ? (
-              <img src={qr} width={200} height={200} alt="QR code to add Parley to your authenticator app" />
+              <img src={qr} width={200} height={200} alt={t('security.qrAlt')} />
             ) : (
               <div className="totp-setup__qr-placeholder" />
             )}
           </div>
           <div className="stack">
             <ol className="steps">
-              <li>Scan the QR code with your authenticator app.</li>
+              <li>{t('security.stepScan')}</li>
               <li>
-                Or enter this key by hand:
+                {t('security.stepKey')}
                 <code className="secret" data-testid="totp-secret">
                   {enrolment.secret.replace(/(.{4})/g, '$1 ').trim()}
                 </code>
               </li>
-              <li>Enter the code the app shows to finish.</li>
+              <li>{t('security.stepFinish')}</li>
             </ol>
             <form className="form-row" onSubmit={confirm} noValidate>
               <TextField
-                label="Code from the app"
+                label={t('security.totpConfirmCode')}
                 name="totpConfirmCode"
                 inputMode="numeric"
                 autoComplete="one-time-code"
@@ -113,17 +111,17 @@ export function TotpPanel() {
                 className="field--code"
               />
               <button type="submit" className="btn btn--primary" disabled={action.busy}>
-                Confirm and turn on
+                {t('security.confirmTurnOn')}
               </button>
               <button type="button" className="btn btn--ghost" onClick={() => setEnrolment(null)}>
-                Cancel
+                {t('common.cancel')}
               </button>
             </form>
           </div>
         </div>
       ) : (
         <button type="button" className="btn btn--primary" onClick={start} disabled={action.busy}>
-          Set up authenticator app
+          {t('security.setUpTotp')}
         </button>
       )}
     </Panel>

@@ -1,6 +1,7 @@
 import type { User } from '@parley/protocol';
 import { api } from '../../api/endpoints';
 import { useUser } from '../../auth/session';
+import { useT } from '../../i18n/I18nProvider';
 
 /**
  * The administrator's buttons for one account. Each asks first, in words saying what happens, because each ends
@@ -16,6 +17,7 @@ export function AccountActions({
   run: (what: () => Promise<string>) => void;
 }) {
   const me = useUser();
+  const t = useT();
   const ask = (question: string, what: () => Promise<string>) => {
     if (window.confirm(question)) run(what);
   };
@@ -27,63 +29,60 @@ export function AccountActions({
           type="button"
           className="btn btn--small btn--secondary"
           disabled={busy}
-          aria-label={`Reset second factors of ${name}`}
+          aria-label={t('admin.resetFactorsOf', { name })}
           onClick={() =>
-            ask(
-              `Remove the authenticator app, passkeys and recovery codes of ${name}? They will sign in with their password alone until they set up a new second factor.`,
-              async () => {
-                await api.admin.resetSecondFactors(user.id);
-                return `Second factors of ${name} removed. Their sessions have ended.`;
-              },
-            )
+            ask(t('admin.resetFactorsConfirm', { name }), async () => {
+              await api.admin.resetSecondFactors(user.id);
+              return t('admin.resetFactorsDone', { name });
+            })
           }
         >
-          Reset second factors
+          {t('admin.resetFactors')}
         </button>
       ) : null}
       <button
         type="button"
         className="btn btn--small btn--secondary"
         disabled={busy}
-        aria-label={`Reset password of ${name}`}
+        aria-label={t('admin.resetPasswordOf', { name })}
         onClick={() =>
-          ask(`Replace the password of ${name} with a temporary one?`, async () => {
+          ask(t('admin.resetPasswordConfirm', { name }), async () => {
             const { temporaryPassword } = await api.admin.resetPassword(user.id);
-            return `Temporary password for ${name}: ${temporaryPassword} — hand it over in person; it is not shown again.`;
+            return t('admin.temporaryPassword', { name, password: temporaryPassword });
           })
         }
       >
-        Reset password
+        {t('admin.resetPassword')}
       </button>
       {user.disabled ? (
         <button
           type="button"
           className="btn btn--small btn--secondary"
           disabled={busy}
-          aria-label={`Re-enable ${name}`}
+          aria-label={t('admin.enableOf', { name })}
           onClick={() =>
             run(async () => {
               await api.admin.enableUser(user.id);
-              return `${name} can sign in again.`;
+              return t('admin.enabled', { name });
             })
           }
         >
-          Re-enable
+          {t('admin.enable')}
         </button>
       ) : user.id !== me.id ? (
         <button
           type="button"
           className="btn btn--small btn--danger"
           disabled={busy}
-          aria-label={`Disable ${name}`}
+          aria-label={t('admin.disableOf', { name })}
           onClick={() =>
-            ask(`Disable the account of ${name}? They are signed out everywhere and cannot sign in.`, async () => {
+            ask(t('admin.disableConfirm', { name }), async () => {
               await api.admin.disableUser(user.id);
-              return `${name} is disabled and signed out everywhere.`;
+              return t('admin.disabled', { name });
             })
           }
         >
-          Disable
+          {t('admin.disable')}
         </button>
       ) : null}
     </div>

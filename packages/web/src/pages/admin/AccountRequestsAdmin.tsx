@@ -1,8 +1,10 @@
 import { useState } from 'react';
+import { FormattedMessage } from 'react-intl';
 import { api } from '../../api/endpoints';
 import { FormAlert, useAction } from '../../components/forms';
 import { Badge, EmptyState, Loading, Panel } from '../../components/ui';
 import { useResource } from '../../components/useResource';
+import { useT } from '../../i18n/I18nProvider';
 import { locale } from '../../i18n/intl';
 import { KIND_LABELS, STATUS_LABELS } from './account-help-labels';
 
@@ -11,6 +13,7 @@ export function AccountRequestsAdmin({ onChanged }: { onChanged: () => void }) {
   const list = useResource(() => api.admin.accountRequests(), '');
   const [done, setDone] = useState<string | null>(null);
   const action = useAction();
+  const t = useT();
   const requests = list.data?.requests ?? [];
   const open = requests.filter((r) => r.status === 'open');
   const answered = requests.filter((r) => r.status !== 'open').slice(0, 10);
@@ -22,39 +25,48 @@ export function AccountRequestsAdmin({ onChanged }: { onChanged: () => void }) {
       const who = res.request.subject.displayName;
       setDone(
         decision === 'decline'
-          ? `Request for ${who} declined.`
+          ? t('admin.requestDeclined', { name: who })
           : res.temporaryPassword
-            ? `Password of ${who} reset. Temporary password: ${res.temporaryPassword} — hand it over in person; it is not shown again.`
-            : `${KIND_LABELS[res.request.kind]}: done for ${who}. Their sessions have ended.`,
+            ? t('admin.requestPasswordReset', { name: who, password: res.temporaryPassword })
+            : t('admin.requestDone', { action: KIND_LABELS[res.request.kind], name: who }),
       );
       await list.reload();
       onChanged();
     });
 
   return (
-    <Panel
-      title="Requests from delegations"
-      description="Chairs ask here when one of their people has lost a second factor or a password, or must be stopped."
-    >
+    <Panel title={t('admin.requests')} description={t('admin.requestsHelp')}>
       <FormAlert message={done} tone="success" />
       <FormAlert message={action.error ?? list.error} />
       {list.loading ? (
         <Loading />
       ) : open.length === 0 ? (
-        <EmptyState title="No request is waiting." />
+        <EmptyState title={t('admin.noRequests')} />
       ) : (
-        <ul className="stack request-list" aria-label="Waiting requests">
+        <ul className="stack request-list" aria-label={t('admin.waitingRequests')}>
           {open.map((r) => (
             <li key={r.id} className="request-card">
               <div>
                 <p>
-                  <span className="strong">{KIND_LABELS[r.kind]}</span> for {r.subject.displayName} ({r.subject.email})
+                  <FormattedMessage
+                    id="admin.requestFor"
+                    values={{
+                      action: KIND_LABELS[r.kind],
+                      name: r.subject.displayName,
+                      email: <bdi>{r.subject.email}</bdi>,
+                      strong: (words) => <span className="strong">{words}</span>,
+                    }}
+                  />
                 </p>
                 <p className="muted">
-                  Asked by {r.requestedBy.displayName}, {r.side.name} — {r.group.name},{' '}
-                  {new Date(r.createdAt).toLocaleString(locale())}
+                  {t('admin.askedBy', {
+                    name: r.requestedBy.displayName,
+                    side: r.side.name,
+                    group: r.group.name,
+                    when: new Date(r.createdAt).toLocaleString(locale()),
+                  })}
                 </p>
-                {r.note ? <p className="request-card__note">“{r.note}”</p> : null}
+                {r.note ? <p className="request-card__note">{t('admin.quoted', { text: r.note })}</p> : null}
               </div>
               <div className="form-actions">
                 <button
@@ -63,7 +75,7 @@ export function AccountRequestsAdmin({ onChanged }: { onChanged: () => void }) {
                   disabled={action.busy}
                   onClick={() => void resolve(r.id, 'carry_out')}
                 >
-                  {`${KIND_LABELS[r.kind]} for ${r.subject.displayName}`}
+                  {t('admin.actionFor', { action: KIND_LABELS[r.kind], name: r.subject.displayName })}
                 </button>
                 <button
                   type="button"
@@ -71,7 +83,7 @@ export function AccountRequestsAdmin({ onChanged }: { onChanged: () => void }) {
                   disabled={action.busy}
                   onClick={() => void resolve(r.id, 'decline')}
                 >
-                  Decline
+                  {t('admin.decline')}
                 </button>
               </div>
             </li>
@@ -80,12 +92,16 @@ export function AccountRequestsAdmin({ onChanged }: { onChanged: () => void }) {
       )}
       {answered.length > 0 ? (
         <details className="request-history">
-          <summary>Answered requests</summary>
+          <summary>{t('admin.answeredRequests')}</summary>
           <ul>
             {answered.map((r) => (
               <li key={r.id}>
                 <Badge tone={r.status === 'done' ? 'ok' : 'neutral'}>{STATUS_LABELS[r.status]}</Badge>{' '}
-                {KIND_LABELS[r.kind]} for {r.subject.displayName}, asked by {r.requestedBy.displayName}
+                {t('admin.answeredLine', {
+                  action: KIND_LABELS[r.kind],
+                  name: r.subject.displayName,
+                  by: r.requestedBy.displayName,
+                })}
               </li>
             ))}
           </ul>

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useUser } from '../../auth/session';
 import { EmptyState, PageHeader } from '../../components/ui';
+import { useT } from '../../i18n/I18nProvider';
 import { AccountRequestsAdmin } from './AccountRequestsAdmin';
 import { GroupsAdmin } from './GroupsAdmin';
 import { IdentityProvidersAdmin } from './IdentityProvidersAdmin';
@@ -8,20 +9,21 @@ import { UsersAdmin } from './UsersAdmin';
 
 export function AdminPage() {
   const user = useUser();
+  const t = useT();
   // Carrying out a request changes an account: the accounts table reloads.
   const [accountsVersion, setAccountsVersion] = useState(0);
   if (!user.isAdmin) {
     return (
       <div className="page">
-        <PageHeader title="Administration" />
-        <EmptyState title="Only instance administrators can open this page." />
+        <PageHeader title={t('common.administration')} />
+        <EmptyState title={t('admin.onlyAdmins')} />
       </div>
     );
   }
   return (
     <div className="page">
-      <PageHeader title="Administration" eyebrow="Instance">
-        Accounts, groups and sides of this Parley instance. Delegations are managed by each side’s secretariat.
+      <PageHeader title={t('common.administration')} eyebrow={t('admin.instance')}>
+        {t('admin.lede')}
       </PageHeader>
       <div className="stack stack--loose">
         <AccountRequestsAdmin onChanged={() => setAccountsVersion((v) => v + 1)} />

@@ -5,17 +5,19 @@ import { api } from '../../api/endpoints';
 import { CheckboxField, FormAlert, SelectField, TextField, useAction } from '../../components/forms';
 import { Loading, Panel, SideCode } from '../../components/ui';
 import { useResource } from '../../components/useResource';
+import { useT } from '../../i18n/I18nProvider';
 
 export function GroupsAdmin() {
   const list = useResource(() => api.groups.list(), '');
   const groups = list.data?.groups ?? [];
+  const t = useT();
   return (
-    <Panel title="Groups and sides" description="Create standing groups, their expert tracks and the sides in each.">
+    <Panel title={t('admin.groupsAndSides')} description={t('admin.groupsAndSidesHelp')}>
       <FormAlert message={list.error} />
       {list.loading ? (
         <Loading />
       ) : groups.length === 0 ? (
-        <p className="muted">No groups yet.</p>
+        <p className="muted">{t('admin.noGroups')}</p>
       ) : (
         <ul className="plain-list">
           {groups.map((g) => (
@@ -24,10 +26,13 @@ export function GroupsAdmin() {
                 <Link to={`/groups/${g.id}`} className="strong">
                   {g.name}
                 </Link>
-                <span className="muted small"> · {g.kind === 'track' ? 'track' : 'group'}</span>
+                <span className="muted small">
+                  {' '}
+                  · {g.kind === 'track' ? t('admin.kindTrack') : t('admin.kindGroup')}
+                </span>
               </span>
               <span className="inline-codes">
-                {g.sides.length === 0 ? <span className="muted small">No sides</span> : null}
+                {g.sides.length === 0 ? <span className="muted small">{t('admin.noSides')}</span> : null}
                 {g.sides.map((s) => (
                   <SideCode key={s.id} side={s} />
                 ))}
@@ -51,6 +56,7 @@ function CreateGroupForm({ groups, onCreated }: { groups: Group[]; onCreated: ()
   const [parent, setParent] = useState('');
   const action = useAction();
   const parents = groups.filter((g) => g.kind === 'group');
+  const t = useT();
 
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
@@ -69,29 +75,29 @@ function CreateGroupForm({ groups, onCreated }: { groups: Group[]; onCreated: ()
   };
   return (
     <form className="stack stack--tight" onSubmit={onSubmit} noValidate>
-      <h3 className="form-title">Create a group</h3>
+      <h3 className="form-title">{t('admin.createGroup')}</h3>
       <FormAlert message={action.error} />
-      <TextField label="Name" name="groupName" value={name} onChange={setName} error={action.fields.name} />
+      <TextField label={t('admin.name')} name="groupName" value={name} onChange={setName} error={action.fields.name} />
       <TextField
-        label="Description"
+        label={t('admin.description')}
         name="groupDescription"
         value={description}
         onChange={setDescription}
         error={action.fields.description}
       />
       <SelectField
-        label="Kind"
+        label={t('admin.kind')}
         value={parent}
         onChange={setParent}
         options={[
-          { value: '', label: 'Standing group' },
-          ...parents.map((g) => ({ value: g.id, label: `Track of ${g.name}` })),
+          { value: '', label: t('admin.standingGroup') },
+          ...parents.map((g) => ({ value: g.id, label: t('groups.trackOf', { parent: g.name }) })),
         ]}
         error={action.fields.parentGroupId}
       />
       <div>
         <button type="submit" className="btn btn--primary" disabled={action.busy}>
-          Create group
+          {t('admin.createGroupButton')}
         </button>
       </div>
     </form>
@@ -105,6 +111,7 @@ function CreateSideForm({ groups, onCreated }: { groups: Group[]; onCreated: () 
   const [colour, setColour] = useState('#1f4e8c');
   const action = useAction();
   const target = groupId || groups[0]?.id || '';
+  const t = useT();
 
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
@@ -117,35 +124,35 @@ function CreateSideForm({ groups, onCreated }: { groups: Group[]; onCreated: () 
   };
   return (
     <form className="stack stack--tight" onSubmit={onSubmit} noValidate>
-      <h3 className="form-title">Add a side</h3>
+      <h3 className="form-title">{t('admin.addSide')}</h3>
       <FormAlert message={action.error} />
       <SelectField
-        label="Group"
+        label={t('admin.group')}
         value={target}
         onChange={setGroupId}
         options={groups.map((g) => ({ value: g.id, label: g.name }))}
         disabled={groups.length === 0}
       />
       <TextField
-        label="Government"
+        label={t('admin.government')}
         name="sideName"
         value={name}
         onChange={setName}
         error={action.fields.name}
-        placeholder="e.g. Republic of Aldoria"
+        placeholder={t('admin.governmentPlaceholder')}
       />
       <div className="form-grid form-grid--2">
         <TextField
-          label="Short code"
+          label={t('admin.shortCode')}
           name="sideCode"
           value={shortCode}
           onChange={(v) => setShortCode(v.toUpperCase())}
           error={action.fields.shortCode}
-          hint="2–6 capital letters"
+          hint={t('admin.shortCodeHint')}
           maxLength={6}
         />
         <TextField
-          label="Colour"
+          label={t('admin.colour')}
           type="color"
           name="sideColour"
           value={colour}
@@ -155,7 +162,7 @@ function CreateSideForm({ groups, onCreated }: { groups: Group[]; onCreated: () 
       </div>
       <div>
         <button type="submit" className="btn btn--primary" disabled={action.busy || !target}>
-          Add side
+          {t('admin.addSideButton')}
         </button>
       </div>
     </form>
@@ -167,10 +174,11 @@ function ChairStepUpToggle({ group, onChanged }: { group: Group; onChanged: () =
   const action = useAction();
   // Shown at once; put back if the server refuses.
   const [on, setOn] = useState(group.chairStepUp);
+  const t = useT();
   return (
     <span className="plain-list__setting">
       <CheckboxField
-        label={`Chairs of ${group.name} who sign in through an identity provider confirm a passkey or authenticator code`}
+        label={t('admin.chairStepUp', { group: group.name })}
         checked={on}
         onChange={(chairStepUp) => {
           setOn(chairStepUp);

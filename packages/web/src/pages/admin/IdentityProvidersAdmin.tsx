@@ -1,15 +1,13 @@
 import type { Group, IdentityProvider, Role } from '@parley/protocol';
 import { type FormEvent, useState } from 'react';
+import { FormattedMessage } from 'react-intl';
 import { api } from '../../api/endpoints';
 import { FormAlert, SelectField, TextField, useAction } from '../../components/forms';
 import { Loading, Panel, SideCode } from '../../components/ui';
 import { useResource } from '../../components/useResource';
+import { useT } from '../../i18n/I18nProvider';
 
-const ROLES: { role: Role; label: string }[] = [
-  { role: 'chair', label: 'Chair' },
-  { role: 'secretariat', label: 'Secretariat' },
-  { role: 'observer', label: 'Observer' },
-];
+const ROLES: Role[] = ['chair', 'secretariat', 'observer'];
 
 /**
  * The instance administrator registers each government's OpenID Connect provider and binds a side of a group to
@@ -20,21 +18,19 @@ export function IdentityProvidersAdmin() {
   const groups = useResource(() => api.groups.list(), '');
   const providers = list.data?.providers ?? [];
   const redirect = new URL('/api/auth/oidc/callback', window.location.origin).toString();
+  const t = useT();
   return (
-    <Panel
-      title="Identity providers"
-      description="Let each side sign in through its own government’s identity provider (OpenID Connect)."
-    >
+    <Panel title={t('admin.identityProviders')} description={t('admin.identityProvidersHelp')}>
       <p className="muted small">
-        Register this redirect URI with each provider: <code data-testid="redirect-uri">{redirect}</code>
+        {t('admin.redirectUri')} <code data-testid="redirect-uri">{redirect}</code>
       </p>
       <FormAlert message={list.error} />
       {list.loading ? (
         <Loading />
       ) : providers.length === 0 ? (
-        <p className="muted">No identity providers yet: everyone signs in with a password or a passkey.</p>
+        <p className="muted">{t('admin.noProviders')}</p>
       ) : (
-        <ul className="plain-list" aria-label="Identity providers">
+        <ul className="plain-list" aria-label={t('admin.identityProviders')}>
           {providers.map((p) => (
             <ProviderRow key={p.id} provider={p} onChanged={list.reload} />
           ))}
@@ -50,32 +46,39 @@ export function IdentityProvidersAdmin() {
 
 function ProviderRow({ provider: p, onChanged }: { provider: IdentityProvider; onChanged: () => Promise<void> }) {
   const action = useAction();
+  const t = useT();
   const mapped = Object.entries(p.roleMap)
-    .map(([role, value]) => `${value} → ${role}`)
+    .map(([role, value]) => `${value} → ${t(`common.role_${role as Role}`)}`)
     .join(', ');
   return (
     <li className="plain-list__row">
       <span className="stack stack--tight">
         <span className="strong">{p.name}</span>
         <span className="muted small">
-          {p.issuer} · client {p.clientId}
+          <bdi>{p.issuer}</bdi> · {t('admin.clientShort', { id: p.clientId })}
         </span>
         <span className="muted small">
-          Agency from {p.agencyClaim ? <code>{p.agencyClaim}</code> : 'no claim'} · role from{' '}
-          {p.roleClaim ? (
-            <>
-              <code>{p.roleClaim}</code>
-              {mapped ? ` (${mapped}; otherwise member)` : ' (member)'}
-            </>
+          {p.agencyClaim ? (
+            <FormattedMessage id="admin.agencyFrom" values={{ claim: <code>{p.agencyClaim}</code> }} />
           ) : (
-            'no claim (new people join as members)'
+            t('admin.agencyNoClaim')
+          )}{' '}
+          ·{' '}
+          {p.roleClaim ? (
+            mapped ? (
+              <FormattedMessage id="admin.roleFromMapped" values={{ claim: <code>{p.roleClaim}</code>, mapped }} />
+            ) : (
+              <FormattedMessage id="admin.roleFrom" values={{ claim: <code>{p.roleClaim}</code> }} />
+            )
+          ) : (
+            t('admin.roleNoClaim')
           )}
         </span>
         <span className="small">
           {p.boundSides.length === 0 ? (
-            <span className="muted">Not bound to any side: nobody can sign in through it yet.</span>
+            <span className="muted">{t('admin.notBound')}</span>
           ) : (
-            <>Signs people into: {p.boundSides.map((b) => b.label).join('; ')}</>
+            t('admin.signsInto', { sides: p.boundSides.map((b) => b.label).join('; ') })
           )}
         </span>
         <FormAlert message={action.error} />
@@ -86,13 +89,13 @@ function ProviderRow({ provider: p, onChanged }: { provider: IdentityProvider; o
         disabled={action.busy}
         onClick={() =>
           void action.run(async () => {
-            if (!window.confirm(`Remove ${p.name}? Its people can no longer sign in through it.`)) return;
+            if (!window.confirm(t('admin.removeProviderConfirm', { name: p.name }))) return;
             await api.admin.deleteIdentityProvider(p.id);
             await onChanged();
           })
         }
       >
-        Remove
+        {t('admin.remove')}
       </button>
     </li>
   );
@@ -107,6 +110,7 @@ function CreateProviderForm({ onCreated }: { onCreated: () => Promise<void> }) {
   const [roleClaim, setRoleClaim] = useState('');
   const [roleValues, setRoleValues] = useState<Partial<Record<Role, string>>>({});
   const action = useAction();
+  const t = useT();
 
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
@@ -133,68 +137,68 @@ function CreateProviderForm({ onCreated }: { onCreated: () => Promise<void> }) {
   };
   return (
     <form className="stack stack--tight" onSubmit={onSubmit} noValidate>
-      <h3 className="form-title">Register a provider</h3>
+      <h3 className="form-title">{t('admin.registerProvider')}</h3>
       <FormAlert message={action.error} />
       <TextField
-        label="Name on the sign-in button"
+        label={t('admin.providerName')}
         name="providerName"
         value={name}
         onChange={setName}
         error={action.fields.name}
-        placeholder="e.g. Aldorian Foreign Ministry"
+        placeholder={t('admin.providerNamePlaceholder')}
       />
       <TextField
-        label="Issuer URL"
+        label={t('admin.issuer')}
         name="providerIssuer"
         value={issuer}
         onChange={setIssuer}
         error={action.fields.issuer}
-        hint="Exactly as the provider names itself in its discovery document."
+        hint={t('admin.issuerHint')}
         placeholder="https://login.example.gov"
       />
       <div className="form-grid form-grid--2">
         <TextField
-          label="Client ID"
+          label={t('admin.clientId')}
           name="providerClientId"
           value={clientId}
           onChange={setClientId}
           error={action.fields.clientId}
         />
         <TextField
-          label="Client secret"
+          label={t('admin.clientSecret')}
           type="password"
           name="providerClientSecret"
           autoComplete="off"
           value={clientSecret}
           onChange={setClientSecret}
           error={action.fields.clientSecret}
-          hint="Stored encrypted; never shown again."
+          hint={t('admin.clientSecretHint')}
         />
       </div>
       <div className="form-grid form-grid--2">
         <TextField
-          label="Agency claim"
+          label={t('admin.agencyClaim')}
           name="providerAgencyClaim"
           value={agencyClaim}
           onChange={setAgencyClaim}
           error={action.fields.agencyClaim}
-          hint="Optional. Its value names the person’s agency."
+          hint={t('admin.agencyClaimHint')}
         />
         <TextField
-          label="Role claim"
+          label={t('admin.roleClaim')}
           name="providerRoleClaim"
           value={roleClaim}
           onChange={setRoleClaim}
           error={action.fields.roleClaim}
-          hint="Optional, e.g. groups."
+          hint={t('admin.roleClaimHint')}
         />
       </div>
       {roleClaim.trim() ? (
         <div className="form-grid form-grid--2">
-          {ROLES.map(({ role, label }) => (
+          {ROLES.map((role) => (
             <TextField
               key={role}
-              label={`${label} when the claim holds`}
+              label={t('admin.roleWhenClaim', { role: t(`common.role_${role}`) })}
               name={`providerRole-${role}`}
               value={roleValues[role] ?? ''}
               onChange={(v) => setRoleValues((m) => ({ ...m, [role]: v }))}
@@ -205,7 +209,7 @@ function CreateProviderForm({ onCreated }: { onCreated: () => Promise<void> }) {
       ) : null}
       <div>
         <button type="submit" className="btn btn--primary" disabled={action.busy}>
-          Register provider
+          {t('admin.registerProviderButton')}
         </button>
       </div>
     </form>
@@ -223,16 +227,17 @@ function SideBindings({
 }) {
   const bound = new Map(providers.flatMap((p) => p.boundSides.map((b) => [b.sideId, p.id] as const)));
   const action = useAction();
+  const t = useT();
   const options = [
-    { value: '', label: 'No provider (password or passkey only)' },
+    { value: '', label: t('admin.noProvider') },
     ...providers.map((p) => ({ value: p.id, label: p.name })),
   ];
   return (
     <section className="stack stack--tight side-bindings" aria-labelledby="side-sign-in">
       <h3 className="form-title" id="side-sign-in">
-        Sign-in for each side
+        {t('admin.signInPerSide')}
       </h3>
-      <p className="muted small">A provider bound to a side can create accounts in that side only.</p>
+      <p className="muted small">{t('admin.bindingHelp')}</p>
       <FormAlert message={action.error} />
       {groups
         .filter((g) => g.sides.length > 0)
@@ -243,7 +248,7 @@ function SideBindings({
               <div key={s.id} className="side-bindings__side">
                 <SideCode side={s} />
                 <SelectField
-                  label={`${s.name} signs in through`}
+                  label={t('admin.sideSignsInThrough', { side: s.name })}
                   value={bound.get(s.id) ?? ''}
                   onChange={(providerId) =>
                     void action.run(async () => {

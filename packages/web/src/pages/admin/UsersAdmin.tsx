@@ -3,6 +3,7 @@ import { api } from '../../api/endpoints';
 import { CheckboxField, FormAlert, TextField, useAction } from '../../components/forms';
 import { Badge, Loading, Panel } from '../../components/ui';
 import { useResource } from '../../components/useResource';
+import { useT } from '../../i18n/I18nProvider';
 import { AccountActions } from './AccountActions';
 
 export function UsersAdmin({ reloadKey = 0 }: { reloadKey?: number }) {
@@ -15,6 +16,7 @@ export function UsersAdmin({ reloadKey = 0 }: { reloadKey?: number }) {
   const [isAdmin, setIsAdmin] = useState(false);
   const [done, setDone] = useState<string | null>(null);
   const action = useAction();
+  const t = useT();
 
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
@@ -25,14 +27,17 @@ export function UsersAdmin({ reloadKey = 0 }: { reloadKey?: number }) {
       setDisplayName('');
       setPassword('');
       setIsAdmin(false);
-      setDone(`Account created for ${u.displayName}. Pass the initial password on through a separate channel.`);
+      setDone(t('admin.accountCreated', { name: u.displayName }));
       await list.reload();
     });
   };
 
   const users = list.data?.users ?? [];
   return (
-    <Panel title="Accounts" description={list.data ? `${users.length} accounts on this instance.` : undefined}>
+    <Panel
+      title={t('admin.accounts')}
+      description={list.data ? t('admin.accountCount', { count: users.length }) : undefined}
+    >
       <FormAlert message={list.error} />
       <FormAlert message={outcome} tone="success" />
       <FormAlert message={accountAction.error} />
@@ -43,12 +48,12 @@ export function UsersAdmin({ reloadKey = 0 }: { reloadKey?: number }) {
           <table className="table">
             <thead>
               <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Email</th>
-                <th scope="col">Second factors</th>
-                <th scope="col">Access</th>
+                <th scope="col">{t('admin.name')}</th>
+                <th scope="col">{t('admin.email')}</th>
+                <th scope="col">{t('admin.secondFactors')}</th>
+                <th scope="col">{t('admin.access')}</th>
                 <th scope="col">
-                  <span className="visually-hidden">Actions</span>
+                  <span className="visually-hidden">{t('admin.actions')}</span>
                 </th>
               </tr>
             </thead>
@@ -56,17 +61,19 @@ export function UsersAdmin({ reloadKey = 0 }: { reloadKey?: number }) {
               {users.map((u) => (
                 <tr key={u.id}>
                   <th scope="row">{u.displayName}</th>
-                  <td>{u.email}</td>
                   <td>
-                    {u.totpEnabled ? <Badge tone="ok">App</Badge> : null}{' '}
-                    {u.passkeyCount > 0 ? (
-                      <Badge tone="ok">{u.passkeyCount === 1 ? '1 passkey' : `${u.passkeyCount} passkeys`}</Badge>
-                    ) : null}
-                    {!u.totpEnabled && u.passkeyCount === 0 ? <span className="muted">None</span> : null}
+                    <bdi>{u.email}</bdi>
                   </td>
                   <td>
-                    {u.isAdmin ? <Badge tone="accent">Administrator</Badge> : 'User'}{' '}
-                    {u.disabled ? <Badge>Disabled</Badge> : null}
+                    {u.totpEnabled ? <Badge tone="ok">{t('admin.app')}</Badge> : null}{' '}
+                    {u.passkeyCount > 0 ? (
+                      <Badge tone="ok">{t('admin.passkeyCount', { count: u.passkeyCount })}</Badge>
+                    ) : null}
+                    {!u.totpEnabled && u.passkeyCount === 0 ? <span className="muted">{t('admin.none')}</span> : null}
+                  </td>
+                  <td>
+                    {u.isAdmin ? <Badge tone="accent">{t('admin.administrator')}</Badge> : t('admin.user')}{' '}
+                    {u.disabled ? <Badge>{t('admin.disabledBadge')}</Badge> : null}
                   </td>
                   <td>
                     <AccountActions
@@ -88,12 +95,12 @@ export function UsersAdmin({ reloadKey = 0 }: { reloadKey?: number }) {
         </div>
       )}
       <form className="form-inline-block" onSubmit={onSubmit} noValidate>
-        <h3 className="form-title">Create an account</h3>
+        <h3 className="form-title">{t('admin.createAccount')}</h3>
         <FormAlert message={done} tone="success" />
         <FormAlert message={action.error} />
         <div className="form-grid form-grid--3">
           <TextField
-            label="Email"
+            label={t('admin.email')}
             type="email"
             name="newUserEmail"
             autoComplete="off"
@@ -102,7 +109,7 @@ export function UsersAdmin({ reloadKey = 0 }: { reloadKey?: number }) {
             error={action.fields.email}
           />
           <TextField
-            label="Full name"
+            label={t('admin.fullName')}
             name="newUserName"
             autoComplete="off"
             value={displayName}
@@ -110,20 +117,20 @@ export function UsersAdmin({ reloadKey = 0 }: { reloadKey?: number }) {
             error={action.fields.displayName}
           />
           <TextField
-            label="Initial password"
+            label={t('admin.initialPassword')}
             type="password"
             name="newUserPassword"
             autoComplete="new-password"
             value={password}
             onChange={setPassword}
             error={action.fields.password}
-            hint="At least 12 characters."
+            hint={t('admin.passwordHint')}
           />
         </div>
         <div className="form-actions">
-          <CheckboxField label="Instance administrator" checked={isAdmin} onChange={setIsAdmin} />
+          <CheckboxField label={t('admin.instanceAdmin')} checked={isAdmin} onChange={setIsAdmin} />
           <button type="submit" className="btn btn--primary" disabled={action.busy}>
-            Create account
+            {t('admin.createAccountButton')}
           </button>
         </div>
       </form>

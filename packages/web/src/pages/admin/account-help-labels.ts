@@ -1,10 +1,9 @@
 import type { AccountHelpKind } from '@parley/protocol';
+import { translatedRecord } from '../../i18n/intl';
 
-export const KIND_LABELS: Record<AccountHelpKind, string> = {
-  reset_second_factors: 'Reset second factors',
-  reset_password: 'Reset password',
-  disable: 'Disable account',
-  enable: 'Re-enable account',
-};
+export const KIND_LABELS: Record<AccountHelpKind, string> = translatedRecord(
+  ['reset_second_factors', 'reset_password', 'disable', 'enable'],
+  (kind) => `admin.kind_${kind}`,
+);
 
-export const STATUS_LABELS = { open: 'Waiting', done: 'Done', declined: 'Declined' } as const;
+export const STATUS_LABELS = translatedRecord(['open', 'done', 'declined'], (status) => `admin.status_${status}`);

@@ -4,6 +4,7 @@ import { api } from '../../api/endpoints';
 import { FormAlert, SelectField, TextField, useAction } from '../../components/forms';
 import { Badge, Panel } from '../../components/ui';
 import { useResource } from '../../components/useResource';
+import { useT } from '../../i18n/I18nProvider';
 import { KIND_LABELS, STATUS_LABELS } from '../admin/account-help-labels';
 
 /**
@@ -17,13 +18,14 @@ export function AccountHelpPanel({ groupId, members }: { groupId: string; member
   const [note, setNote] = useState('');
   const [sent, setSent] = useState<string | null>(null);
   const action = useAction();
+  const t = useT();
 
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
     setSent(null);
     void action.run(async () => {
       const r = await api.groups.askAccountHelp(groupId, { userId, kind, note });
-      setSent(`Sent to the administrator: ${KIND_LABELS[r.kind].toLowerCase()} for ${r.subject.displayName}.`);
+      setSent(t('delegation.helpSent', { action: KIND_LABELS[r.kind], name: r.subject.displayName }));
       setNote('');
       await list.reload();
     });
@@ -32,27 +34,24 @@ export function AccountHelpPanel({ groupId, members }: { groupId: string; member
   const people = [...new Map(members.map((m) => [m.userId, m.displayName])).entries()];
   const requests = list.data?.requests ?? [];
   return (
-    <Panel
-      title="Account help"
-      description="Ask the Parley administrator to reset a second factor or a password, or to disable an account, for someone in your delegation."
-    >
+    <Panel title={t('delegation.accountHelp')} description={t('delegation.accountHelpBody')}>
       <form className="stack" onSubmit={onSubmit} noValidate>
         <FormAlert message={sent} tone="success" />
         <FormAlert message={action.error ?? list.error} />
         <div className="form-grid form-grid--3">
           <SelectField
-            label="Person"
+            label={t('delegation.person')}
             name="helpUser"
             value={userId}
             onChange={setUserId}
             error={action.fields.userId}
             options={[
-              { value: '', label: 'Choose a person' },
+              { value: '', label: t('delegation.choosePerson') },
               ...people.map(([id, name]) => ({ value: id, label: name })),
             ]}
           />
           <SelectField
-            label="What is needed"
+            label={t('delegation.whatIsNeeded')}
             name="helpKind"
             value={kind}
             onChange={(v) => setKind(v as AccountHelpKind)}
@@ -60,27 +59,31 @@ export function AccountHelpPanel({ groupId, members }: { groupId: string; member
             options={Object.entries(KIND_LABELS).map(([value, label]) => ({ value, label }))}
           />
           <TextField
-            label="Note for the administrator"
+            label={t('delegation.noteForAdmin')}
             name="helpNote"
             value={note}
             onChange={setNote}
             error={action.fields.note}
-            hint="Optional, up to 500 characters: how you confirmed who asked."
+            hint={t('delegation.noteHint')}
             maxLength={500}
           />
         </div>
         <div className="form-actions">
           <button type="submit" className="btn btn--primary" disabled={action.busy || !userId}>
-            Send to the administrator
+            {t('delegation.sendToAdmin')}
           </button>
         </div>
       </form>
       {requests.length > 0 ? (
-        <ul className="request-history" aria-label="Your delegation’s requests">
+        <ul className="request-history" aria-label={t('delegation.yourRequests')}>
           {requests.map((r) => (
             <li key={r.id}>
               <Badge tone={r.status === 'done' ? 'ok' : 'neutral'}>{STATUS_LABELS[r.status]}</Badge>{' '}
-              {KIND_LABELS[r.kind]} for {r.subject.displayName}, asked by {r.requestedBy.displayName}
+              {t('admin.answeredLine', {
+                action: KIND_LABELS[r.kind],
+                name: r.subject.displayName,
+                by: r.requestedBy.displayName,
+              })}
             </li>
           ))}
         </ul>

@@ -3,6 +3,7 @@ import { type FormEvent, useState } from 'react';
 import { api } from '../../api/endpoints';
 import { CheckboxField, FormAlert, TextField, useAction } from '../../components/forms';
 import { Panel, SideOnlyBadge } from '../../components/ui';
+import { useT } from '../../i18n/I18nProvider';
 
 export function AgenciesPanel({
   groupId,
@@ -21,6 +22,7 @@ export function AgenciesPanel({
   const [sideOnly, setSideOnly] = useState(false);
   const add = useAction();
   const remove = useAction();
+  const t = useT();
 
   const onAdd = (e: FormEvent) => {
     e.preventDefault();
@@ -33,7 +35,7 @@ export function AgenciesPanel({
   };
 
   const onRemove = (a: Agency) => {
-    if (!window.confirm(`Remove the agency “${a.name}”? Its delegates stay on the roster without an agency.`)) return;
+    if (!window.confirm(t('delegation.removeAgencyConfirm', { name: a.name }))) return;
     void remove.run(async () => {
       await api.groups.deleteAgency(groupId, sideId, a.id);
       await onChanged();
@@ -41,10 +43,10 @@ export function AgenciesPanel({
   };
 
   return (
-    <Panel title="Agencies" description="Ministries and services your delegates come from.">
+    <Panel title={t('delegation.agencies')} description={t('delegation.agenciesHelp')}>
       <FormAlert message={remove.error} />
       {agencies.length === 0 ? (
-        <p className="muted">No agencies yet.</p>
+        <p className="muted">{t('delegation.noAgencies')}</p>
       ) : (
         <ul className="plain-list">
           {agencies.map((a) => {
@@ -53,16 +55,16 @@ export function AgenciesPanel({
               <li key={a.id} className="plain-list__row">
                 <span>
                   <span className="strong">{a.name}</span> {a.marking === 'side-only' ? <SideOnlyBadge /> : null}
-                  <span className="block muted small">{n === 1 ? '1 delegate' : `${n} delegates`}</span>
+                  <span className="block muted small">{t('groups.delegateCount', { count: n })}</span>
                 </span>
                 <button
                   type="button"
                   className="btn btn--danger-ghost btn--small"
                   onClick={() => onRemove(a)}
-                  aria-label={`Remove agency ${a.name}`}
+                  aria-label={t('delegation.removeAgencyLabel', { name: a.name })}
                   disabled={remove.busy}
                 >
-                  Remove
+                  {t('delegation.remove')}
                 </button>
               </li>
             );
@@ -70,26 +72,26 @@ export function AgenciesPanel({
         </ul>
       )}
       <form className="stack stack--tight form-inline-block" onSubmit={onAdd} noValidate>
-        <h3 className="form-title">Add an agency</h3>
+        <h3 className="form-title">{t('delegation.addAgency')}</h3>
         <FormAlert message={add.error} />
         <TextField
-          label="Agency name"
+          label={t('delegation.agencyName')}
           name="agencyName"
           required
           value={name}
           onChange={setName}
           error={add.fields.name}
-          placeholder="e.g. Ministry of Foreign Affairs"
+          placeholder={t('delegation.agencyPlaceholder')}
         />
         <CheckboxField
-          label="Side-only"
+          label={t('common.sideOnly')}
           checked={sideOnly}
           onChange={setSideOnly}
-          hint="Hide this agency and its delegates from the other sides."
+          hint={t('delegation.agencySideOnlyHint')}
         />
         <div>
           <button type="submit" className="btn btn--primary" disabled={add.busy}>
-            Add agency
+            {t('delegation.addAgencyButton')}
           </button>
         </div>
       </form>

@@ -1,5 +1,6 @@
 import { useParams } from 'react-router';
 import { EmptyState, SideCode } from '../../components/ui';
+import { useT } from '../../i18n/I18nProvider';
 import { AccountHelpPanel } from './AccountHelpPanel';
 import { AgenciesPanel } from './AgenciesPanel';
 import { useGroupContext } from './context';
@@ -9,14 +10,11 @@ import { MembersPanel } from './MembersPanel';
 export function DelegationPage() {
   const { sideId = '' } = useParams();
   const ctx = useGroupContext();
+  const t = useT();
   const side = ctx.group.sides.find((s) => s.id === sideId);
   const entry = ctx.roster.sides.find((s) => s.side.id === sideId);
   if (!side || !entry || !ctx.managedSideIds.has(sideId)) {
-    return (
-      <EmptyState title="You cannot manage this delegation.">
-        Only the chairs and the secretariat of a side manage its delegation.
-      </EmptyState>
-    );
+    return <EmptyState title={t('delegation.cannotManage')}>{t('delegation.cannotManageBody')}</EmptyState>;
   }
   const agencies = entry.agencies.flatMap((a) => (a.agency ? [a.agency] : []));
   const members = entry.agencies.flatMap((a) => a.roles.flatMap((r) => r.members));
@@ -25,11 +23,8 @@ export function DelegationPage() {
       <div className="delegation__intro">
         <SideCode side={side} large />
         <div>
-          <h2>Delegation of {side.name}</h2>
-          <p className="muted">
-            Changes take effect at once and are recorded in the audit log. Side-only entries are never shown to other
-            sides.
-          </p>
+          <h2>{t('delegation.title', { side: side.name })}</h2>
+          <p className="muted">{t('delegation.lede')}</p>
         </div>
       </div>
       <MembersPanel groupId={ctx.group.id} side={side} agencies={agencies} members={members} onChanged={ctx.reload} />

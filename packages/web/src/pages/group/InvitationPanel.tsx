@@ -4,15 +4,11 @@ import { api } from '../../api/endpoints';
 import type { InvitationCreated } from '../../api/types';
 import { CheckboxField, FormAlert, SelectField, TextField, useAction } from '../../components/forms';
 import { CopyField, formatDateTime, Panel, ROLE_OPTIONS } from '../../components/ui';
+import { useT } from '../../i18n/I18nProvider';
 import { agencyOptions } from './context';
 import { PendingInvitations } from './PendingInvitations';
 
-const EXPIRY = [
-  { value: '24', label: '24 hours' },
-  { value: '72', label: '3 days' },
-  { value: '168', label: '7 days' },
-  { value: '336', label: '14 days' },
-];
+const EXPIRY_HOURS = [24, 72, 168, 336];
 
 /** Creates a single-use invitation link; the server keeps only its hash, so the link is shown exactly once. */
 export function InvitationPanel({ groupId, side, agencies }: { groupId: string; side: Side; agencies: Agency[] }) {
@@ -25,6 +21,11 @@ export function InvitationPanel({ groupId, side, agencies }: { groupId: string; 
   const [version, setVersion] = useState(0);
   const [created, setCreated] = useState<InvitationCreated | null>(null);
   const action = useAction();
+  const t = useT();
+  const expiry = EXPIRY_HOURS.map((h) => ({
+    value: String(h),
+    label: h < 48 ? t('delegation.hours', { count: h }) : t('delegation.days', { count: h / 24 }),
+  }));
 
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
@@ -47,19 +48,19 @@ export function InvitationPanel({ groupId, side, agencies }: { groupId: string; 
   };
 
   return (
-    <Panel title="Invite someone new" description="For a delegate who has no account yet.">
+    <Panel title={t('delegation.inviteNew')} description={t('delegation.inviteNewHelp')}>
       {created ? (
         <div className="stack invitation-created">
-          <FormAlert tone="success" message="Invitation created. Send the link through a channel you trust." />
+          <FormAlert tone="success" message={t('delegation.invitationCreated')} />
           <CopyField
-            label="Invitation link"
+            label={t('delegation.invitationLink')}
             value={absolute(created.url)}
-            hint="Shown only once; it cannot be retrieved later."
+            hint={t('delegation.shownOnce')}
           />
-          <p className="muted small">Valid until {formatDateTime(created.expiresAt)}. It can be used once.</p>
+          <p className="muted small">{t('delegation.validUntil', { when: formatDateTime(created.expiresAt) })}</p>
           <div>
             <button type="button" className="btn btn--secondary" onClick={() => setCreated(null)}>
-              Create another invitation
+              {t('delegation.createAnother')}
             </button>
           </div>
         </div>
@@ -68,46 +69,52 @@ export function InvitationPanel({ groupId, side, agencies }: { groupId: string; 
           <FormAlert message={action.error} />
           <div className="form-grid form-grid--2">
             <SelectField
-              label="Role"
+              label={t('delegation.role')}
               value={role}
               onChange={(v) => setRole(v as Role)}
               options={ROLE_OPTIONS}
               error={action.fields.role}
             />
             <SelectField
-              label="Agency"
+              label={t('delegation.agency')}
               value={agencyId}
               onChange={setAgencyId}
               options={agencyOptions(agencies)}
               error={action.fields.agencyId}
             />
           </div>
-          <TextField label="Title" name="inviteTitle" value={title} onChange={setTitle} error={action.fields.title} />
           <TextField
-            label="Restrict to email (optional)"
+            label={t('delegation.titleField')}
+            name="inviteTitle"
+            value={title}
+            onChange={setTitle}
+            error={action.fields.title}
+          />
+          <TextField
+            label={t('delegation.restrictEmail')}
             type="email"
             name="inviteEmail"
             value={email}
             onChange={setEmail}
             error={action.fields.email}
-            hint="Only this address will be able to accept."
+            hint={t('delegation.restrictEmailHint')}
           />
           <SelectField
-            label="Valid for"
+            label={t('delegation.validFor')}
             value={expires}
             onChange={setExpires}
-            options={EXPIRY}
+            options={expiry}
             error={action.fields.expiresInHours}
           />
           <CheckboxField
-            label="Side-only"
+            label={t('common.sideOnly')}
             checked={sideOnly}
             onChange={setSideOnly}
-            hint="The new delegate will not be shown to the other sides."
+            hint={t('delegation.inviteSideOnlyHint')}
           />
           <div>
             <button type="submit" className="btn btn--primary" disabled={action.busy}>
-              Create invitation link
+              {t('delegation.createInvitation')}
             </button>
           </div>
         </form>

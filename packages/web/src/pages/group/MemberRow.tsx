@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { api } from '../../api/endpoints';
 import { useAction } from '../../components/forms';
 import { ROLE_LABELS, ROLE_OPTIONS, SideOnlyBadge } from '../../components/ui';
+import { useT } from '../../i18n/I18nProvider';
 import { agencyOptions } from './context';
 
 /** One delegate; edits happen in place with compact, individually labelled controls. */
@@ -23,6 +24,7 @@ export function MemberRow({
   const [title, setTitle] = useState(member.title);
   const [sideOnly, setSideOnly] = useState(member.marking === 'side-only');
   const action = useAction();
+  const t = useT();
   const who = member.displayName;
   const agencyName = agencies.find((a) => a.id === member.agencyId)?.name;
 
@@ -46,7 +48,7 @@ export function MemberRow({
       await onChanged();
     });
   const remove = () => {
-    if (!window.confirm(`Remove ${who} from the delegation?`)) return;
+    if (!window.confirm(t('delegation.removeMemberConfirm', { name: who }))) return;
     void action.run(async () => {
       await api.groups.removeMember(groupId, member.id);
       await onChanged();
@@ -56,7 +58,11 @@ export function MemberRow({
   const nameCell = (
     <th scope="row">
       <span className="strong">{who}</span>
-      {member.email ? <span className="block muted small">{member.email}</span> : null}
+      {member.email ? (
+        <span className="block muted small">
+          <bdi>{member.email}</bdi>
+        </span>
+      ) : null}
       {action.error ? (
         <span className="block field__error" role="alert">
           {action.error}
@@ -72,19 +78,30 @@ export function MemberRow({
         <td>{ROLE_LABELS[member.role]}</td>
         <td>{agencyName ?? <span className="muted">—</span>}</td>
         <td>{member.title || <span className="muted">—</span>}</td>
-        <td>{member.marking === 'side-only' ? <SideOnlyBadge /> : <span className="muted">All sides</span>}</td>
+        <td>
+          {member.marking === 'side-only' ? (
+            <SideOnlyBadge />
+          ) : (
+            <span className="muted">{t('delegation.allSides')}</span>
+          )}
+        </td>
         <td className="table__actions">
-          <button type="button" className="btn btn--ghost btn--small" onClick={startEdit} aria-label={`Edit ${who}`}>
-            Edit
+          <button
+            type="button"
+            className="btn btn--ghost btn--small"
+            onClick={startEdit}
+            aria-label={t('delegation.editLabel', { name: who })}
+          >
+            {t('delegation.edit')}
           </button>
           <button
             type="button"
             className="btn btn--danger-ghost btn--small"
             onClick={remove}
-            aria-label={`Remove ${who}`}
+            aria-label={t('delegation.removeLabel', { name: who })}
             disabled={action.busy}
           >
-            Remove
+            {t('delegation.remove')}
           </button>
         </td>
       </tr>
@@ -94,7 +111,11 @@ export function MemberRow({
     <tr className="table__editing">
       {nameCell}
       <td>
-        <select aria-label={`Role of ${who}`} value={role} onChange={(e) => setRole(e.target.value as Role)}>
+        <select
+          aria-label={t('delegation.roleOf', { name: who })}
+          value={role}
+          onChange={(e) => setRole(e.target.value as Role)}
+        >
           {ROLE_OPTIONS.map((o) => (
             <option key={o.value} value={o.value}>
               {o.label}
@@ -104,7 +125,7 @@ export function MemberRow({
       </td>
       <td>
         <select
-          aria-label={`Agency of ${who}`}
+          aria-label={t('delegation.agencyOf', { name: who })}
           value={agencyId}
           onChange={(e) => setAgencyId(e.target.value)}
           aria-invalid={action.fields.agencyId ? true : undefined}
@@ -118,7 +139,7 @@ export function MemberRow({
       </td>
       <td>
         <input
-          aria-label={`Title of ${who}`}
+          aria-label={t('delegation.titleOf', { name: who })}
           value={title}
           onChange={(e) => setTitle(e.target.value)}
           aria-invalid={action.fields.title ? true : undefined}
@@ -128,15 +149,15 @@ export function MemberRow({
       <td>
         <label className="inline-check">
           <input type="checkbox" checked={sideOnly} onChange={(e) => setSideOnly(e.target.checked)} />
-          Side-only
+          {t('common.sideOnly')}
         </label>
       </td>
       <td className="table__actions">
         <button type="button" className="btn btn--primary btn--small" onClick={save} disabled={action.busy}>
-          Save
+          {t('common.save')}
         </button>
         <button type="button" className="btn btn--ghost btn--small" onClick={() => setEditing(false)}>
-          Cancel
+          {t('common.cancel')}
         </button>
       </td>
     </tr>

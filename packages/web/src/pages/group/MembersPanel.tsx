@@ -3,6 +3,7 @@ import { type FormEvent, useState } from 'react';
 import { api } from '../../api/endpoints';
 import { CheckboxField, FormAlert, SelectField, TextField, useAction } from '../../components/forms';
 import { Panel, ROLE_OPTIONS } from '../../components/ui';
+import { useT } from '../../i18n/I18nProvider';
 import { agencyOptions } from './context';
 import { MemberRow } from './MemberRow';
 
@@ -26,6 +27,7 @@ export function MembersPanel({
   const [sideOnly, setSideOnly] = useState(false);
   const [done, setDone] = useState<string | null>(null);
   const add = useAction();
+  const t = useT();
   const sorted = [...members].sort((a, b) => a.displayName.localeCompare(b.displayName));
 
   const onAdd = (e: FormEvent) => {
@@ -43,27 +45,27 @@ export function MembersPanel({
       setEmail('');
       setTitle('');
       setSideOnly(false);
-      setDone(`${m.displayName} was added to the delegation.`);
+      setDone(t('delegation.memberAdded', { name: m.displayName }));
       await onChanged();
     });
   };
 
   return (
-    <Panel title="Delegates" description={`Everyone seated for ${side.name} in this group.`}>
+    <Panel title={t('delegation.delegates')} description={t('delegation.delegatesHelp', { side: side.name })}>
       {sorted.length === 0 ? (
-        <p className="muted">No delegates yet.</p>
+        <p className="muted">{t('groups.noDelegates')}</p>
       ) : (
         <div className="table-wrap">
           <table className="table">
             <thead>
               <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Role</th>
-                <th scope="col">Agency</th>
-                <th scope="col">Title</th>
-                <th scope="col">Visibility</th>
+                <th scope="col">{t('delegation.name')}</th>
+                <th scope="col">{t('delegation.role')}</th>
+                <th scope="col">{t('delegation.agency')}</th>
+                <th scope="col">{t('delegation.titleField')}</th>
+                <th scope="col">{t('delegation.visibility')}</th>
                 <th scope="col">
-                  <span className="visually-hidden">Actions</span>
+                  <span className="visually-hidden">{t('delegation.actions')}</span>
                 </th>
               </tr>
             </thead>
@@ -76,12 +78,12 @@ export function MembersPanel({
         </div>
       )}
       <form className="form-inline-block" onSubmit={onAdd} noValidate>
-        <h3 className="form-title">Add a delegate who already has an account</h3>
+        <h3 className="form-title">{t('delegation.addExisting')}</h3>
         <FormAlert message={add.error} />
         <FormAlert message={done} tone="success" />
         <div className="form-grid">
           <TextField
-            label="Email"
+            label={t('delegation.email')}
             type="email"
             name="memberEmail"
             required
@@ -90,32 +92,32 @@ export function MembersPanel({
             error={add.fields.email}
           />
           <SelectField
-            label="Role"
+            label={t('delegation.role')}
             value={role}
             onChange={(v) => setRole(v as Role)}
             options={ROLE_OPTIONS}
             error={add.fields.role}
           />
           <SelectField
-            label="Agency"
+            label={t('delegation.agency')}
             value={agencyId}
             onChange={setAgencyId}
             options={agencyOptions(agencies)}
             error={add.fields.agencyId}
           />
           <TextField
-            label="Title"
+            label={t('delegation.titleField')}
             name="memberTitle"
             value={title}
             onChange={setTitle}
             error={add.fields.title}
-            placeholder="e.g. Director, Arms Control"
+            placeholder={t('delegation.titlePlaceholder')}
           />
         </div>
         <div className="form-actions">
-          <CheckboxField label="Side-only" checked={sideOnly} onChange={setSideOnly} />
+          <CheckboxField label={t('common.sideOnly')} checked={sideOnly} onChange={setSideOnly} />
           <button type="submit" className="btn btn--primary" disabled={add.busy}>
-            Add delegate
+            {t('delegation.addDelegate')}
           </button>
         </div>
       </form>

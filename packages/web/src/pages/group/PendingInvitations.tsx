@@ -4,6 +4,7 @@ import { api } from '../../api/endpoints';
 import { FormAlert, useAction } from '../../components/forms';
 import { formatDateTime, ROLE_LABELS, SideOnlyBadge } from '../../components/ui';
 import { useResource } from '../../components/useResource';
+import { useT } from '../../i18n/I18nProvider';
 
 /** Invitations of this side not yet used; links cannot be shown again, only revoked. */
 export function PendingInvitations({
@@ -20,6 +21,7 @@ export function PendingInvitations({
 }) {
   const list = useResource(() => api.groups.invitations(groupId), groupId);
   const revoke = useAction();
+  const t = useT();
   const { reload } = list;
   useEffect(() => {
     if (version > 0) void reload();
@@ -29,7 +31,7 @@ export function PendingInvitations({
   if (list.loading || (pending.length === 0 && !list.error)) return null;
 
   const onRevoke = (id: string) => {
-    if (!window.confirm('Revoke this invitation? Its link will stop working.')) return;
+    if (!window.confirm(t('delegation.revokeInvitationConfirm'))) return;
     void revoke.run(async () => {
       await api.groups.revokeInvitation(groupId, id);
       await reload();
@@ -38,7 +40,7 @@ export function PendingInvitations({
 
   return (
     <div className="form-inline-block">
-      <h3 className="form-title">Pending invitations</h3>
+      <h3 className="form-title">{t('delegation.pendingInvitations')}</h3>
       <FormAlert message={list.error ?? revoke.error} />
       <ul className="plain-list">
         {pending.map((i) => (
@@ -46,10 +48,14 @@ export function PendingInvitations({
             <span>
               <span className="strong">{ROLE_LABELS[i.role]}</span>
               {i.title ? `, ${i.title}` : ''}
-              {i.agencyId ? ` · ${agencies.find((a) => a.id === i.agencyId)?.name ?? 'agency'}` : ''}{' '}
+              {i.agencyId
+                ? ` · ${agencies.find((a) => a.id === i.agencyId)?.name ?? t('delegation.agencyUnknown')}`
+                : ''}{' '}
               {i.marking === 'side-only' ? <SideOnlyBadge /> : null}
               <span className="block muted small">
-                {i.email ? `For ${i.email} · ` : ''}expires {formatDateTime(i.expiresAt)}
+                {i.email
+                  ? t('delegation.invitationForExpires', { email: i.email, when: formatDateTime(i.expiresAt) })
+                  : t('delegation.invitationExpires', { when: formatDateTime(i.expiresAt) })}
               </span>
             </span>
             <button
@@ -57,9 +63,9 @@ export function PendingInvitations({
               className="btn btn--danger-ghost btn--small"
               onClick={() => onRevoke(i.id)}
               disabled={revoke.busy}
-              aria-label={`Revoke invitation for ${i.email ?? ROLE_LABELS[i.role]}`}
+              aria-label={t('delegation.revokeInvitationLabel', { who: i.email ?? ROLE_LABELS[i.role] })}
             >
-              Revoke
+              {t('delegation.revoke')}
             </button>
           </li>
         ))}

@@ -1,5 +1,6 @@
 import type { Agency, Group, Roster } from '@parley/protocol';
 import { useOutletContext } from 'react-router';
+import { t } from '../../i18n/intl';
 
 export interface GroupContext {
   group: Group;
@@ -20,5 +21,5 @@ export function managedSides(group: Group, isAdmin: boolean): Set<string> {
 }
 
 export function agencyOptions(agencies: Agency[]) {
-  return [{ value: '', label: 'No agency' }, ...agencies.map((a) => ({ value: a.id, label: a.name }))];
+  return [{ value: '', label: t('groups.noAgency') }, ...agencies.map((a) => ({ value: a.id, label: a.name }))];
 }
