@@ -17,9 +17,9 @@ export type WelcomeJoin = Awaited<ReturnType<typeof MlsSession.fromWelcome>>;
  * the member check throws. The path update is not prepared here: the joiner's keys go out first (§5.3).
  */
 export async function joinFromWelcome(
-  device: GroupDevice,
-  entry: WelcomeEntry,
-  verifyMember: VerifyMember,
+  device: Pick<GroupDevice, 'identity' | 'keyPackages'>,
+  entry: Pick<WelcomeEntry, 'welcome'>,
+  verifyMember: VerifyMember | undefined,
 ): Promise<WelcomeJoin | null> {
   try {
     return await MlsSession.fromWelcome({
