@@ -200,6 +200,8 @@ export class MlsGroupClient extends GroupCore {
   /** Joins from a Welcome addressed to this device for this context; false if there is none it can use (§5.3). */
   async #welcome(pushed?: WelcomeEntry): Promise<boolean> {
     if (this.session?.active) {
+      // A join started for a push that came while a session was being taken on is of no more use.
+      this.#inbox.clear();
       // A Welcome to a group we think we are in, past our cursor: we were removed and added again meanwhile (§8.2).
       if (pushed && pushed.mlsGroupId === this.mlsGroupId && pushed.seq > this.seq)
         await this.#replaced(pushed.seq, pushed);
