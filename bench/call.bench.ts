@@ -14,6 +14,13 @@ import { VIDEOROOM_PLUGIN } from '../packages/server/src/janus/videoroom.js';
 import { type BarePageServer, serveBarePage } from './support/bare-janus.js';
 import { launchBenchChromium, median, percentile, sleep, until } from './support/chromium.js';
 import {
+  breakdown,
+  formatBreakdown,
+  type JoinBreakdown,
+  printMedianBreakdown,
+  type TraceRow,
+} from './support/join-breakdown.js';
+import {
   clickJoin,
   createVideoMeeting,
   decodingVideos,
@@ -60,8 +67,8 @@ const PARLEY_PROBE = `(() => {
 })()`;
 
 /**
- * With BENCH_TRACE=1 each join prints a timeline: the MLS group client's trace lines (console.debug `[mls …]`) of
- * all three pages and the joiner's own steps, in ms since the click. Pages share the machine's clock
+ * Each join prints its steps (bench/support/join-breakdown.ts) from the MLS group client's trace lines
+ * (console.debug `[mls …]`) of all three pages; with BENCH_TRACE=1 also the whole timeline: those lines of all three pages and the joiner's own steps, in ms since the click. Pages share the machine's clock
  * (performance.timeOrigin + now), so the lines of different pages sort together.
  */
 const TRACE = process.env.BENCH_TRACE === '1';
@@ -76,7 +83,8 @@ const TRACE_HOOK = `(() => {
   };
 })()`;
 
-async function printTimeline(joiner: Seat, others: { name: string; seat: Seat }[]): Promise<void> {
+/** The trace lines of the joiner and the members since the click, taken out of the pages (each line once). */
+async function collect(joiner: Seat, others: { name: string; seat: Seat }[]) {
   const b = (await joiner.page.evaluate(
     '({ origin: performance.timeOrigin, ...window.__bench, trace: window.__trace.splice(0) })',
   )) as {
@@ -85,24 +93,34 @@ async function printTimeline(joiner: Seat, others: { name: string; seat: Seat }[
     joinedMs: number | null;
     keysMs: number | null;
     mediaMs: number | null;
-    firstFrameMs: number;
+    firstFrameMs: number | null;
     trace: [number, string][];
   };
   const click = b.origin + b.clickAt;
-  const rows: [number, string][] = b.trace.map(([t, line]) => [t - click, `joiner  ${line}`]);
-  for (const [what, ms] of [
-    ['admitted (call.joined)', b.joinedMs],
-    ['call keys in the view', b.keysMs],
-    ['media connected', b.mediaMs],
-    ['first remote frame decoded', b.firstFrameMs],
-  ] as const)
-    if (ms !== null) rows.push([ms, `joiner  ** ${what}`]);
+  const rows: (TraceRow & { name: string })[] = b.trace.map(([at, line]) => ({
+    at,
+    who: 'joiner',
+    name: 'joiner',
+    line,
+  }));
   for (const { name, seat: s } of others) {
     const lines = (await s.page.evaluate('window.__trace.splice(0)')) as [number, string][];
-    for (const [t, line] of lines) if (t >= click - 50) rows.push([t - click, `${name.padEnd(7)} ${line}`]);
+    for (const [at, line] of lines) if (at >= click - 50) rows.push({ at, who: 'member', name, line });
   }
-  rows.sort((x, y) => x[0] - y[0]);
-  for (const [t, line] of rows) console.log(`    ${t.toFixed(0).padStart(6)} ms  ${line}`);
+  return { click, probe: b, rows };
+}
+
+function printTimeline({ click, probe, rows }: Awaited<ReturnType<typeof collect>>): void {
+  const lines: [number, string][] = rows.map((r) => [r.at - click, `${r.name.padEnd(7)} ${r.line}`]);
+  for (const [what, ms] of [
+    ['admitted (call.joined)', probe.joinedMs],
+    ['call keys in the view', probe.keysMs],
+    ['media connected', probe.mediaMs],
+    ['first remote frame decoded', probe.firstFrameMs],
+  ] as const)
+    if (ms !== null) lines.push([ms, `joiner  ** ${what}`]);
+  lines.sort((x, y) => x[0] - y[0]);
+  for (const [t, line] of lines) console.log(`    ${t.toFixed(0).padStart(6)} ms  ${line}`);
 }
 
 /** What the joiner's call page knows, for a failure message (phase, E2EE state, inbound media). */
@@ -143,13 +161,15 @@ async function parleyJoins(server: CallServer, browser: Browser): Promise<number
       (await decodingVideos(chair)) > 0 && (await decodingVideos(bel)) > 0 ? true : undefined,
     );
 
-    if (TRACE) for (const s of [chair, bel]) await s.page.evaluate(TRACE_HOOK);
+    // The trace lines give the join's breakdown (docs/call-keys.md §11); the whole timeline is printed with BENCH_TRACE.
+    for (const s of [chair, bel]) await s.page.evaluate(TRACE_HOOK);
     console.log(`  call set up with two publishers in ${((Date.now() - started) / 1000).toFixed(0)} s`);
     const times: number[] = [];
+    const breakdowns: JoinBreakdown[] = [];
     for (let i = 0; i < JOINS; i++) {
       await openPreJoin(joiner, meetingId);
       await joiner.page.evaluate(PARLEY_PROBE);
-      if (TRACE) await joiner.page.evaluate(TRACE_HOOK);
+      await joiner.page.evaluate(TRACE_HOOK);
       await clickJoin(joiner);
       const ms = await until(
         `Parley join ${i + 1}: first remote frame`,
@@ -170,19 +190,24 @@ async function parleyJoins(server: CallServer, browser: Browser): Promise<number
         `  parley join ${i + 1}: ${ms.toFixed(0)} ms (admitted ${at(steps.joinedMs)}, call keys ${at(steps.keysMs)}, media connected ${at(steps.mediaMs)})`,
       );
       await waitInRoom(joiner);
-      if (TRACE) {
-        await sleep(1_000); // the path update's epoch, after the first frame
-        await printTimeline(joiner, [
-          { name: 'chair', seat: chair },
-          { name: 'bel', seat: bel },
-        ]);
-      }
+      if (TRACE) await sleep(1_000); // the path update's epoch, after the first frame
+      const seen = await collect(joiner, [
+        { name: 'chair', seat: chair },
+        { name: 'bel', seat: bel },
+      ]);
+      const parts = breakdown(seen.click, seen.probe, seen.rows);
+      breakdowns.push(parts);
+      console.log(`    steps (ms since the click): ${formatBreakdown(parts)}`);
+      if (TRACE) printTimeline(seen);
       await leaveCall(joiner);
-      await until('the chairs seeing the joiner leave', async () =>
-        (await participantCount(chair)) === 2 && (await participantCount(bel)) === 2 ? true : undefined,
+      await until(
+        'the chairs seeing the joiner leave',
+        async () => ((await participantCount(chair)) === 2 && (await participantCount(bel)) === 2 ? true : undefined),
+        FRAME_TIMEOUT_MS,
       );
       await sleep(SETTLE_MS);
     }
+    printMedianBreakdown(breakdowns);
     return times;
   } finally {
     for (const s of seats) await s.context.close().catch(() => undefined);

@@ -12,7 +12,8 @@ export interface Seat {
 
 export async function seat(browser: Browser, baseURL: string, email: string, name: string): Promise<Seat> {
   const context = await browser.newContext({ baseURL, viewport: { width: 1280, height: 720 } });
-  context.setDefaultTimeout(30_000);
+  // Generous: on a loaded shared machine a page step can take tens of seconds; the figures are timed in the page.
+  context.setDefaultTimeout(120_000);
   const page = await context.newPage();
   await page.goto('/sign-in');
   await page.getByLabel('Email').fill(email);

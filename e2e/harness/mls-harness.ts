@@ -7,6 +7,7 @@ import {
   commitBody,
   createDeviceIdentity,
   createKeyPackage,
+  DeliveryService,
   type DeviceIdentity,
   decodeHeader,
   deriveEpochSenderKeys,
@@ -14,11 +15,13 @@ import {
   encodeCredentialIdentity,
   fromB64,
   isSFrameError,
+  joinFromWelcome,
   type KeyPackageBundle,
   MlsSession,
   type PendingCommit,
   parseKid,
   predictLeaves,
+  readLog,
   SFrameContext,
   safetyCode,
   toB64,
@@ -250,57 +253,70 @@ class Harness implements MlsHarness {
     return { status: res.status, epoch: Number(this.#s.epoch), body: res.body };
   }
 
+  /** The Delivery Service calls of the group client, over this page's session cookie. */
+  get #ds(): DeliveryService {
+    return new DeliveryService(
+      {
+        get: async <T>(url: string) => this.#answer<T>(await api('GET', url), url),
+        post: async <T>(url: string, body?: unknown) => this.#answer<T>(await api('POST', url, body), url),
+      },
+      this.#id.deviceId,
+    );
+  }
+
+  #answer<T>(res: ApiResult, url: string): T {
+    if (res.status >= 400) throw Object.assign(new Error(`${url}: ${JSON.stringify(res)}`), { status: res.status });
+    return res.body as T;
+  }
+
+  /** Joins from this device's Welcome with the group client's steps, then commits the full-path update (§5.3). */
   async join() {
-    const res = await api('GET', `/api/mls/welcomes?deviceId=${this.#id.deviceId}`);
-    if (res.status !== 200) throw new Error(`welcomes: ${JSON.stringify(res)}`);
-    const [w] = (res.body as { welcomes: { mlsGroupId: string; welcome: string; seq: number }[] }).welcomes;
+    const [w] = await this.#ds.welcomes();
     if (!w) throw new Error('no Welcome for this device');
-    const joined = await MlsSession.join({
-      identity: this.#id,
-      welcome: fromB64(w.welcome),
-      keyPackages: this.#bundles,
-      options: { verifyMember: this.#verifyMember },
-    });
+    const joined = await joinFromWelcome(
+      { identity: this.#id, keyPackages: async () => this.#bundles },
+      w,
+      this.#verifyMember,
+    );
+    if (!joined) throw new Error('the Welcome names none of this device’s key packages');
     // The private half of a used key package is of no further use and must not linger.
     this.#bundles = this.#bundles.filter((b) => b.ref !== joined.keyPackageRef);
     this.#session = joined.session;
     this.#mlsGroupId = w.mlsGroupId;
     this.#cursor = w.seq;
-    let pending = joined.pathUpdate;
     for (;;) {
-      const r = await this.#postCommit(pending);
+      const r = await this.#postCommit(await this.#s.prepareSelfUpdate());
       if (r.status !== 409) return { mlsGroupId: w.mlsGroupId, pathUpdate: r };
       await this.sync();
-      pending = await this.#s.prepareSelfUpdate();
     }
   }
 
+  /** Reads the log after the cursor as the group client does (`readLog`), reporting each message. */
   async sync(): Promise<SyncEvent[]> {
-    const res = await api(
-      'GET',
-      `/api/mls/groups/${this.#group}/messages?deviceId=${this.#id.deviceId}&afterSeq=${this.#cursor}`,
-    );
-    if (res.status !== 200) throw new Error(`sync: ${JSON.stringify(res)}`);
     const out: SyncEvent[] = [];
-    type Stored = { seq: number; kind: string; epoch: number; senderDeviceId: string; message: string };
-    for (const m of (res.body as { messages: Stored[] }).messages) {
-      this.#cursor = m.seq;
-      const base = { seq: m.seq, epoch: m.epoch, senderDeviceId: m.senderDeviceId };
-      // Our own application messages cannot be decrypted by us (MLS forbids reusing the sending ratchet).
-      if (m.senderDeviceId === this.#id.deviceId && m.kind === 'application') {
-        out.push({ ...base, kind: 'own-application' });
-        continue;
-      }
-      const incoming = await this.#s.processMessage(fromB64(m.message));
-      if (incoming.kind === 'application') {
-        if (incoming.sender.deviceId !== m.senderDeviceId) throw new Error('sender differs from the server’s label');
-        out.push({ ...base, kind: 'application', text: fromUtf8.decode(incoming.data) });
-      } else if (incoming.kind === 'commit') {
-        out.push({ ...base, kind: 'commit', epoch: Number(incoming.epoch), removedSelf: incoming.removedSelf });
-      } else {
-        out.push({ ...base, kind: incoming.kind });
-      }
-    }
+    await readLog({
+      ds: this.#ds,
+      groupId: this.#group,
+      session: this.#s,
+      ownDeviceId: this.#id.deviceId,
+      owner: { application: () => {} },
+      cursor: () => this.#cursor,
+      advance: (seq) => {
+        this.#cursor = seq;
+      },
+      trace: () => {},
+      seen: (m, incoming) => {
+        const base = { seq: m.seq, epoch: m.epoch, senderDeviceId: m.senderDeviceId };
+        // Our own application messages cannot be decrypted by us (MLS forbids reusing the sending ratchet).
+        if (!incoming) out.push({ ...base, kind: 'own-application' });
+        else if (incoming.kind === 'application') {
+          if (incoming.sender.deviceId !== m.senderDeviceId) throw new Error('sender differs from the server’s label');
+          out.push({ ...base, kind: 'application', text: fromUtf8.decode(incoming.data) });
+        } else if (incoming.kind === 'commit')
+          out.push({ ...base, kind: 'commit', epoch: Number(incoming.epoch), removedSelf: incoming.removedSelf });
+        else out.push({ ...base, kind: incoming.kind });
+      },
+    });
     return out;
   }
 

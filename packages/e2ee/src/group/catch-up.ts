@@ -1,7 +1,8 @@
 // Reading a group's Delivery Service log after a cursor, in order (docs/call-keys.md §2.2, M22): commits move the
 // epoch, application messages go to the owner. What the group client does with the outcome (a replaced
 // membership, its own removal, the owner's hooks) stays in client.ts.
-import type { MlsSession } from '../mls/index.js';
+import type { MlsMessage } from '@parley/protocol';
+import type { MlsIncoming, MlsSession } from '../mls/index.js';
 import { type DeliveryService, decodeMessage } from './delivery.js';
 import type { MlsGroupOwner } from './owner.js';
 
@@ -29,6 +30,8 @@ export async function readLog(input: {
   cursor: () => number;
   advance: (seq: number) => void;
   trace: (what: string) => void;
+  /** Hears each message read and what it was (null: this device's own application message, never decrypted). */
+  seen?: (m: MlsMessage, got: MlsIncoming | null) => void;
 }): Promise<CatchUpOutcome> {
   const { ds, groupId, session, owner } = input;
   let removed = false;
@@ -39,16 +42,23 @@ export async function readLog(input: {
       input.advance(m.seq);
       if (m.kind === 'application') {
         // MLS never lets a sender decrypt its own application message; the owner kept it when it was sent.
-        if (m.senderDeviceId === input.ownDeviceId) continue;
+        if (m.senderDeviceId === input.ownDeviceId) {
+          input.seen?.(m, null);
+          continue;
+        }
+        let got: MlsIncoming;
         try {
-          const got = await session.processMessage(decodeMessage(m));
+          got = await session.processMessage(decodeMessage(m));
           if (got.kind === 'application') owner.application(got.data, got.sender, m.seq, m.createdAt, m.epoch);
         } catch {
           // A message we cannot read (e.g. sent in an epoch before we joined) is skipped, not fatal.
+          continue;
         }
+        input.seen?.(m, got);
         continue;
       }
       const got = await session.processMessage(decodeMessage(m));
+      input.seen?.(m, got);
       if (got.kind !== 'commit') continue;
       // No committing member: a device committed itself in from a GroupInfo (an external join, §9).
       if (!got.committer && got.added.length > 0) owner.joinedExternally?.(got.added, m.seq, m.createdAt);

@@ -5,120 +5,76 @@
 // removals and application messages never interleave, and local state only moves when the server has accepted a
 // commit (or delivered someone else's). Isomorphic: transport, storage and device are injected (owner.ts).
 import type { DomainEvent } from '@parley/protocol';
-import { MLS_DEFAULT_CIPHER_SUITE, MlsSession, type PendingCommit, safetyCode } from '../mls/index.js';
+import { MLS_DEFAULT_CIPHER_SUITE, MlsSession, type PendingCommit } from '../mls/index.js';
 import { readLog } from './catch-up.js';
-import { type CommitChange, postCommit, prepareAdds, prepareRemovals } from './commits.js';
-import { DeliveryService, type WelcomeEntry } from './delivery.js';
+import {
+  type CommitChange,
+  type CommitScope,
+  commitRemovals,
+  maybeAdd,
+  postCommit,
+  renewEpoch,
+  sendApplication,
+} from './commits.js';
+import { GroupCore } from './core.js';
+import type { WelcomeEntry } from './delivery.js';
 import { EXTERNAL_JOIN_WAIT_MS, publishGroupInfo, ThreadRejoin } from './external-join.js';
-import type { GroupDevice, MlsGroupOwner, MlsGroupSetup } from './owner.js';
-import { type GroupEvent, type GroupPhase, nextPhase } from './phases.js';
-import { SessionStore } from './session-store.js';
-import { statusOf } from './transport.js';
-import { joinFromWelcome, pickWelcome } from './welcome.js';
-import { WorkQueue } from './work-queue.js';
+import type { MlsGroupOwner, MlsGroupSetup } from './owner.js';
+import { WelcomeInbox } from './welcome.js';
 
 /** Safety-net catch-up, for pushed events that never arrived (docs/call-keys.md §2.2). */
 export const SYNC_EVERY_MS = 5000;
 
-export class MlsGroupClient {
-  #phase: GroupPhase = 'starting';
-  error: string | null = null;
-  session: MlsSession | undefined;
-  readonly ds: DeliveryService;
-  readonly #sessions: SessionStore;
-  readonly #setup: MlsGroupSetup;
-  readonly #device: GroupDevice;
-  #groupId: string | undefined;
-  #cursor = 0;
-  readonly #work = new WorkQueue((error) => this.#fail(error));
-  #offs: (() => void)[] = [];
-  #offGroup: (() => void) | undefined;
-  /** Welcomes at or below this seq were tried and cannot be used (§8.1). */
-  #skipWelcomesUpTo = -1;
+export class MlsGroupClient extends GroupCore {
+  readonly #inbox: WelcomeInbox;
+  /** Group, epoch and cursor of the last saved session. */
+  #savedAt = '';
+  /** What the commits of commits.ts need of this client. */
+  readonly #scope: CommitScope;
   /** Long-lived threads only (setup.externalJoin): joining with nobody online, or starting the thread anew (§9). */
   readonly rejoin: ThreadRejoin | undefined;
 
-  constructor(
-    setup: MlsGroupSetup,
-    private readonly owner: MlsGroupOwner,
-  ) {
-    this.#setup = setup;
-    this.#device = setup.device;
-    this.ds = new DeliveryService(setup.api, setup.device.deviceId);
-    this.#sessions = new SessionStore(setup.store, setup.device.deviceId);
+  constructor(setup: MlsGroupSetup, owner: MlsGroupOwner) {
+    super(setup, owner);
+    this.#inbox = new WelcomeInbox(setup.context, setup.device, setup.trust.verifyMember);
+    const client = this;
+    this.#scope = {
+      get session() {
+        return client.session;
+      },
+      get groupId() {
+        return client.mlsGroupId;
+      },
+      owner,
+      ds: this.ds,
+      text: setup.text,
+      post: (pending, change) => this.#post(pending, change),
+      catchUp: () => this.#catchUp(),
+      trace: (what) => this.trace(what),
+    };
     if (setup.externalJoin) {
       this.rejoin = new ThreadRejoin(this.ds, setup.context, setup.device, setup.trust.verifyMember);
       this.rejoin.waitMs = setup.timing?.externalJoinWaitMs ?? EXTERNAL_JOIN_WAIT_MS;
     }
   }
 
-  get phase(): GroupPhase {
-    return this.#phase;
-  }
-
-  get groupId(): string | undefined {
-    return this.#groupId;
-  }
-
-  /** Seq of the last Delivery Service message this device processed. */
-  get cursor(): number {
-    return this.#cursor;
-  }
-
-  get closed(): boolean {
-    return this.#work.closed;
-  }
-
-  get safetyCode(): string | null {
-    return this.session?.active ? safetyCode(this.session.epochAuthenticator()) : null;
-  }
-
-  /** Moves the phase by the transition table (§4); a pair the table lacks throws IllegalTransitionError. */
-  #go(event: GroupEvent): void {
-    const to = nextPhase(this.#phase, event);
-    if (to !== this.#phase) this.trace(`${this.#phase} → ${to} (${event})`);
-    this.#phase = to;
-  }
-
-  /** What the group did, at debug level: the order of epochs and commits is what one needs to tell a stall. */
-  trace(what: string): void {
-    const line = `[mls ${this.#setup.context}] epoch ${this.session?.epoch ?? '-'}: ${what}`;
-    if (this.#setup.trace) this.#setup.trace(line);
-    else console.debug(line);
-  }
-
-  run<T>(work: () => Promise<T>): Promise<T> {
-    return this.#work.run(work);
-  }
-
-  /** HTTP and network errors are passing (the periodic resync retries); anything else leaves the group unusable. */
-  #fail(error: unknown): void {
-    const transient = statusOf(error) !== undefined || error instanceof TypeError;
-    if (!transient) this.#go('failed');
-    this.error = error instanceof Error ? error.message : String(error);
-    this.trace(`${transient ? 'passing error' : 'failed'}: ${this.error}`);
-    this.owner.changed();
-  }
-
-  later(ms: number, work: () => void): void {
-    this.#work.later(ms, work);
-  }
-
   start(): Promise<void> {
-    this.#offs.push(
-      this.#setup.ws.subscribe(`user:${this.#device.identity.userId}`, (event) => {
-        if (event.kind !== 'mls.welcome' || event.data.deviceId !== this.#device.deviceId) return;
+    this.offs.push(
+      this.setup.ws.subscribe(`user:${this.device.identity.userId}`, (event) => {
+        if (event.kind !== 'mls.welcome' || event.data.deviceId !== this.device.deviceId) return;
         // A small Welcome rides in the event itself: one fewer round trip before the joiner holds the keys (§11).
         // It is the same Delivery Service text the list would return, and MLS checks it all the same.
         const { welcome, ...entry } = event.data;
         this.trace(`Welcome pushed (seq ${entry.seq}${welcome === undefined ? '' : ', inline'})`);
-        const inline = this.#setup.inlineWelcome && welcome !== undefined ? { ...entry, welcome } : undefined;
+        const inline = this.setup.inlineWelcome && welcome !== undefined ? { ...entry, welcome } : undefined;
+        // Its MLS join starts now, outside the queue; the queue adopts the session (§5.3 item 1, §11).
+        if (inline && !this.session?.active) this.#inbox.push(inline);
         void this.run(() => this.#welcome(inline));
       }),
     );
-    const ws = this.#setup.ws;
-    if (ws.onReconnect) this.#offs.push(ws.onReconnect(() => void this.run(() => this.#resync())));
-    const every = this.#setup.timing?.syncEveryMs ?? SYNC_EVERY_MS;
+    const ws = this.setup.ws;
+    if (ws.onReconnect) this.offs.push(ws.onReconnect(() => void this.run(() => this.#resync())));
+    const every = this.setup.timing?.syncEveryMs ?? SYNC_EVERY_MS;
     const tick = () => {
       void this.run(() => this.#resync());
       this.later(every, tick);
@@ -128,10 +84,15 @@ export class MlsGroupClient {
   }
 
   async #begin(): Promise<void> {
-    const { context, text, trust } = this.#setup;
-    const deviceId = this.#device.deviceId;
+    const { context, text, trust } = this.setup;
+    const deviceId = this.device.deviceId;
     this.trace('looking up the group');
-    let group = await this.ds.findGroup(context);
+    const lookup = this.ds.findGroup(context);
+    lookup.catch(() => undefined);
+    // A Welcome pushed meanwhile settles it: this device was added, whatever the lookup would say (§5.3 item 1).
+    const pushed = await Promise.race([lookup.then(() => false), this.#inbox.arrived.then(() => this.#inbox.pending)]);
+    if (pushed && (await this.#welcome())) return;
+    let group = await lookup;
     if (!group) {
       if (await this.#create()) return;
       group = await this.ds.findGroup(context);
@@ -141,9 +102,9 @@ export class MlsGroupClient {
     const own = group.members.find((m) => m.deviceId === deviceId);
     if (own) {
       // This device is still a member, e.g. the page was reloaded: continue from the stored state (§8.3).
-      const restored = await this.#sessions.restore(group.id, trust.verifyMember);
+      const restored = await this.sessions.restore(group.id, trust.verifyMember);
       if (restored) {
-        this.#adopt(restored.session, group.id, restored.cursor, 'restored');
+        this.adopt(restored.session, group.id, restored.cursor, 'restored');
         await this.#catchUp(true);
         return;
       }
@@ -152,15 +113,15 @@ export class MlsGroupClient {
       if (own.status === 'active' && (await this.#welcome())) return;
       // State lost (storage cleared): leave, then be added afresh by a member.
       await this.ds.leave(group.id).catch(() => undefined);
-      this.#skipWelcomesUpTo = group.lastSeq;
+      this.#inbox.skip(group.lastSeq);
     }
     // Nobody is left who could add this device: a call is keyed afresh, the Delivery Service retiring the old group
     // (§6.4). If another device keyed it first (409), that device adds this one.
-    if (this.#setup.afreshWhenAlone && !group.members.some((m) => m.status === 'active' && m.deviceId !== deviceId)) {
+    if (this.setup.afreshWhenAlone && !group.members.some((m) => m.status === 'active' && m.deviceId !== deviceId)) {
       this.trace('no other member is left: keying the context afresh');
       if (await this.#create()) return;
     }
-    this.#go('awaits-welcome');
+    this.go('awaits-welcome');
     this.owner.changed();
     if ((await this.#welcome()) || !this.rejoin) return;
     // Nobody may be online to add this device for weeks: after a short wait it commits itself in (§9).
@@ -170,15 +131,15 @@ export class MlsGroupClient {
 
   /** Creates the context's group with this device alone in it; false when another device created it first. */
   async #create(): Promise<boolean> {
-    const created = await this.ds.createGroup(this.#setup.context, MLS_DEFAULT_CIPHER_SUITE);
+    const created = await this.ds.createGroup(this.setup.context, MLS_DEFAULT_CIPHER_SUITE);
     if (!created) return false;
     const session = await MlsSession.create({
-      identity: this.#device.identity,
+      identity: this.device.identity,
       groupId: created.id,
-      options: { verifyMember: this.#setup.trust.verifyMember },
+      options: { verifyMember: this.setup.trust.verifyMember },
     });
     this.rejoin?.seen(created);
-    this.#adopt(session, created.id, 0, 'created');
+    this.adopt(session, created.id, 0, 'created');
     await this.owner.created();
     await this.#publish();
     return true;
@@ -189,7 +150,7 @@ export class MlsGroupClient {
     const joined = await rejoin.tryJoin();
     this.trace(`external join: ${joined ? 'joined' : (rejoin.state ?? 'not yet')}`);
     if (!joined) return this.owner.changed();
-    this.#adopt(joined.session, joined.groupId, joined.seq, 'external');
+    this.adopt(joined.session, joined.groupId, joined.seq, 'external');
     await this.owner.joined();
     await this.#publish();
     await this.#catchUp();
@@ -197,8 +158,8 @@ export class MlsGroupClient {
 
   /** After every epoch of a long-lived thread, its GroupInfo goes to the Delivery Service (§9). */
   async #publish(): Promise<void> {
-    if (!this.rejoin || !this.session || !this.#groupId) return;
-    await publishGroupInfo(this.ds, this.#groupId, this.session).catch((e: unknown) => this.trace(`GroupInfo: ${e}`));
+    if (!this.rejoin || !this.session || !this.mlsGroupId) return;
+    await publishGroupInfo(this.ds, this.mlsGroupId, this.session).catch((e: unknown) => this.trace(`GroupInfo: ${e}`));
   }
 
   /**
@@ -211,89 +172,85 @@ export class MlsGroupClient {
       const fresh = await this.rejoin.startAnew();
       // Someone else started it anew first: look the context up again.
       if (!fresh) return this.#restart();
-      this.#adopt(fresh.session, fresh.groupId, 0, 'created');
+      this.adopt(fresh.session, fresh.groupId, 0, 'created');
       await this.owner.created();
       await this.#publish();
     });
   }
 
-  async saveSession(): Promise<void> {
+  /**
+   * Stores the session (§8.3). `ifMoved`: only when the epoch or the cursor moved since the last save; a catch-up
+   * that read nothing then costs no serialisation of the whole tree. A sent message always saves (its ratchet moved).
+   */
+  async saveSession(ifMoved = false): Promise<void> {
     const session = this.session;
-    if (session?.active && this.#groupId) await this.#sessions.save(this.#groupId, this.#cursor, session);
+    if (!session?.active || !this.mlsGroupId) return;
+    const at = `${this.mlsGroupId}:${session.epoch}:${this.seq}`;
+    if (ifMoved && at === this.#savedAt) return;
+    await this.sessions.save(this.mlsGroupId, this.seq, session);
+    this.#savedAt = at;
   }
 
-  #adopt(
-    session: MlsSession,
-    groupId: string,
-    cursor: number,
-    how: 'created' | 'restored' | 'welcomed' | 'external',
-  ): void {
-    this.#go(how === 'external' ? 'joined-externally' : how);
-    this.session = session;
-    this.#groupId = groupId;
-    this.#cursor = cursor;
-    this.#offGroup?.();
-    this.#offGroup = this.#setup.ws.subscribe(`mls:${groupId}`, (event) => this.#onGroupEvent(event));
-    this.owner.adopted?.(groupId, how, cursor);
-    this.trace(`${how} at seq ${cursor}`);
+  /** Replaces the session; a Welcome pushed meanwhile is of no more use. */
+  protected override adopt(...args: Parameters<GroupCore['adopt']>): void {
+    this.#inbox.clear();
+    super.adopt(...args);
   }
 
   /** Joins from a Welcome addressed to this device for this context; false if there is none it can use (§5.3). */
   async #welcome(pushed?: WelcomeEntry): Promise<boolean> {
     if (this.session?.active) {
+      // A join started for a push that came while a session was being taken on is of no more use.
+      this.#inbox.clear();
       // A Welcome to a group we think we are in, past our cursor: we were removed and added again meanwhile (§8.2).
-      if (pushed && pushed.mlsGroupId === this.#groupId && pushed.seq > this.#cursor) await this.#replaced(pushed.seq);
+      if (pushed && pushed.mlsGroupId === this.mlsGroupId && pushed.seq > this.seq)
+        await this.#replaced(pushed.seq, pushed);
       return true;
     }
-    const all = pushed ? [pushed] : await this.ds.welcomes();
-    const mine = pickWelcome(all, this.#setup.context, this.#skipWelcomesUpTo);
+    const next = await this.#inbox.next(pushed, () => this.ds.welcomes());
+    const mine = next.entry;
     if (!mine) {
-      this.trace(`no usable Welcome (${all.length} listed, skipping up to seq ${this.#skipWelcomesUpTo})`);
+      this.trace(`no usable Welcome (${next.listed} listed, skipping up to seq ${this.#inbox.skipUpTo})`);
       return false;
     }
     this.trace(`joining from the Welcome of seq ${mine.seq}`);
     // A Welcome that failed is not tried again (§8.1), whether for a lost key package or a refused tree.
-    const skip = () => {
-      this.#skipWelcomesUpTo = mine.seq;
-    };
-    const joined = await joinFromWelcome(this.#device, mine, this.#setup.trust.verifyMember).catch((error) => {
-      skip();
+    const joined = await next.join.catch((error: unknown) => {
+      this.#inbox.skip(mine.seq);
       throw error;
     });
     if (!joined) {
-      skip();
+      this.#inbox.skip(mine.seq);
       return false;
     }
-    this.#adopt(joined.session, mine.mlsGroupId, mine.seq, 'welcomed');
-    // The epoch's keys go out before anything else that waits (storage, the catch-up round trip): the others
-    // already send under them (docs/call-keys.md §11).
+    this.adopt(joined.session, mine.mlsGroupId, mine.seq, 'welcomed');
+    // The epoch's keys go out before anything else that waits (storage, the catch-up round trip, preparing the path
+    // update): the others already send under them (docs/call-keys.md §5.3 item 3, §11).
     await this.owner.welcomed?.();
-    await this.#device.forgetKeyPackage(joined.keyPackageRef);
+    await this.device.forgetKeyPackage(joined.keyPackageRef);
     await this.#catchUp();
-    let pending: PendingCommit | undefined = joined.pathUpdate;
-    // The joiner's full-path update, at once (§5.3): until it lands every later commit must encrypt to it apart.
-    while (pending && this.session?.active) {
-      if (await this.#post(pending)) break;
+    // The joiner's full-path update, at once (§5.3 item 6): until it lands every later commit must encrypt to it apart.
+    while (this.session?.active && this.session.needsPathUpdate) {
+      if (await this.#post(await this.session.prepareSelfUpdate())) break;
       await this.#catchUp();
-      pending = this.session?.needsPathUpdate ? await this.session.prepareSelfUpdate() : undefined;
     }
     await this.owner.joined();
-    void this.#device.replenish().catch(() => undefined);
+    void this.device.replenish().catch(() => undefined);
     return true;
   }
 
   /** Sends a prepared commit (commits.ts); after an accepted one a long-lived thread publishes its GroupInfo. */
   async #post(pending: PendingCommit, change: CommitChange = {}): Promise<boolean> {
-    const ok = await postCommit(this.ds, this.#groupId!, pending, change);
+    const ok = await postCommit(this.ds, this.mlsGroupId!, pending, change);
     if (ok) await this.#publish();
     this.trace(`commit for epoch ${pending.epoch} ${ok ? 'accepted' : 'lost the race (409)'}`);
     return ok;
   }
 
-  #onGroupEvent(event: DomainEvent): void {
+  protected onGroupEvent(event: DomainEvent): void {
     if (event.kind === 'mls.message') void this.run(() => this.#catchUp());
     else if (event.kind === 'mls.reestablished') void this.run(() => this.#restart());
-    else if (event.kind === 'mls.commit-requested' && event.data.deviceId === this.#device.deviceId) {
+    else if (event.kind === 'mls.commit-requested' && event.data.deviceId === this.device.deviceId) {
       const removed = event.data.remove.map((r) => r.deviceId);
       void this.run(() => this.#commitRemovals(removed, event.data.epoch));
     }
@@ -301,44 +258,42 @@ export class MlsGroupClient {
 
   async #resync(): Promise<void> {
     if (this.session?.active) await this.#catchUp();
-    else if (this.#phase === 'waiting-for-welcome' && !(await this.#welcome()) && this.rejoin)
+    else if (this.phase === 'waiting-for-welcome' && !(await this.#welcome()) && this.rejoin)
       await this.#external(this.rejoin);
   }
 
   /** A chair started the thread anew: this device's group is retired, so it looks up the context afresh (§9). */
   async #restart(): Promise<void> {
     this.trace('the thread was started anew');
-    this.#go('restarted');
-    this.session = undefined;
-    this.#offGroup?.();
-    this.#offGroup = undefined;
+    this.go('restarted');
+    this.drop();
     await this.#begin();
   }
 
   /** Processes everything after the cursor, in order. Commits move the epoch; application messages are handed on. */
   async #catchUp(restored = false): Promise<void> {
     const session = this.session;
-    if (!session?.active || !this.#groupId) return;
+    if (!session?.active || !this.mlsGroupId) return;
     const before = session.epoch;
     const read = await readLog({
       ds: this.ds,
-      groupId: this.#groupId,
+      groupId: this.mlsGroupId,
       session,
-      ownDeviceId: this.#device.deviceId,
+      ownDeviceId: this.device.deviceId,
       owner: this.owner,
-      cursor: () => this.#cursor,
+      cursor: () => this.seq,
       advance: (seq) => {
-        this.#cursor = seq;
+        this.seq = seq;
       },
       trace: (what) => this.trace(what),
     });
     if (read.kind === 'replaced') return this.#replaced(read.joinedSeq);
-    if (read.kind === 'removed-self') return this.#end('removed', this.#setup.text.removed);
+    if (read.kind === 'removed-self') return this.end('removed', this.setup.text.removed);
     const removed = read.removed;
-    if (this.#phase !== 'failed') this.error = null;
+    if (this.phase !== 'failed') this.error = null;
     if (session.epoch !== before && this.rejoin) {
       // Whoever committed should have published; if they did not (went offline), this member does (§9).
-      const group = await this.ds.group(this.#groupId);
+      const group = await this.ds.group(this.mlsGroupId);
       if (group.groupInfoEpoch !== group.epoch && BigInt(group.epoch) === session.epoch) await this.#publish();
     }
     await this.owner.caughtUp(session.epoch !== before, removed, restored);
@@ -349,89 +304,42 @@ export class MlsGroupClient {
    * read (e.g. a call left and rejoined while a late departure was still being handled). Start over from the Welcome
    * of the current membership (§8.2).
    */
-  async #replaced(joinedSeq: number): Promise<void> {
+  async #replaced(joinedSeq: number, pushed?: WelcomeEntry): Promise<void> {
     this.trace(`membership replaced (joined again at seq ${joinedSeq}): starting over from its Welcome`);
-    if (this.#groupId) await this.#sessions.erase(this.#groupId).catch(() => undefined);
-    this.#go('replaced');
-    this.session = undefined;
-    this.#offGroup?.();
-    this.#offGroup = undefined;
-    this.#skipWelcomesUpTo = Math.max(this.#skipWelcomesUpTo, joinedSeq - 1);
+    if (this.mlsGroupId) await this.sessions.erase(this.mlsGroupId).catch(() => undefined);
+    this.go('replaced');
+    this.drop();
+    this.#inbox.skip(joinedSeq - 1);
     this.owner.changed();
-    await this.#welcome();
+    await this.#welcome(pushed);
+  }
+
+  /** Moves the group to an epoch this device has never sent under (§8.3; commits.ts). */
+  renewEpoch(): Promise<boolean> {
+    return renewEpoch(this.#scope);
+  }
+
+  /** Adds the devices the owner names (§5.2; commits.ts). Call inside `run`. */
+  maybeAdd(): Promise<void> {
+    return maybeAdd(this.#scope);
   }
 
   /**
-   * Moves the group to an epoch this device has never sent under, by committing an update of its own leaf (or by
-   * taking another member's commit that won the race). True once the epoch differs from the one it started in (§8.3).
+   * Nominated by the server (§6.1): commit the Remove of the leaving devices now (commits.ts). A nomination holds for
+   * its epoch only (§6.1 item 4, §6.2 item 6).
    */
-  async renewEpoch(): Promise<boolean> {
-    const from = this.session?.epoch;
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const session = this.session;
-      if (!session?.active || !this.#groupId) return false;
-      if (session.epoch !== from) return true;
-      if (!session.pendingCommit && (await this.#post(await session.prepareSelfUpdate()))) return true;
-      await this.#catchUp();
-    }
-    return this.session?.active === true && this.session.epoch !== from;
+  #commitRemovals(deviceIds: string[], epoch: number): Promise<void> {
+    return commitRemovals(this.#scope, deviceIds, epoch);
   }
 
-  /**
-   * Adds the devices the owner names (who adds whom and when is the owner's rule, §5.2). Losing a race (409) means
-   * processing the winner's commit; the owner is asked again after it.
-   */
-  async maybeAdd(): Promise<void> {
-    const session = this.session;
-    if (!session?.active || !this.#groupId || session.pendingCommit || session.needsPathUpdate) return;
-    const packages = await this.owner.toAdd(session, this.#groupId);
-    if (packages.length === 0) return;
-    this.trace(`adding ${packages.map((p) => p.deviceId.slice(0, 8)).join(', ')}`);
-    const add = await prepareAdds(session, packages);
-    if (!add) return this.trace('add deferred: an earlier joiner has not committed its path update');
-    if (await this.#post(add.pending, add.change)) await this.owner.added();
-    else await this.#catchUp();
-  }
-
-  /**
-   * Nominated by the server (§6.1): commit the Remove of the leaving devices now, so they lose the group's keys. A
-   * nomination holds for its epoch only (§6.2): once any commit has moved the group on, the server has nominated
-   * again if removals are still due, and a device named in the old one may since have been added back.
-   */
-  async #commitRemovals(deviceIds: string[], epoch: number): Promise<void> {
-    await this.#catchUp();
-    const session = this.session;
-    if (!session?.active) return;
-    if (session.epoch !== BigInt(epoch))
-      return this.trace(`nomination for epoch ${epoch} is stale (the group is at ${session.epoch})`);
-    const removal = await prepareRemovals(session, deviceIds);
-    this.trace(
-      `nominated to remove ${deviceIds.map((d) => d.slice(0, 8)).join(', ')}: ${removal ? 'committing' : 'none left'}`,
-    );
-    if (!removal) return;
-    const ok = await this.#post(removal.pending, removal.change);
-    if (!ok) await this.#catchUp();
-    await this.owner.removalsDone(ok);
-  }
-
-  /** Encrypts and posts an application message (call inside `run`); re-encrypts if a commit overtook it (§7.1). */
-  async send(data: Uint8Array): Promise<{ seq: number; epoch: bigint }> {
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const session = this.session;
-      if (!session?.active || !this.#groupId) throw new Error(this.#setup.text.notInGroup);
-      const epoch = session.epoch;
-      const message = await session.encryptApplication(data);
-      await this.owner.persist();
-      const seq = await this.ds.send(this.#groupId, epoch, message);
-      if (seq !== null) return { seq, epoch };
-      await this.#catchUp();
-    }
-    throw new Error(this.#setup.text.keysChanging);
+  /** Encrypts and posts an application message (call inside `run`; §7.1, commits.ts). */
+  send(data: Uint8Array): Promise<{ seq: number; epoch: bigint }> {
+    return sendApplication(this.#scope, data);
   }
 
   /** This device is out of the group by its own doing (`reason` is what the screen says, §10). */
   left(reason: string): void {
-    this.#end('left', reason);
+    this.end('left', reason);
   }
 
   /**
@@ -440,25 +348,9 @@ export class MlsGroupClient {
    */
   async leave(reason: string): Promise<void> {
     await this.run(async () => {
-      if (this.#groupId) await this.ds.leave(this.#groupId).catch(() => undefined);
+      if (this.mlsGroupId) await this.ds.leave(this.mlsGroupId).catch(() => undefined);
       this.left(reason);
     });
     this.close();
-  }
-
-  #end(event: 'left' | 'removed', reason: string): void {
-    if (this.#groupId) void this.#sessions.erase(this.#groupId).catch(() => undefined);
-    this.#go(event);
-    this.error = reason;
-    this.#offGroup?.();
-    this.#offGroup = undefined;
-    this.owner.changed();
-  }
-
-  close(): void {
-    this.#work.close();
-    for (const off of this.#offs) off();
-    this.#offGroup?.();
-    this.session = undefined;
   }
 }

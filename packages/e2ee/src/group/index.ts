@@ -1,4 +1,5 @@
 // Public surface of the MLS group client (docs/call-keys.md §4–§9). Re-exported by @parley/e2ee.
+export { type CatchUpOutcome, readLog } from './catch-up.js';
 export { MlsGroupClient, SYNC_EVERY_MS } from './client.js';
 export { type CommitChange, postCommit, prepareAdds, prepareRemovals } from './commits.js';
 export {
@@ -30,4 +31,5 @@ export {
 } from './phases.js';
 export { MemorySecretStore, type SecretStore, SessionStore } from './session-store.js';
 export { type DeliveryApi, fromB64, type GroupEvents, statusOf, toB64 } from './transport.js';
+export { joinFromWelcome, pickWelcome, WelcomeInbox, type WelcomeJoin } from './welcome.js';
 export { WorkQueue } from './work-queue.js';

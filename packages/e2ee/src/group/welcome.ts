@@ -1,4 +1,4 @@
-// The joiner's side of an Add (docs/call-keys.md §5.3, §8.1): which Welcome to use, and joining from it.
+// The joiner's side of an Add (docs/call-keys.md §5.3, §8.1, §11): which Welcome to use, and joining from it.
 import { MlsSession, MlsSessionError, type VerifyMember } from '../mls/index.js';
 import type { WelcomeEntry } from './delivery.js';
 import type { GroupDevice } from './owner.js';
@@ -9,20 +9,20 @@ export function pickWelcome(all: readonly WelcomeEntry[], context: string, skipU
   return all.filter((w) => w.context === context && w.seq > skipUpTo).sort((a, b) => b.seq - a.seq)[0];
 }
 
-export type WelcomeJoin = Awaited<ReturnType<typeof MlsSession.join>>;
+export type WelcomeJoin = Awaited<ReturnType<typeof MlsSession.fromWelcome>>;
 
 /**
  * Joins from `entry`; null when this device no longer holds the private half of the key package it was added with
  * (another browser profile, cleared storage): the caller never tries that Welcome again (§8.1). A tree that fails
- * the member check throws.
+ * the member check throws. The path update is not prepared here: the joiner's keys go out first (§5.3).
  */
 export async function joinFromWelcome(
-  device: GroupDevice,
-  entry: WelcomeEntry,
-  verifyMember: VerifyMember,
+  device: Pick<GroupDevice, 'identity' | 'keyPackages'>,
+  entry: Pick<WelcomeEntry, 'welcome'>,
+  verifyMember: VerifyMember | undefined,
 ): Promise<WelcomeJoin | null> {
   try {
-    return await MlsSession.join({
+    return await MlsSession.fromWelcome({
       identity: device.identity,
       welcome: fromB64(entry.welcome),
       keyPackages: await device.keyPackages(),
@@ -31,5 +31,87 @@ export async function joinFromWelcome(
   } catch (error) {
     if (error instanceof MlsSessionError && error.code === 'NO_KEY_PACKAGE') return null;
     throw error;
+  }
+}
+
+/**
+ * The Welcomes a device may join from, and the one it is joining from. A Welcome pushed inline (M29) is joined at
+ * once, as it arrives, not once the client's queue reaches it: the MLS join runs while the client still waits for
+ * its group lookup (M16), and that lookup and the Welcome list (M21) are not waited for at all (§5.3 item 1, §11).
+ * Joining touches nothing but the device's key packages, so it may run outside the queue; the session is adopted
+ * inside it.
+ */
+export class WelcomeInbox {
+  /** Welcomes at or below this seq were tried and cannot be used (§8.1). */
+  skipUpTo = -1;
+  #pushed: { entry: WelcomeEntry; join: Promise<WelcomeJoin | null> } | undefined;
+  #arrived: () => void = () => {};
+  /** Resolves when a usable Welcome was pushed. */
+  readonly arrived = new Promise<void>((resolve) => {
+    this.#arrived = resolve;
+  });
+
+  constructor(
+    private readonly context: string,
+    private readonly device: GroupDevice,
+    private readonly verifyMember: VerifyMember,
+  ) {}
+
+  /** A pushed Welcome is waiting to be adopted. */
+  get pending(): boolean {
+    return this.#pushed !== undefined;
+  }
+
+  /** A Welcome pushed inline: its join starts now. */
+  push(entry: WelcomeEntry): void {
+    if (!pickWelcome([entry], this.context, this.skipUpTo)) return;
+    const join = joinFromWelcome(this.device, entry, this.verifyMember);
+    join.catch(() => undefined);
+    this.#pushed = { entry, join };
+    this.#arrived();
+  }
+
+  /**
+   * The Welcome to use and its join: `given` if any, else the one pushed, else the newest that `list` returns (M21)
+   * unless one is pushed before the list comes. `listed` is how many were considered, for the trace.
+   */
+  async next(
+    given: WelcomeEntry | undefined,
+    list: () => Promise<WelcomeEntry[]>,
+  ): Promise<{ entry: WelcomeEntry; join: Promise<WelcomeJoin | null> } | { entry: undefined; listed: number }> {
+    let all: WelcomeEntry[];
+    if (given) all = [given];
+    else if (this.#pushed) all = [this.#pushed.entry];
+    else {
+      const listing = list();
+      listing.catch(() => undefined);
+      const early = await Promise.race([listing.then(() => false), this.arrived.then(() => this.pending)]);
+      const pushed = this.#pushedEntry();
+      all = early && pushed ? [pushed] : await listing;
+    }
+    const entry = pickWelcome(all, this.context, this.skipUpTo);
+    if (!entry) return { entry: undefined, listed: all.length };
+    const pushed = this.#pushed;
+    // The same Welcome, pushed and listed: its join is under way already.
+    if (pushed && pushed.entry.seq === entry.seq && pushed.entry.mlsGroupId === entry.mlsGroupId) {
+      this.#pushed = undefined;
+      return pushed;
+    }
+    return { entry, join: joinFromWelcome(this.device, entry, this.verifyMember) };
+  }
+
+  #pushedEntry(): WelcomeEntry | undefined {
+    return this.#pushed?.entry;
+  }
+
+  /** A session was adopted: a Welcome pushed meanwhile is of no more use (a later one replaces it, §8.2). */
+  clear(): void {
+    this.#pushed = undefined;
+  }
+
+  /** A Welcome that failed is not tried again, whether for a lost key package or a refused tree (§8.1). */
+  skip(seq: number): void {
+    this.skipUpTo = Math.max(this.skipUpTo, seq);
+    if (this.#pushed && this.#pushed.entry.seq <= this.skipUpTo) this.#pushed = undefined;
   }
 }

@@ -64,6 +64,15 @@ function clientConfig(options: MlsSessionOptions): ClientConfig {
 
 export type { MlsIncoming };
 
+export interface WelcomeJoinParams {
+  identity: DeviceIdentity;
+  welcome: Uint8Array;
+  keyPackages: KeyPackageBundle[];
+  /** Only needed when the adder did not put the tree in the Welcome. */
+  ratchetTree?: Uint8Array;
+  options?: MlsSessionOptions;
+}
+
 export class MlsSession {
   #state: ClientState;
   readonly #impl: CiphersuiteImpl;
@@ -102,14 +111,21 @@ export class MlsSession {
    * the Delivery Service refuses it, discard it, process the winner and call prepareSelfUpdate() again. Delete
    * the used key package (keyPackageRef) from device storage.
    */
-  static async join(params: {
-    identity: DeviceIdentity;
-    welcome: Uint8Array;
-    keyPackages: KeyPackageBundle[];
-    /** Only needed when the adder did not put the tree in the Welcome. */
-    ratchetTree?: Uint8Array;
-    options?: MlsSessionOptions;
-  }): Promise<{ session: MlsSession; pathUpdate: PendingCommit; keyPackageRef: string }> {
+  static async join(params: WelcomeJoinParams): Promise<{
+    session: MlsSession;
+    pathUpdate: PendingCommit;
+    keyPackageRef: string;
+  }> {
+    const { session, keyPackageRef } = await MlsSession.fromWelcome(params);
+    return { session, pathUpdate: await session.prepareSelfUpdate(), keyPackageRef };
+  }
+
+  /**
+   * The join of `join` without preparing the path update: the session holds the epoch's secrets as soon as the
+   * Welcome is processed, so a joiner can hand out its keys before spending time on the update (encrypting a path
+   * to every member). It still needs that update (`needsPathUpdate`): prepare it with prepareSelfUpdate().
+   */
+  static async fromWelcome(params: WelcomeJoinParams): Promise<{ session: MlsSession; keyPackageRef: string }> {
     const message = decodeMlsMessageStrict(params.welcome);
     if (message.wireformat !== 'mls_welcome') throw new MlsSessionError('BAD_MESSAGE', 'not an MLS Welcome');
     const welcome = message.welcome;
@@ -131,8 +147,7 @@ export class MlsSession {
         undefined,
         clientConfig(options),
       );
-      const session = new MlsSession(state, impl, options, true);
-      return { session, pathUpdate: await session.prepareSelfUpdate(), keyPackageRef: match.ref };
+      return { session: new MlsSession(state, impl, options, true), keyPackageRef: match.ref };
     }
     throw new MlsSessionError('NO_KEY_PACKAGE', 'the Welcome is not addressed to any of the given key packages');
   }

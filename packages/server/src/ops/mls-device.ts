@@ -4,10 +4,12 @@ import {
   createDeviceIdentity,
   createKeyPackage,
   type DeliveryApi,
+  DeliveryService,
   type DeviceIdentity,
   deviceLogCheck,
   encodeCredentialIdentity,
   type GroupDevice,
+  joinFromWelcome,
   type KeyPackageBundle,
   MemorySecretStore,
   MlsGroupClient,
@@ -16,10 +18,12 @@ import {
   type MlsIncoming,
   MlsSession,
   type PendingCommit,
+  postCommit,
   predictLeaves,
+  readLog,
   type SecretStore,
 } from '@parley/e2ee';
-import { type MlsMessage, verifyDeviceChain } from '@parley/protocol';
+import { verifyDeviceChain } from '@parley/protocol';
 import type { LightMyRequestResponse } from 'fastify';
 import type { InjectClient } from '../lib/inject-client.js';
 
@@ -41,8 +45,10 @@ export function injectApi(http: InjectClient): DeliveryApi {
 
 /**
  * One device of one user in this process, speaking to the server's HTTP API in process (inject). It drives its
- * groups either step by step (the Delivery Service tests check the server's answer to each request) or through
- * the one MLS group client of @parley/e2ee (`group()`), as a browser does.
+ * groups through the one MLS group client of @parley/e2ee (`group()`), as a browser does, or, where the Delivery
+ * Service tests check the server's answer to each request, request by request; the steps a member takes in between
+ * (reading the log, joining from a Welcome, posting a commit) are the group client's own (`readLog`,
+ * `joinFromWelcome`, `postCommit`), not copies of them.
  */
 export class MlsDevice implements GroupDevice {
   session: MlsSession | undefined;
@@ -51,6 +57,7 @@ export class MlsDevice implements GroupDevice {
   readonly received: string[] = [];
   private bundles: KeyPackageBundle[] = [];
   readonly api: DeliveryApi;
+  readonly ds: DeliveryService;
   /** The member check of every tree this device accepts (the device-key log, docs/call-keys.md §5.1). */
   readonly verifyMember;
   /** The device's sessions at rest, by group (memory: the device lives as long as the process). */
@@ -62,6 +69,7 @@ export class MlsDevice implements GroupDevice {
     readonly identity: DeviceIdentity,
   ) {
     this.api = injectApi(http);
+    this.ds = new DeliveryService(this.api, identity.deviceId);
     this.verifyMember = deviceLogCheck(this.api, verifyDeviceChain);
   }
 
@@ -199,20 +207,24 @@ export class MlsDevice implements GroupDevice {
     return id;
   }
 
-  /** Fetches and processes everything after the cursor; returns what it processed. */
+  /** Reads and processes everything after the cursor, as the group client does (`readLog`); returns what it read. */
   async sync(mlsGroupId: string): Promise<MlsIncoming[]> {
-    const res = await this.http.get(
-      `/api/mls/groups/${mlsGroupId}/messages?deviceId=${this.deviceId}&afterSeq=${this.cursor}`,
-    );
-    if (res.statusCode !== 200) throw new Error(`sync ${this.name}: ${res.statusCode} ${res.body}`);
     const out: MlsIncoming[] = [];
-    for (const m of res.json().messages as MlsMessage[]) {
-      this.cursor = m.seq;
-      if (m.senderDeviceId === this.deviceId && m.kind === 'application') continue;
-      const incoming = await this.s.processMessage(bytes(m.message));
-      if (incoming.kind === 'application') this.received.push(new TextDecoder().decode(incoming.data));
-      out.push(incoming);
-    }
+    await readLog({
+      ds: this.ds,
+      groupId: mlsGroupId,
+      session: this.s,
+      ownDeviceId: this.deviceId,
+      owner: { application: (data) => this.received.push(new TextDecoder().decode(data)) },
+      cursor: () => this.cursor,
+      advance: (seq) => {
+        this.cursor = seq;
+      },
+      trace: () => {},
+      seen: (_m, got) => {
+        if (got) out.push(got);
+      },
+    });
     return out;
   }
 
@@ -242,30 +254,20 @@ export class MlsDevice implements GroupDevice {
     return { status: res.statusCode, body: res.json() };
   }
 
-  /** Joins from the Welcome the server holds for this device and commits the full-path update (retrying on 409). */
+  /**
+   * Joins from the Welcome the server holds for this device (or the one given) and commits the full-path update,
+   * retrying on 409, with the group client's steps (docs/call-keys.md §5.3).
+   */
   async joinFromWelcome(mlsGroupId: string, welcome?: { welcome: string; seq: number }): Promise<void> {
-    let w = welcome;
-    if (!w) {
-      const res = await this.http.get(`/api/mls/welcomes?deviceId=${this.deviceId}`);
-      w = (res.json().welcomes as { mlsGroupId: string; welcome: string; seq: number }[]).find(
-        (x) => x.mlsGroupId === mlsGroupId,
-      );
-      if (!w) throw new Error(`${this.name}: no Welcome`);
-    }
-    const joined = await MlsSession.join({
-      identity: this.identity,
-      welcome: bytes(w.welcome),
-      keyPackages: this.bundles,
-    });
+    const entry = welcome ?? (await this.ds.welcomes()).find((x) => x.mlsGroupId === mlsGroupId);
+    if (!entry) throw new Error(`${this.name}: no Welcome`);
+    const joined = await joinFromWelcome(this, entry, undefined);
+    if (!joined) throw new Error(`${this.name}: the Welcome names none of this device's key packages`);
     this.session = joined.session;
-    this.cursor = w.seq;
-    let pending = joined.pathUpdate;
-    for (;;) {
-      const r = await this.postCommit(mlsGroupId, pending);
-      if (r.status === 201) return;
-      if (r.status !== 409) throw new Error(`${this.name} path update: ${r.status} ${JSON.stringify(r.body)}`);
+    this.cursor = entry.seq;
+    while (this.s.needsPathUpdate) {
+      if (await postCommit(this.ds, mlsGroupId, await this.s.prepareSelfUpdate())) return;
       await this.sync(mlsGroupId);
-      pending = await this.s.prepareSelfUpdate();
     }
   }
 

@@ -94,7 +94,8 @@ export class CallKeyManager extends GroupHolder {
             throw new Error('the call’s keys could not be renewed after the page was reloaded');
           if (moved || restored) await this.#epochChanged();
           else {
-            await save();
+            // The periodic catch-up mostly reads nothing: no need to serialise the session for it (§11).
+            await this.group.saveSession(true);
             await this.group.maybeAdd();
           }
         },

@@ -118,7 +118,12 @@ describe('the MLS group client against the real Delivery Service', () => {
     await d.start();
     b.wants.add(d.device);
     await b.addNow();
-    await until('four in one epoch', () => agreed([a, b, c, d]));
+    // The Add's epoch is agreed for a moment before d's own path update moves everyone on (§5.3 item 6): wait for it,
+    // or d's message may be sent one epoch ahead of what a has read so far.
+    await until(
+      "four in one epoch, d's path update in",
+      () => agreed([a, b, c, d]) && d.session?.needsPathUpdate === false,
+    );
     expect(await serverMembers(a)).toEqual(ids([a, b, c, d]));
     const sent = await d.send('from the last joiner');
     expect(sent.epoch).toBe(a.session!.epoch);
