@@ -46,6 +46,7 @@ export {
   onCallEnd,
   runningCall,
   waitsInLobby,
+  withdrawPublication,
 } from './api.js';
 export { callLoad } from './placement.js';
 export { gatePublish } from './publish-gates.js';
