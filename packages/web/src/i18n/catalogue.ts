@@ -5,6 +5,7 @@ import type common from './locales/en/common.json';
 import type errors from './locales/en/errors.json';
 import type groups from './locales/en/groups.json';
 import type meetings from './locales/en/meetings.json';
+import type negotiation from './locales/en/negotiation.json';
 import type signIn from './locales/en/sign-in.json';
 
 /**
@@ -18,6 +19,7 @@ interface Areas {
   errors: typeof errors;
   groups: typeof groups;
   meetings: typeof meetings;
+  negotiation: typeof negotiation;
   'sign-in': typeof signIn;
 }
 export type MessageId = { [A in keyof Areas]: `${A}.${keyof Areas[A] & string}` }[keyof Areas];
