@@ -243,6 +243,39 @@ describe('interpretation: a French channel under the call’s keys', () => {
     }
   });
 
+  it('a new microphone goes on air in the channel too, not only to the floor', async () => {
+    const swapped = await bel.page.evaluate(async () => {
+      type Session = {
+        booth: { track: MediaStreamTrack | null };
+        publishers: Map<string, { pc: RTCPeerConnection | null }>;
+        replaceTrack(track: MediaStreamTrack): Promise<void>;
+      };
+      const session = (window as unknown as { __parleyCall: Session }).__parleyCall;
+      const before = session.booth.track!;
+      const mic = (await navigator.mediaDevices.getUserMedia({ audio: true })).getAudioTracks()[0]!;
+      await session.replaceTrack(mic);
+      const after = session.booth.track!;
+      const sent = session.publishers
+        .get('interp')
+        ?.pc?.getSenders()
+        .find((s) => s.track?.kind === 'audio')?.track;
+      return {
+        replaced: after !== before,
+        oldStopped: before.readyState === 'ended',
+        live: after.readyState === 'live' && after.enabled,
+        onAir: sent === after,
+      };
+    });
+    expect(swapped).toEqual({ replaced: true, oldStopped: true, live: true, onAir: true });
+    // The listener keeps decoding the channel from the new microphone.
+    const bytes = (await interpStats(expert.page, ids.bel!)).find((s) => s.kind === 'audio')?.bytes ?? 0;
+    await expect
+      .poll(async () => (await interpStats(expert.page, ids.bel!)).find((s) => s.kind === 'audio')?.bytes ?? 0, {
+        timeout: 30_000,
+      })
+      .toBeGreaterThan(bytes + 2_000);
+  });
+
   it('the picker and the booth pass axe and are shown at laptop size', async () => {
     await screenshot(expert.page, 'call-interpretation-picker');
     await screenshot(bel.page, 'call-interpretation-booth');
@@ -253,6 +286,28 @@ describe('interpretation: a French channel under the call’s keys', () => {
       if (found.length) failures.push(formatViolations(`call room, interpretation (${seat.name})`, found));
     }
     expect(failures, failures.join('\n')).toEqual([]);
+  });
+
+  it('an interpreter unassigned while on air goes off air at once, and every listener back to the floor', async () => {
+    const feed = interpFeedOf(ids.bel!)!;
+    expect(subscribedFeeds(ids.expert!)).toContain(feed);
+    await openLanguage(chair.page);
+    await chair.page
+      .getByTestId('interp-list')
+      .getByRole('button', { name: `Remove ${world.users.belChair!.displayName} as interpreter` })
+      .click();
+    // Her page stops and says why; the server has cut the channel on Janus whatever her page does.
+    await expect.poll(() => interpFeedOf(ids.bel!), { timeout: 30_000 }).toBeUndefined();
+    await bel.page.getByText('Your assignment as interpreter has ended').waitFor();
+    expect(
+      await bel.page.evaluate(
+        () =>
+          (window as unknown as { __parleyCall: { snapshot(): { interpreting: boolean } } }).__parleyCall.snapshot()
+            .interpreting,
+      ),
+    ).toBe(false);
+    await expect.poll(() => subscribedFeeds(ids.expert!)).not.toContain(feed);
+    await expect.poll(() => expert.page.getByRole('radio', { name: /^Floor/ }).isChecked()).toBe(true);
   });
 });
 

@@ -39,6 +39,8 @@ const samples: { [K in DomainEventKind]: DomainEventOf<K> } = {
   'meeting.ended': meeting('meeting.ended'),
   'meeting.shared': meeting('meeting.shared'),
   'meeting.speaking_time': meeting('meeting.speaking_time'),
+  'meeting.interpreter_assigned': meeting('meeting.interpreter_assigned'),
+  'meeting.interpreter_unassigned': meeting('meeting.interpreter_unassigned'),
   'agenda.item_created': ids('agenda.item_created', 'agenda_item'),
   'agenda.item_updated': ids('agenda.item_updated', 'agenda_item'),
   'agenda.item_deleted': ids('agenda.item_deleted', 'agenda_item'),

@@ -57,6 +57,8 @@ export const DomainEvent = z.discriminatedUnion('kind', [
   meeting('meeting.ended'),
   meeting('meeting.shared'),
   meeting('meeting.speaking_time'),
+  meeting('meeting.interpreter_assigned'),
+  meeting('meeting.interpreter_unassigned'),
   agenda('agenda.item_created'),
   agenda('agenda.item_updated'),
   agenda('agenda.item_deleted'),

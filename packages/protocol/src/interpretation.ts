@@ -43,3 +43,17 @@ export const InterpreterParams = z.strictObject({ meetingId: Id, userId: Id });
 /** `data` of every interpretation event: ids only (languages and names are fetched through the REST API). */
 export const InterpretationChange = z.object({ version: z.number().int(), userId: Id });
 export type InterpretationChange = z.infer<typeof InterpretationChange>;
+
+/**
+ * What the meeting's history keeps of an assignment and of its end: who interprets, of which side, between which
+ * languages (a record of the meeting, like its agenda; the channel's content never reaches the server).
+ */
+export const InterpreterRecord = z.object({
+  kind: z.enum(['interpreter_assigned', 'interpreter_unassigned']),
+  userId: Id,
+  name: z.string(),
+  sideId: Id,
+  from: z.string(),
+  to: z.string(),
+});
+export type InterpreterRecord = z.infer<typeof InterpreterRecord>;

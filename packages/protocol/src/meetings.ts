@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { freeText, Id, Marking, singleLine, Timestamp } from './common.js';
 import { SpeakingTimeRecord } from './floor.js';
+import { InterpreterRecord } from './interpretation.js';
 
 export const MeetingFormat = z.enum(['in_person', 'video', 'hybrid']);
 export type MeetingFormat = z.infer<typeof MeetingFormat>;
@@ -26,6 +27,8 @@ export const MeetingEventKind = z.enum([
   'ended',
   'shared',
   'speaking_time',
+  'interpreter_assigned',
+  'interpreter_unassigned',
 ]);
 export type MeetingEventKind = z.infer<typeof MeetingEventKind>;
 
@@ -99,6 +102,9 @@ export const MeetingEventDetails = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('shared'), bySideId: Id }),
   /** The call's speakers' list closed with the call: time per side and per speaker. */
   SpeakingTimeRecord,
+  /** A chair assigned an interpreter to a language pair, or ended the assignment. */
+  InterpreterRecord.extend({ kind: z.literal('interpreter_assigned') }),
+  InterpreterRecord.extend({ kind: z.literal('interpreter_unassigned') }),
 ]);
 export type MeetingEventDetails = z.infer<typeof MeetingEventDetails>;
 

@@ -1,5 +1,6 @@
 import type { CallParticipant } from '@parley/protocol';
 import { useEffect, useRef, useState } from 'react';
+import { useT } from '../i18n/I18nProvider';
 import { CallAnnouncer } from './CallAnnouncer';
 import type { CallContext } from './CallPage';
 import { ControlBar, type PanelName } from './ControlBar';
@@ -51,6 +52,7 @@ export function CallRoom({
   const hasFloor = ctx.meeting.marking === 'shared';
   const floor = useFloor(ctx.meeting.id, hasFloor);
   const fs = floor.state;
+  const t = useT();
   const myUserId = snap.participants.find((p) => p.participantId === snap.participantId)?.userId ?? null;
   const news = useFloorNews(fs, floor.skew, ctx.group, myUserId);
   const now = useNow(!!fs?.speaker, floor.skew);
@@ -84,6 +86,12 @@ export function CallRoom({
         ?.participantId ?? null,
   }));
   const heard = channels.find((c) => c.participantId !== null && c.participantId === snap.listening);
+  // A chair ended my assignment while I was on air: off air at once (the server cuts the channel anyway, §13).
+  const unassigned =
+    !!interp.state && myUserId !== null && !interp.state.interpreters.some((a) => a.userId === myUserId);
+  useEffect(() => {
+    if (snap.interpreting && unassigned) session.stopInterpreting(t('negotiation.unassigned'));
+  }, [snap.interpreting, unassigned, session, t]);
   // The chosen interpreter went off air (or was unassigned): back to the floor.
   useEffect(() => {
     if (snap.listening && !heard) session.setListening(null);

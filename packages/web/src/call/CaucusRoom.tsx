@@ -1,5 +1,7 @@
 import type { Side } from '@parley/protocol';
 import { type CSSProperties, useState } from 'react';
+import { useT } from '../i18n/I18nProvider';
+import { locale } from '../i18n/intl';
 import { callApi } from './api';
 import type { CallContext } from './CallPage';
 import { CallRoom } from './CallRoom';
@@ -54,13 +56,14 @@ const isChair = (ctx: CallContext) => ctx.group.myMembership?.role === 'chair';
 const sideStyle = (side: Side | undefined) => ({ '--side': side?.colour ?? '#667085' }) as CSSProperties;
 
 function useAction() {
+  const t = useT();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const run = (fn: () => Promise<unknown>) => {
     setError(null);
     setBusy(true);
     fn()
-      .catch((err: unknown) => setError(err instanceof Error ? err.message : 'That did not work; try again.'))
+      .catch((err: unknown) => setError(err instanceof Error ? err.message : t('negotiation.failed')))
       .finally(() => setBusy(false));
   };
   return { error, busy, run };
@@ -76,6 +79,7 @@ function CaucusStrip({
   snap: CallSnapshot;
   controller: CaucusController;
 }) {
+  const t = useT();
   const side = mySide(ctx);
   const { error, busy, run } = useAction();
   const others = ctx.group.sides.filter((s) => s.id !== side?.id && snap.sidesInCaucus.includes(s.id));
@@ -83,19 +87,21 @@ function CaucusStrip({
   if (!open && !isChair(ctx) && others.length === 0) return null;
   const meetingId = ctx.meeting.id;
   return (
-    <section className="caucus-strip" aria-label="Caucus">
+    <section className="caucus-strip" aria-label={t('negotiation.caucus')}>
       {others.map((s) => (
         <span key={s.id} className="caucus-pill" style={sideStyle(s)} role="status">
           <span className="caucus-pill__dot" aria-hidden="true" />
-          {s.name} is in caucus
+          {t('negotiation.sideInCaucus', { side: s.name })}
         </span>
       ))}
       {open ? (
         <>
           <span className="caucus-pill caucus-pill--mine" style={sideStyle(side)} role="status">
             <span className="caucus-pill__dot" aria-hidden="true" />
-            {side?.name ?? 'Your side'} is in caucus ·{' '}
-            {open.participantCount === 1 ? '1 delegate' : `${open.participantCount} delegates`}
+            {t('negotiation.ownInCaucus', {
+              side: side?.name ?? t('negotiation.yourSide'),
+              count: open.participantCount,
+            })}
           </span>
           <button
             type="button"
@@ -103,7 +109,7 @@ function CaucusStrip({
             disabled={busy}
             onClick={() => run(() => controller.stepOut())}
           >
-            Step out to the caucus
+            {t('negotiation.stepOut')}
           </button>
           {isChair(ctx) ? (
             <button
@@ -112,7 +118,7 @@ function CaucusStrip({
               disabled={busy}
               onClick={() => run(() => callApi.closeCaucus(meetingId))}
             >
-              Close the caucus
+              {t('negotiation.closeCaucus')}
             </button>
           ) : null}
         </>
@@ -130,9 +136,9 @@ function CaucusStrip({
               await controller.stepOut();
             })
           }
-          title="A private call for your side only: the other side sees only that your side is in caucus"
+          title={t('negotiation.openTitle')}
         >
-          Open a caucus for {side?.name ?? 'your side'}
+          {side ? t('negotiation.openFor', { side: side.name }) : t('negotiation.openForYours')}
         </button>
       ) : null}
       {error ? (
@@ -154,18 +160,26 @@ function CaucusBanner({
   snap: CallSnapshot;
   controller: CaucusController;
 }) {
+  const t = useT();
   const side = mySide(ctx);
   const others = ctx.group.sides.filter((s) => s.id !== side?.id).map((s) => s.name);
   const { error, busy, run } = useAction();
   const meetingId = ctx.meeting.id;
   return (
     <>
-      <section className="caucus-banner" style={sideStyle(side)} aria-label="Caucus">
+      <section className="caucus-banner" style={sideStyle(side)} aria-label={t('negotiation.caucus')}>
         <div className="caucus-banner__text">
-          <strong>Caucus of {side?.name ?? 'your side'}</strong>
+          <strong>
+            {side ? t('negotiation.bannerTitle', { side: side.name }) : t('negotiation.bannerTitleYours')}
+          </strong>
           <span>
-            Only your side’s delegates can see and hear this call and its chat.
-            {others.length ? ` ${others.join(' and ')} sees only that your side is in caucus.` : ''}
+            {t('negotiation.bannerPrivate')}
+            {others.length
+              ? ` ${t('negotiation.bannerOthers', {
+                  count: others.length,
+                  sides: new Intl.ListFormat(locale(), { type: 'conjunction' }).format(others),
+                })}`
+              : ''}
           </span>
         </div>
         <div className="caucus-banner__actions">
@@ -177,7 +191,7 @@ function CaucusBanner({
                 disabled={busy}
                 onClick={() => run(() => callApi.recallCaucus(meetingId))}
               >
-                Call everyone back
+                {t('negotiation.recallAll')}
               </button>
               <button
                 type="button"
@@ -185,12 +199,12 @@ function CaucusBanner({
                 disabled={busy}
                 onClick={() => run(() => callApi.closeCaucus(meetingId))}
               >
-                Close the caucus
+                {t('negotiation.closeCaucus')}
               </button>
             </>
           ) : null}
           <button type="button" className="btn btn--primary btn--small" onClick={() => void controller.back()}>
-            Back to the plenary
+            {t('negotiation.backToPlenary')}
           </button>
         </div>
         {error ? (
@@ -201,9 +215,9 @@ function CaucusBanner({
       </section>
       {snap.recalledBy ? (
         <div className="caucus-recall" role="alert">
-          <span>{snap.recalledBy} is calling everyone back to the plenary.</span>
+          <span>{t('negotiation.recalled', { name: snap.recalledBy })}</span>
           <button type="button" className="btn btn--primary btn--small" onClick={() => void controller.back()}>
-            Return to the plenary
+            {t('negotiation.returnToPlenary')}
           </button>
         </div>
       ) : null}

@@ -1,5 +1,6 @@
 import type { FloorState, Group, Side } from '@parley/protocol';
 import { type CSSProperties, type FormEvent, useId, useState } from 'react';
+import { useT } from '../i18n/I18nProvider';
 import { floorApi } from './floor-api';
 import type { CallSnapshot } from './snapshot';
 import { clock, type Floor, sideSeconds, useNow } from './useFloor';
@@ -19,9 +20,10 @@ export function FloorPanel({
   snap: CallSnapshot;
   isChair: boolean;
 }) {
+  const t = useT();
   const { state } = floor;
   const now = useNow(!!state?.speaker, floor.skew);
-  if (!state) return <p className="call-panel__hint">{floor.error ?? 'Loading the speakers’ list…'}</p>;
+  if (!state) return <p className="call-panel__hint">{floor.error ?? t('negotiation.loading')}</p>;
   const sideOf = (id: string) => group.sides.find((s) => s.id === id);
   const sp = state.speaker;
   return (
@@ -32,19 +34,19 @@ export function FloorPanel({
         </p>
       ) : null}
       <section className="call-panel__section" aria-labelledby="floor-now-h">
-        <h3 id="floor-now-h">Has the floor</h3>
+        <h3 id="floor-now-h">{t('negotiation.hasFloor')}</h3>
         {sp ? (
           <div className="floor__speaker" data-testid="floor-speaker">
             <SideCode side={sideOf(sp.sideId)} />
             <strong>{sp.displayName}</strong>
-            <span className="floor__timer" title="Speaking for">
-              <span className="visually-hidden">speaking for </span>
+            <span className="floor__timer" title={t('negotiation.speakingFor')}>
+              <span className="visually-hidden">{t('negotiation.speakingFor')} </span>
               {clock((now - Date.parse(sp.since)) / 1000)}
             </span>
           </div>
         ) : (
           <p className="call-panel__hint">
-            {state.callRunning ? 'Nobody has the floor.' : 'The floor can be given once the call is running.'}
+            {state.callRunning ? t('negotiation.nobodyHasFloor') : t('negotiation.notRunning')}
           </p>
         )}
         {isChair ? (
@@ -56,8 +58,8 @@ export function FloorPanel({
               onClick={() => void floor.run((id) => floorApi.give(id))}
             >
               {state.queue[0]
-                ? `Give the floor to ${state.queue[0].displayName}`
-                : 'Give the floor to the next speaker'}
+                ? t('negotiation.giveTo', { name: state.queue[0].displayName })
+                : t('negotiation.giveNext')}
             </button>
             {sp ? (
               <button
@@ -65,7 +67,7 @@ export function FloorPanel({
                 className="btn btn--secondary btn--small"
                 onClick={() => void floor.run((id) => floorApi.take(id))}
               >
-                Take the floor back
+                {t('negotiation.takeBack')}
               </button>
             ) : null}
           </div>
@@ -73,9 +75,9 @@ export function FloorPanel({
       </section>
       <SideTimes group={group} state={state} now={now} floor={floor} isChair={isChair} />
       <section className="call-panel__section" aria-labelledby="floor-queue-h">
-        <h3 id="floor-queue-h">Waiting to speak ({state.queue.length})</h3>
+        <h3 id="floor-queue-h">{t('negotiation.queueHeading', { count: state.queue.length })}</h3>
         {state.queue.length === 0 ? (
-          <p className="call-panel__hint">Nobody has asked for the floor.</p>
+          <p className="call-panel__hint">{t('negotiation.queueEmpty')}</p>
         ) : (
           <ol className="call-list floor__queue" data-testid="floor-queue">
             {state.queue.map((q, i) => (
@@ -86,7 +88,7 @@ export function FloorPanel({
                 <SideCode side={sideOf(q.sideId)} />
                 <span className="call-list__who">
                   <strong>{q.displayName}</strong>
-                  <span>{q.addedByChair ? 'Added by a chair' : 'Raised their hand'}</span>
+                  <span>{q.addedByChair ? t('negotiation.addedByChair') : t('negotiation.raisedHand')}</span>
                 </span>
                 {isChair ? (
                   <span className="call-list__actions">
@@ -94,18 +96,18 @@ export function FloorPanel({
                       type="button"
                       className="btn btn--secondary btn--small"
                       disabled={!state.callRunning}
-                      aria-label={`Give floor to ${q.displayName}`}
+                      aria-label={t('negotiation.giveFloorTo', { name: q.displayName })}
                       onClick={() => void floor.run((id) => floorApi.give(id, q.userId))}
                     >
-                      Give floor
+                      {t('negotiation.giveFloor')}
                     </button>
                     <button
                       type="button"
                       className="btn btn--ghost btn--small"
-                      aria-label={`Remove ${q.displayName} from the list`}
+                      aria-label={t('negotiation.removeFromList', { name: q.displayName })}
                       onClick={() => void floor.run((id) => floorApi.remove(id, q.userId))}
                     >
-                      Remove
+                      {t('negotiation.remove')}
                     </button>
                   </span>
                 ) : null}
@@ -140,26 +142,29 @@ function SideTimes({
   floor: Floor;
   isChair: boolean;
 }) {
+  const t = useT();
   return (
     <section className="call-panel__section" aria-labelledby="floor-sides-h">
-      <h3 id="floor-sides-h">Speaking time per side</h3>
+      <h3 id="floor-sides-h">{t('negotiation.sideTimes')}</h3>
       <ul className="floor__sides">
-        {state.sides.map((t) => {
-          const side = group.sides.find((s) => s.id === t.sideId);
-          const used = sideSeconds(state, t.sideId, now);
-          const over = t.allowanceSeconds !== null && used >= t.allowanceSeconds;
-          const share = t.allowanceSeconds ? Math.min(1, used / t.allowanceSeconds) : 0;
+        {state.sides.map((st) => {
+          const side = group.sides.find((s) => s.id === st.sideId);
+          const used = sideSeconds(state, st.sideId, now);
+          const over = st.allowanceSeconds !== null && used >= st.allowanceSeconds;
+          const share = st.allowanceSeconds ? Math.min(1, used / st.allowanceSeconds) : 0;
           return (
-            <li key={t.sideId} className={`floor__side${over ? ' floor__side--over' : ''}`} data-side-id={t.sideId}>
+            <li key={st.sideId} className={`floor__side${over ? ' floor__side--over' : ''}`} data-side-id={st.sideId}>
               <span className="floor__side-head">
                 <SideCode side={side} />
-                <span className="floor__side-name">{side?.name ?? 'Another side'}</span>
+                <span className="floor__side-name">{side?.name ?? t('negotiation.anotherSide')}</span>
                 <span className="floor__side-time" data-testid="floor-side-time">
                   {clock(used)}
-                  {t.allowanceSeconds !== null ? <span className="muted"> of {clock(t.allowanceSeconds)}</span> : null}
+                  {st.allowanceSeconds !== null ? (
+                    <span className="muted"> {t('negotiation.ofAllowance', { time: clock(st.allowanceSeconds) })}</span>
+                  ) : null}
                 </span>
               </span>
-              {t.allowanceSeconds !== null ? (
+              {st.allowanceSeconds !== null ? (
                 <span
                   className="floor__meter"
                   aria-hidden="true"
@@ -168,10 +173,10 @@ function SideTimes({
               ) : null}
               {over ? (
                 <span className="floor__warn" data-testid="floor-allowance-spent">
-                  {side?.shortCode ?? 'This side'} has used its time allowance
+                  {t('negotiation.allowanceSpent', { side: side?.shortCode ?? t('negotiation.thisSide') })}
                 </span>
               ) : null}
-              {isChair && side ? <AllowanceForm side={side} current={t.allowanceSeconds} floor={floor} /> : null}
+              {isChair && side ? <AllowanceForm side={side} current={st.allowanceSeconds} floor={floor} /> : null}
             </li>
           );
         })}
@@ -181,6 +186,7 @@ function SideTimes({
 }
 
 function AllowanceForm({ side, current, floor }: { side: Side; current: number | null; floor: Floor }) {
+  const t = useT();
   const id = useId();
   const [minutes, setMinutes] = useState(current ? String(current / 60) : '');
   const submit = (e: FormEvent) => {
@@ -191,7 +197,7 @@ function AllowanceForm({ side, current, floor }: { side: Side; current: number |
   };
   return (
     <form className="floor__allowance" onSubmit={submit}>
-      <label htmlFor={id}>Allowance for {side.shortCode} (minutes)</label>
+      <label htmlFor={id}>{t('negotiation.allowanceFor', { side: side.shortCode })}</label>
       <input
         id={id}
         type="number"
@@ -200,18 +206,19 @@ function AllowanceForm({ side, current, floor }: { side: Side; current: number |
         step={0.25}
         max={1440}
         value={minutes}
-        placeholder="None"
+        placeholder={t('negotiation.none')}
         style={{ width: '7em' }}
         onChange={(e) => setMinutes(e.target.value)}
       />
       <button type="submit" className="btn btn--secondary btn--small">
-        Set
+        {t('negotiation.set')}
       </button>
     </form>
   );
 }
 
 function AddName({ state, snap, floor }: { state: FloorState; snap: CallSnapshot; floor: Floor }) {
+  const t = useT();
   const id = useId();
   const queued = new Set(state.queue.map((q) => q.userId));
   const candidates = snap.participants.filter((p) => !queued.has(p.userId));
@@ -226,9 +233,9 @@ function AddName({ state, snap, floor }: { state: FloorState; snap: CallSnapshot
         if (chosen) void floor.run((mid) => floorApi.add(mid, chosen)).then(() => setUserId(''));
       }}
     >
-      <label htmlFor={id}>Put a name down</label>
+      <label htmlFor={id}>{t('negotiation.putNameDown')}</label>
       <select id={id} value={chosen} onChange={(e) => setUserId(e.target.value)}>
-        <option value="">Choose someone in the call…</option>
+        <option value="">{t('negotiation.chooseSomeone')}</option>
         {candidates.map((p) => (
           <option key={p.userId} value={p.userId}>
             {p.displayName}
@@ -236,7 +243,7 @@ function AddName({ state, snap, floor }: { state: FloorState; snap: CallSnapshot
         ))}
       </select>
       <button type="submit" className="btn btn--secondary btn--small" disabled={!chosen}>
-        Add
+        {t('negotiation.add')}
       </button>
     </form>
   );

@@ -1,5 +1,6 @@
 import type { CallParticipant, Group } from '@parley/protocol';
 import { type FormEvent, useId, useState } from 'react';
+import { useT } from '../i18n/I18nProvider';
 import { type Channel, type Interpretation, interpretationApi, languageName } from './interpretation-api';
 import type { CallSession } from './session';
 import type { CallSnapshot } from './snapshot';
@@ -26,6 +27,7 @@ export function InterpretationPanel({
   myUserId: string | null;
   mayAssign: boolean;
 }) {
+  const t = useT();
   const name = useId();
   const mine = channels.find((c) => c.assignment.userId === myUserId)?.assignment;
   const others = channels.filter((c) => c.assignment.userId !== myUserId);
@@ -38,7 +40,7 @@ export function InterpretationPanel({
         </p>
       ) : null}
       <fieldset className="call-panel__section interp__listen">
-        <legend>{mine ? 'You interpret from' : 'Listen to'}</legend>
+        <legend>{mine ? t('negotiation.interpretFrom') : t('negotiation.listenTo')}</legend>
         <label className="interp__choice">
           <input
             type="radio"
@@ -46,8 +48,8 @@ export function InterpretationPanel({
             checked={snap.listening === null}
             onChange={() => session.setListening(null)}
           />
-          <span className="interp__lang">Floor</span>
-          <span className="interp__who">the original, as spoken</span>
+          <span className="interp__lang">{t('negotiation.floor')}</span>
+          <span className="interp__who">{t('negotiation.floorHint')}</span>
         </label>
         {others.map(({ assignment: a, participantId }) => (
           <label key={a.userId} className="interp__choice" data-language={a.to}>
@@ -59,26 +61,27 @@ export function InterpretationPanel({
               onChange={() => participantId && session.setListening(participantId)}
             />
             <span className="interp__lang">
-              {mine ? `Relay: ${languageName(a.to)}` : languageName(a.to)}
-              {participantId ? <span className="interp__live">On air</span> : null}
+              {mine ? t('negotiation.relay', { language: languageName(a.to) }) : languageName(a.to)}
+              {participantId ? <span className="interp__live">{t('negotiation.onAir')}</span> : null}
             </span>
             <span className="interp__who">
-              {a.displayName} · from {languageName(a.from)}
-              {participantId ? '' : ' · not on air'}
+              {t('negotiation.interpreterFrom', { name: a.displayName, language: languageName(a.from) })}
+              {participantId ? '' : ` · ${t('negotiation.notOnAir')}`}
             </span>
           </label>
         ))}
-        {others.length === 0 ? <p className="call-panel__hint">No interpretation channel is offered yet.</p> : null}
-        {snap.listening ? (
-          <p className="call-panel__hint">The floor plays lowered beneath the channel you chose.</p>
-        ) : null}
+        {others.length === 0 ? <p className="call-panel__hint">{t('negotiation.noChannel')}</p> : null}
+        {snap.listening ? <p className="call-panel__hint">{t('negotiation.duckedHint')}</p> : null}
       </fieldset>
       {mine ? (
         <section className="call-panel__section interp__booth" aria-labelledby="interp-booth-h">
-          <h3 id="interp-booth-h">Your booth</h3>
+          <h3 id="interp-booth-h">{t('negotiation.booth')}</h3>
           <p className="interp__pair">
-            {languageName(mine.from)} <span aria-hidden="true">→</span>
-            <span className="visually-hidden"> into </span> {languageName(mine.to)}
+            {languageName(mine.from)}{' '}
+            <span aria-hidden="true" className="flip-rtl">
+              →
+            </span>
+            <span className="visually-hidden"> {t('negotiation.into')} </span> {languageName(mine.to)}
           </p>
           <button
             type="button"
@@ -87,12 +90,14 @@ export function InterpretationPanel({
             disabled={!snap.local?.getAudioTracks().length}
             onClick={() => (snap.interpreting ? session.stopInterpreting() : void session.startInterpreting())}
           >
-            {snap.interpreting ? 'Stop interpreting' : `Interpret into ${languageName(mine.to)}`}
+            {snap.interpreting
+              ? t('negotiation.stopInterpreting')
+              : t('negotiation.interpretInto', { language: languageName(mine.to) })}
           </button>
           <p className="call-panel__hint" role="status">
             {snap.interpreting
-              ? `On air: your microphone goes to the ${languageName(mine.to)} channel only, not to the floor.`
-              : 'Off air: your microphone goes to the floor as usual.'}
+              ? t('negotiation.onAirHint', { language: languageName(mine.to) })
+              : t('negotiation.offAirHint')}
           </p>
         </section>
       ) : null}
@@ -115,6 +120,7 @@ function Assignments({
   participants: CallParticipant[];
   sideCode: (sideId: string) => string;
 }) {
+  const t = useT();
   const ids = { who: useId(), from: useId(), to: useId() };
   const [userId, setUserId] = useState('');
   const [from, setFrom] = useState('en');
@@ -125,29 +131,30 @@ function Assignments({
   };
   return (
     <section className="call-panel__section" aria-labelledby="interp-assign-h">
-      <h3 id="interp-assign-h">Interpreters</h3>
+      <h3 id="interp-assign-h">{t('negotiation.interpreters')}</h3>
       <ul className="interp__list" data-testid="interp-list">
         {channels.map(({ assignment: a }) => (
           <li key={a.userId}>
             <span>
               <strong>{a.displayName}</strong> <span className="muted">{sideCode(a.sideId)}</span>
               <br />
-              {languageName(a.from)} → {languageName(a.to)}
+              {languageName(a.from)} <span className="flip-rtl">→</span> {languageName(a.to)}
             </span>
             <button
               type="button"
               className="btn btn--ghost btn--small"
               onClick={() => void interp.run((id) => interpretationApi.remove(id, a.userId))}
             >
-              Remove<span className="visually-hidden"> {a.displayName} as interpreter</span>
+              <span aria-hidden="true">{t('negotiation.remove')}</span>
+              <span className="visually-hidden">{t('negotiation.removeInterpreter', { name: a.displayName })}</span>
             </button>
           </li>
         ))}
       </ul>
       <form className="interp__form" onSubmit={(e) => void submit(e)}>
-        <label htmlFor={ids.who}>Interpreter</label>
+        <label htmlFor={ids.who}>{t('negotiation.interpreter')}</label>
         <select id={ids.who} value={userId} onChange={(e) => setUserId(e.target.value)} required>
-          <option value="">Choose someone in the call</option>
+          <option value="">{t('negotiation.chooseParticipant')}</option>
           {participants.map((p) => (
             <option key={p.participantId} value={p.userId}>
               {p.displayName} ({sideCode(p.sideId)})
@@ -156,16 +163,16 @@ function Assignments({
         </select>
         <div className="interp__pair-fields">
           <span>
-            <label htmlFor={ids.from}>From (language tag)</label>
+            <label htmlFor={ids.from}>{t('negotiation.fromTag')}</label>
             <input id={ids.from} value={from} onChange={(e) => setFrom(e.target.value)} required placeholder="en" />
           </span>
           <span>
-            <label htmlFor={ids.to}>Into (language tag)</label>
+            <label htmlFor={ids.to}>{t('negotiation.intoTag')}</label>
             <input id={ids.to} value={to} onChange={(e) => setTo(e.target.value)} required placeholder="fr" />
           </span>
         </div>
         <button type="submit" className="btn btn--secondary btn--small">
-          Assign
+          {t('negotiation.assign')}
         </button>
       </form>
     </section>
@@ -191,12 +198,13 @@ export function ChannelAudio({ media }: { media: MediaStream | null }) {
 
 /** "Interpreter · FR, on air" in the roster and on the interpreter's tile. */
 export function InterpreterBadge({ to, onAir }: { to: string; onAir: boolean }) {
+  const t = useT();
   return (
     <span className={`floor-badge interp-badge${onAir ? ' interp-badge--live' : ''}`}>
-      <span className="visually-hidden">Interpreter into </span>
-      <span aria-hidden="true">Interp · </span>
+      <span className="visually-hidden">{t('negotiation.badgeInterpreterInto')} </span>
+      <span aria-hidden="true">{t('negotiation.badgeInterp')} </span>
       {to.toUpperCase()}
-      {onAir ? <span className="visually-hidden">, on air</span> : null}
+      {onAir ? <span className="visually-hidden">{t('negotiation.badgeOnAir')}</span> : null}
     </span>
   );
 }

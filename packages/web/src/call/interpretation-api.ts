@@ -2,6 +2,7 @@ import type { InterpretationState, InterpreterAssignment } from '@parley/protoco
 import { createContext, useCallback, useEffect, useRef, useState } from 'react';
 import { errorMessage, http } from '../api/client';
 import { realtime } from '../api/realtime';
+import { locale } from '../i18n/intl';
 
 const base = (meetingId: string) => `/api/meetings/${encodeURIComponent(meetingId)}/interpretation`;
 
@@ -61,11 +62,17 @@ export function useInterpretation(meetingId: string, enabled: boolean): Interpre
   return { state, error, run };
 }
 
-const names = new Intl.DisplayNames(['en'], { type: 'language' });
-/** "French", "English (United Kingdom)"; the tag itself when the browser knows no name for it. */
+let names: { locale: string; of: Intl.DisplayNames } | null = null;
+/**
+ * "French", "English (United Kingdom)" in the interface's language ("français", "צרפתית"); the tag itself when the
+ * browser knows no name for it.
+ */
 export function languageName(tag: string): string {
+  const current = locale();
+  if (names?.locale !== current)
+    names = { locale: current, of: new Intl.DisplayNames([current], { type: 'language' }) };
   try {
-    return names.of(tag) ?? tag;
+    return names.of.of(tag) ?? tag;
   } catch {
     return tag;
   }

@@ -76,3 +76,46 @@ export class LayerPlan {
     this.#asked = new Map();
   }
 }
+
+/** Tiles settle after a resize in a few frames; layer requests wait for that rather than follow every step. */
+const LAYER_SETTLE_MS = 250;
+
+/**
+ * The plan, and when to ask the SFU: a short while after the last change. `mids` gives the subscriber's camera mid
+ * of each participant now (null while there is no subscription), `send` asks for the layers.
+ */
+export class LayerRequests {
+  readonly plan = new LayerPlan();
+  private timer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(
+    private readonly mids: () => Map<string, string> | null,
+    private readonly send: (layers: { mid: string; substream: Substream }[]) => void,
+  ) {}
+
+  want(participantId: string, tileHeightPx: number): void {
+    if (this.plan.want(participantId, tileHeightPx)) this.schedule();
+  }
+
+  schedule(): void {
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.flush();
+    }, LAYER_SETTLE_MS);
+  }
+
+  cancel(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  private flush(): void {
+    const mids = this.mids();
+    if (!mids) return;
+    const layers = this.plan.pending(mids);
+    if (layers.length === 0) return;
+    this.plan.asked(layers);
+    this.send(layers.map(({ mid, substream }) => ({ mid, substream })));
+  }
+}

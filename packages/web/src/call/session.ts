@@ -1,11 +1,8 @@
-import type { CallErrorCode, CallServerMessage, CallStream, IceServer } from '@parley/protocol';
+import type { CallErrorCode, CallServerMessage } from '@parley/protocol';
 import type { CallE2ee } from '../e2ee/call-e2ee';
-import { LayerPlan } from './layers';
-import { Publisher } from './publisher';
+import { CallMedia } from './call-media';
 import { CallSignalling } from './signalling';
-import { type CallSnapshot, INITIAL } from './snapshot';
-import { type InboundStat, inboundStats, type OutboundStat, outboundStats } from './stats';
-import { Subscriber } from './subscriber';
+import type { CallSnapshot } from './snapshot';
 
 /** What a refusal means to the person; codes without words here show the server's message. */
 const ERROR_TEXT: Partial<Record<CallErrorCode, string>> = {
@@ -18,38 +15,24 @@ const ERROR_TEXT: Partial<Record<CallErrorCode, string>> = {
   rate_limited: 'Too many attempts; wait a moment and try again.',
 };
 
-/** Tiles settle after a resize in a few frames; layer requests wait for that rather than follow every step. */
-const LAYER_SETTLE_MS = 250;
-
 /**
  * One participation in a meeting's call: signalling, the published streams, the subscription and the roster.
  * React reads it through `subscribe`/`snapshot` (useSyncExternalStore); every change replaces the snapshot.
  */
-export class CallSession {
-  private state: CallSnapshot = INITIAL;
-  private listeners = new Set<() => void>();
-  private readonly signal: CallSignalling;
-  private publishers = new Map<CallStream, Publisher>();
-  private subscriber: Subscriber | null = null;
-  private iceServers: IceServer[] = [];
-  private feedsKey = '';
+export class CallSession extends CallMedia {
   private joinClickedAt = 0;
   private e2eeStarted = false;
   /** The device preparation the pre-join screen's state follows. */
   private preparing: Promise<string> | null = null;
   private offs: (() => void)[] = [];
-  private readonly layers = new LayerPlan();
-  private layerTimer: ReturnType<typeof setTimeout> | null = null;
-  /** The interpreter's channel: a clone of the microphone, so muting the floor leaves the channel on air. */
-  private interpMedia: MediaStream | null = null;
 
   constructor(
     readonly meetingId: string,
-    readonly e2ee: CallE2ee,
+    e2ee: CallE2ee,
     /** Set for a side's caucus: the call whose parent is the meeting's plenary (docs/call-keys.md §12). */
     readonly caucusId?: string,
   ) {
-    this.signal = new CallSignalling(meetingId, caucusId);
+    super(new CallSignalling(meetingId, caucusId), e2ee);
     this.offs.push(
       this.signal.on((m) => void this.handle(m).catch((err) => this.fail(err))),
       this.signal.onReconnect(() => this.rejoinAfterReconnect()),
@@ -57,12 +40,6 @@ export class CallSession {
       e2ee.onChat((msg) => this.set({ chat: [...this.state.chat, msg].slice(-500) })),
     );
   }
-
-  subscribe = (listener: () => void): (() => void) => {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  };
-  snapshot = (): CallSnapshot => this.state;
 
   /** Loads or registers the E2EE device while the person is still on the pre-join screen; repeatable. */
   prepare(): Promise<string> {
@@ -108,13 +85,17 @@ export class CallSession {
     this.sendMediaState();
   }
 
-  /** A new camera or microphone mid-call: swapped on the sender, no renegotiation. */
+  /**
+   * A new camera or microphone mid-call: swapped on the sender, no renegotiation. An interpreter on air takes the
+   * new microphone to their channel too.
+   */
   async replaceTrack(track: MediaStreamTrack): Promise<void> {
     const local = this.state.local;
     if (!local) return;
     track.enabled = track.kind === 'audio' ? this.state.audio : this.state.video;
     const old = local.getTracks().find((t) => t.kind === track.kind);
     await this.publishers.get('main')?.replaceTrack(track);
+    if (track.kind === 'audio') await this.booth.switchMicrophone(track);
     const next = new MediaStream([...local.getTracks().filter((t) => t !== old), track]);
     old?.stop();
     this.set({ local: next });
@@ -131,8 +112,7 @@ export class CallSession {
     const screen = this.state.screen;
     if (!screen) return;
     for (const t of screen.getTracks()) t.stop();
-    this.publishers.get('screen')?.close();
-    this.publishers.delete('screen');
+    this.closePublication('screen');
     this.set({ screen: null });
     if (this.state.phase === 'joined') void this.signal.send({ type: 'call.unpublish', stream: 'screen' });
   }
@@ -148,28 +128,22 @@ export class CallSession {
   }
 
   /**
-   * An assigned interpreter goes on air: the microphone is published as a third, audio-only stream through the same
-   * E2EE worker as every other (one SFrame counter per key across all of them, docs/call-keys.md §13), and muted towards the floor.
+   * An assigned interpreter goes on air: their microphone goes to the channel (one SFrame counter per key across
+   * all of the device's tracks, docs/call-keys.md §13) and is muted towards the floor.
    */
   async startInterpreting(): Promise<void> {
     const mic = this.state.local?.getAudioTracks()[0];
     if (!mic || this.state.interpreting) return;
-    const track = mic.clone();
-    track.enabled = true;
-    this.interpMedia = new MediaStream([track]);
     this.setAudio(false);
     this.set({ interpreting: true });
-    if (this.state.phase === 'joined' && !this.state.away) await this.publish('interp', this.interpMedia);
+    await this.booth.start(mic);
   }
 
-  stopInterpreting(): void {
+  /** Off air: on the person's click, or at once when a chair ends their assignment (`notice` says so). */
+  stopInterpreting(notice?: string): void {
     if (!this.state.interpreting) return;
-    for (const t of this.interpMedia?.getTracks() ?? []) t.stop();
-    this.interpMedia = null;
-    this.publishers.get('interp')?.close();
-    this.publishers.delete('interp');
-    this.set({ interpreting: false });
-    if (this.state.phase === 'joined') void this.signal.send({ type: 'call.unpublish', stream: 'interp' });
+    this.booth.stop();
+    this.set({ interpreting: false, ...(notice ? { notice } : {}) });
   }
 
   admit = (participantId: string) => void this.signal.send({ type: 'call.admit', participantId });
@@ -186,14 +160,10 @@ export class CallSession {
   async pause(): Promise<void> {
     if (this.state.phase !== 'joined' || this.state.away) return;
     this.set({ away: true, remote: new Map() });
-    for (const p of this.publishers.values()) p.close();
-    this.publishers.clear();
-    this.subscriber?.close();
-    this.subscriber = null;
-    this.feedsKey = '';
+    this.closeMedia();
     await this.signal.send({ type: 'call.unpublish', stream: 'main' });
     if (this.state.screen) await this.signal.send({ type: 'call.unpublish', stream: 'screen' });
-    if (this.interpMedia) await this.signal.send({ type: 'call.unpublish', stream: 'interp' });
+    if (this.booth.onAir) await this.signal.send({ type: 'call.unpublish', stream: 'interp' });
     await this.signal.send({ type: 'call.subscribe', feeds: [] });
   }
 
@@ -207,43 +177,6 @@ export class CallSession {
     if (this.state.phase === 'joined') await this.signal.send(this.joinMessage());
   }
   dismissNotice = () => this.set({ notice: null });
-
-  /** Media statistics for diagnostics (and the end-to-end tests). */
-  inboundStats(): Promise<InboundStat[]> {
-    return inboundStats(this.subscriber);
-  }
-
-  /** What the camera sends, one entry per simulcast layer (diagnostics and the end-to-end tests). */
-  outboundStats(): Promise<OutboundStat[]> {
-    return outboundStats(this.publishers.get('main') ?? null);
-  }
-
-  /**
-   * A remote camera's tile is now `heightPx` device pixels tall: receive the simulcast layer that fits it (the
-   * SFU switches at that layer's next key frame, under the same keys).
-   */
-  tileSize = (participantId: string, heightPx: number): void => {
-    if (this.layers.want(participantId, heightPx)) this.scheduleLayers();
-  };
-
-  private scheduleLayers(): void {
-    if (this.layerTimer) return;
-    this.layerTimer = setTimeout(() => {
-      this.layerTimer = null;
-      this.sendLayers();
-    }, LAYER_SETTLE_MS);
-  }
-
-  private sendLayers(): void {
-    const sub = this.subscriber;
-    if (this.state.phase !== 'joined' || !sub) return;
-    const mids = new Map<string, string>();
-    for (const r of sub.remote.values()) if (r.stream === 'main' && r.videoMid) mids.set(r.participantId, r.videoMid);
-    const layers = this.layers.pending(mids);
-    if (layers.length === 0) return;
-    this.layers.asked(layers);
-    void this.signal.send({ type: 'call.layers', layers: layers.map(({ mid, substream }) => ({ mid, substream })) });
-  }
 
   /** The first remote video frame on screen (reported by the tile). */
   firstFrame(): void {
@@ -311,7 +244,7 @@ export class CallSession {
           sidesInCaucus: m.sidesInCaucus,
         });
         this.e2ee.setRoster(m.participants);
-        this.layers.forget((id) => m.participants.some((p) => p.participantId === id));
+        this.layers.plan.forget((id) => m.participants.some((p) => p.participantId === id));
         return this.updateSubscription();
       }
       case 'call.answer':
@@ -355,73 +288,11 @@ export class CallSession {
     }
   }
 
-  /** (Re)creates every publication and the subscription from scratch: after joining and after an SFU restart. */
-  private async republishAll(): Promise<void> {
-    for (const p of this.publishers.values()) p.close();
-    this.publishers.clear();
-    this.subscriber?.close();
-    this.subscriber = null;
-    this.feedsKey = '';
-    const { local, screen } = this.state;
-    if (local) await this.publish('main', local);
-    if (screen) await this.publish('screen', screen);
-    if (this.interpMedia) await this.publish('interp', this.interpMedia);
-    this.sendMediaState();
-    await this.updateSubscription();
-  }
-
-  private async publish(stream: CallStream, media: MediaStream): Promise<void> {
-    if (this.state.phase !== 'joined') return;
-    const pub = new Publisher(stream, media, this.iceServers, this.signal, this.e2ee);
-    this.publishers.set(stream, pub);
-    pub.onConnected = () => this.refreshHealth();
-    pub.onFailure = () => this.refreshHealth();
-    await pub.start();
-  }
-
-  private ensureSubscriber(): Subscriber {
-    if (this.subscriber) return this.subscriber;
-    const sub = new Subscriber(this.iceServers, this.signal, this.e2ee);
-    sub.onRemote = (remote) => {
-      this.set({ remote });
-      this.refreshHealth();
-      this.scheduleLayers();
-    };
-    sub.onFailure = () => this.resubscribe();
-    sub.onStateChange = () => this.refreshHealth();
-    this.subscriber = sub;
-    // A new subscription starts every camera at its highest layer: ask again for what the tiles want.
-    this.layers.reset();
-    return sub;
-  }
-
-  /**
-   * Subscribes to every feed of everyone else but interpretation channels, of which only the chosen one; sent only
-   * when that set changes (speaking flags change often).
-   */
-  private async updateSubscription(): Promise<void> {
-    if (this.state.phase !== 'joined' || this.state.away) return;
-    const me = this.state.participantId;
-    const feeds = this.state.participants
-      .filter((p) => p.participantId !== me)
-      .flatMap((p) =>
-        p.feeds
-          .filter((f) => f.stream !== 'interp' || p.participantId === this.state.listening)
-          .map((f) => ({ feedId: f.feedId })),
-      )
-      .sort((a, b) => a.feedId.localeCompare(b.feedId));
-    const key = feeds.map((f) => f.feedId).join(',');
-    if (key === this.feedsKey) return;
-    this.feedsKey = key;
-    this.ensureSubscriber();
-    await this.signal.send({ type: 'call.subscribe', feeds });
-  }
-
   /**
    * The receiving connection failed for good. The SFU cannot take a new browser connection on the old subscriber
    * handle, so we join again: the server gives us a fresh media session and `call.joined` republishes everything.
    */
-  private resubscribe(): void {
+  protected resubscribe(): void {
     this.set({ media: 'reconnecting' });
     void this.signal.send(this.joinMessage());
   }
@@ -437,42 +308,16 @@ export class CallSession {
     return { type: 'call.join' as const, ...(deviceId ? { deviceId } : {}) };
   }
 
-  private refreshHealth(): void {
-    const states = [...this.publishers.values()].map((p) => p.connectionState);
-    if (this.subscriber) states.push(this.subscriber.connectionState);
-    const media = states.every((s) => s === 'connected')
-      ? 'connected'
-      : states.some((s) => s === 'failed')
-        ? 'reconnecting'
-        : this.state.media;
-    if (media !== this.state.media) this.set({ media, notice: media === 'connected' ? null : this.state.notice });
-  }
-
-  private sendMediaState(): void {
-    if (this.state.phase !== 'joined' || this.state.away) return;
-    void this.signal.send({ type: 'call.media-state', audio: this.state.audio, video: this.state.video });
-  }
-
   private teardown(phase: CallSnapshot['phase']): void {
-    if (this.layerTimer) clearTimeout(this.layerTimer);
-    this.layerTimer = null;
-    for (const p of this.publishers.values()) p.close();
-    this.publishers.clear();
-    this.subscriber?.close();
-    this.subscriber = null;
+    this.layers.cancel();
+    this.closeMedia();
     for (const t of this.state.screen?.getTracks() ?? []) t.stop();
-    for (const t of this.interpMedia?.getTracks() ?? []) t.stop();
-    this.interpMedia = null;
+    this.booth.release();
     this.set({ phase, remote: new Map(), screen: null, lobby: [], participants: [], interpreting: false });
   }
 
   private fail(err: unknown): void {
     console.error('call', err);
     this.set({ notice: err instanceof Error ? err.message : 'Something went wrong in the call.' });
-  }
-
-  private set(patch: Partial<CallSnapshot>): void {
-    this.state = { ...this.state, ...patch };
-    for (const l of this.listeners) l();
   }
 }

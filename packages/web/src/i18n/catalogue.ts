@@ -8,6 +8,7 @@ import type errors from './locales/en/errors.json';
 import type groups from './locales/en/groups.json';
 import type invite from './locales/en/invite.json';
 import type meetings from './locales/en/meetings.json';
+import type negotiation from './locales/en/negotiation.json';
 import type security from './locales/en/security.json';
 import type signIn from './locales/en/sign-in.json';
 import type validation from './locales/en/validation.json';
@@ -26,6 +27,7 @@ interface Areas {
   groups: typeof groups;
   invite: typeof invite;
   meetings: typeof meetings;
+  negotiation: typeof negotiation;
   security: typeof security;
   'sign-in': typeof signIn;
   validation: typeof validation;

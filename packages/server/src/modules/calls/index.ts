@@ -47,6 +47,7 @@ export {
   onCallEnd,
   runningCall,
   waitsInLobby,
+  withdrawPublication,
 } from './api.js';
 export { callLoad } from './placement.js';
 export { gatePublish } from './publish-gates.js';

@@ -1,7 +1,9 @@
-import type { InterpretationState } from '@parley/protocol';
+import type { InterpretationState, MeetingDetail } from '@parley/protocol';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { janusInstalled } from '../../janus/test-support/janus.js';
 import { sessionCookieFor } from '../../test-support/world.js';
+import { calls } from '../calls/schema.js';
 import { syntheticOffer } from '../calls/test-support/call-client.js';
 import { callHarness, type Harness } from '../calls/test-support/harness.js';
 import { WsProbe } from '../meetings/test-support/ws.js';
@@ -34,7 +36,9 @@ describe.skipIf(!janusInstalled)('simultaneous interpretation', () => {
     ]);
     expect(seen.version).toBe(1);
     await probe.flush();
+    // The change, and the meeting's new history entry (its page refreshes).
     expect(probe.events().map((e) => e.event)).toEqual([
+      expect.objectContaining({ kind: 'meeting.interpreter_assigned', resourceType: 'meeting', resourceId: id }),
       expect.objectContaining({
         kind: 'interpretation.assigned',
         resourceId: id,
@@ -120,5 +124,70 @@ describe.skipIf(!janusInstalled)('simultaneous interpretation', () => {
     );
     const res = await chairB.request({ type: 'call.publish', stream: 'interp', jsep: syntheticOffer(12) });
     expect(res).toMatchObject({ type: 'call.answer', stream: 'interp', jsep: { type: 'answer' } });
+  });
+
+  it('keeps every assignment and its end in the meeting’s history, for every side to read', async () => {
+    const id = await h.meeting();
+    const chair = await h.http('chairA');
+    await chair.post(url(id), { userId: h.w.users.memberB.id, from: 'fr', to: 'en' });
+    await chair.post(url(id), { userId: h.w.users.memberA.id, from: 'en', to: 'fr' });
+    expect((await chair.delete(`${url(id)}/${h.w.users.memberB.id}`)).statusCode).toBe(200);
+    // A refused assignment leaves no entry.
+    expect((await chair.post(url(id), { userId: h.w.users.chairB.id, from: 'de', to: 'fr' })).statusCode).toBe(409);
+
+    const detail = (await (await h.http('memberB')).get(`/api/meetings/${id}`)).json() as MeetingDetail;
+    const entries = detail.history.filter((e) => e.kind.startsWith('interpreter_'));
+    expect(entries.map((e) => e.details)).toEqual([
+      {
+        kind: 'interpreter_assigned',
+        userId: h.w.users.memberB.id,
+        name: expect.any(String),
+        sideId: h.w.sideB,
+        from: 'fr',
+        to: 'en',
+      },
+      {
+        kind: 'interpreter_assigned',
+        userId: h.w.users.memberA.id,
+        name: expect.any(String),
+        sideId: h.w.sideA,
+        from: 'en',
+        to: 'fr',
+      },
+      {
+        kind: 'interpreter_unassigned',
+        userId: h.w.users.memberB.id,
+        name: expect.any(String),
+        sideId: h.w.sideB,
+        from: 'fr',
+        to: 'en',
+      },
+    ]);
+    expect(entries.every((e) => e.actorUserId === h.w.users.chairA.id)).toBe(true);
+  });
+
+  it('cuts an unassigned interpreter’s channel on the media server, even if their client ignores the change', async () => {
+    const id = await h.meeting();
+    await h.startCall(id);
+    await (await h.http('chairA')).post(url(id), { userId: h.w.users.chairB.id, from: 'en', to: 'fr' });
+    const chairB = await h.connect('chairB', id);
+    chairB.send({ type: 'call.join' });
+    await chairB.next('call.joined');
+    const res = await chairB.request({ type: 'call.publish', stream: 'interp', jsep: syntheticOffer(21) });
+    expect(res).toMatchObject({ type: 'call.answer', stream: 'interp' });
+    const [row] = await h.t.ctx.db.select().from(calls).where(eq(calls.meetingId, id));
+    const onAir = async () =>
+      (await h.t.ctx.janus!.rooms.listParticipants(row!.roomId)).filter((p) => p.display?.endsWith('/interp')).length;
+    expect(await onAir()).toBe(1);
+
+    // The client sends nothing: the server takes the channel off the room by itself.
+    const removed = await (await h.http('chairA')).delete(`${url(id)}/${h.w.users.chairB.id}`);
+    expect(removed.statusCode, removed.body).toBe(200);
+    await expect.poll(onAir).toBe(0);
+    // And a client that tries to go back on air is refused.
+    expect(await chairB.refusal({ type: 'call.publish', stream: 'interp', jsep: syntheticOffer(22) })).toBe(
+      'forbidden',
+    );
+    expect(await onAir()).toBe(0);
   });
 });

@@ -1,12 +1,32 @@
-import { domainEvent, type InterpretationEvent } from '@parley/protocol';
+import { domainEvent, type InterpretationEvent, type InterpreterRecord } from '@parley/protocol';
 import { and, eq } from 'drizzle-orm';
+import type { AppContext } from '../../context.js';
 import { conflict, fieldError, notFound } from '../../http/errors.js';
 import { runWrite, type WriteContext, type WriteScope } from '../../services/write.js';
 import type { CallPerson } from '../calls/index.js';
-import type { MeetingFacts } from '../meetings/index.js';
+import { type MeetingFacts, recordInterpreterChange } from '../meetings/index.js';
 import { interpretations, interpreters } from './schema.js';
 
 type Person = Pick<CallPerson, 'userId' | 'displayName' | 'sideId'>;
+type Ctx = WriteContext & Pick<AppContext, 'config'>;
+
+/** The meeting's history keeps every assignment and its end, in the same write as the change itself. */
+function toHistory(
+  w: WriteScope,
+  ctx: Ctx,
+  facts: MeetingFacts,
+  row: Pick<typeof interpreters.$inferSelect, 'userId' | 'displayName' | 'sideId' | 'fromLanguage' | 'toLanguage'>,
+  kind: InterpreterRecord['kind'],
+) {
+  return recordInterpreterChange(w.nested(ctx), w.actorUserId, facts.group, facts.id, {
+    kind,
+    userId: row.userId,
+    name: row.displayName,
+    sideId: row.sideId,
+    from: row.fromLanguage,
+    to: row.toLanguage,
+  });
+}
 
 /** Every change locks the meeting's row first, so two chairs assigning one language at once give one answer. */
 async function lock(w: WriteScope, meetingId: string): Promise<number> {
@@ -54,13 +74,7 @@ async function changed(
  * Assigns (or re-assigns) a person to a language pair. A language has one channel: a second interpreter into it
  * is refused, naming the field, rather than silently replacing the first.
  */
-export function assign(
-  ctx: WriteContext,
-  facts: MeetingFacts,
-  who: Person,
-  pair: { from: string; to: string },
-  actor: string,
-) {
+export function assign(ctx: Ctx, facts: MeetingFacts, who: Person, pair: { from: string; to: string }, actor: string) {
   return runWrite(ctx, actor, async (w) => {
     const version = await lock(w, facts.id);
     const [taken] = await w.tx
@@ -72,21 +86,25 @@ export function assign(
     await w.tx
       .delete(interpreters)
       .where(and(eq(interpreters.meetingId, facts.id), eq(interpreters.userId, who.userId)));
-    await w.tx.insert(interpreters).values({
-      meetingId: facts.id,
-      userId: who.userId,
-      displayName: who.displayName,
-      sideId: who.sideId,
-      fromLanguage: pair.from,
-      toLanguage: pair.to,
-      assignedBy: actor,
-    });
+    const [row] = await w.tx
+      .insert(interpreters)
+      .values({
+        meetingId: facts.id,
+        userId: who.userId,
+        displayName: who.displayName,
+        sideId: who.sideId,
+        fromLanguage: pair.from,
+        toLanguage: pair.to,
+        assignedBy: actor,
+      })
+      .returning();
+    await toHistory(w, ctx, facts, row!, 'interpreter_assigned');
     await changed(w, facts, version, 'interpretation.assigned', who.userId, { from: pair.from, to: pair.to });
   });
 }
 
 /** Ends a person's assignment; their channel leaves every listener's picker. */
-export function unassign(ctx: WriteContext, facts: MeetingFacts, userId: string, actor: string) {
+export function unassign(ctx: Ctx, facts: MeetingFacts, userId: string, actor: string) {
   return runWrite(ctx, actor, async (w) => {
     const version = await lock(w, facts.id);
     const gone = await w.tx
@@ -94,6 +112,7 @@ export function unassign(ctx: WriteContext, facts: MeetingFacts, userId: string,
       .where(and(eq(interpreters.meetingId, facts.id), eq(interpreters.userId, userId)))
       .returning();
     if (gone.length === 0) throw notFound('Interpreter');
+    await toHistory(w, ctx, facts, gone[0]!, 'interpreter_unassigned');
     await changed(w, facts, version, 'interpretation.removed', userId, { to: gone[0]!.toLanguage });
   });
 }

@@ -14,4 +14,4 @@ export async function meetingsModule(app: FastifyInstance, opts: { ctx: AppConte
 }
 
 export { findMeetingFacts, type MeetingFacts, upcomingMeetings } from './queries.js';
-export { recordSpeakingTime } from './service.js';
+export { recordInterpreterChange, recordSpeakingTime } from './service.js';

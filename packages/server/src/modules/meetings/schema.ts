@@ -57,6 +57,8 @@ export const meetingEvents = pgTable(
         'ended',
         'shared',
         'speaking_time',
+        'interpreter_assigned',
+        'interpreter_unassigned',
       ],
     }).notNull(),
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),

@@ -1,5 +1,6 @@
 import {
   domainEvent,
+  type InterpreterRecord,
   type Marking,
   type MeetingChangedEvent,
   type MeetingEventDetails,
@@ -406,5 +407,34 @@ export function recordSpeakingTime(
       after: record,
     });
     announce(w, m, group, 'meeting.speaking_time');
+  });
+}
+
+/**
+ * An interpreter was assigned to a language pair, or their assignment ended: the meeting's history keeps it (the
+ * record shows who interpreted what). Joins the interpretation module's write, so the change and its entry land
+ * together or not at all; the meeting row is locked for the same order as any other entry.
+ */
+export function recordInterpreterChange(
+  ctx: Ctx,
+  actorUserId: string | null,
+  group: GroupFacts,
+  meetingId: string,
+  record: InterpreterRecord,
+  at = new Date(),
+): Promise<void> {
+  return runWrite(ctx, actorUserId, async (w) => {
+    const m = await findMeeting(w.tx, meetingId, true);
+    await appendEvent(w, m, null, record, at);
+    await w.audit({
+      action: `meeting.${record.kind}`,
+      resourceType: 'meeting',
+      resourceId: m.id,
+      groupId: m.groupId,
+      sideId: m.sideId,
+      marking: m.marking,
+      after: record,
+    });
+    announce(w, m, group, `meeting.${record.kind}`);
   });
 }

@@ -1,8 +1,10 @@
 import type { Group, MeetingEvent, SpeakingTimeRecord } from '@parley/protocol';
 import type { CSSProperties, ReactNode } from 'react';
 import { LinkedBackChannelMessage } from '../../backchannel/LinkedMessage';
+import { languageName } from '../../call/interpretation-api';
 import { FORMAT_LABELS } from '../../components/lifecycle/badges';
 import { formatDuration, formatSlot, formatWhen, zoneLabel } from '../../components/lifecycle/time';
+import { t } from '../../i18n/intl';
 import { sideById } from '../lifecycle-access';
 
 const CHANNELS = { back_channel: 'through the back channel', official: 'through official channels' } as const;
@@ -76,6 +78,14 @@ function title(e: MeetingEvent, group: Group): string {
       return `Shared with every side by ${sideName(d.bySideId)} (it was side-only until then)`;
     case 'speaking_time':
       return 'Speaking time in the call';
+    case 'interpreter_assigned':
+    case 'interpreter_unassigned':
+      return t(d.kind === 'interpreter_assigned' ? 'negotiation.historyAssigned' : 'negotiation.historyUnassigned', {
+        name: d.name,
+        side: sideById(group, d.sideId)?.shortCode ?? '',
+        from: languageName(d.from),
+        to: languageName(d.to),
+      });
   }
 }
 
@@ -143,6 +153,9 @@ function Details({ event, group }: { event: MeetingEvent; group: Group }) {
       break;
     case 'speaking_time':
       rows.push(<SpeakingTime key="t" record={d} group={group} />);
+      break;
+    case 'interpreter_assigned':
+    case 'interpreter_unassigned':
       break;
   }
   return rows.length ? <div className="timeline__details">{rows}</div> : null;

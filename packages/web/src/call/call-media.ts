@@ -1,0 +1,159 @@
+import type { CallStream, IceServer } from '@parley/protocol';
+import type { CallE2ee } from '../e2ee/call-e2ee';
+import { InterpreterBooth } from './interpreter-booth';
+import { LayerRequests } from './layers';
+import { Publisher } from './publisher';
+import type { CallSignalling } from './signalling';
+import { type CallSnapshot, INITIAL } from './snapshot';
+import { type InboundStat, inboundStats, type OutboundStat, outboundStats } from './stats';
+import { Subscriber } from './subscriber';
+import { subscriptionFeeds } from './subscription';
+
+/**
+ * The media half of a participation in a call: the snapshot React reads, the published streams (camera and
+ * microphone, screen share, an interpreter's channel), the subscription, the simulcast layers asked for and the
+ * connection health. `CallSession` adds the signalling and the lifecycle on top.
+ */
+export abstract class CallMedia {
+  protected state: CallSnapshot = INITIAL;
+  private listeners = new Set<() => void>();
+  protected publishers = new Map<CallStream, Publisher>();
+  protected subscriber: Subscriber | null = null;
+  protected iceServers: IceServer[] = [];
+  /** The subscribed feed set last sent, so a roster change that keeps it sends nothing. */
+  protected feedsKey = '';
+  protected readonly layers = new LayerRequests(
+    () => this.cameraMids(),
+    (layers) => void this.signal.send({ type: 'call.layers', layers }),
+  );
+  /** An assigned interpreter's channel, when on air (docs/call-keys.md §13). */
+  readonly booth = new InterpreterBooth({
+    canPublish: () => this.state.phase === 'joined' && !this.state.away,
+    publish: (media) => this.publish('interp', media),
+    replaceTrack: async (track) => this.publishers.get('interp')?.replaceTrack(track),
+    unpublish: () => {
+      this.closePublication('interp');
+      if (this.state.phase === 'joined') void this.signal.send({ type: 'call.unpublish', stream: 'interp' });
+    },
+  });
+
+  protected constructor(
+    protected readonly signal: CallSignalling,
+    readonly e2ee: CallE2ee,
+  ) {}
+
+  /** The receiving connection failed for good: the session joins again for a fresh media session. */
+  protected abstract resubscribe(): void;
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+  snapshot = (): CallSnapshot => this.state;
+
+  /** Media statistics for diagnostics (and the end-to-end tests). */
+  inboundStats(): Promise<InboundStat[]> {
+    return inboundStats(this.subscriber);
+  }
+
+  /** What the camera sends, one entry per simulcast layer (diagnostics and the end-to-end tests). */
+  outboundStats(): Promise<OutboundStat[]> {
+    return outboundStats(this.publishers.get('main') ?? null);
+  }
+
+  /**
+   * A remote camera's tile is now `heightPx` device pixels tall: receive the simulcast layer that fits it (the
+   * SFU switches at that layer's next key frame, under the same keys).
+   */
+  tileSize = (participantId: string, heightPx: number): void => this.layers.want(participantId, heightPx);
+
+  private cameraMids(): Map<string, string> | null {
+    const sub = this.subscriber;
+    if (this.state.phase !== 'joined' || !sub) return null;
+    const mids = new Map<string, string>();
+    for (const r of sub.remote.values()) if (r.stream === 'main' && r.videoMid) mids.set(r.participantId, r.videoMid);
+    return mids;
+  }
+
+  protected closePublication(stream: CallStream): void {
+    this.publishers.get(stream)?.close();
+    this.publishers.delete(stream);
+  }
+
+  /** Every publication and the subscription closed, locally only (the caller says what the server hears). */
+  protected closeMedia(): void {
+    for (const p of this.publishers.values()) p.close();
+    this.publishers.clear();
+    this.subscriber?.close();
+    this.subscriber = null;
+    this.feedsKey = '';
+  }
+
+  /** (Re)creates every publication and the subscription from scratch: after joining and after an SFU restart. */
+  protected async republishAll(): Promise<void> {
+    this.closeMedia();
+    const { local, screen } = this.state;
+    if (local) await this.publish('main', local);
+    if (screen) await this.publish('screen', screen);
+    if (this.booth.stream) await this.publish('interp', this.booth.stream);
+    this.sendMediaState();
+    await this.updateSubscription();
+  }
+
+  protected async publish(stream: CallStream, media: MediaStream): Promise<void> {
+    if (this.state.phase !== 'joined') return;
+    const pub = new Publisher(stream, media, this.iceServers, this.signal, this.e2ee);
+    this.publishers.set(stream, pub);
+    pub.onConnected = () => this.refreshHealth();
+    pub.onFailure = () => this.refreshHealth();
+    await pub.start();
+  }
+
+  protected ensureSubscriber(): Subscriber {
+    if (this.subscriber) return this.subscriber;
+    const sub = new Subscriber(this.iceServers, this.signal, this.e2ee);
+    sub.onRemote = (remote) => {
+      this.set({ remote });
+      this.refreshHealth();
+      this.layers.schedule();
+    };
+    sub.onFailure = () => this.resubscribe();
+    sub.onStateChange = () => this.refreshHealth();
+    this.subscriber = sub;
+    // A new subscription starts every camera at its highest layer: ask again for what the tiles want.
+    this.layers.plan.reset();
+    return sub;
+  }
+
+  /** Subscribes to `subscriptionFeeds`; sent only when that set changes (speaking flags change often). */
+  protected async updateSubscription(): Promise<void> {
+    if (this.state.phase !== 'joined' || this.state.away) return;
+    const feeds = subscriptionFeeds(this.state.participants, this.state.participantId, this.state.listening);
+    const key = feeds.map((f) => f.feedId).join(',');
+    if (key === this.feedsKey) return;
+    this.feedsKey = key;
+    this.ensureSubscriber();
+    await this.signal.send({ type: 'call.subscribe', feeds });
+  }
+
+  private refreshHealth(): void {
+    const states = [...this.publishers.values()].map((p) => p.connectionState);
+    if (this.subscriber) states.push(this.subscriber.connectionState);
+    const media = states.every((s) => s === 'connected')
+      ? 'connected'
+      : states.some((s) => s === 'failed')
+        ? 'reconnecting'
+        : this.state.media;
+    if (media !== this.state.media) this.set({ media, notice: media === 'connected' ? null : this.state.notice });
+  }
+
+  protected sendMediaState(): void {
+    if (this.state.phase !== 'joined' || this.state.away) return;
+    void this.signal.send({ type: 'call.media-state', audio: this.state.audio, video: this.state.video });
+  }
+
+  protected set(patch: Partial<CallSnapshot>): void {
+    this.state = { ...this.state, ...patch };
+    for (const l of this.listeners) l();
+  }
+}
