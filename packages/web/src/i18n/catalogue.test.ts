@@ -115,4 +115,10 @@ const SAME_IN_FRENCH = new Set([
   'meetings.format',
   'meetings.kind_action',
   'sign-in.or',
+  'agenda.notes',
+  'outcomes.actions',
+  'readouts.versions',
+  'readouts.versionShort',
+  'tracks.experts',
+  'tracks.experts_count',
 ]);

@@ -1,11 +1,16 @@
 import type { UiLanguage } from '@parley/protocol';
 import type account from './locales/en/account.json';
+import type agenda from './locales/en/agenda.json';
 import type call from './locales/en/call.json';
 import type common from './locales/en/common.json';
 import type errors from './locales/en/errors.json';
 import type groups from './locales/en/groups.json';
 import type meetings from './locales/en/meetings.json';
+import type outcomes from './locales/en/outcomes.json';
+import type readouts from './locales/en/readouts.json';
 import type signIn from './locales/en/sign-in.json';
+import type statements from './locales/en/statements.json';
+import type tracks from './locales/en/tracks.json';
 
 /**
  * One JSON file per area per language (locales/<language>/<area>.json); a message's id is `<area>.<key>`, so a
@@ -13,12 +18,17 @@ import type signIn from './locales/en/sign-in.json';
  */
 interface Areas {
   account: typeof account;
+  agenda: typeof agenda;
   call: typeof call;
   common: typeof common;
   errors: typeof errors;
   groups: typeof groups;
   meetings: typeof meetings;
+  outcomes: typeof outcomes;
+  readouts: typeof readouts;
   'sign-in': typeof signIn;
+  statements: typeof statements;
+  tracks: typeof tracks;
 }
 export type MessageId = { [A in keyof Areas]: `${A}.${keyof Areas[A] & string}` }[keyof Areas];
 export type Messages = Record<string, string>;
