@@ -65,7 +65,10 @@ export function OutcomeTable({
                   {o.marking === 'side-only' ? <SideOnlyBadge /> : null}
                   {answers ? (
                     <span className="register__ref">
-                      ↳ {t('outcomes.respondsToRef', { kind: answers.kind, text: clip(answers.text, 60) })}
+                      <span className="flip-rtl" aria-hidden="true">
+                        ↳
+                      </span>{' '}
+                      {t('outcomes.respondsToRef', { kind: answers.kind, text: clip(answers.text, 60) })}
                     </span>
                   ) : null}
                   {o.responseIds.length > 0 ? (
