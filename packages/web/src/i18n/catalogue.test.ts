@@ -121,4 +121,10 @@ const SAME_IN_FRENCH = new Set([
   'admin.clientShort',
   'delegation.actions',
   'security.actions',
+  'agenda.notes',
+  'outcomes.actions',
+  'readouts.versions',
+  'readouts.versionShort',
+  'tracks.experts',
+  'tracks.experts_count',
 ]);

@@ -1,6 +1,7 @@
 import type { UiLanguage } from '@parley/protocol';
 import type account from './locales/en/account.json';
 import type admin from './locales/en/admin.json';
+import type agenda from './locales/en/agenda.json';
 import type call from './locales/en/call.json';
 import type common from './locales/en/common.json';
 import type delegation from './locales/en/delegation.json';
@@ -9,8 +10,12 @@ import type groups from './locales/en/groups.json';
 import type invite from './locales/en/invite.json';
 import type meetings from './locales/en/meetings.json';
 import type negotiation from './locales/en/negotiation.json';
+import type outcomes from './locales/en/outcomes.json';
+import type readouts from './locales/en/readouts.json';
 import type security from './locales/en/security.json';
 import type signIn from './locales/en/sign-in.json';
+import type statements from './locales/en/statements.json';
+import type tracks from './locales/en/tracks.json';
 import type validation from './locales/en/validation.json';
 
 /**
@@ -20,6 +25,7 @@ import type validation from './locales/en/validation.json';
 interface Areas {
   account: typeof account;
   admin: typeof admin;
+  agenda: typeof agenda;
   call: typeof call;
   common: typeof common;
   delegation: typeof delegation;
@@ -28,8 +34,12 @@ interface Areas {
   invite: typeof invite;
   meetings: typeof meetings;
   negotiation: typeof negotiation;
+  outcomes: typeof outcomes;
+  readouts: typeof readouts;
   security: typeof security;
   'sign-in': typeof signIn;
+  statements: typeof statements;
+  tracks: typeof tracks;
   validation: typeof validation;
 }
 export type MessageId = { [A in keyof Areas]: `${A}.${keyof Areas[A] & string}` }[keyof Areas];

@@ -1,4 +1,5 @@
 import { type ReactNode, type TextareaHTMLAttributes, useId } from 'react';
+import { t } from '../../i18n/intl';
 import { describedBy, FieldShell } from '../forms';
 import { allZones, zoneLabel } from './time';
 
@@ -38,7 +39,7 @@ export function TextAreaField({
 
 /** Free typing with suggestions from every zone the browser knows; the server checks the name again. */
 export function TimeZoneField({
-  label = 'Time zone',
+  label = t('meetings.timeZone'),
   value,
   onChange,
   error,
@@ -51,9 +52,8 @@ export function TimeZoneField({
   const id = useId();
   const listId = `${id}-zones`;
   const known = allZones().includes(value);
-  const hint = known ? `Start and end are clocks in ${zoneLabel(value)}.` : 'Type a city, e.g. Europe/Berlin.';
-  const shown =
-    error ?? (value && !known ? 'is not a time zone this browser knows: pick one from the list' : undefined);
+  const hint = known ? t('meetings.zoneHint', { zone: zoneLabel(value) }) : t('meetings.zoneTypeHint');
+  const shown = error ?? (value && !known ? t('meetings.zoneUnknown') : undefined);
   return (
     <FieldShell id={id} label={label} error={shown} hint={hint}>
       <input

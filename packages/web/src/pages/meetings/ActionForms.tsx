@@ -7,6 +7,8 @@ import { DateTimeField, TextAreaField, TimeZoneField } from '../../components/li
 import { slotProblems } from '../../components/lifecycle/slot-problems';
 import { isoToWall } from '../../components/lifecycle/time';
 import { maxLengthOf } from '../../components/limits';
+import { useT } from '../../i18n/I18nProvider';
+import { locale } from '../../i18n/intl';
 import { mySide } from '../lifecycle-access';
 import { FormatChoice } from './FormatChoice';
 
@@ -33,10 +35,11 @@ function Buttons({
   danger?: boolean;
   onCancel: () => void;
 }) {
+  const t = useT();
   return (
     <div className="modal__actions">
       <button type="button" className="btn btn--ghost" onClick={onCancel}>
-        Close
+        {t('common.close')}
       </button>
       <button type="submit" className={`btn ${danger ? 'btn--danger' : 'btn--primary'}`} disabled={busy}>
         {label}
@@ -46,10 +49,11 @@ function Buttons({
 }
 
 function OnBehalf({ group }: { group: Group }) {
+  const t = useT();
   const side = mySide(group);
   return (
     <p className="on-behalf">
-      On behalf of <strong>{side?.name ?? 'your side'}</strong>
+      {t('meetings.onBehalfOf')} <strong>{side?.name ?? t('meetings.yourSide')}</strong>
     </p>
   );
 }
@@ -81,6 +85,7 @@ function useForm(submit: FormProps['submit']) {
 }
 
 function CancelForm({ meeting, group, submit, onCancel }: FormProps) {
+  const t = useT();
   const [reason, setReason] = useState('');
   const f = useForm(submit);
   const sideId = group.myMembership?.sideId ?? '';
@@ -93,20 +98,21 @@ function CancelForm({ meeting, group, submit, onCancel }: FormProps) {
       <FormAlert message={f.error} />
       <OnBehalf group={group} />
       <TextAreaField
-        label="Reason"
+        label={t('meetings.reason')}
         value={reason}
         onChange={setReason}
         error={f.fields.reason}
         maxLength={REASON_LIMIT}
         rows={3}
-        hint="Every side sees the reason in the meeting's history."
+        hint={t('meetings.cancelReasonHint')}
       />
-      <Buttons busy={f.busy} label="Cancel the meeting" danger onCancel={onCancel} />
+      <Buttons busy={f.busy} label={t('meetings.action_cancel_title')} danger onCancel={onCancel} />
     </form>
   );
 }
 
 function ReRequestForm({ meeting, group, submit, onCancel }: FormProps) {
+  const t = useT();
   const [channel, setChannel] = useState<RequestChannel>('back_channel');
   const [backChannelRef, setBackChannelRef] = useState('');
   const f = useForm(submit);
@@ -123,12 +129,12 @@ function ReRequestForm({ meeting, group, submit, onCancel }: FormProps) {
       <FormAlert message={f.error} />
       <OnBehalf group={group} />
       <fieldset className="choice choice--compact">
-        <legend>Requested through</legend>
+        <legend>{t('meetings.requestedThrough')}</legend>
         <div className="choice__options">
           {(
             [
-              ['back_channel', 'Back channel', 'Privately, between the chairs.'],
-              ['official', 'Official channel', 'Through the usual diplomatic channels.'],
+              ['back_channel', t('meetings.channel_back_channel'), t('meetings.channel_back_channel_hint')],
+              ['official', t('meetings.channel_official'), t('meetings.channel_official_hint')],
             ] as const
           ).map(([v, label, hint]) => (
             <label key={v} className={`choice__option${channel === v ? ' choice__option--on' : ''}`}>
@@ -144,12 +150,13 @@ function ReRequestForm({ meeting, group, submit, onCancel }: FormProps) {
       {channel === 'back_channel' ? (
         <BackChannelPicker group={group} value={backChannelRef} onChange={setBackChannelRef} />
       ) : null}
-      <Buttons busy={f.busy} label="Re-request the meeting" onCancel={onCancel} />
+      <Buttons busy={f.busy} label={t('meetings.action_re_request_title')} onCancel={onCancel} />
     </form>
   );
 }
 
 function PostponeForm({ meeting, group, submit, onCancel }: FormProps) {
+  const t = useT();
   const [reason, setReason] = useState('');
   const f = useForm(submit);
   const sideId = group.myMembership?.sideId ?? '';
@@ -166,19 +173,20 @@ function PostponeForm({ meeting, group, submit, onCancel }: FormProps) {
       <FormAlert message={f.error} />
       <OnBehalf group={group} />
       <TextAreaField
-        label="Reason (optional)"
+        label={t('meetings.reasonOptional')}
         value={reason}
         onChange={setReason}
         error={f.fields.reason}
         maxLength={REASON_LIMIT}
         rows={3}
       />
-      <Buttons busy={f.busy} label="Postpone" onCancel={onCancel} />
+      <Buttons busy={f.busy} label={t('meetings.postpone')} onCancel={onCancel} />
     </form>
   );
 }
 
 function RescheduleForm({ meeting, submit, onCancel }: FormProps) {
+  const t = useT();
   const [zone, setZone] = useState(meeting.timeZone);
   const [start, setStart] = useState(() => isoToWall(meeting.start, meeting.timeZone));
   const [end, setEnd] = useState(() => isoToWall(meeting.end, meeting.timeZone));
@@ -198,24 +206,25 @@ function RescheduleForm({ meeting, submit, onCancel }: FormProps) {
     <form className="stack" noValidate onSubmit={(e) => f.go(e, send)}>
       <FormAlert message={f.error} />
       <div className="form-grid form-grid--2">
-        <DateTimeField label="New start" value={start} onChange={setStart} error={f.fields.start} />
-        <DateTimeField label="New end" value={end} onChange={setEnd} error={f.fields.end} />
+        <DateTimeField label={t('meetings.newStart')} value={start} onChange={setStart} error={f.fields.start} />
+        <DateTimeField label={t('meetings.newEnd')} value={end} onChange={setEnd} error={f.fields.end} />
       </div>
       <TimeZoneField value={zone} onChange={setZone} error={f.fields.timeZone} />
       <TextAreaField
-        label="Reason (optional)"
+        label={t('meetings.reasonOptional')}
         value={reason}
         onChange={setReason}
         error={f.fields.reason}
         maxLength={REASON_LIMIT}
         rows={2}
       />
-      <Buttons busy={f.busy} label="Reschedule" onCancel={onCancel} />
+      <Buttons busy={f.busy} label={t('meetings.reschedule')} onCancel={onCancel} />
     </form>
   );
 }
 
 function FormatForm({ meeting, submit, onCancel }: FormProps) {
+  const t = useT();
   const first = (['video', 'in_person', 'hybrid'] as const).find((x) => x !== meeting.format)!;
   const [format, setFormat] = useState<MeetingFormat>(first);
   const [reason, setReason] = useState('');
@@ -237,20 +246,20 @@ function FormatForm({ meeting, submit, onCancel }: FormProps) {
       }
     >
       <FormAlert message={f.error} />
-      <FormatChoice legend="New format" value={format} onChange={setFormat} error={f.fields.format} />
+      <FormatChoice legend={t('meetings.newFormat')} value={format} onChange={setFormat} error={f.fields.format} />
       {needsPlace ? (
-        <TextField label="Location" value={location} onChange={setLocation} error={f.fields.location} />
+        <TextField label={t('meetings.location')} value={location} onChange={setLocation} error={f.fields.location} />
       ) : null}
       <TextAreaField
-        label="Reason"
+        label={t('meetings.reason')}
         value={reason}
         onChange={setReason}
         error={f.fields.reason}
         maxLength={REASON_LIMIT}
         rows={2}
-        hint="Shown in the history, e.g. why nobody needs to travel."
+        hint={t('meetings.formatReasonHint')}
       />
-      <Buttons busy={f.busy} label="Change format" onCancel={onCancel} />
+      <Buttons busy={f.busy} label={t('meetings.changeFormat')} onCancel={onCancel} />
     </form>
   );
 }
@@ -258,35 +267,35 @@ function FormatForm({ meeting, submit, onCancel }: FormProps) {
 /** Reclassifying is the one way anything of a side-only meeting reaches the other side: say exactly what. */
 function ShareForm({ meeting, group, submit, onCancel }: FormProps) {
   const [confirmed, setConfirmed] = useState(false);
+  const t = useT();
   const f = useForm(submit);
   const others = group.sides.filter((s) => s.id !== meeting.sideId).map((s) => s.name);
-  const them = others.length > 0 ? others.join(' and ') : 'the other side';
+  const them =
+    others.length > 0
+      ? new Intl.ListFormat(locale(), { type: 'conjunction' }).format(others)
+      : t('meetings.theOtherSide');
   return (
     <form className="stack" noValidate onSubmit={(e) => f.go(e, () => lifecycle.meetings.share(meeting.id))}>
       <FormAlert message={f.error} />
       <div className="share-warning" role="note">
         <p>
-          <strong>{them}</strong> will see this meeting from now on:
+          <strong>{them}</strong> {t('meetings.shareWillSee')}
         </p>
         <ul>
-          <li>its title “{meeting.title}”, date, time, format and location;</li>
-          <li>its whole history, including who on your side planned, moved or cancelled it;</li>
-          <li>the agenda items marked shared, and calendar entries for it;</li>
-          <li>your side’s readout of it once a chair publishes it (then also the public statements page).</li>
+          <li>{t('meetings.shareSeesTitle', { title: meeting.title })}</li>
+          <li>{t('meetings.shareSeesHistory')}</li>
+          <li>{t('meetings.shareSeesAgenda')}</li>
+          <li>{t('meetings.shareSeesReadout')}</li>
         </ul>
-        <p>Agenda items, outcomes and readout drafts marked side-only stay with your side. This cannot be undone.</p>
+        <p>{t('meetings.shareStays')}</p>
       </div>
-      <CheckboxField
-        label={`I understand that ${them} will see this meeting`}
-        checked={confirmed}
-        onChange={setConfirmed}
-      />
+      <CheckboxField label={t('meetings.shareConfirm', { them })} checked={confirmed} onChange={setConfirmed} />
       <div className="modal__actions">
         <button type="button" className="btn btn--ghost" onClick={onCancel}>
-          Close
+          {t('common.close')}
         </button>
         <button type="submit" className="btn btn--danger" disabled={f.busy || !confirmed}>
-          Share with {them}
+          {t('meetings.shareWith', { them })}
         </button>
       </div>
     </form>

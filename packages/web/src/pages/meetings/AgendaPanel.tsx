@@ -5,6 +5,7 @@ import { CheckboxField, FormAlert, TextField, useAction } from '../../components
 import { TextAreaField } from '../../components/lifecycle/fields';
 import { limitsOf } from '../../components/limits';
 import { Panel, SideOnlyBadge } from '../../components/ui';
+import { useT } from '../../i18n/I18nProvider';
 import { canWrite, mySide } from '../lifecycle-access';
 
 const LIMITS = limitsOf(CreateAgendaItemBody);
@@ -20,6 +21,7 @@ export function AgendaPanel({
   group: Group;
   onChanged: () => Promise<void>;
 }) {
+  const t = useT();
   const items = [...agenda].sort((a, b) => a.position - b.position);
   const editable = canWrite(group) && meeting.phase !== 'held';
   const ownSide = group.myMembership?.sideId;
@@ -41,7 +43,7 @@ export function AgendaPanel({
     const [id] = pending.key.split(':');
     const at = items.findIndex((i) => i.id === id);
     if (!move.error && at >= 0)
-      setAnnouncement(`“${items[at]!.title}” moved to position ${at + 1} of ${items.length}.`);
+      setAnnouncement(t('agenda.movedTo', { title: items[at]!.title, position: at + 1, count: items.length }));
   });
 
   const reorder = (index: number, delta: -1 | 1) => {
@@ -49,7 +51,7 @@ export function AgendaPanel({
     const target = index + delta;
     if (!item || move.busy) return;
     if (target < 0 || target >= items.length) {
-      setAnnouncement(`“${item.title}” is already ${target < 0 ? 'first' : 'last'}.`);
+      setAnnouncement(t(target < 0 ? 'agenda.alreadyFirst' : 'agenda.alreadyLast', { title: item.title }));
       return;
     }
     const ids = items.map((i) => i.id);
@@ -65,15 +67,15 @@ export function AgendaPanel({
 
   return (
     <Panel
-      title="Agenda"
+      title={t('agenda.title')}
       id="agenda"
-      description={meeting.phase === 'held' ? 'The meeting was held; its agenda is now the record.' : undefined}
+      description={meeting.phase === 'held' ? t('agenda.heldRecord') : undefined}
     >
       <FormAlert message={move.error} />
       <p className="visually-hidden" role="status" data-testid="agenda-status">
         {announcement}
       </p>
-      {items.length === 0 ? <p className="muted">No agenda items yet.</p> : null}
+      {items.length === 0 ? <p className="muted">{t('agenda.empty')}</p> : null}
       <ol className="agenda" ref={list}>
         {items.map((item, i) => (
           <AgendaRow
@@ -116,6 +118,7 @@ function AgendaRow({
   onMove: (index: number, delta: -1 | 1) => void;
   onChanged: () => Promise<void>;
 }) {
+  const t = useT();
   const [editing, setEditing] = useState(false);
   const [title, setTitle] = useState(item.title);
   const [notes, setNotes] = useState(item.notes);
@@ -144,14 +147,14 @@ function AgendaRow({
         <form className="agenda__edit stack stack--tight" onSubmit={onSave} noValidate>
           <FormAlert message={save.error} />
           <TextField
-            label="Topic"
+            label={t('agenda.topic')}
             value={title}
             onChange={setTitle}
             error={save.fields.title}
             maxLength={LIMITS.title}
           />
           <TextAreaField
-            label="Notes"
+            label={t('agenda.notes')}
             value={notes}
             onChange={setNotes}
             error={save.fields.notes}
@@ -160,10 +163,10 @@ function AgendaRow({
           />
           <div className="agenda__buttons">
             <button type="submit" className="btn btn--primary btn--small" disabled={save.busy}>
-              Save
+              {t('common.save')}
             </button>
             <button type="button" className="btn btn--ghost btn--small" onClick={() => setEditing(false)}>
-              Cancel
+              {t('common.cancel')}
             </button>
           </div>
         </form>
@@ -183,7 +186,7 @@ function AgendaRow({
             type="button"
             className="icon-btn"
             data-focus-key={`${item.id}:up`}
-            aria-label={`Move “${item.title}” up`}
+            aria-label={t('agenda.moveUp', { title: item.title })}
             aria-disabled={busy || index === 0 ? true : undefined}
             onClick={() => onMove(index, -1)}
           >
@@ -193,7 +196,7 @@ function AgendaRow({
             type="button"
             className="icon-btn"
             data-focus-key={`${item.id}:down`}
-            aria-label={`Move “${item.title}” down`}
+            aria-label={t('agenda.moveDown', { title: item.title })}
             aria-disabled={busy || index === count - 1 ? true : undefined}
             onClick={() => onMove(index, 1)}
           >
@@ -202,10 +205,12 @@ function AgendaRow({
           {editable ? (
             <>
               <button type="button" className="btn btn--ghost btn--small" onClick={() => setEditing(true)}>
-                Edit<span className="visually-hidden"> “{item.title}”</span>
+                {t('agenda.edit')}
+                <span className="visually-hidden"> {t('agenda.quoted', { title: item.title })}</span>
               </button>
               <button type="button" className="btn btn--danger-ghost btn--small" onClick={onDelete}>
-                Delete<span className="visually-hidden"> “{item.title}”</span>
+                {t('agenda.delete')}
+                <span className="visually-hidden"> {t('agenda.quoted', { title: item.title })}</span>
               </button>
             </>
           ) : null}
@@ -216,6 +221,7 @@ function AgendaRow({
 }
 
 function AddItem({ meeting, group, onChanged }: { meeting: Meeting; group: Group; onChanged: () => Promise<void> }) {
+  const t = useT();
   const [title, setTitle] = useState('');
   const [notes, setNotes] = useState('');
   const [sideOnly, setSideOnly] = useState(meeting.marking === 'side-only');
@@ -231,23 +237,33 @@ function AddItem({ meeting, group, onChanged }: { meeting: Meeting; group: Group
     });
   };
   return (
-    <form className="form-inline-block" onSubmit={onSubmit} noValidate aria-label="Add an agenda item">
+    <form className="form-inline-block" onSubmit={onSubmit} noValidate aria-label={t('agenda.addItem')}>
       <FormAlert message={add.error} />
       <div className="agenda__add">
         <TextField
-          label="New topic"
+          label={t('agenda.newTopic')}
           value={title}
           onChange={setTitle}
           error={add.fields.title}
           maxLength={LIMITS.title}
         />
-        <TextField label="Notes" value={notes} onChange={setNotes} error={add.fields.notes} maxLength={LIMITS.notes} />
+        <TextField
+          label={t('agenda.notes')}
+          value={notes}
+          onChange={setNotes}
+          error={add.fields.notes}
+          maxLength={LIMITS.notes}
+        />
         <button type="submit" className="btn btn--secondary" disabled={add.busy}>
-          Add to agenda
+          {t('agenda.add')}
         </button>
       </div>
       {side && meeting.marking === 'shared' ? (
-        <CheckboxField label={`Side-only (${side.shortCode} only)`} checked={sideOnly} onChange={setSideOnly} />
+        <CheckboxField
+          label={t('agenda.sideOnly', { side: side.shortCode })}
+          checked={sideOnly}
+          onChange={setSideOnly}
+        />
       ) : null}
     </form>
   );

@@ -2,27 +2,29 @@ import { useState } from 'react';
 import { lifecycle } from '../../api/lifecycle';
 import { FormAlert, useAction } from '../../components/forms';
 import { CopyField } from '../../components/ui';
+import { useT } from '../../i18n/I18nProvider';
 
 /**
  * The per-user calendar feed. Its address is the secret (calendar apps cannot sign in), so it is shown once,
  * right after it is made; rotating replaces it and revoking turns it off everywhere.
  */
 export function CalendarSubscription({ compact }: { compact?: boolean }) {
+  const t = useT();
   const [url, setUrl] = useState<string | null>(null);
   const [note, setNote] = useState<string | null>(null);
   const action = useAction();
 
   const rotate = () =>
     void action.run(async () => {
-      const t = await lifecycle.calendar.rotate();
-      setUrl(t.url);
+      const made = await lifecycle.calendar.rotate();
+      setUrl(made.url);
       setNote(null);
     });
   const revoke = () =>
     void action.run(async () => {
       await lifecycle.calendar.revoke();
       setUrl(null);
-      setNote('The subscription address was revoked. Calendar apps using it will stop receiving updates.');
+      setNote(t('meetings.subscriptionRevoked'));
     });
 
   return (
@@ -38,30 +40,24 @@ export function CalendarSubscription({ compact }: { compact?: boolean }) {
           />
         </svg>
         <div>
-          <h2 id="subscribe-heading">Subscribe in your calendar app</h2>
-          <p className="muted small">
-            Every meeting you may see, kept up to date: cancellations, new times and format changes.
-          </p>
+          <h2 id="subscribe-heading">{t('meetings.subscribeTitle')}</h2>
+          <p className="muted small">{t('meetings.subscribeBody')}</p>
         </div>
       </div>
       <FormAlert message={action.error} />
       <FormAlert message={note} tone="info" />
       {url ? (
-        <CopyField
-          label="Subscription address"
-          value={url}
-          hint="Shown only now. Anyone with this address can read your meeting titles and times; keep it private."
-        />
+        <CopyField label={t('meetings.subscriptionAddress')} value={url} hint={t('meetings.subscriptionHint')} />
       ) : null}
       <div className="subscribe__actions">
         <button type="button" className="btn btn--secondary btn--small" onClick={rotate} disabled={action.busy}>
-          {url ? 'Make a new address' : 'Create subscription address'}
+          {url ? t('meetings.subscriptionRotate') : t('meetings.subscriptionCreate')}
         </button>
         <button type="button" className="btn btn--danger-ghost btn--small" onClick={revoke} disabled={action.busy}>
-          Revoke
+          {t('meetings.subscriptionRevoke')}
         </button>
       </div>
-      <p className="muted small">Making a new address turns off the previous one.</p>
+      <p className="muted small">{t('meetings.subscriptionRotateNote')}</p>
     </section>
   );
 }

@@ -1,18 +1,18 @@
 import type { MeetingFormat } from '@parley/protocol';
 import { useId } from 'react';
 import { FORMAT_LABELS, FormatIcon } from '../../components/lifecycle/badges';
+import { t, translatedRecord } from '../../i18n/intl';
 
-const HINTS: Record<MeetingFormat, string> = {
-  in_person: 'Delegations travel to one venue.',
-  video: 'End-to-end encrypted call, nobody travels.',
-  hybrid: 'A room, with some delegates joining by video.',
-};
+const HINTS: Record<MeetingFormat, string> = translatedRecord(
+  ['in_person', 'video', 'hybrid'] as const,
+  (f) => `meetings.formatHint_${f}` as const,
+);
 
 /** Radio buttons drawn as cards; arrow keys move between them as in any radio group. */
 export function FormatChoice({
   value,
   onChange,
-  legend = 'Format',
+  legend = t('meetings.format'),
   error,
 }: {
   value: MeetingFormat;

@@ -5,6 +5,7 @@ import { FormAlert } from '../../components/forms';
 import { useLive } from '../../components/lifecycle/useLive';
 import { EmptyState, Loading } from '../../components/ui';
 import { useResource } from '../../components/useResource';
+import { useT } from '../../i18n/I18nProvider';
 import { useGroupContext } from '../group/context';
 import { canWrite } from '../lifecycle-access';
 import { CalendarSubscription } from './CalendarSubscription';
@@ -14,6 +15,7 @@ import '../lifecycle.css';
 
 export function GroupMeetingsView() {
   const { group } = useGroupContext();
+  const t = useT();
   const meetings = useResource(() => lifecycle.meetings.list(group.id), group.id);
   useLive([`group:${group.id}`], () => void meetings.reload());
   const [view, setView] = useState<'list' | 'month'>('list');
@@ -25,17 +27,17 @@ export function GroupMeetingsView() {
       <div className="stack">
         <div className="toolbar">
           <fieldset className="segmented">
-            <legend className="visually-hidden">View</legend>
+            <legend className="visually-hidden">{t('meetings.view')}</legend>
             <button type="button" aria-pressed={view === 'list'} onClick={() => setView('list')}>
-              List
+              {t('meetings.viewList')}
             </button>
             <button type="button" aria-pressed={view === 'month'} onClick={() => setView('month')}>
-              Month
+              {t('meetings.viewMonth')}
             </button>
           </fieldset>
           {canWrite(group) ? (
             <Link to={`/groups/${group.id}/meetings/new`} className="btn btn--primary">
-              Plan a meeting
+              {t('meetings.planTitle')}
             </Link>
           ) : null}
         </div>
@@ -45,22 +47,20 @@ export function GroupMeetingsView() {
         ) : view === 'month' ? (
           <MonthCalendar meetings={list} />
         ) : list.length === 0 ? (
-          <EmptyState title="No meetings yet.">
-            {canWrite(group) ? 'Plan the first one: it goes to every side at once.' : null}
-          </EmptyState>
+          <EmptyState title={t('meetings.noMeetings')}>{canWrite(group) ? t('meetings.planFirst') : null}</EmptyState>
         ) : (
           <>
             <section className="meeting-section" aria-labelledby="upcoming-heading">
               <h2 id="upcoming-heading" className="section-title">
-                Upcoming <span className="count">{upcoming.length}</span>
+                {t('meetings.upcoming')} <span className="count">{upcoming.length}</span>
               </h2>
-              <MeetingRows meetings={upcoming} empty="Nothing planned." />
+              <MeetingRows meetings={upcoming} empty={t('meetings.nothingPlanned')} />
             </section>
             <section className="meeting-section" aria-labelledby="past-heading">
               <h2 id="past-heading" className="section-title">
-                Past <span className="count">{past.length}</span>
+                {t('meetings.past')} <span className="count">{past.length}</span>
               </h2>
-              <MeetingRows meetings={past} empty="No past meetings." />
+              <MeetingRows meetings={past} empty={t('meetings.noPast')} />
             </section>
           </>
         )}

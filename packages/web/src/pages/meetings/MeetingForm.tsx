@@ -8,6 +8,7 @@ import { slotProblems } from '../../components/lifecycle/slot-problems';
 import { browserZone, isoToWall } from '../../components/lifecycle/time';
 import { limitsOf } from '../../components/limits';
 import { Panel } from '../../components/ui';
+import { useT } from '../../i18n/I18nProvider';
 import { useGroupContext } from '../group/context';
 import { mySide } from '../lifecycle-access';
 import { FormatChoice } from './FormatChoice';
@@ -24,6 +25,7 @@ function defaultSlot(zone: string) {
 export function MeetingForm() {
   const { group } = useGroupContext();
   const navigate = useNavigate();
+  const t = useT();
   const side = mySide(group);
   const [zone, setZone] = useState(browserZone);
   const [slot, setSlot] = useState(() => defaultSlot(browserZone()));
@@ -54,10 +56,7 @@ export function MeetingForm() {
         start: when.problems.start,
         end: when.problems.end,
         timeZone: when.problems.timeZone ?? fromSchema.timeZone,
-        location:
-          format !== 'video' && !location.trim()
-            ? 'an in-person or hybrid meeting needs a location'
-            : fromSchema.location,
+        location: format !== 'video' && !location.trim() ? t('meetings.needsLocation') : fromSchema.location,
       });
       const m = await lifecycle.meetings.create(group.id, body);
       navigate(`/meetings/${m.id}`);
@@ -66,39 +65,36 @@ export function MeetingForm() {
 
   return (
     <div className="form-page">
-      <Panel
-        title="Plan a meeting"
-        description="Every side sees a shared meeting as soon as it is planned, and it joins their calendars."
-      >
+      <Panel title={t('meetings.planTitle')} description={t('meetings.planLede')}>
         <form className="stack" onSubmit={onSubmit} noValidate>
           <FormAlert message={save.error} />
           <TextField
-            label="Title"
+            label={t('meetings.titleField')}
             value={title}
             onChange={setTitle}
             error={save.fields.title}
-            placeholder="e.g. Eleventh round of consultations"
+            placeholder={t('meetings.titlePlaceholder')}
             maxLength={LIMITS.title}
             required
           />
           <FormatChoice value={format} onChange={setFormat} error={save.fields.format} />
           <TextField
-            label="Location"
+            label={t('meetings.location')}
             value={location}
             onChange={setLocation}
             error={save.fields.location}
-            hint={format === 'video' ? 'Optional for a video meeting.' : 'City and venue.'}
+            hint={format === 'video' ? t('meetings.locationOptional') : t('meetings.locationHint')}
             maxLength={LIMITS.location}
           />
           <div className="form-grid form-grid--3">
             <DateTimeField
-              label="Starts"
+              label={t('meetings.starts')}
               value={slot.start}
               onChange={(v) => setSlot((s) => ({ ...s, start: v }))}
               error={save.fields.start}
             />
             <DateTimeField
-              label="Ends"
+              label={t('meetings.ends')}
               value={slot.end}
               onChange={(v) => setSlot((s) => ({ ...s, end: v }))}
               error={save.fields.end}
@@ -107,16 +103,16 @@ export function MeetingForm() {
           </div>
           {side ? (
             <CheckboxField
-              label={`Side-only: visible to ${side.name} only`}
+              label={t('meetings.sideOnlyField', { side: side.name })}
               checked={sideOnly}
               onChange={setSideOnly}
-              hint="For internal preparation meetings. The other side never sees it, not even that it exists."
+              hint={t('meetings.sideOnlyHint')}
             />
           ) : null}
           <div className="form-actions">
-            <Link to={`/groups/${group.id}/meetings`}>Back to meetings</Link>
+            <Link to={`/groups/${group.id}/meetings`}>{t('meetings.backToMeetings')}</Link>
             <button type="submit" className="btn btn--primary" disabled={save.busy}>
-              {save.busy ? 'Planning…' : 'Plan meeting'}
+              {save.busy ? t('meetings.planning') : t('meetings.planSubmit')}
             </button>
           </div>
         </form>

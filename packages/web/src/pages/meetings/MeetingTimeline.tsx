@@ -2,12 +2,10 @@ import type { Group, MeetingEvent, SpeakingTimeRecord } from '@parley/protocol';
 import type { CSSProperties, ReactNode } from 'react';
 import { LinkedBackChannelMessage } from '../../backchannel/LinkedMessage';
 import { languageName } from '../../call/interpretation-api';
-import { FORMAT_LABELS } from '../../components/lifecycle/badges';
 import { formatDuration, formatSlot, formatWhen, zoneLabel } from '../../components/lifecycle/time';
-import { t } from '../../i18n/intl';
+import { useT } from '../../i18n/I18nProvider';
+import { locale, t } from '../../i18n/intl';
 import { sideById } from '../lifecycle-access';
-
-const CHANNELS = { back_channel: 'through the back channel', official: 'through official channels' } as const;
 
 /**
  * The meeting's append-only history in the order it was recorded (the server's order), so it reads as the story it
@@ -15,9 +13,10 @@ const CHANNELS = { back_channel: 'through the back channel', official: 'through 
  * says when it really started), and sorting by it would put "started" ahead of the planning that led to it.
  */
 export function MeetingTimeline({ history, group }: { history: MeetingEvent[]; group: Group }) {
-  if (history.length === 0) return <p className="muted">Nothing has happened yet.</p>;
+  const t = useT();
+  if (history.length === 0) return <p className="muted">{t('meetings.timelineEmpty')}</p>;
   return (
-    <ol className="timeline" aria-label="History">
+    <ol className="timeline" aria-label={t('meetings.history')}>
       {history.map((e) => {
         const side = sideById(group, e.sideId);
         return (
@@ -56,28 +55,28 @@ export function MeetingTimeline({ history, group }: { history: MeetingEvent[]; g
 
 function title(e: MeetingEvent, group: Group): string {
   const d = e.details;
-  const sideName = (id: string) => sideById(group, id)?.name ?? 'another side';
+  const sideName = (id: string) => sideById(group, id)?.name ?? t('meetings.anotherSide');
   switch (d.kind) {
     case 'planned':
-      return `Planned as ${FORMAT_LABELS[d.format].toLowerCase()} meeting`;
+      return t('meetings.ev_planned', { format: d.format });
     case 'cancelled':
-      return `Cancelled on behalf of ${sideName(d.bySideId)}`;
+      return t('meetings.ev_cancelled', { side: sideName(d.bySideId) });
     case 're_requested':
-      return `Re-requested by ${sideName(d.bySideId)} ${CHANNELS[d.channel]}`;
+      return t('meetings.ev_re_requested', { side: sideName(d.bySideId), channel: d.channel });
     case 'rescheduled':
-      return 'Rescheduled';
+      return t('meetings.ev_rescheduled');
     case 'format_changed':
-      return `Moved from ${FORMAT_LABELS[d.from].toLowerCase()} to ${FORMAT_LABELS[d.to].toLowerCase()}`;
+      return t('meetings.ev_format_changed', { from: d.from, to: d.to });
     case 'postponed':
-      return `Postponed on behalf of ${sideName(d.bySideId)}`;
+      return t('meetings.ev_postponed', { side: sideName(d.bySideId) });
     case 'started':
-      return 'Meeting started';
+      return t('meetings.ev_started');
     case 'ended':
-      return 'Meeting ended';
+      return t('meetings.ev_ended');
     case 'shared':
-      return `Shared with every side by ${sideName(d.bySideId)} (it was side-only until then)`;
+      return t('meetings.ev_shared', { side: sideName(d.bySideId) });
     case 'speaking_time':
-      return 'Speaking time in the call';
+      return t('meetings.ev_speaking_time');
     case 'interpreter_assigned':
     case 'interpreter_unassigned':
       return t(d.kind === 'interpreter_assigned' ? 'negotiation.historyAssigned' : 'negotiation.historyUnassigned', {
@@ -90,6 +89,7 @@ function title(e: MeetingEvent, group: Group): string {
 }
 
 function Details({ event, group }: { event: MeetingEvent; group: Group }) {
+  const t = useT();
   const d = event.details;
   const rows: ReactNode[] = [];
   switch (d.kind) {
@@ -103,7 +103,7 @@ function Details({ event, group }: { event: MeetingEvent; group: Group }) {
       if (d.channel === 'back_channel')
         rows.push(
           <p key="c" className="timeline__note">
-            Arranged privately between the chairs; the message itself stays end-to-end encrypted.
+            {t('meetings.ev_backChannelNote')}
           </p>,
         );
       if (d.channel === 'back_channel' && d.backChannelRef)
@@ -120,7 +120,7 @@ function Details({ event, group }: { event: MeetingEvent; group: Group }) {
           <span className="timeline__arrow flip-rtl" aria-hidden="true">
             →
           </span>
-          <span className="visually-hidden">to</span>
+          <span className="visually-hidden">{t('meetings.ev_to')}</span>
           <span className="timeline__to">
             <Slot slot={d.to} />
           </span>
@@ -139,13 +139,13 @@ function Details({ event, group }: { event: MeetingEvent; group: Group }) {
     case 'ended':
       rows.push(
         <p key="d" className="timeline__note">
-          Duration <strong>{formatDuration(d.durationMinutes)}</strong>
+          {t('meetings.ev_duration')} <strong>{formatDuration(d.durationMinutes)}</strong>
         </p>,
       );
       if (d.planned)
         rows.push(
           <p key="p" className="timeline__note">
-            Had been planned for <Slot slot={d.planned} />
+            {t('meetings.ev_plannedFor')} <Slot slot={d.planned} />
           </p>,
         );
       break;
@@ -163,26 +163,27 @@ function Details({ event, group }: { event: MeetingEvent; group: Group }) {
 
 /** The call's speakers' list as it closed: each side's time (against its allowance) and each speaker's. */
 function SpeakingTime({ record, group }: { record: SpeakingTimeRecord; group: Group }) {
+  const t = useT();
   const side = (id: string) => sideById(group, id);
   return (
     <div className="timeline__speaking" data-testid="speaking-time">
       <table className="timeline__table">
-        <caption className="visually-hidden">Speaking time per side</caption>
+        <caption className="visually-hidden">{t('meetings.speakingPerSide')}</caption>
         <thead>
           <tr>
-            <th scope="col">Side</th>
-            <th scope="col">Spoke</th>
-            <th scope="col">Allowance</th>
+            <th scope="col">{t('meetings.speakingSide')}</th>
+            <th scope="col">{t('meetings.speakingSpoke')}</th>
+            <th scope="col">{t('meetings.speakingAllowance')}</th>
           </tr>
         </thead>
         <tbody>
           {record.sides.map((s) => (
             <tr key={s.sideId} data-side-id={s.sideId}>
-              <th scope="row">{side(s.sideId)?.name ?? 'Another side'}</th>
+              <th scope="row">{side(s.sideId)?.name ?? t('meetings.anotherSideCap')}</th>
               <td>{minutesAndSeconds(s.seconds)}</td>
               <td>
                 {s.allowanceSeconds === null ? '—' : minutesAndSeconds(s.allowanceSeconds)}
-                {s.allowanceSeconds !== null && s.seconds > s.allowanceSeconds ? ' (exceeded)' : ''}
+                {s.allowanceSeconds !== null && s.seconds > s.allowanceSeconds ? ` ${t('meetings.exceeded')}` : ''}
               </td>
             </tr>
           ))}
@@ -202,7 +203,14 @@ function SpeakingTime({ record, group }: { record: SpeakingTimeRecord; group: Gr
 function minutesAndSeconds(seconds: number): string {
   const m = Math.floor(seconds / 60);
   const s = seconds % 60;
-  return m ? `${m} min ${String(s).padStart(2, '0')} s` : `${s} s`;
+  const unit = (n: number, u: 'minute' | 'second', pad = false) =>
+    new Intl.NumberFormat(locale(), {
+      style: 'unit',
+      unit: u,
+      unitDisplay: 'short',
+      ...(pad ? { minimumIntegerDigits: 2 } : {}),
+    }).format(n);
+  return m ? `${unit(m, 'minute')} ${unit(s, 'second', true)}` : unit(s, 'second');
 }
 
 function Slot({ slot }: { slot: { start: string; end: string; timeZone: string } }) {
@@ -217,7 +225,7 @@ function Slot({ slot }: { slot: { start: string; end: string; timeZone: string }
 function Reason({ text }: { text: string }) {
   return (
     <blockquote className="timeline__reason">
-      <span className="visually-hidden">Reason: </span>
+      <span className="visually-hidden">{t('meetings.reasonLabel')} </span>
       {text}
     </blockquote>
   );

@@ -3,6 +3,7 @@ import { useMemo, useState } from 'react';
 import { Link } from 'react-router';
 import { PHASE_LABELS } from '../../components/lifecycle/badges';
 import { browserZone, dayKey, formatTime } from '../../components/lifecycle/time';
+import { useT } from '../../i18n/I18nProvider';
 import { locale } from '../../i18n/intl';
 
 const weekdays = () =>
@@ -13,6 +14,7 @@ const weekdays = () =>
 
 /** A month grid (weeks start on Monday) in the viewer's own time zone. */
 export function MonthCalendar({ meetings }: { meetings: Meeting[] }) {
+  const t = useT();
   const zone = browserZone();
   const today = dayKey(Date.now(), zone);
   const [month, setMonth] = useState(() => today.slice(0, 7));
@@ -39,25 +41,25 @@ export function MonthCalendar({ meetings }: { meetings: Meeting[] }) {
   };
 
   return (
-    <section className="calendar" aria-label={`Calendar, ${title}`}>
+    <section className="calendar" aria-label={t('meetings.calendarOf', { month: title })}>
       <div className="calendar__bar">
         <h3 className="calendar__title" aria-live="polite">
           {title}
         </h3>
         <div className="calendar__nav">
           <button type="button" className="btn btn--secondary btn--small" onClick={() => shift(-1)}>
-            <span aria-hidden="true">‹</span> Previous
+            <span aria-hidden="true">‹</span> {t('meetings.previousMonth')}
           </button>
           <button type="button" className="btn btn--ghost btn--small" onClick={() => setMonth(today.slice(0, 7))}>
-            Today
+            {t('meetings.today')}
           </button>
           <button type="button" className="btn btn--secondary btn--small" onClick={() => shift(1)}>
-            Next <span aria-hidden="true">›</span>
+            {t('meetings.nextMonth')} <span aria-hidden="true">›</span>
           </button>
         </div>
       </div>
       <table className="calendar__grid">
-        <caption className="visually-hidden">Meetings in {title}</caption>
+        <caption className="visually-hidden">{t('meetings.meetingsIn', { month: title })}</caption>
         <thead>
           <tr>
             {weekdays().map((w) => (
@@ -103,7 +105,7 @@ export function MonthCalendar({ meetings }: { meetings: Meeting[] }) {
           ))}
         </tbody>
       </table>
-      <p className="muted small">Times in your time zone ({zone.replaceAll('_', ' ')}).</p>
+      <p className="muted small">{t('meetings.timesInZone', { zone: zone.replaceAll('_', ' ') })}</p>
     </section>
   );
 }

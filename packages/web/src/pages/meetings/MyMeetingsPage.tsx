@@ -5,12 +5,14 @@ import { FormAlert } from '../../components/forms';
 import { useLive } from '../../components/lifecycle/useLive';
 import { EmptyState, Loading, PageHeader } from '../../components/ui';
 import { useResource } from '../../components/useResource';
+import { useT } from '../../i18n/I18nProvider';
 import { CalendarSubscription } from './CalendarSubscription';
 import { MeetingRows, splitMeetings } from './MeetingRows';
 import '../lifecycle.css';
 
 /** Every meeting of every group and track the user takes part in or oversees. */
 export function MyMeetingsPage() {
+  const t = useT();
   const data = useResource(async () => {
     const { groups } = await api.groups.list();
     const lists = await Promise.all(groups.map((g) => lifecycle.meetings.list(g.id).catch(() => ({ meetings: [] }))));
@@ -25,8 +27,8 @@ export function MyMeetingsPage() {
 
   return (
     <div className="page">
-      <PageHeader title="Meetings" eyebrow="Workspace">
-        Meetings of all your groups and tracks, in their own time zones.
+      <PageHeader title={t('common.meetings')} eyebrow={t('common.workspace')}>
+        {t('meetings.myLede')}
       </PageHeader>
       <FormAlert message={data.error} />
       <div className="with-aside">
@@ -34,20 +36,20 @@ export function MyMeetingsPage() {
           {data.loading ? (
             <Loading />
           ) : (data.data?.meetings.length ?? 0) === 0 ? (
-            <EmptyState title="No meetings yet.">Meetings are planned from a group’s Meetings tab.</EmptyState>
+            <EmptyState title={t('meetings.noMeetings')}>{t('meetings.myEmpty')}</EmptyState>
           ) : (
             <>
               <section className="meeting-section" aria-labelledby="mine-upcoming">
                 <h2 id="mine-upcoming" className="section-title">
-                  Upcoming <span className="count">{upcoming.length}</span>
+                  {t('meetings.upcoming')} <span className="count">{upcoming.length}</span>
                 </h2>
-                <MeetingRows meetings={upcoming} groupNames={names} empty="Nothing planned." />
+                <MeetingRows meetings={upcoming} groupNames={names} empty={t('meetings.nothingPlanned')} />
               </section>
               <section className="meeting-section" aria-labelledby="mine-past">
                 <h2 id="mine-past" className="section-title">
-                  Past <span className="count">{past.length}</span>
+                  {t('meetings.past')} <span className="count">{past.length}</span>
                 </h2>
-                <MeetingRows meetings={past} groupNames={names} empty="No past meetings." />
+                <MeetingRows meetings={past} groupNames={names} empty={t('meetings.noPast')} />
               </section>
             </>
           )}

@@ -1,5 +1,6 @@
 import { useId, useState } from 'react';
 import { Modal } from '../../components/lifecycle/Modal';
+import { useT } from '../../i18n/I18nProvider';
 
 /**
  * The chair's Publish button. Publishing cannot be taken back, so it asks first; while edits are unsaved it says why
@@ -16,6 +17,7 @@ export function PublishReadout({
   busy: boolean;
   onPublish: () => Promise<void>;
 }) {
+  const t = useT();
   const [asking, setAsking] = useState(false);
   const whyId = useId();
   return (
@@ -27,22 +29,20 @@ export function PublishReadout({
         disabled={busy || unsaved}
         aria-describedby={whyId}
       >
-        Publish version {version}
+        {t('readouts.publishVersion', { version })}
       </button>
       <span className="muted small" id={whyId} data-testid="publish-note">
-        {unsaved
-          ? `Save your changes first: only a saved version can be published, and version ${version} does not have them.`
-          : 'Publishing shows this version to every side and on the public statements page. It is final.'}
+        {unsaved ? t('readouts.publishUnsaved', { version }) : t('readouts.publishNote')}
       </span>
       <Modal
         open={asking}
         onClose={() => setAsking(false)}
-        title={`Publish version ${version}?`}
-        description="Every side will see it, and anyone can read it on the public statements page and its feed. Once published it cannot be withdrawn or changed."
+        title={t('readouts.publishAsk', { version })}
+        description={t('readouts.publishAskBody')}
       >
         <div className="modal__actions">
           <button type="button" className="btn btn--ghost" onClick={() => setAsking(false)}>
-            Keep it a draft
+            {t('readouts.keepDraft')}
           </button>
           <button
             type="button"
@@ -53,7 +53,7 @@ export function PublishReadout({
               void onPublish();
             }}
           >
-            Publish version {version}, it is final
+            {t('readouts.publishFinal', { version })}
           </button>
         </div>
       </Modal>

@@ -8,6 +8,8 @@ import { formatWhen } from '../../components/lifecycle/time';
 import { limitsOf } from '../../components/limits';
 import { Badge, SideCode, SideOnlyBadge } from '../../components/ui';
 import { useResource } from '../../components/useResource';
+import { useT } from '../../i18n/I18nProvider';
+import { locale } from '../../i18n/intl';
 import { canWrite, isChair, mySide } from '../lifecycle-access';
 import { PublishReadout } from './PublishReadout';
 
@@ -22,7 +24,8 @@ export function StartReadout({
   group: Group;
   onChanged: () => Promise<void>;
 }) {
-  const [title, setTitle] = useState(`Readout: ${meeting.title}`);
+  const t = useT();
+  const [title, setTitle] = useState(() => t('readouts.defaultTitle', { title: meeting.title }));
   const [text, setText] = useState('');
   const create = useAction();
   const onSubmit = (e: FormEvent) => {
@@ -37,21 +40,22 @@ export function StartReadout({
       className="readout readout--draft stack stack--tight"
       onSubmit={onSubmit}
       noValidate
-      aria-label="Draft your side’s readout"
+      aria-label={t('readouts.draftYours')}
     >
       <p className="readout__lead">
-        <strong>Your side’s readout</strong> <SideOnlyBadge /> Only {mySide(group)?.name ?? 'your side'} sees the draft.
+        <strong>{t('readouts.yours')}</strong> <SideOnlyBadge />{' '}
+        {t('readouts.onlySideSees', { side: mySide(group)?.name ?? t('meetings.yourSide') })}
       </p>
       <FormAlert message={create.error} />
       <TextField
-        label="Readout title"
+        label={t('readouts.titleField')}
         value={title}
         onChange={setTitle}
         error={create.fields.title}
         maxLength={LIMITS.title}
       />
       <TextAreaField
-        label="Readout text"
+        label={t('readouts.textField')}
         value={text}
         onChange={setText}
         error={create.fields.text}
@@ -60,7 +64,7 @@ export function StartReadout({
       />
       <div>
         <button type="submit" className="btn btn--primary" disabled={create.busy}>
-          Save first version
+          {t('readouts.saveFirst')}
         </button>
       </div>
     </form>
@@ -79,6 +83,7 @@ export function OwnReadout({
   /** A readout of a side-only meeting cannot be published until a chair shares the meeting. */
   sideOnlyMeeting?: boolean;
 }) {
+  const t = useT();
   const side = mySide(group);
   const [title, setTitle] = useState(readout.title);
   const [text, setText] = useState(readout.text);
@@ -112,9 +117,7 @@ export function OwnReadout({
       } catch (err) {
         if (err instanceof ApiError && err.status === 409) {
           await onChanged();
-          throw new Error(
-            'Someone on your side saved a newer version while you were editing. Your text is still here: copy what you need, then load the latest version.',
-          );
+          throw new Error(t('readouts.conflict'));
         }
         throw err;
       }
@@ -137,18 +140,26 @@ export function OwnReadout({
     <article
       className={`readout ${published ? 'readout--published' : 'readout--draft'}`}
       style={{ '--side': side?.colour ?? 'var(--border)' } as CSSProperties}
-      aria-label="Your side’s readout"
+      aria-label={t('readouts.yours')}
     >
       <header className="readout__head">
         {side ? <SideCode side={side} /> : null}
-        <h3>{published ? readout.title : 'Your side’s readout'}</h3>
-        {published ? <Badge tone="ok">Published</Badge> : <Badge>Draft · version {readout.version}</Badge>}
+        <h3>{published ? readout.title : t('readouts.yours')}</h3>
+        {published ? (
+          <Badge tone="ok">{t('readouts.published')}</Badge>
+        ) : (
+          <Badge>{t('readouts.draftVersion', { version: readout.version })}</Badge>
+        )}
         {published ? null : <SideOnlyBadge />}
       </header>
       <p className="readout__meta">
-        Written by {readout.authors.map((a) => a.name).join(', ') || '—'}
+        {t('readouts.writtenBy', {
+          names: readout.authors.length
+            ? new Intl.ListFormat(locale(), { type: 'unit' }).format(readout.authors.map((a) => a.name))
+            : '—',
+        })}
         {published && readout.publishedAt
-          ? ` · version ${readout.publishedVersion} published ${formatWhen(readout.publishedAt)}`
+          ? ` · ${t('readouts.versionPublished', { version: readout.publishedVersion, when: formatWhen(readout.publishedAt) })}`
           : ''}
       </p>
       {published ? (
@@ -157,22 +168,22 @@ export function OwnReadout({
         <form className="stack stack--tight" onSubmit={onSave} noValidate>
           {stale ? (
             <div className="alert alert--info" role="status">
-              Version {stale} was saved by someone else.{' '}
+              {t('readouts.staleVersion', { version: stale })}{' '}
               <button type="button" className="btn btn--link" onClick={loadLatest}>
-                Load the latest version
+                {t('readouts.loadLatest')}
               </button>
             </div>
           ) : null}
           <FormAlert message={save.error} />
           <TextField
-            label="Readout title"
+            label={t('readouts.titleField')}
             value={title}
             onChange={setTitle}
             error={save.fields.title}
             maxLength={LIMITS.title}
           />
           <TextAreaField
-            label="Readout text"
+            label={t('readouts.textField')}
             value={text}
             onChange={setText}
             error={save.fields.text}
@@ -181,7 +192,7 @@ export function OwnReadout({
           />
           <div className="readout__actions">
             <button type="submit" className="btn btn--secondary" disabled={save.busy || !dirty}>
-              Save as version {base.version + 1}
+              {t('readouts.saveAs', { version: base.version + 1 })}
             </button>
             {isChair(group) && !sideOnlyMeeting ? (
               <PublishReadout
@@ -193,12 +204,7 @@ export function OwnReadout({
                 }}
               />
             ) : null}
-            {sideOnlyMeeting ? (
-              <span className="muted small">
-                This meeting is side-only, so its readout stays with your side. To publish it, a chair first shares the
-                meeting with the other side (“Share with the other side…” above).
-              </span>
-            ) : null}
+            {sideOnlyMeeting ? <span className="muted small">{t('readouts.sideOnlyMeeting')}</span> : null}
           </div>
           <FormAlert message={publish.error} />
         </form>
@@ -207,13 +213,13 @@ export function OwnReadout({
       )}
       {versions.data && versions.data.versions.length > 0 ? (
         <details className="versions">
-          <summary>Versions ({versions.data.versions.length})</summary>
+          <summary>{t('readouts.versions', { count: versions.data.versions.length })}</summary>
           <ol className="versions__list" reversed>
             {[...versions.data.versions].reverse().map((v) => (
               <li key={v.version}>
-                <span className="versions__num">v{v.version}</span> {v.author.name} ·{' '}
-                <time dateTime={v.createdAt}>{formatWhen(v.createdAt)}</time>
-                {readout.publishedVersion === v.version ? <Badge tone="ok">Published</Badge> : null}
+                <span className="versions__num">{t('readouts.versionShort', { version: v.version })}</span>{' '}
+                {v.author.name} · <time dateTime={v.createdAt}>{formatWhen(v.createdAt)}</time>
+                {readout.publishedVersion === v.version ? <Badge tone="ok">{t('readouts.published')}</Badge> : null}
               </li>
             ))}
           </ol>

@@ -1,4 +1,5 @@
 import { ApiError } from '../../api/client';
+import { t } from '../../i18n/intl';
 
 export interface Conflict {
   message: string;
@@ -11,7 +12,7 @@ export function asConflict(err: unknown): Conflict | null {
   if (!(err instanceof ApiError) || err.status !== 409) return null;
   const s = (err.problem as { currentState?: { phase?: string; allowed?: string[] } }).currentState;
   return {
-    message: err.problem.detail ?? 'The meeting changed in the meantime.',
+    message: err.problem.detail ?? t('meetings.changedMeanwhile'),
     phase: s?.phase ?? null,
     allowed: s?.allowed ?? [],
   };

@@ -3,6 +3,7 @@ import type { CSSProperties } from 'react';
 import { KindBadge, OutcomeStatusBadge } from '../../components/lifecycle/badges';
 import { formatDay } from '../../components/lifecycle/time';
 import { SideCode, SideOnlyBadge } from '../../components/ui';
+import { useT } from '../../i18n/I18nProvider';
 import { sideById } from '../lifecycle-access';
 
 /** A compact, read-only list of register entries (meeting page, group overview). */
@@ -15,6 +16,7 @@ export function OutcomeCards({
   group: Group;
   showStatus?: boolean;
 }) {
+  const t = useT();
   if (outcomes.length === 0) return null;
   const byId = new Map(outcomes.map((o) => [o.id, o]));
   return (
@@ -38,7 +40,7 @@ export function OutcomeCards({
                   <span className="muted small flip-rtl" aria-hidden="true">
                     →
                   </span>
-                  <span className="visually-hidden">addressed to</span>
+                  <span className="visually-hidden">{t('outcomes.addressedToLower')}</span>
                   <SideCode side={to} />
                 </>
               ) : null}
@@ -48,14 +50,14 @@ export function OutcomeCards({
             <p className="outcome-card__text">{o.text}</p>
             {answers ? (
               <p className="outcome-card__meta">
-                Responds to the {answers.kind} “{clip(answers.text)}”
+                {t('outcomes.respondsTo', { kind: answers.kind, text: clip(answers.text) })}
               </p>
             ) : null}
             {o.ownerName || o.due ? (
               <p className="outcome-card__meta">
-                {o.ownerName ? `Owner: ${o.ownerName}` : ''}
+                {o.ownerName ? t('outcomes.ownerIs', { name: o.ownerName }) : ''}
                 {o.ownerName && o.due ? ' · ' : ''}
-                {o.due ? `Due ${formatDay(o.due)}` : ''}
+                {o.due ? t('outcomes.dueOn', { day: formatDay(o.due) }) : ''}
               </p>
             ) : null}
           </li>

@@ -14,13 +14,15 @@ import { KIND_LABELS, OUTCOME_STATUS_LABELS } from '../../components/lifecycle/b
 import { TextAreaField } from '../../components/lifecycle/fields';
 import { maxLengthOf } from '../../components/limits';
 import { useResource } from '../../components/useResource';
+import { useT } from '../../i18n/I18nProvider';
 import { mySide } from '../lifecycle-access';
 import { clip } from './OutcomeCards';
 
 const TEXT_LIMIT = maxLengthOf(CreateOutcomeBody.shape.text);
 
-const KINDS = Object.entries(KIND_LABELS).map(([value, label]) => ({ value, label }));
-const STATUSES = Object.entries(OUTCOME_STATUS_LABELS).map(([value, label]) => ({ value, label }));
+// Built when rendered: the labels are read in the language shown now.
+const kinds = () => Object.entries(KIND_LABELS).map(([value, label]) => ({ value, label }));
+const statuses = () => Object.entries(OUTCOME_STATUS_LABELS).map(([value, label]) => ({ value, label }));
 
 export function OutcomeForm({
   group,
@@ -41,6 +43,7 @@ export function OutcomeForm({
   onDone: () => Promise<void>;
   onCancel: () => void;
 }) {
+  const t = useT();
   const own = mySide(group);
   const [kind, setKind] = useState<OutcomeKind>(editing?.kind ?? 'agreement');
   const [text, setText] = useState(editing?.text ?? '');
@@ -59,12 +62,15 @@ export function OutcomeForm({
   );
   const save = useAction();
 
-  const sides = [{ value: '', label: 'Not set' }, ...group.sides.map((s) => ({ value: s.id, label: s.name }))];
+  const sides = [
+    { value: '', label: t('outcomes.notSet') },
+    ...group.sides.map((s) => ({ value: s.id, label: s.name })),
+  ];
   const people = roster.sides.flatMap((s) =>
     s.agencies.flatMap((a) => a.roles.flatMap((r) => r.members.map((m) => ({ m, side: s.side })))),
   );
   const owners = [
-    { value: '', label: 'Nobody yet' },
+    { value: '', label: t('outcomes.nobodyYet') },
     ...people.map(({ m, side }) => ({ value: m.userId, label: `${m.displayName} (${side.shortCode})` })),
   ];
   const answerable = outcomes
@@ -101,21 +107,21 @@ export function OutcomeForm({
       <FormAlert message={save.error} />
       <div className="form-grid form-grid--3">
         <SelectField
-          label="Kind"
+          label={t('outcomes.kind')}
           value={kind}
           onChange={(v) => setKind(v as OutcomeKind)}
-          options={KINDS}
+          options={kinds()}
           error={save.fields.kind}
         />
         <SelectField
-          label="Raised by"
+          label={t('outcomes.raisedBy')}
           value={raisedBy}
           onChange={setRaisedBy}
           options={sides}
           error={save.fields.raisedBySideId}
         />
         <SelectField
-          label="Addressed to"
+          label={t('outcomes.addressedTo')}
           value={addressedTo}
           onChange={setAddressedTo}
           options={sides}
@@ -123,7 +129,7 @@ export function OutcomeForm({
         />
       </div>
       <TextAreaField
-        label="Text"
+        label={t('outcomes.text')}
         value={text}
         onChange={setText}
         error={save.fields.text}
@@ -131,36 +137,50 @@ export function OutcomeForm({
         maxLength={TEXT_LIMIT}
       />
       <SelectField
-        label="Responds to"
+        label={t('outcomes.respondsToField')}
         value={respondsTo}
         onChange={setRespondsTo}
-        options={[{ value: '', label: 'Nothing' }, ...answerable]}
+        options={[{ value: '', label: t('outcomes.nothing') }, ...answerable]}
         error={save.fields.respondsToId}
-        hint="E.g. a commitment answering a concern."
+        hint={t('outcomes.respondsToHint')}
       />
       <div className="form-grid form-grid--3">
-        <SelectField label="Owner" value={owner} onChange={setOwner} options={owners} error={save.fields.ownerUserId} />
-        <TextField label="Due" type="date" value={due} onChange={setDue} error={save.fields.due} />
-        <SelectField label="Status" value={status} onChange={(v) => setStatus(v as OutcomeStatus)} options={STATUSES} />
+        <SelectField
+          label={t('outcomes.owner')}
+          value={owner}
+          onChange={setOwner}
+          options={owners}
+          error={save.fields.ownerUserId}
+        />
+        <TextField label={t('outcomes.due')} type="date" value={due} onChange={setDue} error={save.fields.due} />
+        <SelectField
+          label={t('outcomes.status')}
+          value={status}
+          onChange={(v) => setStatus(v as OutcomeStatus)}
+          options={statuses()}
+        />
       </div>
       <div className="form-grid form-grid--2">
         <SelectField
-          label="Meeting"
+          label={t('outcomes.meeting')}
           value={meetingId}
           onChange={(v) => {
             setMeetingId(v);
             setAgendaItemId('');
           }}
-          options={[{ value: '', label: 'Not linked' }, ...meetings.map((m) => ({ value: m.id, label: m.title }))]}
+          options={[
+            { value: '', label: t('outcomes.notLinked') },
+            ...meetings.map((m) => ({ value: m.id, label: m.title })),
+          ]}
           error={save.fields.meetingId}
         />
         <SelectField
-          label="Agenda item"
+          label={t('outcomes.agendaItem')}
           value={agendaItemId}
           onChange={setAgendaItemId}
           disabled={!meetingId}
           options={[
-            { value: '', label: 'Whole meeting' },
+            { value: '', label: t('outcomes.wholeMeeting') },
             ...(agenda.data ?? []).map((i) => ({ value: i.id, label: i.title })),
           ]}
           error={save.fields.agendaItemId}
@@ -168,18 +188,18 @@ export function OutcomeForm({
       </div>
       {own ? (
         <CheckboxField
-          label={`Side-only: visible to ${own.name} only`}
+          label={t('meetings.sideOnlyField', { side: own.name })}
           checked={sideOnly}
           onChange={setSideOnly}
-          hint="Internal notes of your side; the other side never sees them."
+          hint={t('outcomes.sideOnlyHint')}
         />
       ) : null}
       <div className="modal__actions">
         <button type="button" className="btn btn--ghost" onClick={onCancel}>
-          Close
+          {t('common.close')}
         </button>
         <button type="submit" className="btn btn--primary" disabled={save.busy}>
-          {editing ? 'Save changes' : 'Record outcome'}
+          {editing ? t('outcomes.saveChanges') : t('outcomes.recordSubmit')}
         </button>
       </div>
     </form>

@@ -1,8 +1,9 @@
 import type { Group, Meeting, Outcome } from '@parley/protocol';
 import { Link } from 'react-router';
-import { KIND_LABELS, KindBadge, OutcomeStatusBadge } from '../../components/lifecycle/badges';
+import { KindBadge, OutcomeStatusBadge } from '../../components/lifecycle/badges';
 import { formatDay } from '../../components/lifecycle/time';
 import { SideCode, SideOnlyBadge } from '../../components/ui';
+import { useT } from '../../i18n/I18nProvider';
 import { canWrite, isChair, sideById } from '../lifecycle-access';
 import { clip } from './OutcomeCards';
 
@@ -24,6 +25,7 @@ export function OutcomeTable({
   /** The register is filtered to one meeting: its column would say the same thing on every row. */
   hideMeeting?: boolean;
 }) {
+  const t = useT();
   const byId = new Map(all.map((o) => [o.id, o]));
   const meetingById = new Map(meetings.map((m) => [m.id, m]));
   const ownSide = group.myMembership?.sideId;
@@ -35,14 +37,14 @@ export function OutcomeTable({
       <table className="table register">
         <thead>
           <tr>
-            <th scope="col">Kind</th>
-            <th scope="col">Entry</th>
-            <th scope="col">Sides</th>
-            <th scope="col">Owner · due</th>
-            <th scope="col">Status</th>
-            {hideMeeting ? null : <th scope="col">Meeting</th>}
+            <th scope="col">{t('outcomes.kind')}</th>
+            <th scope="col">{t('outcomes.entry')}</th>
+            <th scope="col">{t('outcomes.sides')}</th>
+            <th scope="col">{t('outcomes.ownerDue')}</th>
+            <th scope="col">{t('outcomes.status')}</th>
+            {hideMeeting ? null : <th scope="col">{t('outcomes.meeting')}</th>}
             <th scope="col">
-              <span className="visually-hidden">Actions</span>
+              <span className="visually-hidden">{t('outcomes.actions')}</span>
             </th>
           </tr>
         </thead>
@@ -63,13 +65,14 @@ export function OutcomeTable({
                   {o.marking === 'side-only' ? <SideOnlyBadge /> : null}
                   {answers ? (
                     <span className="register__ref">
-                      ↳ responds to {KIND_LABELS[answers.kind].toLowerCase()} “{clip(answers.text, 60)}”
+                      <span className="flip-rtl" aria-hidden="true">
+                        ↳
+                      </span>{' '}
+                      {t('outcomes.respondsToRef', { kind: answers.kind, text: clip(answers.text, 60) })}
                     </span>
                   ) : null}
                   {o.responseIds.length > 0 ? (
-                    <span className="register__ref">
-                      {o.responseIds.length} {o.responseIds.length === 1 ? 'response' : 'responses'}
-                    </span>
+                    <span className="register__ref">{t('outcomes.responses', { count: o.responseIds.length })}</span>
                   ) : null}
                 </th>
                 <td className="register__sides">
@@ -79,7 +82,7 @@ export function OutcomeTable({
                       <span className="muted flip-rtl" aria-hidden="true">
                         →
                       </span>
-                      <span className="visually-hidden">addressed to</span>
+                      <span className="visually-hidden">{t('outcomes.addressedToLower')}</span>
                       <SideCode side={to} />
                     </>
                   ) : null}
@@ -88,7 +91,7 @@ export function OutcomeTable({
                   {o.ownerName ?? <span className="muted">—</span>}
                   {o.due ? (
                     <span className={`block ${overdue ? 'overdue' : 'muted'}`}>
-                      {overdue ? 'Overdue · ' : ''}
+                      {overdue ? `${t('outcomes.overdue')} · ` : ''}
                       {formatDay(o.due)}
                     </span>
                   ) : null}
@@ -109,7 +112,8 @@ export function OutcomeTable({
                   <div>
                     {mayEdit(o) ? (
                       <button type="button" className="btn btn--ghost btn--small" onClick={() => onEdit(o)}>
-                        Edit<span className="visually-hidden"> {KIND_LABELS[o.kind].toLowerCase()}</span>
+                        {t('outcomes.edit')}
+                        <span className="visually-hidden"> {t('outcomes.editWhat', { kind: o.kind })}</span>
                       </button>
                     ) : null}
                     {mayTrack(o) ? (
@@ -117,10 +121,10 @@ export function OutcomeTable({
                         type="button"
                         className="btn btn--ghost btn--small"
                         onClick={() => onStartTrack(o)}
-                        aria-label={`Start a follow-up track from this ${KIND_LABELS[o.kind].toLowerCase()}`}
-                        title="Start a follow-up track"
+                        aria-label={t('outcomes.startTrackFrom', { kind: o.kind })}
+                        title={t('outcomes.startTrack')}
                       >
-                        Follow-up track…
+                        {t('outcomes.followUpTrack')}
                       </button>
                     ) : null}
                   </div>

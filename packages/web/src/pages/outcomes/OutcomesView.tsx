@@ -8,6 +8,7 @@ import { Modal } from '../../components/lifecycle/Modal';
 import { useLive } from '../../components/lifecycle/useLive';
 import { EmptyState, Loading } from '../../components/ui';
 import { useResource } from '../../components/useResource';
+import { useT } from '../../i18n/I18nProvider';
 import { useGroupContext } from '../group/context';
 import { canWrite } from '../lifecycle-access';
 import { OutcomeForm } from './OutcomeForm';
@@ -19,6 +20,7 @@ type Dialog = { type: 'create' } | { type: 'edit'; outcome: Outcome } | { type: 
 
 export function OutcomesView() {
   const { group, roster } = useGroupContext();
+  const t = useT();
   const [params, setParams] = useSearchParams();
   const filters = {
     kind: (params.get('kind') || undefined) as OutcomeKind | undefined,
@@ -55,41 +57,41 @@ export function OutcomesView() {
   return (
     <div className="stack">
       <div className="toolbar toolbar--filters">
-        <form className="filters" aria-label="Filter the register" onSubmit={(e) => e.preventDefault()}>
+        <form className="filters" aria-label={t('outcomes.filter')} onSubmit={(e) => e.preventDefault()}>
           <SelectField
-            label="Kind"
+            label={t('outcomes.kind')}
             value={filters.kind ?? ''}
             onChange={(v) => setFilter('kind', v)}
-            options={any(entries(KIND_LABELS), 'All kinds')}
+            options={any(entries(KIND_LABELS), t('outcomes.allKinds'))}
           />
           <SelectField
-            label="Side"
+            label={t('outcomes.side')}
             value={filters.sideId ?? ''}
             onChange={(v) => setFilter('side', v)}
             options={any(
               group.sides.map((s) => ({ value: s.id, label: s.name })),
-              'Any side',
+              t('outcomes.anySide'),
             )}
           />
           <SelectField
-            label="Status"
+            label={t('outcomes.status')}
             value={filters.status ?? ''}
             onChange={(v) => setFilter('status', v)}
-            options={any(entries(OUTCOME_STATUS_LABELS), 'Any status')}
+            options={any(entries(OUTCOME_STATUS_LABELS), t('outcomes.anyStatus'))}
           />
           <SelectField
-            label="Meeting"
+            label={t('outcomes.meeting')}
             value={filters.meetingId ?? ''}
             onChange={(v) => setFilter('meeting', v)}
             options={any(
               (data.data?.meetings ?? []).map((m) => ({ value: m.id, label: m.title })),
-              'All meetings',
+              t('outcomes.allMeetings'),
             )}
           />
         </form>
         {canWrite(group) ? (
           <button type="button" className="btn btn--primary" onClick={() => setDialog({ type: 'create' })}>
-            Record an outcome
+            {t('outcomes.record')}
           </button>
         ) : null}
       </div>
@@ -97,8 +99,8 @@ export function OutcomesView() {
       {data.loading && !data.data ? (
         <Loading />
       ) : data.data && data.data.filtered.length === 0 ? (
-        <EmptyState title={data.data.all.length === 0 ? 'The register is empty.' : 'Nothing matches these filters.'}>
-          {data.data.all.length === 0 ? 'Agreements, concerns, commitments and actions are recorded here.' : null}
+        <EmptyState title={data.data.all.length === 0 ? t('outcomes.registerEmpty') : t('outcomes.noMatch')}>
+          {data.data.all.length === 0 ? t('outcomes.registerEmptyBody') : null}
         </EmptyState>
       ) : data.data ? (
         <OutcomeTable
@@ -115,8 +117,8 @@ export function OutcomesView() {
         wide
         open={dialog?.type === 'create' || dialog?.type === 'edit'}
         onClose={close}
-        title={dialog?.type === 'edit' ? 'Edit outcome' : 'Record an outcome'}
-        description="Shared entries are visible to every side; side-only entries stay with yours."
+        title={dialog?.type === 'edit' ? t('outcomes.editTitle') : t('outcomes.record')}
+        description={t('outcomes.dialogLede')}
       >
         {data.data && (dialog?.type === 'create' || dialog?.type === 'edit') ? (
           <OutcomeForm
@@ -138,8 +140,8 @@ export function OutcomesView() {
         wide
         open={dialog?.type === 'track'}
         onClose={close}
-        title="Start a follow-up track"
-        description={`Experts from each side continue the work, overseen by the chairs of ${group.name}.`}
+        title={t('outcomes.startTrack')}
+        description={t('outcomes.startTrackLede', { group: group.name })}
       >
         {dialog?.type === 'track' ? <StartTrackForm outcome={dialog.outcome} roster={roster} onCancel={close} /> : null}
       </Modal>

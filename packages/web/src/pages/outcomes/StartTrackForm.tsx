@@ -6,6 +6,7 @@ import { FormAlert, TextField, useAction } from '../../components/forms';
 import { TextAreaField } from '../../components/lifecycle/fields';
 import { limitsOf } from '../../components/limits';
 import { SideCode } from '../../components/ui';
+import { useT } from '../../i18n/I18nProvider';
 
 const LIMITS = limitsOf(CreateTrackBody);
 
@@ -20,6 +21,7 @@ export function StartTrackForm({
   onCancel: () => void;
 }) {
   const navigate = useNavigate();
+  const t = useT();
   const [name, setName] = useState('');
   const [description, setDescription] = useState(outcome.text);
   const [chosen, setChosen] = useState<Set<string>>(new Set());
@@ -34,28 +36,28 @@ export function StartTrackForm({
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
     void create.run(async () => {
-      if (chosen.size === 0) throw new Error('Choose at least one expert.');
-      const t = await lifecycle.tracks.create(outcome.id, {
+      if (chosen.size === 0) throw new Error(t('tracks.chooseExpert'));
+      const track = await lifecycle.tracks.create(outcome.id, {
         name,
         description,
         experts: [...chosen].map((membershipId) => ({ membershipId, role: 'member' as const })),
       });
-      navigate(`/groups/${t.id}`);
+      navigate(`/groups/${track.id}`);
     });
   };
   return (
     <form className="stack" onSubmit={onSubmit} noValidate>
       <FormAlert message={create.error} />
       <TextField
-        label="Track name"
+        label={t('tracks.nameField')}
         value={name}
         onChange={setName}
         error={create.fields.name}
-        placeholder="e.g. Expert track on crisis communication"
+        placeholder={t('tracks.namePlaceholder')}
         maxLength={LIMITS.name}
       />
       <TextAreaField
-        label="Purpose"
+        label={t('tracks.purpose')}
         value={description}
         onChange={setDescription}
         rows={2}
@@ -63,7 +65,7 @@ export function StartTrackForm({
         maxLength={LIMITS.description}
       />
       <fieldset className="experts">
-        <legend>Experts</legend>
+        <legend>{t('tracks.experts')}</legend>
         <div className="experts__sides">
           {roster.sides.map((s) => (
             <div key={s.side.id} className="experts__side">
@@ -89,10 +91,10 @@ export function StartTrackForm({
       </fieldset>
       <div className="modal__actions">
         <button type="button" className="btn btn--ghost" onClick={onCancel}>
-          Close
+          {t('common.close')}
         </button>
         <button type="submit" className="btn btn--primary" disabled={create.busy}>
-          Start track
+          {t('tracks.start')}
         </button>
       </div>
     </form>

@@ -1,15 +1,18 @@
 import type { JointStatement, Topic } from '@parley/protocol';
+import { FormattedMessage } from 'react-intl';
 import { api } from '../../api/endpoints';
 import { lifecycle } from '../../api/lifecycle';
 import { FormAlert } from '../../components/forms';
 import { useLive } from '../../components/lifecycle/useLive';
 import { EmptyState, Loading, PageHeader } from '../../components/ui';
 import { useResource } from '../../components/useResource';
+import { useT } from '../../i18n/I18nProvider';
 import { StatementCard } from './StatementsView';
 import '../lifecycle.css';
 
 /** Drafts awaiting approval first, then what has been published, across every group the user can read. */
 export function AllStatementsPage() {
+  const t = useT();
   const data = useResource(async () => {
     const { groups } = await api.groups.list();
     const lists = await Promise.all(
@@ -28,24 +31,23 @@ export function AllStatementsPage() {
 
   return (
     <div className="page">
-      <PageHeader title="Joint statements" eyebrow="Workspace">
+      <PageHeader title={t('statements.title')} eyebrow={t('common.workspace')}>
         <p>
-          A statement goes out only when a chair of every side approves the exact same text. Published statements are on
-          the <a href="/statements">public page</a>.
+          <FormattedMessage id="statements.allLede" values={{ link: (chunks) => <a href="/statements">{chunks}</a> }} />
         </p>
       </PageHeader>
       <FormAlert message={data.error} />
       {data.loading ? (
         <Loading />
       ) : all.length === 0 ? (
-        <EmptyState title="No joint statements yet.">Drafts are started from a group’s Statements tab.</EmptyState>
+        <EmptyState title={t('statements.none')}>{t('statements.allEmpty')}</EmptyState>
       ) : (
         <>
           <section className="stack stack--tight" aria-labelledby="st-drafts">
             <h2 id="st-drafts" className="section-title">
-              Awaiting approval <span className="count">{drafts.length}</span>
+              {t('statements.awaiting')} <span className="count">{drafts.length}</span>
             </h2>
-            {drafts.length === 0 ? <p className="muted">No drafts.</p> : null}
+            {drafts.length === 0 ? <p className="muted">{t('statements.noDrafts')}</p> : null}
             <ul className="statement-list">
               {drafts.map((s) => (
                 <StatementCard key={s.id} statement={s} groupId={s.groupId} groupName={names.get(s.groupId)} />
@@ -54,9 +56,9 @@ export function AllStatementsPage() {
           </section>
           <section className="stack stack--tight" aria-labelledby="st-published">
             <h2 id="st-published" className="section-title">
-              Published <span className="count">{published.length}</span>
+              {t('statements.publishedHeading')} <span className="count">{published.length}</span>
             </h2>
-            {published.length === 0 ? <p className="muted">Nothing published yet.</p> : null}
+            {published.length === 0 ? <p className="muted">{t('statements.nonePublished')}</p> : null}
             <ul className="statement-list">
               {published.map((s) => (
                 <StatementCard key={s.id} statement={s} groupId={s.groupId} groupName={names.get(s.groupId)} />

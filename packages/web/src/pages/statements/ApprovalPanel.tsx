@@ -5,6 +5,7 @@ import { FormAlert, useAction } from '../../components/forms';
 import { formatWhen } from '../../components/lifecycle/time';
 import { StepUpPrompt, stepUpCodeOf } from '../../components/StepUpPrompt';
 import { Panel, SideCode } from '../../components/ui';
+import { useT } from '../../i18n/I18nProvider';
 import { hashPrefix } from './hash';
 
 /**
@@ -28,6 +29,7 @@ export function ApprovalPanel({
   verified: boolean | null;
   onChanged: () => Promise<void>;
 }) {
+  const t = useT();
   const approve = useAction();
   const published = statement.status === 'published';
   const sides = statement.requiredSideIds
@@ -51,18 +53,19 @@ export function ApprovalPanel({
 
   return (
     <Panel
-      title="Approvals"
+      title={t('statements.approvals')}
       id="approvals"
       description={
-        statement.approvedBy === 'parent-group-chairs'
-          ? 'A chair of each side of the overseeing group approves. Any edit voids every approval.'
-          : 'A chair of every side approves the exact text. Any edit voids every approval.'
+        statement.approvedBy === 'parent-group-chairs' ? t('statements.approvalsParent') : t('statements.approvalsLede')
       }
     >
       <p className="hash-line">
-        Current text <code title={statement.textHash}>sha256 {hashPrefix(statement.textHash)}</code>
-        {verified === true ? <span className="hash-line__ok">✓ matches the text shown</span> : null}
-        {verified === false ? <span className="hash-line__bad">does not match the text shown; reload</span> : null}
+        {t('statements.currentText')}{' '}
+        <code title={statement.textHash} dir="ltr">
+          sha256 {hashPrefix(statement.textHash)}
+        </code>
+        {verified === true ? <span className="hash-line__ok">✓ {t('statements.hashMatches')}</span> : null}
+        {verified === false ? <span className="hash-line__bad">{t('statements.hashMismatch')}</span> : null}
       </p>
       <FormAlert message={approve.error} />
       {stepUp ? <StepUpPrompt code={stepUp} onDone={onApprove} onCancel={() => setStepUp(null)} /> : null}
@@ -76,7 +79,7 @@ export function ApprovalPanel({
               className={`approval ${a ? 'approval--done' : 'approval--pending'}`}
               style={{ '--side': side.colour } as CSSProperties}
               data-side={side.shortCode}
-              aria-label={`${side.name}: ${a ? 'approved' : 'pending'}`}
+              aria-label={t(a ? 'statements.sideApproved' : 'statements.sidePending', { side: side.name })}
             >
               <SideCode side={side} />
               <div className="approval__body">
@@ -86,11 +89,13 @@ export function ApprovalPanel({
                     <span className="approval__mark" aria-hidden="true">
                       ✓
                     </span>{' '}
-                    Approved by <strong>{a.name}</strong> · {formatWhen(a.approvedAt)} ·{' '}
-                    <code title={a.textHash}>{hashPrefix(a.textHash)}</code>
+                    {t('statements.approvedBy')} <strong>{a.name}</strong> · {formatWhen(a.approvedAt)} ·{' '}
+                    <code title={a.textHash} dir="ltr">
+                      {hashPrefix(a.textHash)}
+                    </code>
                   </p>
                 ) : (
-                  <p className="approval__state approval__state--pending">Pending</p>
+                  <p className="approval__state approval__state--pending">{t('statements.pending')}</p>
                 )}
               </div>
               {mine && !a && !published ? (
@@ -99,18 +104,16 @@ export function ApprovalPanel({
                   className="btn btn--primary"
                   onClick={onApprove}
                   disabled={approve.busy || editorDirty || verified === false}
-                  title={editorDirty ? 'Save or discard your edits first' : undefined}
+                  title={editorDirty ? t('statements.saveFirst') : undefined}
                 >
-                  Approve this exact text
+                  {t('statements.approve')}
                 </button>
               ) : null}
             </li>
           );
         })}
       </ul>
-      {approverSideId && editorDirty ? (
-        <p className="muted small">You have unsaved edits; approve only once the text is what you mean to approve.</p>
-      ) : null}
+      {approverSideId && editorDirty ? <p className="muted small">{t('statements.unsavedNote')}</p> : null}
     </Panel>
   );
 }

@@ -6,6 +6,7 @@ import { FormAlert, useAction } from '../../components/forms';
 import { TextAreaField } from '../../components/lifecycle/fields';
 import { maxLengthOf } from '../../components/limits';
 import { Panel } from '../../components/ui';
+import { useT } from '../../i18n/I18nProvider';
 import { canWrite } from '../lifecycle-access';
 import { bodyOf, draftOf, LanguageFields, StatementTexts, sameLanguages } from './languages';
 
@@ -26,6 +27,7 @@ export function StatementEditor({
   onDirty: (dirty: boolean) => void;
   onChanged: () => Promise<void>;
 }) {
+  const t = useT();
   const [text, setText] = useState(s.text);
   const [languages, setLanguages] = useState(draftOf(s));
   const [base, setBase] = useState({ hash: s.textHash, text: s.text, languages: draftOf(s) });
@@ -58,11 +60,7 @@ export function StatementEditor({
         if (err instanceof ApiError && err.status === 409) {
           setConflict(true);
           await onChanged();
-          throw new Error(
-            s.status === 'published'
-              ? 'The statement was published in the meantime and can no longer be changed.'
-              : 'Someone saved a different text while you were editing. Your text is kept below.',
-          );
+          throw new Error(s.status === 'published' ? t('statements.publishedMeanwhile') : t('statements.conflict'));
         }
         throw err;
       }
@@ -82,33 +80,30 @@ export function StatementEditor({
 
   if (!editable) {
     return (
-      <Panel title="Text" id="statement-text">
+      <Panel title={t('statements.text')} id="statement-text">
         <StatementTexts {...s} />
       </Panel>
     );
   }
   return (
-    <Panel title="Text" id="statement-text" description="Edit together; every saved change starts a new revision.">
+    <Panel title={t('statements.text')} id="statement-text" description={t('statements.textLede')}>
       <form className="stack stack--tight" onSubmit={onSubmit} noValidate>
         {behind && (dirty || conflict) ? (
           <div className="alert alert--info" role="status">
-            <p>
-              Revision {s.revision} was saved by someone else after you started editing. Saving now would replace it
-              with your text.
-            </p>
+            <p>{t('statements.staleRevision', { revision: s.revision })}</p>
             <div className="alert__actions">
               <button type="button" className="btn btn--secondary btn--small" onClick={takeLatest}>
-                Discard mine, load revision {s.revision}
+                {t('statements.discardMine', { revision: s.revision })}
               </button>
               <button type="button" className="btn btn--ghost btn--small" onClick={() => submit(s.textHash)}>
-                Save mine over it
+                {t('statements.saveMine')}
               </button>
             </div>
           </div>
         ) : null}
         <FormAlert message={save.error} />
         <TextAreaField
-          label="Statement text"
+          label={t('statements.textField')}
           className="statement-editor"
           value={text}
           onChange={setText}
@@ -122,17 +117,17 @@ export function StatementEditor({
         <div className="form-actions">
           <p className="muted small">
             {s.approvals.length > 0
-              ? `Saving a change voids the ${s.approvals.length === 1 ? 'approval' : `${s.approvals.length} approvals`} already given.`
-              : 'No approvals yet.'}
+              ? t('statements.voids', { count: s.approvals.length })
+              : t('statements.noApprovals')}
           </p>
           <div className="inline-buttons">
             {dirty ? (
               <button type="button" className="btn btn--ghost" onClick={takeLatest}>
-                Discard changes
+                {t('statements.discardChanges')}
               </button>
             ) : null}
             <button type="submit" className="btn btn--primary" disabled={save.busy || !dirty}>
-              Save text
+              {t('statements.saveText')}
             </button>
           </div>
         </div>

@@ -8,6 +8,7 @@ import { formatWhen } from '../../components/lifecycle/time';
 import { useLive } from '../../components/lifecycle/useLive';
 import { Badge, Loading, PageHeader } from '../../components/ui';
 import { useResource } from '../../components/useResource';
+import { useT } from '../../i18n/I18nProvider';
 import { ApprovalPanel } from './ApprovalPanel';
 import { sha256Hex } from './hash';
 import { StatementEditor } from './StatementEditor';
@@ -26,6 +27,7 @@ async function approverSide(group: Group): Promise<string | null> {
 
 export function StatementPage() {
   const { groupId = '', statementId = '' } = useParams();
+  const t = useT();
   const data = useResource(async () => {
     const [statement, group] = await Promise.all([lifecycle.statements.get(statementId), api.groups.get(groupId)]);
     return { statement, group, approver: await approverSide(group) };
@@ -36,11 +38,9 @@ export function StatementPage() {
   if (!data.data) {
     return (
       <div className="page">
-        <PageHeader title="Statement unavailable" />
-        <FormAlert
-          message={data.status === 404 ? 'This statement does not exist or is not open to you.' : data.error}
-        />
-        <Link to={`/groups/${groupId}/statements`}>Back to statements</Link>
+        <PageHeader title={t('statements.unavailable')} />
+        <FormAlert message={data.status === 404 ? t('statements.unavailableBody') : data.error} />
+        <Link to={`/groups/${groupId}/statements`}>{t('statements.back')}</Link>
       </div>
     );
   }
@@ -58,6 +58,7 @@ function StatementView({
   approver: string | null;
   reload: () => Promise<void>;
 }) {
+  const t = useT();
   const [dirty, setDirty] = useState(false);
   const [verified, setVerified] = useState<boolean | null>(null);
   useEffect(() => {
@@ -72,43 +73,50 @@ function StatementView({
 
   return (
     <div className="page">
-      <nav aria-label="Breadcrumb" className="breadcrumb">
-        <Link to="/groups">Groups</Link>
+      <nav aria-label={t('groups.breadcrumb')} className="breadcrumb">
+        <Link to="/groups">{t('common.groups')}</Link>
         <span aria-hidden="true">/</span>
         <Link to={`/groups/${group.id}`}>{group.name}</Link>
         <span aria-hidden="true">/</span>
-        <Link to={`/groups/${group.id}/statements`}>Statements</Link>
+        <Link to={`/groups/${group.id}/statements`}>{t('groups.statements')}</Link>
         <span aria-hidden="true">/</span>
-        <span aria-current="page">Revision {s.revision}</span>
+        <span aria-current="page">{t('statements.revision', { revision: s.revision })}</span>
       </nav>
       <PageHeader
-        title="Joint statement"
-        eyebrow={published ? <Badge tone="ok">Published</Badge> : <Badge>Draft</Badge>}
+        title={t('statements.jointStatement')}
+        eyebrow={
+          published ? <Badge tone="ok">{t('statements.published')}</Badge> : <Badge>{t('statements.draft')}</Badge>
+        }
       >
         <p>
           {published && s.publishedAt
-            ? `Published ${formatWhen(s.publishedAt)}, approved by a chair of every side.`
-            : `Revision ${s.revision}, last changed ${formatWhen(s.updatedAt)}. ${s.approvals.length} of ${s.requiredSideIds.length} sides have approved this text.`}
+            ? t('statements.publishedLede', { when: formatWhen(s.publishedAt) })
+            : t('statements.draftLede', {
+                revision: s.revision,
+                when: formatWhen(s.updatedAt),
+                approved: s.approvals.length,
+                needed: s.requiredSideIds.length,
+              })}
         </p>
       </PageHeader>
       {published ? (
-        <section className="published-banner" aria-label="Published">
+        <section className="published-banner" aria-label={t('statements.published')}>
           <div>
-            <p className="published-banner__title">This statement is public.</p>
-            <p className="muted small">Anyone can read it without signing in. It can no longer be changed.</p>
+            <p className="published-banner__title">{t('statements.isPublic')}</p>
+            <p className="muted small">{t('statements.isPublicBody')}</p>
           </div>
           <div className="published-banner__links">
             <a className="btn btn--secondary" href={`/statements/${s.id}`}>
-              Public page
+              {t('statements.publicPage')}
             </a>
             <a className="btn btn--ghost" href="/statements/feed.atom">
-              Atom feed
+              {t('statements.atomFeed')}
             </a>
             <a className="btn btn--ghost" href={`/statements/${s.id}.pdf`}>
               PDF
             </a>
           </div>
-          <code className="published-banner__url">{`${origin}/statements/${s.id}`}</code>
+          <code className="published-banner__url" dir="ltr">{`${origin}/statements/${s.id}`}</code>
         </section>
       ) : null}
       <div className="statement-layout">

@@ -1,5 +1,6 @@
 import type { JointStatement } from '@parley/protocol';
 import { type FormEvent, useState } from 'react';
+import { FormattedMessage } from 'react-intl';
 import { Link, useNavigate } from 'react-router';
 import { lifecycle } from '../../api/lifecycle';
 import { FormAlert, SelectField, useAction } from '../../components/forms';
@@ -8,6 +9,7 @@ import { formatWhen } from '../../components/lifecycle/time';
 import { useLive } from '../../components/lifecycle/useLive';
 import { Badge, EmptyState, Loading, Panel } from '../../components/ui';
 import { useResource } from '../../components/useResource';
+import { useT } from '../../i18n/I18nProvider';
 import { useGroupContext } from '../group/context';
 import { canWrite } from '../lifecycle-access';
 import '../lifecycle.css';
@@ -16,6 +18,7 @@ import { STATEMENT_LIMIT } from './StatementEditor';
 
 export function StatementsView() {
   const { group } = useGroupContext();
+  const t = useT();
   const data = useResource(async () => {
     const [s, m] = await Promise.all([lifecycle.statements.list(group.id), lifecycle.meetings.list(group.id)]);
     return { statements: s.statements, meetings: m.meetings };
@@ -30,9 +33,7 @@ export function StatementsView() {
         {data.loading ? (
           <Loading />
         ) : list.length === 0 ? (
-          <EmptyState title="No joint statements yet.">
-            A statement is published only when a chair of every side has approved the exact same text.
-          </EmptyState>
+          <EmptyState title={t('statements.none')}>{t('statements.groupEmpty')}</EmptyState>
         ) : (
           <ul className="statement-list">
             {list.map((s) => (
@@ -44,8 +45,13 @@ export function StatementsView() {
       <aside className="aside">
         {canWrite(group) ? <NewStatement groupId={group.id} meetings={data.data?.meetings ?? []} /> : null}
         <p className="muted small aside__note">
-          Published statements appear on the <a href="/statements">public page</a> and in its{' '}
-          <a href="/statements/feed.atom">Atom feed</a>, without sign-in.
+          <FormattedMessage
+            id="statements.whereNote"
+            values={{
+              page: (chunks) => <a href="/statements">{chunks}</a>,
+              feed: (chunks) => <a href="/statements/feed.atom">{chunks}</a>,
+            }}
+          />
         </p>
       </aside>
     </div>
@@ -61,21 +67,24 @@ export function StatementCard({
   groupId: string;
   groupName?: string;
 }) {
+  const t = useT();
   const approved = s.approvals.length;
   const needed = s.requiredSideIds.length;
   return (
     <li className={`statement-card statement-card--${s.status}`}>
       <div className="statement-card__head">
-        {s.status === 'published' ? <Badge tone="ok">Published</Badge> : <Badge>Draft</Badge>}
+        {s.status === 'published' ? (
+          <Badge tone="ok">{t('statements.published')}</Badge>
+        ) : (
+          <Badge>{t('statements.draft')}</Badge>
+        )}
         {s.status === 'draft' ? (
-          <span className="statement-card__approvals">
-            {approved} of {needed} sides approved
-          </span>
+          <span className="statement-card__approvals">{t('statements.sidesApproved', { approved, needed })}</span>
         ) : null}
         <span className="muted small">
           {s.status === 'published' && s.publishedAt
-            ? `Published ${formatWhen(s.publishedAt)}`
-            : `Revision ${s.revision} · ${formatWhen(s.updatedAt)}`}
+            ? t('statements.publishedOn', { when: formatWhen(s.publishedAt) })
+            : `${t('statements.revision', { revision: s.revision })} · ${formatWhen(s.updatedAt)}`}
         </span>
       </div>
       <Link to={`/groups/${groupId}/statements/${s.id}`} className="statement-card__text">
@@ -88,6 +97,7 @@ export function StatementCard({
 
 function NewStatement({ groupId, meetings }: { groupId: string; meetings: { id: string; title: string }[] }) {
   const navigate = useNavigate();
+  const t = useT();
   const [text, setText] = useState('');
   const [languages, setLanguages] = useState<LanguageDraft>({ language: 'en', ...NO_SECOND });
   const [meetingId, setMeetingId] = useState('');
@@ -104,11 +114,11 @@ function NewStatement({ groupId, meetings }: { groupId: string; meetings: { id: 
     });
   };
   return (
-    <Panel title="Draft a joint statement" description="Any delegate may draft; the chairs approve.">
+    <Panel title={t('statements.draftTitle')} description={t('statements.draftLedeShort')}>
       <form className="stack stack--tight" onSubmit={onSubmit} noValidate>
         <FormAlert message={create.error} />
         <TextAreaField
-          label="Statement text"
+          label={t('statements.textField')}
           value={text}
           onChange={setText}
           error={create.fields.text}
@@ -119,18 +129,18 @@ function NewStatement({ groupId, meetings }: { groupId: string; meetings: { id: 
         />
         <LanguageFields draft={languages} onChange={setLanguages} fields={create.fields} limit={STATEMENT_LIMIT} />
         <SelectField
-          label="About the meeting"
+          label={t('statements.aboutMeeting')}
           value={meetingId}
           onChange={setMeetingId}
           options={[
-            { value: '', label: 'No particular meeting' },
+            { value: '', label: t('statements.noMeeting') },
             ...meetings.map((m) => ({ value: m.id, label: m.title })),
           ]}
           error={create.fields.meetingId}
         />
         <div>
           <button type="submit" className="btn btn--primary" disabled={create.busy}>
-            Create draft
+            {t('statements.createDraft')}
           </button>
         </div>
       </form>

@@ -2,6 +2,8 @@ import { languageDirection } from '@parley/protocol';
 import { useId } from 'react';
 import { CheckboxField, TextField } from '../../components/forms';
 import { TextAreaField } from '../../components/lifecycle/fields';
+import { useT } from '../../i18n/I18nProvider';
+import { locale } from '../../i18n/intl';
 
 /** A text's languages as a form holds them: the second language is on or off, its fields kept while off. */
 export interface LanguageDraft {
@@ -29,10 +31,13 @@ export const bodyOf = (d: LanguageDraft) => ({
 export const sameLanguages = (a: LanguageDraft, b: LanguageDraft) =>
   JSON.stringify(bodyOf(a)) === JSON.stringify(bodyOf(b));
 
-const names = new Intl.DisplayNames(undefined, { type: 'language', fallback: 'none' });
-/** The language's name in the reader's own language, or null for a tag that names none. */
+let names: Intl.DisplayNames | null = null;
+/** The language's name in the language the interface shows now, or null for a tag that names none. */
 export function languageName(tag: string): string | null {
   try {
+    if (names?.resolvedOptions().locale !== locale()) {
+      names = new Intl.DisplayNames(locale(), { type: 'language', fallback: 'none' });
+    }
     return names.of(tag.trim()) ?? null;
   } catch {
     return null;
@@ -53,6 +58,7 @@ export function LanguageField({
   onChange: (v: string) => void;
   error?: string | undefined;
 }) {
+  const t = useT();
   const list = useId();
   const name = value.trim() ? languageName(value) : null;
   return (
@@ -62,7 +68,7 @@ export function LanguageField({
         value={value}
         onChange={onChange}
         error={error}
-        hint={name ? `${name}` : 'A language tag such as en, fr, he or ar'}
+        hint={name ? `${name}` : t('statements.languageTagHint')}
         list={list}
         autoComplete="off"
         spellCheck={false}
@@ -92,29 +98,30 @@ export function LanguageFields({
   fields: Record<string, string | undefined>;
   limit: number | undefined;
 }) {
+  const t = useT();
   return (
     <div className="stack stack--tight">
       <LanguageField
-        label="Language of the text"
+        label={t('statements.languageOfText')}
         value={draft.language}
         onChange={(language) => onChange({ ...draft, language })}
         error={fields.language}
       />
       <CheckboxField
-        label="Also issue it in a second language, side by side"
+        label={t('statements.secondToggle')}
         checked={draft.second}
         onChange={(second) => onChange({ ...draft, second })}
       />
       {draft.second ? (
         <>
           <LanguageField
-            label="Second language"
+            label={t('statements.secondLanguage')}
             value={draft.secondLanguage}
             onChange={(secondLanguage) => onChange({ ...draft, secondLanguage })}
             error={fields.secondLanguage}
           />
           <TextAreaField
-            label="Text in the second language"
+            label={t('statements.secondText')}
             className="statement-editor"
             value={draft.secondText}
             onChange={(secondText) => onChange({ ...draft, secondText })}

@@ -1,10 +1,13 @@
 import type { Group } from '@parley/protocol';
+import { FormattedMessage } from 'react-intl';
 import { Link } from 'react-router';
 import { api } from '../../api/endpoints';
 import { useResource } from '../../components/useResource';
+import { useT } from '../../i18n/I18nProvider';
 
 /** For a track: its parent group and who oversees it. A delegate of the track only may not read the parent. */
 export function TrackParent({ group }: { group: Group }) {
+  const t = useT();
   const parentId = group.parentGroupId ?? '';
   const parent = useResource(() => (parentId ? api.groups.get(parentId) : Promise.reject(new Error('none'))), parentId);
   if (group.kind !== 'track' || !parentId) return null;
@@ -23,10 +26,13 @@ export function TrackParent({ group }: { group: Group }) {
       </svg>
       {name ? (
         <span>
-          Follow-up track of <Link to={`/groups/${parentId}`}>{name}</Link> · overseen by the chairs of {name}
+          <FormattedMessage
+            id="tracks.parentOf"
+            values={{ name, link: (chunks) => <Link to={`/groups/${parentId}`}>{chunks}</Link> }}
+          />
         </span>
       ) : (
-        <span>Follow-up track, overseen by the chairs of its parent group</span>
+        <span>{t('tracks.parentUnknown')}</span>
       )}
     </p>
   );
