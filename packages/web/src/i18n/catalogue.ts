@@ -1,9 +1,12 @@
 import type { UiLanguage } from '@parley/protocol';
 import type account from './locales/en/account.json';
+import type backchannel from './locales/en/backchannel.json';
 import type call from './locales/en/call.json';
+import type callRoom from './locales/en/call-room.json';
 import type common from './locales/en/common.json';
 import type errors from './locales/en/errors.json';
 import type groups from './locales/en/groups.json';
+import type lifecycleUi from './locales/en/lifecycle-ui.json';
 import type meetings from './locales/en/meetings.json';
 import type signIn from './locales/en/sign-in.json';
 
@@ -13,10 +16,13 @@ import type signIn from './locales/en/sign-in.json';
  */
 interface Areas {
   account: typeof account;
+  backchannel: typeof backchannel;
   call: typeof call;
+  'call-room': typeof callRoom;
   common: typeof common;
   errors: typeof errors;
   groups: typeof groups;
+  'lifecycle-ui': typeof lifecycleUi;
   meetings: typeof meetings;
   'sign-in': typeof signIn;
 }

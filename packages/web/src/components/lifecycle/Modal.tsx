@@ -1,4 +1,5 @@
 import { type ReactNode, useEffect, useId, useRef } from 'react';
+import { useT } from '../../i18n/I18nProvider';
 
 /**
  * A modal on the native <dialog>: the browser traps focus, Escape closes it and focus returns to the opener.
@@ -18,6 +19,7 @@ export function Modal({
   children: ReactNode;
   wide?: boolean;
 }) {
+  const t = useT();
   const ref = useRef<HTMLDialogElement>(null);
   const headingId = useId();
   useEffect(() => {
@@ -44,7 +46,7 @@ export function Modal({
               <h2 id={headingId}>{title}</h2>
               {description ? <p className="modal__desc">{description}</p> : null}
             </div>
-            <button type="button" className="modal__close" onClick={onClose} aria-label="Close">
+            <button type="button" className="modal__close" onClick={onClose} aria-label={t('common.close')}>
               ×
             </button>
           </header>
