@@ -6,6 +6,7 @@ import { CallPage } from './call/CallPage';
 import { CallsPage } from './call/CallsPage';
 import { AppLayout } from './components/AppLayout';
 import { Loading } from './components/ui';
+import { useT } from './i18n/I18nProvider';
 import { SecurityPage } from './pages/account/SecurityPage';
 import { AdminPage } from './pages/admin/AdminPage';
 import { GroupsPage } from './pages/GroupsPage';
@@ -27,7 +28,8 @@ import { GroupOverview } from './pages/tracks/GroupOverview';
 function RequireUser({ children }: { children: ReactNode }) {
   const { state } = useAuth();
   const location = useLocation();
-  if (state.status === 'loading') return <Loading label="Checking your session…" />;
+  const t = useT();
+  if (state.status === 'loading') return <Loading label={t('lifecycle-ui.checkingSession')} />;
   if (state.status === 'anonymous' && state.signedOut) return <Navigate to="/sign-in" replace />;
   if (state.status !== 'signed_in') {
     const next = location.pathname + location.search;

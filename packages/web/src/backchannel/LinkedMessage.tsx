@@ -7,6 +7,7 @@ import { Link } from 'react-router';
 import { useUser } from '../auth/session';
 import { formatDateTime } from '../components/ui';
 import { DeviceStore } from '../e2ee/device-store';
+import { useT } from '../i18n/I18nProvider';
 import { archiveName, ThreadArchive, type ThreadMessage } from './archive';
 
 /** The back channels this chair is in that could hold a message of `bySideId`'s side. */
@@ -49,6 +50,7 @@ export function LinkedBackChannelMessage({
   bySideId: string;
   backChannelRef: string;
 }) {
+  const t = useT();
   const user = useUser();
   const sides = candidateSides(group, bySideId);
   const [found, setFound] = useState<{ otherSideId: string; message: ThreadMessage } | null | undefined>(undefined);
@@ -70,22 +72,21 @@ export function LinkedBackChannelMessage({
   return (
     <div className="timeline__linked" data-testid="linked-backchannel">
       <p className="timeline__note">
-        <strong>Linked back-channel message</strong>{' '}
+        <strong>{t('backchannel.linkedTitle')}</strong>{' '}
         {found ? (
           <button type="button" className="btn btn--ghost btn--small" onClick={() => setOpen(!open)}>
-            {open ? 'Hide' : 'Open'}
+            {open ? t('backchannel.hide') : t('backchannel.open')}
           </button>
         ) : null}{' '}
-        <Link to={href}>Show in the back channel</Link>
+        <Link to={href}>{t('backchannel.showInChannel')}</Link>
       </p>
-      {found === null ? (
-        <p className="muted small">This device has not read that message (it may predate this device).</p>
-      ) : null}
+      {found === null ? <p className="muted small">{t('backchannel.notReadHere')}</p> : null}
       {found && open ? (
         <blockquote className="timeline__reason" data-testid="linked-backchannel-text">
           {found.message.text}
           <footer className="muted small">
-            <time dateTime={found.message.at}>{formatDateTime(found.message.at)}</time> · decrypted on this device
+            <time dateTime={found.message.at}>{formatDateTime(found.message.at)}</time> ·{' '}
+            {t('backchannel.decryptedHere')}
           </footer>
         </blockquote>
       ) : null}
@@ -103,6 +104,7 @@ export function BackChannelPicker({
   value: string;
   onChange: (id: string) => void;
 }) {
+  const t = useT();
   const user = useUser();
   const sides = candidateSides(group, null);
   const key = sides.join(',');
@@ -129,18 +131,16 @@ export function BackChannelPicker({
   if (sides.length === 0) return null;
   return (
     <label className="field">
-      <span className="field__label">Link a back-channel message (optional)</span>
-      <select value={value} onChange={(e) => onChange(e.target.value)} aria-label="Link a back-channel message">
-        <option value="">No linked message</option>
+      <span className="field__label">{t('backchannel.pickLabel')}</span>
+      <select value={value} onChange={(e) => onChange(e.target.value)} aria-label={t('backchannel.pickAria')}>
+        <option value="">{t('backchannel.pickNone')}</option>
         {messages.map((m) => (
           <option key={m.id} value={m.id}>
             {formatDateTime(m.at)} — {m.text.slice(0, 60)}
           </option>
         ))}
       </select>
-      <span className="field__hint">
-        Only an opaque id is sent: chairs in that back channel can open the message, nobody else can read it.
-      </span>
+      <span className="field__hint">{t('backchannel.pickHint')}</span>
     </label>
   );
 }

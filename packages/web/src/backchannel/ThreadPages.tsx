@@ -3,6 +3,7 @@ import { useMemo } from 'react';
 import { NavLink, useParams, useSearchParams } from 'react-router';
 import { useUser } from '../auth/session';
 import { EmptyState, Panel } from '../components/ui';
+import { useT } from '../i18n/I18nProvider';
 import { useGroupContext } from '../pages/group/context';
 import { useBackChannelStepUp } from './step-up-gate';
 import { ThreadView, useThread } from './ThreadView';
@@ -18,6 +19,7 @@ export function sideMembers(roster: Roster, sideId: string, role?: string): stri
 
 /** The quiet messages between the chairs of the caller's side and another side. */
 export function BackChannelPage() {
+  const t = useT();
   const { group, roster } = useGroupContext();
   const user = useUser();
   const { otherSideId } = useParams();
@@ -37,19 +39,11 @@ export function BackChannelPage() {
     [roster, mine, other],
   );
   const { state, thread } = useThread(context, user.id, allowed);
-  if (!isChair || !other)
-    return (
-      <EmptyState title="Back channel">
-        The back channel is a private thread between the chairs of two sides; only chairs can open it.
-      </EmptyState>
-    );
+  if (!isChair || !other) return <EmptyState title={t('groups.backChannel')}>{t('backchannel.chairsOnly')}</EmptyState>;
   return (
-    <Panel
-      title={`Back channel with ${other.name}`}
-      description="Quiet messages between the chairs of the two sides. Nobody else — not the delegations, not the server — can read them."
-    >
+    <Panel title={t('backchannel.title', { side: other.name })} description={t('backchannel.lede')}>
       {others.length > 1 ? (
-        <nav className="thread-tabs" aria-label="Back channels">
+        <nav className="thread-tabs" aria-label={t('backchannel.tabs')}>
           {others.map((s) => (
             <NavLink key={s.id} to={`/groups/${group.id}/backchannel/${s.id}`} className="subnav__link">
               {s.shortCode}
@@ -59,7 +53,7 @@ export function BackChannelPage() {
       ) : null}
       {stepUp.prompt ?? (
         <ThreadView
-          title="Back channel"
+          title={t('groups.backChannel')}
           group={group}
           roster={roster}
           state={state}
@@ -74,6 +68,7 @@ export function BackChannelPage() {
 
 /** The side-only chat of the caller's delegation: other sides' devices are never in its MLS group. */
 export function CaucusPage() {
+  const t = useT();
   const { group, roster } = useGroupContext();
   const user = useUser();
   const mine = group.myMembership;
@@ -81,15 +76,11 @@ export function CaucusPage() {
   const context = mine ? mlsContext({ kind: 'caucus', groupId: group.id, sideId: mine.sideId }) : null;
   const allowed = useMemo(() => (mine ? sideMembers(roster, mine.sideId) : []), [roster, mine]);
   const { state, thread } = useThread(context, user.id, allowed);
-  if (!mine || !side)
-    return <EmptyState title="Caucus">Only delegates of a side have a caucus in this group.</EmptyState>;
+  if (!mine || !side) return <EmptyState title={t('groups.caucus')}>{t('backchannel.caucusDelegatesOnly')}</EmptyState>;
   return (
-    <Panel
-      title={`${side.name} caucus`}
-      description="Your delegation only. Other sides are never members of this conversation and cannot decrypt it."
-    >
+    <Panel title={t('backchannel.caucusTitle', { side: side.name })} description={t('backchannel.caucusLede')}>
       <ThreadView
-        title="Caucus"
+        title={t('groups.caucus')}
         group={group}
         roster={roster}
         state={state}

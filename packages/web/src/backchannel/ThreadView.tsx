@@ -2,26 +2,30 @@ import type { Group, Roster } from '@parley/protocol';
 import { type FormEvent, useEffect, useMemo, useRef, useState } from 'react';
 import { FormAlert } from '../components/forms';
 import { formatDateTime } from '../components/ui';
+import type { MessageId } from '../i18n/catalogue';
+import { useT } from '../i18n/I18nProvider';
+import { SaidError, sayError } from '../i18n/said';
 import { openThread, type Thread, type ThreadState } from './thread';
 import './thread.css';
 
-const PHASE_TEXT: Record<ThreadState['phase'], string> = {
-  starting: 'Opening the conversation’s keys on this device…',
-  'waiting-for-welcome':
-    'Waiting for another member to add this device. It happens automatically when one of their devices is online.',
-  ready: '',
-  ended: 'This device is no longer in the conversation.',
-  failed: 'The conversation cannot be used securely on this device.',
-};
+const PHASE_TEXT = {
+  starting: 'backchannel.phaseStarting',
+  'waiting-for-welcome': 'backchannel.phaseWaiting',
+  ready: null,
+  ended: 'backchannel.phaseEnded',
+  failed: 'backchannel.phaseFailed',
+} as const satisfies Record<ThreadState['phase'], MessageId | null>;
 
 const REJOIN_TEXT = {
-  waiting:
-    'Waiting for another member to add this device. If none of their devices is online, this device joins by itself in a few seconds.',
-  unavailable:
-    'Nobody can add this device: every device that was in this conversation is gone, and none left a way in for new devices.',
-} as const;
+  waiting: 'backchannel.rejoinWaiting',
+  unavailable: 'backchannel.rejoinUnavailable',
+} as const satisfies Record<string, MessageId>;
 
-const STATUS_TEXT = { sending: 'Sending…', sent: 'Sent', failed: 'Not sent' } as const;
+const STATUS_TEXT = {
+  sending: 'backchannel.statusSending',
+  sent: 'backchannel.statusSent',
+  failed: 'backchannel.statusFailed',
+} as const satisfies Record<string, MessageId>;
 
 /** Who is who: display name and side of every user in the roster the caller can see. */
 export function peopleOf(roster: Roster): Map<string, { name: string; side: string }> {
@@ -70,6 +74,7 @@ export function ThreadView({
   roster: Roster;
   highlight?: string | null;
 }) {
+  const t = useT();
   const people = useMemo(() => peopleOf(roster), [roster]);
   const [draft, setDraft] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -82,7 +87,7 @@ export function ThreadView({
     try {
       await thread.send(text);
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setError(sayError(t, err, 'backchannel.notSent'));
     }
   };
   const [restarting, setRestarting] = useState(false);
@@ -93,7 +98,7 @@ export function ThreadView({
     try {
       await thread.reestablish();
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setError(sayError(t, err, 'backchannel.restartFailed'));
     } finally {
       setRestarting(false);
     }
@@ -101,53 +106,52 @@ export function ThreadView({
   const ready = state?.phase === 'ready';
   const rejoin = state?.phase === 'waiting-for-welcome' ? state.rejoin : null;
   const late = (state?.joinedSeq ?? 0) > 0;
+  const phaseText = state ? PHASE_TEXT[state.phase] : null;
+  const stateError = state?.error instanceof SaidError ? t(state.error.id, state.error.values) : state?.error;
   return (
     <div className="thread" data-phase={state?.phase ?? 'starting'}>
       <p className="thread__e2ee" role="note">
-        <span aria-hidden="true">🔒 </span>End-to-end encrypted — the server stores only ciphertext.
+        <span aria-hidden="true">🔒 </span>
+        {t('backchannel.e2ee')}
       </p>
       {rejoin ? (
         <div className="thread__phase" data-rejoin={rejoin}>
-          <p>{REJOIN_TEXT[rejoin]}</p>
+          <p>{t(REJOIN_TEXT[rejoin])}</p>
           {rejoin === 'unavailable' && mayReestablish ? (
             <>
-              <p className="muted small">
-                As a chair you can start it anew. Earlier messages stay stored on the server as ciphertext only and
-                nobody can read them; the other members are told when they next open it.
-              </p>
+              <p className="muted small">{t('backchannel.restartHint')}</p>
               <button type="button" className="btn btn--primary" onClick={reestablish} disabled={restarting}>
-                Start the conversation anew
+                {t('backchannel.restart')}
               </button>
             </>
           ) : rejoin === 'unavailable' ? (
-            <p className="muted small">A chair can start it anew; ask one of them.</p>
+            <p className="muted small">{t('backchannel.askChair')}</p>
           ) : null}
         </div>
-      ) : state && PHASE_TEXT[state.phase] ? (
-        <p className="thread__phase">{PHASE_TEXT[state.phase]}</p>
+      ) : phaseText ? (
+        <p className="thread__phase">{t(phaseText)}</p>
       ) : null}
-      <FormAlert message={state?.error ?? error} />
-      <section className="thread__messages" aria-label={`${title} messages`}>
+      <FormAlert message={stateError ?? error} />
+      <section className="thread__messages" aria-label={t('backchannel.messagesOf', { title })}>
         <p className="thread__history muted small" data-testid="thread-history-note">
-          {late
-            ? 'This device joined later: messages sent before it was added cannot be read here (the keys of those epochs were never given to it).'
-            : 'Each device reads only messages sent while it was a member: a device added later cannot read earlier ones.'}
+          {late ? t('backchannel.historyLate') : t('backchannel.historyNote')}
         </p>
         {state?.reestablished ? (
           <p className="thread__reestablished" data-testid="thread-reestablished">
-            {people.get(state.reestablished.byUserId)?.name ?? 'A chair'} started this conversation anew on{' '}
-            <time dateTime={state.reestablished.at}>{formatDateTime(state.reestablished.at)}</time>. Messages from
-            before stay stored on the server as ciphertext only; nobody can read them.
+            {t('backchannel.restarted', {
+              name: people.get(state.reestablished.byUserId)?.name ?? t('backchannel.aChair'),
+              at: formatDateTime(state.reestablished.at),
+            })}
           </p>
         ) : null}
-        {state && state.messages.length === 0 ? <p className="muted">No messages yet.</p> : null}
+        {state && state.messages.length === 0 ? <p className="muted">{t('backchannel.noMessages')}</p> : null}
         <ol className="thread__list">
           {(state?.messages ?? []).map((m) => {
             const who = people.get(m.userId);
             if (m.notice === 'device-joined')
               return (
                 <li key={m.id} className="thread__notice" data-notice={m.notice} data-seq={m.seq ?? ''}>
-                  {who?.name ?? 'A former member'}’s new device joined ·{' '}
+                  {t('backchannel.deviceJoined', { name: who?.name ?? t('backchannel.formerMember') })} ·{' '}
                   <time dateTime={m.at}>{formatDateTime(m.at)}</time>
                 </li>
               );
@@ -159,14 +163,16 @@ export function ThreadView({
                 data-seq={m.seq ?? ''}
               >
                 <p className="thread__meta">
-                  <strong className="thread__who">{who?.name ?? 'Former member'}</strong>
+                  <strong className="thread__who">{who?.name ?? t('backchannel.formerMember')}</strong>
                   {who ? <span className="thread__side"> · {who.side}</span> : null}
                   {' · '}
                   <time dateTime={m.at}>{formatDateTime(m.at)}</time>
                   {m.mine ? (
-                    <span className={`thread__status thread__status--${m.status}`}> · {STATUS_TEXT[m.status]}</span>
+                    <span className={`thread__status thread__status--${m.status}`}> · {t(STATUS_TEXT[m.status])}</span>
                   ) : null}
-                  {highlight === m.id ? <span className="thread__linked"> · Linked to a re-request</span> : null}
+                  {highlight === m.id ? (
+                    <span className="thread__linked"> · {t('backchannel.linkedToReRequest')}</span>
+                  ) : null}
                 </p>
                 <p className="thread__text">{m.text}</p>
               </li>
@@ -176,19 +182,19 @@ export function ThreadView({
       </section>
       <form className="thread__composer" onSubmit={send}>
         <label htmlFor="thread-draft" className="visually-hidden">
-          Message
+          {t('backchannel.message')}
         </label>
         <textarea
           id="thread-draft"
           value={draft}
           maxLength={4000}
           rows={3}
-          placeholder={ready ? 'Write a message' : 'You can write once this device is in the conversation'}
+          placeholder={ready ? t('backchannel.writePlaceholder') : t('backchannel.writeLater')}
           onChange={(e) => setDraft(e.target.value)}
           disabled={!ready}
         />
         <button type="submit" className="btn btn--primary" disabled={!ready || !draft.trim()}>
-          Send
+          {t('backchannel.send')}
         </button>
       </form>
       <Verify state={state} people={people} />
@@ -197,33 +203,32 @@ export function ThreadView({
 }
 
 function Verify({ state, people }: { state: ThreadState | null; people: Map<string, { name: string; side: string }> }) {
+  const t = useT();
   if (!state?.safetyCode) return null;
   return (
     <section className="thread__verify" aria-labelledby="thread-verify-h">
-      <h3 id="thread-verify-h">Safety code</h3>
-      <p className="muted small">
-        Read it aloud with the other members: it is the same for everyone in epoch {state.epoch} and changes whenever a
-        device joins or leaves.
-      </p>
+      <h3 id="thread-verify-h">{t('backchannel.safetyCode')}</h3>
+      <p className="muted small">{t('backchannel.safetyHint', { epoch: state.epoch })}</p>
       <p className="thread__safety" data-testid="thread-safety-code">
         {state.safetyCode}
       </p>
       {state.keyWarning ? (
         <p className="thread__warning" role="alert">
-          A device key is new to this browser or has changed: compare its fingerprint with its owner over another
-          channel before you write anything sensitive.
+          {t('backchannel.keyWarning')}
         </p>
       ) : null}
-      <h3>Devices in this conversation</h3>
-      <ul className="thread__devices" aria-label="Device keys">
+      <h3>{t('backchannel.devices')}</h3>
+      <ul className="thread__devices" aria-label={t('backchannel.deviceKeys')}>
         {state.members.map((d) => (
           <li key={d.deviceId} data-device-id={d.deviceId} data-warning={d.warning ?? 'none'}>
             <span>
-              {people.get(d.userId)?.name ?? 'Unknown user'}
-              {d.isMe ? ' (this device)' : ''}
+              {people.get(d.userId)?.name ?? t('backchannel.unknownUser')}
+              {d.isMe ? ` ${t('backchannel.thisDevice')}` : ''}
             </span>
-            {d.warning === 'new' ? <span className="badge">New key</span> : null}
-            {d.warning === 'changed' || !d.verified ? <span className="badge thread__bad">Key changed</span> : null}
+            {d.warning === 'new' ? <span className="badge">{t('backchannel.newKey')}</span> : null}
+            {d.warning === 'changed' || !d.verified ? (
+              <span className="badge thread__bad">{t('backchannel.keyChanged')}</span>
+            ) : null}
             <code className="thread__fp">{d.fingerprint}</code>
           </li>
         ))}

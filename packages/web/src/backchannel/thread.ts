@@ -17,6 +17,7 @@ import { LocalDevice } from '../e2ee/device.js';
 import { DeviceStore } from '../e2ee/device-store.js';
 import { DeviceTrust } from '../e2ee/trust.js';
 import type { E2eeMe, MemberDevice } from '../e2ee/types.js';
+import { SaidError } from '../i18n/said.js';
 import { archiveName, ThreadArchive, type ThreadMessage } from './archive.js';
 import { installKeyHook } from './key-hook.js';
 import { type ThreadKeyManager as Manager, ThreadKeyManager, type ThreadPhase } from './thread-manager.js';
@@ -39,7 +40,8 @@ export interface ThreadState {
   rejoin: 'waiting' | 'unavailable' | null;
   /** A chair started the thread anew: who and when (earlier messages stay on the server, unreadable). */
   reestablished: { byUserId: string; at: string } | null;
-  error: string | null;
+  /** A `SaidError` is worded by the view in the reader's language; a string is a protocol failure's own words. */
+  error: string | SaidError | null;
 }
 
 export interface Thread {
@@ -70,7 +72,7 @@ export function openThread(options: ThreadOptions): Thread {
   let manager: Manager | undefined;
   let members: MemberDevice[] = [];
   let deviceId: string | null = null;
-  let error: string | null = null;
+  let error: string | SaidError | null = null;
   let closed = false;
   let releaseLock: () => void = () => {};
   let offHook: () => void = () => {};
@@ -119,7 +121,7 @@ export function openThread(options: ThreadOptions): Thread {
           return lock ? new Promise<void>((release) => (releaseLock = release)) : undefined;
         });
       });
-      if (!held) throw new Error('This conversation is already open in another tab of this browser.');
+      if (!held) throw new SaidError('backchannel.openElsewhere');
     }
     await archive.load();
     emit();
@@ -144,7 +146,7 @@ export function openThread(options: ThreadOptions): Thread {
     offHook = installKeyHook(options.context, manager);
     await manager.start();
   })().catch((e: unknown) => {
-    error = e instanceof Error ? e.message : String(e);
+    error = e instanceof SaidError ? e : e instanceof Error ? e.message : String(e);
     emit();
   });
 
@@ -157,12 +159,12 @@ export function openThread(options: ThreadOptions): Thread {
     getState: state,
     async send(text) {
       const trimmed = text.trim();
-      if (!trimmed) throw new Error('Nothing to send.');
-      if (manager?.phase !== 'ready') throw new Error('This device is not in the conversation yet.');
+      if (!trimmed) throw new SaidError('backchannel.nothingToSend');
+      if (manager?.phase !== 'ready') throw new SaidError('backchannel.notInYet');
       return manager.send(trimmed, emit);
     },
     async reestablish() {
-      if (!manager) throw new Error('This device is not ready yet.');
+      if (!manager) throw new SaidError('backchannel.notReady');
       await manager.reestablish();
     },
     close() {

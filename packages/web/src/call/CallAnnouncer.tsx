@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { useT } from '../i18n/I18nProvider';
 import { announcement, type CallChanges } from './announcement';
 import type { News } from './floor-news';
 import type { CallSnapshot } from './snapshot';
@@ -19,12 +20,16 @@ export function CallAnnouncer({ snap, news = [] }: { snap: CallSnapshot; news?: 
   const said = useRef(new Set<string>());
   const timer = useRef<number | undefined>(undefined);
   const announcedFloor = useRef<string | null>(null);
+  // Read when the sentence is said, so a timer set before a language change still speaks the new language.
+  const translate = useT();
+  const say = useRef(translate);
+  say.current = translate;
 
   const schedule = useCallback(() => {
     if (timer.current !== undefined) return;
     timer.current = window.setTimeout(() => {
       timer.current = undefined;
-      setMessage(announcement(pending.current));
+      setMessage(announcement(pending.current, say.current));
       pending.current = { joined: [], left: [], floor: null, news: [] };
     }, GATHER_MS);
   }, []);

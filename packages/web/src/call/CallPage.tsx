@@ -1,7 +1,7 @@
 import type { CallStatus, Group, Meeting } from '@parley/protocol';
 import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { ApiError } from '../api/client';
+import { ApiError, errorMessage } from '../api/client';
 import { api } from '../api/endpoints';
 import { lifecycle } from '../api/lifecycle';
 import { useUser } from '../auth/session';
@@ -10,6 +10,7 @@ import { Loading } from '../components/ui';
 import { useResource } from '../components/useResource';
 import { CallE2ee } from '../e2ee/call-e2ee';
 import { supportsE2ee } from '../e2ee/support';
+import { useT } from '../i18n/I18nProvider';
 import { callApi } from './api';
 import { CallRoomWithCaucus } from './CaucusRoom';
 import { CaucusController } from './caucus';
@@ -40,7 +41,7 @@ export function CallPage() {
     const [group, status] = await Promise.all([
       api.groups.get(detail.meeting.groupId),
       callApi.status(meetingId).catch((err: unknown) => {
-        if (err instanceof ApiError && err.status === 403) refused = err.message;
+        if (err instanceof ApiError && err.status === 403) refused = errorMessage(err);
         return null;
       }),
     ]);
@@ -49,6 +50,7 @@ export function CallPage() {
   useLive([`meeting:${meetingId}`], () => void data.reload());
 
   const userId = useUser().id;
+  const t = useT();
   // This browser must encrypt every frame end to end, or it cannot take part.
   const [supported] = useState(supportsE2ee);
   const [session, setSession] = useState<CallSession | null>(null);
@@ -78,7 +80,7 @@ export function CallPage() {
     setHandover(h);
     setTab({ kind: 'checking' });
     void h.elsewhere().then(
-      (e) => setTab(e ? { kind: 'elsewhere', error: null } : { kind: 'here', autoJoin: false }),
+      (e) => setTab(e ? { kind: 'elsewhere', failed: false } : { kind: 'here', autoJoin: false }),
       () => setTab({ kind: 'here', autoJoin: false }),
     );
     return () => h.close();
@@ -89,42 +91,37 @@ export function CallPage() {
   );
   const beforeJoin = async () => {
     if (!handover || !(await handover.elsewhere())) return true;
-    setTab({ kind: 'elsewhere', error: null });
+    setTab({ kind: 'elsewhere', failed: false });
     return false;
   };
   const moveHere = async () => {
     if (!handover) return;
     setTab({ kind: 'moving' });
     if (await handover.takeOver()) setTab({ kind: 'here', autoJoin: true });
-    else
-      setTab({
-        kind: 'elsewhere',
-        error: 'The other tab did not let go of the call. Close it, then try again here.',
-      });
+    else setTab({ kind: 'elsewhere', failed: true });
   };
 
   if (data.loading || (supported && !session) || tab.kind === 'checking')
-    return <Loading label="Preparing the secure call…" />;
+    return <Loading label={t('call-room.preparingCall')} />;
   if (!data.data)
     return (
-      <CallMessage title="Call unavailable" back={null}>
-        {data.status === 404 ? 'This meeting does not exist or is not open to you.' : data.error}
+      <CallMessage title={t('call-room.unavailableTitle')} back={null}>
+        {data.status === 404 ? t('call-room.unavailableBody') : data.error}
       </CallMessage>
     );
   const ctx = data.data;
   const back = `/meetings/${ctx.meeting.id}`;
   if (!supported || !session)
     return (
-      <CallMessage title="This browser cannot join the secure call" back={back}>
-        This browser cannot encrypt calls end to end, so it cannot join. Use a current version of Chrome, Edge, Firefox
-        (117 or later) or Safari.
+      <CallMessage title={t('call-room.unsupportedTitle')} back={back}>
+        {t('call-room.unsupportedBody')}
       </CallMessage>
     );
   if (ctx.refused)
     return (
-      <CallMessage title="You cannot join this call" back={back}>
+      <CallMessage title={t('call-room.refusedTitle')} back={back}>
         <p>{sentence(ctx.refused)}</p>
-        <p>The meeting itself stays open to you; ask a chair of your side if you think you should take part.</p>
+        <p>{t('call-room.refusedHint')}</p>
       </CallMessage>
     );
   if (snap.phase === 'idle' && tab.kind !== 'here')
@@ -157,34 +154,33 @@ export function CallPage() {
       return caucus ? <CallRoomWithCaucus ctx={ctx} session={session} snap={snap} controller={caucus} /> : null;
     case 'denied':
       return (
-        <CallMessage title="You were not admitted" back={back}>
-          A chair of your side turned down your request to join this call.
+        <CallMessage title={t('call-room.deniedTitle')} back={back}>
+          {t('call-room.deniedBody')}
         </CallMessage>
       );
     case 'removed':
       return (
-        <CallMessage title="You were removed from the call" back={back}>
-          {snap.error ?? 'A chair removed you from this call.'}
+        <CallMessage title={t('call-room.removedTitle')} back={back}>
+          {snap.error ?? t('call-room.removedBody')}
         </CallMessage>
       );
     case 'ended':
       return (
-        <CallMessage title="The call has ended" back={back}>
-          A chair ended the call for everyone.
+        <CallMessage title={t('call-room.endedTitle')} back={back}>
+          {t('call-room.endedBody')}
         </CallMessage>
       );
     case 'moved':
       return (
-        <CallMessage title="The call moved to another tab" back={back}>
-          You joined “{ctx.meeting.title}” from another tab or window, so the call continues there. This tab is no
-          longer connected to it; you can close it.
+        <CallMessage title={t('call-room.movedTitle')} back={back}>
+          {t('call-room.movedBody', { title: ctx.meeting.title })}
         </CallMessage>
       );
     case 'left':
       return (
-        <CallMessage title="You left the call" back={back}>
+        <CallMessage title={t('call-room.leftTitle')} back={back}>
           <button type="button" className="btn btn--primary" onClick={() => window.location.reload()}>
-            Rejoin
+            {t('call-room.rejoin')}
           </button>
         </CallMessage>
       );
@@ -194,7 +190,7 @@ export function CallPage() {
 type TabState =
   | { kind: 'checking' }
   | { kind: 'here'; autoJoin: boolean }
-  | { kind: 'elsewhere'; error: string | null }
+  | { kind: 'elsewhere'; failed: boolean }
   | { kind: 'moving' }
   | { kind: 'kept' };
 
@@ -212,35 +208,31 @@ function OtherTab({
   onMove: () => void;
   onKeep: () => void;
 }) {
-  if (tab.kind === 'moving') return <Loading label="Moving the call to this tab…" />;
+  const t = useT();
+  if (tab.kind === 'moving') return <Loading label={t('call-room.movingHere')} />;
   if (tab.kind === 'kept')
     return (
-      <CallMessage title="The call stays in your other tab" back={back}>
-        <p>
-          You are in “{ctx.meeting.title}” in another tab of this browser, and it stays there. You can close this one.
-        </p>
+      <CallMessage title={t('call-room.keptTitle')} back={back}>
+        <p>{t('call-room.keptBody', { title: ctx.meeting.title })}</p>
         <button type="button" className="btn btn--secondary" onClick={onMove}>
-          Move the call to this tab after all
+          {t('call-room.moveAfterAll')}
         </button>
       </CallMessage>
     );
   return (
-    <CallMessage title="This call is open in another tab" back={null}>
-      <p>
-        You are already in “{ctx.meeting.title}” in another tab of this browser. A call runs in one tab at a time:
-        moving it here disconnects the other tab, without leaving the call.
-      </p>
-      {tab.error ? (
+    <CallMessage title={t('call-room.otherTabTitle')} back={null}>
+      <p>{t('call-room.otherTabBody', { title: ctx.meeting.title })}</p>
+      {tab.failed ? (
         <p className="alert alert--error" role="alert">
-          {tab.error}
+          {t('call-room.tabNoRelease')}
         </p>
       ) : null}
       <div className="call-message__actions">
         <button type="button" className="btn btn--primary" onClick={onMove}>
-          Move the call to this tab
+          {t('call-room.moveHere')}
         </button>
         <button type="button" className="btn btn--secondary" onClick={onKeep}>
-          Keep it in the other tab
+          {t('call-room.keepThere')}
         </button>
       </div>
     </CallMessage>
@@ -251,15 +243,18 @@ function OtherTab({
 const sentence = (text: string) => (/[.!?]$/.test(text) ? text : `${text}.`);
 
 function LobbyWait({ ctx, session }: { ctx: CallContext; session: CallSession }) {
+  const t = useT();
   const mine = ctx.group.sides.find((s) => s.id === ctx.group.myMembership?.sideId);
   return (
-    <CallMessage title="Waiting to be admitted" back={null}>
+    <CallMessage title={t('call-room.lobbyTitle')} back={null}>
       <p role="status" className="call-lobby-wait">
         <span className="call-spinner" aria-hidden="true" />
-        Waiting for {mine ? `the chair of ${mine.name}` : 'your side'} to admit you to “{ctx.meeting.title}”.
+        {mine
+          ? t('call-room.lobbyWaitChair', { side: mine.name, title: ctx.meeting.title })
+          : t('call-room.lobbyWaitSide', { title: ctx.meeting.title })}
       </p>
       <button type="button" className="btn btn--secondary" onClick={() => void session.leave()}>
-        Leave the lobby
+        {t('call-room.leaveLobby')}
       </button>
     </CallMessage>
   );
@@ -274,6 +269,7 @@ export function CallMessage({
   back: string | null;
   children: React.ReactNode;
 }) {
+  const t = useT();
   return (
     <div className="call-message" data-theme="dark">
       <div className="call-message__card">
@@ -281,7 +277,7 @@ export function CallMessage({
         <div className="call-message__body">{children}</div>
         {back ? (
           <Link className="btn btn--secondary" to={back}>
-            Back to the meeting
+            {t('call-room.backToMeeting')}
           </Link>
         ) : null}
       </div>

@@ -1,5 +1,6 @@
 import type { CallParticipant } from '@parley/protocol';
 import { useEffect, useRef, useState } from 'react';
+import type { MessageId } from '../i18n/catalogue';
 import { useT } from '../i18n/I18nProvider';
 import { CallAnnouncer } from './CallAnnouncer';
 import type { CallContext } from './CallPage';
@@ -17,13 +18,13 @@ import type { CallSnapshot } from './snapshot';
 import { useElapsed } from './useCallSession';
 import { sideSeconds, useFloor, useNow } from './useFloor';
 
-const PANEL_TITLES: Record<Exclude<PanelName, null>, string> = {
-  people: 'People',
-  chat: 'Chat',
-  verify: 'Verify encryption',
-  floor: 'Speakers’ list',
-  language: 'Interpretation',
-};
+const PANEL_TITLES = {
+  people: 'call-room.panelPeople',
+  chat: 'call-room.panelChat',
+  verify: 'call-room.panelVerify',
+  floor: 'call-room.panelFloor',
+  language: 'call-room.panelLanguage',
+} as const satisfies Record<Exclude<PanelName, null>, MessageId>;
 
 export function CallRoom({
   ctx,
@@ -40,6 +41,7 @@ export function CallRoom({
   /** This room is the side's caucus: it is closed from its banner, not ended for everyone. */
   caucus?: boolean;
 }) {
+  const t = useT();
   const role = ctx.group.myMembership?.role;
   const mayAdmit = role === 'chair' || role === 'secretariat';
   const isChair = role === 'chair' && !caucus;
@@ -52,7 +54,6 @@ export function CallRoom({
   const hasFloor = ctx.meeting.marking === 'shared';
   const floor = useFloor(ctx.meeting.id, hasFloor);
   const fs = floor.state;
-  const t = useT();
   const myUserId = snap.participants.find((p) => p.participantId === snap.participantId)?.userId ?? null;
   const news = useFloorNews(fs, floor.skew, ctx.group, myUserId);
   const now = useNow(!!fs?.speaker, floor.skew);
@@ -131,7 +132,7 @@ export function CallRoom({
             {elapsed ? (
               <>
                 {' '}
-                · <span title="Call duration">{elapsed}</span>
+                · <span title={t('call-room.duration')}>{elapsed}</span>
               </>
             ) : null}
           </span>
@@ -142,35 +143,37 @@ export function CallRoom({
               type="button"
               className="call-pill call-pill--floor"
               onClick={() => setPanel('floor')}
-              title="Open the speakers’ list"
+              title={t('call-room.openFloor')}
             >
-              {fs.speaker.userId === myUserId ? 'You have the floor' : `${fs.speaker.displayName} has the floor`}
+              {fs.speaker.userId === myUserId
+                ? t('call-room.youHaveFloor')
+                : t('call-room.hasFloor', { name: fs.speaker.displayName })}
             </button>
           ) : null}
           {spentCodes.length ? (
             <span className="call-pill call-pill--warn" data-testid="floor-warning">
-              {spentCodes.join(' and ')}: speaking time allowance used
+              {t('call-room.allowanceUsed', { sides: spentCodes.join(' · ') })}
             </span>
           ) : null}
           {snap.media !== 'connected' ? (
             <span className="call-pill call-pill--warn" role="status">
-              {snap.media === 'reconnecting' ? 'Reconnecting media…' : 'Connecting media…'}
+              {snap.media === 'reconnecting' ? t('call-room.reconnectingMedia') : t('call-room.connectingMedia')}
             </span>
           ) : null}
           <button
             type="button"
             className="call-pill call-pill--secure"
             onClick={() => setPanel('verify')}
-            title="Compare this code aloud with the others; open the verification panel"
+            title={t('call-room.secureTitle')}
           >
-            <span>End-to-end encrypted</span>
+            <span>{t('call-room.encrypted')}</span>
             {snap.e2ee.safetyCode ? (
               <span className="call-pill__code">
-                <span className="visually-hidden">Safety code </span>
+                <span className="visually-hidden">{t('call-room.safetyCodeLabel')} </span>
                 {snap.e2ee.safetyCode}
               </span>
             ) : (
-              <span>· keying…</span>
+              <span>· {t('call-room.keying')}</span>
             )}
           </button>
         </div>
@@ -180,7 +183,7 @@ export function CallRoom({
         <div className="call-notice" role="status">
           {snap.notice}
           <button type="button" className="btn btn--link" onClick={session.dismissNotice}>
-            Dismiss
+            {t('call-room.dismiss')}
           </button>
         </div>
       ) : null}
@@ -193,15 +196,15 @@ export function CallRoom({
           <aside
             id="call-panel"
             className="call-panel"
-            aria-label={PANEL_TITLES[panel]}
+            aria-label={t(PANEL_TITLES[panel])}
             ref={panelRef}
             tabIndex={-1}
             onKeyDown={(e) => e.key === 'Escape' && setPanel(null)}
           >
             <div className="call-panel__head">
-              <h2>{PANEL_TITLES[panel]}</h2>
+              <h2>{t(PANEL_TITLES[panel])}</h2>
               <button type="button" className="btn btn--ghost btn--small" onClick={() => setPanel(null)}>
-                Close
+                {t('common.close')}
               </button>
             </div>
             <div className="call-panel__body">
@@ -228,12 +231,12 @@ export function CallRoom({
       </div>
       {confirmEnd ? (
         <div className="call-confirm" role="alertdialog" aria-labelledby="call-end-q">
-          <p id="call-end-q">End the call for everyone? All participants will be disconnected.</p>
+          <p id="call-end-q">{t('call-room.endQuestion')}</p>
           <button type="button" className="btn btn--danger" onClick={session.endForAll}>
-            End call for everyone
+            {t('call-room.endConfirm')}
           </button>
           <button type="button" className="btn btn--secondary" onClick={() => setConfirmEnd(false)}>
-            Cancel
+            {t('common.cancel')}
           </button>
         </div>
       ) : null}
@@ -246,7 +249,13 @@ export function CallRoom({
         isChair={isChair}
         onEnd={() => setConfirmEnd(true)}
         hand={hand}
-        channel={channels.length > 0 || mayAssign ? (heard ? heard.assignment.to.toUpperCase() : 'Floor') : undefined}
+        channel={
+          channels.length > 0 || mayAssign
+            ? heard
+              ? heard.assignment.to.toUpperCase()
+              : t('call-room.floorChannel')
+            : undefined
+        }
       />
     </div>
   );

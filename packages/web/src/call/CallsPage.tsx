@@ -6,6 +6,7 @@ import { FormAlert } from '../components/forms';
 import { useLive } from '../components/lifecycle/useLive';
 import { EmptyState, formatDateTime, Loading, PageHeader } from '../components/ui';
 import { useResource } from '../components/useResource';
+import { useT } from '../i18n/I18nProvider';
 import { callApi } from './api';
 import '../pages/lifecycle.css';
 
@@ -13,6 +14,7 @@ const SOON_MS = 12 * 3600_000;
 
 /** Calls running now in the user's groups, and video meetings coming up in the next hours. */
 export function CallsPage() {
+  const t = useT();
   const data = useResource(async () => {
     const { groups } = await api.groups.list();
     const lists = await Promise.all(groups.map((g) => lifecycle.meetings.list(g.id).catch(() => ({ meetings: [] }))));
@@ -40,8 +42,8 @@ export function CallsPage() {
   const soon = rows.filter((r) => !r.status?.active && r.meeting.format !== 'in_person');
   return (
     <div className="page">
-      <PageHeader title="Calls" eyebrow="Workspace">
-        Secure calls of your groups. Media and chat are end-to-end encrypted.
+      <PageHeader title={t('common.calls')} eyebrow={t('common.workspace')}>
+        {t('call-room.callsLede')}
       </PageHeader>
       <FormAlert message={data.error} />
       {data.loading ? (
@@ -50,20 +52,20 @@ export function CallsPage() {
         <div className="stack">
           <section aria-labelledby="calls-now">
             <h2 id="calls-now" className="section-title">
-              Running now <span className="count">{active.length}</span>
+              {t('call-room.runningNow')} <span className="count">{active.length}</span>
             </h2>
             {active.length === 0 ? (
-              <EmptyState title="No call is running." />
+              <EmptyState title={t('call-room.noneRunning')} />
             ) : (
               <CallRows rows={active} names={data.data?.names} />
             )}
           </section>
           <section aria-labelledby="calls-soon">
             <h2 id="calls-soon" className="section-title">
-              Video meetings soon <span className="count">{soon.length}</span>
+              {t('call-room.videoSoon')} <span className="count">{soon.length}</span>
             </h2>
             {soon.length === 0 ? (
-              <EmptyState title="None in the next hours." />
+              <EmptyState title={t('call-room.noneSoon')} />
             ) : (
               <CallRows rows={soon} names={data.data?.names} />
             )}
@@ -81,6 +83,7 @@ function CallRows({
   rows: { meeting: Meeting; status: CallStatus | null }[];
   names: Map<string, string> | undefined;
 }) {
+  const t = useT();
   return (
     <ul className="plain-list">
       {rows.map(({ meeting, status }) => (
@@ -96,7 +99,7 @@ function CallRows({
             className={`btn btn--small ${status?.active ? 'btn--primary' : 'btn--secondary'}`}
             to={`/meetings/${meeting.id}/call`}
           >
-            {status?.active ? `Join (${status.participantCount})` : 'Open call room'}
+            {status?.active ? t('call-room.joinCount', { count: status.participantCount }) : t('call.openRoom')}
           </Link>
         </li>
       ))}

@@ -56,7 +56,7 @@ export function ControlBar({
     setShareError(null);
     if (snap.screen) return session.stopShare();
     try {
-      const s = await pickScreen();
+      const s = await pickScreen(t);
       if (s) await session.startShare(s);
     } catch (err) {
       setShareError(err instanceof Error ? err.message : t('call.shareFailed'));

@@ -1,7 +1,9 @@
 import type { Group } from '@parley/protocol';
 import { type CSSProperties, type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { ROLE_LABELS } from '../components/ui';
+import { useT } from '../i18n/I18nProvider';
 import { locale } from '../i18n/intl';
+import { sayError } from '../i18n/said';
 import { type CheckedKeys, isKeyChecked, loadCheckedKeys, markKeyChecked } from './checked-keys';
 import { CameraIcon, MicIcon } from './icons';
 import { ParticipantMenu } from './ParticipantMenu';
@@ -21,6 +23,7 @@ export function PeoplePanel({
   /** Who has the floor, or their place on the speakers' list. */
   floorBadge?: (p: CallSnapshot['participants'][number]) => React.ReactNode;
 }) {
+  const t = useT();
   const mine = group.myMembership;
   const mayAdmit = mine?.role === 'chair' || mine?.role === 'secretariat';
   const mayModerate = mine?.role === 'chair';
@@ -29,9 +32,11 @@ export function PeoplePanel({
     <>
       {mayAdmit ? (
         <section aria-labelledby="call-lobby-h" className="call-panel__section">
-          <h3 id="call-lobby-h">Lobby {snap.lobby.length ? `(${snap.lobby.length})` : ''}</h3>
+          <h3 id="call-lobby-h">
+            {snap.lobby.length ? t('call-room.lobbyCount', { count: snap.lobby.length }) : t('call-room.lobby')}
+          </h3>
           {snap.lobby.length === 0 ? (
-            <p className="call-panel__hint">Nobody from your side is waiting.</p>
+            <p className="call-panel__hint">{t('call-room.lobbyEmpty')}</p>
           ) : (
             <ul className="call-list" aria-live="polite">
               {snap.lobby.map((l) => (
@@ -44,18 +49,18 @@ export function PeoplePanel({
                     <button
                       type="button"
                       className="btn btn--primary btn--small"
-                      aria-label={`Admit ${l.displayName}`}
+                      aria-label={t('call-room.admitName', { name: l.displayName })}
                       onClick={() => session.admit(l.participantId)}
                     >
-                      Admit
+                      {t('call-room.admit')}
                     </button>
                     <button
                       type="button"
                       className="btn btn--secondary btn--small"
-                      aria-label={`Deny ${l.displayName}`}
+                      aria-label={t('call-room.denyName', { name: l.displayName })}
                       onClick={() => session.deny(l.participantId)}
                     >
-                      Deny
+                      {t('call-room.deny')}
                     </button>
                   </span>
                 </li>
@@ -65,7 +70,7 @@ export function PeoplePanel({
         </section>
       ) : null}
       <section aria-labelledby="call-people-h" className="call-panel__section">
-        <h3 id="call-people-h">In the call ({snap.participants.length})</h3>
+        <h3 id="call-people-h">{t('call-room.inTheCall', { count: snap.participants.length })}</h3>
         <ul className="call-list">
           {snap.participants.map((p) => {
             const s = side(p.sideId);
@@ -78,8 +83,9 @@ export function PeoplePanel({
                 ) : null}
                 <span className="call-list__who">
                   <strong>
-                    {p.displayName}
-                    {p.participantId === snap.participantId ? ' (you)' : ''}
+                    {p.participantId === snap.participantId
+                      ? t('call-room.nameYou', { name: p.displayName })
+                      : p.displayName}
                   </strong>
                   <span>{[p.title || ROLE_LABELS[p.role], p.agencyName].filter(Boolean).join(' · ')}</span>
                 </span>
@@ -88,8 +94,9 @@ export function PeoplePanel({
                   {!p.audio ? <MicIcon off /> : null}
                   {!p.video ? <CameraIcon off /> : null}
                   <span className="visually-hidden">
-                    {!p.audio ? 'Microphone off. ' : ''}
-                    {!p.video ? 'Camera off.' : ''}
+                    {[!p.audio ? t('call-room.micOffSentence') : '', !p.video ? t('call-room.cameraOffSentence') : '']
+                      .filter(Boolean)
+                      .join(' ')}
                   </span>
                 </span>
                 {mayModerate && p.participantId !== snap.participantId ? (
@@ -106,6 +113,7 @@ export function PeoplePanel({
 
 /** The safety code to read aloud, and every device's key fingerprint, with new or changed keys called out. */
 export function VerifyPanel({ snap }: { snap: CallSnapshot }) {
+  const t = useT();
   const { e2ee } = snap;
   const [checked, setChecked] = useState<CheckedKeys>(loadCheckedKeys);
   const needsCheck = (d: (typeof e2ee.members)[number]) => !d.isMe && d.trust !== 'known' && !isKeyChecked(checked, d);
@@ -113,28 +121,24 @@ export function VerifyPanel({ snap }: { snap: CallSnapshot }) {
   return (
     <>
       <section className="call-panel__section" aria-labelledby="call-safety-h">
-        <h3 id="call-safety-h">Safety code</h3>
+        <h3 id="call-safety-h">{t('call-room.safetyCode')}</h3>
         <p className="call-safety" data-testid="safety-code">
-          {e2ee.safetyCode ?? 'Not yet available'}
+          {e2ee.safetyCode ?? t('call-room.notYetAvailable')}
         </p>
-        <p className="call-panel__hint">
-          Read it aloud: everyone in the call must see the same digits. It changes whenever someone joins or leaves.
-        </p>
+        <p className="call-panel__hint">{t('call-room.safetyHint')}</p>
       </section>
       {e2ee.error ? (
         <div className="call-warnbox" role="alert">
-          End-to-end encryption has a problem: {e2ee.error}
+          {t('call-room.e2eeProblem', { error: e2ee.error })}
         </div>
       ) : null}
       {flagged.length > 0 ? (
         <div className="call-warnbox" role="alert">
-          {flagged.length === 1 ? 'One device key is' : `${flagged.length} device keys are`} new or changed. Compare the
-          fingerprint with its owner over another channel before you discuss anything sensitive, then mark it as
-          checked.
+          {t('call-room.keysFlagged', { count: flagged.length })}
         </div>
       ) : null}
       <section className="call-panel__section" aria-labelledby="call-devices-h">
-        <h3 id="call-devices-h">Device keys</h3>
+        <h3 id="call-devices-h">{t('call-room.deviceKeys')}</h3>
         <ul className="call-list">
           {e2ee.members.map((d) => (
             <li
@@ -150,19 +154,23 @@ export function VerifyPanel({ snap }: { snap: CallSnapshot }) {
                 <span className="call-list__trust">
                   {needsCheck(d) ? (
                     <>
-                      {d.trust === 'new' ? <span className="badge badge--accent">New device</span> : null}
-                      {d.trust === 'changed' ? <span className="badge call-badge-danger">Key changed</span> : null}
+                      {d.trust === 'new' ? (
+                        <span className="badge badge--accent">{t('call-room.newDevice')}</span>
+                      ) : null}
+                      {d.trust === 'changed' ? (
+                        <span className="badge call-badge-danger">{t('call-room.keyChanged')}</span>
+                      ) : null}
                       <button
                         type="button"
                         className="btn btn--secondary btn--small"
-                        aria-label={`Mark as checked: ${d.displayName}`}
+                        aria-label={t('call-room.markCheckedName', { name: d.displayName })}
                         onClick={() => setChecked(markKeyChecked(d))}
                       >
-                        Mark as checked
+                        {t('call-room.markChecked')}
                       </button>
                     </>
                   ) : (
-                    <span className="badge badge--ok">Checked by you</span>
+                    <span className="badge badge--ok">{t('call-room.checkedByYou')}</span>
                   )}
                 </span>
               ) : null}
@@ -176,6 +184,7 @@ export function VerifyPanel({ snap }: { snap: CallSnapshot }) {
 
 /** In-call chat: MLS application messages, readable only by members of the epoch they were sent in. */
 export function ChatPanel({ session, snap }: { session: CallSession; snap: CallSnapshot }) {
+  const t = useT();
   const [text, setText] = useState('');
   const [error, setError] = useState<string | null>(null);
   const id = useId();
@@ -196,19 +205,17 @@ export function ChatPanel({ session, snap }: { session: CallSession; snap: CallS
       await session.sendChat(body);
       setText('');
     } catch (err) {
-      setError(err instanceof Error ? err.message : 'The message was not sent.');
+      setError(sayError(t, err, 'call-room.chatNotSent'));
     }
   };
   return (
     <div className="call-chat">
-      <p className="call-panel__hint">
-        Messages sent before you joined cannot be read: they were encrypted for the people present then.
-      </p>
-      <ol className="call-chat__list" ref={list} aria-live="polite" aria-label="Messages">
+      <p className="call-panel__hint">{t('call-room.chatHint')}</p>
+      <ol className="call-chat__list" ref={list} aria-live="polite" aria-label={t('call-room.messages')}>
         {snap.chat.map((m) => (
           <li key={m.seq} className={`call-chat__msg${m.mine ? ' call-chat__msg--mine' : ''}`}>
             <span className="call-chat__from">
-              {m.mine ? 'You' : m.displayName}{' '}
+              {m.mine ? t('call-room.you') : m.displayName}{' '}
               <time dateTime={m.at}>
                 {new Date(m.at).toLocaleTimeString(locale(), { hour: '2-digit', minute: '2-digit' })}
               </time>
@@ -219,17 +226,17 @@ export function ChatPanel({ session, snap }: { session: CallSession; snap: CallS
       </ol>
       <form className="call-chat__form" onSubmit={send}>
         <label htmlFor={id} className="visually-hidden">
-          Message to everyone in the call
+          {t('call-room.chatLabel')}
         </label>
         <input
           id={id}
           value={text}
           onChange={(e) => setText(e.target.value)}
-          placeholder="Message everyone…"
+          placeholder={t('call-room.chatPlaceholder')}
           maxLength={4000}
         />
         <button type="submit" className="btn btn--primary btn--small" disabled={!text.trim()}>
-          Send
+          {t('call-room.send')}
         </button>
       </form>
       {error ? (

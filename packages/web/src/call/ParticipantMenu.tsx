@@ -1,5 +1,6 @@
 import type { CallParticipant } from '@parley/protocol';
 import { useEffect, useId, useRef, useState } from 'react';
+import { useT } from '../i18n/I18nProvider';
 import type { CallSession } from './session';
 
 /** Moderation of one participant (chairs and secretariat): request mute (own side only) and remove. */
@@ -12,6 +13,7 @@ export function ParticipantMenu({
   ownSide: boolean;
   session: CallSession;
 }) {
+  const t = useT();
   const [open, setOpen] = useState(false);
   const [confirm, setConfirm] = useState(false);
   const id = useId();
@@ -40,7 +42,7 @@ export function ParticipantMenu({
         aria-haspopup="true"
         aria-expanded={open}
         aria-controls={id}
-        aria-label={`Actions for ${participant.displayName}`}
+        aria-label={t('call-room.actionsFor', { name: participant.displayName })}
         onClick={() => setOpen(!open)}
       >
         ⋯
@@ -50,7 +52,7 @@ export function ParticipantMenu({
           ref={menu}
           id={id}
           className="call-menu__list"
-          aria-label={`Actions for ${participant.displayName}`}
+          aria-label={t('call-room.actionsFor', { name: participant.displayName })}
           onKeyDown={(e) => e.key === 'Escape' && done()}
         >
           {ownSide ? (
@@ -62,7 +64,7 @@ export function ParticipantMenu({
                 done();
               }}
             >
-              {participant.audio ? 'Ask to mute' : 'Already muted'}
+              {participant.audio ? t('call-room.askToMute') : t('call-room.alreadyMuted')}
             </button>
           ) : null}
           {confirm ? (
@@ -74,15 +76,15 @@ export function ParticipantMenu({
                 done();
               }}
             >
-              Confirm: remove {participant.displayName}
+              {t('call-room.confirmRemove', { name: participant.displayName })}
             </button>
           ) : (
             <button type="button" className="call-menu__danger" onClick={() => setConfirm(true)}>
-              Remove from call
+              {t('call-room.removeFromCall')}
             </button>
           )}
           <button type="button" onClick={done}>
-            Cancel
+            {t('common.cancel')}
           </button>
         </fieldset>
       ) : null}

@@ -29,7 +29,8 @@ export function PreJoin({
   autoJoin: boolean;
 }) {
   const [media, setMedia] = useState<MediaStream | null>(null);
-  const [mediaError, setMediaError] = useState<string | null>(null);
+  // The failure itself, worded at render time so that it reads in the language shown then.
+  const [mediaFailure, setMediaFailure] = useState<{ err: unknown } | null>(null);
   const [devices, setDevices] = useState<{ cameras: MediaDeviceInfo[]; microphones: MediaDeviceInfo[] }>({
     cameras: [],
     microphones: [],
@@ -44,6 +45,7 @@ export function PreJoin({
   const camId = useId();
   const micId = useId();
   const t = useT();
+  const mediaError = mediaFailure ? mediaErrorText(mediaFailure.err, t) : null;
 
   useEffect(() => {
     let alive = true;
@@ -56,10 +58,10 @@ export function PreJoin({
         }
         opened = s;
         setMedia(s);
-        setMediaError(null);
+        setMediaFailure(null);
         setDevices(await listDevices());
       })
-      .catch((err) => alive && setMediaError(mediaErrorText(err)));
+      .catch((err: unknown) => alive && setMediaFailure({ err }));
     return () => {
       alive = false;
       // Once joined, the session owns the tracks.

@@ -2,16 +2,18 @@ import type { CallParticipant, Side } from '@parley/protocol';
 import { type CSSProperties, useContext, useEffect, useRef } from 'react';
 import { ROLE_LABELS } from '../components/ui';
 import type { KeyStatus } from '../e2ee/types';
+import type { MessageId } from '../i18n/catalogue';
+import { useT } from '../i18n/I18nProvider';
 import { CameraIcon, MicIcon } from './icons';
 import { FloorVolume } from './interpretation-api';
 
-const KEY_TEXT: Record<KeyStatus, ((name: string) => string) | null> = {
+const KEY_TEXT = {
   ok: null,
-  waiting: (name) => `Waiting for keys from ${name}…`,
-  'unknown-device-key': () => 'Unknown device key: verify before trusting what you see',
-  failing: (name) => `Video from ${name} does not decrypt (wrong keys)`,
-  unsupported: () => 'Your browser cannot decrypt this video',
-};
+  waiting: 'call-room.keysWaiting',
+  'unknown-device-key': 'call-room.keysUnknownDevice',
+  failing: 'call-room.keysFailing',
+  unsupported: 'call-room.keysUnsupported',
+} as const satisfies Record<KeyStatus, MessageId | null>;
 
 export function Tile({
   participant,
@@ -40,6 +42,7 @@ export function Tile({
   /** The speakers' list's badge: this person has the floor (and for how long) or waits for it. */
   floorBadge?: React.ReactNode;
 }) {
+  const t = useT();
   const video = useRef<HTMLVideoElement>(null);
   const figure = useRef<HTMLElement>(null);
   const participantId = participant.participantId;
@@ -79,9 +82,10 @@ export function Tile({
 
   const screen = stream === 'screen';
   const showVideo = screen || (participant.video && (media?.getVideoTracks().length ?? 0) > 0);
-  const keyText = keyStatus ? KEY_TEXT[keyStatus]?.(participant.displayName) : null;
-  const who = isMe ? `${participant.displayName} (you)` : participant.displayName;
-  const label = screen ? `${who}: shared screen` : who;
+  const keyId = keyStatus ? KEY_TEXT[keyStatus] : null;
+  const keyText = keyId ? t(keyId, { name: participant.displayName }) : null;
+  const who = isMe ? t('call-room.nameYou', { name: participant.displayName }) : participant.displayName;
+  const label = screen ? t('call-room.sharedScreenOf', { name: who }) : who;
   return (
     <figure
       ref={figure}
@@ -100,7 +104,7 @@ export function Tile({
       ) : null}
       {participant.presence !== 'here' && !screen ? (
         <div className="call-tile__presence" role="status">
-          {participant.presence === 'in-caucus' ? 'In caucus' : 'Away'}
+          {participant.presence === 'in-caucus' ? t('call-room.inCaucus') : t('call-room.away')}
         </div>
       ) : null}
       {keyText && participant.presence === 'here' ? (
@@ -116,8 +120,10 @@ export function Tile({
         ) : null}
         <span className="call-tile__who">
           <span className="call-tile__name">
-            {screen ? `${participant.displayName} is presenting` : who}
-            {participant.speaking && !screen ? <span className="visually-hidden"> (speaking)</span> : null}
+            {screen ? t('call-room.presenting', { name: participant.displayName }) : who}
+            {participant.speaking && !screen ? (
+              <span className="visually-hidden"> {t('call-room.speaking')}</span>
+            ) : null}
           </span>
           {!screen ? (
             <span className="call-tile__meta">
@@ -129,15 +135,15 @@ export function Tile({
         {!screen ? (
           <span className="call-tile__badges">
             {!participant.audio ? (
-              <span className="call-badge" title="Microphone off">
+              <span className="call-badge" title={t('call-room.micOff')}>
                 <MicIcon off />
-                <span className="visually-hidden">Microphone off</span>
+                <span className="visually-hidden">{t('call-room.micOff')}</span>
               </span>
             ) : null}
             {!participant.video ? (
-              <span className="call-badge" title="Camera off">
+              <span className="call-badge" title={t('call-room.cameraOff')}>
                 <CameraIcon off />
-                <span className="visually-hidden">Camera off</span>
+                <span className="visually-hidden">{t('call-room.cameraOff')}</span>
               </span>
             ) : null}
           </span>

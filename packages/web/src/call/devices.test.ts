@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { screenErrorText } from './devices';
+import { t } from '../i18n/intl';
+import { screenErrorText as withT } from './devices';
+
+const screenErrorText = (err: unknown) => withT(err, t);
 
 const domError = (name: string, message: string) => Object.assign(new Error(message), { name });
 

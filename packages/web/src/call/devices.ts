@@ -1,3 +1,5 @@
+import type { Translate } from '../i18n/said';
+
 export interface DeviceChoice {
   cameraId: string | null;
   microphoneId: string | null;
@@ -51,22 +53,22 @@ export async function listDevices(): Promise<{ cameras: MediaDeviceInfo[]; micro
   };
 }
 
-export function mediaErrorText(err: unknown): string {
+export function mediaErrorText(err: unknown, t: Translate): string {
   if (err instanceof DOMException) {
-    if (err.name === 'NotAllowedError') return 'The browser was not allowed to use your camera and microphone.';
-    if (err.name === 'NotFoundError') return 'No camera or microphone was found.';
-    if (err.name === 'NotReadableError') return 'Your camera or microphone is in use by another application.';
+    if (err.name === 'NotAllowedError') return t('call-room.mediaNotAllowed');
+    if (err.name === 'NotFoundError') return t('call-room.mediaNotFound');
+    if (err.name === 'NotReadableError') return t('call-room.mediaInUse');
   }
-  return err instanceof Error ? err.message : 'Your camera and microphone could not be opened.';
+  return err instanceof Error ? err.message : t('call-room.mediaFailed');
 }
 
 /** The screen (or a window) to share; `null` when the user cancelled the picker. */
-export async function pickScreen(): Promise<MediaStream | null> {
+export async function pickScreen(t: Translate): Promise<MediaStream | null> {
   try {
     return await navigator.mediaDevices.getDisplayMedia({ video: { frameRate: { ideal: 15 } }, audio: false });
   } catch (err) {
     if (err instanceof DOMException && err.name === 'NotAllowedError') return null;
-    throw new Error(screenErrorText(err));
+    throw new Error(screenErrorText(err, t));
   }
 }
 
@@ -74,11 +76,10 @@ export async function pickScreen(): Promise<MediaStream | null> {
  * What to tell someone whose screen could not be captured. The browsers' own messages are not for people (Firefox
  * without a display to capture says "The object can not be found here.").
  */
-export function screenErrorText(err: unknown): string {
+export function screenErrorText(err: unknown, t: Translate): string {
   const name = err instanceof DOMException || err instanceof Error ? err.name : '';
-  if (name === 'NotFoundError') return 'This browser found no screen or window to share.';
-  if (name === 'NotReadableError' || name === 'AbortError')
-    return 'Your screen could not be captured: the system or another application refused it.';
-  if (name === 'NotSupportedError' || name === 'TypeError') return 'This browser cannot share a screen.';
-  return 'Your screen could not be shared.';
+  if (name === 'NotFoundError') return t('call-room.screenNotFound');
+  if (name === 'NotReadableError' || name === 'AbortError') return t('call-room.screenRefused');
+  if (name === 'NotSupportedError' || name === 'TypeError') return t('call-room.screenUnsupported');
+  return t('call-room.screenFailed');
 }

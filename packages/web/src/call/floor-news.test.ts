@@ -1,5 +1,6 @@
 import type { FloorState, Group } from '@parley/protocol';
 import { describe, expect, it } from 'vitest';
+import { t } from '../i18n/intl';
 import { announcement } from './announcement';
 import { floorNews } from './floor-news';
 
@@ -34,12 +35,12 @@ const entry = (userId: string, displayName: string, sideId: string) => ({
 
 describe("the speakers' list's announcements", () => {
   it('says nothing about the list as it first loads', () => {
-    expect(floorNews(null, { ...base, queue: [entry(amara, 'Amara', BEL)] }, group, me)).toEqual([]);
+    expect(floorNews(null, { ...base, queue: [entry(amara, 'Amara', BEL)] }, group, me, t)).toEqual([]);
   });
 
   it('says who asks for the floor, the listener’s own place, who is given the floor and when it is taken back', () => {
     const raised = { ...base, version: 2, queue: [entry(amara, 'Amara', BEL), entry(me, 'Elena', ALD)] };
-    expect(floorNews(base, raised, group, me).map((n) => n.text)).toEqual([
+    expect(floorNews(base, raised, group, me, t).map((n) => n.text)).toEqual([
       'Amara asks for the floor.',
       'You are number 2 to speak.',
     ]);
@@ -49,19 +50,19 @@ describe("the speakers' list's announcements", () => {
       queue: [entry(me, 'Elena', ALD)],
       speaker: { userId: amara, displayName: 'Amara', sideId: BEL, since: at },
     };
-    expect(floorNews(raised, given, group, me).map((n) => n.text)).toEqual([
+    expect(floorNews(raised, given, group, me, t).map((n) => n.text)).toEqual([
       'The floor goes to Amara, BEL.',
       'You are next to speak.',
     ]);
     const taken = { ...given, version: 4, speaker: null };
-    expect(floorNews(given, taken, group, me).map((n) => n.text)).toEqual(['The chair took the floor back.']);
-    const ids = [...floorNews(base, raised, group, me), ...floorNews(raised, given, group, me)].map((n) => n.id);
+    expect(floorNews(given, taken, group, me, t).map((n) => n.text)).toEqual(['The chair took the floor back.']);
+    const ids = [...floorNews(base, raised, group, me, t), ...floorNews(raised, given, group, me, t)].map((n) => n.id);
     expect(new Set(ids).size).toBe(ids.length);
   });
 
   it('joins the roster’s news without reading out a whole burst', () => {
     const news = ['A asks for the floor.', 'B asks for the floor.', 'The floor goes to C, ALD.', 'You are next.'];
-    expect(announcement({ joined: ['Ana'], left: [], floor: null, news })).toBe(
+    expect(announcement({ joined: ['Ana'], left: [], floor: null, news }, t)).toBe(
       'Ana joined. B asks for the floor. The floor goes to C, ALD. You are next.',
     );
   });

@@ -1,9 +1,11 @@
 import type { StepUpCode } from '@parley/protocol';
 import { type FormEvent, useState } from 'react';
+import { FormattedMessage } from 'react-intl';
 import { Link } from 'react-router';
 import { ApiError } from '../api/client';
 import { api } from '../api/endpoints';
 import { passkeysSupported, stepUpWithPasskey } from '../auth/passkeys';
+import { useT } from '../i18n/I18nProvider';
 import { FormAlert, TextField, useAction } from './forms';
 
 /** The step-up code of a refusal, if the server refused a chair action only for want of one. */
@@ -25,6 +27,7 @@ export function StepUpPrompt({
   onDone: () => void;
   onCancel: () => void;
 }) {
+  const t = useT();
   const [totp, setTotp] = useState('');
   const action = useAction();
   const confirm = (fn: () => Promise<unknown>) =>
@@ -40,29 +43,27 @@ export function StepUpPrompt({
   if (code === 'chair_step_up_no_factor') {
     return (
       <section className="step-up" role="alert" aria-labelledby="step-up-title">
-        <h3 id="step-up-title">Add a second factor to act as chair</h3>
+        <h3 id="step-up-title">{t('lifecycle-ui.stepUpNoFactorTitle')}</h3>
         <p>
-          This group asks chairs who sign in through their identity provider to confirm with a passkey or an
-          authenticator app, and your account has neither yet. Open <Link to="/account">Account security</Link>, add a
-          passkey or set up an authenticator app, then come back and try again.
+          <FormattedMessage
+            id="lifecycle-ui.stepUpNoFactorBody"
+            values={{ link: (chunks) => <Link to="/account">{chunks}</Link> }}
+          />
         </p>
         <button type="button" className="btn" onClick={onCancel}>
-          Close
+          {t('common.close')}
         </button>
       </section>
     );
   }
   return (
     <section className="step-up" aria-labelledby="step-up-title">
-      <h3 id="step-up-title">Confirm it is you</h3>
-      <p>
-        This group asks chairs who signed in through their identity provider to confirm with a passkey or an
-        authenticator code. You are asked once per session.
-      </p>
+      <h3 id="step-up-title">{t('lifecycle-ui.stepUpTitle')}</h3>
+      <p>{t('lifecycle-ui.stepUpBody')}</p>
       <FormAlert message={action.error} />
       <form className="step-up__form" onSubmit={onSubmit}>
         <TextField
-          label="Authenticator code"
+          label={t('lifecycle-ui.authenticatorCode')}
           value={totp}
           onChange={setTotp}
           inputMode="numeric"
@@ -72,15 +73,15 @@ export function StepUpPrompt({
         />
         <div className="form-actions">
           <button type="submit" className="btn btn--primary" disabled={action.busy || totp.trim().length !== 6}>
-            Confirm code
+            {t('lifecycle-ui.confirmCode')}
           </button>
           {passkeysSupported() ? (
             <button type="button" className="btn" disabled={action.busy} onClick={() => confirm(stepUpWithPasskey)}>
-              Use a passkey
+              {t('lifecycle-ui.usePasskey')}
             </button>
           ) : null}
           <button type="button" className="btn btn--ghost" onClick={onCancel}>
-            Cancel
+            {t('common.cancel')}
           </button>
         </div>
       </form>

@@ -112,6 +112,8 @@ const SAME_IN_FRENCH = new Set([
   'common.administration',
   'call.microphone',
   'call.microphoneN',
+  'call-room.messages',
+  'backchannel.message',
   'meetings.format',
   'meetings.kind_action',
   'sign-in.or',

@@ -1,5 +1,5 @@
 import { type ReactNode, type TextareaHTMLAttributes, useId } from 'react';
-import { t } from '../../i18n/intl';
+import { useT } from '../../i18n/I18nProvider';
 import { describedBy, FieldShell } from '../forms';
 import { allZones, zoneLabel } from './time';
 
@@ -39,7 +39,7 @@ export function TextAreaField({
 
 /** Free typing with suggestions from every zone the browser knows; the server checks the name again. */
 export function TimeZoneField({
-  label = t('meetings.timeZone'),
+  label,
   value,
   onChange,
   error,
@@ -49,13 +49,14 @@ export function TimeZoneField({
   onChange: (v: string) => void;
   error?: string | undefined;
 }) {
+  const t = useT();
   const id = useId();
   const listId = `${id}-zones`;
   const known = allZones().includes(value);
-  const hint = known ? t('meetings.zoneHint', { zone: zoneLabel(value) }) : t('meetings.zoneTypeHint');
-  const shown = error ?? (value && !known ? t('meetings.zoneUnknown') : undefined);
+  const hint = known ? t('lifecycle-ui.zoneHint', { zone: zoneLabel(value) }) : t('lifecycle-ui.zoneTypeHint');
+  const shown = error ?? (value && !known ? t('lifecycle-ui.zoneUnknown') : undefined);
   return (
-    <FieldShell id={id} label={label} error={shown} hint={hint}>
+    <FieldShell id={id} label={label ?? t('lifecycle-ui.timeZone')} error={shown} hint={hint}>
       <input
         id={id}
         list={listId}
