@@ -250,7 +250,7 @@ export function CallRoom({
         onEnd={() => setConfirmEnd(true)}
         hand={hand}
         channel={
-          channels.length > 0 || mayAssign
+          !caucus && (channels.length > 0 || mayAssign)
             ? heard
               ? heard.assignment.to.toUpperCase()
               : t('call-room.floorChannel')

@@ -145,8 +145,8 @@ export function ControlBar({
             className={`call-btn${panel === 'language' ? ' call-btn--on' : ''}`}
             aria-expanded={panel === 'language'}
             aria-controls="call-panel"
-            aria-label={`Language: ${channel}`}
-            title="Interpretation: choose what you hear"
+            aria-label={t('negotiation.languageButton', { channel })}
+            title={t('negotiation.languageButtonTitle')}
             onClick={() => toggle('language')}
           >
             <LanguageIcon />
