@@ -1,19 +1,23 @@
 import type { CallErrorCode, CallServerMessage } from '@parley/protocol';
 import type { CallE2ee } from '../e2ee/call-e2ee';
+import type { MessageId } from '../i18n/catalogue';
+import { t } from '../i18n/intl';
+import { SaidError } from '../i18n/said';
 import { CallMedia } from './call-media';
 import { CallSignalling } from './signalling';
 import type { CallSnapshot } from './snapshot';
 
 /** What a refusal means to the person; codes without words here show the server's message. */
-const ERROR_TEXT: Partial<Record<CallErrorCode, string>> = {
-  not_found: 'This meeting does not exist or is not open to you.',
-  not_running: 'The call has not started yet.',
-  forbidden: 'You may not join this call.',
-  unknown_device:
-    'This browser’s encryption key is no longer registered to you (it may have been revoked). Reload the page to register it again.',
-  media_unavailable: 'The media server is not reachable just now. Try joining again in a moment.',
-  rate_limited: 'Too many attempts; wait a moment and try again.',
+const ERROR_TEXT: Partial<Record<CallErrorCode, MessageId>> = {
+  not_found: 'call-room.err_not_found',
+  not_running: 'call-room.err_not_running',
+  forbidden: 'call-room.err_forbidden',
+  unknown_device: 'call-room.err_unknown_device',
+  media_unavailable: 'call-room.err_media_unavailable',
+  rate_limited: 'call-room.err_rate_limited',
 };
+const reasonOf = (err: unknown) =>
+  err instanceof SaidError ? t(err.id, err.values) : err instanceof Error ? err.message : String(err);
 
 /**
  * One participation in a meeting's call: signalling, the published streams, the subscription and the roster.
@@ -66,11 +70,11 @@ export class CallSession extends CallMedia {
     } catch (err) {
       return this.set({
         phase: 'error',
-        error: `End-to-end encryption could not start: ${err instanceof Error ? err.message : err}`,
+        error: t('call-room.e2eeCouldNotStart', { reason: reasonOf(err) }),
       });
     }
     if (!(await this.signal.send(this.joinMessage())))
-      this.set({ phase: 'error', error: 'The server cannot be reached. Check your connection and try again.' });
+      this.set({ phase: 'error', error: t('call-room.serverUnreachable') });
   }
 
   setAudio(on: boolean): void {
@@ -230,7 +234,7 @@ export class CallSession extends CallMedia {
             // Without keys nothing may be sent or shown: step out rather than sit in the call half-working.
             await this.signal.send({ type: 'call.leave' });
             this.teardown('error');
-            this.set({ error: `End-to-end encryption could not start: ${err instanceof Error ? err.message : err}` });
+            this.set({ error: t('call-room.e2eeCouldNotStart', { reason: reasonOf(err) }) });
           });
         }
         if (this.state.away) return;
@@ -257,7 +261,7 @@ export class CallSession extends CallMedia {
         return this.set({ recalledBy: m.byName });
       case 'call.mute-requested':
         this.setAudio(false);
-        return this.set({ notice: `${m.byName} asked you to mute. Your microphone is now off.` });
+        return this.set({ notice: t('call-room.askedToMute', { name: m.byName }) });
       case 'call.denied':
         return this.teardown('denied');
       case 'call.removed':
@@ -266,7 +270,7 @@ export class CallSession extends CallMedia {
       case 'call.ended':
         return this.teardown('ended');
       case 'call.media-restart':
-        this.set({ media: 'reconnecting', notice: 'The media server restarted; reconnecting…' });
+        this.set({ media: 'reconnecting', notice: t('call-room.mediaRestarted') });
         if (this.state.away) return;
         return this.republishAll();
       case 'call.error': {
@@ -281,7 +285,8 @@ export class CallSession extends CallMedia {
         if (m.code === 'media_unavailable' && this.state.phase !== 'joining') return;
         if (m.code === 'superseded') return this.moveAway();
         // The server's own words say why this person may not join (e.g. a side-only delegate in a shared call).
-        const error = m.code === 'forbidden' ? m.message : (ERROR_TEXT[m.code] ?? m.message);
+        const known = ERROR_TEXT[m.code];
+        const error = m.code === 'forbidden' || !known ? m.message : t(known);
         if (this.state.phase === 'joining') return this.set({ phase: 'error', error });
         return this.set({ notice: error });
       }
@@ -318,6 +323,6 @@ export class CallSession extends CallMedia {
 
   private fail(err: unknown): void {
     console.error('call', err);
-    this.set({ notice: err instanceof Error ? err.message : 'Something went wrong in the call.' });
+    this.set({ notice: err instanceof Error ? reasonOf(err) : t('call-room.somethingWrong') });
   }
 }
