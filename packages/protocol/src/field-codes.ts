@@ -57,6 +57,8 @@ export const FIELD_CODES = [
   'wrong_code',
   'wrong_recovery_code',
   'passkey_refused',
+  'end_after_start',
+  'day_and_time',
 ] as const;
 export type FieldCodeName = (typeof FIELD_CODES)[number];
 

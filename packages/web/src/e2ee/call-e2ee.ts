@@ -43,7 +43,6 @@ import { callLockName, e2eePeerConnectionConfig, preferE2eeVideoCodecs } from '.
 /** How long a joining tab waits for another tab of the same person to let go of the call's keys. */
 const LOCK_WAIT_MS = 10_000;
 
-import { SaidError } from '../i18n/said.js';
 import { DeviceTrust } from './trust.js';
 import type { CallE2eeView, ChatMessage, RosterEntry } from './types.js';
 
@@ -173,7 +172,7 @@ export class CallE2ee {
             )
             .catch(() => resolve(false));
         });
-        if (!held) throw new SaidError('call-room.openInAnotherTab');
+        if (!held) throw new Error('This call is already open in another tab of this browser.');
       }
       await this.prepare();
       if (this.#closed || !this.#device) return this.#releaseLock();
@@ -265,10 +264,10 @@ export class CallE2ee {
 
   async sendChat(text: string): Promise<ChatMessage> {
     const trimmed = text.trim().slice(0, MAX_CHAT_CHARS);
-    if (!trimmed) throw new SaidError('call-room.nothingToSend');
+    if (!trimmed) throw new Error('Nothing to send.');
     await this.#started;
     const manager = this.#manager;
-    if (!manager) throw new SaidError('call-room.keysNotReady');
+    if (!manager) throw new Error('The call’s keys are not ready.');
     const { seq } = await manager.sendApplication(utf8(JSON.stringify({ type: 'chat', text: trimmed })));
     const at = new Date().toISOString();
     return this.#deliver({ seq, at, text: trimmed, userId: this.#options.userId, deviceId: this.deviceId ?? '' }, true);
@@ -295,7 +294,7 @@ export class CallE2ee {
 
   #requireMedia(): MediaCrypto {
     // Media is never set up before `prepare` (the session awaits it before joining).
-    if (!this.#media) throw new SaidError('call-room.e2eeNotStarted');
+    if (!this.#media) throw new Error('End-to-end encryption has not started yet.');
     return this.#media;
   }
 
