@@ -250,7 +250,9 @@ export class ParticipantMedia {
     const held = this.held;
     if (held && !this.offered) {
       this.held = null;
-      const next = await this.apply(held);
+      // The answer is taken whatever becomes of the update (a held feed may be gone by now): the browser's next
+      // `call.subscribe`, on the roster that says so, is diffed against what Janus still has.
+      const next = await this.apply(held).catch(() => null);
       if (next) this.events.offer(next.jsep, next.streams);
     }
     return 'answered';
