@@ -38,7 +38,7 @@ export async function realtimeRoutes(app: FastifyInstance, opts: { ctx: AppConte
     }
     const sessionId = request.auth.session!.id;
     // Read afresh each time: a step-up in another request lifts the wait without reconnecting the socket.
-    const load = async () => loadActorFacts(ctx.db, user.id, user.isAdmin, await sessionOwesStepUp(ctx.db, sessionId));
+    const load = () => loadActorFacts(ctx.db, user.id, user.isAdmin, () => sessionOwesStepUp(ctx.db, sessionId));
     let facts: { value: ActorFacts; at: number } = { value: await load(), at: Date.now() };
     const send = (m: ServerMessage) => {
       if (socket.readyState === socket.OPEN) socket.send(textOf(m));
