@@ -35,7 +35,8 @@ const MAX_LENGTH_MS = 14 * 24 * 3_600_000;
 const CLOCK_SKEW_MS = 5 * 60_000;
 
 function checkSlot(start: Date, end: Date, prefix = 'body'): void {
-  if (end.getTime() <= start.getTime()) throw fieldError(400, `${prefix}.end`, 'must be after start', 'end_after_start');
+  if (end.getTime() <= start.getTime())
+    throw fieldError(400, `${prefix}.end`, 'must be after start', 'end_after_start');
   if (end.getTime() - start.getTime() > MAX_LENGTH_MS)
     throw fieldError(400, `${prefix}.end`, 'at most 14 days after start');
 }
