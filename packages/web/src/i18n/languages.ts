@@ -31,9 +31,11 @@ export function browserLanguage(
 const KEY = 'parley-language';
 
 /** What this device last showed, for the pages before sign-in; the profile's choice wins once signed in. */
-export function rememberedLanguage(): UiLanguage | null {
+export const rememberedLanguage = (): UiLanguage | null => storedLanguage(KEY);
+
+function storedLanguage(key: string): UiLanguage | null {
   try {
-    const stored = localStorage.getItem(KEY);
+    const stored = localStorage.getItem(key);
     return stored && isUiLanguage(stored) ? stored : null;
   } catch {
     return null;
@@ -55,14 +57,7 @@ export function rememberLanguage(preference: LanguagePreference): void {
  */
 const PICKED = 'parley-language-picked';
 
-export function pickedLanguage(): UiLanguage | null {
-  try {
-    const stored = localStorage.getItem(PICKED);
-    return stored && isUiLanguage(stored) ? stored : null;
-  } catch {
-    return null;
-  }
-}
+export const pickedLanguage = (): UiLanguage | null => storedLanguage(PICKED);
 
 /** The sign-in page's choice: shown at once, remembered on this device, offered to the profile at sign-in. */
 export function pickLanguage(language: UiLanguage): void {

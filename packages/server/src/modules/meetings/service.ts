@@ -395,20 +395,7 @@ export function recordSpeakingTime(
   record: Omit<SpeakingTimeRecord, 'kind'>,
   at: Date,
 ): Promise<void> {
-  return runWrite(ctx, actorUserId, async (w) => {
-    const m = await findMeeting(w.tx, meetingId, true);
-    await appendEvent(w, m, null, { kind: 'speaking_time', ...record }, at);
-    await w.audit({
-      action: 'meeting.speaking_time',
-      resourceType: 'meeting',
-      resourceId: m.id,
-      groupId: m.groupId,
-      sideId: m.sideId,
-      marking: m.marking,
-      after: record,
-    });
-    announce(w, m, group, 'meeting.speaking_time');
-  });
+  return appendRecordEntry(ctx, actorUserId, group, meetingId, { kind: 'speaking_time', ...record }, record, at);
 }
 
 /**
@@ -424,18 +411,34 @@ export function recordInterpreterChange(
   record: InterpreterRecord,
   at = new Date(),
 ): Promise<void> {
+  return appendRecordEntry(ctx, actorUserId, group, meetingId, record, record, at);
+}
+
+/**
+ * A history entry that records what happened in a call (speaking time, interpreters), with its audit entry and its
+ * event, in one write; the meeting row is locked for the same order as any other entry.
+ */
+function appendRecordEntry(
+  ctx: Ctx,
+  actorUserId: string | null,
+  group: GroupFacts,
+  meetingId: string,
+  details: Extract<MeetingEventDetails, { kind: 'speaking_time' | InterpreterRecord['kind'] }>,
+  audited: unknown,
+  at: Date,
+): Promise<void> {
   return runWrite(ctx, actorUserId, async (w) => {
     const m = await findMeeting(w.tx, meetingId, true);
-    await appendEvent(w, m, null, record, at);
+    await appendEvent(w, m, null, details, at);
     await w.audit({
-      action: `meeting.${record.kind}`,
+      action: `meeting.${details.kind}`,
       resourceType: 'meeting',
       resourceId: m.id,
       groupId: m.groupId,
       sideId: m.sideId,
       marking: m.marking,
-      after: record,
+      after: audited,
     });
-    announce(w, m, group, `meeting.${record.kind}`);
+    announce(w, m, group, `meeting.${details.kind}`);
   });
 }
