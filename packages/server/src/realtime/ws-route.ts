@@ -3,11 +3,10 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
 import { sessionOwesStepUp } from '../modules/auth/step-up.js';
 import { loadActorFacts } from '../policy/actor.js';
-import type { ActorFacts } from '../policy/policy.js';
+import { FactsCache } from './facts-cache.js';
 import { type Connection, MAX_MESSAGE_BYTES } from './hub.js';
 
 const MAX_TOPICS = 200;
-const FACTS_TTL_MS = 2_000;
 /**
  * The hub hands one event message object to every reader of the event: it is serialised once, not once per socket.
  * Only events: other messages are built per recipient.
@@ -30,6 +29,7 @@ const textOf = (m: ServerMessage): string => {
  */
 export async function realtimeRoutes(app: FastifyInstance, opts: { ctx: AppContext }) {
   const { ctx } = opts;
+  const factsOf = new FactsCache();
   app.get('/ws', { websocket: true, schema: { hide: true } }, async (socket, request) => {
     const user = request.auth.user;
     if (!user) {
@@ -39,7 +39,8 @@ export async function realtimeRoutes(app: FastifyInstance, opts: { ctx: AppConte
     const sessionId = request.auth.session!.id;
     // Read afresh each time: a step-up in another request lifts the wait without reconnecting the socket.
     const load = () => loadActorFacts(ctx.db, user.id, user.isAdmin, () => sessionOwesStepUp(ctx.db, sessionId));
-    let facts: { value: ActorFacts; at: number } = { value: await load(), at: Date.now() };
+    const actor = () => factsOf.get(sessionId, load);
+    await factsOf.fresh(sessionId, load);
     const send = (m: ServerMessage) => {
       if (socket.readyState === socket.OPEN) socket.send(textOf(m));
     };
@@ -47,10 +48,7 @@ export async function realtimeRoutes(app: FastifyInstance, opts: { ctx: AppConte
       userId: user.id,
       topics: new Set<Topic>(),
       send,
-      actor: async () => {
-        if (Date.now() - facts.at > FACTS_TTL_MS) facts = { value: await load(), at: Date.now() };
-        return facts.value;
-      },
+      actor,
     };
     ctx.hub.add(conn);
     send({ type: 'hello', userId: user.id });
