@@ -86,10 +86,9 @@ export function SessionsPanel() {
                       className="btn btn--danger-ghost btn--small"
                       onClick={() => revoke(s)}
                       disabled={action.busy}
+                      // The current row says "this device" already; another row's button names its device.
                       aria-label={
-                        s.current
-                          ? t('security.signOutThisDevice')
-                          : t('security.revokeSessionLabel', { device: describeAgent(s.userAgent) })
+                        s.current ? undefined : t('security.revokeSessionLabel', { device: describeAgent(s.userAgent) })
                       }
                     >
                       {s.current ? t('common.signOut') : t('security.revoke')}
