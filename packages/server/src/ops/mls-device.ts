@@ -30,16 +30,19 @@ import type { InjectClient } from '../lib/inject-client.js';
 const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
 const bytes = (s: string) => new Uint8Array(Buffer.from(s, 'base64'));
 
-/** The Delivery Service requests of @parley/e2ee over an inject client: a failure throws with its `status`. */
-export function injectApi(http: InjectClient): DeliveryApi {
+/**
+ * The Delivery Service requests of @parley/e2ee over an inject client: a failure throws with its `status`. The
+ * client is asked for on every request, so a device pointed at another server (a restored one) speaks to it.
+ */
+export function injectApi(clientOf: () => InjectClient): DeliveryApi {
   const answer = <T>(res: LightMyRequestResponse, what: string): T => {
     if (res.statusCode >= 400)
       throw Object.assign(new Error(`${what}: ${res.statusCode} ${res.body}`), { status: res.statusCode });
     return (res.body ? res.json() : null) as T;
   };
   return {
-    get: async <T>(url: string) => answer<T>(await http.get(url), `GET ${url}`),
-    post: async <T>(url: string, body?: unknown) => answer<T>(await http.post(url, body), `POST ${url}`),
+    get: async <T>(url: string) => answer<T>(await clientOf().get(url), `GET ${url}`),
+    post: async <T>(url: string, body?: unknown) => answer<T>(await clientOf().post(url, body), `POST ${url}`),
   };
 }
 
@@ -68,7 +71,7 @@ export class MlsDevice implements GroupDevice {
     readonly http: InjectClient,
     readonly identity: DeviceIdentity,
   ) {
-    this.api = injectApi(http);
+    this.api = injectApi(() => this.http);
     this.ds = new DeliveryService(this.api, identity.deviceId);
     this.verifyMember = deviceLogCheck(this.api, verifyDeviceChain);
   }
