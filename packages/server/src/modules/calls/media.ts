@@ -250,9 +250,7 @@ export class ParticipantMedia {
     const held = this.held;
     if (held && !this.offered) {
       this.held = null;
-      // The answer is taken whatever becomes of the update (a held feed may be gone by now): the browser's next
-      // `call.subscribe`, on the roster that says so, is diffed against what Janus still has.
-      const next = await this.apply(held).catch(() => null);
+      const next = await this.apply(held);
       if (next) this.events.offer(next.jsep, next.streams);
     }
     return 'answered';
