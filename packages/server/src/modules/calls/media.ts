@@ -35,19 +35,6 @@ interface Publisher {
 
 const fingerprintOf = (sdp: string) => /^a=fingerprint:(.+)$/m.exec(sdp)?.[1]?.trim() ?? null;
 
-/** The m-lines of an SDP by their mids, in order ('' where one has none). */
-const midsOf = (sdp: string) =>
-  sdp
-    .split(/\r?\nm=/)
-    .slice(1)
-    .map((m) => /^a=mid:(\S+)/m.exec(m)?.[1] ?? '');
-
-/** An answer has exactly its offer's m-lines; a rejected one may leave its mid out. */
-const answers = (offered: string[], answerSdp: string) => {
-  const mids = midsOf(answerSdp);
-  return mids.length === offered.length && mids.every((m, i) => m === '' || m === offered[i]);
-};
-
 export function parseStreams(raw: unknown): JanusStream[] {
   if (!Array.isArray(raw)) return [];
   return raw.flatMap((s: Record<string, unknown>) =>
@@ -66,10 +53,6 @@ export class ParticipantMedia {
   private readonly pubs = new Map<CallStream, Publisher>();
   private sub: VideoRoomSubscriber | null = null;
   private subscribed = new Map<string, { feed: number; mid?: string }>();
-  /** The mids of the offer the browser has yet to answer, if one is in flight. */
-  private offered: string[] | null = null;
-  /** The subscription wanted since that offer went out, applied once it is answered. */
-  private held: Map<string, { feed: number; mid?: string | undefined }> | null = null;
   private privateId = 0;
   closed = false;
 
@@ -167,36 +150,18 @@ export class ParticipantMedia {
   /**
    * Makes the subscription exactly `feeds` (already checked to be other participants' live feeds). Resolves with
    * Janus's offer when it renegotiates at once; a later renegotiation arrives through `events.offer`.
-   *
-   * One renegotiation at a time (docs/architecture.md, "Subscription renegotiation"): while an offer of ours waits
-   * for the browser's answer, a change is only remembered, and the changes made meanwhile go to Janus as one
-   * `update` once that answer is in, so every offer the browser sees describes the subscription it will have.
    */
   async subscribe(feeds: { feedId: string; mid?: string }[]): Promise<{ jsep: Jsep; streams: JanusStream[] } | null> {
     const want = new Map(feeds.map((f) => [`${f.feedId}/${f.mid ?? '*'}`, { feed: Number(f.feedId), mid: f.mid }]));
-    if (this.sub?.handle.alive && this.offered) {
-      this.held = want;
-      return null;
-    }
-    this.held = null;
-    return this.apply(want);
-  }
-
-  private async apply(
-    want: Map<string, { feed: number; mid?: string | undefined }>,
-  ): Promise<{ jsep: Jsep; streams: JanusStream[] } | null> {
     const clean = (x: { feed: number; mid?: string | undefined }) =>
       x.mid ? { feed: x.feed, mid: x.mid } : { feed: x.feed };
     if (!this.sub?.handle.alive) {
       this.sub = null;
-      this.offered = null;
       this.subscribed.clear();
       if (want.size === 0) return null;
       const sub = await this.session.subscriber('parley-subscriber');
       sub.handle.on('event', (d, jsep) => {
-        // A superseded handle's late renegotiation is not the browser's current connection's to answer.
-        if (this.sub !== sub || this.closed) return;
-        if (d.videoroom === 'updated' && jsep?.type === 'offer') this.offer(jsep, parseStreams(d.streams));
+        if (d.videoroom === 'updated' && jsep?.type === 'offer') this.events.offer(jsep, parseStreams(d.streams));
       });
       const joined = await sub.join({
         room: this.room.room,
@@ -205,7 +170,6 @@ export class ParticipantMedia {
       });
       this.sub = sub;
       this.subscribed = want;
-      this.offered = midsOf(joined.offer.sdp);
       return { jsep: joined.offer, streams: parseStreams(joined.streams) };
     }
     const subscribe = [...want].filter(([k]) => !this.subscribed.has(k)).map(([, v]) => clean(v));
@@ -217,43 +181,18 @@ export class ParticipantMedia {
       ...(unsubscribe.length ? { unsubscribe } : {}),
     });
     this.subscribed = want;
-    if (res.jsep?.type !== 'offer') return null;
-    this.offered = midsOf(res.jsep.sdp);
-    return { jsep: res.jsep, streams: parseStreams(res.data.streams) };
-  }
-
-  /** Janus renegotiated on its own (a publisher left or came back): the browser has one more offer to answer. */
-  private offer(jsep: Jsep, streams: JanusStream[]): void {
-    this.offered = midsOf(jsep.sdp);
-    this.events.offer(jsep, streams);
+    return res.jsep?.type === 'offer' ? { jsep: res.jsep, streams: parseStreams(res.data.streams) } : null;
   }
 
   /** Janus dropped a feed from the subscription on its own (its publisher left). */
   forgetFeed(feedId: string): void {
     for (const [k, v] of this.subscribed) if (String(v.feed) === feedId) this.subscribed.delete(k);
-    if (this.held) for (const [k, v] of this.held) if (String(v.feed) === feedId) this.held.delete(k);
   }
 
-  /**
-   * The browser's answer to the offer in flight. An answer with no offer waiting, or to another offer than the one
-   * waiting (its m-lines are not that offer's: an answer from a connection of a superseded subscription), is
-   * 'stale' and never reaches Janus, which would take it for the answer to its current offer.
-   */
-  async answerSubscription(answer: Jsep): Promise<'answered' | 'stale' | 'none'> {
-    if (!this.sub?.handle.alive) return 'none';
-    const offered = this.offered;
-    if (!offered || !answers(offered, answer.sdp)) return 'stale';
+  async answerSubscription(answer: Jsep): Promise<boolean> {
+    if (!this.sub?.handle.alive) return false;
     await this.sub.start(answer);
-    // Janus may have sent an offer of its own right after taking the answer: that one waits for its answer now.
-    if (this.offered === offered) this.offered = null;
-    // What changed while the answer was on its way, as one renegotiation; its offer goes the way of Janus's own.
-    const held = this.held;
-    if (held && !this.offered) {
-      this.held = null;
-      const next = await this.apply(held);
-      if (next) this.events.offer(next.jsep, next.streams);
-    }
-    return 'answered';
+    return true;
   }
 
   /** The simulcast layer per subscribed video mid; false when there is no subscription to configure. */
@@ -278,8 +217,6 @@ export class ParticipantMedia {
     for (const [stream, pub] of this.pubs) if (pub.published) this.events.feed(stream, pub.feedId, false);
     this.pubs.clear();
     this.sub = null;
-    this.offered = null;
-    this.held = null;
     if (this.session.session.alive) await this.session.close().catch(() => {});
   }
 }

@@ -171,10 +171,8 @@ async function dispatch(mgr: CallManager, conn: Connection, call: LiveCall, me: 
     }
     case 'call.subscribe-answer': {
       const media = admitted(me);
-      const answered = await enqueue(me, 'subscriber', () => media.answerSubscription(msg.jsep));
-      if (answered === 'none') throw new CallError('no_such_stream', 'Subscribe first');
-      // An answer to an offer that is no longer in flight is dropped: Janus would take it for its current offer.
-      if (answered === 'stale') mgr.ctx.log.debug({ meetingId }, 'calls: stale subscriber answer dropped');
+      if (!(await enqueue(me, 'subscriber', () => media.answerSubscription(msg.jsep))))
+        throw new CallError('no_such_stream', 'Subscribe first');
       return;
     }
     case 'call.layers': {
