@@ -10,6 +10,7 @@ export const FACTS_TTL_MS = 2_000;
  */
 export class FactsCache {
   private readonly entries = new Map<string, { at: number; facts: Promise<ActorFacts> }>();
+  private sweptAt = 0;
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -31,7 +32,10 @@ export class FactsCache {
     return facts;
   }
 
+  /** Once per period, not per read: when every session's facts expire together, each read must not walk them all. */
   private sweep(at: number): void {
+    if (at - this.sweptAt <= FACTS_TTL_MS) return;
+    this.sweptAt = at;
     for (const [id, e] of this.entries) if (at - e.at > FACTS_TTL_MS) this.entries.delete(id);
   }
 }
