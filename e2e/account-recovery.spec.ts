@@ -49,7 +49,7 @@ describe('a way back from a lost second factor', () => {
     await page.getByRole('button', { name: 'Use a recovery code' }).click();
     await page.getByLabel('Recovery code').fill(codes[0]!);
     await page.getByRole('button', { name: 'Use this code' }).click();
-    await page.getByText('wrong or already used recovery code').waitFor();
+    await page.getByText('This recovery code is wrong or has already been used.').waitFor();
 
     // The delegation's chair asks the administrator to reset the second factor.
     const chair = await newContext(browser, server.url);

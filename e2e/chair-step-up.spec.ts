@@ -134,7 +134,7 @@ describe('a chair signed in through an identity provider steps up before approvi
     // The code that confirmed the app cannot be used again.
     await page.getByLabel('Authenticator code').fill(codeOf(secret, 0));
     await page.getByRole('button', { name: 'Confirm code' }).click();
-    await page.getByText('wrong or already used code').first().waitFor();
+    await page.getByText('This code is wrong or has already been used.').first().waitFor();
     await page.getByLabel('Authenticator code').fill(codeOf(secret, 1));
     await page.getByRole('button', { name: 'Confirm code' }).click();
     await page.getByText('Approved by Cara Lind').waitFor();

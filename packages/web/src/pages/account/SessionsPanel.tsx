@@ -86,12 +86,13 @@ export function SessionsPanel() {
                       className="btn btn--danger-ghost btn--small"
                       onClick={() => revoke(s)}
                       disabled={action.busy}
-                      // The current row says "this device" already; another row's button names its device.
+                      // Another row's button names its device; the current row's words differ from the
+                      // navigation's "Sign out", so neither eyes nor screen readers meet two identical buttons.
                       aria-label={
                         s.current ? undefined : t('security.revokeSessionLabel', { device: describeAgent(s.userAgent) })
                       }
                     >
-                      {s.current ? t('common.signOut') : t('security.revoke')}
+                      {s.current ? t('security.signOutThisDevice') : t('security.revoke')}
                     </button>
                   </td>
                 </tr>
