@@ -146,15 +146,19 @@ export class RealtimeHub {
   private async deliver(envelope: Envelope): Promise<void> {
     for (const watcher of this.watchers) watcher(envelope);
     const message: ServerMessage = { type: 'event', topic: envelope.topic, event: envelope.event };
-    for (const conn of this.connections) {
-      if (!conn.topics.has(envelope.topic)) continue;
-      const audience = envelope.audience;
-      if ('userId' in audience) {
-        if (audience.userId === conn.userId) conn.send(message);
-        continue;
-      }
-      // Filter at delivery time with the reader's current facts: side-only events never reach the other side.
-      if (canSeeItem(await conn.actor(), audience.item)) conn.send(message);
+    const audience = envelope.audience;
+    const readers = [...this.connections].filter((conn) => conn.topics.has(envelope.topic));
+    if ('userId' in audience) {
+      for (const conn of readers) if (audience.userId === conn.userId) conn.send(message);
+      return;
+    }
+    // Filter at delivery time with each reader's current facts: side-only events never reach the other side. All
+    // readers' facts are asked for at once, so a reload of one session's facts never holds up the sockets behind it;
+    // a reader whose facts cannot be read gets nothing.
+    const facts = readers.map((conn) => conn.actor().catch(() => null));
+    for (const [i, conn] of readers.entries()) {
+      const actor = await facts[i];
+      if (actor && canSeeItem(actor, audience.item)) conn.send(message);
     }
   }
 
