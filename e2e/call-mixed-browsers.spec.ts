@@ -1,122 +1,59 @@
-import type { Browser as PlaywrightBrowser } from 'playwright-core';
-import type { Browser as FirefoxBrowser } from 'puppeteer-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { launchChromium, SHOTS_DIR, screenshot } from './support/browser.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { SHOTS_DIR, screenshot } from './support/browser.js';
 import {
   type CallPage,
   type CallSeat,
-  callDiagnostics,
   callSeat,
   createVideoMeeting,
   idOf,
-  inbound,
   joinFromPreJoin,
   openPreJoin,
-  reportSeats,
-  snapshotField,
   tileLuminance,
   waitDecoding,
-  waitHearing,
   waitInRoom,
 } from './support/call-room.js';
-import { type CallServer, startCallServer } from './support/call-server.js';
-import { type FirefoxSeat, firefoxJoins, firefoxScreenshot, firefoxSeat, launchFirefox } from './support/firefox.js';
+import { type FirefoxSeat, firefoxJoins, firefoxScreenshot, firefoxSeat } from './support/firefox.js';
 import { listenOnJanus } from './support/janus-listener.js';
-import { seedWorld, type World } from './support/world.js';
-
-interface E2eeView {
-  safetyCode: string | null;
-  epoch: number | null;
-  participants: { participantId: string; framesDecrypted: number; framesFailed: number; mediaEpoch: number | null }[];
-}
+import {
+  everyoneDecodesEveryone as decodeAll,
+  type MixedSeat,
+  printMedia as print,
+  useMixedCall,
+  views,
+} from './support/mixed-call.js';
 
 /**
  * One E2EE call across two browser engines: Aldoria's chair and expert in Chromium, Belmora's chair in Firefox ESR
  * (driven over WebDriver BiDi). Every frame is SFrame-encrypted in each engine's own RTCRtpScriptTransform worker;
  * each decodes the others' camera and microphone and a Chromium screen share, all three show one safety code, a
  * listener without the keys (in either engine) decodes nothing of the other engine's frames, and the rekey when the
- * expert leaves keeps the two engines decoding each other under the new keys.
+ * expert leaves keeps the two engines decoding each other under the new keys (more rekeys: call-mixed-rekeys.spec.ts).
  */
 describe('secure call across Chromium and Firefox', () => {
-  let server: CallServer;
-  let chromium: PlaywrightBrowser;
-  let firefox: FirefoxBrowser;
-  let world: World;
   let meetingId: string;
   let chair: CallSeat;
   let bel: FirefoxSeat;
   let expert: CallSeat;
-  const ids: Record<string, string> = {};
-  const pageOf = (seat: CallSeat | FirefoxSeat): CallPage => ('call' in seat ? seat.call : seat.page);
+  const env = useMixedCall({ seats: () => [chair, expert, bel] });
+  const { ids } = env;
+  let server: typeof env.server;
+  let world: typeof env.world;
+  let firefox: typeof env.firefox;
+  let chromium: typeof env.chromium;
 
   beforeAll(async () => {
-    server = await startCallServer();
-    world = await seedWorld(server.ctx);
-    chromium = await launchChromium();
-    firefox = await launchFirefox();
+    ({ server, world, chromium, firefox } = env);
     chair = await callSeat(chromium, server.url, world.users.aldChair!.email, 'mixed-ald-chair');
     bel = await firefoxSeat(firefox, server.url, world.users.belChair!.email, 'mixed-bel-chair-firefox');
     expert = await callSeat(chromium, server.url, world.users.aldExpert!.email, 'mixed-ald-expert');
     // Two engines and the SFU on a small machine: pages take longer to come up than with Chromium alone.
     for (const seat of [chair, expert]) seat.context.setDefaultTimeout(45_000);
     meetingId = await createVideoMeeting(chair.page, world.groupId, 'Strategic Consultative Group — mixed browsers');
-    // Two browser engines start and three delegates sign in on a shared machine.
   }, 300_000);
-  beforeEach(({ onTestFailed }) =>
-    onTestFailed(async () => {
-      await reportSeats([chair, expert]);
-      for (const seat of [chair, expert])
-        console.error(
-          seat.name,
-          await seat.page
-            .evaluate(() =>
-              JSON.stringify({
-                visibility: document.visibilityState,
-                headings: [...document.querySelectorAll('h1,h2')].map((h) => h.textContent),
-              }),
-            )
-            .catch(String),
-        );
-      if (!bel) return;
-      await firefoxScreenshot(bel, `failed-call-${bel.name}`, SHOTS_DIR).catch(() => undefined);
-      const diag = await callDiagnostics(bel.page);
-      console.error(`--- browser console (${bel.name}) ---\n${bel.log.slice(-80).join('\n')}\n${diag}`);
-    }),
-  );
-  afterAll(async () => {
-    await firefox?.close();
-    await chromium?.close();
-    await server?.stop();
-  });
 
-  /** Every seat decodes rising video and audio of every other seat, and what it renders is not black. */
-  const everyoneDecodesEveryone = async (present: (CallSeat | FirefoxSeat)[]) => {
-    for (const viewer of present)
-      for (const other of present) {
-        if (other === viewer) continue;
-        const id = ids[other.name]!;
-        const page = pageOf(viewer);
-        await waitDecoding(page, id);
-        await expect.poll(() => tileLuminance(page, id), { timeout: 15_000 }).toBeGreaterThan(20);
-        await waitHearing(page, id);
-      }
-  };
-  /** Per direction: video frames received, decoded and dropped by the receiving engine (for the figures, not asserted). */
-  const printMedia = async (present: (CallSeat | FirefoxSeat)[]) => {
-    const lines: string[] = [];
-    for (const viewer of present)
-      for (const s of await inbound(pageOf(viewer))) {
-        if (s.kind !== 'video') continue;
-        const from = present.find((p) => ids[p.name] === s.participantId)?.name ?? s.participantId;
-        const x = s as typeof s & { framesReceived?: number; framesDropped?: number };
-        lines.push(
-          `${from} -> ${viewer.name}: received ${x.framesReceived}, decoded ${s.framesDecoded}, dropped ${x.framesDropped}`,
-        );
-      }
-    console.info(lines.join('\n'));
-  };
-  const views = (present: (CallSeat | FirefoxSeat)[]) =>
-    Promise.all(present.map((s) => snapshotField<E2eeView>(pageOf(s), 'e2ee')));
+  const pageOf = (seat: MixedSeat): CallPage => ('call' in seat ? seat.call : seat.page);
+  const everyoneDecodesEveryone = (present: MixedSeat[]) => decodeAll(ids, present);
+  const printMedia = (present: MixedSeat[]) => print(ids, present);
 
   it('Chromium and Firefox delegates decode each other and show one safety code', async () => {
     await openPreJoin(chair, meetingId);

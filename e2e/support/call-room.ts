@@ -239,3 +239,21 @@ export async function joinFromPreJoin(seat: CallSeat): Promise<void> {
 export async function waitInRoom(seat: CallSeat): Promise<void> {
   await seat.page.getByRole('toolbar', { name: 'Call controls' }).waitFor({ timeout: 30_000 });
 }
+
+/** A chair admits `displayName` from their side's lobby. */
+export async function admit(chair: CallSeat, displayName: string): Promise<void> {
+  await chair.page
+    .getByRole('region', { name: /^Lobby \(\d+\)$/ })
+    .getByRole('button', { name: `Admit ${displayName}` })
+    .click();
+}
+
+/** A chair removes `displayName` from the call through the participant's menu. */
+export async function removeFromCall(chair: CallSeat, displayName: string): Promise<void> {
+  await chair.page
+    .getByRole('button', { name: `Actions for ${displayName}` })
+    .first()
+    .click();
+  await chair.page.getByRole('button', { name: 'Remove from call' }).click();
+  await chair.page.getByRole('button', { name: `Confirm: remove ${displayName}` }).click();
+}

@@ -131,12 +131,34 @@ export async function clickButton(page: Page, text: string, timeout = 30_000): P
   await (button as import('puppeteer-core').ElementHandle<Element>).click();
 }
 
-/** Opens the meeting's call page in Firefox and joins from the pre-join check. */
-export async function firefoxJoins(seat: FirefoxSeat, baseURL: string, meetingId: string): Promise<void> {
+/**
+ * Opens the meeting's call page in Firefox and joins from the pre-join check; `admit` lets a chair take the delegate
+ * in from the lobby (a delegate who is not a chair waits there).
+ */
+export async function firefoxJoins(
+  seat: FirefoxSeat,
+  baseURL: string,
+  meetingId: string,
+  admit?: () => Promise<void>,
+): Promise<void> {
   await seat.page.goto(new URL(`/meetings/${meetingId}/call`, baseURL).href);
+  await joinFromFirefoxPreJoin(seat, admit);
+}
+
+async function joinFromFirefoxPreJoin(seat: FirefoxSeat, admit?: () => Promise<void>): Promise<void> {
   await waitForHeading(seat.page, 'Join the secure call');
   await clickButton(seat.page, 'Join secure call');
+  if (admit) {
+    await waitForHeading(seat.page, 'Waiting to be admitted');
+    await admit();
+  }
   await seat.page.waitForSelector('[role="toolbar"][aria-label="Call controls"]', { timeout: 30_000 });
+}
+
+/** After leaving: Rejoin (a reload of the call page) and join again from the pre-join check. */
+export async function firefoxRejoins(seat: FirefoxSeat, admit?: () => Promise<void>): Promise<void> {
+  await clickButton(seat.page, 'Rejoin');
+  await joinFromFirefoxPreJoin(seat, admit);
 }
 
 /** Keeps the Firefox seat's picture under the shared screenshot folder, as the Chromium helpers do. */
