@@ -9,6 +9,7 @@ import {
   joinFromPreJoin,
   openPreJoin,
   removeFromCall,
+  waitDecoding,
   waitInRoom,
 } from './support/call-room.js';
 import {
@@ -35,7 +36,8 @@ import { readWorkerTap, rebindWorker, workerTapScript } from './support/rekey-wo
  * expert in Firefox ESR, Belmora's chair in Chromium. Belmora's expert joins and leaves, the Firefox delegate leaves
  * and comes back, and Aldoria's chair removes the Firefox delegate: after every change all members share one new
  * epoch and keep decoding each other in both engines. The removed Firefox page keeps its E2EE worker with every key it
- * was given, and the chair's frames under the new epoch, fed to that worker straight from Janus, decode not once.
+ * was given, and the chair's frames under the new epoch, fed to that worker straight from Janus, reach it and decode
+ * not once.
  */
 describe('rekeys on join, leave and removal across Chromium and Firefox', () => {
   let chair: CallSeat;
@@ -134,18 +136,15 @@ describe('rekeys on join, leave and removal across Chromium and Firefox', () => 
 
   it('the chair removes the Firefox delegate, whose kept worker decodes none of the chair’s frames under the new keys', async () => {
     const chairId = ids[chair.name]!;
-    // The rig works: Janus's copy of the chair's camera, through the Firefox page's E2EE worker, decodes while the
-    // page holds the current keys.
-    const control = await listenOnJanus(call.server, meetingId, ff.call, chairId, { decryptAs: chairId });
-    try {
-      await expect
-        .poll(async () => (await control.received()).video?.framesDecoded ?? 0, { timeout: 45_000 })
-        .toBeGreaterThan(30);
-    } finally {
-      await control.close();
-    }
-    const kept = await readWorkerTap(ff.call);
+    // No listener through this worker before the removal: it would get the very frames (same KIDs and counters) the
+    // page's own receiver of the chair decrypts, and the one replay window would refuse whichever copy came second.
+    // That the worker decrypts the chair under the current keys is what the previous tests showed.
     const oldEpoch = (await views([chair]))[0]!.epoch!;
+    await waitDecoding(ff.call, chairId);
+    await expect
+      .poll(async () => (await readWorkerTap(ff.call)).stats?.receivers[chairId]?.lastEpoch, { timeout: 30_000 })
+      .toBe(oldEpoch);
+    const kept = await readWorkerTap(ff.call);
     expect(Math.max(...kept.keyEpochs)).toBe(oldEpoch);
 
     await removeFromCall(chair, name('aldExpert'));

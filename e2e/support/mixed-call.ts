@@ -67,7 +67,10 @@ export function useMixedCall(opts: MixedCallOptions): MixedCall {
   beforeEach(({ onTestFailed }) =>
     onTestFailed(async () => {
       const seats = opts.seats().filter((s): s is MixedSeat => s !== undefined);
-      await reportSeats(seats.filter((s): s is CallSeat => !('call' in s)));
+      const chromiumSeats = seats.filter((s): s is CallSeat => !('call' in s));
+      await reportSeats(chromiumSeats);
+      // The state at the failure, not as a later failure of the same seat leaves it in the file.
+      for (const s of chromiumSeats) console.error(`--- ${s.name} ---\n${await callDiagnostics(s.page)}`);
       for (const s of seats) {
         if (!('call' in s)) continue;
         await firefoxScreenshot(s, `failed-call-${s.name}`, SHOTS_DIR).catch(() => undefined);
@@ -120,27 +123,29 @@ export async function everyoneDecodesEveryone(ids: Record<string, string>, prese
 
 /**
  * One epoch past `after` on every screen with one safety code, and every seat's media from each other seat last
- * decrypted under that epoch: the rekey reached every member in both engines and each sender switched to it.
+ * decrypted under that epoch: the rekey reached every member in both engines and each sender switched to it. While
+ * waiting, the poll reads what is missing, so a failure says which seat lags on what.
  */
 export async function settledPast(ids: Record<string, string>, present: MixedSeat[], after: number) {
-  await expect
-    .poll(
-      async () => {
-        const vs = await views(present);
-        const epoch = vs[0]!.epoch;
-        if (epoch === null || epoch <= after) return false;
-        if (!vs.every((v) => v.epoch === epoch && v.safetyCode === vs[0]!.safetyCode)) return false;
-        return vs.every((v, i) =>
-          present.every(
-            (other) =>
-              other === present[i] ||
-              v.participants.find((p) => p.participantId === ids[other.name])?.mediaEpoch === epoch,
-          ),
-        );
-      },
-      { timeout: 60_000, interval: 500 },
-    )
-    .toBe(true);
+  const missing = async (): Promise<string> => {
+    const vs = await views(present);
+    const epoch = vs[0]!.epoch;
+    const lag: string[] = [];
+    vs.forEach((v, i) => {
+      const seat = present[i]!.name;
+      if (epoch === null || epoch <= after) lag.push(`${seat} at epoch ${v.epoch} (needs > ${after})`);
+      else if (v.epoch !== epoch) lag.push(`${seat} at epoch ${v.epoch}, ${present[0]!.name} at ${epoch}`);
+      else if (v.safetyCode !== vs[0]!.safetyCode) lag.push(`${seat} shows another safety code`);
+      for (const other of present) {
+        if (other === present[i]) continue;
+        const p = v.participants.find((x) => x.participantId === ids[other.name]);
+        if (p?.mediaEpoch !== epoch)
+          lag.push(`${seat} has ${other.name}'s media at epoch ${p?.mediaEpoch} (${p?.framesFailed} failed)`);
+      }
+    });
+    return lag.join('; ') || 'settled';
+  };
+  await expect.poll(missing, { timeout: 60_000, interval: 500 }).toBe('settled');
   return (await views(present))[0]!;
 }
 
