@@ -9,6 +9,8 @@ import type { Page } from 'playwright-core';
  */
 export interface WorkerTap {
   keyEpochs: number[];
+  /** What the worker reported as failed (a key message it could not install, say). */
+  errors?: string[];
   participants: Record<string, number[]> | null;
   stats: {
     encrypted: number;
@@ -39,6 +41,8 @@ export function workerTapScript(): void {
       this.addEventListener('message', (event: MessageEvent) => {
         const data = event.data as { type?: string } | null;
         if (data?.type === 'stats') tap.stats = data as unknown as WorkerTap['stats'];
+        if (data?.type === 'error')
+          tap.errors = [...(tap.errors ?? []), String((data as { message?: unknown }).message)];
       });
     }
     const m = message as { type?: string; epoch?: bigint; leaves?: Record<string, number[]> } | null;
@@ -57,7 +61,12 @@ export async function readWorkerTap(page: Pick<Page, 'evaluate'>): Promise<Worke
   return page.evaluate(() => {
     const tap = (window as unknown as TapWindow).__rekeyTap;
     if (!tap) throw new Error('worker tap not installed');
-    return { keyEpochs: [...tap.keyEpochs], participants: tap.participants, stats: tap.stats };
+    return {
+      keyEpochs: [...tap.keyEpochs],
+      errors: tap.errors ?? [],
+      participants: tap.participants,
+      stats: tap.stats,
+    };
   });
 }
 
