@@ -39,6 +39,12 @@ const RequestId = z.string().max(64).optional();
  * with the plenary as parent, its own Janus room and its own MLS group, context `caucus-call:<meetingId>:<sideId>`).
  */
 const CaucusRef = { caucusId: Id.optional() };
+/**
+ * Which offer of which subscription an answer is to (docs/architecture.md §4.1): the SFU's subscriber handle (a new
+ * one after a media restart or a rejoin) and the offer's number on it. An answer to anything but the offer now
+ * waiting is dropped, and an offer of another subscription starts a fresh receiving connection.
+ */
+const OfferRef = { subscription: z.string().min(1).max(64), offer: z.number().int().positive() };
 const M = { meetingId: Id, requestId: RequestId, ...CaucusRef };
 
 export const CallClientMessage = z.discriminatedUnion('type', [
@@ -74,7 +80,7 @@ export const CallClientMessage = z.discriminatedUnion('type', [
       .max(100),
   }),
   /** The browser's answer to the server's `call.offer` for the subscriber connection. */
-  z.strictObject({ type: z.literal('call.subscribe-answer'), ...M, jsep: JsepAnswer }),
+  z.strictObject({ type: z.literal('call.subscribe-answer'), ...M, ...OfferRef, jsep: JsepAnswer }),
   z.strictObject({ type: z.literal('call.trickle'), ...M, target: CallTarget, candidate: IceCandidate.nullable() }),
   /** The caller's own microphone/camera state, for the roster. */
   z.strictObject({ type: z.literal('call.media-state'), ...M, audio: z.boolean(), video: z.boolean() }),
@@ -199,6 +205,7 @@ export const CallServerMessage = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('call.offer'),
     ...S,
+    ...OfferRef,
     jsep: JsepOffer,
     streams: z.array(
       z.object({ mid: z.string(), feedId: z.string(), participantId: Id, stream: CallStream, kind: z.string() }),

@@ -20,6 +20,8 @@ export interface RemoteMedia {
  */
 export class Subscriber {
   private pc: RTCPeerConnection | null = null;
+  /** The SFU subscription the connection belongs to: an offer of another one starts a fresh connection. */
+  private subscription: string | null = null;
   private byMid = new Map<string, Offer['streams'][number]>();
   private attached = new WeakMap<RTCRtpReceiver, string>();
   private pendingCandidates: (RTCIceCandidateInit | null)[] | null = [];
@@ -58,6 +60,16 @@ export class Subscriber {
     this.remote = new Map();
   }
 
+  /**
+   * A new SFU subscriber handle (the media server restarted, or we joined again; docs/architecture.md §4.1) numbers
+   * its streams afresh: its offer would not fit the old connection's transceivers, so it gets a connection of its own.
+   */
+  private replacePc(): void {
+    this.pc?.close();
+    this.pc = null;
+    this.attached = new WeakMap();
+  }
+
   private ensurePc(): RTCPeerConnection {
     if (this.pc && this.pc.signalingState !== 'closed') return this.pc;
     const pc = new RTCPeerConnection(
@@ -77,6 +89,8 @@ export class Subscriber {
 
   private async answer(msg: Offer): Promise<void> {
     if (this.closed) return;
+    if (this.subscription !== null && msg.subscription !== this.subscription) this.replacePc();
+    this.subscription = msg.subscription;
     const pc = this.ensurePc();
     // A restart offer from the SFU (new ICE credentials) replaces the old session in the same connection.
     await pc.setRemoteDescription(msg.jsep);
@@ -91,6 +105,8 @@ export class Subscriber {
     await pc.setLocalDescription(answer);
     await this.signal.send({
       type: 'call.subscribe-answer',
+      subscription: msg.subscription,
+      offer: msg.offer,
       jsep: { type: 'answer', sdp: pc.localDescription?.sdp ?? answer.sdp ?? '' },
     });
     const queued = this.pendingCandidates ?? [];

@@ -14,7 +14,7 @@ import {
   recordCaucusRecall,
 } from './caucus-service.js';
 import { LiveCall, type Member } from './live.js';
-import { type MediaEvents, ParticipantMedia } from './media.js';
+import { type MediaEvents, ParticipantMedia, type SubscriptionOffer } from './media.js';
 import { CallRooms } from './rooms.js';
 import { activeCall, recordCallEnd, recordCallEndWithMeeting, recordCallStart } from './service.js';
 import { type RemoteRequest, SharedRoster } from './shared-roster.js';
@@ -336,15 +336,7 @@ export class CallManager {
         owner.member.speaking = talking;
         call.broadcast();
       },
-      offer: (jsep, streams) => {
-        if (jsep.type !== 'offer') return;
-        call.send(m, {
-          type: 'call.offer',
-          meetingId: call.meetingId,
-          jsep: { type: 'offer', sdp: jsep.sdp },
-          streams: mapStreams(call, streams),
-        });
-      },
+      offer: (offer) => call.send(m, offerMessage(call, offer)),
     };
   }
 
@@ -359,6 +351,18 @@ export class CallManager {
     this.calls.clear();
     this.caucuses.clear();
   }
+}
+
+/** A subscription offer as the browser gets it: numbered on its handle, its streams in Parley's terms. */
+export function offerMessage(call: LiveCall, o: SubscriptionOffer) {
+  return {
+    type: 'call.offer' as const,
+    meetingId: call.meetingId,
+    subscription: o.subscription,
+    offer: o.offer,
+    jsep: { type: 'offer' as const, sdp: o.jsep.sdp },
+    streams: mapStreams(call, o.streams),
+  };
 }
 
 /** Janus's description of a subscription, in Parley's terms; streams of unknown feeds are left out. */

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { CallStream, CallTarget } from '@parley/protocol';
 import type { IceCandidate } from '../../janus/client.js';
 import {
@@ -17,12 +18,24 @@ export interface JanusStream {
   active: boolean;
 }
 
+/** Which offer of which subscriber handle (docs/architecture.md §4.1). */
+export interface OfferRef {
+  subscription: string;
+  offer: number;
+}
+
+/** An offer to the browser's receiving connection, numbered on its subscriber handle. */
+export interface SubscriptionOffer extends OfferRef {
+  jsep: Jsep;
+  streams: JanusStream[];
+}
+
 export interface MediaEvents {
   /** A publisher PeerConnection is up (or down): its feed can (no longer) be subscribed to. */
   feed(stream: CallStream, feedId: string, live: boolean): void;
   talking(feedId: string, talking: boolean): void;
   /** Janus renegotiated the subscription on its own (a publisher left or arrived): forward the offer. */
-  offer(jsep: Jsep, streams: JanusStream[]): void;
+  offer(offer: SubscriptionOffer): void;
 }
 
 interface Publisher {
@@ -52,6 +65,10 @@ export function parseStreams(raw: unknown): JanusStream[] {
 export class ParticipantMedia {
   private readonly pubs = new Map<CallStream, Publisher>();
   private sub: VideoRoomSubscriber | null = null;
+  /** The current subscriber handle's name for the browser, its last offer's number and whether that one waits. */
+  private subscription = '';
+  private offers = 0;
+  private waiting: number | null = null;
   private subscribed = new Map<string, { feed: number; mid?: string }>();
   private privateId = 0;
   closed = false;
@@ -151,7 +168,7 @@ export class ParticipantMedia {
    * Makes the subscription exactly `feeds` (already checked to be other participants' live feeds). Resolves with
    * Janus's offer when it renegotiates at once; a later renegotiation arrives through `events.offer`.
    */
-  async subscribe(feeds: { feedId: string; mid?: string }[]): Promise<{ jsep: Jsep; streams: JanusStream[] } | null> {
+  async subscribe(feeds: { feedId: string; mid?: string }[]): Promise<SubscriptionOffer | null> {
     const want = new Map(feeds.map((f) => [`${f.feedId}/${f.mid ?? '*'}`, { feed: Number(f.feedId), mid: f.mid }]));
     const clean = (x: { feed: number; mid?: string | undefined }) =>
       x.mid ? { feed: x.feed, mid: x.mid } : { feed: x.feed };
@@ -160,8 +177,10 @@ export class ParticipantMedia {
       this.subscribed.clear();
       if (want.size === 0) return null;
       const sub = await this.session.subscriber('parley-subscriber');
+      // Only the current handle speaks to the browser: a replaced one's late offers would be answered on this one.
       sub.handle.on('event', (d, jsep) => {
-        if (d.videoroom === 'updated' && jsep?.type === 'offer') this.events.offer(jsep, parseStreams(d.streams));
+        if (this.sub !== sub || this.closed) return;
+        if (d.videoroom === 'updated' && jsep?.type === 'offer') this.events.offer(this.numbered(jsep, d.streams));
       });
       const joined = await sub.join({
         room: this.room.room,
@@ -169,8 +188,10 @@ export class ParticipantMedia {
         streams: [...want.values()].map(clean),
       });
       this.sub = sub;
+      this.subscription = randomUUID();
+      this.offers = 0;
       this.subscribed = want;
-      return { jsep: joined.offer, streams: parseStreams(joined.streams) };
+      return this.numbered(joined.offer, joined.streams);
     }
     const subscribe = [...want].filter(([k]) => !this.subscribed.has(k)).map(([, v]) => clean(v));
     const unsubscribe = [...this.subscribed].filter(([k]) => !want.has(k)).map(([, v]) => clean(v));
@@ -181,7 +202,15 @@ export class ParticipantMedia {
       ...(unsubscribe.length ? { unsubscribe } : {}),
     });
     this.subscribed = want;
-    return res.jsep?.type === 'offer' ? { jsep: res.jsep, streams: parseStreams(res.data.streams) } : null;
+    // While an offer waits for its answer Janus answers the update without one and offers after that answer.
+    return res.jsep?.type === 'offer' ? this.numbered(res.jsep, res.data.streams) : null;
+  }
+
+  /** Janus makes one offer at a time per handle: the newest is the one waiting for an answer. */
+  private numbered(jsep: Jsep, streams: unknown): SubscriptionOffer {
+    this.offers += 1;
+    this.waiting = this.offers;
+    return { jsep, streams: parseStreams(streams), subscription: this.subscription, offer: this.offers };
   }
 
   /** Janus dropped a feed from the subscription on its own (its publisher left). */
@@ -189,10 +218,17 @@ export class ParticipantMedia {
     for (const [k, v] of this.subscribed) if (String(v.feed) === feedId) this.subscribed.delete(k);
   }
 
-  async answerSubscription(answer: Jsep): Promise<boolean> {
-    if (!this.sub?.handle.alive) return false;
+  /**
+   * Hands the browser's answer to Janus only when it answers the offer now waiting on the current handle: Janus would
+   * take any answer as the answer to that offer. A stale answer (to a replaced handle's offer, or one answered
+   * already) is dropped: the browser answers the newer offer it has been sent too.
+   */
+  async answerSubscription(answer: Jsep, ref: OfferRef): Promise<'answered' | 'stale' | 'none'> {
+    if (!this.sub?.handle.alive) return 'none';
+    if (ref.subscription !== this.subscription || ref.offer !== this.waiting) return 'stale';
+    this.waiting = null;
     await this.sub.start(answer);
-    return true;
+    return 'answered';
   }
 
   /** The simulcast layer per subscribed video mid; false when there is no subscription to configure. */

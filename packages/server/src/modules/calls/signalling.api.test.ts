@@ -107,9 +107,14 @@ describe.skipIf(!janusInstalled)('call signalling over /ws (real Janus)', () => 
     expect(await memberA.refusal({ type: 'call.trickle', target: 'subscriber', candidate: null })).toBe(
       'no_such_stream',
     );
-    expect(await memberA.refusal({ type: 'call.subscribe-answer', jsep: { type: 'answer', sdp: 'v=0' } })).toBe(
-      'no_such_stream',
-    );
+    expect(
+      await memberA.refusal({
+        type: 'call.subscribe-answer',
+        subscription: 'none',
+        offer: 1,
+        jsep: { type: 'answer', sdp: 'v=0' },
+      }),
+    ).toBe('no_such_stream');
     expect(await memberA.refusal({ type: 'call.layers', layers: [{ mid: '1', substream: 0 }] })).toBe('no_such_stream');
     // A feed id that is not another participant's live feed (here: memberA's own Janus id) is refused.
     const own = String(janusIdsOf(memberAId)[0]);

@@ -6,7 +6,7 @@ import { findMeetingFacts } from '../meetings/index.js';
 import { callStanding, chairRefusal, chairsSide, isCallChair } from './access.js';
 import { CallError, callErrorOf } from './errors.js';
 import { enqueue, type LiveCall, type Member } from './live.js';
-import { type CallManager, mapStreams } from './manager.js';
+import { type CallManager, offerMessage } from './manager.js';
 import { admit, join, leave, remove } from './membership.js';
 import { mayPublish } from './publish-gates.js';
 
@@ -159,20 +159,14 @@ async function dispatch(mgr: CallManager, conn: Connection, call: LiveCall, me: 
           throw new CallError('no_such_feed', `No live feed ${f.feedId} of another participant`);
       }
       const offer = await enqueue(me, 'subscriber', () => media.subscribe(msg.feeds));
-      if (offer)
-        call.send(me, {
-          type: 'call.offer',
-          meetingId,
-          jsep: { type: 'offer', sdp: offer.jsep.sdp },
-          streams: mapStreams(call, offer.streams),
-          ...rid,
-        });
+      if (offer) call.send(me, { ...offerMessage(call, offer), ...rid });
       return;
     }
     case 'call.subscribe-answer': {
       const media = admitted(me);
-      if (!(await enqueue(me, 'subscriber', () => media.answerSubscription(msg.jsep))))
-        throw new CallError('no_such_stream', 'Subscribe first');
+      const ref = { subscription: msg.subscription, offer: msg.offer };
+      const answered = await enqueue(me, 'subscriber', () => media.answerSubscription(msg.jsep, ref));
+      if (answered === 'none') throw new CallError('no_such_stream', 'Subscribe first');
       return;
     }
     case 'call.layers': {

@@ -139,3 +139,46 @@ export function syntheticOffer(seed = 1): { type: 'offer'; sdp: string } {
   ].join('\r\n');
   return { type: 'offer', sdp };
 }
+/**
+ * A receive-only answer to a subscriber offer of Janus, as a browser would make it: every offered m-line accepted
+ * (recvonly, first codec) under the same mids, or rejected where Janus offered it with port 0.
+ */
+export function syntheticAnswer(offerSdp: string, seed = 1): { type: 'answer'; sdp: string } {
+  const fp = Array.from({ length: 32 }, (_, i) => ((i * 11 + seed) % 256).toString(16).padStart(2, '0').toUpperCase());
+  const sections = offerSdp.split(/\r\n(?=m=)/).slice(1);
+  const mids: string[] = [];
+  const media = sections.map((s) => {
+    const lines = s.split('\r\n');
+    const [kind, port, proto, ...pts] = lines[0]!.slice(2).split(' ');
+    const mid = /^a=mid:(.+)$/m.exec(s)?.[1] ?? String(mids.length);
+    const pt = pts[0] ?? '0';
+    if (port === '0' || kind === 'application')
+      return [`m=${kind} 0 ${proto} ${pt}`, 'c=IN IP4 0.0.0.0', `a=mid:${mid}`, 'a=inactive'];
+    mids.push(mid);
+    const rtpmap = lines.find((l) => l.startsWith(`a=rtpmap:${pt} `));
+    return [
+      `m=${kind} 9 ${proto} ${pt}`,
+      'c=IN IP4 0.0.0.0',
+      'a=rtcp:9 IN IP4 0.0.0.0',
+      `a=ice-ufrag:a${seed}xy`,
+      'a=ice-pwd:zyxwvutsrqponmlkjihgfedc',
+      `a=fingerprint:sha-256 ${fp.join(':')}`,
+      'a=setup:active',
+      `a=mid:${mid}`,
+      'a=recvonly',
+      'a=rtcp-mux',
+      ...(rtpmap ? [rtpmap] : []),
+    ];
+  });
+  const sdp = [
+    'v=0',
+    `o=- ${1000 + seed} 2 IN IP4 127.0.0.1`,
+    's=-',
+    't=0 0',
+    `a=group:BUNDLE ${mids.join(' ')}`,
+    'a=msid-semantic: WMS',
+    ...media.flat(),
+    '',
+  ].join('\r\n');
+  return { type: 'answer', sdp };
+}
