@@ -34,7 +34,7 @@ describe('administration and layout', () => {
     await groups.getByLabel('Government').fill('Republic of Aldoria');
     await groups.getByLabel('Short code').fill('A1');
     await groups.getByRole('button', { name: 'Add side' }).click();
-    await groups.getByText('Must be 2–6 capital letters').waitFor();
+    await groups.getByText('Use 2 to 6 capital letters.').waitFor();
     await groups.getByLabel('Short code').fill('ALD');
     await groups.getByRole('button', { name: 'Add side' }).click();
     await groups.locator('.plain-list__row', { hasText: 'Expert Track' }).getByText('ALD').waitFor();

@@ -48,8 +48,10 @@ describe.each(['en', 'he'])('the negotiating table in %s', (language) => {
     await button.click();
     await seat.page.getByRole('toolbar', { name: call.controls }).waitFor({ timeout: 60_000 });
   };
+  // The button is named by the channel heard: "Language: Floor", "שפה: מקור".
+  const languageButton = new RegExp(`^${negotiation.languageButton!.split('{channel}')[0]}`);
   const openLanguage = async (page: Page) => {
-    await page.getByRole('button', { name: /^Language:/ }).click();
+    await page.getByRole('button', { name: languageButton }).click();
     await page.locator('.interp').waitFor();
   };
 
@@ -107,7 +109,7 @@ describe.each(['en', 'he'])('the negotiating table in %s', (language) => {
       await screenshot(bel.page, `negotiation-${language}-booth`);
 
       // Aldoria's chair listens to French over the lowered floor.
-      await chair.page.getByRole('button', { name: /^Language:/ }).click();
+      await chair.page.getByRole('button', { name: languageButton }).click();
       const french = chair.page.locator('[data-language="fr"] input');
       await expect.poll(() => french.isEnabled(), { timeout: 60_000 }).toBe(true);
       await french.check();
