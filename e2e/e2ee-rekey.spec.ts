@@ -109,20 +109,33 @@ describe('E2EE rekeys under running video: five leaves and rejoins', () => {
       const cSamples = await stopSampler(c.page);
       cSeries.push({ samples: cSamples, a: await idOf(c.page, aName()), b: await idOf(c.page, bName()) });
 
+      // Where a cycle's time goes, printed (never asserted): seconds from the Leave click to each step.
+      const t0 = Date.now();
+      const steps: string[] = [];
+      const step = (name: string) => steps.push(`${name} ${((Date.now() - t0) / 1000).toFixed(1)}`);
       await c.page.getByRole('toolbar', { name: 'Call controls' }).getByRole('button', { name: 'Leave' }).click();
       await c.page.getByRole('heading', { name: 'You left the call' }).waitFor();
+      step('left');
       // The remaining members commit C's Remove: a new epoch at both, and C is gone from both rosters.
       const afterLeave = await sameEpochAfter([a, b], before);
+      step('removed');
       for (const s of [a, b])
         await poll(async () => (await roster(s.page)).some((p) => p.displayName === cName())).toBe(false);
+      step('off rosters');
 
       await c.page.getByRole('button', { name: 'Rejoin' }).click();
       await c.page.getByRole('heading', { name: 'Join the secure call' }).waitFor();
+      step('pre-join');
       await joinFromPreJoin(c);
       await waitInRoom(c);
+      step('in room');
       const afterJoin = await sameEpochAfter([a, b, c], afterLeave);
+      step('added');
       await cFullyIn();
-      console.info(`cycle ${cycle}: epoch ${before} → ${afterLeave} (C left) → ${afterJoin} (C back)`);
+      step('decoding');
+      console.info(
+        `cycle ${cycle}: epoch ${before} → ${afterLeave} (C left) → ${afterJoin} (C back); s: ${steps.join(', ')}`,
+      );
     }
     // A last quiet stretch, so a stall after the final rekey has room to end (or to show it does not).
     await a.page.waitForTimeout(3000);
