@@ -47,7 +47,7 @@ export async function requestAccountHelp(
   const member = (await membersOfGroup(ctx.db, chair.groupId)).find(
     (m) => m.userId === input.userId && m.sideId === chair.sideId,
   );
-  if (!member) throw fieldError(404, 'body.userId', 'nobody of your delegation has this account');
+  if (!member) throw fieldError(404, 'body.userId', 'nobody of your delegation has this account', 'not_in_delegation');
   const row = await runWrite(ctx, chair.userId, async (w) => {
     const [open] = await w.tx
       .select({ id: accountHelpRequests.id })
@@ -114,7 +114,7 @@ export async function resolveRequest(
   decision: 'carry_out' | 'decline',
 ): Promise<{ request: AccountHelpRequest; temporaryPassword: string | null }> {
   const [pending] = await ctx.db.select().from(accountHelpRequests).where(eq(accountHelpRequests.id, requestId));
-  if (!pending) throw fieldError(404, 'params.id', 'no such request');
+  if (!pending) throw fieldError(404, 'params.id', 'no such request', 'no_such_request');
   const prepared = decision === 'carry_out' ? await prepareAccountAction(pending.kind) : null;
   const row = await runWrite(ctx, adminId, async (w) => {
     const [claimed] = await w.tx

@@ -39,7 +39,7 @@ const ACTIONS: Record<AccountAction, string> = {
 
 export async function applyAccountAction(w: WriteScope, subjectId: string, action: PreparedAction): Promise<UserRow> {
   const [subject] = await w.tx.select().from(users).where(eq(users.id, subjectId)).for('update');
-  if (!subject) throw fieldError(404, 'params.id', 'no such account');
+  if (!subject) throw fieldError(404, 'params.id', 'no such account', 'no_such_account');
   switch (action.kind) {
     case 'disable':
       if (subject.id === w.actorUserId) throw conflict('You cannot disable your own account');

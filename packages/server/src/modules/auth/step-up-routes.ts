@@ -67,7 +67,12 @@ export async function stepUpRoutes(app: FastifyInstance, opts: { ctx: AppContext
       const { user, session } = sessionOf(request);
       if (!owesStepUp(session)) return { ok: true as const };
       if (!user.totpEnabled || !user.totpSecret) {
-        throw fieldError(400, 'body.code', 'this account has no authenticator app; add one on your Account page');
+        throw fieldError(
+          400,
+          'body.code',
+          'this account has no authenticator app; add one on your Account page',
+          'no_authenticator_add_one',
+        );
       }
       const key = secondFactorKey(user.id);
       await assertNotLimited(limiters, request, key);
@@ -136,7 +141,7 @@ export async function stepUpRoutes(app: FastifyInstance, opts: { ctx: AppContext
       const { user, session } = sessionOf(request);
       const flow = await consumeFlow(ctx.db, request.body.flowId, 'authentication');
       if (flow.sessionId !== session.id || flow.userId !== user.id) {
-        throw fieldError(404, 'body.flowId', 'unknown or expired ceremony; start again');
+        throw fieldError(404, 'body.flowId', 'unknown or expired ceremony; start again', 'ceremony_expired');
       }
       const key = secondFactorKey(user.id);
       await assertNotLimited(limiters, request, key);

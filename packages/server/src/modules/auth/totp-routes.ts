@@ -105,7 +105,12 @@ export async function totpRoutes(app: FastifyInstance, opts: { ctx: AppContext; 
         throw withCode(unauthorized('No sign-in is waiting for a second factor'), 'no_pending_sign_in');
       const user = await findUserById(ctx.db, pending.userId);
       if (!user?.totpEnabled || !user.totpSecret) {
-        throw fieldError(400, 'body.code', 'this account has no authenticator app; use a passkey');
+        throw fieldError(
+          400,
+          'body.code',
+          'this account has no authenticator app; use a passkey',
+          'no_authenticator_use_passkey',
+        );
       }
       const miss = () =>
         new HttpError(

@@ -60,7 +60,7 @@ export async function floorRoutes(app: FastifyInstance, opts: { ctx: AppContext 
   /** The person a chair names: someone who may take part in the call (the same answer for anyone else). */
   async function named(facts: MeetingFacts, userId: string, path: string): Promise<CallPerson> {
     const person = await callPersonOf(ctx.db, facts, userId);
-    if (!person) throw fieldError(400, path, 'is not someone who takes part in this call');
+    if (!person) throw fieldError(400, path, 'is not someone who takes part in this call', 'not_in_call');
     return person;
   }
 
@@ -154,7 +154,7 @@ export async function floorRoutes(app: FastifyInstance, opts: { ctx: AppContext 
       open(facts);
       const sides = await sidesOf(ctx.db, [facts.groupId]);
       if (!sides.some((s) => s.id === request.body.sideId))
-        throw fieldError(400, 'body.sideId', 'is not a side of this meeting');
+        throw fieldError(400, 'body.sideId', 'is not a side of this meeting', 'no_such_side');
       await svc.setAllowance(ctx, facts, request.body.sideId, request.body.seconds, userId);
       return state(facts);
     },

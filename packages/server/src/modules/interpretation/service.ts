@@ -82,7 +82,9 @@ export function assign(ctx: Ctx, facts: MeetingFacts, who: Person, pair: { from:
       .from(interpreters)
       .where(and(eq(interpreters.meetingId, facts.id), eq(interpreters.toLanguage, pair.to)));
     if (taken && taken.userId !== who.userId)
-      throw fieldError(409, 'body.to', `already has an interpreter (${taken.displayName})`);
+      throw fieldError(409, 'body.to', `already has an interpreter (${taken.displayName})`, 'interpreter_taken', {
+        name: taken.displayName,
+      });
     await w.tx
       .delete(interpreters)
       .where(and(eq(interpreters.meetingId, facts.id), eq(interpreters.userId, who.userId)));

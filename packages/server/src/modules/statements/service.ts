@@ -22,7 +22,7 @@ const stale = (row: StatementRow, path: string) =>
   conflict(
     'The text changed since you read it',
     { textHash: row.textHash, revision: row.revision, status: row.status },
-    [{ path, message: `the current text hash is ${row.textHash}` }],
+    [{ path, message: `the current text hash is ${row.textHash}`, code: 'text_changed' }],
   );
 
 const final = (row: StatementRow) =>
