@@ -4,7 +4,7 @@ import { and, eq, isNull, lt, or } from 'drizzle-orm';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from '../../context.js';
-import { conflict, fieldError, HttpError } from '../../http/errors.js';
+import { conflict, fieldError, HttpError, withCode } from '../../http/errors.js';
 import { runWrite, type WriteScope } from '../../services/write.js';
 import { assertNotLimited, type LoginLimiters, recordFailure, secondFactorKey } from './login-routes.js';
 import { requireUser } from './plugin.js';
@@ -116,7 +116,8 @@ export async function stepUpRoutes(app: FastifyInstance, opts: { ctx: AppContext
         .select({ id: passkeys.credentialId, transports: passkeys.transports })
         .from(passkeys)
         .where(eq(passkeys.userId, user.id));
-      if (allow.length === 0) throw conflict('This account has no passkey; add one on your Account page');
+      if (allow.length === 0)
+        throw withCode(conflict('This account has no passkey; add one on your Account page'), 'no_passkey_add_one');
       const options = await generateAuthenticationOptions({
         rpID: rpIdOf(ctx.config),
         allowCredentials: allow,

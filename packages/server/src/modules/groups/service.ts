@@ -1,6 +1,6 @@
 import { domainEvent, type Marking, type Role, type RosterChangedEvent } from '@parley/protocol';
 import { and, eq, max } from 'drizzle-orm';
-import { conflict, fieldError } from '../../http/errors.js';
+import { conflict, fieldError, withCode } from '../../http/errors.js';
 import type { GroupFacts } from '../../policy/policy.js';
 import { runWrite, type WriteContext, type WriteScope } from '../../services/write.js';
 import { findAgency, findGroup, findMembership, findSide } from './queries.js';
@@ -216,7 +216,7 @@ export async function deleteAgency(ctx: Ctx, actorUserId: string, group: GroupFa
       .from(memberships)
       .where(eq(memberships.agencyId, agencyId))
       .limit(1);
-    if (used) throw conflict('Move or remove the delegates of this agency first');
+    if (used) throw withCode(conflict('Move or remove the delegates of this agency first'), 'agency_in_use');
     await w.tx.delete(agencies).where(eq(agencies.id, agencyId));
     await w.audit({
       action: 'agency.delete',

@@ -2,7 +2,7 @@ import type { Marking, Role } from '@parley/protocol';
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { AppContext } from '../../context.js';
 import type { DbOrTx } from '../../db/client.js';
-import { conflict, fieldError, HttpError } from '../../http/errors.js';
+import { conflict, fieldError, HttpError, withCode } from '../../http/errors.js';
 import { randomToken, sha256Hex } from '../../lib/crypto.js';
 import type { GroupFacts } from '../../policy/policy.js';
 import { runWrite, type WriteScope } from '../../services/write.js';
@@ -168,7 +168,7 @@ export async function revokeInvitation(ctx: Ctx, actorUserId: string, inv: Invit
       .delete(invitations)
       .where(and(eq(invitations.id, inv.id), isNull(invitations.usedAt)))
       .returning({ id: invitations.id });
-    if (!row) throw conflict('This invitation has already been used');
+    if (!row) throw withCode(conflict('This invitation has already been used'), 'invitation_used');
     await auditInvitation(w, 'invitation.revoke', inv);
   });
 }

@@ -10,7 +10,7 @@ import {
 } from '@parley/protocol';
 import { eq } from 'drizzle-orm';
 import type { AppContext } from '../../context.js';
-import { conflict, fieldError } from '../../http/errors.js';
+import { conflict, fieldError, withCode } from '../../http/errors.js';
 import type { GroupFacts } from '../../policy/policy.js';
 import { runWrite, type WriteContext, type WriteScope } from '../../services/write.js';
 import { findMeeting, type MeetingRow, meetingItem } from './queries.js';
@@ -283,7 +283,10 @@ export function changeMeetingFormat(
 ): Promise<MeetingRow> {
   return change(ctx, actor.userId, group, meetingId, 'change_format', (m) => {
     if (m.format === input.format)
-      throw conflict(`The meeting is already ${input.format.replace('_', ' ')}`, stateOf(m));
+      throw withCode(
+        conflict(`The meeting is already ${input.format.replace('_', ' ')}`, stateOf(m)),
+        'already_this_format',
+      );
     // A secure video meeting has no place: keeping the old one would send people to the wrong address.
     const location = input.format === 'video' ? '' : (input.location ?? m.location);
     checkLocation(input.format, location);
@@ -331,7 +334,8 @@ export function shareMeeting(
   opts: WhenOptions = {},
 ): Promise<MeetingRow> {
   return change(ctx, actor.userId, group, meetingId, 'share', (m) => {
-    if (m.marking === 'shared' || m.sideId === null) throw conflict('The meeting is already shared', stateOf(m));
+    if (m.marking === 'shared' || m.sideId === null)
+      throw withCode(conflict('The meeting is already shared', stateOf(m)), 'already_shared');
     return {
       set: { marking: 'shared', sideId: null },
       event: { sideId: m.sideId, details: { kind: 'shared', bySideId: m.sideId }, at: opts.at ?? new Date() },

@@ -2,7 +2,7 @@ import { domainEvent, type Marking, type OutcomeEvent } from '@parley/protocol';
 import { eq } from 'drizzle-orm';
 import type { AppContext } from '../../context.js';
 import type { DbOrTx } from '../../db/client.js';
-import { conflict, fieldError, notFound } from '../../http/errors.js';
+import { conflict, fieldError, notFound, withCode } from '../../http/errors.js';
 import { type ActorFacts, canSeeItem, type GroupFacts, membershipIn } from '../../policy/policy.js';
 import { runWrite, type WriteScope } from '../../services/write.js';
 import { findSide, membersOfGroup } from '../groups/queries.js';
@@ -196,9 +196,12 @@ export async function deleteOutcome(ctx: Ctx, actor: ActorFacts, group: GroupFac
     if (!before) throw notFound('Outcome');
     const responses = await allResponses(w.tx, id);
     if (responses.some((r) => canSeeItem(actor, outcomeItem(group, r))))
-      throw conflict('Other entries answer this one; drop it instead');
+      throw withCode(conflict('Other entries answer this one; drop it instead'), 'answered_drop_instead');
     if ((await tracksFromOutcomes(w.tx, [id])).length > 0)
-      throw conflict('A follow-up track was started from this entry; drop it instead');
+      throw withCode(
+        conflict('A follow-up track was started from this entry; drop it instead'),
+        'has_track_drop_instead',
+      );
     // Answers the deleter cannot see (the other side's private notes) must not block or reveal themselves.
     await w.tx.update(outcomes).set({ respondsToId: null }).where(eq(outcomes.respondsToId, id));
     await w.tx.delete(outcomes).where(eq(outcomes.id, id));
