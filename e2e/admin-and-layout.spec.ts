@@ -20,7 +20,7 @@ describe('administration and layout', () => {
     await accounts.getByLabel('Full name').fill('Somebody Else');
     await accounts.getByLabel('Initial password').fill(PASSWORD);
     await accounts.getByRole('button', { name: 'Create account' }).click();
-    await accounts.getByText('Already registered').waitFor();
+    await accounts.getByText('An account with this email address already exists.').waitFor();
     await accounts.getByLabel('Email').fill('new.delegate@parley.test');
     await accounts.getByRole('button', { name: 'Create account' }).click();
     await accounts.getByRole('rowheader', { name: 'Somebody Else' }).waitFor();

@@ -73,10 +73,21 @@ export const tooManyRequests = (retryAfterSeconds: number) =>
       'retry-after': String(retryAfterSeconds),
     },
   );
-export const fieldError = (status: number, path: string, message: string, code?: string) =>
+/** One refused field; `code` (field-codes.ts) and its `params` let the web say `message` in the reader's language. */
+export const fieldError = (status: number, path: string, message: string, code?: string, params?: FieldParams) =>
   new HttpError(
     status,
     status === 409 ? 'Conflict' : status === 404 ? 'Not Found' : 'Bad Request',
     `${path}: ${message}`,
-    [{ path, message, ...(code ? { code } : {}) }],
+    [issue(path, message, code, params)],
   );
+
+type FieldParams = NonNullable<FieldError['params']>;
+
+/** A field error with its code (and values), for refusals that carry a field beside their own detail. */
+export const issue = (path: string, message: string, code?: string, params?: FieldParams): FieldError => ({
+  path,
+  message,
+  ...(code ? { code } : {}),
+  ...(params ? { params } : {}),
+});

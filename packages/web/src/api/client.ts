@@ -112,10 +112,20 @@ export function setFieldWords(fn: FieldWords): void {
   fieldWords = fn;
 }
 
+/** The codes a problem gets from its status alone (the server's http/errors.ts). */
+const STATUS_CODES = new Set(['bad_request', 'not_found', 'conflict', 'forbidden', 'unauthorized']);
+
 /** A human sentence for any error, in the reader's language, for the form-level message area. */
 export function errorMessage(err: unknown): string {
   if (err instanceof ApiError) {
-    const { code, detail, retryAfter } = err.problem;
+    const { code, detail, retryAfter, errors } = err.problem;
+    // A route's own check that names one field with its code says more than the status's general sentence, and is
+    // what a person reads where the form has no such field (an agenda's order, a passkey ceremony).
+    const only = errors?.length === 1 ? errors[0] : undefined;
+    if (only?.code && (!code || STATUS_CODES.has(code))) {
+      const field = fieldWords(only.code, only.params ?? {});
+      if (field) return field;
+    }
     const said = code ? words(code, retryAfter ? { seconds: retryAfter } : {}, detail) : null;
     if (said) return said;
     if (err.status === 429) return detail ?? 'Too many attempts. Wait a moment and try again.';

@@ -1,7 +1,7 @@
 import { DisplayName, FIELD_CODES, fieldCode, Password, ShortCode } from '@parley/protocol';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ApiError } from '../api/client';
+import { ApiError, errorMessage } from '../api/client';
 import { schemaProblems } from '../components/forms';
 import { fieldMessage, issueMessage, translateFieldErrors } from './field-words';
 import { setLanguage } from './intl';
@@ -91,6 +91,40 @@ describe('field problems are said from a stable code, in the reader’s language
     });
     expect(local).toEqual({ password: 'Saisissez au moins 12 caractères.' });
     expect(server.fields).toEqual(local);
+  });
+
+  it('says a route’s own check in the reader’s language where no form field shows it', () => {
+    translateFieldErrors();
+    setLanguage('fr');
+    const order = new ApiError(400, {
+      type: 'about:blank',
+      title: 'Bad Request',
+      status: 400,
+      detail: 'body.itemIds.1: listed twice',
+      code: 'bad_request',
+      errors: [{ path: 'body.itemIds.1', message: 'listed twice', code: 'listed_twice' }],
+    });
+    expect(errorMessage(order)).toBe('Cet élément figure deux fois.');
+    setLanguage('ar');
+    const taken = new ApiError(409, {
+      type: 'about:blank',
+      title: 'Conflict',
+      status: 409,
+      code: 'conflict',
+      errors: [
+        {
+          path: 'body.to',
+          message: 'already has an interpreter (Ana)',
+          code: 'interpreter_taken',
+          params: { name: 'Ana' },
+        },
+      ],
+    });
+    expect(errorMessage(taken)).toBe('لهذه اللغة مترجم فوري بالفعل (Ana).');
+    setLanguage('en');
+    expect(errorMessage(new ApiError(400, { ...order.problem, errors: [{ path: 'body.x', message: 'odd' }] }))).toBe(
+      'body.itemIds.1: listed twice',
+    );
   });
 
   it('falls back to the server’s words for a code the catalogue lacks, or none', () => {

@@ -23,7 +23,7 @@ const ask = (c: TestClient, userId: string, kind: string, note = '') =>
 describe('a chair asks the administrator for help with an account', () => {
   it('only for the chair’s own side, the same "not found" for everyone else, hidden or not', async () => {
     expect((await ask(chairA, w.users.memberB.id, 'reset_password')).json().errors).toEqual([
-      { path: 'body.userId', message: 'nobody of your delegation has this account' },
+      { path: 'body.userId', message: 'nobody of your delegation has this account', code: 'not_in_delegation' },
     ]);
     const hidden = await ask(chairB, w.hiddenMemberA.id, 'disable');
     const nobody = await ask(chairB, '00000000-0000-4000-8000-000000000000', 'disable');

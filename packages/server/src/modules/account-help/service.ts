@@ -2,7 +2,7 @@ import type { AccountHelpKind, AccountHelpRequest } from '@parley/protocol';
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { AppContext } from '../../context.js';
 import type { DbOrTx } from '../../db/client.js';
-import { conflict, fieldError } from '../../http/errors.js';
+import { conflict, fieldError, withCode } from '../../http/errors.js';
 import { runWrite } from '../../services/write.js';
 import { applyAccountAction, prepareAccountAction } from '../auth/admin-accounts.js';
 import { userNames } from '../auth/queries.js';
@@ -47,7 +47,7 @@ export async function requestAccountHelp(
   const member = (await membersOfGroup(ctx.db, chair.groupId)).find(
     (m) => m.userId === input.userId && m.sideId === chair.sideId,
   );
-  if (!member) throw fieldError(404, 'body.userId', 'nobody of your delegation has this account');
+  if (!member) throw fieldError(404, 'body.userId', 'nobody of your delegation has this account', 'not_in_delegation');
   const row = await runWrite(ctx, chair.userId, async (w) => {
     const [open] = await w.tx
       .select({ id: accountHelpRequests.id })
@@ -59,7 +59,11 @@ export async function requestAccountHelp(
           eq(accountHelpRequests.status, 'open'),
         ),
       );
-    if (open) throw conflict('The administrator already has this request and has not acted on it yet');
+    if (open)
+      throw withCode(
+        conflict('The administrator already has this request and has not acted on it yet'),
+        'request_pending',
+      );
     const [created] = await w.tx
       .insert(accountHelpRequests)
       .values({
@@ -114,7 +118,7 @@ export async function resolveRequest(
   decision: 'carry_out' | 'decline',
 ): Promise<{ request: AccountHelpRequest; temporaryPassword: string | null }> {
   const [pending] = await ctx.db.select().from(accountHelpRequests).where(eq(accountHelpRequests.id, requestId));
-  if (!pending) throw fieldError(404, 'params.id', 'no such request');
+  if (!pending) throw fieldError(404, 'params.id', 'no such request', 'no_such_request');
   const prepared = decision === 'carry_out' ? await prepareAccountAction(pending.kind) : null;
   const row = await runWrite(ctx, adminId, async (w) => {
     const [claimed] = await w.tx
@@ -122,7 +126,7 @@ export async function resolveRequest(
       .set({ status: prepared ? 'done' : 'declined', resolvedAt: new Date(), resolvedBy: adminId })
       .where(and(eq(accountHelpRequests.id, requestId), inArray(accountHelpRequests.status, ['open'])))
       .returning();
-    if (!claimed) throw conflict('This request has already been answered');
+    if (!claimed) throw withCode(conflict('This request has already been answered'), 'request_answered');
     if (prepared) await applyAccountAction(w, pending.subjectUserId, prepared);
     await w.audit({
       action: prepared ? 'account_help.carry_out' : 'account_help.decline',

@@ -51,7 +51,7 @@ export async function accountRoutes(app: FastifyInstance, opts: { ctx: AppContex
           .delete(sessions)
           .where(and(eq(sessions.id, id), eq(sessions.userId, user.id)))
           .returning({ id: sessions.id });
-        if (!gone) throw fieldError(404, 'params.id', 'no such session');
+        if (!gone) throw fieldError(404, 'params.id', 'no such session', 'no_such_session');
         await w.audit({
           action: 'auth.session_revoke',
           resourceType: 'session',
@@ -79,7 +79,7 @@ export async function accountRoutes(app: FastifyInstance, opts: { ctx: AppContex
           403,
           'Forbidden',
           'The current password is wrong',
-          [{ path: 'body.currentPassword', message: 'wrong password' }],
+          [{ path: 'body.currentPassword', message: 'wrong password', code: 'wrong_current_password' }],
           { code: 'wrong_current_password' },
         );
       }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { AccountHelpKind } from '@parley/protocol';
 import { eq } from 'drizzle-orm';
 import type { AppContext } from '../../context.js';
-import { conflict, fieldError } from '../../http/errors.js';
+import { conflict, fieldError, withCode } from '../../http/errors.js';
 import { runWrite, type WriteScope } from '../../services/write.js';
 import { hashPassword } from './passwords.js';
 import { findUserById, type UserRow } from './queries.js';
@@ -39,15 +39,15 @@ const ACTIONS: Record<AccountAction, string> = {
 
 export async function applyAccountAction(w: WriteScope, subjectId: string, action: PreparedAction): Promise<UserRow> {
   const [subject] = await w.tx.select().from(users).where(eq(users.id, subjectId)).for('update');
-  if (!subject) throw fieldError(404, 'params.id', 'no such account');
+  if (!subject) throw fieldError(404, 'params.id', 'no such account', 'no_such_account');
   switch (action.kind) {
     case 'disable':
-      if (subject.id === w.actorUserId) throw conflict('You cannot disable your own account');
-      if (subject.disabledAt) throw conflict('This account is already disabled');
+      if (subject.id === w.actorUserId) throw withCode(conflict('You cannot disable your own account'), 'own_account');
+      if (subject.disabledAt) throw withCode(conflict('This account is already disabled'), 'already_disabled');
       await w.tx.update(users).set({ disabledAt: new Date() }).where(eq(users.id, subjectId));
       break;
     case 'enable':
-      if (!subject.disabledAt) throw conflict('This account is not disabled');
+      if (!subject.disabledAt) throw withCode(conflict('This account is not disabled'), 'not_disabled');
       await w.tx.update(users).set({ disabledAt: null }).where(eq(users.id, subjectId));
       break;
     case 'reset_second_factors':

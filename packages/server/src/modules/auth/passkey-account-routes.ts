@@ -74,7 +74,8 @@ export async function passkeyAccountRoutes(app: FastifyInstance, opts: { ctx: Ap
       const user = requireUser(request);
       const { flowId, response, name } = request.body;
       const flow = await consumeFlow(ctx.db, flowId, 'registration');
-      if (flow.userId !== user.id) throw fieldError(404, 'body.flowId', 'unknown or expired ceremony; start again');
+      if (flow.userId !== user.id)
+        throw fieldError(404, 'body.flowId', 'unknown or expired ceremony; start again', 'ceremony_expired');
       let credential: { id: string; publicKey: Uint8Array; counter: number; transports?: string[] };
       try {
         const verified = await verifyRegistrationResponse({
@@ -88,11 +89,11 @@ export async function passkeyAccountRoutes(app: FastifyInstance, opts: { ctx: Ap
         credential = verified.registrationInfo.credential;
       } catch (err) {
         request.log.info({ event: 'passkey_registration_failed', reason: (err as Error).message }, 'passkey refused');
-        throw fieldError(400, 'body.response', 'the passkey response could not be verified');
+        throw fieldError(400, 'body.response', 'the passkey response could not be verified', 'passkey_refused');
       }
       if (await findPasskeyByCredentialId(ctx.db, credential.id)) {
         throw conflict('This passkey is already registered', undefined, [
-          { path: 'body.response', message: 'already registered' },
+          { path: 'body.response', message: 'already registered', code: 'already_registered' },
         ]);
       }
       const row = await runWrite(ctx, user.id, async (w) => {
@@ -134,7 +135,7 @@ export async function passkeyAccountRoutes(app: FastifyInstance, opts: { ctx: Ap
           .delete(passkeys)
           .where(and(eq(passkeys.id, id), eq(passkeys.userId, user.id)))
           .returning({ id: passkeys.id });
-        if (!gone) throw fieldError(404, 'params.id', 'no such passkey');
+        if (!gone) throw fieldError(404, 'params.id', 'no such passkey', 'no_such_passkey');
         await w.audit({
           action: 'auth.passkey_remove',
           resourceType: 'passkey',

@@ -23,7 +23,7 @@ const refused = () =>
     401,
     'Unauthorized',
     'The passkey was not accepted',
-    [{ path: 'body.response', message: 'not accepted' }],
+    [{ path: 'body.response', message: 'not accepted', code: 'passkey_refused' }],
     { code: 'passkey_refused' },
   );
 

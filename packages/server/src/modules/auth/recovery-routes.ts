@@ -33,7 +33,10 @@ export async function recoveryRoutes(app: FastifyInstance, opts: { ctx: AppConte
       const user = requireUser(request);
       const [pk] = await ctx.db.select({ id: passkeys.id }).from(passkeys).where(eq(passkeys.userId, user.id)).limit(1);
       if (!user.totpEnabled && !pk) {
-        throw conflict('Recovery codes stand in for a second factor: set up an authenticator app or a passkey first');
+        throw withCode(
+          conflict('Recovery codes stand in for a second factor: set up an authenticator app or a passkey first'),
+          'recovery_needs_factor',
+        );
       }
       const codes = await runWrite(ctx, user.id, async (w) => {
         const made = await replaceRecoveryCodes(w.tx, user.id);

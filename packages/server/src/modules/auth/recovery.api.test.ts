@@ -159,6 +159,6 @@ describe('the administrator', () => {
   it('gets 404 naming the id for an unknown account', async () => {
     const res = await admin.post('/api/admin/users/00000000-0000-4000-8000-000000000000/reset-password');
     expect(res.statusCode).toBe(404);
-    expect(res.json().errors).toEqual([{ path: 'params.id', message: 'no such account' }]);
+    expect(res.json().errors).toEqual([{ path: 'params.id', message: 'no such account', code: 'no_such_account' }]);
   });
 });

@@ -4,7 +4,7 @@ import { and, eq, isNull, lt, or } from 'drizzle-orm';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from '../../context.js';
-import { conflict, fieldError, HttpError } from '../../http/errors.js';
+import { conflict, fieldError, HttpError, withCode } from '../../http/errors.js';
 import { runWrite, type WriteScope } from '../../services/write.js';
 import { assertNotLimited, type LoginLimiters, recordFailure, secondFactorKey } from './login-routes.js';
 import { requireUser } from './plugin.js';
@@ -67,7 +67,12 @@ export async function stepUpRoutes(app: FastifyInstance, opts: { ctx: AppContext
       const { user, session } = sessionOf(request);
       if (!owesStepUp(session)) return { ok: true as const };
       if (!user.totpEnabled || !user.totpSecret) {
-        throw fieldError(400, 'body.code', 'this account has no authenticator app; add one on your Account page');
+        throw fieldError(
+          400,
+          'body.code',
+          'this account has no authenticator app; add one on your Account page',
+          'no_authenticator_add_one',
+        );
       }
       const key = secondFactorKey(user.id);
       await assertNotLimited(limiters, request, key);
@@ -111,7 +116,8 @@ export async function stepUpRoutes(app: FastifyInstance, opts: { ctx: AppContext
         .select({ id: passkeys.credentialId, transports: passkeys.transports })
         .from(passkeys)
         .where(eq(passkeys.userId, user.id));
-      if (allow.length === 0) throw conflict('This account has no passkey; add one on your Account page');
+      if (allow.length === 0)
+        throw withCode(conflict('This account has no passkey; add one on your Account page'), 'no_passkey_add_one');
       const options = await generateAuthenticationOptions({
         rpID: rpIdOf(ctx.config),
         allowCredentials: allow,
@@ -136,7 +142,7 @@ export async function stepUpRoutes(app: FastifyInstance, opts: { ctx: AppContext
       const { user, session } = sessionOf(request);
       const flow = await consumeFlow(ctx.db, request.body.flowId, 'authentication');
       if (flow.sessionId !== session.id || flow.userId !== user.id) {
-        throw fieldError(404, 'body.flowId', 'unknown or expired ceremony; start again');
+        throw fieldError(404, 'body.flowId', 'unknown or expired ceremony; start again', 'ceremony_expired');
       }
       const key = secondFactorKey(user.id);
       await assertNotLimited(limiters, request, key);

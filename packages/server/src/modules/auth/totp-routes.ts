@@ -41,7 +41,8 @@ export async function totpRoutes(app: FastifyInstance, opts: { ctx: AppContext; 
 
   r.post('/api/account/totp/enrol', { schema: { tags, response: { 200: TotpEnrolment } } }, async (request) => {
     const user = requireUser(request);
-    if (user.totpEnabled) throw conflict('An authenticator app is already set up; disable it first');
+    if (user.totpEnabled)
+      throw withCode(conflict('An authenticator app is already set up; disable it first'), 'authenticator_exists');
     const secret = newTotpSecret();
     // Stays pending (not enabled) until a code proves the app holds the secret.
     await runWrite(ctx, user.id, async (w) => {
@@ -59,7 +60,8 @@ export async function totpRoutes(app: FastifyInstance, opts: { ctx: AppContext; 
     { schema: { tags, body: TotpCodeBody, response: { 200: Ok } } },
     async (request) => {
       const user = requireUser(request);
-      if (user.totpEnabled || !user.totpSecret) throw conflict('Start the enrolment first');
+      if (user.totpEnabled || !user.totpSecret)
+        throw withCode(conflict('Start the enrolment first'), 'enrolment_not_started');
       const secret = user.totpSecret;
       const step = await acceptCode(request, user, secret, request.body.code, badCode());
       await runWrite(ctx, user.id, async (w) => {
@@ -68,7 +70,7 @@ export async function totpRoutes(app: FastifyInstance, opts: { ctx: AppContext; 
           .set({ totpEnabled: true, totpLastStep: step })
           .where(and(eq(users.totpEnabled, false), eq(users.totpSecret, secret), freshStepFor(user.id, step)))
           .returning({ id: users.id });
-        if (!row) throw conflict('The enrolment changed meanwhile; start again');
+        if (!row) throw withCode(conflict('The enrolment changed meanwhile; start again'), 'enrolment_changed');
         await accountAudit(w, 'auth.totp_enable', user.id);
       });
       await limiters.perAccount.reset(secondFactorKey(user.id));
@@ -81,7 +83,8 @@ export async function totpRoutes(app: FastifyInstance, opts: { ctx: AppContext; 
     { schema: { tags, body: TotpCodeBody, response: { 200: Ok } } },
     async (request) => {
       const user = requireUser(request);
-      if (!user.totpEnabled || !user.totpSecret) throw conflict('No authenticator app is set up');
+      if (!user.totpEnabled || !user.totpSecret)
+        throw withCode(conflict('No authenticator app is set up'), 'no_authenticator');
       const step = await acceptCode(request, user, user.totpSecret, request.body.code, badCode());
       await runWrite(ctx, user.id, async (w) => {
         const [row] = await w.tx
@@ -105,7 +108,12 @@ export async function totpRoutes(app: FastifyInstance, opts: { ctx: AppContext; 
         throw withCode(unauthorized('No sign-in is waiting for a second factor'), 'no_pending_sign_in');
       const user = await findUserById(ctx.db, pending.userId);
       if (!user?.totpEnabled || !user.totpSecret) {
-        throw fieldError(400, 'body.code', 'this account has no authenticator app; use a passkey');
+        throw fieldError(
+          400,
+          'body.code',
+          'this account has no authenticator app; use a passkey',
+          'no_authenticator_use_passkey',
+        );
       }
       const miss = () =>
         new HttpError(

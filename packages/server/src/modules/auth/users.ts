@@ -20,7 +20,7 @@ export async function createUser(ctx: WriteContext, actorUserId: string | null, 
   return runWrite(ctx, actorUserId, async (w) => {
     if (await findUserByEmail(w.tx, input.email)) {
       throw conflict('An account with this email exists', undefined, [
-        { path: 'body.email', message: 'already registered' },
+        { path: 'body.email', message: 'already registered', code: 'email_taken' },
       ]);
     }
     const [u] = await w.tx

@@ -44,7 +44,7 @@ export async function consumeFlow(db: DbOrTx, id: string, purpose: FlowRow['purp
     .where(and(eq(authFlows.id, id), eq(authFlows.purpose, purpose)))
     .returning();
   if (!flow || flow.expiresAt.getTime() <= Date.now()) {
-    throw fieldError(404, 'body.flowId', 'unknown or expired ceremony; start again');
+    throw fieldError(404, 'body.flowId', 'unknown or expired ceremony; start again', 'ceremony_expired');
   }
   return flow;
 }

@@ -1,7 +1,7 @@
 import { mlsContext } from '@parley/protocol';
 import { and, eq, isNull } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
-import { conflict } from '../../http/errors.js';
+import { conflict, withCode } from '../../http/errors.js';
 import { runWrite, type WriteScope } from '../../services/write.js';
 import { retireKeys } from '../keys/index.js';
 import type { MeetingFacts } from '../meetings/index.js';
@@ -64,7 +64,7 @@ export async function recordCaucusOpen(
       })
       .onConflictDoNothing()
       .returning();
-    if (!row) throw conflict('Your side’s caucus is already open');
+    if (!row) throw withCode(conflict('Your side’s caucus is already open'), 'caucus_open');
     await w.audit({
       ...sidePlacement(facts, sideId),
       action: 'call.caucus_open',
@@ -93,7 +93,7 @@ export async function recordCaucusRecall(ctx: Ctx, userId: string, facts: Meetin
 export async function recordCaucusClose(ctx: Ctx, userId: string, facts: MeetingFacts, caucus: CaucusRow) {
   return runWrite(ctx, userId, async (w) => {
     const ended = await endCaucus(ctx, w, facts, caucus, new Date(), userId);
-    if (!ended) throw conflict('Your side’s caucus is closed already');
+    if (!ended) throw withCode(conflict('Your side’s caucus is closed already'), 'caucus_closed');
   });
 }
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { CallStatus } from '@parley/protocol';
 import type { AppContext } from '../../context.js';
-import { conflict, HttpError } from '../../http/errors.js';
+import { conflict, HttpError, withCode } from '../../http/errors.js';
 import type { JanusService, RoomHandle } from '../../janus/index.js';
 import type { MeetingFacts } from '../meetings/index.js';
 import type { MeetingActor } from '../meetings/service.js';
@@ -88,7 +88,7 @@ export class CallManager {
   async start(who: MeetingActor, facts: MeetingFacts): Promise<LiveCall> {
     this.rooms.require();
     if (this.calls.has(facts.id) || this.loading.has(facts.id))
-      throw conflict('The call of this meeting is already running');
+      throw withCode(conflict('The call of this meeting is already running'), 'call_running');
     let resolve!: (c: LiveCall | undefined) => void;
     this.loading.set(facts.id, new Promise((r) => (resolve = r)));
     let call: LiveCall | undefined;
@@ -146,8 +146,9 @@ export class CallManager {
   async openCaucus(userId: string, facts: MeetingFacts, sideId: string): Promise<LiveCall> {
     this.rooms.require();
     const plenary = await this.live(facts);
-    if (!plenary || plenary.ending) throw conflict('The call of this meeting is not running');
-    if (plenary.caucuses.has(sideId)) throw conflict('Your side’s caucus is already open');
+    if (!plenary || plenary.ending)
+      throw withCode(conflict('The call of this meeting is not running'), 'call_not_running');
+    if (plenary.caucuses.has(sideId)) throw withCode(conflict('Your side’s caucus is already open'), 'caucus_open');
     this.opening.add(plenary);
     try {
       return await this.openCaucusIn(plenary, userId, facts, sideId);

@@ -1,5 +1,5 @@
 import type { AppContext } from '../../context.js';
-import { conflict, HttpError } from '../../http/errors.js';
+import { conflict, HttpError, withCode } from '../../http/errors.js';
 import type { JanusService, RoomHandle } from '../../janus/index.js';
 import type { JanusPool } from '../../janus/pool.js';
 import { CallError } from './errors.js';
@@ -112,7 +112,7 @@ export class CallRooms {
       }
       await placed.janus.rooms.destroy(placed.room).catch(() => {});
       const now = await placementOf(this.ctx.db, call.callId);
-      if (!now) throw conflict('The call is no longer running');
+      if (!now) throw withCode(conflict('The call is no longer running'), 'call_not_running');
       seen = now;
     }
     throw unavailable('The call’s media room could not be placed; try again shortly');

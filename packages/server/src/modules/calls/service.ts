@@ -2,7 +2,7 @@ import { mlsContext } from '@parley/protocol';
 import { and, eq, isNull } from 'drizzle-orm';
 import type { AppContext } from '../../context.js';
 import type { DbOrTx } from '../../db/client.js';
-import { conflict } from '../../http/errors.js';
+import { conflict, withCode } from '../../http/errors.js';
 import { runWrite, type WriteScope } from '../../services/write.js';
 import { retireKeys } from '../keys/index.js';
 import { findMeetingFacts, type MeetingFacts } from '../meetings/index.js';
@@ -41,14 +41,17 @@ export async function recordCallStart(
   at: Date,
 ): Promise<CallRow> {
   if (facts.format === 'in_person')
-    throw conflict('An in-person meeting has no call; change its format to video or hybrid first');
+    throw withCode(
+      conflict('An in-person meeting has no call; change its format to video or hybrid first'),
+      'in_person_no_call',
+    );
   return runWrite(ctx, who.userId, async (w) => {
     const [row] = await w.tx
       .insert(calls)
       .values({ meetingId: facts.id, roomId: where.room, janusNode: where.node, startedBy: who.userId, startedAt: at })
       .onConflictDoNothing()
       .returning();
-    if (!row) throw conflict('The call of this meeting is already running');
+    if (!row) throw withCode(conflict('The call of this meeting is already running'), 'call_running');
     await w.audit({
       ...placement(facts),
       action: 'call.start',
@@ -102,7 +105,7 @@ async function markEnded(
     .set({ endedAt: at, endedBy })
     .where(and(eq(calls.meetingId, facts.id), isNull(calls.endedAt), isNull(calls.parentCallId)))
     .returning();
-  if (!row) throw conflict('The call of this meeting is not running');
+  if (!row) throw withCode(conflict('The call of this meeting is not running'), 'call_not_running');
   // Its caucuses end with it, each audited with its own side only.
   await endCaucusesOf(ctx, w, facts, row.id, at, endedBy);
   await w.audit({

@@ -45,6 +45,11 @@ describe("the speakers' list", () => {
     expect(added.statusCode, added.body).toBe(201);
     const again = await (await as('memberA')).post(`/api/meetings/${facts.id}/floor/hand`);
     expect(again.statusCode).toBe(409);
+    // The English detail stays; the code lets the web say it in the reader's language.
+    expect(again.json()).toMatchObject({
+      detail: "You are already on the speakers' list",
+      code: 'you_already_on_speakers_list',
+    });
 
     const a = await floorOf('chairA', facts.id);
     const b = await floorOf('memberB', facts.id);
@@ -159,8 +164,11 @@ describe("the speakers' list", () => {
       seconds: 600,
     });
     expect(foreignSide.statusCode).toBe(400);
-    expect(foreignSide.body).toContain('body.sideId');
+    expect(foreignSide.json().errors).toEqual([
+      { path: 'body.sideId', message: 'is not a side of this meeting', code: 'no_such_side' },
+    ]);
     const notRunning = await chairB.post(`/api/meetings/${facts.id}/floor/give`, { userId: w.users.memberA.id });
     expect(notRunning.statusCode).toBe(409);
+    expect(notRunning.json().code).toBe('floor_needs_call');
   });
 });

@@ -9,7 +9,7 @@ import {
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from '../../context.js';
-import { conflict, fieldError, forbidden, notFound, unauthorized } from '../../http/errors.js';
+import { conflict, fieldError, forbidden, notFound, unauthorized, withCode } from '../../http/errors.js';
 import { type ActorFacts, canSeeItem } from '../../policy/policy.js';
 import { actorOf } from '../auth/plugin.js';
 import { type CallPerson, callPersonOf, callStanding, isCallChair, runningCall, waitsInLobby } from '../calls/index.js';
@@ -48,19 +48,22 @@ export async function floorRoutes(app: FastifyInstance, opts: { ctx: AppContext 
       throw forbidden("Only a chair of the meeting keeps its speakers' list");
     if (need === 'take_part' && standing.kind === 'forbidden') throw forbidden(standing.reason);
     if (facts.item.marking !== 'shared')
-      throw conflict("A side-only meeting's call has one side only, so it keeps no speakers' list");
+      throw withCode(
+        conflict("A side-only meeting's call has one side only, so it keeps no speakers' list"),
+        'side_only_no_speakers_list',
+      );
     return { actor, facts, userId: user.id, person: standing.kind === 'ok' ? standing.person : null };
   }
 
   function open(facts: MeetingFacts): void {
     if (facts.status !== 'planned' || facts.endedAt)
-      throw conflict("The meeting is over: its speakers' list is closed");
+      throw withCode(conflict("The meeting is over: its speakers' list is closed"), 'speakers_list_closed');
   }
 
   /** The person a chair names: someone who may take part in the call (the same answer for anyone else). */
   async function named(facts: MeetingFacts, userId: string, path: string): Promise<CallPerson> {
     const person = await callPersonOf(ctx.db, facts, userId);
-    if (!person) throw fieldError(400, path, 'is not someone who takes part in this call');
+    if (!person) throw fieldError(400, path, 'is not someone who takes part in this call', 'not_in_call');
     return person;
   }
 
@@ -128,7 +131,7 @@ export async function floorRoutes(app: FastifyInstance, opts: { ctx: AppContext 
       const { facts, userId } = await access(request, request.params.meetingId, 'chair');
       open(facts);
       const call = await runningCall(ctx.db, facts.id);
-      if (!call) throw conflict('The floor can be given once the call is running');
+      if (!call) throw withCode(conflict('The floor can be given once the call is running'), 'floor_needs_call');
       const to = request.body.userId ? await named(facts, request.body.userId, 'body.userId') : null;
       await svc.giveFloor(ctx, facts, call.id, to, userId);
       return state(facts);
@@ -154,7 +157,7 @@ export async function floorRoutes(app: FastifyInstance, opts: { ctx: AppContext 
       open(facts);
       const sides = await sidesOf(ctx.db, [facts.groupId]);
       if (!sides.some((s) => s.id === request.body.sideId))
-        throw fieldError(400, 'body.sideId', 'is not a side of this meeting');
+        throw fieldError(400, 'body.sideId', 'is not a side of this meeting', 'no_such_side');
       await svc.setAllowance(ctx, facts, request.body.sideId, request.body.seconds, userId);
       return state(facts);
     },

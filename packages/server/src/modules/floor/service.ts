@@ -1,7 +1,7 @@
 import { domainEvent, type FloorEvent } from '@parley/protocol';
 import { and, eq, isNull } from 'drizzle-orm';
 import type { AppContext } from '../../context.js';
-import { conflict, notFound } from '../../http/errors.js';
+import { conflict, notFound, withCode } from '../../http/errors.js';
 import { runWrite, type WriteContext, type WriteScope } from '../../services/write.js';
 import type { CallPerson } from '../calls/index.js';
 import { type MeetingFacts, recordSpeakingTime } from '../meetings/index.js';
@@ -61,7 +61,11 @@ export function enqueue(ctx: Ctx, facts: MeetingFacts, who: Person, addedBy: str
       .values({ meetingId: facts.id, userId: who.userId, displayName: who.displayName, sideId: who.sideId, addedBy })
       .onConflictDoNothing()
       .returning();
-    if (!row) throw conflict(`${addedBy ? `${who.displayName} is` : 'You are'} already on the speakers' list`);
+    if (!row)
+      throw withCode(
+        conflict(`${addedBy ? `${who.displayName} is` : 'You are'} already on the speakers' list`),
+        addedBy ? 'already_on_speakers_list' : 'you_already_on_speakers_list',
+      );
     await changed(w, facts, floor, 'floor.hand_raised', who.userId, { addedBy });
   });
 }
@@ -102,7 +106,7 @@ export function giveFloor(
   return runWrite(ctx, actor, async (w) => {
     const floor = await lockFloor(w, facts.id);
     const speaker = to ?? (await queueOf(w.tx, facts.id))[0];
-    if (!speaker) throw conflict('Nobody is waiting for the floor');
+    if (!speaker) throw withCode(conflict('Nobody is waiting for the floor'), 'nobody_waiting');
     const at = new Date();
     await closeOpenTurn(w, facts.id, at);
     await w.tx.delete(floorQueue).where(and(eq(floorQueue.meetingId, facts.id), eq(floorQueue.userId, speaker.userId)));
@@ -125,7 +129,7 @@ export function takeFloor(ctx: Ctx, facts: MeetingFacts, actor: string) {
   return runWrite(ctx, actor, async (w) => {
     const floor = await lockFloor(w, facts.id);
     const turn = await openTurn(w.tx, facts.id);
-    if (!turn) throw conflict('Nobody has the floor');
+    if (!turn) throw withCode(conflict('Nobody has the floor'), 'nobody_has_floor');
     await closeOpenTurn(w, facts.id, new Date());
     await changed(w, facts, floor, 'floor.taken', turn.userId, {});
   });

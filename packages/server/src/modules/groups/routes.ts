@@ -182,7 +182,7 @@ export async function groupRoutes(app: FastifyInstance, opts: { ctx: AppContext 
     const existing = await findMembership(ctx.db, groupId, membershipId);
     const item = { group, sideId: existing.sideId, marking: existing.marking };
     if (!decide(actor, 'item.read', { type: 'item', item })) {
-      throw fieldError(404, 'params.membershipId', 'no such membership');
+      throw fieldError(404, 'params.membershipId', 'no such membership', 'no_such_membership');
     }
     await authorize(ctx, request, 'side.manage-delegation', { type: 'side', group, sideId: existing.sideId });
     return group;
@@ -212,7 +212,13 @@ export async function groupRoutes(app: FastifyInstance, opts: { ctx: AppContext 
       const { email, ...rest } = request.body;
       const group = await manageSide(request, request.params.groupId, rest.sideId);
       const target = await findUserByEmail(ctx.db, email);
-      if (!target) throw fieldError(404, 'body.email', 'no account with this email; send an invitation instead');
+      if (!target)
+        throw fieldError(
+          404,
+          'body.email',
+          'no account with this email; send an invitation instead',
+          'no_account_invite',
+        );
       const m = await svc.addMembership(ctx, user.id, group, { ...rest, userId: target.id });
       reply.status(201);
       return membershipDto(m);

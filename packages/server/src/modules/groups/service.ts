@@ -1,6 +1,6 @@
 import { domainEvent, type Marking, type Role, type RosterChangedEvent } from '@parley/protocol';
 import { and, eq, max } from 'drizzle-orm';
-import { conflict, fieldError } from '../../http/errors.js';
+import { conflict, fieldError, withCode } from '../../http/errors.js';
 import type { GroupFacts } from '../../policy/policy.js';
 import { runWrite, type WriteContext, type WriteScope } from '../../services/write.js';
 import { findAgency, findGroup, findMembership, findSide } from './queries.js';
@@ -29,13 +29,19 @@ export async function createGroup(
   input: { name: string; description: string; kind: 'group' | 'track'; parentGroupId: string | null },
 ) {
   if (input.kind === 'track') {
-    if (!input.parentGroupId) throw fieldError(400, 'body.parentGroupId', 'a track needs its parent group');
+    if (!input.parentGroupId)
+      throw fieldError(400, 'body.parentGroupId', 'a track needs its parent group', 'track_needs_parent');
     const parent = await findGroup(ctx.db, input.parentGroupId);
-    if (!parent) throw fieldError(404, 'body.parentGroupId', 'no such group');
+    if (!parent) throw fieldError(404, 'body.parentGroupId', 'no such group', 'no_such_group');
     if (parent.kind !== 'group')
-      throw fieldError(400, 'body.parentGroupId', 'a track belongs to a group, not to another track');
+      throw fieldError(
+        400,
+        'body.parentGroupId',
+        'a track belongs to a group, not to another track',
+        'track_under_track',
+      );
   } else if (input.parentGroupId) {
-    throw fieldError(400, 'body.parentGroupId', 'only tracks have a parent group');
+    throw fieldError(400, 'body.parentGroupId', 'only tracks have a parent group', 'parent_only_for_tracks');
   }
   return runWrite(ctx, actorUserId, async (w) => {
     const [g] = await w.tx.insert(groups).values(input).returning();
@@ -88,7 +94,7 @@ export async function createSide(
       .where(and(eq(sides.groupId, group.id), eq(sides.shortCode, input.shortCode)));
     if (dup)
       throw conflict('A side with this short code exists', undefined, [
-        { path: 'body.shortCode', message: 'already used in this group' },
+        { path: 'body.shortCode', message: 'already used in this group', code: 'short_code_taken' },
       ]);
     const [{ value: last } = { value: null }] = await w.tx
       .select({ value: max(sides.position) })
@@ -128,7 +134,7 @@ export async function updateSide(
         .where(and(eq(sides.groupId, group.id), eq(sides.shortCode, patch.shortCode)));
       if (dup)
         throw conflict('A side with this short code exists', undefined, [
-          { path: 'body.shortCode', message: 'already used in this group' },
+          { path: 'body.shortCode', message: 'already used in this group', code: 'short_code_taken' },
         ]);
     }
     const [s] = await w.tx.update(sides).set(patch).where(eq(sides.id, sideId)).returning();
@@ -210,7 +216,7 @@ export async function deleteAgency(ctx: Ctx, actorUserId: string, group: GroupFa
       .from(memberships)
       .where(eq(memberships.agencyId, agencyId))
       .limit(1);
-    if (used) throw conflict('Move or remove the delegates of this agency first');
+    if (used) throw withCode(conflict('Move or remove the delegates of this agency first'), 'agency_in_use');
     await w.tx.delete(agencies).where(eq(agencies.id, agencyId));
     await w.audit({
       action: 'agency.delete',
@@ -237,11 +243,11 @@ export interface MembershipInput {
 export async function addMembership(ctx: Ctx, actorUserId: string | null, group: GroupFacts, input: MembershipInput) {
   return runWrite(ctx, actorUserId, async (w) => {
     await findSide(w.tx, group.id, input.sideId).catch(() => {
-      throw fieldError(404, 'body.sideId', 'no such side in this group');
+      throw fieldError(404, 'body.sideId', 'no such side in this group', 'no_such_side');
     });
     if (input.agencyId) {
       await findAgency(w.tx, group.id, input.sideId, input.agencyId).catch(() => {
-        throw fieldError(404, 'body.agencyId', 'no such agency on this side');
+        throw fieldError(404, 'body.agencyId', 'no such agency on this side', 'no_such_agency');
       });
     }
     const [existing] = await w.tx
@@ -250,7 +256,7 @@ export async function addMembership(ctx: Ctx, actorUserId: string | null, group:
       .where(and(eq(memberships.groupId, group.id), eq(memberships.userId, input.userId)));
     if (existing)
       throw conflict('This person is already in the group', undefined, [
-        { path: 'body.email', message: 'already a member of this group' },
+        { path: 'body.email', message: 'already a member of this group', code: 'already_member' },
       ]);
     const [m] = await w.tx
       .insert(memberships)
@@ -281,7 +287,7 @@ export async function updateMembership(
     const before = await findMembership(w.tx, group.id, membershipId);
     if (patch.agencyId) {
       await findAgency(w.tx, group.id, before.sideId, patch.agencyId).catch(() => {
-        throw fieldError(404, 'body.agencyId', 'no such agency on this side');
+        throw fieldError(404, 'body.agencyId', 'no such agency on this side', 'no_such_agency');
       });
     }
     const [m] = await w.tx.update(memberships).set(patch).where(eq(memberships.id, membershipId)).returning();

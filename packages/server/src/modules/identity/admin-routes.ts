@@ -72,7 +72,7 @@ async function providerDtos(ctx: AppContext, rows: ProviderRow[]): Promise<Ident
 
 const issuerTaken = () =>
   conflict('A provider with this issuer is registered', undefined, [
-    { path: 'body.issuer', message: 'already registered' },
+    { path: 'body.issuer', message: 'already registered', code: 'already_registered' },
   ]);
 
 export async function identityAdminRoutes(app: FastifyInstance, opts: { ctx: AppContext }) {
@@ -214,7 +214,7 @@ export async function identityAdminRoutes(app: FastifyInstance, opts: { ctx: App
           .select({ id: identityProviders.id })
           .from(identityProviders)
           .where(eq(identityProviders.id, providerId));
-        if (!p) throw fieldError(404, 'body.providerId', 'no such identity provider');
+        if (!p) throw fieldError(404, 'body.providerId', 'no such identity provider', 'no_such_provider');
       }
       await runWrite(ctx, actor.id, async (w) => {
         const [before] = await w.tx

@@ -51,6 +51,15 @@ describe.skipIf(!janusInstalled)('simultaneous interpretation', () => {
     const second = await (await h.http('chairA')).post(url(id), { userId: h.w.users.memberB.id, from: 'en', to: 'fr' });
     expect(second.statusCode).toBe(409);
     expect(second.body).toContain('body.to');
+    // The web says it in the reader's language from the code, with the interpreter's name as a value.
+    expect(second.json().errors).toEqual([
+      {
+        path: 'body.to',
+        message: expect.stringContaining('already has an interpreter'),
+        code: 'interpreter_taken',
+        params: { name: expect.any(String) },
+      },
+    ]);
     // The same person re-assigned keeps one pair (the relay direction, say).
     const moved = await (await h.http('chairA')).post(url(id), { userId: h.w.users.memberA.id, from: 'fr', to: 'en' });
     expect(moved.statusCode, moved.body).toBe(201);

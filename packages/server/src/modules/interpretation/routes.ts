@@ -71,7 +71,7 @@ export async function interpretationRoutes(app: FastifyInstance, opts: { ctx: Ap
       svc.refuseClosed(facts);
       const person = await callPersonOf(ctx.db, facts, request.body.userId);
       // The same answer for a side-only delegate of a shared meeting as for nobody at all.
-      if (!person) throw fieldError(400, 'body.userId', 'is not someone who takes part in this call');
+      if (!person) throw fieldError(400, 'body.userId', 'is not someone who takes part in this call', 'not_in_call');
       mayAssign(actor, facts, person);
       const from = canonicalLanguage(request.body.from)!;
       const to = canonicalLanguage(request.body.to)!;

@@ -1,7 +1,7 @@
 import { domainEvent, type InterpretationEvent, type InterpreterRecord } from '@parley/protocol';
 import { and, eq } from 'drizzle-orm';
 import type { AppContext } from '../../context.js';
-import { conflict, fieldError, notFound } from '../../http/errors.js';
+import { conflict, fieldError, notFound, withCode } from '../../http/errors.js';
 import { runWrite, type WriteContext, type WriteScope } from '../../services/write.js';
 import type { CallPerson } from '../calls/index.js';
 import { type MeetingFacts, recordInterpreterChange } from '../meetings/index.js';
@@ -82,7 +82,9 @@ export function assign(ctx: Ctx, facts: MeetingFacts, who: Person, pair: { from:
       .from(interpreters)
       .where(and(eq(interpreters.meetingId, facts.id), eq(interpreters.toLanguage, pair.to)));
     if (taken && taken.userId !== who.userId)
-      throw fieldError(409, 'body.to', `already has an interpreter (${taken.displayName})`);
+      throw fieldError(409, 'body.to', `already has an interpreter (${taken.displayName})`, 'interpreter_taken', {
+        name: taken.displayName,
+      });
     await w.tx
       .delete(interpreters)
       .where(and(eq(interpreters.meetingId, facts.id), eq(interpreters.userId, who.userId)));
@@ -118,5 +120,6 @@ export function unassign(ctx: Ctx, facts: MeetingFacts, userId: string, actor: s
 }
 
 export const refuseClosed = (facts: MeetingFacts): void => {
-  if (facts.status !== 'planned' || facts.endedAt) throw conflict('The meeting is over: its interpreters are fixed');
+  if (facts.status !== 'planned' || facts.endedAt)
+    throw withCode(conflict('The meeting is over: its interpreters are fixed'), 'interpreters_fixed');
 };

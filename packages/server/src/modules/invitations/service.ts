@@ -2,7 +2,7 @@ import type { Marking, Role } from '@parley/protocol';
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { AppContext } from '../../context.js';
 import type { DbOrTx } from '../../db/client.js';
-import { conflict, fieldError, HttpError } from '../../http/errors.js';
+import { conflict, fieldError, HttpError, withCode } from '../../http/errors.js';
 import { randomToken, sha256Hex } from '../../lib/crypto.js';
 import type { GroupFacts } from '../../policy/policy.js';
 import { runWrite, type WriteScope } from '../../services/write.js';
@@ -41,11 +41,11 @@ const auditInvitation = (w: WriteScope, action: string, inv: InvitationRow, afte
 /** Returns the token once; only its SHA-256 is kept, so the database cannot be mined for working links. */
 export async function createInvitation(ctx: Ctx, actorUserId: string, group: GroupFacts, input: InvitationInput) {
   await findSide(ctx.db, group.id, input.sideId).catch(() => {
-    throw fieldError(404, 'body.sideId', 'no such side in this group');
+    throw fieldError(404, 'body.sideId', 'no such side in this group', 'no_such_side');
   });
   if (input.agencyId) {
     await findAgency(ctx.db, group.id, input.sideId, input.agencyId).catch(() => {
-      throw fieldError(404, 'body.agencyId', 'no such agency on this side');
+      throw fieldError(404, 'body.agencyId', 'no such agency on this side', 'no_such_agency');
     });
   }
   const token = randomToken();
@@ -78,7 +78,8 @@ export async function createInvitation(ctx: Ctx, actorUserId: string, group: Gro
   return { invitation: row, token };
 }
 
-const gone = (path: string, detail: string) => new HttpError(410, 'Gone', detail, [{ path, message: detail }]);
+const gone = (path: string, detail: string, code: string) =>
+  new HttpError(410, 'Gone', detail, [{ path, message: detail, code }]);
 
 /** The invitation behind a token: 404 when unknown, 410 once used or expired. */
 export async function findUsableInvitation(db: DbOrTx, token: string, path: string): Promise<InvitationRow> {
@@ -86,9 +87,9 @@ export async function findUsableInvitation(db: DbOrTx, token: string, path: stri
     .select()
     .from(invitations)
     .where(eq(invitations.tokenHash, sha256Hex(token)));
-  if (!inv) throw fieldError(404, path, 'no such invitation');
-  if (inv.usedAt) throw gone(path, 'this invitation has already been used');
-  if (inv.expiresAt.getTime() <= Date.now()) throw gone(path, 'this invitation has expired');
+  if (!inv) throw fieldError(404, path, 'no such invitation', 'no_such_invitation');
+  if (inv.usedAt) throw gone(path, 'this invitation has already been used', 'invitation_used');
+  if (inv.expiresAt.getTime() <= Date.now()) throw gone(path, 'this invitation has expired', 'invitation_expired');
   return inv;
 }
 
@@ -102,7 +103,7 @@ async function claim(w: WriteScope, inv: InvitationRow, usedBy: string | null, p
     .set({ usedAt: new Date(), usedBy })
     .where(and(eq(invitations.id, inv.id), isNull(invitations.usedAt), gt(invitations.expiresAt, sql`now()`)))
     .returning({ id: invitations.id });
-  if (!row) throw gone(path, 'this invitation has already been used');
+  if (!row) throw gone(path, 'this invitation has already been used', 'invitation_used');
 }
 
 async function joinAs(ctx: Ctx, w: WriteScope, inv: InvitationRow, userId: string) {
@@ -127,7 +128,7 @@ export async function acceptInvitation(
   const inv = await findUsableInvitation(ctx.db, input.token, 'body.token');
   if (inv.email && inv.email !== input.email) {
     throw new HttpError(403, 'Forbidden', 'This invitation was sent to a different email address', [
-      { path: 'body.email', message: 'does not match the invitation' },
+      { path: 'body.email', message: 'does not match the invitation', code: 'invitation_other_email' },
     ]);
   }
   const passwordHash = await hashPassword(input.password);
@@ -151,7 +152,7 @@ export async function joinInvitation(ctx: Ctx, user: UserRow, token: string) {
   const inv = await findUsableInvitation(ctx.db, token, 'params.token');
   if (inv.email && inv.email !== user.email) {
     throw new HttpError(403, 'Forbidden', 'This invitation was sent to a different email address', [
-      { path: 'params.token', message: 'addressed to another account' },
+      { path: 'params.token', message: 'addressed to another account', code: 'invitation_other_email' },
     ]);
   }
   return runWrite(ctx, user.id, async (w) => {
@@ -167,7 +168,7 @@ export async function revokeInvitation(ctx: Ctx, actorUserId: string, inv: Invit
       .delete(invitations)
       .where(and(eq(invitations.id, inv.id), isNull(invitations.usedAt)))
       .returning({ id: invitations.id });
-    if (!row) throw conflict('This invitation has already been used');
+    if (!row) throw withCode(conflict('This invitation has already been used'), 'invitation_used');
     await auditInvitation(w, 'invitation.revoke', inv);
   });
 }

@@ -43,7 +43,7 @@ export async function representSide(
   if (!bySideId) throw forbidden('Only a chair or the secretariat of a side may do this');
   if (sideId !== undefined) {
     await findSide(ctx.db, access.facts.groupId, sideId).catch(() => {
-      throw fieldError(400, 'body.bySideId', 'not a side of this group');
+      throw fieldError(400, 'body.bySideId', 'not a side of this group', 'no_such_side');
     });
   }
   const group = access.facts.group;

@@ -63,14 +63,14 @@ export async function agendaRoutes(app: FastifyInstance, opts: { ctx: AppContext
       if (meetingSide) {
         // Everything in a side-only meeting belongs to that side.
         if (marking !== 'side-only')
-          throw fieldError(400, 'body.marking', 'a side-only meeting has a side-only agenda');
+          throw fieldError(400, 'body.marking', 'a side-only meeting has a side-only agenda', 'side_only_agenda');
         if (request.body.sideId !== undefined && request.body.sideId !== meetingSide) {
-          throw fieldError(400, 'body.sideId', 'must be the side that owns the meeting');
+          throw fieldError(400, 'body.sideId', 'must be the side that owns the meeting', 'meeting_owner_side');
         }
         sideId = meetingSide;
       } else if (marking === 'shared') {
         if (request.body.sideId !== undefined)
-          throw fieldError(400, 'body.sideId', 'only a side-only item has an owning side');
+          throw fieldError(400, 'body.sideId', 'only a side-only item has an owning side', 'owner_only_side_only');
         sideId = null;
       } else {
         sideId = request.body.sideId ?? a.who.sideId;

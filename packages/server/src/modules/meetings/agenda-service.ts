@@ -142,12 +142,12 @@ export async function reorderAgenda(
     const known = new Set(visible.map((a) => a.id));
     const seen = new Set<string>();
     for (const [i, id] of itemIds.entries()) {
-      if (!known.has(id)) throw fieldError(400, `body.itemIds.${i}`, 'not an item of this agenda');
-      if (seen.has(id)) throw fieldError(400, `body.itemIds.${i}`, 'listed twice');
+      if (!known.has(id)) throw fieldError(400, `body.itemIds.${i}`, 'not an item of this agenda', 'not_in_agenda');
+      if (seen.has(id)) throw fieldError(400, `body.itemIds.${i}`, 'listed twice', 'listed_twice');
       seen.add(id);
     }
     if (seen.size !== known.size)
-      throw fieldError(400, 'body.itemIds', 'must list every item of the agenda exactly once');
+      throw fieldError(400, 'body.itemIds', 'must list every item of the agenda exactly once', 'every_item_once');
     // Hand out the visible items' slots (in their current order) to the new order; hidden items stay put.
     const slots = all.map((a, i) => ({ a, pos: i })).filter(({ a }) => known.has(a.id));
     const hidden = all.map((a, i) => ({ a, pos: i })).filter(({ a }) => !known.has(a.id));

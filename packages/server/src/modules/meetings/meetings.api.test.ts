@@ -221,6 +221,36 @@ describe('input validation', () => {
     });
   }
 
+  it('gives each refusal of its own checks a stable code, with the limit as a value', async () => {
+    const memberA = await as('memberA');
+    const refusal = async (patch: Record<string, unknown>) => {
+      const res = await memberA.post(`/api/groups/${w.group.id}/meetings`, { ...base(), ...patch });
+      expect(res.statusCode, res.body).toBe(400);
+      return res.json().errors;
+    };
+    const start = slot(5).start;
+    expect(await refusal({ end: iso(new Date(start.getTime() + 15 * 86_400_000)) })).toEqual([
+      {
+        path: 'body.end',
+        message: 'at most 14 days after start',
+        code: 'at_most_days_after_start',
+        params: { days: 14 },
+      },
+    ]);
+    expect(await refusal({ format: 'hybrid', location: '' })).toEqual([
+      { path: 'body.location', message: 'an in-person or hybrid meeting needs a location', code: 'location_needed' },
+    ]);
+    expect(await refusal({ sideId: w.sideA })).toEqual([
+      { path: 'body.sideId', message: 'only a side-only meeting has an owning side', code: 'owner_only_side_only' },
+    ]);
+    const list = await memberA.get(
+      `/api/groups/${w.group.id}/meetings?from=2030-01-02T00:00:00Z&to=2030-01-01T00:00:00Z`,
+    );
+    expect(list.json().errors).toEqual([
+      { path: 'querystring.to', message: 'must not be before from', code: 'to_before_from' },
+    ]);
+  });
+
   it('names the failing field on transitions and queries', async () => {
     const m = await freshMeeting(w);
     const chairA = await as('chairA');

@@ -96,7 +96,9 @@ describe('meetings are planned for a time still to come', () => {
     };
     const res = await memberA.post(url, past);
     expect(res.statusCode, res.body).toBe(400);
-    expect(res.json().errors).toEqual([{ path: 'body.start', message: expect.stringContaining('past') }]);
+    expect(res.json().errors).toEqual([
+      { path: 'body.start', message: expect.stringContaining('past'), code: 'start_in_past' },
+    ]);
     expect((await memberA.get(url)).json().meetings.length).toBe(before);
 
     const m = await freshMeeting(w);

@@ -40,7 +40,7 @@ export async function meetingRoutes(app: FastifyInstance, opts: { ctx: AppContex
       const { actor, group } = await authorizeGroup(ctx, request, request.params.groupId, 'group.read');
       const { status, from, to } = request.query;
       if (from && to && Date.parse(from) > Date.parse(to))
-        throw fieldError(400, 'querystring.to', 'must not be before from');
+        throw fieldError(400, 'querystring.to', 'must not be before from', 'to_before_from');
       const rows = await meetingsOfGroup(ctx.db, group.id, {
         ...(status ? { statuses: status } : {}),
         ...(from ? { from: new Date(from) } : {}),
@@ -63,7 +63,7 @@ export async function meetingRoutes(app: FastifyInstance, opts: { ctx: AppContex
       const body = request.body;
       const ownSide = membershipIn(actor, group.id)?.sideId ?? null;
       if (body.marking === 'shared' && body.sideId !== undefined) {
-        throw fieldError(400, 'body.sideId', 'only a side-only meeting has an owning side');
+        throw fieldError(400, 'body.sideId', 'only a side-only meeting has an owning side', 'owner_only_side_only');
       }
       const sideId = body.marking === 'side-only' ? (body.sideId ?? ownSide) : null;
       const allowed =

@@ -10,7 +10,7 @@ import {
 } from '@parley/protocol';
 import { eq } from 'drizzle-orm';
 import type { AppContext } from '../../context.js';
-import { conflict, fieldError } from '../../http/errors.js';
+import { conflict, fieldError, withCode } from '../../http/errors.js';
 import type { GroupFacts } from '../../policy/policy.js';
 import { runWrite, type WriteContext, type WriteScope } from '../../services/write.js';
 import { findMeeting, type MeetingRow, meetingItem } from './queries.js';
@@ -38,7 +38,9 @@ function checkSlot(start: Date, end: Date, prefix = 'body'): void {
   if (end.getTime() <= start.getTime())
     throw fieldError(400, `${prefix}.end`, 'must be after start', 'end_after_start');
   if (end.getTime() - start.getTime() > MAX_LENGTH_MS)
-    throw fieldError(400, `${prefix}.end`, 'at most 14 days after start');
+    throw fieldError(400, `${prefix}.end`, 'at most 14 days after start', 'at_most_days_after_start', {
+      days: 14,
+    });
 }
 
 /**
@@ -48,12 +50,12 @@ function checkSlot(start: Date, end: Date, prefix = 'body'): void {
  */
 function checkNotPast(start: Date, now: Date, path = 'body.start'): void {
   if (start.getTime() < now.getTime() - CLOCK_SKEW_MS)
-    throw fieldError(400, path, 'is in the past: choose a start that is still to come');
+    throw fieldError(400, path, 'is in the past: choose a start that is still to come', 'start_in_past');
 }
 
 function checkLocation(format: MeetingFormat, location: string, path = 'body.location'): void {
   if (format !== 'video' && location.trim() === '') {
-    throw fieldError(400, path, 'an in-person or hybrid meeting needs a location');
+    throw fieldError(400, path, 'an in-person or hybrid meeting needs a location', 'location_needed');
   }
 }
 
@@ -221,7 +223,12 @@ export function reRequestMeeting(
   opts: WhenOptions = {},
 ): Promise<MeetingRow> {
   if (input.backChannelRef && input.channel !== 'back_channel') {
-    throw fieldError(400, 'body.backChannelRef', 'only a back-channel request links a back-channel message');
+    throw fieldError(
+      400,
+      'body.backChannelRef',
+      'only a back-channel request links a back-channel message',
+      'back_channel_only',
+    );
   }
   return change(ctx, actor.userId, group, meetingId, 're_request', () => ({
     set: { status: 'planned' },
@@ -276,7 +283,10 @@ export function changeMeetingFormat(
 ): Promise<MeetingRow> {
   return change(ctx, actor.userId, group, meetingId, 'change_format', (m) => {
     if (m.format === input.format)
-      throw conflict(`The meeting is already ${input.format.replace('_', ' ')}`, stateOf(m));
+      throw withCode(
+        conflict(`The meeting is already ${input.format.replace('_', ' ')}`, stateOf(m)),
+        'already_this_format',
+      );
     // A secure video meeting has no place: keeping the old one would send people to the wrong address.
     const location = input.format === 'video' ? '' : (input.location ?? m.location);
     checkLocation(input.format, location);
@@ -324,7 +334,8 @@ export function shareMeeting(
   opts: WhenOptions = {},
 ): Promise<MeetingRow> {
   return change(ctx, actor.userId, group, meetingId, 'share', (m) => {
-    if (m.marking === 'shared' || m.sideId === null) throw conflict('The meeting is already shared', stateOf(m));
+    if (m.marking === 'shared' || m.sideId === null)
+      throw withCode(conflict('The meeting is already shared', stateOf(m)), 'already_shared');
     return {
       set: { marking: 'shared', sideId: null },
       event: { sideId: m.sideId, details: { kind: 'shared', bySideId: m.sideId }, at: opts.at ?? new Date() },
@@ -334,7 +345,8 @@ export function shareMeeting(
 }
 
 function checkNotFuture(at: Date): void {
-  if (at.getTime() > Date.now() + CLOCK_SKEW_MS) throw fieldError(400, 'body.at', 'cannot be in the future');
+  if (at.getTime() > Date.now() + CLOCK_SKEW_MS)
+    throw fieldError(400, 'body.at', 'cannot be in the future', 'not_in_future');
 }
 
 export function startMeeting(
@@ -364,7 +376,8 @@ export function endMeeting(
   checkNotFuture(at);
   return change(ctx, actor.userId, group, meetingId, 'end', (m) => {
     const startedAt = m.startedAt as Date;
-    if (at.getTime() < startedAt.getTime()) throw fieldError(400, 'body.at', 'cannot be before the meeting started');
+    if (at.getTime() < startedAt.getTime())
+      throw fieldError(400, 'body.at', 'cannot be before the meeting started', 'before_meeting_start');
     const durationMinutes = Math.round((at.getTime() - startedAt.getTime()) / 60_000);
     // The record (lists, calendars, statements) says when the meeting was held; the plan stays in the history.
     const moved = startedAt.getTime() !== m.startsAt.getTime() || at.getTime() !== m.endsAt.getTime();

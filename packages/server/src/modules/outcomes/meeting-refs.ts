@@ -69,19 +69,30 @@ export async function checkMeetingRefs(
   item: { marking: Marking; meetingId: string | null; agendaItemId: string | null },
 ): Promise<{ meetingId: string | null; agendaItemId: string | null }> {
   const { meetingId, agendaItemId } = item;
-  if (agendaItemId && !meetingId) throw fieldError(400, 'body.meetingId', 'name the meeting of the agenda item');
+  if (agendaItemId && !meetingId)
+    throw fieldError(400, 'body.meetingId', 'name the meeting of the agenda item', 'agenda_item_needs_meeting');
   if (!meetingId) return { meetingId: null, agendaItemId: null };
   const m = await findMeetingRef(db, meetingId);
   if (!m || m.groupId !== group.id || !canSeeItem(actor, { group, sideId: m.sideId, marking: m.marking }))
-    throw fieldError(400, 'body.meetingId', 'no such meeting in this group');
+    throw fieldError(400, 'body.meetingId', 'no such meeting in this group', 'no_such_meeting');
   if (item.marking === 'shared' && m.marking !== 'shared')
-    throw fieldError(400, 'body.meetingId', 'a shared entry cannot point at a side-only meeting');
+    throw fieldError(
+      400,
+      'body.meetingId',
+      'a shared entry cannot point at a side-only meeting',
+      'shared_names_side_only',
+    );
   if (agendaItemId) {
     const a = await findAgendaItem(db, meetingId, agendaItemId).catch(() => null);
     if (!a || !canSeeItem(actor, { group, sideId: a.sideId, marking: a.marking }))
-      throw fieldError(400, 'body.agendaItemId', 'no such agenda item in this meeting');
+      throw fieldError(400, 'body.agendaItemId', 'no such agenda item in this meeting', 'no_such_agenda_item');
     if (item.marking === 'shared' && a.marking !== 'shared')
-      throw fieldError(400, 'body.agendaItemId', 'a shared entry cannot point at a side-only agenda item');
+      throw fieldError(
+        400,
+        'body.agendaItemId',
+        'a shared entry cannot point at a side-only agenda item',
+        'shared_names_side_only',
+      );
   }
   return { meetingId, agendaItemId };
 }

@@ -2,7 +2,7 @@ import { domainEvent, type Marking, type OutcomeEvent } from '@parley/protocol';
 import { eq } from 'drizzle-orm';
 import type { AppContext } from '../../context.js';
 import type { DbOrTx } from '../../db/client.js';
-import { conflict, fieldError, notFound } from '../../http/errors.js';
+import { conflict, fieldError, notFound, withCode } from '../../http/errors.js';
 import { type ActorFacts, canSeeItem, type GroupFacts, membershipIn } from '../../policy/policy.js';
 import { runWrite, type WriteScope } from '../../services/write.js';
 import { findSide, membersOfGroup } from '../groups/queries.js';
@@ -40,28 +40,40 @@ async function checkRefs(db: DbOrTx, actor: ActorFacts, group: GroupFacts, id: s
     const sideId = s[key];
     if (sideId)
       await findSide(db, group.id, sideId).catch(() => {
-        throw fieldError(400, `body.${key}`, 'no such side in this group');
+        throw fieldError(400, `body.${key}`, 'no such side in this group', 'no_such_side');
       });
   }
   if (s.respondsToId) {
-    if (s.respondsToId === id) throw fieldError(400, 'body.respondsToId', 'an entry cannot answer itself');
+    if (s.respondsToId === id)
+      throw fieldError(400, 'body.respondsToId', 'an entry cannot answer itself', 'answers_itself');
     const target = await findOutcome(db, s.respondsToId);
     if (!target || target.groupId !== group.id || !canSeeItem(actor, outcomeItem(group, target)))
-      throw fieldError(400, 'body.respondsToId', 'no such outcome in this group');
+      throw fieldError(400, 'body.respondsToId', 'no such outcome in this group', 'no_such_outcome');
     if (s.marking === 'shared' && target.marking !== 'shared')
-      throw fieldError(400, 'body.respondsToId', 'a shared entry cannot answer a side-only one');
+      throw fieldError(
+        400,
+        'body.respondsToId',
+        'a shared entry cannot answer a side-only one',
+        'shared_names_side_only',
+      );
     let cur: OutcomeRow | undefined = target;
     for (let depth = 0; id && cur?.respondsToId && depth < 100; depth++) {
-      if (cur.respondsToId === id) throw fieldError(400, 'body.respondsToId', 'answers would go round in a circle');
+      if (cur.respondsToId === id)
+        throw fieldError(400, 'body.respondsToId', 'answers would go round in a circle', 'answer_circle');
       cur = await findOutcome(db, cur.respondsToId);
     }
   }
   if (s.ownerUserId) {
     const m = (await membersOfGroup(db, group.id)).find((x) => x.userId === s.ownerUserId);
     if (!m || !canSeeItem(actor, { group, sideId: m.sideId, marking: m.marking }))
-      throw fieldError(400, 'body.ownerUserId', 'not a delegate of this group');
+      throw fieldError(400, 'body.ownerUserId', 'not a delegate of this group', 'no_such_delegate');
     if (s.marking === 'shared' && m.marking !== 'shared')
-      throw fieldError(400, 'body.ownerUserId', 'a shared entry cannot name a side-only delegate');
+      throw fieldError(
+        400,
+        'body.ownerUserId',
+        'a shared entry cannot name a side-only delegate',
+        'shared_names_side_only',
+      );
   }
   return checkMeetingRefs(db, actor, group, s);
 }
@@ -140,11 +152,11 @@ export async function updateOutcome(
 async function assertMayHide(db: DbOrTx, id: string) {
   if ((await allResponses(db, id)).some((r) => r.marking === 'shared'))
     throw conflict('Shared entries answer this one; it cannot become side-only', undefined, [
-      { path: 'body.marking', message: 'answered by shared entries' },
+      { path: 'body.marking', message: 'answered by shared entries', code: 'answered_by_shared' },
     ]);
   if ((await tracksFromOutcomes(db, [id])).length > 0)
     throw conflict('A follow-up track was started from this entry; it cannot become side-only', undefined, [
-      { path: 'body.marking', message: 'has a follow-up track' },
+      { path: 'body.marking', message: 'has a follow-up track', code: 'has_follow_up_track' },
     ]);
 }
 
@@ -184,9 +196,12 @@ export async function deleteOutcome(ctx: Ctx, actor: ActorFacts, group: GroupFac
     if (!before) throw notFound('Outcome');
     const responses = await allResponses(w.tx, id);
     if (responses.some((r) => canSeeItem(actor, outcomeItem(group, r))))
-      throw conflict('Other entries answer this one; drop it instead');
+      throw withCode(conflict('Other entries answer this one; drop it instead'), 'answered_drop_instead');
     if ((await tracksFromOutcomes(w.tx, [id])).length > 0)
-      throw conflict('A follow-up track was started from this entry; drop it instead');
+      throw withCode(
+        conflict('A follow-up track was started from this entry; drop it instead'),
+        'has_track_drop_instead',
+      );
     // Answers the deleter cannot see (the other side's private notes) must not block or reveal themselves.
     await w.tx.update(outcomes).set({ respondsToId: null }).where(eq(outcomes.respondsToId, id));
     await w.tx.delete(outcomes).where(eq(outcomes.id, id));

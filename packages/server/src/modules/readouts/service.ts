@@ -1,7 +1,7 @@
 import { domainEvent, type ReadoutEvent } from '@parley/protocol';
 import { and, eq } from 'drizzle-orm';
 import type { AppContext } from '../../context.js';
-import { conflict, notFound } from '../../http/errors.js';
+import { conflict, issue, notFound, withCode } from '../../http/errors.js';
 import { applyLanguages, type LanguageChange } from '../../lib/languages.js';
 import { type ActorFacts, type GroupFacts, mayShareDerived, membershipIn } from '../../policy/policy.js';
 import { runWrite, type WriteScope } from '../../services/write.js';
@@ -40,7 +40,7 @@ export async function createReadout(
     // Only the caller's own side's readout is named here, so the answer tells nothing about the other side.
     if (existing)
       throw conflict('Your side already has a readout of this meeting', { readoutId: existing.id }, [
-        { path: 'body.meetingId', message: 'already has a readout from your side' },
+        { path: 'body.meetingId', message: 'already has a readout from your side', code: 'readout_exists' },
       ]);
     const [row] = await w.tx
       .insert(readouts)
@@ -82,10 +82,13 @@ export async function saveReadoutVersion(
   return runWrite(ctx, actor.userId, async (w) => {
     const before = await findReadout(w.tx, id, true);
     if (!before) throw notFound('Readout');
-    if (before.status === 'published') throw conflict('A published readout is final', { status: 'published' });
+    if (before.status === 'published')
+      throw withCode(conflict('A published readout is final', { status: 'published' }), 'readout_final');
     if (input.baseVersion !== before.currentVersion)
       throw conflict('The readout was saved by someone else in the meantime', { version: before.currentVersion }, [
-        { path: 'body.baseVersion', message: `the current version is ${before.currentVersion}` },
+        issue('body.baseVersion', `the current version is ${before.currentVersion}`, 'newer_version', {
+          version: before.currentVersion,
+        }),
       ]);
     const [prev] = await w.tx
       .select({
@@ -133,16 +136,22 @@ export async function publishReadout(ctx: Ctx, actor: ActorFacts, group: GroupFa
   return runWrite(ctx, actor.userId, async (w) => {
     const before = await findReadout(w.tx, id, true);
     if (!before) throw notFound('Readout');
-    if (before.status === 'published') throw conflict('This readout is already published', { status: 'published' });
+    if (before.status === 'published')
+      throw withCode(conflict('This readout is already published', { status: 'published' }), 'already_published');
     if (version !== before.currentVersion)
       throw conflict('A newer version was saved; read it before publishing', { version: before.currentVersion }, [
-        { path: 'body.version', message: `the current version is ${before.currentVersion}` },
+        issue('body.version', `the current version is ${before.currentVersion}`, 'newer_version', {
+          version: before.currentVersion,
+        }),
       ]);
     // Publishing makes the readout public: never of a meeting the other side may not even know exists.
     if (!mayShareDerived(await readoutSource(w.tx, before)))
-      throw conflict(
-        'This readout is of a side-only meeting. A chair of your side must first share the meeting with the other side; only then can its readout be published.',
-        { meetingMarking: 'side-only' },
+      throw withCode(
+        conflict(
+          'This readout is of a side-only meeting. A chair of your side must first share the meeting with the other side; only then can its readout be published.',
+          { meetingMarking: 'side-only' },
+        ),
+        'readout_of_side_only_meeting',
       );
     const [row] = await w.tx
       .update(readouts)

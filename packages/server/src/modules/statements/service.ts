@@ -1,7 +1,7 @@
 import { domainEvent, type StatementEvent } from '@parley/protocol';
 import { and, eq } from 'drizzle-orm';
 import type { AppContext } from '../../context.js';
-import { conflict, notFound } from '../../http/errors.js';
+import { conflict, notFound, withCode } from '../../http/errors.js';
 import { applyLanguages, type LanguageChange } from '../../lib/languages.js';
 import type { ActorFacts, GroupFacts } from '../../policy/policy.js';
 import { runWrite, type WriteScope } from '../../services/write.js';
@@ -22,11 +22,14 @@ const stale = (row: StatementRow, path: string) =>
   conflict(
     'The text changed since you read it',
     { textHash: row.textHash, revision: row.revision, status: row.status },
-    [{ path, message: `the current text hash is ${row.textHash}` }],
+    [{ path, message: `the current text hash is ${row.textHash}`, code: 'text_changed' }],
   );
 
 const final = (row: StatementRow) =>
-  conflict('A published statement is final', { textHash: row.textHash, revision: row.revision, status: row.status });
+  withCode(
+    conflict('A published statement is final', { textHash: row.textHash, revision: row.revision, status: row.status }),
+    'statement_final',
+  );
 
 export async function createStatement(
   ctx: Ctx,

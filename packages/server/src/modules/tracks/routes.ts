@@ -21,9 +21,15 @@ export async function trackRoutes(app: FastifyInstance, opts: { ctx: AppContext 
     async (request, reply) => {
       const { row, group } = await visibleOutcome(ctx, request, request.params.outcomeId);
       const actor = await authorize(ctx, request, 'group.chair', { type: 'group', group });
-      if (group.kind !== 'group') throw fieldError(400, 'params.outcomeId', 'tracks start from a group, not a track');
+      if (group.kind !== 'group')
+        throw fieldError(400, 'params.outcomeId', 'tracks start from a group, not a track', 'track_from_group');
       if (row.marking !== 'shared')
-        throw fieldError(400, 'params.outcomeId', 'a track involves every side, so it starts from a shared entry');
+        throw fieldError(
+          400,
+          'params.outcomeId',
+          'a track involves every side, so it starts from a shared entry',
+          'track_from_shared',
+        );
       const track = await createTrack(ctx, actor, group, row, request.body);
       reply.status(201);
       return (await trackDtos(ctx.db, actor, [track]))[0]!;

@@ -35,9 +35,14 @@ export async function createTrack(
     input.experts.map(async (e, i) => {
       const m = await findMembership(ctx.db, parent.id, e.membershipId).catch(() => null);
       if (!m || !canSeeItem(actor, { group: parent, sideId: m.sideId, marking: m.marking }))
-        throw fieldError(400, `body.experts.${i}.membershipId`, 'no such delegate in the parent group');
+        throw fieldError(
+          400,
+          `body.experts.${i}.membershipId`,
+          'no such delegate in the parent group',
+          'no_such_delegate',
+        );
       if (input.experts.findIndex((x) => x.membershipId === e.membershipId) !== i)
-        throw fieldError(400, `body.experts.${i}.membershipId`, 'listed twice');
+        throw fieldError(400, `body.experts.${i}.membershipId`, 'listed twice', 'listed_twice');
       return { ...e, m };
     }),
   );
