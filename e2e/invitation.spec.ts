@@ -37,7 +37,7 @@ describe('invitations', () => {
     await guest.getByLabel('Confirm password').fill('short');
     await guest.getByRole('button', { name: 'Create account and join' }).click();
     // The server's field error appears next to the password field.
-    await guest.getByText('Must be at least 12 characters').waitFor();
+    await guest.getByText('Enter at least 12 characters.').waitFor();
     await screenshot(guest, '09-invite-accept-error');
     await guest.getByLabel('Password', { exact: true }).fill(PASSWORD);
     await guest.getByLabel('Confirm password').fill(PASSWORD);
