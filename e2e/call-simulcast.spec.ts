@@ -108,6 +108,11 @@ describe('simulcast: each tile gets the layer that fits it, every layer end-to-e
     ids[ald.name] = await idOf(viewer.page, world.users.aldChair!.displayName);
     ids[bel.name] = await idOf(viewer.page, world.users.belChair!.displayName);
     await viewerDecodesBoth();
+    // Keys settle before the layer tests hold them fixed: two Adds, each followed by the joiner's own path update
+    // (docs/call-keys.md §5.3), put all three at one epoch, the fourth.
+    await expect
+      .poll(async () => new Set(await Promise.all([ald, viewer, bel].map((s) => epochOf(s.page)))), { timeout: 30_000 })
+      .toEqual(new Set([4]));
 
     // Three encodings of the camera, each encoding frames: the one transform on the sender sees all of them (a
     // frame it could not encrypt would be dropped, never sent, and the layer would stall).
