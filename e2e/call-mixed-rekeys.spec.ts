@@ -33,20 +33,20 @@ import { readWorkerTap, rebindWorker, workerTapScript } from './support/rekey-wo
 
 /**
  * Rekeys of one E2EE call across two engines (docs/call-keys.md §5, §6, §7): Aldoria's chair in Chromium, Aldoria's
- * expert in Firefox ESR, Belmora's chair in Chromium. Belmora's expert joins and leaves, the Firefox delegate leaves
- * and comes back, and Aldoria's chair removes the Firefox delegate: after every change all members share one new
- * epoch and keep decoding each other in both engines. The removed Firefox page keeps its E2EE worker with every key it
- * was given, and the chair's frames under the new epoch, fed to that worker straight from Janus, reach it and decode
- * not once.
+ * expert in Firefox ESR, Belmora's chair in Chromium. The Firefox delegate leaves and comes back (a leave and a
+ * join, each rekeying the call), and Aldoria's chair removes the Firefox delegate: after every change all members
+ * share one new epoch and keep decoding each other in both engines. The removed Firefox page keeps its E2EE worker
+ * with every key it was given, and the chair's frames under the new epoch, fed to that worker straight from Janus,
+ * reach it and decode not once. (Four real-time browsers in two engines are more than two cores carry: a Chromium
+ * joiner's rekey is in call-mixed-browsers.spec.ts and e2ee-rekey.spec.ts.)
  */
 describe('rekeys on join, leave and removal across Chromium and Firefox', () => {
   let chair: CallSeat;
   let ff: FirefoxSeat;
   let bel: CallSeat;
-  let fourth: CallSeat | undefined;
   let meetingId: string;
   const call = useMixedCall({
-    seats: () => [chair, ff, bel, fourth],
+    seats: () => [chair, ff, bel],
     onFailure: async () => `worker tap (${ff?.name}): ${JSON.stringify(await readWorkerTap(ff.call))}`,
   });
   const { ids } = call;
@@ -64,11 +64,6 @@ describe('rekeys on join, leave and removal across Chromium and Firefox', () => 
     meetingId = await createVideoMeeting(chair.page, world.groupId, 'Strategic Consultative Group — rekeys');
   }, 300_000);
 
-  /** A Chromium delegate's Leave, and the page saying so. */
-  const leaves = async (seat: CallSeat) => {
-    await seat.page.getByRole('toolbar', { name: 'Call controls' }).getByRole('button', { name: 'Leave' }).click();
-    await seat.page.getByRole('heading', { name: 'You left the call' }).waitFor();
-  };
   /** The participantId `viewer` has for `displayName`, once it is no longer `old` (a rejoin is a new participant). */
   const newIdOf = async (viewer: MixedSeat, displayName: string, old: string | undefined) => {
     const page = 'call' in viewer ? viewer.call : viewer.page;
@@ -91,30 +86,6 @@ describe('rekeys on join, leave and removal across Chromium and Firefox', () => 
     await everyoneDecodesEveryone(ids, trio);
     const settled = await settledPast(ids, trio, 0);
     expect(settled.safetyCode).toMatch(/\d/);
-  });
-
-  it('a fourth delegate joins and then leaves: every member rekeys each time and all keep decoding all', async () => {
-    const trio = [chair, ff, bel];
-    const before = (await views(trio))[0]!;
-    fourth = await callSeat(call.chromium, call.server.url, call.world.users.belExpert!.email, 'rekeys-bel-expert');
-    fourth.context.setDefaultTimeout(45_000);
-    await openPreJoin(fourth, meetingId);
-    await joinFromPreJoin(fourth);
-    await admit(bel, name('belExpert'));
-    await waitInRoom(fourth);
-    ids[fourth.name] = await idOf(ff.call, name('belExpert'));
-    const four = [chair, ff, bel, fourth];
-    const joined = await settledPast(ids, four, before.epoch!);
-    expect(joined.safetyCode).not.toBe(before.safetyCode);
-    await everyoneDecodesEveryone(ids, four);
-    await printMedia(ids, four);
-
-    await leaves(fourth);
-    const without = await settledPast(ids, trio, joined.epoch!);
-    expect(without.safetyCode).not.toBe(joined.safetyCode);
-    await everyoneDecodesEveryone(ids, trio);
-    await fourth.context.close();
-    fourth = undefined;
   });
 
   it('the Firefox delegate leaves and rejoins: new keys each time, and the engines decode each other again', async () => {
