@@ -104,7 +104,8 @@ describe('secure call across Chromium and Firefox', () => {
     const keyless = await listenOnJanus(server, meetingId, page, from);
     try {
       await expect
-        .poll(async () => (await keyless.received()).video?.bytes ?? 0, { timeout: 30_000 })
+        // Enough of the sender's video to judge by; a loaded machine sends its lower layers slowly.
+        .poll(async () => (await keyless.received()).video?.bytes ?? 0, { timeout: 60_000 })
         .toBeGreaterThan(300_000);
       const got = await keyless.received();
       console.info(`${label}: ${JSON.stringify(got)}`);
