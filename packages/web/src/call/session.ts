@@ -1,5 +1,5 @@
 import type { CallErrorCode, CallServerMessage } from '@parley/protocol';
-import type { CallE2ee } from '../e2ee/call-e2ee';
+import { type CallE2ee, KeyLayerError, type KeyLayerRefusal } from '../e2ee/call-e2ee';
 import type { MessageId } from '../i18n/catalogue';
 import { t } from '../i18n/intl';
 import { SaidError } from '../i18n/said';
@@ -16,8 +16,19 @@ const ERROR_TEXT: Partial<Record<CallErrorCode, MessageId>> = {
   media_unavailable: 'call-room.err_media_unavailable',
   rate_limited: 'call-room.err_rate_limited',
 };
-const reasonOf = (err: unknown) =>
-  err instanceof SaidError ? t(err.id, err.values) : err instanceof Error ? err.message : String(err);
+/** The key layer's refusals in the reader's language. */
+const KEY_LAYER_TEXT: Record<KeyLayerRefusal, MessageId> = {
+  open_elsewhere: 'call-room.keyLayerOpenElsewhere',
+  nothing_to_send: 'call-room.keyLayerNothingToSend',
+  keys_not_ready: 'call-room.keyLayerKeysNotReady',
+  not_started: 'call-room.keyLayerNotStarted',
+};
+const said = (err: unknown): unknown =>
+  err instanceof KeyLayerError ? new SaidError(KEY_LAYER_TEXT[err.refusal]) : err;
+const reasonOf = (error: unknown) => {
+  const err = said(error);
+  return err instanceof SaidError ? t(err.id, err.values) : err instanceof Error ? err.message : String(err);
+};
 
 /**
  * One participation in a meeting's call: signalling, the published streams, the subscription and the roster.
@@ -155,7 +166,11 @@ export class CallSession extends CallMedia {
   requestMute = (participantId: string) => void this.signal.send({ type: 'call.mute', participantId });
   remove = (participantId: string) => void this.signal.send({ type: 'call.remove', participantId });
   endForAll = () => void this.signal.send({ type: 'call.end' });
-  sendChat = async (text: string): Promise<void> => void (await this.e2ee.sendChat(text));
+  sendChat = async (text: string): Promise<void> => {
+    await this.e2ee.sendChat(text).catch((err: unknown) => {
+      throw said(err);
+    });
+  };
 
   /**
    * Steps out to the side's caucus: stops publishing and receiving the plenary's media, but stays in the plenary

@@ -46,6 +46,22 @@ const LOCK_WAIT_MS = 10_000;
 import { DeviceTrust } from './trust.js';
 import type { CallE2eeView, ChatMessage, RosterEntry } from './types.js';
 
+/** Why the key layer refused, named so the call page can say it in the reader's language. */
+export type KeyLayerRefusal = 'open_elsewhere' | 'nothing_to_send' | 'keys_not_ready' | 'not_started';
+
+const ENGLISH: Record<KeyLayerRefusal, string> = {
+  open_elsewhere: 'This call is already open in another tab of this browser.',
+  nothing_to_send: 'Nothing to send.',
+  keys_not_ready: 'The call’s keys are not ready.',
+  not_started: 'End-to-end encryption has not started yet.',
+};
+
+export class KeyLayerError extends Error {
+  constructor(readonly refusal: KeyLayerRefusal) {
+    super(ENGLISH[refusal]);
+  }
+}
+
 export interface CallE2eeOptions {
   meetingId: string;
   userId: string;
@@ -172,7 +188,7 @@ export class CallE2ee {
             )
             .catch(() => resolve(false));
         });
-        if (!held) throw new Error('This call is already open in another tab of this browser.');
+        if (!held) throw new KeyLayerError('open_elsewhere');
       }
       await this.prepare();
       if (this.#closed || !this.#device) return this.#releaseLock();
@@ -264,10 +280,10 @@ export class CallE2ee {
 
   async sendChat(text: string): Promise<ChatMessage> {
     const trimmed = text.trim().slice(0, MAX_CHAT_CHARS);
-    if (!trimmed) throw new Error('Nothing to send.');
+    if (!trimmed) throw new KeyLayerError('nothing_to_send');
     await this.#started;
     const manager = this.#manager;
-    if (!manager) throw new Error('The call’s keys are not ready.');
+    if (!manager) throw new KeyLayerError('keys_not_ready');
     const { seq } = await manager.sendApplication(utf8(JSON.stringify({ type: 'chat', text: trimmed })));
     const at = new Date().toISOString();
     return this.#deliver({ seq, at, text: trimmed, userId: this.#options.userId, deviceId: this.deviceId ?? '' }, true);
@@ -294,7 +310,7 @@ export class CallE2ee {
 
   #requireMedia(): MediaCrypto {
     // Media is never set up before `prepare` (the session awaits it before joining).
-    if (!this.#media) throw new Error('End-to-end encryption has not started yet.');
+    if (!this.#media) throw new KeyLayerError('not_started');
     return this.#media;
   }
 
