@@ -7,6 +7,7 @@
 // admitted (`call.joined`), held the call's keys (in the worker), and had every media connection up (ICE/DTLS):
 // what runs in parallel with ICE/DTLS is in docs/call-keys.md §11.
 // Run: npm run bench -- call
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Browser } from 'playwright-core';
 import { type CallServer, startCallServer } from '../e2e/support/call-server.js';
 import { seedWorld } from '../e2e/support/world.js';
@@ -81,7 +82,40 @@ const TRACE_HOOK = `(() => {
     if (line.startsWith('[mls')) lines.push([performance.timeOrigin + performance.now(), line]);
     debug(...args);
   };
+  if (!${TRACE}) return;
+  // The joiner's media steps too: each peer connection's descriptions and states, and the call signalling.
+  const stamp = (line) => lines.push([performance.timeOrigin + performance.now(), line]);
+  const Pc = window.RTCPeerConnection;
+  let pcs = 0;
+  window.RTCPeerConnection = class extends Pc {
+    constructor(...a) {
+      super(...a);
+      const id = ++pcs;
+      this.__id = id;
+      stamp('[media pc' + id + '] created');
+      this.addEventListener('connectionstatechange', () => stamp('[media pc' + id + '] ' + this.connectionState));
+      this.addEventListener('iceconnectionstatechange', () => stamp('[media pc' + id + '] ice ' + this.iceConnectionState));
+    }
+    async setLocalDescription(d) { const r = await super.setLocalDescription(d); stamp('[media pc' + this.__id + '] local ' + (d ? d.type : '')); return r; }
+    async setRemoteDescription(d) { const r = await super.setRemoteDescription(d); stamp('[media pc' + this.__id + '] remote ' + d.type); return r; }
+  };
 })()`;
+
+/** With BENCH_TRACE, the joiner's call signalling and key events as its socket carries them (stamped here). */
+const signalling: [number, string][] = [];
+function traceSignalling(s: Seat): void {
+  const note = (dir: string) => (frame: { payload: string | Buffer }) => {
+    try {
+      const m = JSON.parse(String(frame.payload)) as { type?: string; stream?: string; event?: { kind?: string } };
+      const what = m.type?.startsWith('call.') ? m.type : m.event?.kind;
+      if (what) signalling.push([Date.now(), `[ws ${dir}] ${what}${m.stream ? ` ${m.stream}` : ''}`]);
+    } catch {}
+  };
+  s.page.on('websocket', (ws) => {
+    ws.on('framesent', note('→'));
+    ws.on('framereceived', note('←'));
+  });
+}
 
 /** The trace lines of the joiner and the members since the click, taken out of the pages (each line once). */
 async function collect(joiner: Seat, others: { name: string; seat: Seat }[]) {
@@ -97,7 +131,10 @@ async function collect(joiner: Seat, others: { name: string; seat: Seat }[]) {
     trace: [number, string][];
   };
   const click = b.origin + b.clickAt;
-  const rows: (TraceRow & { name: string })[] = b.trace.map(([at, line]) => ({
+  const rows: (TraceRow & { name: string })[] = [
+    ...b.trace,
+    ...signalling.splice(0).filter(([at]) => at >= click - 50),
+  ].map(([at, line]) => ({
     at,
     who: 'joiner',
     name: 'joiner',
@@ -148,6 +185,7 @@ async function parleyJoins(server: CallServer, browser: Browser): Promise<number
     const bel = await seat(browser, server.url, users.belChair!.email, 'bel-chair');
     // The secretariat skips the lobby, like a chair: the measure is the join itself, not a human admitting.
     const joiner = await seat(browser, server.url, users.aldSecretariat!.email, 'ald-secretariat');
+    if (TRACE) traceSignalling(joiner);
     seats.push(chair, bel, joiner);
     const meetingId = await createVideoMeeting(chair.page, world.groupId, 'Bench: join latency');
     await openPreJoin(chair, meetingId);
@@ -170,6 +208,8 @@ async function parleyJoins(server: CallServer, browser: Browser): Promise<number
       await openPreJoin(joiner, meetingId);
       await joiner.page.evaluate(PARLEY_PROBE);
       await joiner.page.evaluate(TRACE_HOOK);
+      const loop = monitorEventLoopDelay({ resolution: 10 });
+      loop.enable();
       await clickJoin(joiner);
       const ms = await until(
         `Parley join ${i + 1}: first remote frame`,
@@ -180,6 +220,10 @@ async function parleyJoins(server: CallServer, browser: Browser): Promise<number
         throw error;
       });
       times.push(ms);
+      loop.disable();
+      console.log(
+        `    server event loop during the join: max ${(loop.max / 1e6).toFixed(0)} ms, p99 ${(loop.percentile(99) / 1e6).toFixed(0)} ms, mean ${(loop.mean / 1e6).toFixed(0)} ms`,
+      );
       const steps = (await joiner.page.evaluate('window.__bench')) as {
         joinedMs: number | null;
         keysMs: number | null;

@@ -180,13 +180,19 @@ export type CallErrorCode = z.infer<typeof CallErrorCode>;
 
 export const CallServerMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('call.lobby'), ...S, participantId: Id }),
-  /** Admitted: publish now. `mlsContext` names the call's MLS group at the Delivery Service. */
+  /**
+   * Admitted: publish now. `mlsContext` names the call's MLS group at the Delivery Service. `subscribed`: the feeds
+   * (`subscriptionFeeds` with no channel chosen) the server subscribed the participant to as it admitted them; the
+   * offer for them follows as `call.offer`, without a `call.subscribe` (docs/call-keys.md §11). Absent: subscribe
+   * yourself.
+   */
   z.object({
     type: z.literal('call.joined'),
     ...S,
     participantId: Id,
     iceServers: z.array(IceServer),
     mlsContext: z.string(),
+    subscribed: z.array(z.string()).optional(),
   }),
   /** The live roster (and, for those who may admit, their own side's lobby). Sent on every change. */
   z.object({

@@ -1,6 +1,7 @@
 export * from './account-help.js';
 export * from './audit.js';
 export * from './auth.js';
+export * from './call-subscription.js';
 export * from './calls.js';
 export * from './common.js';
 export * from './events.js';

@@ -1,4 +1,4 @@
-import type { CallStream, IceServer } from '@parley/protocol';
+import { type CallStream, type IceServer, subscriptionFeeds, subscriptionKey } from '@parley/protocol';
 import type { CallE2ee } from '../e2ee/call-e2ee';
 import { InterpreterBooth } from './interpreter-booth';
 import { LayerRequests } from './layers';
@@ -7,7 +7,6 @@ import type { CallSignalling } from './signalling';
 import { type CallSnapshot, INITIAL } from './snapshot';
 import { type InboundStat, inboundStats, type OutboundStat, outboundStats } from './stats';
 import { Subscriber } from './subscriber';
-import { subscriptionFeeds } from './subscription';
 
 /**
  * The media half of a participation in a call: the snapshot React reads, the published streams (camera and
@@ -18,6 +17,8 @@ export abstract class CallMedia {
   protected state: CallSnapshot = INITIAL;
   private listeners = new Set<() => void>();
   protected publishers = new Map<CallStream, Publisher>();
+  /** The camera's publisher, built while admission is under way (`Publisher.ahead`); taken by the first publish. */
+  private ahead: Publisher | null = null;
   protected subscriber: Subscriber | null = null;
   protected iceServers: IceServer[] = [];
   /** The subscribed feed set last sent, so a roster change that keeps it sends nothing. */
@@ -89,9 +90,13 @@ export abstract class CallMedia {
     this.feedsKey = '';
   }
 
-  /** (Re)creates every publication and the subscription from scratch: after joining and after an SFU restart. */
-  protected async republishAll(): Promise<void> {
+  /**
+   * (Re)creates every publication and the subscription from scratch: after joining and after an SFU restart.
+   * `subscribed`: what the server subscribed us to as it admitted us; its offer is on its way (docs/call-keys.md §11).
+   */
+  protected async republishAll(subscribed?: string[]): Promise<void> {
     this.closeMedia();
+    if (subscribed) this.feedsKey = subscriptionKey(subscribed);
     const { local, screen } = this.state;
     if (local) await this.publish('main', local);
     if (screen) await this.publish('screen', screen);
@@ -100,13 +105,30 @@ export abstract class CallMedia {
     await this.updateSubscription();
   }
 
+  /** Builds the camera's publisher while the join is on its way to the server (docs/call-keys.md §11). */
+  protected buildAhead(local: MediaStream): void {
+    this.dropAhead();
+    this.ahead = Publisher.ahead('main', local, this.signal, this.e2ee);
+  }
+
+  protected dropAhead(): void {
+    this.ahead?.close();
+    this.ahead = null;
+  }
+
   protected async publish(stream: CallStream, media: MediaStream): Promise<void> {
     if (this.state.phase !== 'joined') return;
-    const pub = new Publisher(stream, media, this.iceServers, this.signal, this.e2ee);
+    let built: Publisher | null = null;
+    if (stream === 'main') {
+      built = this.ahead?.media === media ? this.ahead : null;
+      if (!built) this.dropAhead();
+      this.ahead = null;
+    }
+    const pub = built ?? new Publisher(stream, media, this.signal, this.e2ee);
     this.publishers.set(stream, pub);
     pub.onConnected = () => this.refreshHealth();
     pub.onFailure = () => this.refreshHealth();
-    await pub.start();
+    await pub.start(this.iceServers);
   }
 
   protected ensureSubscriber(): Subscriber {
@@ -129,7 +151,7 @@ export abstract class CallMedia {
   protected async updateSubscription(): Promise<void> {
     if (this.state.phase !== 'joined' || this.state.away) return;
     const feeds = subscriptionFeeds(this.state.participants, this.state.participantId, this.state.listening);
-    const key = feeds.map((f) => f.feedId).join(',');
+    const key = subscriptionKey(feeds);
     if (key === this.feedsKey) return;
     this.feedsKey = key;
     this.ensureSubscriber();

@@ -6,6 +6,10 @@ import type { CallSignalling } from './signalling';
 /** How long a `disconnected` connection may stay so before we restart ICE (it often recovers on its own). */
 const DISCONNECT_GRACE_MS = 2_500;
 
+/** Whether a built connection can take the ICE servers that admission brings (Firefox cannot change them). */
+const canChangeIceServers =
+  typeof RTCPeerConnection !== 'undefined' && 'setConfiguration' in RTCPeerConnection.prototype;
+
 /**
  * One published stream (camera+microphone, or a screen share): a send-only peer connection to the SFU. Every
  * sender is handed to the E2EE layer before the first offer, so no frame ever leaves unencrypted.
@@ -21,8 +25,7 @@ export class Publisher {
 
   constructor(
     readonly stream: CallStream,
-    private media: MediaStream,
-    private readonly iceServers: IceServer[],
+    readonly media: MediaStream,
     private readonly signal: CallSignalling,
     private readonly crypto: Pick<CallE2ee, 'peerConfig' | 'prepareVideo' | 'attachSender'>,
   ) {}
@@ -31,10 +34,38 @@ export class Publisher {
     return this.pc?.connectionState ?? 'new';
   }
 
-  async start(): Promise<void> {
-    const pc = new RTCPeerConnection(
-      this.crypto.peerConfig({ iceServers: this.iceServers, bundlePolicy: 'max-bundle' }),
-    );
+  /**
+   * Builds the connection and its encrypted senders ahead of admission, where the browser allows its ICE servers
+   * to be set afterwards: building it is the slowest step of publishing, and it then overlaps the server's
+   * admission instead of following it (docs/call-keys.md §11). Nothing is negotiated or gathered yet.
+   */
+  static ahead(...args: ConstructorParameters<typeof Publisher>): Publisher | null {
+    if (!canChangeIceServers) return null;
+    const pub = new Publisher(...args);
+    pub.build([]);
+    return pub;
+  }
+
+  /** Offers to the SFU with the ICE servers admission brought; builds the connection first unless built ahead. */
+  async start(iceServers: IceServer[]): Promise<void> {
+    if (this.pc && iceServers.length > 0) {
+      try {
+        this.pc.setConfiguration(this.config(iceServers));
+      } catch {
+        this.pc.close();
+        this.pc = null;
+      }
+    }
+    if (!this.pc) this.build(iceServers);
+    await this.offer(false);
+  }
+
+  private config(iceServers: IceServer[]): RTCConfiguration {
+    return this.crypto.peerConfig({ iceServers, bundlePolicy: 'max-bundle' });
+  }
+
+  private build(iceServers: IceServer[]): void {
+    const pc = new RTCPeerConnection(this.config(iceServers));
     this.pc = pc;
     this.pendingCandidates = [];
     // Audio first, then video: the SFU reads the m-lines in this order.
@@ -52,7 +83,6 @@ export class Publisher {
     }
     pc.onicecandidate = (ev) => this.trickle(ev.candidate ? ev.candidate.toJSON() : null);
     pc.onconnectionstatechange = () => this.onState(pc);
-    await this.offer(false);
   }
 
   /** The SFU's answer to our latest offer. */

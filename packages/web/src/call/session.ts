@@ -84,8 +84,11 @@ export class CallSession extends CallMedia {
         error: t('call-room.e2eeCouldNotStart', { reason: reasonOf(err) }),
       });
     }
-    if (!(await this.signal.send(this.joinMessage())))
+    if (!(await this.signal.send(this.joinMessage()))) {
       this.set({ phase: 'error', error: t('call-room.serverUnreachable') });
+      return;
+    }
+    if (this.state.phase === 'joining') this.buildAhead(local);
   }
 
   setAudio(on: boolean): void {
@@ -253,7 +256,7 @@ export class CallSession extends CallMedia {
           });
         }
         if (this.state.away) return;
-        return this.republishAll();
+        return this.republishAll(m.subscribed);
       case 'call.state': {
         this.set({
           participants: m.participants,
@@ -331,6 +334,7 @@ export class CallSession extends CallMedia {
   private teardown(phase: CallSnapshot['phase']): void {
     this.layers.cancel();
     this.closeMedia();
+    this.dropAhead();
     for (const t of this.state.screen?.getTracks() ?? []) t.stop();
     this.booth.release();
     this.set({ phase, remote: new Map(), screen: null, lobby: [], participants: [], interpreting: false });

@@ -45,6 +45,7 @@ const LOCK_WAIT_MS = 10_000;
 
 import { DeviceTrust } from './trust.js';
 import type { CallE2eeView, ChatMessage, RosterEntry } from './types.js';
+import { WelcomeTopic } from './welcome-topic.js';
 
 /** Why the key layer refused, named so the call page can say it in the reader's language. */
 export type KeyLayerRefusal = 'open_elsewhere' | 'nothing_to_send' | 'keys_not_ready' | 'not_started';
@@ -102,7 +103,7 @@ export class CallE2ee {
   #error: string | null = null;
   #closed = false;
   #releaseLock: () => void = () => {};
-  #offWelcomeTopic: () => void = () => {};
+  readonly #welcomes: WelcomeTopic;
 
   constructor(options: CallE2eeOptions) {
     this.#options = options;
@@ -110,6 +111,7 @@ export class CallE2ee {
     this.#ws = options.ws ?? realtime;
     this.#store = new DeviceStore(options.storeName);
     this.#trust = new DeviceTrust(this.#api, this.#store);
+    this.#welcomes = new WelcomeTopic(this.#ws, `user:${options.userId}`);
   }
 
   /** This browser's MLS device once loaded or registered (what `call.join` names), else null. */
@@ -147,8 +149,7 @@ export class CallE2ee {
       }
       // Our personal topic is where the Welcome is pushed: subscribed from the pre-join screen on, so the server
       // already forwards it when someone adds us moments after admission.
-      this.#offWelcomeTopic();
-      this.#offWelcomeTopic = this.#ws.subscribe(`user:${this.#options.userId}`, () => {});
+      this.#welcomes.hold();
       const { userId, deviceLabel } = this.#options;
       const preparing = (async () => {
         const device = await LocalDevice.open(this.#api, this.#store, userId, deviceLabel);
@@ -171,6 +172,7 @@ export class CallE2ee {
    * later failures show in the view's `error`.
    */
   begin(): Promise<void> {
+    this.#welcomes.keep();
     this.#started ??= (async () => {
       const locks = (globalThis.navigator as Navigator | undefined)?.locks;
       if (locks) {
@@ -199,7 +201,7 @@ export class CallE2ee {
         this.#device,
         this.#store,
         this.#trust,
-        this.#ws,
+        this.#welcomes.events(),
         this.#api,
         {
           keys: (message) => media.setKeys(message),
@@ -298,7 +300,7 @@ export class CallE2ee {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#offWelcomeTopic();
+    this.#welcomes.release();
     this.#manager?.close();
     this.#media?.close();
     this.#releaseLock();

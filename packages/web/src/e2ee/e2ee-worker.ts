@@ -32,6 +32,8 @@ interface Attached {
   transformer?: ScriptTransformer;
   /** Frames refused since the last one decrypted (a delta frame after such a gap cannot be decoded). */
   failing: number;
+  /** Decrypting again, but no key frame yet: the decoder can use nothing until one comes. */
+  awaitingKeyFrame: boolean;
   lastKeyFrameRequest: number;
 }
 
@@ -85,6 +87,7 @@ function pipe(
     transformer,
     // A receiver starts as if after a gap: its first decodable frame must be a key frame too.
     failing: options.side === 'receive' ? 1 : 0,
+    awaitingKeyFrame: false,
     lastKeyFrameRequest: Number.NEGATIVE_INFINITY,
   };
   attached.set(options.id, entry);
@@ -106,10 +109,14 @@ function pipe(
         entry.failing++;
         return;
       }
-      // Decrypting again after a gap (keys just arrived, or the sender changed key): a delta frame is useless to
-      // the decoder, so ask the sender for a key frame now rather than wait for the decoder's own timeout.
-      if (options.side === 'receive' && entry.failing > 0 && layout !== 'opaque') {
-        if ((new Uint8Array(out)[0]! & 0x01) !== 0) requestKeyFrame(entry);
+      // Decrypting again after a gap (keys just arrived, the sender changed key, or the first frames of a new
+      // subscription): delta frames are useless to the decoder, so ask the sender for a key frame now rather than
+      // wait for the decoder's own timeout, and again (spaced) until one comes. One request is not enough: the SFU
+      // passes a sender at most one request a second, so a request made just before (a simulcast layer change,
+      // another receiver's gap, our own before this connection was up) swallows ours (docs/call-keys.md §11).
+      if (options.side === 'receive' && layout !== 'opaque' && (entry.failing > 0 || entry.awaitingKeyFrame)) {
+        entry.awaitingKeyFrame = (new Uint8Array(out)[0]! & 0x01) !== 0;
+        if (entry.awaitingKeyFrame) requestKeyFrame(entry);
       }
       entry.failing = 0;
       frame.data = out;

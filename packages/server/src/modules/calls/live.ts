@@ -139,7 +139,7 @@ export class LiveCall {
   }
 
   /** The roster as every participant sees it, plus the lobby of the recipient's own side if they admit. */
-  stateFor(recipient: Member): CallServerMessage {
+  stateFor(recipient: Member): Extract<CallServerMessage, { type: 'call.state' }> {
     // A joiner's key package claimed at admission rides in this node's first roster only (docs/call-keys.md §5.2);
     // it is never shared with other nodes.
     const participants: CallParticipant[] = [

@@ -13,7 +13,7 @@ import {
   recordCaucusOpen,
   recordCaucusRecall,
 } from './caucus-service.js';
-import { LiveCall, type Member } from './live.js';
+import { enqueue, LiveCall, type Member } from './live.js';
 import { type MediaEvents, ParticipantMedia, type SubscriptionOffer } from './media.js';
 import { CallRooms } from './rooms.js';
 import { activeCall, recordCallEnd, recordCallEndWithMeeting, recordCallStart } from './service.js';
@@ -339,6 +339,25 @@ export class CallManager {
       },
       offer: (offer) => call.send(m, offerMessage(call, offer)),
     };
+  }
+
+  /**
+   * Subscribes a participant the moment they are admitted, to the feeds `call.joined` named (docs/call-keys.md §11):
+   * the SFU's offer leaves with their admission instead of one browser round trip later. If it fails, the browser
+   * is told its subscription holds nothing and subscribes itself at the roster that follows.
+   */
+  async subscribeOnJoin(call: LiveCall, m: Member, feeds: { feedId: string }[]): Promise<void> {
+    const media = m.media;
+    if (!media || feeds.length === 0) return;
+    try {
+      const offer = await enqueue(m, 'subscriber', () => media.subscribe(feeds));
+      if (offer && m.media === media) call.send(m, offerMessage(call, offer));
+    } catch (err) {
+      this.ctx.log.warn({ err, meetingId: call.meetingId }, 'calls: subscription at admission failed');
+      if (m.media !== media) return;
+      call.send(m, { type: 'call.error', meetingId: call.meetingId, code: 'no_such_feed', message: 'Subscribe again' });
+      call.broadcast();
+    }
   }
 
   async close(): Promise<void> {

@@ -1,3 +1,4 @@
+import { subscriptionFeeds } from '@parley/protocol';
 import { loadActorFacts } from '../../policy/actor.js';
 import type { ActorFacts } from '../../policy/policy.js';
 import type { Connection } from '../../realtime/hub.js';
@@ -79,16 +80,23 @@ export async function join(
 
 const rid = (requestId: string | undefined) => (requestId ? { requestId } : {});
 
+/**
+ * Admitted (or back with a fresh media session): the subscription to everyone's feeds starts here, with the
+ * admission, unless they are stepped out to their side's caucus (docs/call-keys.md §11).
+ */
 function joined(mgr: CallManager, call: LiveCall, m: Member, requestId: string | undefined): void {
+  const feeds = m.away || !m.media ? null : subscriptionFeeds(call.stateFor(m).participants, m.participantId, null);
   call.send(m, {
     type: 'call.joined',
     meetingId: call.meetingId,
     participantId: m.participantId,
     iceServers: iceServersFor(mgr.ctx.config.calls, m.person.userId),
     mlsContext: call.mlsContext,
+    ...(feeds ? { subscribed: feeds.map((f) => f.feedId) } : {}),
     ...rid(requestId),
   });
   call.broadcast();
+  if (feeds) void mgr.subscribeOnJoin(call, m, feeds);
 }
 
 async function admitMember(mgr: CallManager, call: LiveCall, m: Member, requestId?: string): Promise<void> {

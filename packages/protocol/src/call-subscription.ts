@@ -1,9 +1,10 @@
-import type { CallParticipant } from '@parley/protocol';
+import type { CallParticipant } from './calls.js';
 
 /**
  * The feeds a participant subscribes to: every feed of everyone else but interpretation channels, of which only the
  * chosen one (`listening`), so a Floor listener's SFU subscription holds no channel at all (docs/call-keys.md §13).
- * Sorted, so that the same set always gives the same key.
+ * Sorted, so that the same set always gives the same key. The server uses it to subscribe a participant as it admits
+ * them (`listening` none), the browser for every later change (docs/call-keys.md §11).
  */
 export function subscriptionFeeds(
   participants: CallParticipant[],
@@ -17,3 +18,7 @@ export function subscriptionFeeds(
     )
     .sort((a, b) => a.feedId.localeCompare(b.feedId));
 }
+
+/** The key a subscribed feed set is compared by (a change of speaking flags changes no key). */
+export const subscriptionKey = (feeds: readonly { feedId: string }[] | readonly string[]): string =>
+  feeds.map((f) => (typeof f === 'string' ? f : f.feedId)).join(',');

@@ -1,6 +1,6 @@
-import type { CallParticipant } from '@parley/protocol';
 import { describe, expect, it } from 'vitest';
-import { subscriptionFeeds } from './subscription';
+import { subscriptionFeeds } from './call-subscription.js';
+import type { CallParticipant } from './calls.js';
 
 const person = (participantId: string, feeds: [string, 'main' | 'screen' | 'interp'][]) =>
   ({ participantId, feeds: feeds.map(([feedId, stream]) => ({ feedId, stream })) }) as unknown as CallParticipant;
