@@ -49,6 +49,8 @@ export function CallRoom({
   const [confirmEnd, setConfirmEnd] = useState(false);
   const elapsed = useElapsed(snap.startedAt);
   const panelRef = useRef<HTMLElement>(null);
+  // Interpretation is the plenary's: a language panel left open there does not follow into the side's caucus.
+  const open = caucus && panel === 'language' ? null : panel;
 
   // Only a meeting of both sides keeps a speakers' list.
   const hasFloor = ctx.meeting.marking === 'shared';
@@ -192,27 +194,27 @@ export function CallRoom({
           <Stage group={ctx.group} session={session} snap={snap} floorBadge={badges} />
         </FloorVolume.Provider>
         <ChannelAudio media={channelMedia} />
-        {panel ? (
+        {open ? (
           <aside
             id="call-panel"
             className="call-panel"
-            aria-label={t(PANEL_TITLES[panel])}
+            aria-label={t(PANEL_TITLES[open])}
             ref={panelRef}
             tabIndex={-1}
             onKeyDown={(e) => e.key === 'Escape' && setPanel(null)}
           >
             <div className="call-panel__head">
-              <h2>{t(PANEL_TITLES[panel])}</h2>
+              <h2>{t(PANEL_TITLES[open])}</h2>
               <button type="button" className="btn btn--ghost btn--small" onClick={() => setPanel(null)}>
                 {t('common.close')}
               </button>
             </div>
             <div className="call-panel__body">
-              {panel === 'people' ? (
+              {open === 'people' ? (
                 <PeoplePanel group={ctx.group} session={session} snap={snap} floorBadge={badges} />
               ) : null}
-              {panel === 'floor' ? <FloorPanel group={ctx.group} floor={floor} snap={snap} isChair={isChair} /> : null}
-              {panel === 'language' ? (
+              {open === 'floor' ? <FloorPanel group={ctx.group} floor={floor} snap={snap} isChair={isChair} /> : null}
+              {open === 'language' ? (
                 <InterpretationPanel
                   group={ctx.group}
                   session={session}
@@ -223,8 +225,8 @@ export function CallRoom({
                   mayAssign={mayAssign}
                 />
               ) : null}
-              {panel === 'chat' ? <ChatPanel session={session} snap={snap} /> : null}
-              {panel === 'verify' ? <VerifyPanel snap={snap} /> : null}
+              {open === 'chat' ? <ChatPanel session={session} snap={snap} /> : null}
+              {open === 'verify' ? <VerifyPanel snap={snap} /> : null}
             </div>
           </aside>
         ) : null}
