@@ -41,7 +41,8 @@ const FRAME_TIMEOUT_MS = 60_000;
 
 /** In-page probe: stamps the Join click (capture phase, before React's handler) and polls for a decoded frame. */
 const PARLEY_PROBE = `(() => {
-  const b = (window.__bench = { clickAt: 0, firstFrameMs: null, joinedMs: null, keysMs: null, mediaMs: null });
+  const b = (window.__bench = { clickAt: 0, firstFrameMs: null, joinedMs: null, keysMs: null, mediaMs: null,
+    videoBytesMs: null, videoFramesMs: null, plis: null });
   document.addEventListener('click', (e) => {
     const button = e.target instanceof Element ? e.target.closest('button') : null;
     if (button && button.textContent.includes('Join secure call') && !b.clickAt) b.clickAt = performance.now();
@@ -57,8 +58,13 @@ const PARLEY_PROBE = `(() => {
       if (b.keysMs === null && snap.e2ee.epoch !== null) b.keysMs = since;
       if (b.mediaMs === null && b.joinedMs !== null && snap.media === 'connected') b.mediaMs = since;
       const stats = await c.inboundStats().catch(() => []);
-      if (stats.some((v) => v.kind === 'video' && v.framesDecoded > 0)) {
+      const video = stats.filter((v) => v.kind === 'video');
+      const at = Math.round(performance.now() - b.clickAt);
+      if (b.videoBytesMs === null && video.some((v) => v.bytes > 0)) b.videoBytesMs = at;
+      if (b.videoFramesMs === null && video.some((v) => (v.framesReceived || 0) > 0)) b.videoFramesMs = at;
+      if (video.some((v) => v.framesDecoded > 0)) {
         b.firstFrameMs = performance.now() - b.clickAt;
+        b.plis = video.map((v) => v.pliCount || 0).join('+');
         return;
       }
     }
@@ -126,6 +132,9 @@ async function collect(joiner: Seat, others: { name: string; seat: Seat }[]) {
     clickAt: number;
     joinedMs: number | null;
     keysMs: number | null;
+    videoBytesMs: number | null;
+    videoFramesMs: number | null;
+    plis: string | null;
     mediaMs: number | null;
     firstFrameMs: number | null;
     trace: [number, string][];
@@ -150,10 +159,12 @@ async function collect(joiner: Seat, others: { name: string; seat: Seat }[]) {
 function printTimeline({ click, probe, rows }: Awaited<ReturnType<typeof collect>>): void {
   const lines: [number, string][] = rows.map((r) => [r.at - click, `${r.name.padEnd(7)} ${r.line}`]);
   for (const [what, ms] of [
+    ['first video bytes in', probe.videoBytesMs],
+    ['first video frame assembled', probe.videoFramesMs],
     ['admitted (call.joined)', probe.joinedMs],
     ['call keys in the view', probe.keysMs],
     ['media connected', probe.mediaMs],
-    ['first remote frame decoded', probe.firstFrameMs],
+    [`first remote frame decoded (key-frame requests so far: ${probe.plis})`, probe.firstFrameMs],
   ] as const)
     if (ms !== null) lines.push([ms, `joiner  ** ${what}`]);
   lines.sort((x, y) => x[0] - y[0]);

@@ -111,9 +111,8 @@ function pipe(
       }
       // Decrypting again after a gap (keys just arrived, the sender changed key, or the first frames of a new
       // subscription): delta frames are useless to the decoder, so ask the sender for a key frame now rather than
-      // wait for the decoder's own timeout, and again (spaced) until one comes. One request is not enough: the SFU
-      // passes a sender at most one request a second, so a request made just before (a simulcast layer change,
-      // another receiver's gap, our own before this connection was up) swallows ours (docs/call-keys.md §11).
+      // wait for the decoder's own timeout, and again (spaced) until one comes: the first request may have gone out
+      // before this connection carried anything back, or its key frame been lost (docs/call-keys.md §11).
       if (options.side === 'receive' && layout !== 'opaque' && (entry.failing > 0 || entry.awaitingKeyFrame)) {
         entry.awaitingKeyFrame = (new Uint8Array(out)[0]! & 0x01) !== 0;
         if (entry.awaitingKeyFrame) requestKeyFrame(entry);
