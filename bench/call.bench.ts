@@ -89,8 +89,24 @@ const TRACE_HOOK = `(() => {
     debug(...args);
   };
   if (!${TRACE}) return;
-  // The joiner's media steps too: each peer connection's descriptions and states, and the call signalling.
   const stamp = (line) => lines.push([performance.timeOrigin + performance.now(), line]);
+  // A member's camera: when it is asked for a key frame (PLI/FIR, per simulcast layer) and when it encodes one.
+  const seen = new Map();
+  const poll = async () => {
+    const pub = window.__parleyCall && window.__parleyCall.publishers && window.__parleyCall.publishers.get('main');
+    const report = pub ? await pub.stats() : null;
+    for (const s of report ? report.values() : []) {
+      if (s.type !== 'outbound-rtp' || s.kind !== 'video') continue;
+      for (const [what, n] of [['key-frame requests', (s.pliCount || 0) + (s.firCount || 0)], ['key frames encoded', s.keyFramesEncoded || 0]]) {
+        const k = what + s.rid;
+        if (seen.has(k) && seen.get(k) !== n) stamp('[media camera ' + s.rid + '] ' + what + ' ' + n);
+        seen.set(k, n);
+      }
+    }
+    setTimeout(poll, 50);
+  };
+  void poll();
+  // The joiner's media steps too: each peer connection's descriptions and states, and the call signalling.
   const Pc = window.RTCPeerConnection;
   let pcs = 0;
   window.RTCPeerConnection = class extends Pc {
