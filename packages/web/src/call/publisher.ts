@@ -6,7 +6,7 @@ import type { CallSignalling } from './signalling';
 /** How long a `disconnected` connection may stay so before we restart ICE (it often recovers on its own). */
 const DISCONNECT_GRACE_MS = 2_500;
 
-/** Whether a built connection can take the ICE servers that admission brings (Firefox cannot change them). */
+/** Whether a built connection can take the ICE servers that admission brings; without it, build at admission. */
 const canChangeIceServers =
   typeof RTCPeerConnection !== 'undefined' && 'setConfiguration' in RTCPeerConnection.prototype;
 
