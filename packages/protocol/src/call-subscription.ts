@@ -19,6 +19,5 @@ export function subscriptionFeeds(
     .sort((a, b) => a.feedId.localeCompare(b.feedId));
 }
 
-/** The key a subscribed feed set is compared by (a change of speaking flags changes no key). */
-export const subscriptionKey = (feeds: readonly { feedId: string }[] | readonly string[]): string =>
-  feeds.map((f) => (typeof f === 'string' ? f : f.feedId)).join(',');
+/** The key a subscribed feed set (its sorted feed ids) is compared by: a change of speaking flags changes no key. */
+export const subscriptionKey = (feedIds: readonly string[]): string => feedIds.join(',');

@@ -116,15 +116,18 @@ export abstract class CallMedia {
     this.ahead = null;
   }
 
+  /** The publisher built ahead, if it was built for `media` (the camera may have changed since); dropped otherwise. */
+  private takeAhead(media: MediaStream): Publisher | null {
+    const ahead = this.ahead;
+    this.ahead = null;
+    if (ahead?.media === media) return ahead;
+    ahead?.close();
+    return null;
+  }
+
   protected async publish(stream: CallStream, media: MediaStream): Promise<void> {
     if (this.state.phase !== 'joined') return;
-    let built: Publisher | null = null;
-    if (stream === 'main') {
-      built = this.ahead?.media === media ? this.ahead : null;
-      if (!built) this.dropAhead();
-      this.ahead = null;
-    }
-    const pub = built ?? new Publisher(stream, media, this.signal, this.e2ee);
+    const pub = (stream === 'main' && this.takeAhead(media)) || new Publisher(stream, media, this.signal, this.e2ee);
     this.publishers.set(stream, pub);
     pub.onConnected = () => this.refreshHealth();
     pub.onFailure = () => this.refreshHealth();
@@ -151,7 +154,7 @@ export abstract class CallMedia {
   protected async updateSubscription(): Promise<void> {
     if (this.state.phase !== 'joined' || this.state.away) return;
     const feeds = subscriptionFeeds(this.state.participants, this.state.participantId, this.state.listening);
-    const key = subscriptionKey(feeds);
+    const key = subscriptionKey(feeds.map((f) => f.feedId));
     if (key === this.feedsKey) return;
     this.feedsKey = key;
     this.ensureSubscriber();

@@ -34,8 +34,11 @@ export class WelcomeTopic {
     return {
       subscribe: (topic, listener) => {
         const off = this.ws.subscribe(topic, listener);
-        if (topic === this.topic) for (const event of this.#kept?.splice(0) ?? []) listener(event);
-        if (topic === this.topic) this.#kept = null;
+        if (topic === this.topic) {
+          const kept = this.#kept ?? [];
+          this.#kept = null;
+          for (const event of kept) listener(event);
+        }
         return off;
       },
       ...(this.ws.onReconnect ? { onReconnect: (handler: () => void) => this.ws.onReconnect!(handler) } : {}),
