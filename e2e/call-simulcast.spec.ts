@@ -20,6 +20,7 @@ import { seedWorld, type World } from './support/world.js';
 
 interface Outbound {
   rid: string | null;
+  active: boolean;
   framesEncoded: number;
   frameHeight: number | null;
 }
@@ -114,13 +115,20 @@ describe('simulcast: each tile gets the layer that fits it, every layer end-to-e
       .poll(async () => new Set(await Promise.all([ald, viewer, bel].map((s) => epochOf(s.page)))), { timeout: 30_000 })
       .toEqual(new Set([4]));
 
-    // Three encodings of the camera, each encoding frames: the one transform on the sender sees all of them (a
-    // frame it could not encrypt would be dropped, never sent, and the layer would stall).
+    // Three encodings of the camera; each one someone receives encodes frames: the one transform on the sender sees
+    // all of them (a frame it could not encrypt would be dropped, never sent, and the layer would stall). Layers no
+    // one receives are paused (docs/architecture.md §4.2); the top one is shown encoding in the last test.
+    expect((await outbound(ald.page)).map((o) => o.rid).sort()).toEqual(['h', 'l', 'm']);
     await expect
-      .poll(async () => (await outbound(ald.page)).filter((o) => o.framesEncoded > 0).map((o) => o.rid), {
-        timeout: 20_000,
-      })
-      .toEqual(expect.arrayContaining(['h', 'm', 'l']));
+      .poll(
+        async () => {
+          const layers = await outbound(ald.page);
+          const active = layers.filter((o) => o.active);
+          return active.length > 0 && active.every((o) => o.framesEncoded > 0) ? active.map((o) => o.rid) : [];
+        },
+        { timeout: 20_000 },
+      )
+      .toEqual(expect.arrayContaining(['m', 'l']));
   });
 
   it('the large tile receives a higher layer than the small one, and both decrypt', async () => {
@@ -184,6 +192,11 @@ describe('simulcast: each tile gets the layer that fits it, every layer end-to-e
     console.info(
       `decoded heights at laptop size: ${await decodedHeight(viewer.page, ids[ald.name]!)}, ${await decodedHeight(viewer.page, ids[bel.name]!)}`,
     );
+    // The top layer, started for this tile, goes through the encrypting transform like the others.
+    for (const seat of [ald, bel])
+      await expect
+        .poll(async () => (await outbound(seat.page)).some((o) => o.rid === 'h' && o.active && o.framesEncoded > 0))
+        .toBe(true);
     await viewerDecodesBoth();
     expect(await epochOf(viewer.page)).toBe(epoch);
   });

@@ -47,6 +47,10 @@ const CaucusRef = { caucusId: Id.optional() };
 const OfferRef = { subscription: z.string().min(1).max(64), offer: z.number().int().positive() };
 const M = { meetingId: Id, requestId: RequestId, ...CaucusRef };
 
+/** A camera's simulcast layer as the SFU numbers it: 0 the lowest, 2 the highest. */
+export const Substream = z.number().int().min(0).max(2);
+export type Substream = z.infer<typeof Substream>;
+
 export const CallClientMessage = z.discriminatedUnion('type', [
   /** Ask to join the meeting's running call; delegates wait in the lobby until their own side admits them. */
   z.strictObject({
@@ -75,7 +79,7 @@ export const CallClientMessage = z.discriminatedUnion('type', [
     type: z.literal('call.layers'),
     ...M,
     layers: z
-      .array(z.strictObject({ mid: z.string().min(1).max(16), substream: z.number().int().min(0).max(2) }))
+      .array(z.strictObject({ mid: z.string().min(1).max(16), substream: Substream }))
       .min(1)
       .max(100),
   }),
@@ -226,6 +230,12 @@ export const CallServerMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('call.media-restart'), meetingId: Id, ...CaucusRef }),
   /** A chair of the side calls the caucus's participants back to the plenary (they return with one click). */
   z.object({ type: z.literal('call.caucus-recall'), meetingId: Id, caucusId: Id, byName: z.string() }),
+  /**
+   * The simulcast layers of the recipient's camera that someone in the call receives now (0 lowest .. 2 highest,
+   * the lowest always in): the browser encodes those and pauses the others (docs/architecture.md §4.2). Sent when
+   * that set changes.
+   */
+  z.object({ type: z.literal('call.camera-layers'), ...S, substreams: z.array(Substream).min(1).max(3) }),
   z.object({
     type: z.literal('call.error'),
     meetingId: Id.optional(),

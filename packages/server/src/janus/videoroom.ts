@@ -334,7 +334,8 @@ export class VideoRoomSubscriber extends VideoRoomPeer {
   async join(o: {
     room: number;
     privateId: number;
-    streams: { feed: number; mid?: string }[];
+    /** `substream`: the simulcast layer to relay of that feed's video until `configure` says otherwise. */
+    streams: { feed: number; mid?: string; substream?: number }[];
   }): Promise<{ offer: Jsep; streams: Record<string, unknown>[] }> {
     const { data, jsep } = await this.handle.message<{ streams?: Record<string, unknown>[] }>({
       request: 'join',
@@ -355,7 +356,7 @@ export class VideoRoomSubscriber extends VideoRoomPeer {
 
   /** Adds/removes streams; resolves with a new offer when Janus renegotiates at once. */
   async update(o: {
-    subscribe?: { feed: number; mid?: string }[];
+    subscribe?: { feed: number; mid?: string; substream?: number }[];
     unsubscribe?: { feed: number; mid?: string }[];
   }): Promise<Jsep | undefined> {
     const { jsep } = await this.handle.message({ request: 'update', ...o });

@@ -1,4 +1,4 @@
-import { type CallStream, type IceServer, subscriptionFeeds, subscriptionKey } from '@parley/protocol';
+import { type CallStream, type IceServer, type Substream, subscriptionFeeds, subscriptionKey } from '@parley/protocol';
 import type { CallE2ee } from '../e2ee/call-e2ee';
 import { InterpreterBooth } from './interpreter-booth';
 import { LayerRequests } from './layers';
@@ -21,6 +21,8 @@ export abstract class CallMedia {
   private ahead: Publisher | null = null;
   protected subscriber: Subscriber | null = null;
   protected iceServers: IceServer[] = [];
+  /** The camera layers someone receives, as the server last said (docs/architecture.md §4.2); null: every layer. */
+  private cameraLayers: Substream[] | null = null;
   /** The subscribed feed set last sent, so a roster change that keeps it sends nothing. */
   protected feedsKey = '';
   protected readonly layers = new LayerRequests(
@@ -67,6 +69,12 @@ export abstract class CallMedia {
    * SFU switches at that layer's next key frame, under the same keys).
    */
   tileSize = (participantId: string, heightPx: number): void => this.layers.want(participantId, heightPx);
+
+  /** The server says which of the camera's layers someone receives: encode those (docs/architecture.md §4.2). */
+  protected cameraReceived(substreams: Substream[]): Promise<void> | undefined {
+    this.cameraLayers = substreams;
+    return this.publishers.get('main')?.encodings.received(substreams);
+  }
 
   private cameraMids(): Map<string, string> | null {
     const sub = this.subscriber;
@@ -132,6 +140,7 @@ export abstract class CallMedia {
     pub.onConnected = () => this.refreshHealth();
     pub.onFailure = () => this.refreshHealth();
     await pub.start(this.iceServers);
+    if (stream === 'main' && this.cameraLayers) await pub.encodings.received(this.cameraLayers);
   }
 
   protected ensureSubscriber(): Subscriber {
@@ -145,7 +154,7 @@ export abstract class CallMedia {
     sub.onFailure = () => this.resubscribe();
     sub.onStateChange = () => this.refreshHealth();
     this.subscriber = sub;
-    // A new subscription starts every camera at its highest layer: ask again for what the tiles want.
+    // A new subscription starts every camera at the middle layer: ask again for what the tiles want.
     this.layers.plan.reset();
     return sub;
   }

@@ -1,5 +1,6 @@
 import type { CallStream, IceServer } from '@parley/protocol';
 import type { CallE2ee } from '../e2ee/call-e2ee';
+import { CameraEncodings } from './camera-encodings';
 import { CAMERA_ENCODINGS } from './layers';
 import type { CallSignalling } from './signalling';
 
@@ -22,6 +23,8 @@ export class Publisher {
   private closed = false;
   onFailure: (() => void) | null = null;
   onConnected: (() => void) | null = null;
+  /** Which of the camera's layers are encoded: those someone receives (docs/architecture.md §4.2). */
+  readonly encodings = new CameraEncodings(() => this.pc?.getSenders().find((s) => s.track?.kind === 'video') ?? null);
 
   constructor(
     readonly stream: CallStream,
@@ -121,6 +124,7 @@ export class Publisher {
 
   close(): void {
     this.closed = true;
+    this.encodings.close();
     if (this.disconnectTimer) clearTimeout(this.disconnectTimer);
     this.pc?.close();
     this.pc = null;

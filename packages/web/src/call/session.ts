@@ -277,6 +277,8 @@ export class CallSession extends CallMedia {
         return this.ensureSubscriber().handleOffer(m);
       case 'call.caucus-recall':
         return this.set({ recalledBy: m.byName });
+      case 'call.camera-layers':
+        return this.cameraReceived(m.substreams);
       case 'call.mute-requested':
         this.setAudio(false);
         return this.set({ notice: t('call-room.askedToMute', { name: m.byName }) });

@@ -11,6 +11,7 @@ import type { RoomHandle } from '../../janus/index.js';
 import type { Connection } from '../../realtime/hub.js';
 import type { MeetingFacts } from '../meetings/index.js';
 import type { CallPerson } from './access.js';
+import { sendCameraLayers } from './camera-layers.js';
 import type { ParticipantMedia } from './media.js';
 
 /** Someone known to a running call: waiting in the lobby or admitted. */
@@ -38,6 +39,11 @@ export interface Member {
   keyPackage?: string | null;
   /** In the plenary: the id of the side's caucus this participant stepped out to, else null. */
   away: string | null;
+  /**
+   * The camera layers last sent to this participant's browser to encode (`call.camera-layers`); null once their
+   * camera publishes afresh, whose encoder starts with every layer (docs/architecture.md §4.2).
+   */
+  cameraLayers: string | null;
 }
 
 /** What makes a call a caucus: the plenary it belongs to and the one side that may be in it. */
@@ -66,6 +72,7 @@ export class LiveCall {
   /** In the plenary: each side's open caucus, by side id. */
   readonly caucuses = new Map<string, LiveCall>();
   private flushQueued = false;
+  private layersQueued = false;
 
   constructor(
     readonly callId: string,
@@ -199,6 +206,20 @@ export class LiveCall {
       // Once: a member that missed it claims as usual, and a one-time package must not be offered twice.
       for (const m of this.members.values()) m.keyPackage = null;
       this.onFlush?.();
+      this.layersChanged();
+    });
+  }
+
+  /**
+   * Someone's subscription or the layers they ask for changed (or the roster did): each camera's encoded layers
+   * follow, once per tick (docs/architecture.md §4.2).
+   */
+  layersChanged(): void {
+    if (this.layersQueued) return;
+    this.layersQueued = true;
+    setImmediate(() => {
+      this.layersQueued = false;
+      if (!this.ending) sendCameraLayers(this);
     });
   }
 }
@@ -266,6 +287,7 @@ export function newMember(
     grace: null,
     queues: new Map(),
     away: null,
+    cameraLayers: null,
   };
 }
 

@@ -323,8 +323,11 @@ export class CallManager {
   mediaEvents(call: LiveCall, m: Member): MediaEvents {
     return {
       feed: (stream, feedId, live) => {
-        if (live) m.feeds.set(stream, feedId);
-        else if (m.feeds.get(stream) === feedId) {
+        if (live) {
+          m.feeds.set(stream, feedId);
+          // A camera that publishes afresh encodes every layer until told otherwise.
+          if (stream === 'main') m.cameraLayers = null;
+        } else if (m.feeds.get(stream) === feedId) {
           m.feeds.delete(stream);
           if (stream === 'main') m.speaking = false;
           for (const other of call.members.values()) other.media?.forgetFeed(feedId);
@@ -337,7 +340,10 @@ export class CallManager {
         owner.member.speaking = talking;
         call.broadcast();
       },
-      offer: (offer) => call.send(m, offerMessage(call, offer)),
+      offer: (offer) => {
+        call.send(m, offerMessage(call, offer));
+        call.layersChanged();
+      },
     };
   }
 
@@ -351,7 +357,10 @@ export class CallManager {
     if (!media || feeds.length === 0) return;
     try {
       const offer = await enqueue(m, 'subscriber', () => media.subscribe(feeds));
-      if (offer && m.media === media) call.send(m, offerMessage(call, offer));
+      if (offer && m.media === media) {
+        call.send(m, offerMessage(call, offer));
+        call.layersChanged();
+      }
     } catch (err) {
       this.ctx.log.warn({ err, meetingId: call.meetingId }, 'calls: subscription at admission failed');
       if (m.media !== media) return;

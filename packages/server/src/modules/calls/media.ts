@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { CallStream, CallTarget } from '@parley/protocol';
+import type { CallStream, CallTarget, Substream } from '@parley/protocol';
 import type { IceCandidate } from '../../janus/client.js';
 import {
   type JanusClient,
@@ -9,6 +9,7 @@ import {
   type VideoRoomPublisher,
   type VideoRoomSubscriber,
 } from '../../janus/index.js';
+import { FIRST_SUBSTREAM } from './camera-layers.js';
 
 /** A subscribed stream as Janus describes it (`streams` of a subscriber join/update/updated). */
 export interface JanusStream {
@@ -70,6 +71,8 @@ export class ParticipantMedia {
   private offers = 0;
   private waiting: number | null = null;
   private subscribed = new Map<string, { feed: number; mid?: string }>();
+  /** The subscription's video streams by mid: the feed each carries and the layer asked of it (docs/architecture.md §4.2). */
+  private videoLayers = new Map<string, { feedId: string; substream: Substream }>();
   private privateId = 0;
   closed = false;
 
@@ -172,6 +175,8 @@ export class ParticipantMedia {
     const want = new Map(feeds.map((f) => [`${f.feedId}/${f.mid ?? '*'}`, { feed: Number(f.feedId), mid: f.mid }]));
     const clean = (x: { feed: number; mid?: string | undefined }) =>
       x.mid ? { feed: x.feed, mid: x.mid } : { feed: x.feed };
+    // A new camera starts at the layer every sender encodes for it; the tile then asks for the one that fits.
+    const added = (x: { feed: number; mid?: string | undefined }) => ({ ...clean(x), substream: FIRST_SUBSTREAM });
     if (!this.sub?.handle.alive) {
       this.sub = null;
       this.subscribed.clear();
@@ -185,7 +190,7 @@ export class ParticipantMedia {
       const joined = await sub.join({
         room: this.room.room,
         privateId: this.privateId,
-        streams: [...want.values()].map(clean),
+        streams: [...want.values()].map(added),
       });
       this.sub = sub;
       this.subscription = randomUUID();
@@ -193,7 +198,7 @@ export class ParticipantMedia {
       this.subscribed = want;
       return this.numbered(joined.offer, joined.streams);
     }
-    const subscribe = [...want].filter(([k]) => !this.subscribed.has(k)).map(([, v]) => clean(v));
+    const subscribe = [...want].filter(([k]) => !this.subscribed.has(k)).map(([, v]) => added(v));
     const unsubscribe = [...this.subscribed].filter(([k]) => !want.has(k)).map(([, v]) => clean(v));
     if (subscribe.length === 0 && unsubscribe.length === 0) return null;
     const res = await this.sub.handle.message<{ streams?: unknown }>({
@@ -210,12 +215,34 @@ export class ParticipantMedia {
   private numbered(jsep: Jsep, streams: unknown): SubscriptionOffer {
     this.offers += 1;
     this.waiting = this.offers;
-    return { jsep, streams: parseStreams(streams), subscription: this.subscription, offer: this.offers };
+    const parsed = parseStreams(streams);
+    this.keepLayers(parsed);
+    return { jsep, streams: parsed, subscription: this.subscription, offer: this.offers };
+  }
+
+  /** Janus lists the whole subscription in each offer: a mid now carrying another feed starts at the first layer. */
+  private keepLayers(streams: JanusStream[]): void {
+    const before = this.videoLayers;
+    this.videoLayers = new Map();
+    for (const s of streams) {
+      if (s.type !== 'video' || !s.active) continue;
+      const was = before.get(s.mid);
+      this.videoLayers.set(s.mid, {
+        feedId: s.feedId,
+        substream: was?.feedId === s.feedId ? was.substream : FIRST_SUBSTREAM,
+      });
+    }
+  }
+
+  /** Which layer of each subscribed video feed this participant receives now (cameras and screen shares alike). */
+  receivedLayers(): { feedId: string; substream: Substream }[] {
+    return this.sub?.handle.alive ? [...this.videoLayers.values()] : [];
   }
 
   /** Janus dropped a feed from the subscription on its own (its publisher left). */
   forgetFeed(feedId: string): void {
     for (const [k, v] of this.subscribed) if (String(v.feed) === feedId) this.subscribed.delete(k);
+    for (const [mid, v] of this.videoLayers) if (v.feedId === feedId) this.videoLayers.delete(mid);
   }
 
   /**
@@ -232,9 +259,13 @@ export class ParticipantMedia {
   }
 
   /** The simulcast layer per subscribed video mid; false when there is no subscription to configure. */
-  async setLayers(layers: { mid: string; substream: number }[]): Promise<boolean> {
+  async setLayers(layers: { mid: string; substream: Substream }[]): Promise<boolean> {
     if (!this.sub?.handle.alive) return false;
     await this.sub.configure(layers.map((l) => ({ mid: l.mid, substream: l.substream })));
+    for (const l of layers) {
+      const v = this.videoLayers.get(l.mid);
+      if (v) v.substream = l.substream;
+    }
     return true;
   }
 

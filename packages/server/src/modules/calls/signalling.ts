@@ -160,6 +160,7 @@ async function dispatch(mgr: CallManager, conn: Connection, call: LiveCall, me: 
       }
       const offer = await enqueue(me, 'subscriber', () => media.subscribe(msg.feeds));
       if (offer) call.send(me, { ...offerMessage(call, offer), ...rid });
+      call.layersChanged();
       return;
     }
     case 'call.subscribe-answer': {
@@ -173,6 +174,7 @@ async function dispatch(mgr: CallManager, conn: Connection, call: LiveCall, me: 
       const media = admitted(me);
       if (!(await enqueue(me, 'subscriber', () => media.setLayers(msg.layers))))
         throw new CallError('no_such_stream', 'Subscribe first');
+      call.layersChanged();
       return;
     }
     case 'call.trickle': {

@@ -1,0 +1,52 @@
+import type { Substream } from '@parley/protocol';
+import type { LiveCall } from './live.js';
+
+/**
+ * The layer a new receiver of a camera gets until its tile asks for the one that fits (`call.layers`): the middle
+ * one, which a tile of a three-person call on a laptop shows, and which every sender encodes as long as someone
+ * receives it at that size (docs/architecture.md §4.2).
+ */
+export const FIRST_SUBSTREAM: Substream = 1;
+/** Always encoded: a new receiver of any camera has a key frame to start from at once, with no round trip to the sender. */
+const ALWAYS_SENT: Substream = 0;
+const EVERY_LAYER: Substream[] = [0, 1, 2];
+
+/** What the demand needs of an admitted participant: their camera's feed and what they receive. */
+export interface LayerParty {
+  participantId: string;
+  feeds: ReadonlyMap<string, string>;
+  media: { receivedLayers(): { feedId: string; substream: Substream }[] } | null;
+}
+
+/**
+ * The layers of each camera published through this node that someone receives, by participant: the lowest, plus
+ * the layer each receiver's subscription asks for. Receivers through other server nodes are not known here, so in a
+ * call that spans nodes (`spansNodes`) every camera keeps every layer.
+ */
+export function cameraDemand(admitted: readonly LayerParty[], spansNodes: boolean): Map<string, Substream[]> {
+  const wanted = new Map<string, Set<Substream>>();
+  const cameraOf = new Map<string, string>();
+  for (const m of admitted) {
+    const feedId = m.feeds.get('main');
+    if (feedId === undefined) continue;
+    wanted.set(m.participantId, new Set([ALWAYS_SENT]));
+    cameraOf.set(feedId, m.participantId);
+  }
+  for (const receiver of admitted)
+    for (const r of receiver.media?.receivedLayers() ?? []) {
+      const owner = cameraOf.get(r.feedId);
+      if (owner !== undefined && owner !== receiver.participantId) wanted.get(owner)?.add(r.substream);
+    }
+  return new Map([...wanted].map(([id, s]) => [id, spansNodes ? EVERY_LAYER : [...s].sort()]));
+}
+
+/** Tells each publishing participant whose demand changed which layers to encode (`call.camera-layers`). */
+export function sendCameraLayers(call: LiveCall): void {
+  for (const [participantId, substreams] of cameraDemand(call.admitted(), call.remote.length > 0)) {
+    const m = call.members.get(participantId);
+    const key = substreams.join();
+    if (!m || m.cameraLayers === key) continue;
+    m.cameraLayers = key;
+    call.send(m, { type: 'call.camera-layers', meetingId: call.meetingId, substreams });
+  }
+}
