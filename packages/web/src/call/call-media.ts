@@ -8,6 +8,9 @@ import { type CallSnapshot, INITIAL } from './snapshot';
 import { type InboundStat, inboundStats, type OutboundStat, outboundStats } from './stats';
 import { Subscriber } from './subscriber';
 
+/** What a new receiver of a camera gets first: its lowest and middle layers (the server's `FIRST_SUBSTREAM`). */
+const FIRST_LAYERS: Substream[] = [0, 1];
+
 /**
  * The media half of a participation in a call: the snapshot React reads, the published streams (camera and
  * microphone, screen share, an interpreter's channel), the subscription, the simulcast layers asked for and the
@@ -140,7 +143,8 @@ export abstract class CallMedia {
     pub.onConnected = () => this.refreshHealth();
     pub.onFailure = () => this.refreshHealth();
     await pub.start(this.iceServers);
-    if (stream === 'main' && this.cameraLayers) await pub.encodings.received(this.cameraLayers);
+    // Until the server says who receives what, the layers a new receiver starts at (docs/architecture.md §4.2).
+    if (stream === 'main') await pub.encodings.received(this.cameraLayers ?? FIRST_LAYERS);
   }
 
   protected ensureSubscriber(): Subscriber {
