@@ -166,6 +166,9 @@ export abstract class CallMedia {
   /** Subscribes to `subscriptionFeeds`; sent only when that set changes (speaking flags change often). */
   protected async updateSubscription(): Promise<void> {
     if (this.state.phase !== 'joined' || this.state.away) return;
+    // A roster that does not list us is an earlier join's (or none yet): subscribing from it would undo what the
+    // server subscribed us to at admission (docs/call-keys.md §11). The roster that lists us follows at once.
+    if (!this.state.participants.some((p) => p.participantId === this.state.participantId)) return;
     const feeds = subscriptionFeeds(this.state.participants, this.state.participantId, this.state.listening);
     const key = subscriptionKey(feeds.map((f) => f.feedId));
     if (key === this.feedsKey) return;
