@@ -5,10 +5,11 @@ import {
   type CallSeat,
   callSeat,
   createVideoMeeting,
+  decodedHeight,
   idOf,
-  inbound,
   joinFromPreJoin,
   openPreJoin,
+  outbound,
   reportSeats,
   waitDecoding,
   waitInRoom,
@@ -18,20 +19,8 @@ import { seedWorld, type World } from './support/world.js';
 
 /** The camera's layers its encoder sends right now, highest first (rids of active outbound encodings). */
 async function sending(page: Page): Promise<string[]> {
-  const out = await page.evaluate(async () => {
-    const s = (
-      window as unknown as { __parleyCall?: { outboundStats(): Promise<{ rid: string | null; active: boolean }[]> } }
-    ).__parleyCall;
-    return s ? s.outboundStats() : [];
-  });
+  const out = await outbound(page);
   return ['h', 'm', 'l'].filter((rid) => out.some((o) => o.rid === rid && o.active));
-}
-
-async function decodedHeight(page: Page, participantId: string): Promise<number> {
-  const v = (await inbound(page)).find(
-    (s) => s.participantId === participantId && s.stream === 'main' && s.kind === 'video',
-  ) as { frameHeight?: number } | undefined;
-  return v?.frameHeight ?? 0;
 }
 
 /**

@@ -5,10 +5,11 @@ import {
   type CallSeat,
   callSeat,
   createVideoMeeting,
+  decodedHeight,
   idOf,
-  inbound,
   joinFromPreJoin,
   openPreJoin,
+  outbound,
   reportSeats,
   tileLuminance,
   waitDecoding,
@@ -17,28 +18,6 @@ import {
 import { type CallServer, startCallServer } from './support/call-server.js';
 import { PHONE } from './support/devices.js';
 import { seedWorld, type World } from './support/world.js';
-
-interface Outbound {
-  rid: string | null;
-  active: boolean;
-  framesEncoded: number;
-  frameHeight: number | null;
-}
-
-async function outbound(page: Page): Promise<Outbound[]> {
-  return page.evaluate(async () => {
-    const s = (window as unknown as { __parleyCall?: { outboundStats(): Promise<Outbound[]> } }).__parleyCall;
-    return s ? s.outboundStats() : [];
-  });
-}
-
-/** Height of the frames `page` decodes of `participantId`'s camera right now (0 before the first). */
-async function decodedHeight(page: Page, participantId: string): Promise<number> {
-  const v = (await inbound(page)).find(
-    (s) => s.participantId === participantId && s.stream === 'main' && s.kind === 'video',
-  ) as { frameHeight?: number } | undefined;
-  return v?.frameHeight ?? 0;
-}
 
 async function epochOf(page: Page): Promise<number | null> {
   return page.evaluate(

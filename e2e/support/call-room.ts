@@ -116,6 +116,29 @@ export async function inbound(page: CallPage): Promise<Inbound[]> {
   });
 }
 
+/** Height of the frames `page` decodes of `participantId`'s camera right now (0 before the first). */
+export async function decodedHeight(page: CallPage, participantId: string): Promise<number> {
+  const v = (await inbound(page)).find(
+    (s) => s.participantId === participantId && s.stream === 'main' && s.kind === 'video',
+  ) as { frameHeight?: number } | undefined;
+  return v?.frameHeight ?? 0;
+}
+
+/** One simulcast layer of the page's own camera, as its sender reports it. */
+export interface Outbound {
+  rid: string | null;
+  active: boolean;
+  framesEncoded: number;
+  frameHeight: number | null;
+}
+
+export async function outbound(page: CallPage): Promise<Outbound[]> {
+  return page.evaluate(async () => {
+    const s = (window as unknown as { __parleyCall?: { outboundStats(): Promise<Outbound[]> } }).__parleyCall;
+    return s ? s.outboundStats() : [];
+  });
+}
+
 export async function roster(page: CallPage): Promise<{ participantId: string; displayName: string }[]> {
   return page.evaluate(() => {
     const s = (
