@@ -3,8 +3,7 @@ import type { LiveCall } from './live.js';
 
 /**
  * The layer a new receiver of a camera gets until its tile asks for the one that fits (`call.layers`): the middle
- * one, which a tile of a three-person call on a laptop shows, and which every sender encodes as long as someone
- * receives it at that size (docs/architecture.md §4.2).
+ * one, the size of a tile in a small call on a laptop (docs/architecture.md §4.2).
  */
 export const FIRST_SUBSTREAM: Substream = 1;
 /** Always encoded: a new receiver of any camera has a key frame to start from at once, with no round trip to the sender. */

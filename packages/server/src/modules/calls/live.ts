@@ -41,7 +41,7 @@ export interface Member {
   away: string | null;
   /**
    * The camera layers last sent to this participant's browser to encode (`call.camera-layers`); null once their
-   * camera publishes afresh, whose encoder starts with every layer (docs/architecture.md §4.2).
+   * camera publishes afresh, whose encoder starts from its first layers (docs/architecture.md §4.2).
    */
   cameraLayers: string | null;
 }

@@ -325,7 +325,7 @@ export class CallManager {
       feed: (stream, feedId, live) => {
         if (live) {
           m.feeds.set(stream, feedId);
-          // A camera that publishes afresh encodes every layer until told otherwise.
+          // A camera that publishes afresh starts from its first layers: it is told the demand again.
           if (stream === 'main') m.cameraLayers = null;
         } else if (m.feeds.get(stream) === feedId) {
           m.feeds.delete(stream);
