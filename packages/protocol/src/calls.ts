@@ -50,6 +50,12 @@ const M = { meetingId: Id, requestId: RequestId, ...CaucusRef };
 /** A camera's simulcast layer as the SFU numbers it: 0 the lowest, 2 the highest. */
 export const Substream = z.number().int().min(0).max(2);
 export type Substream = z.infer<typeof Substream>;
+/**
+ * The layer a new receiver of a camera gets until its tile asks for the one that fits (`call.layers`): the middle
+ * one, the size of a tile in a small call on a laptop. The server subscribes at it, and a camera that starts
+ * publishing sends up to it until the server says who receives what (docs/architecture.md §4.2).
+ */
+export const FIRST_SUBSTREAM: Substream = 1;
 
 export const CallClientMessage = z.discriminatedUnion('type', [
   /** Ask to join the meeting's running call; delegates wait in the lobby until their own side admits them. */

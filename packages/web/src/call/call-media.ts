@@ -1,4 +1,11 @@
-import { type CallStream, type IceServer, type Substream, subscriptionFeeds, subscriptionKey } from '@parley/protocol';
+import {
+  type CallStream,
+  FIRST_SUBSTREAM,
+  type IceServer,
+  type Substream,
+  subscriptionFeeds,
+  subscriptionKey,
+} from '@parley/protocol';
 import type { CallE2ee } from '../e2ee/call-e2ee';
 import { InterpreterBooth } from './interpreter-booth';
 import { LayerRequests } from './layers';
@@ -8,8 +15,8 @@ import { type CallSnapshot, INITIAL } from './snapshot';
 import { type InboundStat, inboundStats, type OutboundStat, outboundStats } from './stats';
 import { Subscriber } from './subscriber';
 
-/** What a new receiver of a camera gets first: its lowest and middle layers (the server's `FIRST_SUBSTREAM`). */
-const FIRST_LAYERS: Substream[] = [0, 1];
+/** A camera's layers up to the one a new receiver gets first. */
+const FIRST_LAYERS: Substream[] = [0, FIRST_SUBSTREAM];
 
 /**
  * The media half of a participation in a call: the snapshot React reads, the published streams (camera and

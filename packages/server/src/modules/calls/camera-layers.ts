@@ -1,11 +1,6 @@
 import type { Substream } from '@parley/protocol';
 import type { LiveCall } from './live.js';
 
-/**
- * The layer a new receiver of a camera gets until its tile asks for the one that fits (`call.layers`): the middle
- * one, the size of a tile in a small call on a laptop (docs/architecture.md §4.2).
- */
-export const FIRST_SUBSTREAM: Substream = 1;
 /** Always encoded: a new receiver of any camera has a key frame to start from at once, with no round trip to the sender. */
 const ALWAYS_SENT: Substream = 0;
 const EVERY_LAYER: Substream[] = [0, 1, 2];

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { CallStream, CallTarget, Substream } from '@parley/protocol';
+import { type CallStream, type CallTarget, FIRST_SUBSTREAM, type Substream } from '@parley/protocol';
 import type { IceCandidate } from '../../janus/client.js';
 import {
   type JanusClient,
@@ -9,7 +9,6 @@ import {
   type VideoRoomPublisher,
   type VideoRoomSubscriber,
 } from '../../janus/index.js';
-import { FIRST_SUBSTREAM } from './camera-layers.js';
 
 /** A subscribed stream as Janus describes it (`streams` of a subscriber join/update/updated). */
 export interface JanusStream {
