@@ -84,6 +84,9 @@ export class MlsGroupClient extends GroupCore {
   }
 
   async #begin(): Promise<void> {
+    // A Welcome handed to the listener as it subscribed (kept since admission, §11) ran first and made this device a
+    // member: looking the group up now would find its own leaf and take the stored session on a second time.
+    if (this.session?.active) return;
     const { context, text, trust } = this.setup;
     const deviceId = this.device.deviceId;
     this.trace('looking up the group');

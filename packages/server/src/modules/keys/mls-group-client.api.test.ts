@@ -180,6 +180,22 @@ describe('the MLS group client against the real Delivery Service', () => {
     expect(a.session!.epoch).toBe(2n);
   });
 
+  it('takes a Welcome pushed before it started, handed over as it subscribes, and looks no further (§11)', async () => {
+    const [a, b] = await devices('chairA', 'memberA');
+    await a.start();
+    b.keepWelcomes();
+    await until('b listening', () => b.events.subscribed(`user:${b.device.userId}`));
+    a.wants.add(b.device);
+    await a.addNow();
+    await until('the Welcome kept', () => b.keptWelcomes === 1);
+    // The kept Welcome reaches the new client's listener before its own lookup runs; the lookup then finds b a member
+    // with a stored session, which it must not take on a second time.
+    await b.start();
+    await until('b in', () => agreed([a, b]));
+    expect(b.joins).toEqual([expect.stringMatching(/^welcomed@/)]);
+    expect(b.trace.some((l) => l.includes('looking up the group'))).toBe(false);
+  });
+
   it('starts over from the current Welcome when its stored membership was replaced (§8.2)', async () => {
     const [a, b] = await devices('chairA', 'memberA');
     await form(a, b);

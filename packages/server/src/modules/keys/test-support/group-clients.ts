@@ -1,4 +1,12 @@
-import { fromB64, type KeyPackageToAdd, type MlsGroupClient, type MlsGroupOwner, type MlsSession } from '@parley/e2ee';
+import {
+  fromB64,
+  type GroupEvents,
+  type KeyPackageToAdd,
+  type MlsGroupClient,
+  type MlsGroupOwner,
+  type MlsSession,
+} from '@parley/e2ee';
+import type { DomainEvent } from '@parley/protocol';
 import type { AppContext } from '../../../context.js';
 import { HubEvents } from '../../../ops/hub-events.js';
 import { MlsDevice } from '../../../ops/mls-device.js';
@@ -19,6 +27,8 @@ export class GroupMember {
   /** Awaited after this member has chosen whom to add and before it prepares the commit (tests that stage a race). */
   beforeAdd?: () => Promise<void>;
   client!: MlsGroupClient;
+  /** Welcomes pushed while no client ran, for the next client's listener (`keepWelcomes`). */
+  #kept: DomainEvent[] | null = null;
 
   private constructor(
     readonly device: MlsDevice,
@@ -41,6 +51,40 @@ export class GroupMember {
   }
 
   /**
+   * Keeps the Welcomes pushed from now on and hands them to the next client's listener the moment it subscribes, as
+   * a call page does with those that come between its admission and its key layer (docs/call-keys.md §11).
+   */
+  keepWelcomes(): void {
+    this.#kept = [];
+    this.events.subscribe(this.#topic, (event) => {
+      if (event.kind === 'mls.welcome') this.#kept?.push(event);
+    });
+  }
+
+  get keptWelcomes(): number {
+    return this.#kept?.length ?? 0;
+  }
+
+  get #topic() {
+    return `user:${this.device.userId}` as const;
+  }
+
+  /** The hub's events, with the kept Welcomes replayed to the listener of this user's topic as it subscribes. */
+  #events(): GroupEvents {
+    return {
+      subscribe: (topic, listener) => {
+        const off = this.events.subscribe(topic, listener);
+        if (topic === this.#topic && this.#kept) {
+          const kept = this.#kept;
+          this.#kept = null;
+          for (const event of kept) listener(event);
+        }
+        return off;
+      },
+    };
+  }
+
+  /**
    * A new client for this device (a page load): the device and its stored sessions stay. `afreshWhenAlone` as a
    * call's client has it.
    */
@@ -50,7 +94,7 @@ export class GroupMember {
       {
         ...options,
         context: this.context,
-        ws: this.events,
+        ws: this.#events(),
         timing: { syncEveryMs: 400 },
         trace: (l) => {
           this.trace.push(l);
