@@ -25,7 +25,8 @@ export const pageOf = (seat: MixedSeat): CallPage => ('call' in seat ? seat.call
 export interface E2eeView {
   safetyCode: string | null;
   epoch: number | null;
-  participants: { participantId: string; framesDecrypted: number; framesFailed: number; mediaEpoch: number | null }[];
+  /** No frame counts: the snapshot takes a new view only when something on screen changes (`sameOnScreen`). */
+  participants: { participantId: string; status: string; mediaEpoch: number | null }[];
 }
 
 export const views = (present: MixedSeat[]) =>
@@ -140,7 +141,7 @@ export async function settledPast(ids: Record<string, string>, present: MixedSea
         if (other === present[i]) continue;
         const p = v.participants.find((x) => x.participantId === ids[other.name]);
         if (p?.mediaEpoch !== epoch)
-          lag.push(`${seat} has ${other.name}'s media at epoch ${p?.mediaEpoch} (${p?.framesFailed} failed)`);
+          lag.push(`${seat} has ${other.name}'s media at epoch ${p?.mediaEpoch} (${p?.status})`);
       }
     });
     return lag.join('; ') || 'settled';

@@ -37,7 +37,14 @@ export function useTileLayout(ref: RefObject<HTMLElement | null>, counts: number
     const el = ref.current;
     if (!el) return;
     const parts = key ? key.split(',').map(Number) : [];
-    const plan = () => setLayout(bestLayout(el.clientWidth, el.clientHeight, parts));
+    // The stage resizes whenever anything around it moves (a panel, a notice): the same plan keeps the same object,
+    // so the tiles do not render again for nothing.
+    const plan = () => {
+      const next = bestLayout(el.clientWidth, el.clientHeight, parts);
+      setLayout((was) =>
+        was?.tileWidth === next.tileWidth && was.columns.join() === next.columns.join() ? was : next,
+      );
+    };
     plan();
     const ro = new ResizeObserver(plan);
     ro.observe(el);

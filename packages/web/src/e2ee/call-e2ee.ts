@@ -34,7 +34,7 @@ import { http } from '../api/client.js';
 import { realtime } from '../api/realtime.js';
 import { fromUtf8, utf8 } from './bytes.js';
 import { CallKeyManager } from './call-key-manager.js';
-import { buildState, type MemberFacts, participantLeaves } from './call-state.js';
+import { buildState, type MemberFacts, participantLeaves, sameOnScreen } from './call-state.js';
 import { LocalDevice } from './device.js';
 import { DeviceStore } from './device-store.js';
 import { MediaCrypto } from './media-crypto.js';
@@ -88,6 +88,8 @@ export class CallE2ee {
   readonly #store: DeviceStore;
   readonly #trust: DeviceTrust;
   readonly #viewers = new Set<(view: CallE2eeView) => void>();
+  /** The view last handed to the viewers. */
+  #shown: CallE2eeView | null = null;
   readonly #chatters = new Set<(message: ChatMessage) => void>();
   #media: MediaCrypto | undefined;
   #device: LocalDevice | undefined;
@@ -316,9 +318,15 @@ export class CallE2ee {
     return this.#media;
   }
 
+  /**
+   * Only when the view changed in something on screen: not for frame counts alone (the worker reports them twice a
+   * second) nor for a step that changed nothing visible; each new view re-renders the call room.
+   */
   #emit(): void {
     if (this.#viewers.size === 0) return;
     const view = this.view;
+    if (this.#shown && sameOnScreen(view, this.#shown)) return;
+    this.#shown = view;
     for (const cb of this.#viewers) cb(view);
   }
 

@@ -116,3 +116,15 @@ export function describeKeyStatus(p: Pick<ParticipantKeys, 'status' | 'displayNa
       return `this browser cannot decrypt media from ${p.displayName}`;
   }
 }
+
+/** Counted with every frame and shown nowhere on screen (tests and diagnostics read them from the view). */
+const FRAME_COUNTERS = new Set(['framesEncrypted', 'framesDroppedNoKey', 'framesDecrypted', 'framesFailed']);
+const onScreen = (view: CallE2eeView) => JSON.stringify(view, (k, v) => (FRAME_COUNTERS.has(k) ? undefined : v));
+
+/**
+ * Whether two views differ in anything but frame counts. The worker reports its counts twice a second while media
+ * flows; a new view for each would re-render the whole call room for nothing the person sees.
+ */
+export function sameOnScreen(a: CallE2eeView, b: CallE2eeView): boolean {
+  return onScreen(a) === onScreen(b);
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DepartureHold, planAdds } from './add-plan.js';
-import { buildState, describeKeyStatus, FAILING_AFTER_FRAMES, participantLeaves } from './call-state.js';
+import { buildState, describeKeyStatus, FAILING_AFTER_FRAMES, participantLeaves, sameOnScreen } from './call-state.js';
 import { compareWithSeen } from './trust.js';
 import type { RosterEntry } from './types.js';
 
@@ -95,6 +95,26 @@ describe('call state', () => {
       error: null,
     });
     expect(s.participants).toMatchObject([{ participantId: 'p-a', status: 'waiting' }]);
+  });
+
+  it('counts frames without changing what is on screen, until a count changes a status or an epoch', () => {
+    const view = (encrypted: number, received: { decrypted: number; failed: number; failingSince: number }) =>
+      buildState({
+        phase: 'ready',
+        epoch: 3n,
+        safetyCode: '1',
+        deviceId: 'd-a',
+        roster: [person('a', 'd-a'), person('b', 'd-b')],
+        members: [facts('a', 0), facts('b', 1)],
+        stats: { ...stats, encrypted, receivers: { 'p-b': { ...received, lastError: null, lastEpoch: 3 } } },
+        error: null,
+      });
+    const first = view(10, { decrypted: 10, failed: 0, failingSince: 0 });
+    expect(sameOnScreen(first, view(500, { decrypted: 480, failed: 2, failingSince: 2 }))).toBe(true);
+    const failing = view(500, { decrypted: 480, failed: 90, failingSince: FAILING_AFTER_FRAMES });
+    expect(failing.keys['p-b']).toBe('failing');
+    expect(sameOnScreen(first, failing)).toBe(false);
+    expect(sameOnScreen(first, { ...first, epoch: 4 })).toBe(false);
   });
 });
 
