@@ -114,8 +114,11 @@ async function subscribe(room, privateId, feeds, measure) {
   const watching = measure ? watchFrames(pc) : Promise.resolve();
   await pc.setRemoteDescription(r.jsep);
   const answer = await pc.createAnswer();
+  // As Parley's page does: Janus takes the answer before ICE starts here (an ICE-lite Janus otherwise drops the first
+  // DTLS message of a browser that connected before it had the answer).
+  const started = message(h, { request: 'start' }, { type: answer.type, sdp: answer.sdp });
   await pc.setLocalDescription(answer);
-  await message(h, { request: 'start' }, { type: answer.type, sdp: answer.sdp });
+  await started;
   await watching;
 }
 

@@ -62,5 +62,6 @@ describe('Janus settings from the environment', () => {
     expect(text).toContain('nat_1_1_mapping = "203.0.113.10"');
     expect(text).toContain('ice_enforce_list = "eth0"');
     expect(text).toContain('rtp_port_range = "20000-20999"');
+    expect(text).toContain('ice_lite = true');
   });
 });

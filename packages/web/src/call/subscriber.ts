@@ -102,13 +102,17 @@ export class Subscriber {
       this.attached.set(t.receiver, info.participantId);
     }
     const answer = await pc.createAnswer();
-    await pc.setLocalDescription(answer);
-    await this.signal.send({
+    // The answer leaves before it is set here: setting it starts ICE, and the SFU should hold it (and with it this
+    // connection's ICE credentials and DTLS role) by the time the first check and DTLS message reach it
+    // (docs/call-keys.md §11). The candidates follow by trickle either way.
+    const sent = this.signal.send({
       type: 'call.subscribe-answer',
       subscription: msg.subscription,
       offer: msg.offer,
-      jsep: { type: 'answer', sdp: pc.localDescription?.sdp ?? answer.sdp ?? '' },
+      jsep: { type: 'answer', sdp: answer.sdp ?? '' },
     });
+    await pc.setLocalDescription(answer);
+    await sent;
     const queued = this.pendingCandidates ?? [];
     this.pendingCandidates = null;
     for (const c of queued) this.sendCandidate(c);
