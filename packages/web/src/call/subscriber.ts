@@ -101,7 +101,8 @@ export class Subscriber {
       this.crypto.attachReceiver(t.receiver, info.participantId);
       this.attached.set(t.receiver, info.participantId);
     }
-    const answer = await pc.createAnswer();
+    const created = await pc.createAnswer();
+    const answer = { type: created.type, sdp: (created.sdp ?? '').replace(/a=setup:active/g, 'a=setup:passive') };
     // The answer leaves before it is set here: setting it starts ICE, and the SFU should hold it (and with it this
     // connection's ICE credentials and DTLS role) by the time the first check and DTLS message reach it
     // (docs/call-keys.md §11). The candidates follow by trickle either way.
@@ -109,7 +110,7 @@ export class Subscriber {
       type: 'call.subscribe-answer',
       subscription: msg.subscription,
       offer: msg.offer,
-      jsep: { type: 'answer', sdp: answer.sdp ?? '' },
+      jsep: { type: 'answer', sdp: answer.sdp },
     });
     await pc.setLocalDescription(answer);
     await sent;
