@@ -101,11 +101,13 @@ export class Subscriber {
       this.crypto.attachReceiver(t.receiver, info.participantId);
       this.attached.set(t.receiver, info.participantId);
     }
+    // This browser takes the DTLS server role: Janus, an ICE-lite agent, opens the handshake once the browser's
+    // nominated check reaches it, so no first handshake message can come before Janus's handshake started (a
+    // browser's ClientHello could, and was resent only a second later). The answer leaves before it is set here:
+    // setting it starts ICE, and Janus must hold it by the first check (docs/call-keys.md §11). The candidates
+    // follow by trickle either way.
     const created = await pc.createAnswer();
     const answer = { type: created.type, sdp: (created.sdp ?? '').replace(/a=setup:active/g, 'a=setup:passive') };
-    // The answer leaves before it is set here: setting it starts ICE, and the SFU should hold it (and with it this
-    // connection's ICE credentials and DTLS role) by the time the first check and DTLS message reach it
-    // (docs/call-keys.md §11). The candidates follow by trickle either way.
     const sent = this.signal.send({
       type: 'call.subscribe-answer',
       subscription: msg.subscription,
