@@ -113,10 +113,11 @@ async function subscribe(room, privateId, feeds, measure) {
   const r = await message(h, { request: 'join', ptype: 'subscriber', room, private_id: privateId, streams, use_msid: true });
   const watching = measure ? watchFrames(pc) : Promise.resolve();
   await pc.setRemoteDescription(r.jsep);
-  const answer = await pc.createAnswer();
-  // As Parley's page does: Janus takes the answer before ICE starts here (an ICE-lite Janus otherwise drops the first
-  // DTLS message of a browser that connected before it had the answer).
-  const started = message(h, { request: 'start' }, { type: answer.type, sdp: answer.sdp });
+  // As Parley's page does (docs/call-keys.md §11): the DTLS server role, and the answer to Janus before it is set
+  // here. With Janus an ICE-lite agent, a page that answered as the DTLS client lost a second now and then.
+  const created = await pc.createAnswer();
+  const answer = { type: 'answer', sdp: created.sdp.replace(/a=setup:active/g, 'a=setup:passive') };
+  const started = message(h, { request: 'start' }, answer);
   await pc.setLocalDescription(answer);
   await started;
   await watching;
