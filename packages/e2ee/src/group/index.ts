@@ -32,4 +32,5 @@ export {
 export { MemorySecretStore, type SecretStore, SessionStore } from './session-store.js';
 export { type DeliveryApi, fromB64, type GroupEvents, statusOf, toB64 } from './transport.js';
 export { joinFromWelcome, pickWelcome, WelcomeInbox, type WelcomeJoin } from './welcome.js';
+export { WelcomeTopic } from './welcome-topic.js';
 export { WorkQueue } from './work-queue.js';

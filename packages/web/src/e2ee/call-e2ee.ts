@@ -1,4 +1,4 @@
-import type { DeliveryApi, GroupEvents } from '@parley/e2ee';
+import { type DeliveryApi, type GroupEvents, WelcomeTopic } from '@parley/e2ee';
 /**
  * A call's end-to-end encryption, as the call session uses it: MLS group keys (RFC 9420) through the Delivery
  * Service, SFrame (RFC 9605) on every encoded frame in a dedicated worker, and in-call chat as MLS application
@@ -45,7 +45,6 @@ const LOCK_WAIT_MS = 10_000;
 
 import { DeviceTrust } from './trust.js';
 import type { CallE2eeView, ChatMessage, RosterEntry } from './types.js';
-import { WelcomeTopic } from './welcome-topic.js';
 
 /** Why the key layer refused, named so the call page can say it in the reader's language. */
 export type KeyLayerRefusal = 'open_elsewhere' | 'nothing_to_send' | 'keys_not_ready' | 'not_started';

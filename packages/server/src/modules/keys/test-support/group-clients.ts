@@ -1,12 +1,11 @@
 import {
   fromB64,
-  type GroupEvents,
   type KeyPackageToAdd,
   type MlsGroupClient,
   type MlsGroupOwner,
   type MlsSession,
+  WelcomeTopic,
 } from '@parley/e2ee';
-import type { DomainEvent } from '@parley/protocol';
 import type { AppContext } from '../../../context.js';
 import { HubEvents } from '../../../ops/hub-events.js';
 import { MlsDevice } from '../../../ops/mls-device.js';
@@ -27,8 +26,8 @@ export class GroupMember {
   /** Awaited after this member has chosen whom to add and before it prepares the commit (tests that stage a race). */
   beforeAdd?: () => Promise<void>;
   client!: MlsGroupClient;
-  /** Welcomes pushed while no client ran, for the next client's listener (`keepWelcomes`). */
-  #kept: DomainEvent[] | null = null;
+  /** This user's topic as a call page holds it: Welcomes pushed while no client ran go to the next one's listener. */
+  #welcomes: WelcomeTopic | null = null;
 
   private constructor(
     readonly device: MlsDevice,
@@ -55,33 +54,9 @@ export class GroupMember {
    * a call page does with those that come between its admission and its key layer (docs/call-keys.md §11).
    */
   keepWelcomes(): void {
-    this.#kept = [];
-    this.events.subscribe(this.#topic, (event) => {
-      if (event.kind === 'mls.welcome') this.#kept?.push(event);
-    });
-  }
-
-  get keptWelcomes(): number {
-    return this.#kept?.length ?? 0;
-  }
-
-  get #topic() {
-    return `user:${this.device.userId}` as const;
-  }
-
-  /** The hub's events, with the kept Welcomes replayed to the listener of this user's topic as it subscribes. */
-  #events(): GroupEvents {
-    return {
-      subscribe: (topic, listener) => {
-        const off = this.events.subscribe(topic, listener);
-        if (topic === this.#topic && this.#kept) {
-          const kept = this.#kept;
-          this.#kept = null;
-          for (const event of kept) listener(event);
-        }
-        return off;
-      },
-    };
+    this.#welcomes = new WelcomeTopic(this.events, `user:${this.device.userId}`);
+    this.#welcomes.hold();
+    this.#welcomes.keep();
   }
 
   /**
@@ -94,7 +69,7 @@ export class GroupMember {
       {
         ...options,
         context: this.context,
-        ws: this.#events(),
+        ws: this.#welcomes?.events() ?? this.events,
         timing: { syncEveryMs: 400 },
         trace: (l) => {
           this.trace.push(l);

@@ -1,5 +1,5 @@
-import type { GroupEvents } from '@parley/e2ee';
 import type { DomainEvent, Topic } from '@parley/protocol';
+import type { GroupEvents } from './transport.js';
 
 /**
  * The person's own topic, where the Delivery Service pushes their Welcomes (M29). It is held from the pre-join

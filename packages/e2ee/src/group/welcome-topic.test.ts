@@ -1,6 +1,6 @@
 import type { DomainEvent, Topic } from '@parley/protocol';
 import { describe, expect, it } from 'vitest';
-import { WelcomeTopic } from './welcome-topic';
+import { WelcomeTopic } from './welcome-topic.js';
 
 /** A topic stream as the realtime client delivers it: every listener of a topic hears each event. */
 function stream() {
