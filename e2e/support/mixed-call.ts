@@ -25,7 +25,7 @@ export const pageOf = (seat: MixedSeat): CallPage => ('call' in seat ? seat.call
 export interface E2eeView {
   safetyCode: string | null;
   epoch: number | null;
-  /** No frame counts: the snapshot takes a new view only when something on screen changes (`sameOnScreen`). */
+  /** No frame counts: the snapshot takes a new view only when something on screen changes (`onScreen`). */
   participants: { participantId: string; status: string; mediaEpoch: number | null }[];
 }
 

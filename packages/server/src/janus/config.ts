@@ -171,9 +171,9 @@ export function janusJcfg(dir: string, opts: JanusOptions, secrets: Secrets): st
     // mDNS candidates from browsers only help on the same LAN and stall ICE elsewhere.
     'ignore_mdns = true',
     // Janus always has a public or 1:1-mapped address (docs/deploy.md, NAT), so it needs no checks of its own. As an
-    // ICE-lite agent it takes the browser's nominated pair the moment that check arrives, before the browser hears
-    // back and sends its first DTLS message; as a full agent it took its pair a little later, dropped that message
-    // and lost the browser's one-second resend in a third of the joins (docs/call-keys.md §11).
+    // ICE-lite agent it takes the browser's nominated pair the moment that check arrives; with the browser answering
+    // as the DTLS server, Janus then opens the handshake itself. As a full agent it took its pair later, dropped the
+    // browser's first DTLS message and waited for its resend a second later in some joins (docs/call-keys.md §11).
     'ice_lite = true',
     ice.stunServer ? `stun_server = ${q(splitStun(ice.stunServer)[0])}` : null,
     ice.stunServer ? `stun_port = ${splitStun(ice.stunServer)[1]}` : null,

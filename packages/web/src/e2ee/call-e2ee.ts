@@ -34,7 +34,7 @@ import { http } from '../api/client.js';
 import { realtime } from '../api/realtime.js';
 import { fromUtf8, utf8 } from './bytes.js';
 import { CallKeyManager } from './call-key-manager.js';
-import { buildState, type MemberFacts, participantLeaves, sameOnScreen } from './call-state.js';
+import { buildState, type MemberFacts, onScreen, participantLeaves } from './call-state.js';
 import { LocalDevice } from './device.js';
 import { DeviceStore } from './device-store.js';
 import { MediaCrypto } from './media-crypto.js';
@@ -87,8 +87,8 @@ export class CallE2ee {
   readonly #store: DeviceStore;
   readonly #trust: DeviceTrust;
   readonly #viewers = new Set<(view: CallE2eeView) => void>();
-  /** The view last handed to the viewers. */
-  #shown: CallE2eeView | null = null;
+  /** What was on screen in the view last handed to the viewers (`onScreen`). */
+  #shown: string | null = null;
   readonly #chatters = new Set<(message: ChatMessage) => void>();
   #media: MediaCrypto | undefined;
   #device: LocalDevice | undefined;
@@ -324,8 +324,9 @@ export class CallE2ee {
   #emit(): void {
     if (this.#viewers.size === 0) return;
     const view = this.view;
-    if (this.#shown && sameOnScreen(view, this.#shown)) return;
-    this.#shown = view;
+    const shown = onScreen(view);
+    if (shown === this.#shown) return;
+    this.#shown = shown;
     for (const cb of this.#viewers) cb(view);
   }
 

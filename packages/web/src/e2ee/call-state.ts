@@ -119,12 +119,12 @@ export function describeKeyStatus(p: Pick<ParticipantKeys, 'status' | 'displayNa
 
 /** Counted with every frame and shown nowhere on screen (tests and diagnostics read them from the view). */
 const FRAME_COUNTERS = new Set(['framesEncrypted', 'framesDroppedNoKey', 'framesDecrypted', 'framesFailed']);
-const onScreen = (view: CallE2eeView) => JSON.stringify(view, (k, v) => (FRAME_COUNTERS.has(k) ? undefined : v));
 
 /**
- * Whether two views differ in anything but frame counts. The worker reports its counts twice a second while media
- * flows; a new view for each would re-render the whole call room for nothing the person sees.
+ * What of a view is on screen, as one string: equal for two views that differ only in frame counts. The worker
+ * reports its counts twice a second while media flows; a new view for each would re-render the whole call room for
+ * nothing the person sees.
  */
-export function sameOnScreen(a: CallE2eeView, b: CallE2eeView): boolean {
-  return onScreen(a) === onScreen(b);
+export function onScreen(view: CallE2eeView): string {
+  return JSON.stringify(view, (k, v) => (FRAME_COUNTERS.has(k) ? undefined : v));
 }

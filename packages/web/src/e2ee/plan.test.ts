@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DepartureHold, planAdds } from './add-plan.js';
-import { buildState, describeKeyStatus, FAILING_AFTER_FRAMES, participantLeaves, sameOnScreen } from './call-state.js';
+import { buildState, describeKeyStatus, FAILING_AFTER_FRAMES, onScreen, participantLeaves } from './call-state.js';
 import { compareWithSeen } from './trust.js';
 import type { RosterEntry } from './types.js';
 
@@ -110,11 +110,11 @@ describe('call state', () => {
         error: null,
       });
     const first = view(10, { decrypted: 10, failed: 0, failingSince: 0 });
-    expect(sameOnScreen(first, view(500, { decrypted: 480, failed: 2, failingSince: 2 }))).toBe(true);
+    expect(onScreen(view(500, { decrypted: 480, failed: 2, failingSince: 2 }))).toBe(onScreen(first));
     const failing = view(500, { decrypted: 480, failed: 90, failingSince: FAILING_AFTER_FRAMES });
     expect(failing.keys['p-b']).toBe('failing');
-    expect(sameOnScreen(first, failing)).toBe(false);
-    expect(sameOnScreen(first, { ...first, epoch: 4 })).toBe(false);
+    expect(onScreen(failing)).not.toBe(onScreen(first));
+    expect(onScreen({ ...first, epoch: 4 })).not.toBe(onScreen(first));
   });
 });
 
