@@ -24,8 +24,9 @@ export function PasskeysPanel() {
       const label = name.trim() || t('security.passkeyDefaultName');
       await registerPasskey(label);
       setName('');
-      setNotice(t('security.passkeyAdded', { name: label }));
+      // The notice says the passkey is there, so it waits for the list that shows it.
       await Promise.all([list.reload(), refresh()]);
+      setNotice(t('security.passkeyAdded', { name: label }));
     });
   };
 

@@ -42,8 +42,8 @@ export function TotpPanel() {
       await api.account.totpConfirm(code.replace(/\s+/g, ''));
       setEnrolment(null);
       setCode('');
-      setNotice(t('security.totpEnabled'));
       await refresh();
+      setNotice(t('security.totpEnabled'));
     });
   };
 
@@ -52,8 +52,8 @@ export function TotpPanel() {
     void action.run(async () => {
       await api.account.totpDisable(code.replace(/\s+/g, ''));
       setCode('');
-      setNotice(t('security.totpRemoved'));
       await refresh();
+      setNotice(t('security.totpRemoved'));
     });
   };
 
