@@ -232,14 +232,27 @@ export class MlsGroupClient extends GroupCore {
     await this.owner.welcomed?.();
     await this.device.forgetKeyPackage(joined.keyPackageRef);
     await this.#catchUp();
-    // The joiner's full-path update, at once (§5.3 item 6): until it lands every later commit must encrypt to it apart.
-    while (this.session?.active && this.session.needsPathUpdate) {
-      if (await this.#post(await this.session.prepareSelfUpdate())) break;
+    const session = this.session;
+    const due = this.owner.pathUpdateDue?.();
+    // A call holds the path update until its first picture decodes (§5.3 item 6); meanwhile the queue runs on.
+    if (due) void due.then(() => this.run(() => this.#pathUpdate(session)));
+    else await this.#pathUpdate(session);
+    return true;
+  }
+
+  /**
+   * The joiner's full-path update (§5.3 item 6): until it lands every later commit must encrypt to its leaf apart
+   * and adds by others wait. Nothing to do when `joined` is no longer the session, or a commit of ours had a path.
+   */
+  async #pathUpdate(joined: MlsSession | undefined): Promise<void> {
+    if (!joined || this.session !== joined) return;
+    while (this.session === joined && joined.active && joined.needsPathUpdate) {
+      if (await this.#post(await joined.prepareSelfUpdate())) break;
       await this.#catchUp();
     }
+    if (this.session !== joined || !joined.active) return;
     await this.owner.joined();
     void this.device.replenish().catch(() => undefined);
-    return true;
   }
 
   /** Sends a prepared commit (commits.ts); after an accepted one a long-lived thread publishes its GroupInfo. */

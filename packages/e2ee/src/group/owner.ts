@@ -38,6 +38,12 @@ export interface MlsGroupOwner {
   created(): Promise<void>;
   /** Joined from a Welcome and caught up, before the joiner's path update goes out. */
   welcomed?(): Promise<void>;
+  /**
+   * Asked once a joiner is welcomed and caught up: its path update goes out when this resolves (outside the queue,
+   * which runs on meanwhile). Without it the update goes out at once. A call holds it until its first remote picture
+   * decodes, so the others' rekey does not fall into the join (docs/call-keys.md §5.3 item 6).
+   */
+  pathUpdateDue?(): Promise<void>;
   /** The joiner's path update is done (or no longer needed). */
   joined(): Promise<void>;
   /** A catch-up pass ended. moved: the epoch changed; removed: a commit removed members; restored: after a reload. */

@@ -7,6 +7,15 @@ export interface PlanMember {
   deviceId: string;
 }
 
+/** Roster participants whose device is not in the group (without a device named: no device of theirs is). */
+export function missingFrom(
+  roster: readonly RosterEntry[],
+  members: readonly Pick<PlanMember, 'userId' | 'deviceId'>[],
+): RosterEntry[] {
+  const inGroup = new Set(members.map((m) => m.deviceId));
+  return roster.filter((p) => (p.deviceId ? !inGroup.has(p.deviceId) : !members.some((m) => m.userId === p.userId)));
+}
+
 /**
  * Roster participants whose device is not in the group yet (`missing`), and those this device should add now
  * (`due`): the lowest-leaf member present in the call acts at once, the member of rank r after r × fallbackMs,
@@ -21,10 +30,7 @@ export function planAdds(input: {
   missingSince: Map<string, number>;
 }): { missing: RosterEntry[]; due: RosterEntry[] } {
   const { roster, members, ownLeaf, now, fallbackMs, missingSince } = input;
-  const inGroup = new Set(members.map((m) => m.deviceId));
-  const missing = roster.filter((p) =>
-    p.deviceId ? !inGroup.has(p.deviceId) : !members.some((m) => m.userId === p.userId),
-  );
+  const missing = missingFrom(roster, members);
   for (const key of [...missingSince.keys()]) {
     if (!missing.some((p) => p.participantId === key)) missingSince.delete(key);
   }

@@ -208,6 +208,7 @@ export class CallE2ee {
           keys: (message) => media.setKeys(message),
           changed: () => this.#refresh(),
           application: (data, from, seq, at) => this.#received(data, from, seq, at),
+          firstPicture: media.firstPicture,
         },
       );
       this.#manager = manager;

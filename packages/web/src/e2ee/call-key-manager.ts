@@ -14,10 +14,11 @@ import {
   type MlsSession,
 } from '@parley/e2ee';
 import { mlsContext } from '@parley/protocol';
-import { DepartureHold, planAdds } from './add-plan.js';
+import { DepartureHold, missingFrom, planAdds } from './add-plan.js';
 import { fromB64 } from './bytes.js';
 import type { LocalDevice } from './device.js';
 import type { DeviceStore } from './device-store.js';
+import { PathUpdateHold } from './path-update-hold.js';
 import type { DeviceTrust } from './trust.js';
 import type { RosterEntry } from './types.js';
 import type { EpochKeysMessage } from './worker-protocol.js';
@@ -33,6 +34,8 @@ export interface ManagerHooks {
   changed(): void;
   /** An application message: its plaintext and who sent it. */
   application(data: Uint8Array, from: { userId: string; deviceId: string }, seq: number, at: string): void;
+  /** Resolves when the first remote picture of the call can be decoded (the worker decrypted a key frame). */
+  firstPicture: Promise<void>;
 }
 
 export class CallKeyManager extends GroupHolder {
@@ -46,6 +49,7 @@ export class CallKeyManager extends GroupHolder {
    */
   readonly #claimed = new Map<string, { keyPackage: Uint8Array; at: number }>();
   readonly #departed = new DepartureHold(DEPARTED_HOLD_MS);
+  readonly #pathUpdate: PathUpdateHold;
 
   constructor(
     meetingId: string,
@@ -58,6 +62,7 @@ export class CallKeyManager extends GroupHolder {
     private readonly hooks: ManagerHooks,
   ) {
     super();
+    this.#pathUpdate = new PathUpdateHold(hooks.firstPicture);
     const save = () => this.group.saveSession();
     this.group = new MlsGroupClient(
       {
@@ -84,6 +89,11 @@ export class CallKeyManager extends GroupHolder {
         // others already send under them, so decoding can start now. The update's epoch follows.
         welcomed: async () => {
           if (await this.#pushKeys()) hooks.changed();
+        },
+        // Held until the first picture decodes, unless someone else waits to be added (docs/call-keys.md §5.3 item 6).
+        pathUpdateDue: () => {
+          this.#releaseIfOthersWait();
+          return this.#pathUpdate.due();
         },
         joined: () => this.#epochChanged(),
         caughtUp: async (moved, _removed, restored) => {
@@ -176,8 +186,19 @@ export class CallKeyManager extends GroupHolder {
         this.#claimed.set(r.deviceId, { keyPackage: fromB64(r.keyPackage), at: Date.now() });
     this.#departed.forgetGone(roster);
     this.trust.prefetch(roster.map((r) => r.userId));
+    this.#releaseIfOthersWait();
     this.hooks.changed();
     void this.group.run(() => this.group.maybeAdd());
+  }
+
+  /** Another participant's Add waits for our path update (§5.2 item 5): it is held no longer. */
+  #releaseIfOthersWait(): void {
+    const session = this.group.session;
+    if (!session?.active) return;
+    const now = Date.now();
+    // Once welcomed this device is a member itself, so whoever is missing is someone else.
+    const waiting = missingFrom(this.roster, session.members()).some((r) => !this.#departed.held(r, now));
+    if (waiting) this.#pathUpdate.release();
   }
 
   /**

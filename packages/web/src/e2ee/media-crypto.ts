@@ -16,6 +16,9 @@ export class MediaCrypto {
   #stats: WorkerStats = { type: 'stats', encrypted: 0, droppedNoKey: 0, receivers: {} };
   readonly #listeners = new Set<(stats: WorkerStats) => void>();
   #closed = false;
+  #pictureShown: () => void = () => {};
+  /** Resolves when the first remote picture can be decoded (a video key frame decrypted). */
+  readonly firstPicture = new Promise<void>((resolve) => (this.#pictureShown = resolve));
 
   constructor(onError: (message: string) => void) {
     if (!this.#mode) throw new Error('This browser cannot encrypt call media end to end.');
@@ -23,6 +26,7 @@ export class MediaCrypto {
     this.#worker.onmessage = (event: MessageEvent<FromWorker>) => {
       const message = event.data;
       if (message.type === 'error') onError(message.message);
+      else if (message.type === 'picture') this.#pictureShown();
       else {
         this.#stats = message;
         for (const l of this.#listeners) l(message);

@@ -53,4 +53,10 @@ export interface WorkerStats {
   receivers: Record<string, ReceiveStats>;
 }
 
-export type FromWorker = WorkerStats | { type: 'error'; message: string };
+/** A receiver decrypted a video key frame after nothing or a gap: a picture can be decoded now. */
+export interface PictureMessage {
+  type: 'picture';
+  participantId: string;
+}
+
+export type FromWorker = WorkerStats | PictureMessage | { type: 'error'; message: string };

@@ -196,6 +196,25 @@ describe('the MLS group client against the real Delivery Service', () => {
     expect(b.trace.some((l) => l.includes('looking up the group'))).toBe(false);
   });
 
+  it("holds a joiner's path update while its owner asks, reading what the others send meanwhile (§5.3 item 6)", async () => {
+    const [a, b] = await devices('chairA', 'memberA');
+    await a.start();
+    let due!: () => void;
+    b.pathUpdateDue = () => new Promise((resolve) => (due = resolve));
+    await b.start();
+    a.wants.add(b.device);
+    await a.addNow();
+    await until('b welcomed', () => agreed([a, b]));
+    // Welcomed into the Add's epoch, b's queue runs on while its update is held: it reads a's message.
+    await a.send('while b holds its update');
+    await until('b read it', () => b.received.includes('while b holds its update'));
+    expect(b.session!.needsPathUpdate).toBe(true);
+    expect(a.session!.epoch).toBe(1n);
+    due();
+    await until("b's path update in", () => agreed([a, b]) && b.session?.needsPathUpdate === false);
+    expect(a.session!.epoch).toBe(2n);
+  });
+
   it('starts over from the current Welcome when its stored membership was replaced (§8.2)', async () => {
     const [a, b] = await devices('chairA', 'memberA');
     await form(a, b);

@@ -25,6 +25,8 @@ export class GroupMember {
   readonly trace: string[] = [];
   /** Awaited after this member has chosen whom to add and before it prepares the commit (tests that stage a race). */
   beforeAdd?: () => Promise<void>;
+  /** The owner's hold on this device's path update after a Welcome, as a call's key manager has one. */
+  pathUpdateDue?: () => Promise<void>;
   client!: MlsGroupClient;
   /** This user's topic as a call page holds it: Welcomes pushed while no client ran go to the next one's listener. */
   #welcomes: WelcomeTopic | null = null;
@@ -105,6 +107,7 @@ export class GroupMember {
       persist: save,
       adopted: (_groupId, how, seq) => this.joins.push(`${how}@${seq}`),
       created: settle,
+      ...(this.pathUpdateDue ? { pathUpdateDue: this.pathUpdateDue } : {}),
       joined: settle,
       caughtUp: settle,
       added: settle,
