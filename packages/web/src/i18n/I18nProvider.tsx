@@ -15,7 +15,7 @@ import { useAuth } from '../auth/session';
 import type { MessageId } from './catalogue';
 import { translateServerErrors } from './error-words';
 import { translateFieldErrors } from './field-words';
-import { type MessageValues, setLanguage } from './intl';
+import { formatIn, type MessageValues, setLanguage } from './intl';
 import {
   directionOf,
   forgetPickedLanguage,
@@ -94,5 +94,5 @@ export const useLanguageChoice = () => useContext(LanguageContext);
 /** `t('call.join')`: a message of the chosen language, re-rendered when the language changes. */
 export function useT(): (id: MessageId, values?: MessageValues) => string {
   const intl = useIntl();
-  return useCallback((id: MessageId, values?: MessageValues) => intl.formatMessage({ id }, values), [intl]);
+  return useCallback((id: MessageId, values?: MessageValues) => formatIn(intl, id, values), [intl]);
 }
