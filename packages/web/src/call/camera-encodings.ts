@@ -23,8 +23,6 @@ export class CameraEncodings {
   #stopTimer: ReturnType<typeof setTimeout> | null = null;
   /** setParameters calls run one after another: each reads what the previous one set. */
   #applying: Promise<void> = Promise.resolve();
-  /** The sender `#active` was last applied to (a new publication's sender starts with every layer on). */
-  #sender: RTCRtpSender | null = null;
 
   constructor(private readonly sender: () => RTCRtpSender | null) {}
 
@@ -55,9 +53,7 @@ export class CameraEncodings {
   #apply(layers: ReadonlySet<Substream>): Promise<void> {
     this.#applying = this.#applying.then(async () => {
       const sender = this.sender();
-      // getParameters waits for the browser's WebRTC thread, which is busiest while a call is being joined: a roster
-      // that changes nothing here (most of them) must not block the page on it.
-      if (!sender || (sender === this.#sender && sameLayers(layers, this.#active))) return;
+      if (!sender) return;
       const params = sender.getParameters();
       let changed = false;
       for (const e of params.encodings) {
@@ -67,15 +63,10 @@ export class CameraEncodings {
         changed = true;
       }
       this.#active = new Set(layers);
-      this.#sender = null;
       if (changed) await sender.setParameters(params);
-      this.#sender = sender;
     });
     // A sender closed meanwhile refuses; the next publication starts from what the server last said.
     this.#applying = this.#applying.catch(() => {});
     return this.#applying;
   }
 }
-
-const sameLayers = (a: ReadonlySet<Substream>, b: ReadonlySet<Substream>) =>
-  a.size === b.size && [...a].every((s) => b.has(s));
