@@ -9,15 +9,20 @@ function sender() {
     { rid: 'l', active: true },
   ];
   const calls: string[][] = [];
+  const io = { reads: 0, refuse: false };
   const s = {
-    getParameters: () => ({ encodings: encodings.map((e) => ({ ...e })) }),
+    getParameters: () => {
+      io.reads++;
+      return { encodings: encodings.map((e) => ({ ...e })) };
+    },
     setParameters: async (p: { encodings: { rid: string; active: boolean }[] }) => {
+      if (io.refuse) throw new Error('InvalidStateError');
       for (const [i, e] of p.encodings.entries()) encodings[i]!.active = e.active;
       calls.push(active());
     },
   };
   const active = () => encodings.filter((e) => e.active).map((e) => e.rid);
-  return { s: s as unknown as RTCRtpSender, active, calls };
+  return { s: s as unknown as RTCRtpSender, active, calls, io };
 }
 
 describe('layers on demand: the camera encodes what someone receives', () => {
@@ -56,6 +61,38 @@ describe('layers on demand: the camera encodes what someone receives', () => {
     await vi.advanceTimersByTimeAsync(LAYER_STOP_DELAY_MS * 2);
     expect(active()).toEqual(['h', 'm', 'l']);
     expect(calls).toEqual([]);
+  });
+
+  it('a demand that changes nothing does not touch the sender; one the sender refused is tried again', async () => {
+    const { s, active, io } = sender();
+    const enc = new CameraEncodings(() => s);
+    await enc.received([0, 1]);
+    expect(io.reads).toBe(1);
+    await enc.received([0, 1]);
+    await enc.received([1, 0]);
+    expect(io.reads).toBe(1);
+    io.refuse = true;
+    await enc.received([0]);
+    expect(active()).toEqual(['m', 'l']);
+    await vi.advanceTimersByTimeAsync(LAYER_STOP_DELAY_MS);
+    io.refuse = false;
+    await enc.received([0]);
+    expect(active()).toEqual(['l']);
+  });
+
+  it("applies the demand again once the SFU's answer turned every layer back on", async () => {
+    const { s, active, io } = sender();
+    const enc = new CameraEncodings(() => s);
+    await enc.received([0, 1]);
+    expect(active()).toEqual(['m', 'l']);
+    // What the browser does as it sets an answer that pauses no layer.
+    (s as unknown as { setParameters(p: unknown): Promise<void> }).setParameters({
+      encodings: ['h', 'm', 'l'].map((rid) => ({ rid, active: true })),
+    });
+    expect(active()).toEqual(['h', 'm', 'l']);
+    await enc.renegotiated();
+    expect(io.reads).toBe(2);
+    expect(active()).toEqual(['m', 'l']);
   });
 
   it('no sender (closed, or not built yet): nothing fails, and closing drops a pending stop', async () => {

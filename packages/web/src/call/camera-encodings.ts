@@ -23,6 +23,8 @@ export class CameraEncodings {
   #stopTimer: ReturnType<typeof setTimeout> | null = null;
   /** setParameters calls run one after another: each reads what the previous one set. */
   #applying: Promise<void> = Promise.resolve();
+  /** The sender `#active` was last applied to (a new publication's sender starts with every layer on). */
+  #sender: RTCRtpSender | null = null;
 
   constructor(private readonly sender: () => RTCRtpSender | null) {}
 
@@ -45,6 +47,15 @@ export class CameraEncodings {
     return applied;
   }
 
+  /**
+   * The SFU's answer was just set: the browser turns every layer the answer does not pause back on, so the demand
+   * is applied again (before, the top layer often went out until the next demand came).
+   */
+  renegotiated(): Promise<void> {
+    this.#sender = null;
+    return this.#apply(this.#active);
+  }
+
   close(): void {
     if (this.#stopTimer) clearTimeout(this.#stopTimer);
     this.#stopTimer = null;
@@ -53,7 +64,9 @@ export class CameraEncodings {
   #apply(layers: ReadonlySet<Substream>): Promise<void> {
     this.#applying = this.#applying.then(async () => {
       const sender = this.sender();
-      if (!sender) return;
+      // getParameters waits for the browser's WebRTC thread, which is busiest while a call is being joined: a roster
+      // that changes nothing here (most of them) must not block the page on it.
+      if (!sender || (sender === this.#sender && sameLayers(layers, this.#active))) return;
       const params = sender.getParameters();
       let changed = false;
       for (const e of params.encodings) {
@@ -63,10 +76,15 @@ export class CameraEncodings {
         changed = true;
       }
       this.#active = new Set(layers);
+      this.#sender = null;
       if (changed) await sender.setParameters(params);
+      this.#sender = sender;
     });
     // A sender closed meanwhile refuses; the next publication starts from what the server last said.
     this.#applying = this.#applying.catch(() => {});
     return this.#applying;
   }
 }
+
+const sameLayers = (a: ReadonlySet<Substream>, b: ReadonlySet<Substream>) =>
+  a.size === b.size && [...a].every((s) => b.has(s));

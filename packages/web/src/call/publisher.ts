@@ -93,6 +93,7 @@ export class Publisher {
     const pc = this.pc;
     if (pc?.signalingState !== 'have-local-offer') return;
     await pc.setRemoteDescription(jsep);
+    if (this.stream === 'main') void this.encodings.renegotiated();
     const queued = this.pendingCandidates ?? [];
     this.pendingCandidates = null;
     for (const c of queued) this.sendCandidate(c);
