@@ -116,7 +116,7 @@ function pipe(
       if (options.side === 'receive' && layout !== 'opaque' && (entry.failing > 0 || entry.awaitingKeyFrame)) {
         entry.awaitingKeyFrame = (new Uint8Array(out)[0]! & 0x01) !== 0;
         if (entry.awaitingKeyFrame) requestKeyFrame(entry);
-        else scope.postMessage({ type: 'picture', participantId: entry.participantId });
+        else scope.postMessage({ type: 'picture' });
       }
       entry.failing = 0;
       frame.data = out;

@@ -56,7 +56,6 @@ export interface WorkerStats {
 /** A receiver decrypted a video key frame after nothing or a gap: a picture can be decoded now. */
 export interface PictureMessage {
   type: 'picture';
-  participantId: string;
 }
 
 export type FromWorker = WorkerStats | PictureMessage | { type: 'error'; message: string };
