@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { missingFrom } from './add-plan.js';
 import { PathUpdateHold } from './path-update-hold.js';
 
 /** Whether `p` has settled, after the microtasks queued so far have run. */
@@ -45,22 +44,5 @@ describe('PathUpdateHold: when a joiner sends its path update (docs/call-keys.md
     const hold = new PathUpdateHold(new Promise(() => {}), 3000);
     hold.release();
     expect(await settled(hold.due())).toBe(true);
-  });
-});
-
-describe('missingFrom: roster participants whose device is not in the group', () => {
-  const entry = (n: string, deviceId: string | null) => ({
-    participantId: `p-${n}`,
-    userId: `u-${n}`,
-    deviceId,
-    displayName: n,
-  });
-  it('names a device by id, and a participant without one by any device of theirs', () => {
-    const members = [
-      { userId: 'u-a', deviceId: 'd-a' },
-      { userId: 'u-b', deviceId: 'd-b' },
-    ];
-    const roster = [entry('a', 'd-a'), entry('b', null), entry('c', null), entry('b2', 'd-b2')];
-    expect(missingFrom(roster, members).map((r) => r.participantId)).toEqual(['p-c', 'p-b2']);
   });
 });

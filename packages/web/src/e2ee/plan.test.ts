@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DepartureHold, planAdds } from './add-plan.js';
+import { DepartureHold, missingFrom, planAdds } from './add-plan.js';
 import { buildState, describeKeyStatus, FAILING_AFTER_FRAMES, onScreen, participantLeaves } from './call-state.js';
 import { compareWithSeen } from './trust.js';
 import type { RosterEntry } from './types.js';
@@ -41,6 +41,13 @@ describe('planAdds: who adds a newcomer', () => {
     const since = new Map([['p-c', 0]]);
     planAdds({ roster, members: [...members, member('c', 2)], ownLeaf: 0, now: 1, fallbackMs: 1, missingSince: since });
     expect(since.size).toBe(0);
+  });
+});
+
+describe('missingFrom: roster participants whose device is not in the group', () => {
+  it('names a device by id, and a participant without one by any device of theirs', () => {
+    const roster = [person('a', 'd-a'), person('b', null), person('c', null), person('b2', 'd-b2')];
+    expect(missingFrom(roster, [member('a', 0), member('b', 1)]).map((r) => r.participantId)).toEqual(['p-c', 'p-b2']);
   });
 });
 
