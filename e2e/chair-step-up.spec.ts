@@ -9,9 +9,9 @@ import { newContext, recordOnFailure, screenshot, signInWithPassword } from './s
 import { ready, useBrowserWorld } from './support/browser-world.js';
 import { PASSWORD } from './support/world.js';
 
-/** A real code of the authenticator app, one period ahead (the server accepts one either side). */
-const codeOf = (secret: string, steps: number) =>
-  new TOTP({ secret: Secret.fromBase32(secret) }).generate({ timestamp: Date.now() + steps * 30_000 });
+/** A real code of the authenticator app at a given moment (the server accepts one period either side of now). */
+const codeAt = (secret: string, timestamp: number) =>
+  new TOTP({ secret: Secret.fromBase32(secret) }).generate({ timestamp });
 
 /** A same-origin API call from inside the page, with its cookies and Origin, as the app itself would make it. */
 const call = (page: Page, method: string, url: string, body?: unknown) =>
@@ -118,7 +118,10 @@ describe('a chair signed in through an identity provider steps up before approvi
     const enrol = await call(page, 'POST', '/api/account/totp/enrol', {});
     expect(enrol.status).toBe(200);
     const secret = String(enrol.json!.secret);
-    expect((await call(page, 'POST', '/api/account/totp/confirm', { code: codeOf(secret, 0) })).status).toBe(200);
+    const confirmedAt = Date.now();
+    expect((await call(page, 'POST', '/api/account/totp/confirm', { code: codeAt(secret, confirmedAt) })).status).toBe(
+      200,
+    );
 
     // The back channel is a chair's power too: it asks first and opens no thread until the step-up is done.
     const statementUrl = page.url();
@@ -131,11 +134,12 @@ describe('a chair signed in through an identity provider steps up before approvi
     await page.getByRole('button', { name: 'Approve this exact text' }).click();
     await page.getByRole('heading', { name: 'Confirm it is you' }).waitFor();
     await screenshot(page, 'step-up-03-asked-for-code');
-    // The code that confirmed the app cannot be used again.
-    await page.getByLabel('Authenticator code').fill(codeOf(secret, 0));
+    // The code that confirmed the app cannot be used again, even when its period has not ended yet.
+    await page.getByLabel('Authenticator code').fill(codeAt(secret, confirmedAt));
     await page.getByRole('button', { name: 'Confirm code' }).click();
     await page.getByText('This code is wrong or has already been used.').first().waitFor();
-    await page.getByLabel('Authenticator code').fill(codeOf(secret, 1));
+    // A later period's code: the next one after the spent one, or the current one if the clock has moved past it.
+    await page.getByLabel('Authenticator code').fill(codeAt(secret, Math.max(confirmedAt + 30_000, Date.now())));
     await page.getByRole('button', { name: 'Confirm code' }).click();
     await page.getByText('Approved by Cara Lind').waitFor();
     expect(await page.getByRole('heading', { name: 'Confirm it is you' }).count()).toBe(0);
