@@ -9,13 +9,13 @@
 // and had every media connection up (ICE/DTLS): what runs in parallel with ICE/DTLS is in docs/call-keys.md §11.
 // Run: npm run bench -- call
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { type CallServer, startCallServer } from '../e2e/support/call-server.js';
 import { seedWorld } from '../e2e/support/world.js';
-import { VIDEOROOM_PLUGIN } from '../packages/server/src/janus/videoroom.js';
+import { BareCall } from './support/bare-call.js';
 import { type BarePageServer, serveBarePage } from './support/bare-janus.js';
 import { launchBenchChromium, median, percentile, sleep, until } from './support/chromium.js';
-import { SHOWN_PROBE } from './support/first-shown.js';
+import { SHOWN_PROBE, shownSince } from './support/first-shown.js';
 import {
   breakdown,
   formatBreakdown,
@@ -40,17 +40,6 @@ const JOINS = 7;
 /** Between joins: the remaining members settle (MLS removal commit, Janus renegotiation) before the next one. */
 const SETTLE_MS = 1_500;
 const FRAME_TIMEOUT_MS = 60_000;
-
-/** Click → the first remote frame on screen (first-shown.ts), once a frame has decoded; null if none shows in 10 s. */
-function shownMs(page: Page, clickAt: string): Promise<number | null> {
-  return until(
-    'the first remote frame on screen',
-    async () =>
-      ((await page.evaluate(`window.__shown.at === null ? null : window.__shown.at - ${clickAt}`)) as number | null) ??
-      undefined,
-    10_000,
-  ).catch(() => null);
-}
 
 /** Both measures of a set of joins: the decode seen by a getStats poll, and the frame on screen. */
 interface Joins {
@@ -221,7 +210,8 @@ function joinerDiagnostics(s: Seat): Promise<unknown> {
     .catch((error: unknown) => String(error));
 }
 
-async function parleyJoins(server: CallServer, browser: Browser): Promise<Joins> {
+/** The Parley joins; `kept`, if given, takes the seats instead of closing them (the members stay in the call). */
+async function parleyJoins(server: CallServer, browser: Browser, kept?: Seat[]): Promise<Joins> {
   const world = await seedWorld(server.ctx);
   const users = world.users;
   const seats: Seat[] = [];
@@ -268,7 +258,7 @@ async function parleyJoins(server: CallServer, browser: Browser): Promise<Joins>
         throw error;
       });
       times.push(ms);
-      const onScreen = await shownMs(joiner.page, 'window.__bench.clickAt');
+      const onScreen = await shownSince(joiner.page, 'window.__bench.clickAt');
       shown.push(onScreen);
       loop.disable();
       console.log(
@@ -304,100 +294,8 @@ async function parleyJoins(server: CallServer, browser: Browser): Promise<Joins>
     printMedianBreakdown(breakdowns);
     return { decoded: times, shown };
   } finally {
+    if (kept) kept.push(...seats.splice(0));
     for (const s of seats) await s.context.close().catch(() => undefined);
-  }
-}
-
-/** A plain VideoRoom on the same Janus, as a bare deployment would create it: no E2EE requirement, no tokens. */
-async function bareRoom(server: CallServer) {
-  const janus = server.ctx.janus!;
-  const session = await janus.client.createSession();
-  const handle = await session.attach(VIDEOROOM_PLUGIN, 'bench-bare');
-  const room = 900_000_000 + Math.floor(Math.random() * 1_000_000);
-  await handle.message({
-    request: 'create',
-    admin_key: janus.supervisor!.secrets.adminKey,
-    room,
-    permanent: false,
-    is_private: true,
-    require_pvtid: true,
-    publishers: 25,
-    audiocodec: 'opus',
-    videocodec: 'vp8',
-    bitrate: 1_024_000,
-    audiolevel_ext: true,
-    audiolevel_event: true,
-    notify_joining: true,
-    record: false,
-  });
-  return {
-    room,
-    close: async () => {
-      await handle.message({ request: 'destroy', room, permanent: false }).catch(() => undefined);
-      await session.destroy().catch(() => undefined);
-    },
-  };
-}
-
-async function bareJoins(server: CallServer, browser: Browser, pageServer: BarePageServer): Promise<Joins> {
-  const janusUrl = server.ctx.janus!.supervisor!.url;
-  const { room, close } = await bareRoom(server);
-  const contexts = await Promise.all(
-    [1, 2, 3].map(() => browser.newContext({ viewport: { width: 1280, height: 720 } })),
-  );
-  try {
-    const [pubA, pubB, joinerContext] = await Promise.all(contexts.map((c) => c.newPage()));
-    const publishers: { id: number; privateId: number }[] = [];
-    for (const [i, page] of [pubA!, pubB!].entries()) {
-      await page.goto(pageServer.url);
-      await page.evaluate(`window.bare.connect(${JSON.stringify(janusUrl)})`);
-      publishers.push(
-        (await page.evaluate(`window.bare.publish(${room}, 'bare-publisher-${i + 1}')`)) as {
-          id: number;
-          privateId: number;
-        },
-      );
-    }
-    // As in the Parley call, the two already present also watch each other.
-    await pubA!.evaluate(`window.bare.watch(${room}, ${publishers[0]!.privateId}, [${publishers[1]!.id}])`);
-    await pubB!.evaluate(`window.bare.watch(${room}, ${publishers[1]!.privateId}, [${publishers[0]!.id}])`);
-
-    const joiner = joinerContext!;
-    const times: number[] = [];
-    const shown: (number | null)[] = [];
-    for (let i = 0; i < JOINS; i++) {
-      await joiner.goto(pageServer.url);
-      await joiner.evaluate(`document.getElementById('join').dataset.room = '${room}'`);
-      await joiner.evaluate(`window.bare.connect(${JSON.stringify(janusUrl)}).then(() => window.bare.prepare())`);
-      await joiner.evaluate(SHOWN_PROBE);
-      await joiner.click('#join');
-      const ms = await until(
-        `bare join ${i + 1}: first remote frame`,
-        async () => {
-          const s = (await joiner.evaluate(
-            '({ ms: window.bare.state.firstFrameMs, error: window.bare.state.error })',
-          )) as {
-            ms: number | null;
-            error: string | null;
-          };
-          if (s.error) throw new Error(`bare join ${i + 1}: ${s.error}`);
-          return s.ms ?? undefined;
-        },
-        FRAME_TIMEOUT_MS,
-      );
-      times.push(ms);
-      const onScreen = await shownMs(joiner, 'window.bare.state.clickAt');
-      shown.push(onScreen);
-      console.log(
-        `  bare join ${i + 1}: ${ms.toFixed(0)} ms, on screen ${onScreen === null ? '–' : `${onScreen.toFixed(0)} ms`}`,
-      );
-      await joiner.evaluate('window.bare.leave()');
-      await sleep(SETTLE_MS);
-    }
-    return { decoded: times, shown };
-  } finally {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await close();
   }
 }
 
@@ -429,26 +327,58 @@ function figures(what: string, suffix: string, parley: number[], bare: number[])
   ];
 }
 
+async function bareJoins(call: BareCall): Promise<Joins> {
+  const joins: Joins = { decoded: [], shown: [] };
+  for (let i = 0; i < JOINS; i++) {
+    const { decoded, shown } = await call.join(i + 1, FRAME_TIMEOUT_MS);
+    joins.decoded.push(decoded);
+    joins.shown.push(shown);
+    console.log(
+      `  bare join ${i + 1}: ${decoded.toFixed(0)} ms, on screen ${shown === null ? '–' : `${shown.toFixed(0)} ms`}`,
+    );
+    await sleep(SETTLE_MS);
+  }
+  return joins;
+}
+
+/**
+ * BENCH_SAME_LOAD=1: both joiners meet the same machine. The bare call's two publishers are up while the Parley joins
+ * run, and the Parley call's two members stay in it while the bare joins run, so every join shares the two cores
+ * with four publishing pages. The target's figure is the default run (each kind of call alone); this one shows how
+ * much of the difference is the load Parley's pages put on a small machine rather than the join itself.
+ */
+const SAME_LOAD = process.env.BENCH_SAME_LOAD === '1';
+
 export async function run(): Promise<BenchResult[]> {
   const server = await startCallServer();
   let browser: Browser | undefined;
   let pageServer: BarePageServer | undefined;
+  let bareCall: BareCall | undefined;
+  const members: Seat[] = [];
   try {
     browser = await launchBenchChromium();
     pageServer = await serveBarePage();
-    console.log(`Parley: ${JOINS} joins of a third participant (two publishing)`);
-    const parley = await parleyJoins(server, browser);
-    console.log(`bare Janus page: ${JOINS} joins of a third participant (two publishing)`);
-    const bare = await bareJoins(server, browser, pageServer);
-    const results = figures('first remote frame decoded', '', parley.decoded, bare.decoded);
+    const load = SAME_LOAD ? ' (the bare call running too)' : '';
+    if (SAME_LOAD) bareCall = await BareCall.start(server, browser, pageServer);
+    console.log(`Parley: ${JOINS} joins of a third participant (two publishing)${load}`);
+    const parley = await parleyJoins(server, browser, SAME_LOAD ? members : undefined);
+    bareCall ??= await BareCall.start(server, browser, pageServer);
+    console.log(
+      `bare Janus page: ${JOINS} joins of a third participant (two publishing)${SAME_LOAD ? ' (the Parley call running too)' : ''}`,
+    );
+    const bare = await bareJoins(bareCall);
+    const label = SAME_LOAD ? ', both calls running' : '';
+    const results = figures(`first remote frame decoded${label}`, label, parley.decoded, bare.decoded);
     // Every join needs its on-screen instant for that figure to mean the same as the other one.
     const complete = (v: (number | null)[]): number[] | null => (v.every((x) => x !== null) ? (v as number[]) : null);
     const [parleyShown, bareShown] = [complete(parley.shown), complete(bare.shown)];
     if (parleyShown && bareShown)
-      results.push(...figures('first remote frame on screen', ', on screen', parleyShown, bareShown));
+      results.push(...figures(`first remote frame on screen${label}`, `, on screen${label}`, parleyShown, bareShown));
     else console.log('  a join showed no remote frame on screen within 10 s of its decode: no on-screen figure');
     return results;
   } finally {
+    await bareCall?.close();
+    for (const s of members) await s.context.close().catch(() => undefined);
     await browser?.close().catch(() => undefined);
     await pageServer?.close().catch(() => undefined);
     await server.stop();

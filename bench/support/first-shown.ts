@@ -1,3 +1,6 @@
+import type { Page } from 'playwright-core';
+import { until } from './chromium.js';
+
 // When the first remote video frame reaches the screen, by the page's own compositor: a video element that gets a
 // remote stream (a track with no capture device) is watched with requestVideoFrameCallback, whose metadata says when
 // the frame was handed over for display. Unlike a getStats poll on the page's main thread, that instant does not
@@ -25,3 +28,14 @@ export const SHOWN_PROBE = `(() => {
     },
   });
 })()`;
+
+/** Click → the first remote frame on screen, once a frame has decoded; null if none shows within 10 s. */
+export function shownSince(page: Page, clickAt: string): Promise<number | null> {
+  return until(
+    'the first remote frame on screen',
+    async () =>
+      ((await page.evaluate(`window.__shown.at === null ? null : window.__shown.at - ${clickAt}`)) as number | null) ??
+      undefined,
+    10_000,
+  ).catch(() => null);
+}
