@@ -7,7 +7,7 @@
 // by the instant the page's compositor reports (support/first-shown.ts), which a busy main thread does not delay.
 // Each Parley join also prints when the joiner was admitted (`call.joined`), held the call's keys (in the worker),
 // and had every media connection up (ICE/DTLS): what runs in parallel with ICE/DTLS is in docs/call-keys.md §11.
-// Run: npm run bench -- call
+// Run: npm run bench -- call (BENCH_TRACE=1: each join's whole timeline; BENCH_SAME_LOAD=1: both calls running at once).
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Browser } from 'playwright-core';
 import { type CallServer, startCallServer } from '../e2e/support/call-server.js';
