@@ -73,6 +73,9 @@ export function PreJoin({
     if (preview.current) preview.current.srcObject = media;
   }, [media]);
   useEffect(() => {
+    if (media) session.warm(media);
+  }, [session, media]);
+  useEffect(() => {
     for (const track of media?.getAudioTracks() ?? []) track.enabled = audio;
   }, [media, audio]);
   useEffect(() => {

@@ -123,8 +123,12 @@ export abstract class CallMedia {
     await this.updateSubscription();
   }
 
-  /** Builds the camera's publisher while the join is on its way to the server (docs/call-keys.md §11). */
+  /**
+   * Builds the camera's publisher before admission (docs/call-keys.md §11): on the pre-join screen as soon as the
+   * preview has a camera, again at the click only if the camera changed since.
+   */
   protected buildAhead(local: MediaStream): void {
+    if (this.ahead?.media === local) return;
     this.dropAhead();
     this.ahead = Publisher.ahead('main', local, this.signal, this.e2ee);
   }

@@ -70,6 +70,21 @@ export class CallSession extends CallMedia {
     return p;
   }
 
+  /**
+   * The pre-join preview has its camera: the camera's connection and its encrypted senders are built now, while the
+   * person looks at the preview, rather than on the click, where the build held up the page as admission came back
+   * (docs/call-keys.md §11). Nothing is negotiated or sent before the join.
+   */
+  warm(local: MediaStream): void {
+    if (this.state.phase !== 'idle' && this.state.phase !== 'error') return;
+    try {
+      this.buildAhead(local);
+    } catch (err) {
+      // Only a head start: the join builds the connection itself and reports what fails there.
+      console.warn('call: building the camera connection ahead failed', err);
+    }
+  }
+
   async join(local: MediaStream, opts: { audio: boolean; video: boolean }): Promise<void> {
     for (const t of local.getAudioTracks()) t.enabled = opts.audio;
     for (const t of local.getVideoTracks()) t.enabled = opts.video;
