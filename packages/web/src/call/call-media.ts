@@ -27,7 +27,7 @@ export abstract class CallMedia {
   protected state: CallSnapshot = INITIAL;
   private listeners = new Set<() => void>();
   protected publishers = new Map<CallStream, Publisher>();
-  /** The camera's publisher, built while admission is under way (`Publisher.ahead`); taken by the first publish. */
+  /** The camera's publisher, built before admission (`Publisher.ahead`); taken by the first publish. */
   private ahead: Publisher | null = null;
   protected subscriber: Subscriber | null = null;
   protected iceServers: IceServer[] = [];

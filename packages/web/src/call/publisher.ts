@@ -39,8 +39,8 @@ export class Publisher {
 
   /**
    * Builds the connection and its encrypted senders ahead of admission, where the browser allows its ICE servers
-   * to be set afterwards: building it is the slowest step of publishing, and it then overlaps the server's
-   * admission instead of following it (docs/call-keys.md §11). Nothing is negotiated or gathered yet.
+   * to be set afterwards: building it is the slowest step of publishing, and done on the pre-join screen it is no
+   * longer in the join at all (docs/call-keys.md §11). Nothing is negotiated or gathered yet.
    */
   static ahead(...args: ConstructorParameters<typeof Publisher>): Publisher | null {
     if (!canChangeIceServers) return null;
