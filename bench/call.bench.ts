@@ -47,6 +47,9 @@ interface Joins {
   shown: (number | null)[];
 }
 
+/** A join's on-screen figure as printed; a dash when no frame showed. */
+const shownText = (ms: number | null) => (ms === null ? '–' : `${ms.toFixed(0)} ms`);
+
 /** In-page probe: stamps the Join click (capture phase, before React's handler) and polls for a decoded frame. */
 const PARLEY_PROBE = `(() => {
   const b = (window.__bench = { clickAt: 0, firstFrameMs: null, joinedMs: null, keysMs: null, mediaMs: null,
@@ -271,7 +274,7 @@ async function parleyJoins(server: CallServer, browser: Browser, kept?: Seat[]):
       };
       const at = (v: number | null) => (v === null ? 'after the first frame' : `at ${v} ms`);
       console.log(
-        `  parley join ${i + 1}: ${ms.toFixed(0)} ms, on screen ${onScreen === null ? '–' : `${onScreen.toFixed(0)} ms`} (admitted ${at(steps.joinedMs)}, call keys ${at(steps.keysMs)}, media connected ${at(steps.mediaMs)})`,
+        `  parley join ${i + 1}: ${ms.toFixed(0)} ms, on screen ${shownText(onScreen)} (admitted ${at(steps.joinedMs)}, call keys ${at(steps.keysMs)}, media connected ${at(steps.mediaMs)})`,
       );
       await waitInRoom(joiner);
       if (TRACE) await sleep(1_000); // the path update's epoch, after the first frame
@@ -333,9 +336,7 @@ async function bareJoins(call: BareCall): Promise<Joins> {
     const { decoded, shown } = await call.join(i + 1, FRAME_TIMEOUT_MS);
     joins.decoded.push(decoded);
     joins.shown.push(shown);
-    console.log(
-      `  bare join ${i + 1}: ${decoded.toFixed(0)} ms, on screen ${shown === null ? '–' : `${shown.toFixed(0)} ms`}`,
-    );
+    console.log(`  bare join ${i + 1}: ${decoded.toFixed(0)} ms, on screen ${shownText(shown)}`);
     await sleep(SETTLE_MS);
   }
   return joins;
