@@ -46,6 +46,7 @@ export class SharedRoster {
   private readonly shared = new Map<string, Map<string, string>>();
   private readonly attached = new Map<string, LiveCall>();
   private readonly seenAsks = new Set<string>();
+  private readonly refreshing = new Map<LiveCall, { again: boolean }>();
   private readonly timer: NodeJS.Timeout | null = null;
   /** Shares run one after another, so a later flush never lands before an earlier one. */
   private sharing: Promise<void> = Promise.resolve();
@@ -60,16 +61,16 @@ export class SharedRoster {
       if (fromNode === cluster.nodeId) return;
       const call = this.attached.get(scope);
       const [kind, meetingId = ''] = scope.split(':', 2);
-      if (call) this.refresh(call).catch(onError);
+      if (call) this.refresh(call);
       else if (kind === 'caucuses') hooks.syncCaucuses(meetingId).catch(onError);
       else if (kind === 'ask') this.readAsks(meetingId).catch(onError);
       else if (kind === 'lobby') {
         const plenary = this.attached.get(`call:${meetingId}`);
-        if (plenary) this.refresh(plenary).catch(onError);
+        if (plenary) this.refresh(plenary);
       }
     });
     this.timer = setInterval(() => {
-      for (const call of this.attached.values()) this.refresh(call).catch(onError);
+      for (const call of this.attached.values()) this.refresh(call);
       for (const plenary of hooks.plenaries()) hooks.syncCaucuses(plenary.meetingId).catch(onError);
     }, REFRESH_MS);
     this.timer.unref();
@@ -82,7 +83,7 @@ export class SharedRoster {
     call.onFlush = () => {
       this.sharing = this.sharing.then(() => this.share(call)).catch(this.hooks.onError);
     };
-    this.refresh(call).catch(this.hooks.onError);
+    this.refresh(call);
   }
 
   /** Tells the other nodes that a caucus of this meeting opened (`open`) or closed. */
@@ -140,7 +141,29 @@ export class SharedRoster {
     else this.shared.delete(scope);
   }
 
-  private async refresh(call: LiveCall): Promise<void> {
+  /**
+   * Reads the other nodes' part of a call's roster. Reads of one call run one after another: two overlapping reads
+   * can finish in either order, and an older one finishing last would take back a delegate the screens already show
+   * waiting (an admitter then asks for someone this node no longer knows). A change during a read is read again after.
+   */
+  private refresh(call: LiveCall): void {
+    const running = this.refreshing.get(call);
+    if (running) {
+      running.again = true;
+      return;
+    }
+    const state = { again: true };
+    this.refreshing.set(call, state);
+    void (async () => {
+      while (state.again) {
+        state.again = false;
+        await this.read(call).catch(this.hooks.onError);
+      }
+      this.refreshing.delete(call);
+    })();
+  }
+
+  private async read(call: LiveCall): Promise<void> {
     const others = async (scope: string) =>
       (await this.cluster.presence.list(scope)).filter((e) => e.nodeId !== this.cluster.nodeId).map((e) => e.value);
     const here = new Set([...call.members.values()].map((m) => m.person.userId));
@@ -148,6 +171,8 @@ export class SharedRoster {
     const lobby = call.caucusOf
       ? []
       : ((await others(lobbyScope(call.meetingId))) as LobbyEntry[]).filter((e) => !here.has(e.userId));
+    // Let go of while this read ran: what it read is no longer this node's to show.
+    if (this.attached.get(scopeOf(call)) !== call) return;
     if (JSON.stringify([remote, lobby]) === JSON.stringify([call.remote, call.remoteLobby])) return;
     call.remote = remote;
     call.remoteLobby = lobby;
