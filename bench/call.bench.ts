@@ -132,23 +132,32 @@ const TRACE_HOOK = `(() => {
     async setLocalDescription(d) { const r = await super.setLocalDescription(d); stamp('[media pc' + this.__id + '] local ' + (d ? d.type : '')); return r; }
     async setRemoteDescription(d) { const r = await super.setRemoteDescription(d); stamp('[media pc' + this.__id + '] remote ' + d.type); return r; }
   };
-})()`;
-
-/** With BENCH_TRACE, the joiner's call signalling and key events as its socket carries them (stamped here). */
-const signalling: [number, string][] = [];
-function traceSignalling(s: Seat): void {
-  const note = (dir: string) => (frame: { payload: string | Buffer }) => {
+  // The call signalling as the page handles it (a message waits for the main thread like everything else), and
+  // what held that thread: each long animation frame over 100 ms, with the scripts that ran longest in it.
+  const Ws = window.WebSocket;
+  const note = (dir, raw) => {
     try {
-      const m = JSON.parse(String(frame.payload)) as { type?: string; stream?: string; event?: { kind?: string } };
-      const what = m.type?.startsWith('call.') ? m.type : m.event?.kind;
-      if (what) signalling.push([Date.now(), `[ws ${dir}] ${what}${m.stream ? ` ${m.stream}` : ''}`]);
+      const m = JSON.parse(String(raw));
+      const what = m.type && m.type.startsWith('call.') ? m.type : m.event && m.event.kind;
+      if (what) stamp('[ws ' + dir + '] ' + what + (m.stream ? ' ' + m.stream : ''));
     } catch {}
   };
-  s.page.on('websocket', (ws) => {
-    ws.on('framesent', note('→'));
-    ws.on('framereceived', note('←'));
-  });
-}
+  window.WebSocket = class extends Ws {
+    constructor(...a) {
+      super(...a);
+      this.addEventListener('message', (e) => note('←', e.data));
+    }
+    send(d) { note('→', d); return super.send(d); }
+  };
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      if (e.duration < 100) continue;
+      const scripts = [...(e.scripts || [])].sort((a, b) => b.duration - a.duration).slice(0, 3)
+        .map((x) => (x.invoker || x.invokerType) + ' ' + Math.round(x.duration)).join(', ');
+      lines.push([performance.timeOrigin + e.startTime, '[main] busy ' + Math.round(e.duration) + ' ms: ' + scripts]);
+    }
+  }).observe({ type: 'long-animation-frame', buffered: false });
+})()`;
 
 /** The trace lines of the joiner and the members since the click, taken out of the pages (each line once). */
 async function collect(joiner: Seat, others: { name: string; seat: Seat }[]) {
@@ -167,10 +176,7 @@ async function collect(joiner: Seat, others: { name: string; seat: Seat }[]) {
     trace: [number, string][];
   };
   const click = b.origin + b.clickAt;
-  const rows: (TraceRow & { name: string })[] = [
-    ...b.trace,
-    ...signalling.splice(0).filter(([at]) => at >= click - 50),
-  ].map(([at, line]) => ({
+  const rows: (TraceRow & { name: string })[] = b.trace.map(([at, line]) => ({
     at,
     who: 'joiner',
     name: 'joiner',
@@ -178,7 +184,9 @@ async function collect(joiner: Seat, others: { name: string; seat: Seat }[]) {
   }));
   for (const { name, seat: s } of others) {
     const lines = (await s.page.evaluate('window.__trace.splice(0)')) as [number, string][];
-    for (const [at, line] of lines) if (at >= click - 50) rows.push({ at, who: 'member', name, line });
+    // A member's own signalling is not on the joiner's path; what holds its main thread may be.
+    for (const [at, line] of lines)
+      if (at >= click - 50 && !line.startsWith('[ws')) rows.push({ at, who: 'member', name, line });
   }
   return { click, probe: b, rows };
 }
@@ -224,7 +232,6 @@ async function parleyJoins(server: CallServer, browser: Browser, kept?: Seat[]):
     const bel = await seat(browser, server.url, users.belChair!.email, 'bel-chair');
     // The secretariat skips the lobby, like a chair: the measure is the join itself, not a human admitting.
     const joiner = await seat(browser, server.url, users.aldSecretariat!.email, 'ald-secretariat');
-    if (TRACE) traceSignalling(joiner);
     seats.push(chair, bel, joiner);
     const meetingId = await createVideoMeeting(chair.page, world.groupId, 'Bench: join latency');
     await openPreJoin(chair, meetingId);
