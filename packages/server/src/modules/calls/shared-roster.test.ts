@@ -34,7 +34,10 @@ describe('the roster shared across nodes', () => {
   });
 });
 
-/** Another node's entries, read as Redis would: each read sees the entries of the moment it is asked, and answers when the test lets it. */
+/**
+ * Another node's entries, read as Redis would: each read sees the entries of the moment it is asked, and answers
+ * when the test lets it.
+ */
 class HeldPresence extends LocalPresence implements Presence {
   readonly held: (() => void)[] = [];
   private changed: ((scope: string, fromNode: string) => void)[] = [];
