@@ -144,7 +144,8 @@ export class SharedRoster {
   /**
    * Reads the other nodes' part of a call's roster. Reads of one call run one after another: two overlapping reads
    * can finish in either order, and an older one finishing last would take back a delegate the screens already show
-   * waiting (an admitter then asks for someone this node no longer knows). A change during a read is read again after.
+   * waiting (an admitter then asks for someone this node no longer knows). A change during a read is read again after
+   * (docs/deploy.md, "Several nodes").
    */
   private refresh(call: LiveCall): void {
     const running = this.refreshing.get(call);
