@@ -1,11 +1,11 @@
 import type { Page } from 'playwright-core';
 
 /**
- * Instrumentation, not a feature of the app: records, in the page, every E2EE worker the page talks to, which epochs'
- * keys it handed that worker (numbers only, the key bytes are not copied), the latest participant → leaf binding it
- * sent, and the worker's latest counters (including why the latest frame of each participant failed). The page itself
- * exposes counters only through its state, without the failure reason; the reason is what tells "no key for this
- * epoch" apart from "not bound to this participant".
+ * Instrumentation, not a feature of the app: records, in the page, every E2EE (SFrame) worker the page talks to,
+ * which epochs' keys it handed that worker (numbers only, the key bytes are not copied), the latest participant → leaf
+ * binding it sent, and the worker's latest counters (including why the latest frame of each participant failed). The
+ * page itself exposes counters only through its state, without the failure reason; the reason is what tells "no key
+ * for this epoch" apart from "not bound to this participant".
  */
 export interface WorkerTap {
   keyEpochs: number[];
@@ -35,7 +35,11 @@ export function workerTapScript(): void {
   const tap: WorkerTap & { workers: Worker[] } = { workers: [], keyEpochs: [], participants: null, stats: null };
   w.__rekeyTap = tap;
   const post = Worker.prototype.postMessage as (this: Worker, message: unknown, ...rest: unknown[]) => void;
+  // The E2EE worker is told by what it is sent; the page's MLS worker (joins from Welcomes) is not tapped.
+  const sframeTypes = ['keys', 'participants', 'attach', 'rebind', 'close'];
   Worker.prototype.postMessage = function (this: Worker, message: unknown, ...rest: unknown[]) {
+    const type = (message as { type?: unknown } | null)?.type;
+    if (typeof type !== 'string' || !sframeTypes.includes(type)) return post.call(this, message, ...rest);
     if (!tap.workers.includes(this)) {
       tap.workers.push(this);
       this.addEventListener('message', (event: MessageEvent) => {

@@ -36,7 +36,7 @@ export class MlsGroupClient extends GroupCore {
 
   constructor(setup: MlsGroupSetup, owner: MlsGroupOwner) {
     super(setup, owner);
-    this.#inbox = new WelcomeInbox(setup.context, setup.device, setup.trust.verifyMember);
+    this.#inbox = new WelcomeInbox(setup.context, setup.device, setup.trust.verifyMember, setup.joinWelcome);
     const client = this;
     this.#scope = {
       get session() {

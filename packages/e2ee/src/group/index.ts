@@ -20,6 +20,13 @@ export {
 } from './external-join.js';
 export { ADD_FALLBACK_MS, GroupHolder } from './holder.js';
 export { predictLeaves } from './leaves.js';
+export {
+  type FromJoinWorker,
+  type JoinPort,
+  OffThreadJoiner,
+  serveWelcomeJoins,
+  type ToJoinWorker,
+} from './off-thread-join.js';
 export type { GroupDevice, KeyPackageToAdd, MlsGroupOwner, MlsGroupSetup } from './owner.js';
 export {
   GROUP_PHASES,
@@ -31,6 +38,13 @@ export {
 } from './phases.js';
 export { MemorySecretStore, type SecretStore, SessionStore } from './session-store.js';
 export { type DeliveryApi, fromB64, type GroupEvents, statusOf, toB64 } from './transport.js';
-export { joinFromWelcome, pickWelcome, WelcomeInbox, type WelcomeJoin } from './welcome.js';
+export {
+  joinFromWelcome,
+  joinInThisThread,
+  pickWelcome,
+  WelcomeInbox,
+  type WelcomeJoin,
+  type WelcomeJoiner,
+} from './welcome.js';
 export { WelcomeTopic } from './welcome-topic.js';
 export { WorkQueue } from './work-queue.js';

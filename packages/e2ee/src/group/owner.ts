@@ -4,6 +4,7 @@
 import type { DeviceIdentity, KeyPackageBundle, MlsMember, MlsSession, VerifyMember } from '../mls/index.js';
 import type { SecretStore } from './session-store.js';
 import type { DeliveryApi, GroupEvents } from './transport.js';
+import type { WelcomeJoiner } from './welcome.js';
 
 /**
  * The device as the group client needs it: its signature keys and credential (the identity), and the private
@@ -72,6 +73,8 @@ export interface MlsGroupSetup {
   trust: { verifyMember: VerifyMember };
   ws: GroupEvents;
   api: DeliveryApi;
+  /** Where joining from a Welcome runs (a browser: its MLS worker, docs/call-keys.md §11); this thread by default. */
+  joinWelcome?: WelcomeJoiner;
   /** Use a Welcome that rides in the push event itself instead of listing them. */
   inlineWelcome: boolean;
   /**

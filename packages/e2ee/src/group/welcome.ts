@@ -1,5 +1,5 @@
 // The joiner's side of an Add (docs/call-keys.md §5.3, §8.1, §11): which Welcome to use, and joining from it.
-import { MlsSession, MlsSessionError, type VerifyMember } from '../mls/index.js';
+import { MlsSession, MlsSessionError, type VerifyMember, type WelcomeJoinParams } from '../mls/index.js';
 import type { WelcomeEntry } from './delivery.js';
 import type { GroupDevice } from './owner.js';
 import { fromB64 } from './transport.js';
@@ -12,6 +12,15 @@ export function pickWelcome(all: readonly WelcomeEntry[], context: string, skipU
 export type WelcomeJoin = Awaited<ReturnType<typeof MlsSession.fromWelcome>>;
 
 /**
+ * Where the MLS join from a Welcome runs: `MlsSession.fromWelcome` in this thread by default; a browser page runs it
+ * in a worker, off the thread that answers the SFU's offer (docs/call-keys.md §11). It must fail as fromWelcome
+ * does (an `MlsSessionError` with code NO_KEY_PACKAGE for a Welcome to none of the given key packages).
+ */
+export type WelcomeJoiner = (params: WelcomeJoinParams) => Promise<WelcomeJoin>;
+
+export const joinInThisThread: WelcomeJoiner = (params) => MlsSession.fromWelcome(params);
+
+/**
  * Joins from `entry`; null when this device no longer holds the private half of the key package it was added with
  * (another browser profile, cleared storage): the caller never tries that Welcome again (§8.1). A tree that fails
  * the member check throws. The path update is not prepared here: the joiner's keys go out first (§5.3).
@@ -20,9 +29,10 @@ export async function joinFromWelcome(
   device: Pick<GroupDevice, 'identity' | 'keyPackages'>,
   entry: Pick<WelcomeEntry, 'welcome'>,
   verifyMember: VerifyMember | undefined,
+  join: WelcomeJoiner = joinInThisThread,
 ): Promise<WelcomeJoin | null> {
   try {
-    return await MlsSession.fromWelcome({
+    return await join({
       identity: device.identity,
       welcome: fromB64(entry.welcome),
       keyPackages: await device.keyPackages(),
@@ -55,6 +65,7 @@ export class WelcomeInbox {
     private readonly context: string,
     private readonly device: GroupDevice,
     private readonly verifyMember: VerifyMember,
+    private readonly join: WelcomeJoiner = joinInThisThread,
   ) {}
 
   /** A pushed Welcome is waiting to be adopted. */
@@ -65,7 +76,7 @@ export class WelcomeInbox {
   /** A Welcome pushed inline: its join starts now. */
   push(entry: WelcomeEntry): void {
     if (!pickWelcome([entry], this.context, this.skipUpTo)) return;
-    const join = joinFromWelcome(this.device, entry, this.verifyMember);
+    const join = joinFromWelcome(this.device, entry, this.verifyMember, this.join);
     join.catch(() => undefined);
     this.#pushed = { entry, join };
     this.#arrived();
@@ -97,7 +108,7 @@ export class WelcomeInbox {
       this.#pushed = undefined;
       return pushed;
     }
-    return { entry, join: joinFromWelcome(this.device, entry, this.verifyMember) };
+    return { entry, join: joinFromWelcome(this.device, entry, this.verifyMember, this.join) };
   }
 
   #pushedEntry(): WelcomeEntry | undefined {

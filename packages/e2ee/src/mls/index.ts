@@ -22,7 +22,7 @@ export {
 } from './key-package.js';
 export { inspectMlsMessage, type MlsMessageInfo, welcomeRecipients } from './messages.js';
 export { SAFETY_CODE_GROUP_DIGITS, SAFETY_CODE_GROUPS, safetyCode, safetyCodeGroups } from './safety-code.js';
-export { type MlsIncoming, MlsSession, type MlsSessionOptions } from './session.js';
+export { type MlsIncoming, MlsSession, type MlsSessionOptions, type WelcomeJoinParams } from './session.js';
 export {
   deriveEpochSenderKeys,
   epochFromBits,

@@ -15,6 +15,7 @@ import { fromB64, fromUtf8, utf8 } from '../e2ee/bytes.js';
 import type { LocalDevice } from '../e2ee/device.js';
 import type { DeviceStore } from '../e2ee/device-store.js';
 import type { DeviceTrust } from '../e2ee/trust.js';
+import { welcomeJoiner } from '../e2ee/welcome-joiner.js';
 import type { ThreadArchive, ThreadMessage } from './archive.js';
 import { missingDevices } from './missing-devices.js';
 
@@ -54,6 +55,7 @@ export class ThreadKeyManager extends GroupHolder {
         ws,
         api,
         inlineWelcome: false,
+        joinWelcome: welcomeJoiner(),
         externalJoin: true,
         text: {
           vanished: 'the thread’s key group vanished while opening it',

@@ -39,6 +39,7 @@ import { LocalDevice } from './device.js';
 import { DeviceStore } from './device-store.js';
 import { MediaCrypto } from './media-crypto.js';
 import { callLockName, e2eePeerConnectionConfig, preferE2eeVideoCodecs } from './support.js';
+import { welcomeJoiner } from './welcome-joiner.js';
 
 /** How long a joining tab waits for another tab of the same person to let go of the call's keys. */
 const LOCK_WAIT_MS = 10_000;
@@ -148,6 +149,8 @@ export class CallE2ee {
         });
         this.#media.onStats(() => this.#emit());
       }
+      // The MLS worker loads while the person looks at the preview, so the Welcome finds it ready (§11).
+      welcomeJoiner();
       // Our personal topic is where the Welcome is pushed: subscribed from the pre-join screen on, so the server
       // already forwards it when someone adds us moments after admission.
       this.#welcomes.hold();

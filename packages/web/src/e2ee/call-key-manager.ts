@@ -21,6 +21,7 @@ import type { DeviceStore } from './device-store.js';
 import { PathUpdateHold } from './path-update-hold.js';
 import type { DeviceTrust } from './trust.js';
 import type { RosterEntry } from './types.js';
+import { welcomeJoiner } from './welcome-joiner.js';
 import type { EpochKeysMessage } from './worker-protocol.js';
 
 /** How long a roster entry whose device just left the group is not added back (see DepartureHold). */
@@ -73,6 +74,7 @@ export class CallKeyManager extends GroupHolder {
         ws,
         api,
         inlineWelcome: true,
+        joinWelcome: welcomeJoiner(),
         afreshWhenAlone: true,
         text: {
           vanished: 'the call’s key group vanished while joining',
