@@ -25,6 +25,7 @@ export abstract class GroupCore {
   readonly #work = new WorkQueue((error) => this.#fail(error));
   protected readonly offs: (() => void)[] = [];
   #offGroup: (() => void) | undefined;
+  #safetyCode: { session: MlsSession; epoch: bigint; code: string } | undefined;
 
   constructor(
     protected readonly setup: MlsGroupSetup,
@@ -52,8 +53,15 @@ export abstract class GroupCore {
     return this.#work.closed;
   }
 
+  /** The current epoch's safety code, derived once per epoch: a call's view reads it every time it is rebuilt. */
   get safetyCode(): string | null {
-    return this.session?.active ? safetyCode(this.session.epochAuthenticator()) : null;
+    const session = this.session;
+    if (!session?.active) return null;
+    const shown = this.#safetyCode;
+    if (shown?.session === session && shown.epoch === session.epoch) return shown.code;
+    const code = safetyCode(session.epochAuthenticator());
+    this.#safetyCode = { session, epoch: session.epoch, code };
+    return code;
   }
 
   /** Moves the phase by the transition table (§4); a pair the table lacks throws IllegalTransitionError. */
