@@ -34,6 +34,7 @@ import {
   seat,
   waitInRoom,
 } from './support/parley-call.js';
+import { ServerRequests } from './support/server-requests.js';
 import type { BenchResult } from './types.js';
 
 const JOINS = 7;
@@ -86,7 +87,7 @@ const PARLEY_PROBE = `(() => {
 
 /**
  * Each join prints its steps (bench/support/join-breakdown.ts) from the MLS group client's trace lines
- * (console.debug `[mls …]`) of all three pages; with BENCH_TRACE=1 also the whole timeline: those lines of all three pages and the joiner's own steps, in ms since the click. Pages share the machine's clock
+ * (console.debug `[mls …]`) of all three pages; with BENCH_TRACE=1 also the whole timeline: those lines of all three pages, the joiner's own steps and the server's HTTP requests, in ms since the click. Pages share the machine's clock
  * (performance.timeOrigin + now), so the lines of different pages sort together.
  */
 const TRACE = process.env.BENCH_TRACE === '1';
@@ -160,7 +161,7 @@ const TRACE_HOOK = `(() => {
 })()`;
 
 /** The trace lines of the joiner and the members since the click, taken out of the pages (each line once). */
-async function collect(joiner: Seat, others: { name: string; seat: Seat }[]) {
+async function collect(joiner: Seat, others: { name: string; seat: Seat }[], server?: ServerRequests) {
   const b = (await joiner.page.evaluate(
     '({ origin: performance.timeOrigin, ...window.__bench, trace: window.__trace.splice(0) })',
   )) as {
@@ -176,18 +177,17 @@ async function collect(joiner: Seat, others: { name: string; seat: Seat }[]) {
     trace: [number, string][];
   };
   const click = b.origin + b.clickAt;
-  const rows: (TraceRow & { name: string })[] = b.trace.map(([at, line]) => ({
-    at,
-    who: 'joiner',
-    name: 'joiner',
-    line,
-  }));
+  const rows: (TraceRow & { name: string })[] = b.trace
+    .filter(([at]) => at >= click - 50)
+    .map(([at, line]) => ({ at, who: 'joiner', name: 'joiner', line }));
   for (const { name, seat: s } of others) {
     const lines = (await s.page.evaluate('window.__trace.splice(0)')) as [number, string][];
     // A member's own signalling is not on the joiner's path; what holds its main thread may be.
     for (const [at, line] of lines)
       if (at >= click - 50 && !line.startsWith('[ws')) rows.push({ at, who: 'member', name, line });
   }
+  for (const [at, line] of server?.take() ?? [])
+    if (at >= click - 50) rows.push({ at, who: 'server', name: 'server', line });
   return { click, probe: b, rows };
 }
 
@@ -226,6 +226,7 @@ async function parleyJoins(server: CallServer, browser: Browser, kept?: Seat[]):
   const world = await seedWorld(server.ctx);
   const users = world.users;
   const seats: Seat[] = [];
+  let requests: ServerRequests | undefined;
   try {
     const started = Date.now();
     const chair = await seat(browser, server.url, users.aldChair!.email, 'ald-chair');
@@ -251,8 +252,12 @@ async function parleyJoins(server: CallServer, browser: Browser, kept?: Seat[]):
     const times: number[] = [];
     const shown: (number | null)[] = [];
     const breakdowns: JoinBreakdown[] = [];
+    requests = TRACE ? new ServerRequests() : undefined;
+    // Before the app's scripts, so the call's socket, opened with the page, is one the trace sees.
+    if (TRACE) await joiner.context.addInitScript(TRACE_HOOK);
     for (let i = 0; i < JOINS; i++) {
       await openPreJoin(joiner, meetingId);
+      requests?.take();
       await joiner.page.evaluate(PARLEY_PROBE);
       await joiner.page.evaluate(SHOWN_PROBE);
       await joiner.page.evaluate(TRACE_HOOK);
@@ -285,15 +290,20 @@ async function parleyJoins(server: CallServer, browser: Browser, kept?: Seat[]):
       );
       await waitInRoom(joiner);
       if (TRACE) await sleep(1_000); // the path update's epoch, after the first frame
-      const seen = await collect(joiner, [
-        { name: 'chair', seat: chair },
-        { name: 'bel', seat: bel },
-      ]);
+      const seen = await collect(
+        joiner,
+        [
+          { name: 'chair', seat: chair },
+          { name: 'bel', seat: bel },
+        ],
+        requests,
+      );
       const parts = breakdown(seen.click, seen.probe, seen.rows);
       breakdowns.push(parts);
       console.log(`    steps (ms since the click): ${formatBreakdown(parts)}`);
       if (TRACE) printTimeline(seen);
       await leaveCall(joiner);
+      requests?.take();
       await until(
         'the chairs seeing the joiner leave',
         async () => ((await participantCount(chair)) === 2 && (await participantCount(bel)) === 2 ? true : undefined),
@@ -304,6 +314,7 @@ async function parleyJoins(server: CallServer, browser: Browser, kept?: Seat[]):
     printMedianBreakdown(breakdowns);
     return { decoded: times, shown };
   } finally {
+    requests?.close();
     if (kept) kept.push(...seats.splice(0));
     for (const s of seats) await s.context.close().catch(() => undefined);
   }

@@ -4,11 +4,12 @@
 import { median } from './chromium.js';
 
 /** One trace line: [performance.timeOrigin + now, text], and who wrote it. */
-export type TraceRow = { at: number; who: 'joiner' | 'member'; line: string };
+export type TraceRow = { at: number; who: 'joiner' | 'member' | 'server'; line: string };
 
 export const JOIN_STEPS = [
   ['admitted', 'call.joined reaches the joiner'],
   ['addStarts', 'a member starts preparing the Add'],
+  ['addSent', 'the Add prepared, sent to the Delivery Service (M20)'],
   ['addAccepted', 'the Add commit accepted (adder switches to the new epoch)'],
   ['welcomePushed', 'the Welcome reaches the joiner (M29)'],
   ['welcomed', 'the joiner has processed the Welcome'],
@@ -35,6 +36,7 @@ export function breakdown(
   return {
     admitted: probe.joinedMs,
     addStarts,
+    addSent: addStarts === null ? null : first('member', /Add prepared, sending it/, addStarts),
     // The Add's, not a Remove of the previous join that landed after the click.
     addAccepted: addStarts === null ? null : first('member', /commit for epoch \d+ accepted/, addStarts),
     welcomePushed: first('joiner', /Welcome pushed/),

@@ -110,6 +110,7 @@ export async function maybeAdd(g: CommitScope): Promise<void> {
   g.trace(`adding ${packages.map((p) => p.deviceId.slice(0, 8)).join(', ')}`);
   const add = await prepareAdds(session, packages);
   if (!add) return g.trace('add deferred: an earlier joiner has not committed its path update');
+  g.trace('Add prepared, sending it');
   if (await g.post(add.pending, add.change)) await g.owner.added();
   else await g.catchUp();
 }
