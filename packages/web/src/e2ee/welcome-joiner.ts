@@ -5,7 +5,7 @@ import { joinInThisThread, OffThreadJoiner, type WelcomeJoiner } from '@parley/e
 
 let joiner: WelcomeJoiner | undefined;
 
-/** The page's joiner; the first call starts the worker and loads its cipher suite, so call it before it is needed. */
+/** The page’s joiner; the first call starts the worker and has it join once for nothing, so call it early. */
 export function welcomeJoiner(): WelcomeJoiner {
   joiner ??= start();
   return joiner;
