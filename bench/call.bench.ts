@@ -303,7 +303,6 @@ async function parleyJoins(server: CallServer, browser: Browser, kept?: Seat[]):
       console.log(`    steps (ms since the click): ${formatBreakdown(parts)}`);
       if (TRACE) printTimeline(seen);
       await leaveCall(joiner);
-      requests?.take();
       await until(
         'the chairs seeing the joiner leave',
         async () => ((await participantCount(chair)) === 2 && (await participantCount(bel)) === 2 ? true : undefined),
