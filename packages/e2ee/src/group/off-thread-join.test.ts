@@ -7,7 +7,7 @@ import {
   MlsSession,
   MlsSessionError,
 } from '../mls/index.js';
-import { type JoinPort, OffThreadJoiner, serveWelcomeJoins } from './off-thread-join.js';
+import { type JoinPort, OffThreadJoiner, serveWelcomeJoins, warmUp } from './off-thread-join.js';
 
 /** A real three-member group adding a fresh device: its Welcome, and the adder to compare with. */
 async function adding() {
@@ -66,6 +66,10 @@ describe('joining from a Welcome on another thread (docs/call-keys.md §11)', ()
     const sent = await session.encryptApplication(new TextEncoder().encode('hello'));
     const read = await adder.processMessage(sent);
     expect(read.kind).toBe('application');
+  });
+
+  it('warms up with a join that succeeds (a failing warm-up is silent in the worker)', async () => {
+    await expect(warmUp()).resolves.toBeUndefined();
   });
 
   it('fails as a join in this thread would when a member is refused or the check fails', async () => {

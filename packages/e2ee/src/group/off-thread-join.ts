@@ -75,7 +75,7 @@ export function serveWelcomeJoins(port: JoinPort): void {
 }
 
 /** A group of two made and joined, all of it thrown away: the join's code runs once before it counts. */
-async function warmUp(): Promise<void> {
+export async function warmUp(): Promise<void> {
   const joiner = await createDeviceIdentity('warm-up', 'warm-up-joiner');
   const keyPackage = await createKeyPackage(joiner);
   const creator = await MlsSession.create({
