@@ -1,8 +1,8 @@
-// Joining from a Welcome on another thread (docs/call-keys.md §5.3 item 2, §11): both ends of the conversation over a message
-// port. The joining end (a browser page) keeps the device and the member check; the working end (a worker) does the
-// MLS join and hands back the session state with every member it was asked to accept, and the joining end checks
-// them all before it restores the session. One message each way: a check per member, answered by a page thread
-// busy setting up media, would hold the join up once per member.
+// Joining from a Welcome on another thread (docs/call-keys.md §5.3 item 2, §11): both ends of the conversation over
+// a message port. The joining end (a browser page) keeps the device and the member check; the working end (a worker)
+// does the MLS join and hands back the session state with every member it was asked to accept, and the joining end
+// checks them all before it restores the session. One message each way: a check per member, answered by a page
+// thread busy setting up media, would hold the join up once per member.
 import {
   createDeviceIdentity,
   createKeyPackage,

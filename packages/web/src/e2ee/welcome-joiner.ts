@@ -1,6 +1,6 @@
 // Where this page joins MLS groups from Welcomes: in its MLS worker when the browser can start one, else on the
-// page’s own thread (docs/call-keys.md §5.3 item 2, §11). One worker serves every group of the page (the call's, its caucus's, the
-// back channel's threads).
+// page's own thread (docs/call-keys.md §5.3 item 2, §11). One worker serves every group of the page (the call's, its
+// caucus's, the back channel's threads).
 import { joinInThisThread, OffThreadJoiner, type WelcomeJoiner } from '@parley/e2ee';
 
 let joiner: WelcomeJoiner | undefined;
