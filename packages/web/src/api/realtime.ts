@@ -104,14 +104,16 @@ class RealtimeClient {
       } catch {
         return;
       }
-      // Events are read through their schema, so a listener that narrows on `kind` reads data of that kind.
-      const event = EventMessage.safeParse(raw);
-      if (event.success) {
-        for (const l of this.listeners.get(event.data.topic) ?? []) l(event.data.event);
+      const other = AnyServerMessage.safeParse(raw);
+      if (!other.success) return;
+      if (other.data.type !== 'event') {
+        for (const l of this.rawListeners) l(other.data);
         return;
       }
-      const other = AnyServerMessage.safeParse(raw);
-      if (other.success && other.data.type !== 'event') for (const l of this.rawListeners) l(other.data);
+      // Events are read through their schema, so a listener that narrows on `kind` reads data of that kind. Only
+      // events: a call's signalling (dozens of messages a second while someone joins) is not tried against it first.
+      const event = EventMessage.safeParse(raw);
+      if (event.success) for (const l of this.listeners.get(event.data.topic) ?? []) l(event.data.event);
     };
     ws.onclose = (ev) => {
       if (this.socket === ws) this.socket = null;

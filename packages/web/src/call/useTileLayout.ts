@@ -1,4 +1,4 @@
-import { type RefObject, useLayoutEffect, useState } from 'react';
+import { type RefObject, useLayoutEffect, useMemo, useState } from 'react';
 
 const GAP = 12;
 const SIDE_GAP = 16;
@@ -29,26 +29,35 @@ export function bestLayout(width: number, height: number, counts: number[]): Til
   return best;
 }
 
-/** Re-plans on every resize of the stage element and every change of the per-side counts. */
+interface StageSize {
+  width: number;
+  height: number;
+}
+
+/**
+ * Re-plans on every resize of the stage element and every change of the per-side counts. The stage's size is
+ * measured once as the grid appears and then taken from its ResizeObserver: someone joining or leaving changes the
+ * counts, not the stage, so the new plan needs no measure. (Measuring there forced the browser to lay the page out
+ * in the middle of React's commit, once for every roster change of a join, on a page that is busy with the call.)
+ */
 export function useTileLayout(ref: RefObject<HTMLElement | null>, counts: number[]): TileLayout | null {
   const key = counts.join(',');
-  const [layout, setLayout] = useState<TileLayout | null>(null);
+  const shown = key !== '';
+  const [size, setSize] = useState<StageSize | null>(null);
   useLayoutEffect(() => {
     const el = ref.current;
-    if (!el) return;
-    const parts = key ? key.split(',').map(Number) : [];
-    // The stage resizes whenever anything around it moves (a panel, a notice): the same plan keeps the same object,
-    // so the tiles do not render again for nothing.
-    const plan = () => {
-      const next = bestLayout(el.clientWidth, el.clientHeight, parts);
-      setLayout((was) =>
-        was?.tileWidth === next.tileWidth && was.columns.join() === next.columns.join() ? was : next,
-      );
-    };
-    plan();
-    const ro = new ResizeObserver(plan);
+    if (!shown || !el) return;
+    const measured = (width: number, height: number) =>
+      setSize((was) => (was?.width === width && was.height === height ? was : { width, height }));
+    measured(el.clientWidth, el.clientHeight);
+    // Read after the browser's own layout: the stage resizes whenever anything around it moves (a panel, a notice).
+    const ro = new ResizeObserver(() => measured(el.clientWidth, el.clientHeight));
     ro.observe(el);
     return () => ro.disconnect();
-  }, [ref, key]);
-  return layout;
+  }, [ref, shown]);
+  // The same plan keeps the same object, so the tiles do not render again for nothing.
+  return useMemo(() => {
+    if (!size || !shown) return null;
+    return bestLayout(size.width, size.height, key.split(',').map(Number));
+  }, [size, key, shown]);
 }

@@ -88,6 +88,24 @@ describe('the message catalogues', () => {
     }
   });
 
+  it('formats every message without values as react-intl does, once per formatter', () => {
+    for (const language of languages) {
+      const messages = messagesFor(language as 'en');
+      const intl = createIntl({ locale: language, defaultLocale: 'en', messages, onError: () => {} });
+      const asked = vi.spyOn(intl, 'formatMessage');
+      for (const [id, text] of Object.entries(messages)) {
+        if (argumentsOf(parse(text)).length > 0) continue;
+        asked.mockClear();
+        const first = formatIn(intl, id as MessageId);
+        expect(asked, `${language}/${id}`).toHaveBeenCalledTimes(1);
+        expect(first, `${language}/${id}`).toBe(asked.mock.results[0]?.value);
+        // The second call is the kept text: react-intl is not asked again.
+        expect(formatIn(intl, id as MessageId), `${language}/${id}`).toBe(first);
+        expect(asked, `${language}/${id}`).toHaveBeenCalledTimes(1);
+      }
+    }
+  });
+
   it('plural messages offer `other`, and Hebrew and Arabic say two in their own form', () => {
     for (const language of languages) {
       for (const area of areas('en')) {

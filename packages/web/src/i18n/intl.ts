@@ -43,10 +43,14 @@ export function t(id: MessageId, values?: MessageValues): string {
  */
 const parsed = new WeakMap<IntlShape, Map<string, IntlMessageFormat>>();
 
-/** `intl.formatMessage({ id }, values)`, with the message's format parsed once. */
+/** Messages without values, as formatted once per formatter: their text cannot change while the formatter lives. */
+const plain = new WeakMap<IntlShape, Map<string, string>>();
+
+/** `intl.formatMessage({ id }, values)`, with the message's format parsed once (and its text kept if it has none). */
 export function formatIn(intl: IntlShape, id: MessageId, values?: MessageValues): string {
   const message = intl.messages[id];
-  if (!values || typeof message !== 'string') return intl.formatMessage({ id }, values);
+  if (!values) return plainText(intl, id);
+  if (typeof message !== 'string') return intl.formatMessage({ id }, values);
   let formats = parsed.get(intl);
   if (!formats) {
     formats = new Map();
@@ -64,6 +68,20 @@ export function formatIn(intl: IntlShape, id: MessageId, values?: MessageValues)
     // A value missing or of the wrong kind: react-intl reports it its own way and shows what it can.
   }
   return intl.formatMessage({ id }, values);
+}
+
+function plainText(intl: IntlShape, id: MessageId): string {
+  let texts = plain.get(intl);
+  if (!texts) {
+    texts = new Map();
+    plain.set(intl, texts);
+  }
+  let text = texts.get(id);
+  if (text === undefined) {
+    text = intl.formatMessage({ id });
+    texts.set(id, text);
+  }
+  return text;
 }
 
 /** The chosen language as a BCP 47 tag for `Intl` formatters. */
