@@ -17,6 +17,10 @@ const canChangeIceServers =
  */
 export class Publisher {
   private pc: RTCPeerConnection | null = null;
+  /** The first offer, made on the pre-join screen with the connection (`ahead`); null once used or outdated. */
+  private offerAhead: Promise<RTCSessionDescriptionInit | null> | null = null;
+  /** The latest offer being set: its answer may come back first, as the offer left without waiting for it. */
+  private settingOffer: Promise<void> = Promise.resolve();
   private pendingCandidates: (RTCIceCandidateInit | null)[] | null = [];
   private disconnectTimer: ReturnType<typeof setTimeout> | null = null;
   private restarting = false;
@@ -46,6 +50,12 @@ export class Publisher {
     if (!canChangeIceServers) return null;
     const pub = new Publisher(...args);
     pub.build([]);
+    // The offer too: it starts no gathering until it is set, which waits for the ICE servers admission brings.
+    const pc = pub.pc!;
+    pub.offerAhead = pc.createOffer().then(
+      (offer) => (pub.pc === pc ? offer : null),
+      () => null,
+    );
     return pub;
   }
 
@@ -60,7 +70,14 @@ export class Publisher {
       }
     }
     if (!this.pc) this.build(iceServers);
-    await this.offer(false);
+    await this.offer(false, await this.takeOfferAhead());
+  }
+
+  private async takeOfferAhead(): Promise<RTCSessionDescriptionInit | null> {
+    const ahead = this.offerAhead;
+    this.offerAhead = null;
+    const offer = ahead ? await ahead : null;
+    return offer && this.pc?.signalingState === 'stable' ? offer : null;
   }
 
   private config(iceServers: IceServer[]): RTCConfiguration {
@@ -68,6 +85,7 @@ export class Publisher {
   }
 
   private build(iceServers: IceServer[]): void {
+    this.offerAhead = null;
     const pc = new RTCPeerConnection(this.config(iceServers));
     this.pc = pc;
     this.pendingCandidates = [];
@@ -90,6 +108,7 @@ export class Publisher {
 
   /** The SFU's answer to our latest offer. */
   async answer(jsep: RTCSessionDescriptionInit): Promise<void> {
+    await this.settingOffer;
     const pc = this.pc;
     if (pc?.signalingState !== 'have-local-offer') return;
     await pc.setRemoteDescription(jsep);
@@ -131,15 +150,20 @@ export class Publisher {
     this.pc = null;
   }
 
-  private async offer(iceRestart: boolean): Promise<void> {
+  private async offer(iceRestart: boolean, made: RTCSessionDescriptionInit | null = null): Promise<void> {
     const pc = this.pc!;
-    const offer = await pc.createOffer(iceRestart ? { iceRestart: true } : {});
-    await pc.setLocalDescription(offer);
-    await this.signal.send({
+    const offer = made ?? (await pc.createOffer(iceRestart ? { iceRestart: true } : {}));
+    // The offer leaves as it is set: the SFU works on it while this page sets it (candidates wait for the answer,
+    // and the answer for the offer to be set).
+    const set = pc.setLocalDescription(offer);
+    this.settingOffer = set.catch(() => undefined);
+    const sent = this.signal.send({
       type: 'call.publish',
       stream: this.stream,
-      jsep: { type: 'offer', sdp: pc.localDescription?.sdp ?? offer.sdp ?? '' },
+      jsep: { type: 'offer', sdp: offer.sdp ?? '' },
     });
+    await set;
+    await sent;
   }
 
   /** Candidates wait for the answer: the server opens the SFU handle while it handles our offer. */

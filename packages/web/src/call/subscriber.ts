@@ -141,14 +141,20 @@ export class Subscriber {
       if (t.receiver.track.kind === 'video' && t.mid) entry.videoMid = t.mid;
     }
     // Keep the old MediaStream object when its tracks are unchanged, so <video> elements do not flicker.
+    let changed = next.size !== this.remote.size;
     for (const [key, entry] of next) {
       const old = this.remote.get(key);
       const same =
         old &&
         old.media.getTracks().length === entry.media.getTracks().length &&
         entry.media.getTracks().every((t) => old.media.getTrackById(t.id));
-      if (old && same) next.set(key, { ...old, ...(entry.videoMid ? { videoMid: entry.videoMid } : {}) });
+      if (old && same && (old.videoMid === entry.videoMid || !entry.videoMid)) next.set(key, old);
+      else if (old && same) next.set(key, { ...old, videoMid: entry.videoMid });
+      changed ||= next.get(key) !== old;
     }
+    // Each remote track fires its own event and the answer rebuilds once more: the call room re-renders only for a
+    // change (several a join, on a page that is busy with it).
+    if (!changed) return;
     this.remote = next;
     this.onRemote?.(next);
   }
