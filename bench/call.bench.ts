@@ -95,10 +95,12 @@ const TRACE_HOOK = `(() => {
   if (window.__trace) return;
   const lines = (window.__trace = []);
   const debug = console.debug.bind(console);
+  // The lines are kept, not also printed: a page with the browser's tools attached (as here) pays for each printed
+  // line, a person's page does not.
   console.debug = (...args) => {
     const line = args.map(String).join(' ');
     if (line.startsWith('[mls')) lines.push([performance.timeOrigin + performance.now(), line]);
-    debug(...args);
+    else debug(...args);
   };
   if (!${TRACE}) return;
   const stamp = (line) => lines.push([performance.timeOrigin + performance.now(), line]);
