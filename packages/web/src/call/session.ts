@@ -273,6 +273,8 @@ export class CallSession extends CallMedia {
         if (this.state.away) return;
         return this.republishAll(m.subscribed);
       case 'call.state': {
+        // The key layer first: a member's Add for a joiner starts from this roster (docs/call-keys.md §5.2).
+        this.e2ee.setRoster(m.participants);
         this.set({
           participants: m.participants,
           lobby: m.lobby,
@@ -280,7 +282,6 @@ export class CallSession extends CallMedia {
           caucus: m.caucus,
           sidesInCaucus: m.sidesInCaucus,
         });
-        this.e2ee.setRoster(m.participants);
         this.layers.plan.forget((id) => m.participants.some((p) => p.participantId === id));
         return this.updateSubscription();
       }
