@@ -2,8 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type MessageFormatElement, parse, TYPE } from '@formatjs/icu-messageformat-parser';
 import { IntlMessageFormat } from 'intl-messageformat';
-import { createIntl } from 'react-intl';
-import { describe, expect, it, vi } from 'vitest';
+import { createIntl, type IntlShape } from 'react-intl';
+import { describe, expect, it, type MockInstance, vi } from 'vitest';
 import { type MessageId, messagesFor } from './catalogue';
 import { formatIn } from './intl';
 
@@ -68,42 +68,42 @@ describe('the message catalogues', () => {
     }
   }
 
-  it('formats every message with values as react-intl does, from the format parsed once', () => {
+  /** Every message of every language, with that language's formatter and a spy on react-intl's own formatting. */
+  function eachMessage(check: (m: { intl: IntlShape; asked: MockInstance; id: MessageId; names: string[] }) => void) {
     for (const language of languages) {
       const messages = messagesFor(language as 'en');
       const intl = createIntl({ locale: language, defaultLocale: 'en', messages, onError: () => {} });
       const asked = vi.spyOn(intl, 'formatMessage');
-      for (const [id, text] of Object.entries(messages)) {
-        const names = argumentsOf(parse(text));
-        // Messages with tags are for <FormattedMessage>; useT and t format plain values.
-        if (names.length === 0 || names.some((n) => n.startsWith('<'))) continue;
-        const values = Object.fromEntries(names.map((n) => [n, 3]));
-        const expected = intl.formatMessage({ id }, values);
-        asked.mockClear();
-        // Twice: the second call takes the kept format. Neither goes through react-intl's own memo.
-        expect(formatIn(intl, id as MessageId, values), `${language}/${id}`).toBe(expected);
-        expect(formatIn(intl, id as MessageId, values), `${language}/${id}`).toBe(expected);
-        expect(asked, `${language}/${id}`).not.toHaveBeenCalled();
-      }
+      for (const [id, text] of Object.entries(messages))
+        check({ intl, asked, id: id as MessageId, names: argumentsOf(parse(text)) });
     }
+  }
+
+  it('formats every message with values as react-intl does, from the format parsed once', () => {
+    eachMessage(({ intl, asked, id, names }) => {
+      // Messages with tags are for <FormattedMessage>; useT and t format plain values.
+      if (names.length === 0 || names.some((n) => n.startsWith('<'))) return;
+      const values = Object.fromEntries(names.map((n) => [n, 3]));
+      const expected = intl.formatMessage({ id }, values);
+      asked.mockClear();
+      // Twice: the second call takes the kept format. Neither goes through react-intl's own memo.
+      expect(formatIn(intl, id, values), `${intl.locale}/${id}`).toBe(expected);
+      expect(formatIn(intl, id, values), `${intl.locale}/${id}`).toBe(expected);
+      expect(asked, `${intl.locale}/${id}`).not.toHaveBeenCalled();
+    });
   });
 
   it('formats every message without values as react-intl does, once per formatter', () => {
-    for (const language of languages) {
-      const messages = messagesFor(language as 'en');
-      const intl = createIntl({ locale: language, defaultLocale: 'en', messages, onError: () => {} });
-      const asked = vi.spyOn(intl, 'formatMessage');
-      for (const [id, text] of Object.entries(messages)) {
-        if (argumentsOf(parse(text)).length > 0) continue;
-        asked.mockClear();
-        const first = formatIn(intl, id as MessageId);
-        expect(asked, `${language}/${id}`).toHaveBeenCalledTimes(1);
-        expect(first, `${language}/${id}`).toBe(asked.mock.results[0]?.value);
-        // The second call is the kept text: react-intl is not asked again.
-        expect(formatIn(intl, id as MessageId), `${language}/${id}`).toBe(first);
-        expect(asked, `${language}/${id}`).toHaveBeenCalledTimes(1);
-      }
-    }
+    eachMessage(({ intl, asked, id, names }) => {
+      if (names.length > 0) return;
+      asked.mockClear();
+      const first = formatIn(intl, id);
+      expect(asked, `${intl.locale}/${id}`).toHaveBeenCalledTimes(1);
+      expect(first, `${intl.locale}/${id}`).toBe(asked.mock.results[0]?.value);
+      // The second call is the kept text: react-intl is not asked again.
+      expect(formatIn(intl, id), `${intl.locale}/${id}`).toBe(first);
+      expect(asked, `${intl.locale}/${id}`).toHaveBeenCalledTimes(1);
+    });
   });
 
   it('plural messages offer `other`, and Hebrew and Arabic say two in their own form', () => {
