@@ -46,21 +46,32 @@ const parsed = new WeakMap<IntlShape, Map<string, IntlMessageFormat>>();
 /** Messages without values, as formatted once per formatter: their text cannot change while the formatter lives. */
 const plain = new WeakMap<IntlShape, Map<string, string>>();
 
+/** What a formatter keeps per message id, made on the first ask. */
+function kept<V>(cache: WeakMap<IntlShape, Map<string, V>>, intl: IntlShape, id: MessageId, make: () => V): V {
+  let byId = cache.get(intl);
+  if (!byId) {
+    byId = new Map();
+    cache.set(intl, byId);
+  }
+  let value = byId.get(id);
+  if (value === undefined) {
+    value = make();
+    byId.set(id, value);
+  }
+  return value;
+}
+
 /** `intl.formatMessage({ id }, values)`, with the message's format parsed once (and its text kept if it has none). */
 export function formatIn(intl: IntlShape, id: MessageId, values?: MessageValues): string {
+  if (!values) return kept(plain, intl, id, () => intl.formatMessage({ id }));
   const message = intl.messages[id];
-  if (!values) return plainText(intl, id);
   if (typeof message !== 'string') return intl.formatMessage({ id }, values);
-  let formats = parsed.get(intl);
-  if (!formats) {
-    formats = new Map();
-    parsed.set(intl, formats);
-  }
-  let format = formats.get(id);
-  if (!format) {
-    format = new IntlMessageFormat(message, intl.locale, intl.formats, { formatters: intl.formatters });
-    formats.set(id, format);
-  }
+  const format = kept(
+    parsed,
+    intl,
+    id,
+    () => new IntlMessageFormat(message, intl.locale, intl.formats, { formatters: intl.formatters }),
+  );
   try {
     const out = format.format(values);
     if (typeof out === 'string') return out;
@@ -68,20 +79,6 @@ export function formatIn(intl: IntlShape, id: MessageId, values?: MessageValues)
     // A value missing or of the wrong kind: react-intl reports it its own way and shows what it can.
   }
   return intl.formatMessage({ id }, values);
-}
-
-function plainText(intl: IntlShape, id: MessageId): string {
-  let texts = plain.get(intl);
-  if (!texts) {
-    texts = new Map();
-    plain.set(intl, texts);
-  }
-  let text = texts.get(id);
-  if (text === undefined) {
-    text = intl.formatMessage({ id });
-    texts.set(id, text);
-  }
-  return text;
 }
 
 /** The chosen language as a BCP 47 tag for `Intl` formatters. */
