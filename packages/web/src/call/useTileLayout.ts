@@ -1,4 +1,4 @@
-import { type RefObject, useLayoutEffect, useMemo, useState } from 'react';
+import { type RefObject, useCallback, useLayoutEffect, useRef, useState } from 'react';
 
 const GAP = 12;
 const SIDE_GAP = 16;
@@ -42,22 +42,34 @@ interface StageSize {
  */
 export function useTileLayout(ref: RefObject<HTMLElement | null>, counts: number[]): TileLayout | null {
   const key = counts.join(',');
+  const [layout, setLayout] = useState<TileLayout | null>(null);
+  // What the latest plan was made from: the observer and a roster change each update their half.
+  const from = useRef<{ size: StageSize | null; key: string }>({ size: null, key });
+  const plan = useCallback(() => {
+    const { size, key } = from.current;
+    if (!size) return;
+    const next = bestLayout(size.width, size.height, key ? key.split(',').map(Number) : []);
+    // The stage resizes whenever anything around it moves (a panel, a notice): the same plan keeps the same object,
+    // so the tiles do not render again for nothing.
+    setLayout((was) => (was?.tileWidth === next.tileWidth && was.columns.join() === next.columns.join() ? was : next));
+  }, []);
+  useLayoutEffect(() => {
+    from.current.key = key;
+    plan();
+  }, [key, plan]);
   const shown = key !== '';
-  const [size, setSize] = useState<StageSize | null>(null);
   useLayoutEffect(() => {
     const el = ref.current;
     if (!shown || !el) return;
-    const measured = (width: number, height: number) =>
-      setSize((was) => (was?.width === width && was.height === height ? was : { width, height }));
-    measured(el.clientWidth, el.clientHeight);
-    // Read after the browser's own layout: the stage resizes whenever anything around it moves (a panel, a notice).
-    const ro = new ResizeObserver(() => measured(el.clientWidth, el.clientHeight));
+    // Read after the browser's own layout when the observer calls; at once only as the grid appears.
+    const measure = () => {
+      from.current.size = { width: el.clientWidth, height: el.clientHeight };
+      plan();
+    };
+    measure();
+    const ro = new ResizeObserver(measure);
     ro.observe(el);
     return () => ro.disconnect();
-  }, [ref, shown]);
-  // The same plan keeps the same object, so the tiles do not render again for nothing.
-  return useMemo(() => {
-    if (!size || !shown) return null;
-    return bestLayout(size.width, size.height, key.split(',').map(Number));
-  }, [size, key, shown]);
+  }, [ref, shown, plan]);
+  return layout;
 }
