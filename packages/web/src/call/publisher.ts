@@ -50,12 +50,9 @@ export class Publisher {
     if (!canChangeIceServers) return null;
     const pub = new Publisher(...args);
     pub.build([]);
-    // The offer too: it starts no gathering until it is set, which waits for the ICE servers admission brings.
-    const pc = pub.pc!;
-    pub.offerAhead = pc.createOffer().then(
-      (offer) => (pub.pc === pc ? offer : null),
-      () => null,
-    );
+    // The offer too: it starts no gathering until it is set, which waits for the ICE servers admission brings. A
+    // connection built again drops it (`build`).
+    pub.offerAhead = pub.pc!.createOffer().catch(() => null);
     return pub;
   }
 

@@ -148,8 +148,8 @@ export class Subscriber {
         old &&
         old.media.getTracks().length === entry.media.getTracks().length &&
         entry.media.getTracks().every((t) => old.media.getTrackById(t.id));
-      if (old && same && (old.videoMid === entry.videoMid || !entry.videoMid)) next.set(key, old);
-      else if (old && same) next.set(key, { ...old, videoMid: entry.videoMid });
+      if (old && same)
+        next.set(key, entry.videoMid && entry.videoMid !== old.videoMid ? { ...old, videoMid: entry.videoMid } : old);
       changed ||= next.get(key) !== old;
     }
     // Each remote track fires its own event and the answer rebuilds once more: the call room re-renders only for a
