@@ -68,4 +68,47 @@ describe('WelcomeInbox (docs/call-keys.md §5.3 item 1)', () => {
     const got = await inbox.next(undefined, async () => [entry, { ...entry, context: 'call:other', seq: 9 }]);
     expect(got.entry).toBeUndefined();
   });
+
+  it('joins with the key packages read before the Welcome came, reading storage no more', async () => {
+    const { device, entry, epoch } = await welcomed(6);
+    let reads = 0;
+    const counted: GroupDevice = {
+      ...device,
+      keyPackages: () => {
+        reads++;
+        return device.keyPackages();
+      },
+    };
+    const inbox = new WelcomeInbox(context, counted, accept);
+    inbox.preload();
+    expect(reads).toBe(1);
+    inbox.push(entry);
+    const got = await inbox.next(undefined, never);
+    expect((got.entry ? await got.join : null)?.session.epoch).toBe(epoch);
+    expect(reads).toBe(1);
+  });
+
+  it('looks in storage again for a key package uploaded after the early read', async () => {
+    const { device, entry, epoch } = await welcomed(7);
+    const stored = await device.keyPackages();
+    // The early read saw none of them (another tab uploaded the one used since); storage has it.
+    let reads = 0;
+    const late: GroupDevice = { ...device, keyPackages: async () => (reads++ === 0 ? [] : stored) };
+    const inbox = new WelcomeInbox(context, late, accept);
+    inbox.preload();
+    inbox.push(entry);
+    const got = await inbox.next(undefined, never);
+    expect((got.entry ? await got.join : null)?.session.epoch).toBe(epoch);
+    expect(reads).toBe(2);
+  });
+
+  it('takes a Welcome for none of the stored key packages as not for this device', async () => {
+    const { device, entry } = await welcomed(8);
+    const other = await createKeyPackage(device.identity);
+    const inbox = new WelcomeInbox(context, { ...device, keyPackages: async () => [other] }, accept);
+    inbox.preload();
+    inbox.push(entry);
+    const got = await inbox.next(undefined, never);
+    expect(got.entry ? await got.join : undefined).toBeNull();
+  });
 });

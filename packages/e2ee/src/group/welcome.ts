@@ -1,5 +1,11 @@
 // The joiner's side of an Add (docs/call-keys.md §5.3, §8.1, §11): which Welcome to use, and joining from it.
-import { MlsSession, MlsSessionError, type VerifyMember, type WelcomeJoinParams } from '../mls/index.js';
+import {
+  type KeyPackageBundle,
+  MlsSession,
+  MlsSessionError,
+  type VerifyMember,
+  type WelcomeJoinParams,
+} from '../mls/index.js';
 import type { WelcomeEntry } from './delivery.js';
 import type { GroupDevice } from './owner.js';
 import { fromB64 } from './transport.js';
@@ -24,24 +30,31 @@ export const joinInThisThread: WelcomeJoiner = (params) => MlsSession.fromWelcom
  * Joins from `entry`; null when this device no longer holds the private half of the key package it was added with
  * (another browser profile, cleared storage): the caller never tries that Welcome again (§8.1). A tree that fails
  * the member check throws. The path update is not prepared here: the joiner's keys go out first (§5.3).
+ * `loaded`: the key packages as read earlier (§5.3 item 1); a package they lack (uploaded since, by another tab) is
+ * looked for in storage before the Welcome counts as not for this device.
  */
 export async function joinFromWelcome(
   device: Pick<GroupDevice, 'identity' | 'keyPackages'>,
   entry: Pick<WelcomeEntry, 'welcome'>,
   verifyMember: VerifyMember | undefined,
   join: WelcomeJoiner = joinInThisThread,
+  loaded?: Promise<KeyPackageBundle[]>,
 ): Promise<WelcomeJoin | null> {
-  try {
-    return await join({
-      identity: device.identity,
-      welcome: fromB64(entry.welcome),
-      keyPackages: await device.keyPackages(),
-      options: { verifyMember },
-    });
-  } catch (error) {
-    if (error instanceof MlsSessionError && error.code === 'NO_KEY_PACKAGE') return null;
-    throw error;
-  }
+  const attempt = async (keyPackages: KeyPackageBundle[]) => {
+    try {
+      return await join({
+        identity: device.identity,
+        welcome: fromB64(entry.welcome),
+        keyPackages,
+        options: { verifyMember },
+      });
+    } catch (error) {
+      if (error instanceof MlsSessionError && error.code === 'NO_KEY_PACKAGE') return null;
+      throw error;
+    }
+  };
+  const early = loaded && (await loaded.catch(() => null));
+  return (early && (await attempt(early))) || attempt(await device.keyPackages());
 }
 
 /**
@@ -55,6 +68,8 @@ export class WelcomeInbox {
   /** Welcomes at or below this seq were tried and cannot be used (§8.1). */
   skipUpTo = -1;
   #pushed: { entry: WelcomeEntry; join: Promise<WelcomeJoin | null> } | undefined;
+  /** The device's key packages, read before any Welcome came (`preload`); the first join takes them. */
+  #loaded: Promise<KeyPackageBundle[]> | undefined;
   #arrived: () => void = () => {};
   /** Resolves when a usable Welcome was pushed. */
   readonly arrived = new Promise<void>((resolve) => {
@@ -68,6 +83,15 @@ export class WelcomeInbox {
     private readonly join: WelcomeJoiner = joinInThisThread,
   ) {}
 
+  /**
+   * Reads the device's key packages now, while the adder prepares its Add: reading them (storage, decryption) once
+   * came between a pushed Welcome and its join, on a page's thread busy setting up media (§5.3 item 1, §11).
+   */
+  preload(): void {
+    this.#loaded = this.device.keyPackages();
+    this.#loaded.catch(() => undefined);
+  }
+
   /** A pushed Welcome is waiting to be adopted. */
   get pending(): boolean {
     return this.#pushed !== undefined;
@@ -76,7 +100,7 @@ export class WelcomeInbox {
   /** A Welcome pushed inline: its join starts now. */
   push(entry: WelcomeEntry): void {
     if (!pickWelcome([entry], this.context, this.skipUpTo)) return;
-    const join = joinFromWelcome(this.device, entry, this.verifyMember, this.join);
+    const join = this.#joinFrom(entry);
     join.catch(() => undefined);
     this.#pushed = { entry, join };
     this.#arrived();
@@ -108,7 +132,13 @@ export class WelcomeInbox {
       this.#pushed = undefined;
       return pushed;
     }
-    return { entry, join: joinFromWelcome(this.device, entry, this.verifyMember, this.join) };
+    return { entry, join: this.#joinFrom(entry) };
+  }
+
+  #joinFrom(entry: WelcomeEntry): Promise<WelcomeJoin | null> {
+    const loaded = this.#loaded;
+    this.#loaded = undefined;
+    return joinFromWelcome(this.device, entry, this.verifyMember, this.join, loaded);
   }
 
   #pushedEntry(): WelcomeEntry | undefined {
