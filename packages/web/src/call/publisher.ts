@@ -11,6 +11,12 @@ const DISCONNECT_GRACE_MS = 2_500;
 const canChangeIceServers =
   typeof RTCPeerConnection !== 'undefined' && 'setConfiguration' in RTCPeerConnection.prototype;
 
+/** The first offer, made ahead: `made` once the browser has it, so using it needs no await. */
+interface OfferAhead {
+  made: RTCSessionDescriptionInit | null;
+  making: Promise<RTCSessionDescriptionInit | null>;
+}
+
 /**
  * One published stream (camera+microphone, or a screen share): a send-only peer connection to the SFU. Every
  * sender is handed to the E2EE layer before the first offer, so no frame ever leaves unencrypted.
@@ -18,7 +24,7 @@ const canChangeIceServers =
 export class Publisher {
   private pc: RTCPeerConnection | null = null;
   /** The first offer, made on the pre-join screen with the connection (`ahead`); null once used or outdated. */
-  private offerAhead: Promise<RTCSessionDescriptionInit | null> | null = null;
+  private offerAhead: OfferAhead | null = null;
   /** The latest offer being set: its answer may come back first, as the offer left without waiting for it. */
   private settingOffer: Promise<void> = Promise.resolve();
   private pendingCandidates: (RTCIceCandidateInit | null)[] | null = [];
@@ -52,7 +58,11 @@ export class Publisher {
     pub.build([]);
     // The offer too: it starts no gathering until it is set, which waits for the ICE servers admission brings. A
     // connection built again drops it (`build`).
-    pub.offerAhead = pub.pc!.createOffer().catch(() => null);
+    const ahead: OfferAhead = { made: null, making: pub.pc!.createOffer().catch(() => null) };
+    void ahead.making.then((offer) => {
+      ahead.made = offer;
+    });
+    pub.offerAhead = ahead;
     return pub;
   }
 
@@ -67,14 +77,12 @@ export class Publisher {
       }
     }
     if (!this.pc) this.build(iceServers);
-    await this.offer(false, await this.takeOfferAhead());
-  }
-
-  private async takeOfferAhead(): Promise<RTCSessionDescriptionInit | null> {
     const ahead = this.offerAhead;
     this.offerAhead = null;
-    const offer = ahead ? await ahead : null;
-    return offer && this.pc?.signalingState === 'stable' ? offer : null;
+    // Made by now, the offer is set and sent in the task that handles the admission, before the call room's first
+    // render holds the page's thread (docs/call-keys.md §11): no await comes between the two.
+    const made = ahead ? (ahead.made ?? (await ahead.making)) : null;
+    await this.offer(false, made && this.pc?.signalingState === 'stable' ? made : null);
   }
 
   private config(iceServers: IceServer[]): RTCConfiguration {
