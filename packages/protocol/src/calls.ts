@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Id, Role, Timestamp } from './common.js';
+import { DeviceLogEntry } from './keys.js';
 
 /**
  * The secure call's signalling, carried over Parley's one WebSocket (/ws). The browser never speaks to Janus:
@@ -122,6 +123,12 @@ export const CallParticipant = z.object({
    * instead of claiming one (docs/call-keys.md §5.2 item 4).
    */
   keyPackage: z.string().optional(),
+  /**
+   * With `keyPackage` only: the participant's device-key log as the server read it at admission. The member who adds
+   * the device checks the package against it (the same hash-chained log `GET /api/devices/log` returns) without a
+   * fetch before its Add (docs/call-keys.md §5.2 item 4).
+   */
+  deviceLog: z.array(DeviceLogEntry).optional(),
   displayName: z.string(),
   sideId: Id,
   agencyName: z.string().nullable(),

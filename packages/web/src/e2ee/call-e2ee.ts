@@ -253,6 +253,14 @@ export class CallE2ee {
       displayName: p.displayName,
       ...(p.keyPackage ? { keyPackage: p.keyPackage } : {}),
     }));
+    // A joiner's log rides with the key package claimed at admission, read then by the server: as fresh as a fetch,
+    // and the Add checks the package against it without one (docs/call-keys.md §5.2 item 4).
+    const carried = new Set<string>();
+    for (const p of participants)
+      if (p.keyPackage && p.deviceLog) {
+        this.#trust.accept(p.userId, p.deviceLog);
+        carried.add(p.userId);
+      }
     // Speaking and mute flags change the roster often; the device logs are fetched afresh only when who is in the
     // call (or with which device) changed.
     const people = this.#roster
@@ -261,7 +269,7 @@ export class CallE2ee {
       .join(',');
     if (people !== this.#rosterPeople)
       this.#trust.prefetch(
-        this.#roster.map((r) => r.userId),
+        this.#roster.map((r) => r.userId).filter((u) => !carried.has(u)),
         true,
       );
     this.#rosterPeople = people;

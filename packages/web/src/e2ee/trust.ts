@@ -2,7 +2,7 @@
 // append-only, hash-chained device-key log, and the log must extend what this browser saw before
 // (key-transparency-lite: a server that rewrites a user's history, or slips in a device, shows up as a warning).
 import { type DeliveryApi, keyFingerprint, type MemberCredentialCheck, type MlsSession } from '@parley/e2ee';
-import { type DeviceLog, verifyDeviceChain } from '@parley/protocol';
+import { type DeviceLog, type DeviceLogEntry, verifyDeviceChain } from '@parley/protocol';
 import { toB64 } from './bytes.js';
 import type { DeviceStore } from './device-store.js';
 
@@ -69,6 +69,11 @@ export class DeviceTrust {
           log.then((l) => this.#verify(userId, l)),
         );
     }
+  }
+
+  /** A user's log that came by another way than a fetch (a joiner's, with its key package in the roster). */
+  accept(userId: string, entries: DeviceLogEntry[]): void {
+    this.#remember(userId, this.#verify(userId, { chains: [{ userId, entries }] }));
   }
 
   #chain(userId: string, fresh = false): Promise<Chain> {

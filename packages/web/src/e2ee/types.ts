@@ -106,4 +106,7 @@ export interface ChatMessage {
   mine: boolean;
 }
 
-export type RosterEntry = Pick<CallParticipant, 'participantId' | 'userId' | 'deviceId' | 'displayName' | 'keyPackage'>;
+export type RosterEntry = Pick<
+  CallParticipant,
+  'participantId' | 'userId' | 'deviceId' | 'displayName' | 'keyPackage' | 'deviceLog'
+>;

@@ -9,6 +9,7 @@ import {
 } from '@parley/protocol';
 import type { RoomHandle } from '../../janus/index.js';
 import type { Connection } from '../../realtime/hub.js';
+import type { AdmissionKeys } from '../keys/index.js';
 import type { MeetingFacts } from '../meetings/index.js';
 import type { CallPerson } from './access.js';
 import { sendCameraLayers } from './camera-layers.js';
@@ -33,10 +34,10 @@ export interface Member {
   /** Operations per peer connection run one after another (a trickle must not overtake its publish). */
   queues: Map<string, Promise<unknown>>;
   /**
-   * A key package of the device, claimed at admission: it rides in the next roster only, for the member who commits
-   * the Add to use without a claim round trip (docs/call-keys.md §5.2 item 4, §11).
+   * A key package of the device, claimed at admission, and the person's device-key log: they ride in the next roster
+   * only, for the member who commits the Add to use without a claim or a log fetch (docs/call-keys.md §5.2 item 4, §11).
    */
-  keyPackage?: string | null;
+  admissionKeys?: AdmissionKeys | null;
   /** In the plenary: the id of the side's caucus this participant stepped out to, else null. */
   away: string | null;
   /**
@@ -147,13 +148,13 @@ export class LiveCall {
 
   /** The roster as every participant sees it, plus the lobby of the recipient's own side if they admit. */
   stateFor(recipient: Member): Extract<CallServerMessage, { type: 'call.state' }> {
-    // A joiner's key package claimed at admission rides in this node's first roster only (docs/call-keys.md §5.2);
-    // it is never shared with other nodes.
+    // A joiner's key package claimed at admission, with their device-key log, rides in this node's first roster only
+    // (docs/call-keys.md §5.2); it is never shared with other nodes.
     const participants: CallParticipant[] = [
       ...this.admitted().map((m) => ({
         ...participantOf(m),
         presence: this.presence(m, recipient),
-        ...(m.keyPackage ? { keyPackage: m.keyPackage } : {}),
+        ...(m.admissionKeys ?? {}),
       })),
       ...this.remote.map((p) => (p.presence === 'here' ? p : { ...p, presence: awayAs(p.sideId, recipient) })),
     ];
@@ -204,7 +205,7 @@ export class LiveCall {
       if (this.ending) return;
       for (const m of this.admitted()) this.send(m, this.stateFor(m));
       // Once: a member that missed it claims as usual, and a one-time package must not be offered twice.
-      for (const m of this.members.values()) m.keyPackage = null;
+      for (const m of this.members.values()) m.admissionKeys = null;
       this.onFlush?.();
       this.layersChanged();
     });

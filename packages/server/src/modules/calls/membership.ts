@@ -109,13 +109,13 @@ async function admitMember(mgr: CallManager, call: LiveCall, m: Member, requestI
         return null;
       })
     : null;
-  const [media, keyPackage] = await Promise.all([enqueue(m, 'main', () => mgr.openMedia(call, m)), claiming]);
+  const [media, admissionKeys] = await Promise.all([enqueue(m, 'main', () => mgr.openMedia(call, m)), claiming]);
   if (call.members.get(m.participantId) !== m || call.ending) {
     await media.close(); // they left (or the call ended) while their session was opening
     return;
   }
   m.media = media;
-  m.keyPackage = keyPackage;
+  m.admissionKeys = admissionKeys;
   m.state = 'admitted';
   m.since = new Date();
   joined(mgr, call, m, requestId);

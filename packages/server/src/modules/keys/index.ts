@@ -1,8 +1,10 @@
+import type { DeviceLogEntry } from '@parley/protocol';
 import type { AppContext } from '../../context.js';
 import type { DbOrTx } from '../../db/client.js';
 import type { ActorFacts } from '../../policy/policy.js';
 import type { WriteContext } from '../../services/write.js';
 import { resolveContext } from './contexts.js';
+import { deviceChains } from './device-log.js';
 import { claimJoinerKeyPackage, leaveGroup, type MembershipRef, requestRemoval } from './mls-membership.js';
 import { currentMembers, factsOfUsers, findMlsGroupByContext } from './mls-queries.js';
 import { retireContext } from './mls-service.js';
@@ -36,22 +38,32 @@ export async function heldMemberships(db: DbOrTx, context: string, userId: strin
   return refs.length > 0 ? { context, mlsGroupId: group.id, userId, refs } : null;
 }
 
+/** A key package claimed at admission, and the device-key log of its owner to check it against. */
+export interface AdmissionKeys {
+  keyPackage: string;
+  deviceLog: DeviceLogEntry[];
+}
+
 /**
- * A joiner admitted to a call with `deviceId`: one key package of that device, claimed now, for the member who
- * commits the Add to use without a claim of its own (docs/call-keys.md §5.2 item 4, §11). Null when the context
- * has no group yet, the device is a member already or has no package: the member then claims as usual.
+ * A joiner admitted to a call with `deviceId`: one key package of that device, claimed now, and the person's
+ * device-key log, for the member who commits the Add to use without a claim or a log fetch of its own
+ * (docs/call-keys.md §5.2 item 4, §11). Null when the context has no group yet, the device is a member already or
+ * has no package: the member then claims as usual.
  */
 export async function claimAtAdmission(
   ctx: AppContext,
   context: string,
   userId: string,
   deviceId: string,
-): Promise<string | null> {
+): Promise<AdmissionKeys | null> {
   const group = await findMlsGroupByContext(ctx.db, context);
   const scope = group && (await resolveContext(ctx.db, context));
   if (!group || !scope) return null;
   const joiner = (await factsOfUsers(ctx.db, [userId])).get(userId);
-  return joiner ? claimJoinerKeyPackage(ctx, scope, group.id, joiner, deviceId) : null;
+  const keyPackage = joiner ? await claimJoinerKeyPackage(ctx, scope, group.id, joiner, deviceId) : null;
+  if (!keyPackage) return null;
+  // Read after the claim: the log the adder checks the package against is at least as new as the package.
+  return { keyPackage, deviceLog: (await deviceChains(ctx.db, [userId])).get(userId) ?? [] };
 }
 
 /**

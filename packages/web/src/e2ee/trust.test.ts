@@ -1,0 +1,77 @@
+import { DEVICE_LOG_GENESIS, type DeviceLog, type DeviceLogEntry, deviceLogBody } from '@parley/protocol';
+import { describe, expect, it } from 'vitest';
+import { toB64 } from './bytes.js';
+import type { DeviceStore } from './device-store.js';
+import { DeviceTrust } from './trust.js';
+
+const userId = '0b7a5e6e-5d0a-4c43-9d6f-3f1c2a9d8e01';
+const hex = (b: ArrayBuffer) => [...new Uint8Array(b)].map((x) => x.toString(16).padStart(2, '0')).join('');
+
+/** A hash-chained log adding each of `keys` as a device of `userId`, as the server appends it. */
+async function chain(keys: Uint8Array[]): Promise<DeviceLogEntry[]> {
+  const entries: DeviceLogEntry[] = [];
+  let prevHash = DEVICE_LOG_GENESIS;
+  for (const [i, key] of keys.entries()) {
+    const body = {
+      userId,
+      seq: i + 1,
+      deviceId: `device-${i + 1}`,
+      action: 'add' as const,
+      signaturePublicKey: toB64(key),
+      credentialDigest: '00',
+      at: new Date(Date.UTC(2026, 0, 1 + i)).toISOString(),
+      prevHash,
+    };
+    const hash = hex(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(prevHash + deviceLogBody(body))));
+    entries.push({ ...body, hash });
+    prevHash = hash;
+  }
+  return entries;
+}
+
+/** A Delivery Service that serves `log` and counts the requests. */
+function served(log: DeviceLogEntry[]) {
+  const api = {
+    gets: 0,
+    get: async <T>() => {
+      api.gets++;
+      return { chains: [{ userId, entries: log }] } satisfies DeviceLog as T;
+    },
+    post: async <T>(): Promise<T> => {
+      throw new Error('no posts here');
+    },
+  };
+  return api;
+}
+
+const key = (n: number) => new Uint8Array(32).fill(n);
+const member = (deviceId: string, k: Uint8Array) => ({ userId, deviceId, signaturePublicKey: k });
+
+describe('DeviceTrust: a log that came with the roster (docs/call-keys.md §5.2 item 4)', () => {
+  it('checks a joiner against the log carried beside its key package, with no fetch', async () => {
+    const log = await chain([key(1), key(2)]);
+    const api = served(log);
+    const trust = new DeviceTrust(api, {} as DeviceStore);
+    trust.accept(userId, log);
+    expect(await trust.verifyMember(member('device-2', key(2)))).toBe(true);
+    expect(api.gets).toBe(0);
+  });
+
+  it('still asks the server when the carried log lacks the device, and refuses a key in neither', async () => {
+    const carried = await chain([key(1)]);
+    const api = served(await chain([key(1), key(2)]));
+    const trust = new DeviceTrust(api, {} as DeviceStore);
+    trust.accept(userId, carried);
+    expect(await trust.verifyMember(member('device-2', key(2)))).toBe(true);
+    expect(api.gets).toBe(1);
+    expect(await trust.verifyMember(member('device-2', key(9)))).toBe(false);
+  });
+
+  it('refuses a carried log whose chain is broken, like a fetched one', async () => {
+    const log = await chain([key(1), key(2)]);
+    const forged = [log[0]!, { ...log[1]!, signaturePublicKey: toB64(key(7)) }];
+    const trust = new DeviceTrust(served(forged), {} as DeviceStore);
+    trust.accept(userId, forged);
+    expect(await trust.verifyMember(member('device-2', key(7)))).toBe(false);
+  });
+});
