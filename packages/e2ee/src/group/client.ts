@@ -59,7 +59,7 @@ export class MlsGroupClient extends GroupCore {
   }
 
   start(): Promise<void> {
-    // A call's device is added as it joins: its key packages are read now, not once the Welcome is here (§5.3 item 1).
+    // A call's device is added as it joins: its key packages are read now, not once the Welcome is here (§5.3 item 2).
     if (!this.setup.externalJoin) this.#inbox.preload();
     this.offs.push(
       this.setup.ws.subscribe(`user:${this.device.identity.userId}`, (event) => {

@@ -30,7 +30,7 @@ export const joinInThisThread: WelcomeJoiner = (params) => MlsSession.fromWelcom
  * Joins from `entry`; null when this device no longer holds the private half of the key package it was added with
  * (another browser profile, cleared storage): the caller never tries that Welcome again (§8.1). A tree that fails
  * the member check throws. The path update is not prepared here: the joiner's keys go out first (§5.3).
- * `loaded`: the key packages as read earlier (§5.3 item 1); a package they lack (uploaded since, by another tab) is
+ * `loaded`: the key packages as read earlier (§5.3 item 2); a package they lack (uploaded since, by another tab) is
  * looked for in storage before the Welcome counts as not for this device.
  */
 export async function joinFromWelcome(
@@ -85,7 +85,7 @@ export class WelcomeInbox {
 
   /**
    * Reads the device's key packages now, while the adder prepares its Add: reading them (storage, decryption) once
-   * came between a pushed Welcome and its join, on a page's thread busy setting up media (§5.3 item 1, §11).
+   * came between a pushed Welcome and its join, on a page's thread busy setting up media (§5.3 item 2, §11).
    */
   preload(): void {
     this.#loaded = this.device.keyPackages();
