@@ -66,14 +66,14 @@ export class DeviceTrust {
       for (const userId of chunk)
         this.#remember(
           userId,
-          log.then((l) => this.#verify(userId, l)),
+          log.then((l) => this.#verify(userId, l.chains.find((c) => c.userId === userId)?.entries ?? [])),
         );
     }
   }
 
   /** A user's log that came by another way than a fetch (a joiner's, with its key package in the roster). */
   accept(userId: string, entries: DeviceLogEntry[]): void {
-    this.#remember(userId, this.#verify(userId, { chains: [{ userId, entries }] }));
+    this.#remember(userId, this.#verify(userId, entries));
   }
 
   #chain(userId: string, fresh = false): Promise<Chain> {
@@ -89,8 +89,7 @@ export class DeviceTrust {
     return chain;
   }
 
-  async #verify(userId: string, log: DeviceLog): Promise<Chain> {
-    const entries = log.chains.find((c) => c.userId === userId)?.entries ?? [];
+  async #verify(userId: string, entries: DeviceLogEntry[]): Promise<Chain> {
     const verified = await verifyDeviceChain(userId, entries);
     const hashes = entries.map((e) => e.hash);
     if (!verified.ok) return { ok: false, reason: verified.reason, active: new Map(), hashes };
