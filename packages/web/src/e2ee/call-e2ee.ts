@@ -261,17 +261,17 @@ export class CallE2ee {
         this.#trust.accept(p.userId, p.deviceLog);
         carried.add(p.userId);
       }
-    // Speaking and mute flags change the roster often; the device logs are fetched afresh only when who is in the
-    // call (or with which device) changed.
+    // Speaking and mute flags change the roster often; the device logs are read afresh only when who is in the
+    // call (or with which device) changed, and only once that join has settled (`DeviceTrust.recheck`).
     const people = this.#roster
       .map((r) => `${r.userId}:${r.deviceId ?? ''}`)
       .sort()
       .join(',');
-    if (people !== this.#rosterPeople)
-      this.#trust.prefetch(
-        this.#roster.map((r) => r.userId).filter((u) => !carried.has(u)),
-        true,
-      );
+    if (people !== this.#rosterPeople) {
+      const others = this.#roster.map((r) => r.userId).filter((u) => !carried.has(u));
+      this.#trust.prefetch(others);
+      void this.#trust.recheck(others).then(() => this.#refresh());
+    }
     this.#rosterPeople = people;
     this.#manager?.setRoster(this.#roster);
     this.#refresh();
@@ -316,6 +316,7 @@ export class CallE2ee {
     this.#welcomes.release();
     this.#manager?.close();
     this.#media?.close();
+    this.#trust.close();
     this.#releaseLock();
     this.#emit();
     this.#viewers.clear();

@@ -141,10 +141,8 @@ export class CallKeyManager extends GroupHolder {
   async #pushKeys(): Promise<boolean> {
     const session = this.group.session;
     if (!session?.active) return false;
-    this.trust.prefetch(
-      session.members().map((m) => m.userId),
-      true,
-    );
+    // Re-read once the join has settled; this epoch's members were checked against the logs held (§7.3 item 3).
+    void this.trust.recheck(session.members().map((m) => m.userId)).then(() => this.hooks.changed());
     const keys = await deriveEpochSenderKeys(session, session.epoch, MLS_SFRAME_DEFAULT_EPOCH_BITS);
     const own = keys.senders.find((s) => s.leafIndex === session.ownLeafIndex);
     if (!own) throw new Error('own leaf missing from the epoch’s senders');

@@ -1,23 +1,25 @@
 import { DEVICE_LOG_GENESIS, type DeviceLog, type DeviceLogEntry, deviceLogBody } from '@parley/protocol';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { toB64 } from './bytes.js';
 import type { DeviceStore } from './device-store.js';
-import { DeviceTrust } from './trust.js';
+import { DeviceTrust, RECHECK_DELAY_MS } from './trust.js';
 
 const userId = '0b7a5e6e-5d0a-4c43-9d6f-3f1c2a9d8e01';
 const hex = (b: ArrayBuffer) => [...new Uint8Array(b)].map((x) => x.toString(16).padStart(2, '0')).join('');
 
-/** A hash-chained log adding each of `keys` as a device of `userId`, as the server appends it. */
-async function chain(keys: Uint8Array[]): Promise<DeviceLogEntry[]> {
+type Step = { action: 'add' | 'revoke'; deviceId: string; key: Uint8Array };
+
+/** A hash-chained log of `steps` for `userId`, as the server appends it. */
+async function log(steps: Step[]): Promise<DeviceLogEntry[]> {
   const entries: DeviceLogEntry[] = [];
   let prevHash = DEVICE_LOG_GENESIS;
-  for (const [i, key] of keys.entries()) {
+  for (const [i, step] of steps.entries()) {
     const body = {
       userId,
       seq: i + 1,
-      deviceId: `device-${i + 1}`,
-      action: 'add' as const,
-      signaturePublicKey: toB64(key),
+      deviceId: step.deviceId,
+      action: step.action,
+      signaturePublicKey: toB64(step.key),
       credentialDigest: '00',
       at: new Date(Date.UTC(2026, 0, 1 + i)).toISOString(),
       prevHash,
@@ -29,13 +31,18 @@ async function chain(keys: Uint8Array[]): Promise<DeviceLogEntry[]> {
   return entries;
 }
 
-/** A Delivery Service that serves `log` and counts the requests. */
-function served(log: DeviceLogEntry[]) {
+/** A log adding each of `keys` as device-1, device-2, … */
+const chain = (keys: Uint8Array[]) =>
+  log(keys.map((k, i) => ({ action: 'add' as const, deviceId: `device-${i + 1}`, key: k })));
+
+/** A Delivery Service that serves `entries` (replaceable) and counts the requests. */
+function served(entries: DeviceLogEntry[]) {
   const api = {
     gets: 0,
+    entries,
     get: async <T>() => {
       api.gets++;
-      return { chains: [{ userId, entries: log }] } satisfies DeviceLog as T;
+      return { chains: [{ userId, entries: api.entries }] } satisfies DeviceLog as T;
     },
     post: async <T>(): Promise<T> => {
       throw new Error('no posts here');
@@ -73,5 +80,45 @@ describe('DeviceTrust: a log that came with the roster (docs/call-keys.md §5.2 
     const trust = new DeviceTrust(served(forged), {} as DeviceStore);
     trust.accept(userId, forged);
     expect(await trust.verifyMember(member('device-2', key(7)))).toBe(false);
+  });
+});
+
+describe('DeviceTrust: logs read afresh after a new epoch or roster (docs/call-keys.md §7.3 item 3)', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('reads them once for every re-check asked within the delay, and a revocation then shows', async () => {
+    vi.useFakeTimers();
+    const added = [
+      { action: 'add' as const, deviceId: 'device-1', key: key(1) },
+      { action: 'add' as const, deviceId: 'device-2', key: key(2) },
+    ];
+    const api = served(await log(added));
+    const trust = new DeviceTrust(api, {} as DeviceStore);
+    trust.prefetch([userId]);
+    expect(await trust.verifyMember(member('device-1', key(1)))).toBe(true);
+    expect(api.gets).toBe(1);
+
+    api.entries = await log([...added, { action: 'revoke', deviceId: 'device-1', key: key(1) }]);
+    const first = trust.recheck([userId]);
+    const second = trust.recheck([userId]);
+    // Until the delay has passed the held log answers: nothing is read in the middle of the join.
+    await vi.advanceTimersByTimeAsync(RECHECK_DELAY_MS - 1);
+    expect(api.gets).toBe(1);
+    await vi.advanceTimersByTimeAsync(1);
+    await Promise.all([first, second]);
+    expect(api.gets).toBe(2);
+    expect(await trust.verifyMember(member('device-2', key(2)))).toBe(true);
+    expect(api.gets).toBe(2);
+    expect(await trust.verifyMember(member('device-1', key(1)))).toBe(false);
+  });
+
+  it('reads nothing once closed', async () => {
+    vi.useFakeTimers();
+    const api = served(await chain([key(1)]));
+    const trust = new DeviceTrust(api, {} as DeviceStore);
+    void trust.recheck([userId]);
+    trust.close();
+    await vi.advanceTimersByTimeAsync(RECHECK_DELAY_MS * 2);
+    expect(api.gets).toBe(0);
   });
 });

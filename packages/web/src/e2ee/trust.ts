@@ -23,6 +23,12 @@ export interface SeenRecord {
 
 export type KeyWarning = 'new' | 'changed' | null;
 
+/**
+ * How long after a new epoch or roster the members' logs are read afresh: past the join it came with, whose Add,
+ * Welcome and media setup would otherwise share the server and the page with those reads (docs/call-keys.md §7.3 item 3).
+ */
+export const RECHECK_DELAY_MS = 1_500;
+
 /** Pure: how a verified chain compares with what was seen before. */
 export function compareWithSeen(
   seen: SeenRecord | undefined,
@@ -42,6 +48,9 @@ export class DeviceTrust {
   readonly #chains = new Map<string, Promise<Chain>>();
   /** Warnings stay up for the whole call even though the keys are remembered at once. */
   readonly #warnings = new Map<string, KeyWarning>();
+  /** Users whose logs the next re-check reads afresh, and that re-check (one for everything asked meanwhile). */
+  readonly #due = new Set<string>();
+  #recheck: { timer: ReturnType<typeof setTimeout>; done: Promise<void> } | null = null;
 
   constructor(
     private readonly api: DeliveryApi,
@@ -69,6 +78,35 @@ export class DeviceTrust {
           log.then((l) => this.#verify(userId, l.chains.find((c) => c.userId === userId)?.entries ?? [])),
         );
     }
+  }
+
+  /**
+   * Reads the logs of `userIds` afresh `RECHECK_DELAY_MS` from the first call on, all in one request: a new epoch or
+   * roster may come with a device added or revoked. Until then the cached logs answer, as they did for the MLS checks
+   * of that epoch (`verifyMember` asks again whenever a key is not in them). Resolves once the fresh logs are in.
+   */
+  recheck(userIds: readonly string[]): Promise<void> {
+    for (const u of userIds) this.#due.add(u);
+    if (this.#recheck) return this.#recheck.done;
+    let timer!: ReturnType<typeof setTimeout>;
+    const done = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, RECHECK_DELAY_MS);
+    }).then(async () => {
+      const ids = [...this.#due];
+      this.#due.clear();
+      this.#recheck = null;
+      this.prefetch(ids, true);
+      await Promise.allSettled(ids.map((u) => this.#chains.get(u)));
+    });
+    this.#recheck = { timer, done };
+    return done;
+  }
+
+  /** No more re-checks (the call or thread is over). */
+  close(): void {
+    if (this.#recheck) clearTimeout(this.#recheck.timer);
+    this.#recheck = null;
+    this.#due.clear();
   }
 
   /** A user's log that came by another way than a fetch (a joiner's, with its key package in the roster). */
