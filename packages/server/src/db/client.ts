@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
@@ -10,6 +10,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import { lockDataDir } from './data-dir-lock.js';
+import { type DbClient, PGliteThread } from './pglite-thread.js';
 import * as schema from './schema.js';
 
 export type Schema = typeof schema;
@@ -75,30 +76,29 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     };
     return database;
   }
-  let client: PGlite;
   let unlock = () => {};
   if (opts.dataDir) {
     fs.mkdirSync(opts.dataDir, { recursive: true });
     unlock = lockDataDir(opts.dataDir);
-    // relaxedDurability stays off: a write is acknowledged only once PGlite has flushed it to disk.
-    client = new PGlite(path.join(opts.dataDir, 'pglite'), { relaxedDurability: false });
-  } else {
-    client = new PGlite();
   }
+  // In a thread of its own, so its statements never hold the event loop (pglite-thread.ts).
+  const client = new PGliteThread({ dataDir: opts.dataDir ? path.join(opts.dataDir, 'pglite') : null });
   try {
     await client.waitReady;
   } catch (err) {
+    await client.close();
     unlock();
     throw err;
   }
   timeQueries(client as never, () => database);
   const transaction = client.transaction.bind(client);
-  client.transaction = ((fn: (tx: { query: QueryFn }) => Promise<unknown>) =>
+  client.transaction = (<T>(fn: (tx: DbClient) => Promise<T>) =>
     transaction((tx) => {
       timeQueries(tx as never, () => database);
-      return fn(tx as never);
+      return fn(tx);
     })) as typeof client.transaction;
-  const db = drizzlePglite(client, { schema }) as unknown as Db;
+  // drizzle's PGlite session calls `query` and `transaction` only, which the thread offers as PGlite does.
+  const db = drizzlePglite(client as unknown as PGlite, { schema }) as unknown as Db;
   database = {
     db,
     kind: 'pglite',
