@@ -24,7 +24,12 @@ interface Socket {
   next(pred: (m: ServerMessage) => boolean, ms?: number): Promise<ServerMessage>;
 }
 
-async function open(persona: 'chairA' | 'chairB' | 'outsider', origin = TEST_ORIGIN): Promise<Socket> {
+/** Opens a socket as `persona`; `atOpen` is sent the moment it opens, before the server's hello, as browsers do. */
+async function open(
+  persona: 'chairA' | 'chairB' | 'outsider',
+  origin = TEST_ORIGIN,
+  atOpen: object[] = [],
+): Promise<Socket> {
   const cookie = await sessionCookieFor(t.ctx, w.users[persona].id);
   const ws = new WebSocket(base, { headers: { cookie, origin } });
   const messages: Socket['messages'] = [];
@@ -50,7 +55,10 @@ async function open(persona: 'chairA' | 'chairB' | 'outsider', origin = TEST_ORI
     });
   };
   await new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
+    ws.once('open', () => {
+      for (const m of atOpen) ws.send(JSON.stringify(m));
+      resolve();
+    });
     ws.once('error', reject);
   });
   await next((m) => m.type === 'hello');
@@ -81,6 +89,16 @@ describe('realtime', () => {
     o.ws.send(JSON.stringify({ type: 'subscribe', topic: 'nonsense' }));
     expect(await o.next((m) => m.type === 'error' && String(m.message).includes('topic'))).toBeTruthy();
     o.ws.close();
+  });
+
+  it('answers a subscription sent the moment the socket opens, and delivers on it', async () => {
+    const topic = `group:${w.group.id}`;
+    const a = await open('chairA', TEST_ORIGIN, [{ type: 'subscribe', topic, requestId: 'early' }]);
+    expect(await a.next((m) => 'requestId' in m && m.requestId === 'early')).toMatchObject({ type: 'subscribed' });
+    const chairA = await w.client('chairA');
+    const made = (await chairA.post(`/api/groups/${w.group.id}/sides/${w.sideA}/agencies`, { name: 'Trade A' })).json();
+    await a.next((m) => m.type === 'event' && m.event.resourceId === made.id);
+    a.ws.close();
   });
 
   it('delivers shared events to both sides and side-only events to their own side only', async () => {

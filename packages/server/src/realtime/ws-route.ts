@@ -40,7 +40,13 @@ export async function realtimeRoutes(app: FastifyInstance, opts: { ctx: AppConte
     // Read afresh each time: a step-up in another request lifts the wait without reconnecting the socket.
     const load = () => loadActorFacts(ctx.db, user.id, user.isAdmin, () => sessionOwesStepUp(ctx.db, sessionId));
     const actor = () => factsOf.get(sessionId, load);
-    await factsOf.fresh(sessionId, load);
+    // The socket's handlers are attached before anything is awaited: a message that arrives while nothing listens
+    // is lost, and a client subscribes to its topics as soon as the socket opens. Each message waits for this read.
+    const ready = factsOf.fresh(sessionId, load);
+    const readable = ready.then(
+      () => true,
+      () => false,
+    );
     const send = (m: ServerMessage) => {
       if (socket.readyState === socket.OPEN) socket.send(textOf(m));
     };
@@ -50,9 +56,13 @@ export async function realtimeRoutes(app: FastifyInstance, opts: { ctx: AppConte
       send,
       actor,
     };
-    ctx.hub.add(conn);
-    send({ type: 'hello', userId: user.id });
+    let closed = false;
+    socket.on('close', () => {
+      closed = true;
+      ctx.hub.remove(conn);
+    });
     socket.on('message', async (raw: Buffer, isBinary: boolean) => {
+      if (!(await readable)) return;
       if (isBinary) return send({ type: 'error', code: 'bad_message', message: 'text JSON only' });
       let parsed: unknown;
       try {
@@ -98,6 +108,14 @@ export async function realtimeRoutes(app: FastifyInstance, opts: { ctx: AppConte
           return send({ type: 'error', code: 'bad_message', message: `${m.type} is not available on this server` });
       }
     });
-    socket.on('close', () => ctx.hub.remove(conn));
+    try {
+      await ready;
+    } catch {
+      socket.close(1011, 'try again');
+      return;
+    }
+    if (closed) return;
+    ctx.hub.add(conn);
+    send({ type: 'hello', userId: user.id });
   });
 }
