@@ -1,6 +1,6 @@
 import type { Substream } from '@parley/protocol';
 import { describe, expect, it } from 'vitest';
-import { cameraDemand, type LayerParty } from './camera-layers.js';
+import { cameraDemand, firstLayer, type LayerParty } from './camera-layers.js';
 
 const party = (
   participantId: string,
@@ -54,5 +54,15 @@ describe('layers on demand: which layers of each camera someone receives', () =>
   it('what someone receives of their own camera does not count (a subscription never carries it, whatever it says)', () => {
     const demand = cameraDemand([party('ana', 'cam-ana', [{ feedId: 'cam-ana', substream: 2 }])], false);
     expect(Object.fromEntries(demand)).toEqual({ ana: [0] });
+  });
+
+  it('a new receiver starts at the middle layer when the camera encodes it, else at the lowest, which it always does', () => {
+    // Not yet told (a camera that starts publishing sends its lowest and middle layers) or not a camera.
+    expect(firstLayer(null)).toBe(1);
+    expect(firstLayer([0, 1])).toBe(1);
+    expect(firstLayer([0, 1, 2])).toBe(1);
+    // Every receiver's tile asked for the top layer: the middle one is paused, so a newcomer starts at the lowest.
+    expect(firstLayer([0, 2])).toBe(0);
+    expect(firstLayer([0])).toBe(0);
   });
 });

@@ -1,4 +1,4 @@
-import type { Substream } from '@parley/protocol';
+import { FIRST_SUBSTREAM, type Substream } from '@parley/protocol';
 import type { LiveCall } from './live.js';
 
 /** Always encoded: a new receiver of any camera has a key frame to start from at once, with no round trip to the sender. */
@@ -38,9 +38,19 @@ export function cameraDemand(admitted: readonly LayerParty[], spansNodes: boolea
 export function sendCameraLayers(call: LiveCall): void {
   for (const [participantId, substreams] of cameraDemand(call.admitted(), call.remote.length > 0)) {
     const m = call.members.get(participantId);
-    const key = substreams.join();
-    if (!m || m.cameraLayers === key) continue;
-    m.cameraLayers = key;
+    if (!m || m.cameraLayers?.join() === substreams.join()) continue;
+    m.cameraLayers = substreams;
     call.send(m, { type: 'call.camera-layers', meetingId: call.meetingId, substreams });
   }
+}
+
+/**
+ * The layer a new receiver of a camera starts at: the middle one (`FIRST_SUBSTREAM`) when the camera encodes it now,
+ * else the lowest, which every camera always encodes. Starting at a layer the camera has paused would hold the
+ * first frame until the server's demand reached the sender and its encoder started; the receiver's tile asks for
+ * the layer that fits it once laid out. `encoded` is what the camera was last told (`Member.cameraLayers`); null
+ * before it was first told, when it sends its lowest and middle layers, or for a feed that is not a known camera.
+ */
+export function firstLayer(encoded: readonly Substream[] | null): Substream {
+  return encoded === null || encoded.includes(FIRST_SUBSTREAM) ? FIRST_SUBSTREAM : ALWAYS_SENT;
 }

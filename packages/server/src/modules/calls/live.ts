@@ -6,6 +6,7 @@ import {
   type CallStream,
   type LobbyEntry,
   mlsContext,
+  type Substream,
 } from '@parley/protocol';
 import type { RoomHandle } from '../../janus/index.js';
 import type { Connection } from '../../realtime/hub.js';
@@ -44,7 +45,7 @@ export interface Member {
    * The camera layers last sent to this participant's browser to encode (`call.camera-layers`); null once their
    * camera publishes afresh, whose encoder starts from its first layers (docs/architecture.md §4.2).
    */
-  cameraLayers: string | null;
+  cameraLayers: readonly Substream[] | null;
 }
 
 /** What makes a call a caucus: the plenary it belongs to and the one side that may be in it. */

@@ -5,6 +5,7 @@ import { conflict, HttpError, withCode } from '../../http/errors.js';
 import type { JanusService, RoomHandle } from '../../janus/index.js';
 import type { MeetingFacts } from '../meetings/index.js';
 import type { MeetingActor } from '../meetings/service.js';
+import { firstLayer } from './camera-layers.js';
 import {
   type CaucusRow,
   openCaucusRow,
@@ -343,6 +344,10 @@ export class CallManager {
       offer: (offer) => {
         call.send(m, offerMessage(call, offer));
         call.layersChanged();
+      },
+      firstLayer: (feedId) => {
+        const owner = call.ownerOfFeed(feedId);
+        return firstLayer(owner?.stream === 'main' ? owner.member.cameraLayers : null);
       },
     };
   }

@@ -36,6 +36,8 @@ export interface MediaEvents {
   talking(feedId: string, talking: boolean): void;
   /** Janus renegotiated the subscription on its own (a publisher left or arrived): forward the offer. */
   offer(offer: SubscriptionOffer): void;
+  /** The layer a new receiver of this feed starts at (`firstLayer`, docs/architecture.md §4.2). */
+  firstLayer(feedId: string): Substream;
 }
 
 interface Publisher {
@@ -72,6 +74,8 @@ export class ParticipantMedia {
   private subscribed = new Map<string, { feed: number; mid?: string }>();
   /** The subscription's video streams by mid: the feed each carries and the layer asked of it (docs/architecture.md §4.2). */
   private videoLayers = new Map<string, { feedId: string; substream: Substream }>();
+  /** The layer each feed's video was subscribed at, by feed id, until Janus's offer lists it under a mid. */
+  private startedAt = new Map<string, Substream>();
   private privateId = 0;
   closed = false;
 
@@ -174,8 +178,12 @@ export class ParticipantMedia {
     const want = new Map(feeds.map((f) => [`${f.feedId}/${f.mid ?? '*'}`, { feed: Number(f.feedId), mid: f.mid }]));
     const clean = (x: { feed: number; mid?: string | undefined }) =>
       x.mid ? { feed: x.feed, mid: x.mid } : { feed: x.feed };
-    // A new camera starts at the layer every sender encodes for it; the tile then asks for the one that fits.
-    const added = (x: { feed: number; mid?: string | undefined }) => ({ ...clean(x), substream: FIRST_SUBSTREAM });
+    // A new camera starts at a layer its sender encodes now; the tile then asks for the one that fits.
+    const added = (x: { feed: number; mid?: string | undefined }) => {
+      const substream = this.events.firstLayer(String(x.feed));
+      this.startedAt.set(String(x.feed), substream);
+      return { ...clean(x), substream };
+    };
     if (!this.sub?.handle.alive) {
       this.sub = null;
       this.subscribed.clear();
@@ -219,7 +227,7 @@ export class ParticipantMedia {
     return { jsep, streams: parsed, subscription: this.subscription, offer: this.offers };
   }
 
-  /** Janus lists the whole subscription in each offer: a mid now carrying another feed starts at the first layer. */
+  /** Janus lists the whole subscription in each offer: a mid now carrying another feed starts where it was asked. */
   private keepLayers(streams: JanusStream[]): void {
     const before = this.videoLayers;
     this.videoLayers = new Map();
@@ -228,9 +236,10 @@ export class ParticipantMedia {
       const was = before.get(s.mid);
       this.videoLayers.set(s.mid, {
         feedId: s.feedId,
-        substream: was?.feedId === s.feedId ? was.substream : FIRST_SUBSTREAM,
+        substream: was?.feedId === s.feedId ? was.substream : (this.startedAt.get(s.feedId) ?? FIRST_SUBSTREAM),
       });
     }
+    this.startedAt.clear();
   }
 
   /** Which layer of each subscribed video feed this participant receives now (cameras and screen shares alike). */

@@ -1,3 +1,4 @@
+import { FIRST_SUBSTREAM } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JanusService, RoomHandle } from '../../janus/index.js';
 import { VideoRoomParticipant } from '../../janus/index.js';
@@ -33,6 +34,7 @@ describe.skipIf(!janusInstalled)('numbered subscription offers (real Janus)', ()
       feed: () => {},
       talking: () => {},
       offer: (o) => void offers.push(o),
+      firstLayer: () => FIRST_SUBSTREAM,
     });
   const active = (streams: JanusStream[]) => streams.filter((s) => s.active).map((s) => s.mid);
   const ref = (o: SubscriptionOffer) => ({ subscription: o.subscription, offer: o.offer });
