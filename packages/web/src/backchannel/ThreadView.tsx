@@ -111,7 +111,16 @@ export function ThreadView({
   return (
     <div className="thread" data-phase={state?.phase ?? 'starting'}>
       <p className="thread__e2ee" role="note">
-        <span aria-hidden="true">🔒 </span>
+        {/* Drawn, not an emoji: a system without an emoji font showed an empty box. */}
+        <svg className="thread__lock" viewBox="0 0 20 20" aria-hidden="true" focusable="false">
+          <path
+            d="M5 9h10v8H5zM7 9V6.5a3 3 0 016 0V9"
+            fill="none"
+            stroke="currentColor"
+            strokeWidth="1.6"
+            strokeLinejoin="round"
+          />
+        </svg>
         {t('backchannel.e2ee')}
       </p>
       {rejoin ? (
