@@ -7,6 +7,7 @@ import { useT } from '../i18n/I18nProvider';
 import { SaidError, sayError } from '../i18n/said';
 import { openThread, type Thread, type ThreadState } from './thread';
 import './thread.css';
+import { LineIcon } from '../components/LineIcon';
 
 const PHASE_TEXT = {
   starting: 'backchannel.phaseStarting',
@@ -111,16 +112,7 @@ export function ThreadView({
   return (
     <div className="thread" data-phase={state?.phase ?? 'starting'}>
       <p className="thread__e2ee" role="note">
-        {/* Drawn, not an emoji: a system without an emoji font showed an empty box. */}
-        <svg className="thread__lock" viewBox="0 0 20 20" aria-hidden="true" focusable="false">
-          <path
-            d="M5 9h10v8H5zM7 9V6.5a3 3 0 016 0V9"
-            fill="none"
-            stroke="currentColor"
-            strokeWidth="1.6"
-            strokeLinejoin="round"
-          />
-        </svg>
+        <LineIcon className="thread__lock" d="M5 9h10v8H5zM7 9V6.5a3 3 0 016 0V9" />
         {t('backchannel.e2ee')}
       </p>
       {rejoin ? (

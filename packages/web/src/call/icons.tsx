@@ -1,9 +1,10 @@
+import { LineIcon } from '../components/LineIcon';
+
 function Icon({ d, off }: { d: string; off?: boolean }) {
   return (
-    <svg className="call-icon" viewBox="0 0 20 20" aria-hidden="true" focusable="false">
-      <path d={d} fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" strokeLinejoin="round" />
+    <LineIcon className="call-icon" d={d}>
       {off ? <path d="M3 3l14 14" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" /> : null}
-    </svg>
+    </LineIcon>
   );
 }
 

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { lifecycle } from '../../api/lifecycle';
 import { FormAlert, useAction } from '../../components/forms';
+import { LineIcon } from '../../components/LineIcon';
 import { CopyField } from '../../components/ui';
 import { useT } from '../../i18n/I18nProvider';
 
@@ -30,15 +31,11 @@ export function CalendarSubscription({ compact }: { compact?: boolean }) {
   return (
     <section className={`subscribe${compact ? ' subscribe--compact' : ''}`} aria-labelledby="subscribe-heading">
       <div className="subscribe__head">
-        <svg className="subscribe__icon" viewBox="0 0 20 20" aria-hidden="true" focusable="false">
-          <path
-            d="M4 4h12v12H4zM4 8h12M8 2v4M12 2v4M7 11h2M11 11h2M7 13.5h2"
-            fill="none"
-            stroke="currentColor"
-            strokeWidth="1.5"
-            strokeLinecap="round"
-          />
-        </svg>
+        <LineIcon
+          className="subscribe__icon"
+          d="M4 4h12v12H4zM4 8h12M8 2v4M12 2v4M7 11h2M11 11h2M7 13.5h2"
+          weight={1.5}
+        />
         <div>
           <h2 id="subscribe-heading">{t('meetings.subscribeTitle')}</h2>
           <p className="muted small">{t('meetings.subscribeBody')}</p>

@@ -19,6 +19,7 @@ import { MeetingActions } from './MeetingActions';
 import { MeetingTimeline } from './MeetingTimeline';
 import { ReadoutsPanel } from './ReadoutsPanel';
 import '../lifecycle.css';
+import { LineIcon } from '../../components/LineIcon';
 
 export function MeetingPage() {
   const { meetingId = '' } = useParams();
@@ -86,16 +87,7 @@ function MeetingView({
         }
         actions={
           <a className="btn btn--secondary" href={lifecycle.meetings.inviteUrl(m.id)} download>
-            <svg className="btn__icon" viewBox="0 0 20 20" aria-hidden="true" focusable="false">
-              <path
-                d="M10 3v10M6 9l4 4 4-4M4 16h12"
-                fill="none"
-                stroke="currentColor"
-                strokeWidth="1.6"
-                strokeLinecap="round"
-                strokeLinejoin="round"
-              />
-            </svg>
+            <LineIcon className="btn__icon" d="M10 3v10M6 9l4 4 4-4M4 16h12" />
             {t('meetings.downloadInvitation')}
           </a>
         }

@@ -2,6 +2,7 @@ import type { Group } from '@parley/protocol';
 import { FormattedMessage } from 'react-intl';
 import { Link } from 'react-router';
 import { api } from '../../api/endpoints';
+import { LineIcon } from '../../components/LineIcon';
 import { useResource } from '../../components/useResource';
 import { useT } from '../../i18n/I18nProvider';
 
@@ -14,16 +15,7 @@ export function TrackParent({ group }: { group: Group }) {
   const name = parent.data?.name;
   return (
     <p className="track-parent">
-      <svg viewBox="0 0 20 20" className="track-parent__icon" aria-hidden="true" focusable="false">
-        <path
-          d="M6 3v8a3 3 0 003 3h6M12 11l3 3-3 3"
-          fill="none"
-          stroke="currentColor"
-          strokeWidth="1.5"
-          strokeLinecap="round"
-          strokeLinejoin="round"
-        />
-      </svg>
+      <LineIcon className="track-parent__icon" d="M6 3v8a3 3 0 003 3h6M12 11l3 3-3 3" weight={1.5} />
       {name ? (
         <span>
           <FormattedMessage
