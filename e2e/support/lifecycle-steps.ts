@@ -56,6 +56,8 @@ export async function recordOutcomes(ald: Page, bel: Page, meetingUrl: string): 
   const commitment = bel.locator('tr[data-outcome="commitment"]');
   await commitment.getByText('responds to concern').waitFor();
   await bel.locator('tr[data-outcome="concern"]').getByText('1 response').waitFor();
+  // The action's row comes with the register's next reload, which may still be on its way: wait for it, then count.
+  await bel.locator('tr[data-outcome="action"]').waitFor();
   expect(await bel.locator('tbody tr').count()).toBe(4);
   // Aldoria's register follows live.
   await ald.locator('tr[data-outcome="commitment"]').waitFor();
