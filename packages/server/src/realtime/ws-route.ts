@@ -42,8 +42,7 @@ export async function realtimeRoutes(app: FastifyInstance, opts: { ctx: AppConte
     const actor = () => factsOf.get(sessionId, load);
     // The socket's handlers are attached before anything is awaited: a message that arrives while nothing listens
     // is lost, and a client subscribes to its topics as soon as the socket opens. Each message waits for this read.
-    const ready = factsOf.fresh(sessionId, load);
-    const readable = ready.then(
+    const readable = factsOf.fresh(sessionId, load).then(
       () => true,
       () => false,
     );
@@ -108,12 +107,8 @@ export async function realtimeRoutes(app: FastifyInstance, opts: { ctx: AppConte
           return send({ type: 'error', code: 'bad_message', message: `${m.type} is not available on this server` });
       }
     });
-    try {
-      await ready;
-    } catch {
-      socket.close(1011, 'try again');
-      return;
-    }
+    // Awaited here first, so the socket is in the hub and has said hello before any message is handled.
+    if (!(await readable)) return socket.close(1011, 'try again');
     if (closed) return;
     ctx.hub.add(conn);
     send({ type: 'hello', userId: user.id });
