@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { errorMessage } from '../api/client';
+import { NewestLoad } from './newest-load';
 
 export interface Resource<T> {
   data: T | undefined;
@@ -11,33 +12,36 @@ export interface Resource<T> {
 
 /**
  * Loads whenever `key` changes (the key names what `load` reads, e.g. a group id); `reload` refetches without
- * clearing what is shown, so live updates do not flicker. Late answers of superseded requests are dropped.
+ * clearing what is shown, so live updates do not flicker. Late answers of superseded requests are dropped,
+ * and `reload` settles once the newest load has been applied (./newest-load.ts).
  */
 export function useResource<T>(load: () => Promise<T>, key: string): Resource<T> {
   const [data, setData] = useState<T | undefined>(undefined);
   const [error, setError] = useState<string | null>(null);
   const [status, setStatus] = useState<number | null>(null);
   const [loading, setLoading] = useState(true);
-  const generation = useRef(0);
+  const loads = useRef(new NewestLoad());
   const loadRef = useRef(load);
   loadRef.current = load;
 
-  const reload = useCallback(async () => {
-    const mine = ++generation.current;
-    try {
-      const d = await loadRef.current();
-      if (mine !== generation.current) return;
-      setData(d);
-      setError(null);
-      setStatus(null);
-    } catch (err) {
-      if (mine !== generation.current) return;
-      setError(errorMessage(err));
-      setStatus((err as { status?: number }).status ?? null);
-    } finally {
-      if (mine === generation.current) setLoading(false);
-    }
-  }, []);
+  const reload = useCallback(
+    () =>
+      loads.current.run(
+        () => loadRef.current(),
+        (outcome) => {
+          if (outcome.ok) {
+            setData(outcome.value);
+            setError(null);
+            setStatus(null);
+          } else {
+            setError(errorMessage(outcome.error));
+            setStatus((outcome.error as { status?: number }).status ?? null);
+          }
+          setLoading(false);
+        },
+      ),
+    [],
+  );
 
   const shownKey = useRef<string | null>(null);
   useEffect(() => {
