@@ -1,7 +1,6 @@
 import { ClientMessage, type ServerMessage, type Topic } from '@parley/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
-import { sessionOwesStepUp } from '../modules/auth/step-up.js';
 import { loadActorFacts } from '../policy/actor.js';
 import { FactsCache } from './facts-cache.js';
 import { type Connection, MAX_MESSAGE_BYTES } from './hub.js';
@@ -38,7 +37,7 @@ export async function realtimeRoutes(app: FastifyInstance, opts: { ctx: AppConte
     }
     const sessionId = request.auth.session!.id;
     // Read afresh each time: a step-up in another request lifts the wait without reconnecting the socket.
-    const load = () => loadActorFacts(ctx.db, user.id, user.isAdmin, () => sessionOwesStepUp(ctx.db, sessionId));
+    const load = () => loadActorFacts(ctx.db, user.id, user.isAdmin, request.auth.owesStepUpNow);
     const actor = () => factsOf.get(sessionId, load);
     // The socket's handlers are attached before anything is awaited: a message that arrives while nothing listens
     // is lost, and a client subscribes to its topics as soon as the socket opens. Each message waits for this read.

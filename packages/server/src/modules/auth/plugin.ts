@@ -9,13 +9,20 @@ import { type ActorFacts, ANONYMOUS } from '../../policy/policy.js';
 import { findLiveSession, findUserById, type SessionRow, type UserRow } from './queries.js';
 import { sessions } from './schema.js';
 import { SESSION_COOKIE } from './session-cookie.js';
-import { owesStepUp } from './step-up.js';
+import { owesStepUp, sessionOwesStepUp } from './step-up.js';
 
 export interface RequestAuth {
   session: SessionRow | null;
   /** Set only for fully signed-in sessions. */
   user: UserRow | null;
+  /**
+   * Whether the session still owes a chair step-up, read afresh: a long-lived connection (the realtime socket)
+   * outlives the request that opened it, and a step-up in another request lifts the wait.
+   */
+  owesStepUpNow(): Promise<boolean>;
 }
+
+const NO_STEP_UP_OWED = async () => false;
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -31,12 +38,13 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: { ctx: AppContex
   const { ctx } = opts;
   app.decorateRequest('auth', null as unknown as RequestAuth);
   app.addHook('onRequest', async (request) => {
-    request.auth = { session: null, user: null };
+    request.auth = { session: null, user: null, owesStepUpNow: NO_STEP_UP_OWED };
     const token = request.cookies[SESSION_COOKIE];
     if (!token || token.length > 200) return;
     const session = await findLiveSession(ctx.db, sha256Hex(token));
     if (!session) return;
     request.auth.session = session;
+    request.auth.owesStepUpNow = () => sessionOwesStepUp(ctx.db, session.id);
     if (session.stage === 'full') {
       const user = await findUserById(ctx.db, session.userId);
       // Disabling deletes the sessions too; this guards the moment in between.
