@@ -117,6 +117,15 @@ const TRACE_HOOK = `(() => {
         seen.set(k, n);
       }
     }
+    // The joiner's decryption of each sender as its view reports it (counted in the worker): frames held until
+    // keys came and then refused show here, where the getStats poll sees only bytes and no frame.
+    const call = window.__parleyCall;
+    for (const p of call && call.snapshot ? call.snapshot().e2ee.participants : []) {
+      const k = 'keys ' + p.displayName;
+      const now = p.status + ' decrypted ' + p.framesDecrypted + ' refused ' + p.framesFailed + ' epoch ' + p.mediaEpoch;
+      if (seen.get(k) !== now && (p.framesDecrypted || p.framesFailed)) stamp('[e2ee ' + p.displayName + '] ' + now);
+      seen.set(k, now);
+    }
     setTimeout(poll, 50);
   };
   void poll();
