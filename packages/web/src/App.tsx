@@ -1,8 +1,6 @@
-import type { ReactNode } from 'react';
+import { lazy, type ReactNode, Suspense } from 'react';
 import { Navigate, Route, Routes, useLocation } from 'react-router';
 import { useAuth } from './auth/session';
-import { BackChannelPage, CaucusPage } from './backchannel/ThreadPages';
-import { CallPage } from './call/CallPage';
 import { CallsPage } from './call/CallsPage';
 import { AppLayout } from './components/AppLayout';
 import { Loading } from './components/ui';
@@ -24,6 +22,17 @@ import { AllStatementsPage } from './pages/statements/AllStatementsPage';
 import { StatementPage } from './pages/statements/StatementPage';
 import { StatementsView } from './pages/statements/StatementsView';
 import { GroupOverview } from './pages/tracks/GroupOverview';
+
+// The pages that hold MLS groups (the call room, the back channel, the caucus) load when first opened, not with the
+// app: they carry the MLS and HPKE libraries and the call room, about as much script as the rest of the app, which
+// most visits never use.
+const CallPage = lazy(() => import('./call/CallPage').then((m) => ({ default: m.CallPage })));
+const BackChannelPage = lazy(() => import('./backchannel/ThreadPages').then((m) => ({ default: m.BackChannelPage })));
+const CaucusPage = lazy(() => import('./backchannel/ThreadPages').then((m) => ({ default: m.CaucusPage })));
+
+function OnFirstOpen({ children }: { children: ReactNode }) {
+  return <Suspense fallback={<Loading />}>{children}</Suspense>;
+}
 
 function RequireUser({ children }: { children: ReactNode }) {
   const { state } = useAuth();
@@ -54,7 +63,9 @@ export function App() {
         path="/meetings/:meetingId/call"
         element={
           <RequireUser>
-            <CallPage />
+            <OnFirstOpen>
+              <CallPage />
+            </OnFirstOpen>
           </RequireUser>
         }
       />
@@ -74,8 +85,22 @@ export function App() {
           <Route path="meetings/new" element={<MeetingForm />} />
           <Route path="outcomes" element={<OutcomesView />} />
           <Route path="statements" element={<StatementsView />} />
-          <Route path="backchannel/:otherSideId?" element={<BackChannelPage />} />
-          <Route path="caucus" element={<CaucusPage />} />
+          <Route
+            path="backchannel/:otherSideId?"
+            element={
+              <OnFirstOpen>
+                <BackChannelPage />
+              </OnFirstOpen>
+            }
+          />
+          <Route
+            path="caucus"
+            element={
+              <OnFirstOpen>
+                <CaucusPage />
+              </OnFirstOpen>
+            }
+          />
         </Route>
         <Route path="/groups/:groupId/statements/:statementId" element={<StatementPage />} />
         <Route path="/meetings" element={<MyMeetingsPage />} />
