@@ -3,7 +3,7 @@ import { CallClientMessage, type ServerMessage } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createTestApp, TEST_ORIGIN, type TestApp } from '../test-support/app.js';
-import { serverMessage } from '../test-support/server-message.js';
+import { openSocket, type TestSocket } from '../test-support/socket.js';
 import { buildWorld, sessionCookieFor, type World } from '../test-support/world.js';
 
 let t: TestApp;
@@ -18,51 +18,13 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-interface Socket {
-  ws: WebSocket;
-  messages: ServerMessage[];
-  next(pred: (m: ServerMessage) => boolean, ms?: number): Promise<ServerMessage>;
-}
-
 /** Opens a socket as `persona`; `atOpen` is sent the moment it opens, before the server's hello, as browsers do. */
 async function open(
   persona: 'chairA' | 'chairB' | 'outsider',
   origin = TEST_ORIGIN,
   atOpen: object[] = [],
-): Promise<Socket> {
-  const cookie = await sessionCookieFor(t.ctx, w.users[persona].id);
-  const ws = new WebSocket(base, { headers: { cookie, origin } });
-  const messages: Socket['messages'] = [];
-  const waiters: {
-    pred: (m: Socket['messages'][number]) => boolean;
-    resolve: (m: Socket['messages'][number]) => void;
-  }[] = [];
-  ws.on('message', (raw) => {
-    const m = serverMessage(raw.toString());
-    messages.push(m);
-    for (const x of [...waiters])
-      if (x.pred(m)) {
-        waiters.splice(waiters.indexOf(x), 1);
-        x.resolve(m);
-      }
-  });
-  const next: Socket['next'] = (pred, ms = 5000) => {
-    const found = messages.find(pred);
-    if (found) return Promise.resolve(found);
-    return new Promise((resolve, reject) => {
-      waiters.push({ pred, resolve });
-      setTimeout(() => reject(new Error('timed out waiting for a message')), ms);
-    });
-  };
-  await new Promise<void>((resolve, reject) => {
-    ws.once('open', () => {
-      for (const m of atOpen) ws.send(JSON.stringify(m));
-      resolve();
-    });
-    ws.once('error', reject);
-  });
-  await next((m) => m.type === 'hello');
-  return { ws, messages, next };
+): Promise<TestSocket> {
+  return openSocket(base, await sessionCookieFor(t.ctx, w.users[persona].id), { origin, atOpen });
 }
 
 describe('realtime', () => {
@@ -118,7 +80,7 @@ describe('realtime', () => {
     const shared = (
       await chairA.post(`/api/groups/${w.group.id}/sides/${w.sideA}/agencies`, { name: 'Energy A' })
     ).json();
-    const isFor = (id: string) => (m: Socket['messages'][number]) => m.type === 'event' && m.event.resourceId === id;
+    const isFor = (id: string) => (m: ServerMessage) => m.type === 'event' && m.event.resourceId === id;
     await a.next(isFor(hidden.id));
     await a.next(isFor(shared.id));
     // B's shared event arrives after the hidden one would have; so if B had been sent the hidden one, it is here now.
