@@ -137,4 +137,21 @@ describe('call pages: starting, refusals, the Calls page, chat and a second tab'
     await waitDecoding(t.page, await idOf(t.page, world.users.belChair!.displayName), 'main', 30_000);
     expect(await chair.page.getByText('You left the call').count()).toBe(0);
   }, 400_000);
+
+  it('a call room whose script cannot load says so and offers a reload that brings it', async () => {
+    // The call room's script loads when the room is first opened; here that request fails as on a dropped line.
+    const tab = await anotherTab(analyst, 'pages-ald-analyst-offline');
+    const callRoomScript = /\/assets\/CallPage-[^/]*\.js$/;
+    await tab.page.route(callRoomScript, (route) => route.abort('internetdisconnected'));
+    await tab.page.goto(`/meetings/${meetingId}/call`);
+    const alert = tab.page.getByRole('alert');
+    await alert.getByRole('heading', { name: 'This page could not be loaded' }).waitFor();
+    await screenshot(tab.page, 'call-room-script-unavailable');
+    await tab.page.unroute(callRoomScript);
+    await alert.getByRole('button', { name: 'Reload' }).click();
+    // The room loaded, and tells the side-only analyst why she cannot join, as it did before.
+    await tab.page.getByRole('heading', { name: 'You cannot join this call' }).waitFor();
+    expect(await tab.page.getByText('This page could not be loaded').count()).toBe(0);
+    await tab.page.close();
+  }, 120_000);
 });

@@ -1,8 +1,9 @@
-import { lazy, type ReactNode, Suspense } from 'react';
+import { lazy, type ReactNode } from 'react';
 import { Navigate, Route, Routes, useLocation } from 'react-router';
 import { useAuth } from './auth/session';
 import { CallsPage } from './call/CallsPage';
 import { AppLayout } from './components/AppLayout';
+import { OnFirstOpen } from './components/OnFirstOpen';
 import { Loading } from './components/ui';
 import { useT } from './i18n/I18nProvider';
 import { SecurityPage } from './pages/account/SecurityPage';
@@ -29,10 +30,6 @@ import { GroupOverview } from './pages/tracks/GroupOverview';
 const CallPage = lazy(() => import('./call/CallPage').then((m) => ({ default: m.CallPage })));
 const BackChannelPage = lazy(() => import('./backchannel/ThreadPages').then((m) => ({ default: m.BackChannelPage })));
 const CaucusPage = lazy(() => import('./backchannel/ThreadPages').then((m) => ({ default: m.CaucusPage })));
-
-function OnFirstOpen({ children }: { children: ReactNode }) {
-  return <Suspense fallback={<Loading />}>{children}</Suspense>;
-}
 
 function RequireUser({ children }: { children: ReactNode }) {
   const { state } = useAuth();
