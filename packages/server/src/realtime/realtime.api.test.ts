@@ -3,7 +3,7 @@ import { CallClientMessage, type ServerMessage } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createTestApp, TEST_ORIGIN, type TestApp } from '../test-support/app.js';
-import { openSocket, type TestSocket } from '../test-support/socket.js';
+import { TestSocket } from '../test-support/socket.js';
 import { buildWorld, sessionCookieFor, type World } from '../test-support/world.js';
 
 let t: TestApp;
@@ -24,7 +24,7 @@ async function open(
   origin = TEST_ORIGIN,
   atOpen: object[] = [],
 ): Promise<TestSocket> {
-  return openSocket(base, await sessionCookieFor(t.ctx, w.users[persona].id), { origin, atOpen });
+  return TestSocket.open(base, await sessionCookieFor(t.ctx, w.users[persona].id), { origin, atOpen });
 }
 
 describe('realtime', () => {

@@ -9,7 +9,7 @@ import { factsOfUsers } from '../modules/keys/mls-queries.js';
 import { createMlsGroup } from '../modules/keys/mls-service.js';
 import { newDevice } from '../modules/keys/test-support/fixtures.js';
 import { createTestApp, type TestApp } from '../test-support/app.js';
-import { openSocket } from '../test-support/socket.js';
+import { TestSocket } from '../test-support/socket.js';
 import { buildWorld, sessionCookieFor, type World } from '../test-support/world.js';
 import { FACTS_TTL_MS } from './facts-cache.js';
 
@@ -57,19 +57,19 @@ afterAll(() => t.close());
 
 describe('the realtime socket and the chair step-up', () => {
   it('opens the back channel to a chair who signed in with a password', async () => {
-    const s = await openSocket(base, await sessionCookieFor(t.ctx, w.users.chairA.id));
-    expect(await s.subscribe(topic)).toMatchObject({ type: 'subscribed' });
-    s.ws.close();
+    const s = await TestSocket.open(base, await sessionCookieFor(t.ctx, w.users.chairA.id));
+    expect(await s.askFor(topic)).toMatchObject({ type: 'subscribed' });
+    s.close();
   });
 
   it('keeps it from a session that owes the step-up, and opens it once the step-up is done, on the same socket', async () => {
     const session = await providerSession();
-    const s = await openSocket(base, session.cookie);
-    expect(await s.subscribe(topic)).toMatchObject({ type: 'error', code: 'forbidden' });
+    const s = await TestSocket.open(base, session.cookie);
+    expect(await s.askFor(topic)).toMatchObject({ type: 'error', code: 'forbidden' });
     // The step-up happens in another request (a passkey or an authenticator code); the socket stays open.
     await t.ctx.db.update(sessions).set({ steppedUpAt: new Date() }).where(eq(sessions.id, session.id));
     await new Promise((r) => setTimeout(r, FACTS_TTL_MS + 200));
-    expect(await s.subscribe(topic)).toMatchObject({ type: 'subscribed' });
-    s.ws.close();
+    expect(await s.askFor(topic)).toMatchObject({ type: 'subscribed' });
+    s.close();
   });
 });

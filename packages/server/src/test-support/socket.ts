@@ -1,60 +1,79 @@
-import type { ServerMessage } from '@parley/protocol';
+import { randomUUID } from 'node:crypto';
+import { type DomainEventKind, type DomainEventOf, isEventOf, type ServerMessage } from '@parley/protocol';
 import WebSocket from 'ws';
 import { TEST_ORIGIN } from './app.js';
 import { serverMessage } from './server-message.js';
 
-/** A signed-in realtime socket as a test holds it: every message kept, and a wait for the next one that matches. */
-export interface TestSocket {
-  ws: WebSocket;
-  messages: ServerMessage[];
-  next(pred: (m: ServerMessage) => boolean, ms?: number): Promise<ServerMessage>;
-  /** Sends a subscription and resolves with the server's answer to it (`subscribed` or an error). */
-  subscribe(topic: string): Promise<ServerMessage>;
-}
+/** A real WebSocket to the test server, with "wait for a message like this" for assertions (see serverMessage). */
+export class TestSocket {
+  readonly messages: ServerMessage[] = [];
+  private waiters: { pred: (m: ServerMessage) => boolean; resolve: (m: ServerMessage) => void }[] = [];
+  private constructor(readonly ws: WebSocket) {
+    ws.on('message', (raw) => {
+      const m = serverMessage(raw.toString());
+      this.messages.push(m);
+      for (const x of [...this.waiters])
+        if (x.pred(m)) {
+          this.waiters.splice(this.waiters.indexOf(x), 1);
+          x.resolve(m);
+        }
+    });
+  }
 
-let requests = 0;
+  /**
+   * Opens the socket with a session `cookie` and resolves once the server's hello came. `atOpen` is sent the moment
+   * the socket opens, before the hello, as browsers do.
+   */
+  static async open(
+    url: string,
+    cookie: string,
+    { origin = TEST_ORIGIN, atOpen = [] }: { origin?: string; atOpen?: object[] } = {},
+  ): Promise<TestSocket> {
+    const s = new TestSocket(new WebSocket(url, { headers: { cookie, origin } }));
+    await new Promise<void>((resolve, reject) => {
+      s.ws.once('open', () => {
+        for (const m of atOpen) s.ws.send(JSON.stringify(m));
+        resolve();
+      });
+      s.ws.once('error', reject);
+    });
+    await s.next((m) => m.type === 'hello');
+    return s;
+  }
 
-/**
- * Opens the realtime socket at `url` with a session `cookie`; `atOpen` is sent the moment it opens, before the
- * server's hello, as browsers do. Resolves once the hello came.
- */
-export async function openSocket(
-  url: string,
-  cookie: string,
-  { origin = TEST_ORIGIN, atOpen = [] }: { origin?: string; atOpen?: object[] } = {},
-): Promise<TestSocket> {
-  const ws = new WebSocket(url, { headers: { cookie, origin } });
-  const messages: ServerMessage[] = [];
-  const waiters: { pred: (m: ServerMessage) => boolean; resolve: (m: ServerMessage) => void }[] = [];
-  ws.on('message', (raw) => {
-    const m = serverMessage(raw.toString());
-    messages.push(m);
-    for (const x of [...waiters])
-      if (x.pred(m)) {
-        waiters.splice(waiters.indexOf(x), 1);
-        x.resolve(m);
-      }
-  });
-  const next: TestSocket['next'] = (pred, ms = 5000) => {
-    const found = messages.find(pred);
+  /** Resolves with the first message (already received or future) matching `pred`. */
+  next(pred: (m: ServerMessage) => boolean, ms = 20_000): Promise<ServerMessage> {
+    const found = this.messages.find(pred);
     if (found) return Promise.resolve(found);
     return new Promise((resolve, reject) => {
-      waiters.push({ pred, resolve });
-      setTimeout(() => reject(new Error('timed out waiting for a message')), ms);
+      this.waiters.push({ pred, resolve });
+      setTimeout(() => reject(new Error('timed out waiting for a WebSocket message')), ms).unref();
     });
-  };
-  const subscribe: TestSocket['subscribe'] = (topic) => {
-    const requestId = `sub-${++requests}`;
-    ws.send(JSON.stringify({ type: 'subscribe', topic, requestId }));
-    return next((m) => 'requestId' in m && m.requestId === requestId);
-  };
-  await new Promise<void>((resolve, reject) => {
-    ws.once('open', () => {
-      for (const m of atOpen) ws.send(JSON.stringify(m));
-      resolve();
-    });
-    ws.once('error', reject);
-  });
-  await next((m) => m.type === 'hello');
-  return { ws, messages, next, subscribe };
+  }
+
+  /** Resolves with the first event of this kind (already received or future) that passes `pred`. */
+  async nextEvent<K extends DomainEventKind>(
+    kind: K,
+    pred: (event: DomainEventOf<K>) => boolean = () => true,
+  ): Promise<DomainEventOf<K>> {
+    const m = await this.next((x) => x.type === 'event' && isEventOf(x.event, kind) && pred(x.event));
+    if (m.type !== 'event' || !isEventOf(m.event, kind)) throw new Error(`expected a ${kind} event`);
+    return m.event;
+  }
+
+  /** Asks for a topic and resolves with the server's answer, `subscribed` or a refusal. */
+  async askFor(topic: string): Promise<ServerMessage> {
+    const requestId = randomUUID();
+    this.ws.send(JSON.stringify({ type: 'subscribe', topic, requestId }));
+    return this.next((m) => 'requestId' in m && m.requestId === requestId);
+  }
+
+  async subscribe(topic: string): Promise<void> {
+    const reply = await this.askFor(topic);
+    if (reply.type !== 'subscribed') throw new Error(`subscribe ${topic}: ${JSON.stringify(reply)}`);
+  }
+
+  close(): void {
+    this.ws.close();
+  }
 }
