@@ -120,6 +120,9 @@ describe('the demo’s back channel and caucuses, from the first sign-in', () =>
       .toContain('messages sent before it was added cannot be read here');
     // The demo's re-request stays unread: the external joiner reads only from its own epoch on.
     expect(await helena.page.getByText('secure video instead of travelling').count()).toBe(0);
+    // The loader's last device left with nobody to commit its Remove; its leaf would hold every later epoch's keys.
+    // The server asks the first joiner to remove it, and Helena's device does: hers is the only device left.
+    await expect.poll(() => helena.page.locator('.thread__devices li').count(), { timeout: 30_000 }).toBe(1);
     await screenshot(helena.page, 'backchannel-demo-first-join');
     await send(helena.page, say('Helena'));
     await keyOf(helena.page, 'back channel, Helena alone');

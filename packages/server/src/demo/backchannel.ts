@@ -15,9 +15,9 @@ import { MlsDevice } from '../ops/mls-device.js';
  * database of a real deployment would show. Before that, Helena's loader device is revoked and removed, and Amara's
  * publishes the signed GroupInfo of the last epoch (as a browser does after every commit) and leaves: the first
  * chair to open the back channel joins by an external commit (RFC 9420 §12.4.3.2) with nobody online, reads only
- * from its own epoch on, and is asked to commit the Remove of the departed leaf. Amara's loader device stays in the
- * device-key log (revoked, its leaf would fail every joiner's check of the published tree); its private keys are
- * gone with this process.
+ * from its own epoch on, and is asked to commit the Remove of the departed leaf (docs/call-keys.md §6.1 item 3).
+ * Amara's loader device stays active in the device-key log (revoked, its leaf would fail every joiner's check of the
+ * published tree until that Remove); its private keys are gone with this process.
  */
 export async function quietReRequest(
   ctx: AppContext,

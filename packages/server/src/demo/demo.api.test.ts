@@ -127,7 +127,7 @@ describe('the demo group', () => {
     const context = mlsContext({ kind: 'backchannel', groupId: group.id, sideIds: [a!, b!] });
     const thread = (await helena.get(`/api/mls/groups?context=${encodeURIComponent(context)}`)).json();
     // The loader's devices are gone (Amara's leaving, Helena's removed), but the last epoch's GroupInfo is there.
-    expect(thread.members.filter((m: { status: string }) => m.status === 'active')).toEqual([]);
+    expect(thread.members.map((m: { status: string }) => m.status)).toEqual(['leaving']);
     expect(thread.groupInfoEpoch).toBe(thread.epoch);
     // So nobody needs to start it anew.
     const userId = (await helena.get('/api/auth/me')).json().user.id as string;
@@ -140,6 +140,19 @@ describe('the demo group', () => {
     const joined = await device.postExternalCommit(thread.id, await device.prepareExternalJoin(thread.id));
     expect(joined.status).toBe(201);
     expect(device.s.members().map((m) => m.deviceId)).toContain(device.deviceId);
+    // Amara's loader device left with nobody to commit its Remove: its leaf, still in the tree, holds the keys of every
+    // epoch to come until a member removes it. The server kept it due, and asks the joiner to commit the Remove.
+    const loaderLeaf = thread.members.find((m: { status: string }) => m.status === 'leaving');
+    expect(loaderLeaf).toMatchObject({ userId: expect.any(String), leafIndex: expect.any(Number) });
+    expect(device.s.members().map((m) => m.deviceId)).toContain(loaderLeaf.deviceId);
+    const due = (await helena.get(`/api/mls/groups/${thread.id}`)).json();
+    expect(due.nominee).toMatchObject({ deviceId: device.deviceId, epoch: due.epoch });
+    const removal = await device.s.prepareRemove([loaderLeaf.leafIndex]);
+    expect((await device.postCommit(thread.id, removal, { removed: [loaderLeaf] })).status).toBe(201);
+    expect(device.s.members().map((m) => m.deviceId)).toEqual([device.deviceId]);
+    const after = (await helena.get(`/api/mls/groups/${thread.id}`)).json();
+    expect(after.members.map((m: { deviceId: string }) => m.deviceId)).toEqual([device.deviceId]);
+    expect(after.nominee).toBeNull();
     await device.sync(thread.id);
     expect(device.received).toEqual([]);
     const reply = await device.send(thread.id, JSON.stringify({ t: 'msg', id: randomUUID(), text: 'Helena again' }));

@@ -235,7 +235,7 @@ export class MlsDevice implements GroupDevice {
   async postCommit(
     mlsGroupId: string,
     pending: PendingCommit,
-    extra: { welcomeTo?: MlsDevice[]; removed?: MlsDevice[] } = {},
+    extra: { welcomeTo?: MlsDevice[]; removed?: readonly { deviceId: string }[] } = {},
   ): Promise<{ status: number; body: Record<string, unknown> }> {
     const res = await this.http.post(
       `/api/mls/groups/${mlsGroupId}/commits`,

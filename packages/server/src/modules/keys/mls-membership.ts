@@ -5,7 +5,7 @@ import { fieldError, notFound } from '../../http/errors.js';
 import { sha256Hex } from '../../lib/crypto.js';
 import type { ActorFacts } from '../../policy/policy.js';
 import { runWrite, type WriteScope } from '../../services/write.js';
-import { auditPlacement, type MlsScope, mayRequestRemoval, mayTakePart } from './contexts.js';
+import { auditPlacement, type MlsScope, mayRequestRemoval, mayTakePart, takesExternalJoins } from './contexts.js';
 import { b64 } from './device-log.js';
 import {
   currentMembers,
@@ -186,8 +186,11 @@ async function markLeaving(
           ),
         );
     const members = await currentMembers(w.tx, mlsGroupId);
-    // Nobody left to commit: the group is over for these devices without a Remove.
-    if (!members.some((m) => m.status === 'active'))
+    // Nobody left to commit. A call's group is over with it (its next participant keys a new one, §6.4). A long-lived
+    // thread goes on from its GroupInfo (§9): the leaving leaves stay in its tree, still holding the keys of every
+    // epoch to come, until a member commits their Remove; so they stay due, and the next device to join (an external
+    // join nominates) is asked to commit it.
+    if (!members.some((m) => m.status === 'active') && !takesExternalJoins(scope))
       await w.tx
         .update(mlsMembers)
         .set({ status: 'removed', leafIndex: null, removedSeq: group.lastSeq })
