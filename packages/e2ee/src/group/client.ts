@@ -156,9 +156,23 @@ export class MlsGroupClient extends GroupCore {
     this.trace(`external join: ${joined ? 'joined' : (rejoin.state ?? 'not yet')}`);
     if (!joined) return this.owner.changed();
     this.adopt(joined.session, joined.groupId, joined.seq, 'external');
+    await this.#removeDueAfterJoin();
     await this.owner.joined();
     await this.#publish();
     await this.#catchUp();
+  }
+
+  /**
+   * Devices that left while nobody remained are still leaves of the tree this device joined, and a leaf receives the
+   * keys of every later epoch: the server nominated this device to remove them (§6.1 item 3, §9 item 3). Its event
+   * went out before this device listened to the group, so the nomination is read here and carried out before the
+   * owner hears of the join (before anyone can write in the thread).
+   */
+  async #removeDueAfterJoin(): Promise<void> {
+    const view = await this.ds.group(this.mlsGroupId!).catch(() => null);
+    if (!view?.nominee || view.nominee.deviceId !== this.device.deviceId) return;
+    const leaving = view.members.filter((m) => m.status === 'leaving').map((m) => m.deviceId);
+    if (leaving.length > 0) await this.#commitRemovals(leaving, view.nominee.epoch);
   }
 
   /** After every epoch of a long-lived thread, its GroupInfo goes to the Delivery Service (§9). */

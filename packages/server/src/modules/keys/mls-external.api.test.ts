@@ -1,7 +1,8 @@
-import { MlsSession } from '@parley/e2ee';
+import { type MlsGroupOwner, MlsSession } from '@parley/e2ee';
 import { mlsContext } from '@parley/protocol';
 import { and, count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HubEvents } from '../../ops/hub-events.js';
 import { createTestApp, type TestApp, TestClient } from '../../test-support/app.js';
 import { buildWorld, sessionCookieFor, type World } from '../../test-support/world.js';
 import { createUser } from '../auth/users.js';
@@ -221,5 +222,65 @@ describe('starting a thread anew', () => {
     const found = await a.http.get(`/api/mls/groups?context=${encodeURIComponent(context)}`);
     expect(found.json().id).toBe(fresh.id);
     expect(found.json().reestablished.byUserId).toBe(w.users.chairB.id);
+  });
+});
+
+describe('a thread whose last device left', () => {
+  /** What a thread's page does with its group client here: nothing to add, nothing to keep. */
+  const quietOwner = (seen: string[]): MlsGroupOwner => ({
+    changed: () => undefined,
+    persist: async () => undefined,
+    created: async () => undefined,
+    joined: async () => {
+      seen.push('joined');
+    },
+    caughtUp: async () => undefined,
+    added: async () => undefined,
+    application: () => undefined,
+    removalsDone: async (ok) => {
+      seen.push(`removals ${ok ? 'done' : 'lost'}`);
+    },
+    toAdd: async () => [],
+  });
+
+  it('keeps the departed leaf due, and the next device to join removes it before its owner hears of the join', async () => {
+    const fresh = await freshGroup(w);
+    const threadContext = mlsContext({
+      kind: 'backchannel',
+      groupId: fresh.groupId,
+      sideIds: [fresh.sideA, fresh.sideB],
+    });
+    const last = await MlsDevice.register('chairA', await client(w.users.chairA.id), w.users.chairA.id);
+    const thread = await last.createGroup(threadContext);
+    expect((await last.publishGroupInfo(thread)).status).toBe(200);
+    expect((await last.http.post(`/api/mls/groups/${thread}/leave`, { deviceId: last.deviceId })).statusCode).toBe(200);
+    // Nobody remains to commit its Remove: it stays due, with its leaf, where before it was forgotten.
+    const [row] = await t.ctx.db.select().from(mlsMembers).where(eq(mlsMembers.deviceId, last.deviceId));
+    expect(row).toMatchObject({ status: 'leaving', leafIndex: 0 });
+
+    const b = await MlsDevice.register('chairB', await client(w.users.chairB.id), w.users.chairB.id);
+    const events = new HubEvents(t.ctx, w.users.chairB.id);
+    const seen: string[] = [];
+    // Nobody is there to add it: it joins by itself after a short wait (§9 item 3).
+    const joiner = b.group(
+      { context: threadContext, ws: events, externalJoin: true, timing: { externalJoinWaitMs: 200 } },
+      quietOwner(seen),
+    );
+    try {
+      await joiner.start();
+      await expect.poll(() => seen.includes('joined'), { timeout: 15_000 }).toBe(true);
+      expect(joiner.phase).toBe('ready');
+      // The Remove was committed before the owner was told of the join, so nothing is written while the leaf is in.
+      expect(seen.slice(0, 2)).toEqual(['removals done', 'joined']);
+      expect(joiner.session?.members().map((m) => m.deviceId)).toEqual([b.deviceId]);
+      const view = (await b.http.get(`/api/mls/groups/${thread}`)).json();
+      expect(view.members.map((m: { deviceId: string }) => m.deviceId)).toEqual([b.deviceId]);
+      expect(view.nominee).toBeNull();
+      const [gone] = await t.ctx.db.select().from(mlsMembers).where(eq(mlsMembers.deviceId, last.deviceId));
+      expect(gone?.status).toBe('removed');
+    } finally {
+      joiner.close();
+      events.close();
+    }
   });
 });
