@@ -2,7 +2,6 @@ import type { AddressInfo } from 'node:net';
 import { mlsContext } from '@parley/protocol';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { randomToken, sha256Hex } from '../lib/crypto.js';
 import { sessions } from '../modules/auth/schema.js';
 import { resolveContext } from '../modules/keys/contexts.js';
 import { factsOfUsers } from '../modules/keys/mls-queries.js';
@@ -10,29 +9,13 @@ import { createMlsGroup } from '../modules/keys/mls-service.js';
 import { newDevice } from '../modules/keys/test-support/fixtures.js';
 import { createTestApp, type TestApp } from '../test-support/app.js';
 import { TestSocket } from '../test-support/socket.js';
-import { buildWorld, sessionCookieFor, type World } from '../test-support/world.js';
+import { buildWorld, sessionCookieFor, signedInSession, type World } from '../test-support/world.js';
 import { FACTS_TTL_MS } from './facts-cache.js';
 
 let t: TestApp;
 let w: World;
 let base: string;
 let topic: string;
-
-/** A signed-in session of chairA as an identity provider's sign-in leaves it: owing the group's chair step-up. */
-async function providerSession(): Promise<{ id: string; cookie: string }> {
-  const token = randomToken();
-  const [row] = await t.ctx.db
-    .insert(sessions)
-    .values({
-      tokenHash: sha256Hex(token),
-      userId: w.users.chairA.id,
-      stage: 'full',
-      method: 'oidc',
-      expiresAt: new Date(Date.now() + 3_600_000),
-    })
-    .returning({ id: sessions.id });
-  return { id: row!.id, cookie: `parley_session=${token}` };
-}
 
 beforeAll(async () => {
   t = await createTestApp();
@@ -63,7 +46,8 @@ describe('the realtime socket and the chair step-up', () => {
   });
 
   it('keeps it from a session that owes the step-up, and opens it once the step-up is done, on the same socket', async () => {
-    const session = await providerSession();
+    // A session of chairA as an identity provider's sign-in leaves it: owing the group's chair step-up.
+    const session = await signedInSession(t.ctx, w.users.chairA.id, 'oidc');
     const s = await TestSocket.open(base, session.cookie);
     expect(await s.askFor(topic)).toMatchObject({ type: 'error', code: 'forbidden' });
     // The step-up happens in another request (a passkey or an authenticator code); the socket stays open.

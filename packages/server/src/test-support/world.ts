@@ -110,11 +110,23 @@ export async function buildWorld(app: FastifyInstance, ctx: AppContext): Promise
   };
 }
 
-/** A signed-in session without the cost of argon2 per request; the login route has its own tests. */
-export async function sessionCookieFor(ctx: AppContext, userId: string): Promise<string> {
+/**
+ * A signed-in session without the cost of argon2 per request; the login route has its own tests. `method: 'oidc'` is
+ * the session an identity provider's sign-in leaves, which may owe a group's chair step-up.
+ */
+export async function signedInSession(
+  ctx: AppContext,
+  userId: string,
+  method: 'local' | 'oidc' = 'local',
+): Promise<{ id: string; cookie: string }> {
   const token = randomToken();
-  await ctx.db
+  const [row] = await ctx.db
     .insert(sessions)
-    .values({ tokenHash: sha256Hex(token), userId, stage: 'full', expiresAt: new Date(Date.now() + 3_600_000) });
-  return `parley_session=${token}`;
+    .values({ tokenHash: sha256Hex(token), userId, stage: 'full', method, expiresAt: new Date(Date.now() + 3_600_000) })
+    .returning({ id: sessions.id });
+  return { id: row!.id, cookie: `parley_session=${token}` };
+}
+
+export async function sessionCookieFor(ctx: AppContext, userId: string): Promise<string> {
+  return (await signedInSession(ctx, userId)).cookie;
 }
